@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "candor",
+    products: [
+        .executable(name: "candor", targets: ["candor"]),
+        .library(name: "CANCore", targets: ["CANCore"]),
+        .library(name: "CANDatabase", targets: ["CANDatabase"]),
+        .library(name: "CANCapture", targets: ["CANCapture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure, stdlib only: ids, frames, DLC table, error classes, timestamps.
+        .target(name: "CANCore"),
+        // zlib, for reading and writing `.gz` captures.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Capture formats over bytes: candump log and ASCII, Vector ASC, pcap/pcapng.
+        .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
+        // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
+        .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // The executable: one file per subcommand, thin.
+        .executableTarget(
+            name: "candor",
+            dependencies: [
+                "CANCore", "CANCapture", "CANDatabase",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
+        .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
+        .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
