@@ -69,7 +69,7 @@ struct ASCEncoder: FrameEncoder {
         var stamp: [UInt8] = []
         time.write(to: &stamp)
         let integerDigits = stamp.firstIndex(of: UInt8(ascii: ".")) ?? stamp.count
-        for _ in integerDigits..<4 { out.append(UInt8(ascii: " ")) }
+        for _ in integerDigits..<max(integerDigits, 4) { out.append(UInt8(ascii: " ")) }
         out.append(contentsOf: stamp)
         out.append(UInt8(ascii: " "))
         let number = channel(for: frame.bus)
@@ -83,7 +83,7 @@ struct ASCEncoder: FrameEncoder {
             out.append(contentsOf: "  ".utf8)
             let idStart = out.count
             appendID(frame, to: &out)
-            for _ in (out.count - idStart)..<15 { out.append(UInt8(ascii: " ")) }
+            for _ in (out.count - idStart)..<max(out.count - idStart, 15) { out.append(UInt8(ascii: " ")) }
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: direction.utf8)
             out.append(contentsOf: "   ".utf8)
@@ -100,7 +100,7 @@ struct ASCEncoder: FrameEncoder {
             out.append(contentsOf: "   ".utf8)
             var id: [UInt8] = []
             appendID(frame, to: &id)
-            for _ in id.count..<8 { out.append(UInt8(ascii: " ")) }
+            for _ in id.count..<max(id.count, 8) { out.append(UInt8(ascii: " ")) }
             out.append(contentsOf: id)
             out.append(contentsOf: "  ".utf8)
             for _ in 0..<32 { out.append(UInt8(ascii: " ")) }  // no symbolic name
@@ -118,7 +118,7 @@ struct ASCEncoder: FrameEncoder {
             out.append(contentsOf: "        0    0 ".utf8)
             var flagsText: [UInt8] = []
             CandumpLogFormatter.appendHex(flags, digits: 4, to: &flagsText)
-            for _ in flagsText.count..<8 { out.append(UInt8(ascii: " ")) }
+            for _ in flagsText.count..<max(flagsText.count, 8) { out.append(UInt8(ascii: " ")) }
             out.append(contentsOf: flagsText)
             out.append(contentsOf: "        0        0        0        0        0\n".utf8)
         }

@@ -31,7 +31,7 @@ struct ASCGrammar: LineGrammar {
         cursor.skipBlanks()
         if cursor.atEnd { return .nonFrame }
         let first = cursor.peek
-        guard first &- 0x30 <= 9 else {
+        guard first &- 0x30 <= 9 || first == UInt8(ascii: "-") else {
             if cursor.startsWith(caseInsensitive: "base ") {
                 cursor.advance(5)
                 cursor.skipBlanks()
