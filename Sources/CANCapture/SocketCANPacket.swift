@@ -64,7 +64,9 @@ enum SocketCANPacket {
     }
 
     /// Appends the packet for `frame`: 16 bytes for classic, remote and error frames, 72 for
-    /// CAN FD, as the kernel hands them to a packet socket. FD flags are written as stored.
+    /// CAN FD, as the kernel hands them to a packet socket. CAN FD frames always get FDF
+    /// (besides the BRS/ESI bits stored): Wireshark 4.0 dissects a 72-byte packet without
+    /// FDF as classic CAN, so a frame read as `##1` is read back from pcap as `##5`.
     static func append(_ frame: CANFrame, to out: inout [UInt8]) {
         let word = SocketCANID(frame: frame).rawValue
         out.append(UInt8(truncatingIfNeeded: word >> 24))
@@ -73,7 +75,7 @@ enum SocketCANPacket {
         out.append(UInt8(truncatingIfNeeded: word))
         out.append(frame.length)
         let isFD = frame.kind == .fd
-        out.append(isFD ? frame.fdFlags.rawValue & 0x0F : 0)
+        out.append(isFD ? (frame.fdFlags.rawValue | CANFrame.FDFlags.fdFormat.rawValue) & 0x0F : 0)
         out.append(0)
         out.append(frame.kind == .classic || frame.kind == .remote ? frame.len8DLC : 0)
         let size = isFD ? 64 : 8
