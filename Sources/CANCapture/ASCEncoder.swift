@@ -12,7 +12,8 @@ import CANCore
 ///   other names (`can0`, `can1`) get 1, 2, ... in order of first appearance.
 /// - Classic frames use the classic line, CAN FD frames the `CANFD` line (python-can's
 ///   column layout, flags word 0x1000 EDL | 0x2000 BRS | 0x4000 ESI). Error frames are
-///   `ErrorFrame` lines, which carry no class bits or data.
+///   `ErrorFrame` lines, which carry no class bits or data. A classic raw DLC (9...F) is
+///   written as 8, since can-utils `asc2log` drops lines with a DLC above 8.
 struct ASCEncoder: FrameEncoder {
     private var started = false
     private var startSeconds: Int64 = 0
@@ -89,7 +90,8 @@ struct ASCEncoder: FrameEncoder {
             out.append(contentsOf: "   ".utf8)
             out.append(frame.kind == .remote ? UInt8(ascii: "r") : UInt8(ascii: "d"))
             out.append(UInt8(ascii: " "))
-            CandumpLogFormatter.appendHex(UInt32(frame.dlc), digits: 1, to: &out)
+            // The length, not a raw DLC 9...F: can-utils asc2log drops lines with `d C`.
+            CandumpLogFormatter.appendHex(UInt32(min(frame.length, 8)), digits: 1, to: &out)
             if frame.kind == .classic { appendData(frame, to: &out) }
             out.append(UInt8(ascii: "\n"))
         case .fd:

@@ -83,7 +83,7 @@ struct ASCTests {
     /// What ASC keeps of a frame: channel numbers for buses, Rx by default, no FDF bit, no
     /// error-frame details, times relative to the first frame's whole second.
     static func ascView(_ frame: CANFrame, channel: [String: String], start: Int64) -> CANFrame {
-        var f = normalized(frame, keepFDF: false)
+        var f = normalized(frame, keepFDF: false, keepRawDLC: false)
         f.bus = channel[frame.bus] ?? frame.bus
         if f.direction == nil { f.direction = .receive }
         f.timestamp = CANTimestamp(totalNanoseconds: frame.timestamp.totalNanoseconds - start * 1_000_000_000, fractionDigits: 6)
