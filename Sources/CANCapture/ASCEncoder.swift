@@ -62,10 +62,9 @@ struct ASCEncoder: FrameEncoder {
 
     mutating func encode(_ frame: CANFrame, into out: inout [UInt8]) {
         if !started { header(for: frame.timestamp, into: &out) }
-        var time = CANTimestamp(
-            totalNanoseconds: frame.timestamp.totalNanoseconds - startSeconds * 1_000_000_000,
+        let time = CANTimestamp(
+            seconds: frame.timestamp.seconds &- startSeconds, nanoseconds: frame.timestamp.nanoseconds,
             fractionDigits: frame.timestamp.fractionDigits == 0 ? 6 : frame.timestamp.fractionDigits)
-        if time.fractionDigits == 0 { time.fractionDigits = 6 }
         // "%4d.%06d": seconds right-aligned in 4 columns.
         var stamp: [UInt8] = []
         time.write(to: &stamp)

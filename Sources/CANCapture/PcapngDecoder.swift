@@ -167,9 +167,14 @@ final class PcapngDecoder: FrameDecoder {
             statistics.nonFrameLines += 1
             return nil
         }
+        let time = Self.timestamp(units, interface)
+        guard time.seconds >= -Int64(ByteCursor.maxSeconds) && time.seconds <= Int64(ByteCursor.maxSeconds) else {
+            try malformed(record, "timestamp beyond the year 2255")
+            return nil
+        }
         switch SocketCANPacket.parse(data) {
         case .frame(var frame):
-            frame.timestamp = Self.timestamp(units, interface)
+            frame.timestamp = time
             frame.bus = interface.bus
             return frame
         case .canXL:
