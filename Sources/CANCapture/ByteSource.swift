@@ -48,12 +48,19 @@ final class GzipFileSource: ByteSource {
         handle = opened
     }
 
+    /// zlib's message without the `path: ` it puts in front.
+    private func zlibMessage(_ handle: gzFile, _ code: inout Int32) -> String {
+        var text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+        if text.hasPrefix(name + ": ") { text.removeFirst(name.count + 2) }
+        return text
+    }
+
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(CaptureError) -> Int {
         guard let handle else { return 0 }
         let got = gzread(handle, buffer, UInt32(min(count, Int(Int32.max))))
         if got < 0 {
             var code: Int32 = 0
-            let text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+            let text = zlibMessage(handle, &code)
             if code == Z_ERRNO {
                 throw CaptureError(file: name, message: "read failed: \(String(cString: strerror(errno)))")
             }
@@ -65,7 +72,7 @@ final class GzipFileSource: ByteSource {
         if got == 0 {
             // gzread reports a truncated gzip stream as a plain end of input plus an error state.
             var code: Int32 = 0
-            let text = gzerror(handle, &code).map { String(cString: $0) } ?? ""
+            let text = zlibMessage(handle, &code)
             if code != Z_OK && code != Z_STREAM_END {
                 throw CaptureError(file: name, message: "truncated or corrupt gzip data: \(text)")
             }
