@@ -22,7 +22,7 @@ final class GzipFileSink {
                 throw CaptureError(file: path, message: "cannot write standard output: \(String(cString: strerror(errno)))")
             }
             opened = gzdopen(fd, mode)
-            if opened == nil { _ = Glibc.close(fd) }
+            if opened == nil { closeDescriptor(fd) }
         } else {
             opened = gzopen(path, mode)
         }

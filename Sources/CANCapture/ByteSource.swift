@@ -5,6 +5,11 @@ import Glibc
 import Darwin
 #endif
 
+/// `close(2)`, callable from types that have a `close()` method of their own.
+func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
+}
+
 /// Where a reader's bytes come from, already decompressed.
 protocol ByteSource: AnyObject {
     /// Reads up to `count` bytes into `buffer`; returns 0 only at the end of the input.
@@ -27,7 +32,7 @@ final class GzipFileSource: ByteSource {
                 throw CaptureError(file: path, message: "cannot read standard input: \(String(cString: strerror(errno)))")
             }
             opened = gzdopen(fd, "rb")
-            if opened == nil { _ = Glibc.close(fd) }
+            if opened == nil { closeDescriptor(fd) }
         } else {
             var status = stat()
             if stat(path, &status) != 0 {
