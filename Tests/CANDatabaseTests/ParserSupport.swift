@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import CANDatabase
+
+/// Helpers shared by the parser tests.
+enum ParserSupport {
+    static func load(_ text: String) -> DBCLoadResult {
+        DBCParser.parse(Array(text.utf8), file: "t.dbc")
+    }
+
+    /// `line:column severity` for each diagnostic, the form the tests compare.
+    static func places(_ result: DBCLoadResult) -> [String] {
+        result.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.severity.rawValue)" }
+    }
+
+    /// The opendbc DBC directory: `CANDOR_OPENDBC_DIR`, else the one in the venv
+    /// (`CANDOR_VENV`, default `.venv` at the repository root, then /tmp/venv).
+    static func opendbcDirectory() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["CANDOR_OPENDBC_DIR"], FileManager.default.fileExists(atPath: dir) { return dir }
+        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var venvs = [env["CANDOR_VENV"] ?? "\(repoRoot)/.venv"]
+        venvs.append("/tmp/venv")
+        for venv in venvs {
+            let lib = "\(venv)/lib"
+            guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: lib) else { continue }
+            for python in pythons.sorted() {
+                let dir = "\(lib)/\(python)/site-packages/opendbc/dbc"
+                if FileManager.default.fileExists(atPath: dir) { return dir }
+            }
+        }
+        return nil
+    }
+
+    /// Every `.dbc` under a directory, sorted.
+    static func dbcFiles(under dir: String) -> [String] {
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+        var files: [String] = []
+        while let p = e.nextObject() as? String {
+            if p.hasSuffix(".dbc") { files.append("\(dir)/\(p)") }
+        }
+        return files.sorted()
+    }
+}
