@@ -18,8 +18,7 @@ enum ParserSupport {
     static func opendbcDirectory() -> String? {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["CANDOR_OPENDBC_DIR"], FileManager.default.fileExists(atPath: dir) { return dir }
-        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        var venvs = [env["CANDOR_VENV"] ?? "\(repoRoot)/.venv"]
+        var venvs = [env["CANDOR_VENV"] ?? "\(repositoryRoot)/.venv"]
         venvs.append("/tmp/venv")
         for venv in venvs {
             let lib = "\(venv)/lib"
@@ -30,6 +29,31 @@ enum ParserSupport {
             }
         }
         return nil
+    }
+
+    /// The venv's python with cantools: `CANDOR_VENV` (default `.venv` at the repository root),
+    /// else /tmp/venv.
+    static func venvPython() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        for venv in [env["CANDOR_VENV"] ?? "\(repositoryRoot)/.venv", "/tmp/venv"] {
+            let python = "\(venv)/bin/python3"
+            if FileManager.default.isExecutableFile(atPath: python) { return python }
+        }
+        return nil
+    }
+
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// Runs a program to completion; its exit status.
+    static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// Every `.dbc` under a directory, sorted.
