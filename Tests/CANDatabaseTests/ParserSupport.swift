@@ -66,3 +66,56 @@ enum ParserSupport {
         return files.sorted()
     }
 }
+
+extension ParserSupport {
+    /// A synthetic DBC with `messages` messages of 8 signals each (Intel and Motorola, value
+    /// tables, comments, attributes, a multiplexed message every 10th), for speed and fuzz tests.
+    static func syntheticDBC(messages: Int) -> String {
+        var s = """
+        VERSION "synthetic"
+
+        NS_ :
+        \tCM_
+        \tBA_DEF_
+        \tVAL_
+
+        BS_:
+
+        BU_: ECU1 ECU2 GW
+
+        BA_DEF_ BO_ "GenMsgCycleTime" INT 0 65535;
+        BA_DEF_ SG_ "GenSigStartValue" INT 0 100000;
+        BA_DEF_DEF_ "GenMsgCycleTime" 100;
+        BA_DEF_DEF_ "GenSigStartValue" 0;
+
+        """
+        for m in 0..<messages {
+            let id = m < 200 ? 0x100 + m : (0x8000_0000 | (0x18FF_0000 + m))
+            s += "BO_ \(id) MSG_\(m): 8 ECU\(m % 2 + 1)\n"
+            let muxed = m % 10 == 9
+            for k in 0..<8 {
+                let mux = muxed ? (k == 0 ? " M" : " m\(k % 3)") : ""
+                if k % 2 == 0 {
+                    s += " SG_ SIG_\(m)_\(k)\(mux) : \(k * 8)|8@1+ (0.5,-40) [-40|87.5] \"degC\" GW,ECU2\n"
+                } else {
+                    s += " SG_ SIG_\(m)_\(k)\(mux) : \(k * 8 + 7)|8@0- (1,0) [-128|127] \"\" Vector__XXX\n"
+                }
+            }
+            s += "\n"
+        }
+        for m in 0..<messages {
+            let id = m < 200 ? 0x100 + m : (0x8000_0000 | (0x18FF_0000 + m))
+            s += "CM_ BO_ \(id) \"Message number \(m)\";\n"
+            s += "CM_ SG_ \(id) SIG_\(m)_1 \"A signed Motorola signal\";\n"
+            s += "BA_ \"GenMsgCycleTime\" BO_ \(id) \(10 * (m % 10 + 1));\n"
+            s += "VAL_ \(id) SIG_\(m)_2 0 \"off\" 1 \"on\" 2 \"error\" 3 \"not available\" ;\n"
+        }
+        return s
+    }
+}
+
+extension ParserSupport {
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
