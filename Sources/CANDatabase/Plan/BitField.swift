@@ -17,24 +17,24 @@
 ///   window), so that walk goes down by one word bit at a time.
 @usableFromInline
 struct BitField: Sendable, Hashable {
-    /// First byte of the window; the window never reaches past byte 63.
-    @usableFromInline var windowStart: Int
-    /// Bit position of the signal's least significant bit inside the window word.
-    @usableFromInline var shift: UInt32
     /// `length` low bits set.
     @usableFromInline var mask: UInt64
+    /// First byte of the window; the window never reaches past byte 63.
+    @usableFromInline var windowStart: UInt8
+    /// Bit position of the signal's least significant bit inside the window word.
+    @usableFromInline var shift: UInt8
     @usableFromInline var isBigEndian: Bool
     /// The signal needs a 128-bit window (it spans 9 bytes).
     @usableFromInline var isWide: Bool
-    @usableFromInline var length: Int
+    @usableFromInline var length: UInt8
     /// One past the last byte the signal's bits touch.
-    @usableFromInline var byteEnd: Int
+    @usableFromInline var byteEnd: UInt8
 
     /// Compiles a layout; `nil` when the signal does not fit in 64 bytes or has a length
     /// outside 1...64.
     init?(startBit: Int, length: Int, byteOrder: Signal.ByteOrder) {
         guard length >= 1, length <= 64, startBit >= 0, startBit < 512 else { return nil }
-        self.length = length
+        self.length = UInt8(length)
         self.mask = length == 64 ? ~0 : (UInt64(1) << UInt64(length)) &- 1
         self.isBigEndian = byteOrder == .bigEndian
         let firstByte: Int
@@ -53,17 +53,18 @@ struct BitField: Sendable, Hashable {
             firstByte = startBit / 8
             lastByte = lsbSequential / 8
         }
-        byteEnd = lastByte + 1
+        byteEnd = UInt8(lastByte + 1)
         isWide = lastByte - firstByte + 1 > 8
         let windowBytes = isWide ? 16 : 8
-        windowStart = min(firstByte, 64 - windowBytes)
+        let window = min(firstByte, 64 - windowBytes)
+        windowStart = UInt8(window)
         switch byteOrder {
         case .littleEndian:
-            shift = UInt32(startBit - 8 * windowStart)
+            shift = UInt8(startBit - 8 * window)
         case .bigEndian:
-            let k = startBit / 8 - windowStart
+            let k = startBit / 8 - window
             let msbInWord = (windowBytes - 1 - k) * 8 + startBit % 8
-            shift = UInt32(msbInWord - length + 1)
+            shift = UInt8(msbInWord - length + 1)
         }
     }
 
@@ -71,12 +72,12 @@ struct BitField: Sendable, Hashable {
     @inlinable @inline(__always)
     func extract(_ bytes: UnsafeRawPointer) -> UInt64 {
         if !isWide {
-            let loaded = bytes.loadUnaligned(fromByteOffset: windowStart, as: UInt64.self)
+            let loaded = bytes.loadUnaligned(fromByteOffset: Int(windowStart), as: UInt64.self)
             let word = isBigEndian ? UInt64(bigEndian: loaded) : UInt64(littleEndian: loaded)
             return (word &>> UInt64(shift)) & mask
         }
-        let a = bytes.loadUnaligned(fromByteOffset: windowStart, as: UInt64.self)
-        let b = bytes.loadUnaligned(fromByteOffset: windowStart + 8, as: UInt64.self)
+        let a = bytes.loadUnaligned(fromByteOffset: Int(windowStart), as: UInt64.self)
+        let b = bytes.loadUnaligned(fromByteOffset: Int(windowStart) + 8, as: UInt64.self)
         let high: UInt64
         let low: UInt64
         if isBigEndian {
@@ -95,15 +96,15 @@ struct BitField: Sendable, Hashable {
     func insert(_ raw: UInt64, into bytes: UnsafeMutableRawPointer) {
         let value = raw & mask
         if !isWide {
-            let loaded = bytes.loadUnaligned(fromByteOffset: windowStart, as: UInt64.self)
+            let loaded = bytes.loadUnaligned(fromByteOffset: Int(windowStart), as: UInt64.self)
             var word = isBigEndian ? UInt64(bigEndian: loaded) : UInt64(littleEndian: loaded)
             word = (word & ~(mask &<< UInt64(shift))) | (value &<< UInt64(shift))
             let stored = isBigEndian ? word.bigEndian : word.littleEndian
-            bytes.storeBytes(of: stored, toByteOffset: windowStart, as: UInt64.self)
+            bytes.storeBytes(of: stored, toByteOffset: Int(windowStart), as: UInt64.self)
             return
         }
-        let a = bytes.loadUnaligned(fromByteOffset: windowStart, as: UInt64.self)
-        let b = bytes.loadUnaligned(fromByteOffset: windowStart + 8, as: UInt64.self)
+        let a = bytes.loadUnaligned(fromByteOffset: Int(windowStart), as: UInt64.self)
+        let b = bytes.loadUnaligned(fromByteOffset: Int(windowStart) + 8, as: UInt64.self)
         var word: UInt128
         if isBigEndian {
             word = (UInt128(UInt64(bigEndian: a)) &<< 64) | UInt128(UInt64(bigEndian: b))
@@ -115,11 +116,11 @@ struct BitField: Sendable, Hashable {
         let high = UInt64(truncatingIfNeeded: word &>> 64)
         let low = UInt64(truncatingIfNeeded: word)
         if isBigEndian {
-            bytes.storeBytes(of: high.bigEndian, toByteOffset: windowStart, as: UInt64.self)
-            bytes.storeBytes(of: low.bigEndian, toByteOffset: windowStart + 8, as: UInt64.self)
+            bytes.storeBytes(of: high.bigEndian, toByteOffset: Int(windowStart), as: UInt64.self)
+            bytes.storeBytes(of: low.bigEndian, toByteOffset: Int(windowStart) + 8, as: UInt64.self)
         } else {
-            bytes.storeBytes(of: low.littleEndian, toByteOffset: windowStart, as: UInt64.self)
-            bytes.storeBytes(of: high.littleEndian, toByteOffset: windowStart + 8, as: UInt64.self)
+            bytes.storeBytes(of: low.littleEndian, toByteOffset: Int(windowStart), as: UInt64.self)
+            bytes.storeBytes(of: high.littleEndian, toByteOffset: Int(windowStart) + 8, as: UInt64.self)
         }
     }
 }

@@ -18,6 +18,10 @@ public final class DecodePlan: Sendable {
     public let database: Database
     public let options: DecodeOptions
     @usableFromInline let plans: [MessagePlan]
+    /// Every message's steps back to back, and where each message's run is: the hot path
+    /// touches only these two arrays of plain values (no reference counting per frame).
+    let allSteps: [SignalStep]
+    let spans: [MessageSpan]
     @usableFromInline let table: MessageTable
     let indexByName: [String: Int]
     /// The most signals any message decodes; `DecodedSignals(capacity:)` of this never grows.
@@ -41,6 +45,16 @@ public final class DecodePlan: Sendable {
             names[message.name] = index
         }
         self.plans = plans
+        var allSteps: [SignalStep] = []
+        var spans: [MessageSpan] = []
+        for plan in plans {
+            spans.append(MessageSpan(
+                first: Int32(allSteps.count), count: Int32(plan.steps.count), length: Int32(plan.length),
+                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs))
+            allSteps.append(contentsOf: plan.steps)
+        }
+        self.allSteps = allSteps
+        self.spans = spans
         self.table = MessageTable(standard: standard, extended: extended)
         self.indexByName = names
         self.maxSignalsPerMessage = plans.map(\.steps.count).max() ?? 0
@@ -83,21 +97,27 @@ public final class DecodePlan: Sendable {
         values.used = 0
         guard let index = messageIndex(for: frame) else { return .unknownMessage }
         if frame.kind == .remote { return .failed(message: index, .remoteFrame) }
-        let plan = plans[index]
+        let span = spans[index]
         let got = Int(frame.length)
-        if got < plan.length {
-            return .failed(message: index, .shortPayload(got: got, expected: plan.length))
+        let length = Int(span.length)
+        if got < length {
+            return .failed(message: index, .shortPayload(got: got, expected: length))
         }
-        values.reserve(plan.steps.count)
+        values.reserve(Int(span.count))
         var payload = frame.data
-        if plan.overhangs && got > plan.length { payload.clear(from: plan.length) }
-        let failure: DecodeFailure? = payload.withUnsafeBytes { bytes in
-            let base = bytes.baseAddress!
-            if plan.switches.isEmpty {
-                values.used = Self.decodeAll(plan.steps, from: base, into: &values)
-                return nil
+        if span.overhangs && got > length { payload.clear(from: length) }
+        if !span.isMultiplexed {
+            values.used = payload.withUnsafeBytes { bytes in
+                allSteps.withUnsafeBufferPointer { steps in
+                    Self.decodeAll(
+                        UnsafeBufferPointer(rebasing: steps[Int(span.first)..<Int(span.first + span.count)]),
+                        from: bytes.baseAddress!, into: &values)
+                }
             }
-            return Self.decodeMultiplexed(plan, from: base, into: &values)
+            return .decoded(message: index)
+        }
+        let failure = payload.withUnsafeBytes { bytes in
+            Self.decodeMultiplexed(plans[index], from: bytes.baseAddress!, into: &values)
         }
         if let failure { return .failed(message: index, failure) }
         return .decoded(message: index)
@@ -105,17 +125,15 @@ public final class DecodePlan: Sendable {
 
     /// Every step present: the common case, a straight loop.
     @inline(__always)
-    static func decodeAll(_ steps: [SignalStep], from base: UnsafeRawPointer, into values: inout DecodedSignals) -> Int {
-        steps.withUnsafeBufferPointer { steps in
-            values.signals.withUnsafeMutableBufferPointer { signalOut in
-                values.values.withUnsafeMutableBufferPointer { valueOut in
-                    for k in 0..<steps.count {
-                        let step = steps[k]
-                        signalOut[k] = step.signal
-                        valueOut[k] = step.recipe.value(raw: step.field.extract(base))
-                    }
-                    return steps.count
+    static func decodeAll(_ steps: UnsafeBufferPointer<SignalStep>, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> Int {
+        values.signals.withUnsafeMutableBufferPointer { signalOut in
+            values.values.withUnsafeMutableBufferPointer { valueOut in
+                for k in 0..<steps.count {
+                    let step = steps[k]
+                    signalOut[k] = step.signal
+                    valueOut[k] = step.recipe.value(raw: step.field.extract(base))
                 }
+                return steps.count
             }
         }
     }
@@ -146,6 +164,15 @@ public final class DecodePlan: Sendable {
             return nil
         }
     }
+}
+
+/// Where a message's steps are in `DecodePlan.allSteps`, and what decoding it needs.
+struct MessageSpan: Sendable {
+    var first: Int32
+    var count: Int32
+    var length: Int32
+    var isMultiplexed: Bool
+    var overhangs: Bool
 }
 
 extension MessagePlan {

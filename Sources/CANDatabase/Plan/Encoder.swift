@@ -73,7 +73,7 @@ extension DecodePlan {
         let plan = plans[messageIndex]
         precondition(values.count >= database.messages[messageIndex].signals.count, "one value per signal")
         write(plan, into: &payload) { step in
-            step.recipe.raw(physical: values[Int(step.signal)], length: step.field.length)
+            step.recipe.raw(physical: values[Int(step.signal)], length: Int(step.field.length))
         } number: { step in
             MessagePlan.multiplexerNumber(.real(values[Int(step.signal)]))
         }

@@ -146,7 +146,7 @@ struct MessagePlan: Sendable {
         self.gates = gates
         self.switches = switches
         self.stepOfSignal = stepOfSignal
-        self.overhangs = compiled.contains { $0.field.byteEnd > message.length }
+        self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
     }
