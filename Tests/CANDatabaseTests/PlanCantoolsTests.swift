@@ -26,7 +26,11 @@ import Testing
         BO_ 102 WIDE_MOTO: 8 ECU
          SG_ S64 : 7|64@0- (1,0) [0|0] "" ECU
         BO_ 103 WIDE_SCALED: 8 ECU
-         SG_ K : 7|64@0+ (1,-5) [0|0] "" ECU
+         SG_ K : 7|64@0+ (3,1) [0|0] "" ECU
+        BO_ 107 WIDE_SIGNED: 8 ECU
+         SG_ KS : 0|64@1- (-4,-1000) [0|0] "" ECU
+        BO_ 108 WIDE_OFFSET: 8 ECU
+         SG_ KO : 0|64@1+ (1,-5) [0|0] "" ECU
         BO_ 104 WIDE_REAL: 8 ECU
          SG_ R : 0|64@1- (0.001,0) [0|0] "" ECU
         BO_ 105 FLOATS: 12 ECU
