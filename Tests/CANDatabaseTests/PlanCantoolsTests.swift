@@ -123,7 +123,10 @@ import Testing
         if name not in dbs:
             continue
         db = dbs[name]
-        msg = db.messages[int(kind)]
+        frame_id, ext, msg_name = kind.split(':', 2)
+        # The last definition with this id, format and name (as the plan matched it).
+        msg = [m for m in db.messages if m.frame_id == int(frame_id) and m.is_extended_frame == (ext == '1')
+               and m.name == msg_name][-1]
         data = bytes.fromhex(payload)
         try:
             try:
@@ -206,7 +209,10 @@ import Testing
     static func header(_ s: Source) -> String { "\(s.name)\u{1F}\(s.kind)\u{1F}\(s.payload)\u{1E}" }
 
     /// Runs the comparison; returns (frames compared, mismatches).
-    static func compare(_ sources: [Source], framesPerMessage: Int, seed: UInt64, python: String) throws -> (Int, Int) {
+    static func compare(
+        _ sources: [Source], framesPerMessage: Int, seed: UInt64, python: String,
+        database: (Source, Any) -> Database = { model($1) }
+    ) throws -> (Int, Int) {
         let input = Data(sources.map(header).joined().utf8)
         let dumped = try PythonOracle.run(python, script: dumpModel, input: input)
         #expect(dumped.status == 0, "\(dumped.errors)")
@@ -221,7 +227,7 @@ import Testing
                 continue
             }
             request += header(source)
-            let plan = DecodePlan(model(json))
+            let plan = DecodePlan(database(source, json))
             for (index, message) in plan.database.messages.enumerated() {
                 guard plan.messageIndex(for: CANFrame(id: message.id, isExtended: message.isExtended, length: 0)) == index else { continue }
                 for n in 0..<framesPerMessage {
@@ -232,7 +238,7 @@ import Testing
                     let f = CANFrame(id: message.id, isExtended: message.isExtended, bytes: bytes, fd: message.length > 8)
                     var values = DecodedSignals()
                     let outcome = plan.decode(f, into: &values)
-                    request += "\(source.name)\u{1F}\(index)\u{1F}\(bytes.map { String(format: "%02x", $0) }.joined())\u{1E}"
+                    request += "\(source.name)\u{1F}\(message.id):\(message.isExtended ? 1 : 0):\(message.name)\u{1F}\(bytes.map { String(format: "%02x", $0) }.joined())\u{1E}"
                     ours.append(("\(source.name) \(message.name) \(bytes.map { String(format: "%02X", $0) }.joined(separator: " "))",
                                  text(plan, outcome, values)))
                 }
