@@ -76,6 +76,10 @@ public enum DecodeOutcome: Sendable, Equatable {
 /// Sized once; `DecodePlan.decode` grows it only when a message has more signals than it
 /// can hold, so in steady state decoding allocates nothing. Entries come in the order of
 /// the signal names (byte-wise, as Python sorts `str`), which is the canonical line's order.
+///
+/// Keep one buffer per decoding loop and read it before the next `decode`: it is a value
+/// with array storage, so a copy still alive when `decode` writes makes that write copy
+/// the storage (an allocation per frame).
 public struct DecodedSignals: Sendable {
     @usableFromInline var signals: [Int32]
     @usableFromInline var values: [SignalValue]
