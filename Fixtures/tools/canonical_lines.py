@@ -135,6 +135,7 @@ def _decode_each_signal(message, data):
             if end >= 8 * message.length:
                 raise Unspecified(f"{message.name}: signal {signal.name} lies beyond the DBC length")
             singles.append(Message(frame_id=message.frame_id, name=message.name, length=message.length,
+                                   is_extended_frame=message.is_extended_frame,
                                    signals=[signal], strict=False))
         _SINGLE_SIGNAL_MESSAGES[key] = (message, singles)
     values = {}
