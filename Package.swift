@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor"]),
     ],
     swiftLanguageModes: [.v6]
 )
