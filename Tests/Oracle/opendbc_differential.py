@@ -137,6 +137,7 @@ def main():
     loaded = refused = compared = mismatches = crashes = skipped = 0
     refused_decoded = 0
     problems = []
+    unspecified_notes = set()
     with tempfile.TemporaryDirectory(prefix="candor-opendbc-") as tmp:
         for path in files:
             rel = os.path.relpath(path, root)
@@ -187,8 +188,9 @@ def main():
                 try:
                     expected.append(oracle.line(frame))
                     kept.append(line)
-                except canonical_lines.Unspecified:
+                except canonical_lines.Unspecified as unspecified:
                     skipped += 1
+                    unspecified_notes.add(f"{rel}: {unspecified}")
             with open(log_path, "w") as f:
                 f.write("\n".join(kept) + "\n")
             decode = run([args.candor, "decode", "--dbc", path, "--format", "jsonl", log_path])
@@ -212,6 +214,8 @@ def main():
             print(f"  {'ok  ' if file_mismatches == 0 else 'DIFF'} {rel}: {len(expected)} frames, "
                   f"{file_mismatches} mismatches")
 
+    for note in sorted(unspecified_notes):
+        print(f"  not compared (cantools cannot decode it, candor unspecified): {note}")
     for problem in problems:
         print(problem)
     elapsed = time.monotonic() - started
