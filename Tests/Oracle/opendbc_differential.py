@@ -57,7 +57,8 @@ def log_line(micros, frame_id, extended, data, fd):
 
 
 def loaded_frames(rng, db, per_message, max_frames):
-    """Log lines for random valid frames of every message, at most max_frames."""
+    """Log lines for random valid frames of every message (the last two of each: all 0x00 and
+    all 0xFF), at most max_frames."""
     messages = list(db.messages)
     per = max(1, min(per_message, max_frames // max(1, len(messages))))
     lines = []
@@ -65,10 +66,11 @@ def loaded_frames(rng, db, per_message, max_frames):
     for message in messages:
         length = corner.frame_length(message.length)
         fd = length > 8 or message.is_fd
-        for _ in range(per):
+        payloads = [corner.random_payload(rng, message) for _ in range(max(1, per - 2))]
+        payloads += [bytes([0x00]) * length, bytes([0xFF]) * length][:per - len(payloads)]
+        for payload in payloads:
             micros += rng.randrange(1, 5000)
-            lines.append(log_line(micros, message.frame_id, message.is_extended_frame,
-                                  corner.random_payload(rng, message), fd))
+            lines.append(log_line(micros, message.frame_id, message.is_extended_frame, payload, fd))
     return lines
 
 
