@@ -21,6 +21,11 @@ CAPTURE_DIR = os.path.join(FIXTURES, "captures", "corner")
 EXPECTED_DIR = os.path.join(FIXTURES, "expected")
 
 DIGIT_PREFIX = "DIGITLEAD_"
+CANTOOLS_VERSION = "45.1.0"
+
+if cantools.__version__ != CANTOOLS_VERSION:
+    raise SystemExit(f"cantools {CANTOOLS_VERSION} is the oracle, found {cantools.__version__} "
+                     "(Tests/setup.sh installs it into .venv)")
 
 
 def _drop_lines(*prefixes):

@@ -32,7 +32,7 @@ struct CandorExecutable {
 
     /// Runs candor to completion. Output goes through temporary files, so a large stdout can
     /// never block the child while we wait for it.
-    func run(_ arguments: [String]) throws -> Run {
+    func run(_ arguments: [String], stdin: URL? = nil) throws -> Run {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("candor-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -49,7 +49,7 @@ struct CandorExecutable {
         process.arguments = arguments
         process.standardOutput = outHandle
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         try outHandle.close()

@@ -54,6 +54,37 @@ struct DecodeFixture: Sendable, CustomTestStringConvertible {
     }
 }
 
+/// Standard input and `--strict`, on the capture that carries the candump grammar corners.
+@Suite struct DecodeInputModeTests {
+    static let fixture = DecodeFixture(name: "runtime_dlc", j1939: false)
+
+    @Test func standardInputDecodesLikeAFile() throws {
+        let f = Self.fixture
+        let result = try CandorExecutable.located().run(
+            ["decode", "--dbc", f.dbc.path, "--format", "jsonl", "-"], stdin: f.capture)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout == (try String(contentsOf: f.expected, encoding: .utf8)))
+    }
+
+    /// Error frames and non-frame lines are skipped silently by default; `--strict` makes the
+    /// first one an input error (exit 2) that names the file and line.
+    @Test func strictStopsAtTheFirstLineThatIsNotADataFrame() throws {
+        let f = Self.fixture
+        let lines = try String(contentsOf: f.capture, encoding: .utf8).split(separator: "\n")
+        let firstSkipped = try #require(lines.firstIndex { line in
+            line.hasPrefix("DROPCOUNT") || line.split(separator: " ").dropFirst(2).first.map { frame in
+                let id = frame.prefix { $0 != "#" }
+                return id.count == 8 && (UInt32(id, radix: 16) ?? 0) & 0x2000_0000 != 0
+            } == true
+        })
+        let result = try CandorExecutable.located().run(
+            ["decode", "--dbc", f.dbc.path, "--format", "jsonl", "--strict", f.capture.path])
+        #expect(!result.crashed)
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("runtime_dlc.log:\(firstSkipped + 1)"), "stderr: \(result.stderr)")
+    }
+}
+
 /// `candor dbc check FILE`: exit 0 when the file has no error diagnostics (warnings and notes
 /// allowed: every corner file cantools refuses is still read), 2 when information was lost:
 /// files named `broken_*.dbc`, and `hex_message_id.dbc` (`BO_ 0x123` is not DBC syntax, so the
