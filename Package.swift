@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor"]),
     ],
     swiftLanguageModes: [.v6]
 )
