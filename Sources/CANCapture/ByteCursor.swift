@@ -164,6 +164,8 @@ enum LineOutcome {
     case frame(CANFrame)
     /// A line with no frame that is not an error: blank, header, comment, detail line.
     case nonFrame
+    /// A line that records something other than a CAN frame (an ASC statistics event).
+    case skipped(StaticString)
     /// A candump `DROPCOUNT:` line with the count it adds.
     case dropped(UInt64)
     case malformed(LineFault)

@@ -8,15 +8,17 @@ final class PcapDecoder: FrameDecoder {
     private let input: InputBuffer
     private let name: String
     private let strict: Bool
+    private let rejectNonFrames: Bool
     private let bus: String
     private let order: ByteOrder
     private let fractionDigits: UInt8
     private(set) var statistics = CaptureStatistics()
 
-    init(input: InputBuffer, name: String, strict: Bool, bus: String) throws(CaptureError) {
+    init(input: InputBuffer, name: String, strict: Bool, rejectNonFrames: Bool, bus: String) throws(CaptureError) {
         self.input = input
         self.name = name
         self.strict = strict
+        self.rejectNonFrames = rejectNonFrames
         self.bus = bus
         guard let header = try input.bytes(count: 24) else {
             throw CaptureError(file: name, message: "truncated pcap file header: expected 24 bytes")
@@ -68,10 +70,16 @@ final class PcapDecoder: FrameDecoder {
                     seconds: Int64(seconds), nanoseconds: fractionDigits == 9 ? fraction : fraction * 1000,
                     fractionDigits: fractionDigits)
                 frame.bus = bus
+                if frame.kind == .error {
+                    if rejectNonFrames { throw rejection(of: frame, name: name, record: record) }
+                    statistics.errorFrames += 1
+                }
                 statistics.frames += 1
-                if frame.kind == .error { statistics.errorFrames += 1 }
                 return frame
             case .canXL:
+                if rejectNonFrames {
+                    throw CaptureError(file: name, line: record, message: "a CAN XL packet, which candor does not read")
+                }
                 statistics.nonFrameLines += 1
             case .malformed(let reason):
                 try malformed(record, reason)

@@ -17,6 +17,7 @@ final class PcapngDecoder: FrameDecoder {
     private let input: InputBuffer
     private let name: String
     private let strict: Bool
+    private let rejectNonFrames: Bool
     private let defaultBus: String
     private var order = ByteOrder(bigEndian: false)
     private var interfaces: [Interface] = []
@@ -27,10 +28,11 @@ final class PcapngDecoder: FrameDecoder {
     static let simplePacket: UInt32 = 3
     static let enhancedPacket: UInt32 = 6
 
-    init(input: InputBuffer, name: String, strict: Bool, bus: String) throws(CaptureError) {
+    init(input: InputBuffer, name: String, strict: Bool, rejectNonFrames: Bool, bus: String) throws(CaptureError) {
         self.input = input
         self.name = name
         self.strict = strict
+        self.rejectNonFrames = rejectNonFrames
         defaultBus = bus
         guard try input.fill(atLeast: 12) else {
             throw CaptureError(file: name, message: "truncated pcapng section header: expected at least 12 bytes")
@@ -84,8 +86,11 @@ final class PcapngDecoder: FrameDecoder {
                 statistics.nonFrameLines += 1
             case Self.enhancedPacket, Self.simplePacket:
                 if let frame = try packet(block, type: type, record: record) {
+                    if frame.kind == .error {
+                        if rejectNonFrames { throw rejection(of: frame, name: name, record: record) }
+                        statistics.errorFrames += 1
+                    }
                     statistics.frames += 1
-                    if frame.kind == .error { statistics.errorFrames += 1 }
                     return frame
                 }
             default:
@@ -164,6 +169,10 @@ final class PcapngDecoder: FrameDecoder {
         }
         let interface = interfaces[interfaceID]
         guard interface.linkType == UInt16(PcapDecoder.linkTypeSocketCAN) else {
+            if rejectNonFrames {
+                throw CaptureError(
+                    file: name, line: record, message: "a packet of link type \(interface.linkType), not a CAN frame")
+            }
             statistics.nonFrameLines += 1
             return nil
         }
@@ -178,6 +187,9 @@ final class PcapngDecoder: FrameDecoder {
             frame.bus = interface.bus
             return frame
         case .canXL:
+            if rejectNonFrames {
+                throw CaptureError(file: name, line: record, message: "a CAN XL packet, which candor does not read")
+            }
             statistics.nonFrameLines += 1
             return nil
         case .malformed(let reason):
