@@ -39,12 +39,13 @@ extension CaptureFormat {
         path.lowercased().hasSuffix(".gz")
     }
 
-    /// The format a path's extension names (`.log`, `.asc`, `.pcap`, `.pcapng`, each possibly
-    /// followed by `.gz`), or nil when the extension says nothing.
+    /// The format a path's extension names (`.log`, `.txt` for candump screen output, `.asc`,
+    /// `.pcap`, `.pcapng`, each possibly followed by `.gz`), or nil when it says nothing.
     public static func fromExtension(of path: String) -> CaptureFormat? {
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) }
         if name.hasSuffix(".log") { return .candumpLog }
+        if name.hasSuffix(".txt") { return .candumpASCII }
         if name.hasSuffix(".asc") { return .asc }
         if name.hasSuffix(".pcapng") { return .pcapng }
         if name.hasSuffix(".pcap") { return .pcap }

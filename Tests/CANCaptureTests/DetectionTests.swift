@@ -13,7 +13,8 @@ struct DetectionTests {
 
     @Test("no format from other extensions")
     func unknownExtension() {
-        #expect(CaptureFormat.fromExtension(of: "a.txt") == nil)
+        #expect(CaptureFormat.fromExtension(of: "a.csv") == nil)
+        #expect(CaptureFormat.fromExtension(of: "screen.txt") == .candumpASCII)
         #expect(CaptureFormat.fromExtension(of: "-") == nil)
         #expect(CaptureFormat.isGzipPath("a.log.gz") && !CaptureFormat.isGzipPath("a.log"))
     }
