@@ -25,17 +25,20 @@ let package = Package(
         .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // `candor bench`: a generated workload and the measurements.
+        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor"]),
     ],
     swiftLanguageModes: [.v6]
 )
