@@ -107,3 +107,25 @@ import Testing
         print("RenderWriterTests: \(checked) files round-trip; skipped (duplicate ids): \(skipped.joined(separator: ", "))")
     }
 }
+
+/// cantools reads what `DBCWriter` writes to the same model candor reads from it.
+@Suite struct RenderWriterCantoolsTests {
+    @Test func cantoolsReadsWrittenFilesAlike() throws {
+        guard let python = ParserSupport.venvPython() else {
+            print("RenderWriterCantoolsTests: no venv with cantools (set CANDOR_VENV); skipped")
+            return
+        }
+        var sources = ParserSupport.dbcFiles(under: "\(ParserSupport.repositoryRoot)/Fixtures/dbc/corner")
+        if let opendbc = ParserSupport.opendbcDirectory() { sources += ParserSupport.dbcFiles(under: opendbc) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("candor-written-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var written: [String] = []
+        for (index, source) in sources.enumerated() {
+            let path = "\(dir)/\(index)_\(URL(fileURLWithPath: source).lastPathComponent)"
+            try Data(DBCWriter.write(try DBCFile.load(path: source).database).utf8).write(to: URL(fileURLWithPath: path))
+            written.append(path)
+        }
+        try ParserCantoolsTests.compare(written, under: dir, python: python, corpus: "written by DBCWriter")
+    }
+}
