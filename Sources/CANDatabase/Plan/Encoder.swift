@@ -57,7 +57,8 @@ extension DecodePlan {
             if ordered[i].isNaN && !step.recipe.isFloat { throw .notANumber(signal: message.signals[i].name) }
         }
         let isFD = message.isFD || message.length > 8
-        let length = isFD ? CANDLC.fdLength(forDLC: CANDLC.dlc(forFDLength: min(message.length, 64))) : min(message.length, 8)
+        let declared = max(0, min(message.length, 64))
+        let length = isFD ? CANDLC.fdLength(forDLC: CANDLC.dlc(forFDLength: declared)) : min(declared, 8)
         var frame = CANFrame(
             id: message.id, isExtended: message.isExtended, kind: isFD ? .fd : .classic,
             fdFlags: isFD && message.bitRateSwitch == true ? [.bitRateSwitch] : [],
