@@ -7,7 +7,7 @@ Writes N random DBC files (fixed, printed seed) into a temp dir: classic and FD 
 and extended ids, Intel and Motorola signals of 1-64 bits anywhere in the frame, signed and
 unsigned, IEEE float32/float64, factors and offsets written as integers, integer-valued reals
 (`2.0`, `1E1`) and reals (`0.1`, `1e-05`, `-0.5`), simple multiplexing with VAL_ labels on some
-switches. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into canonical
+switches, SG_MUL_VAL_ ranges next to m<v> markers, and nested (extended) multiplexing. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into canonical
 lines and by `candor decode --format jsonl`; every line must match. Integer conversions whose
 result can leave 64 bits are not generated (known candor difference, see the oracle report).
 Exits 1 on any mismatch or failure.
@@ -77,6 +77,83 @@ def signal_text(rng, name, start, order, length, mux=""):
     return f' SG_ {name}{marker} : {start}|{length}@{order}{sign} ({factor},{offset}) [0|0] "" Vector__XXX'
 
 
+def ranges_text(values):
+    values = sorted(values)
+    parts, first = [], None
+    for i, v in enumerate(values):
+        if first is None:
+            first = v
+        if i + 1 == len(values) or values[i + 1] != v + 1:
+            parts.append(f"{first}-{v}")
+            first = None
+    return ", ".join(parts)
+
+
+def branch_signals(rng, name, frame_bits, branch_used, marker, count):
+    """Signals of one multiplex branch on bits free in `branch_used`: [(signal name, SG_ line)]."""
+    out = []
+    for k in range(count):
+        free = frame_bits - len(branch_used)
+        if free <= 0:
+            break
+        sig_length = rng.randrange(1, min(17, free) + 1)
+        spot = place(rng, branch_used, frame_bits, sig_length)
+        if spot:
+            sname = f"{name}_{k}"
+            out.append((sname, signal_text(rng, sname, spot[0], spot[1], sig_length, marker)))
+    return out
+
+
+def mux_block(rng, name, number, frame_bits, used, lines, tail):
+    """One multiplexed group: `simple` (M / m<v>), `ranges` (plus SG_MUL_VAL_ ranges on one switch,
+    which cantools unites with the m<v> marker) or `nested` (m<v>M, every muxed signal mapped by
+    SG_MUL_VAL_, as cantools requires once a message has two switches)."""
+    switch_length = rng.randrange(1, 5)
+    spot = place(rng, used, frame_bits, switch_length)
+    if not spot:
+        return
+    switch = f"{name}_SW"
+    lines.append(f' SG_ {switch} M : {spot[0]}|{switch_length}@{spot[1]}+ (1,0) [0|0] "" Vector__XXX')
+    mode = rng.choice(["simple", "ranges", "nested"])
+    universe = list(range(1 << switch_length))
+    values = rng.sample(universe, min(3, len(universe)))
+    spare = [v for v in universe if v not in values]
+    rng.shuffle(spare)
+    shared = set(used)
+    nested_host = rng.choice(values) if mode == "nested" else None
+    for value in values:
+        branch_used = set(shared)
+        if value == nested_host:
+            inner_length = rng.randrange(1, 4)
+            inner_spot = place(rng, branch_used, frame_bits, inner_length)
+            if inner_spot:
+                inner = f"{name}_IN{value}"
+                lines.append(f' SG_ {inner} m{value}M : {inner_spot[0]}|{inner_length}@{inner_spot[1]}+ (1,0) [0|0] "" Vector__XXX')
+                tail.append(f"SG_MUL_VAL_ {number} {inner} {switch} {value}-{value};")
+                inner_shared = set(branch_used)
+                inner_values = rng.sample(range(1 << inner_length), min(2, 1 << inner_length))
+                for inner_value in inner_values:
+                    inner_used = set(inner_shared)
+                    for sname, text in branch_signals(rng, f"{name}_N{inner_value}", frame_bits, inner_used,
+                                                      f"m{inner_value}", rng.randrange(1, 3)):
+                        lines.append(text)
+                        tail.append(f"SG_MUL_VAL_ {number} {sname} {inner} {inner_value}-{inner_value};")
+                    branch_used.update(inner_used)
+        extra = [spare.pop() for _ in range(min(len(spare), rng.randrange(0, 3)))] if mode == "ranges" else []
+        for sname, text in branch_signals(rng, f"{name}_M{value}", frame_bits, branch_used, f"m{value}",
+                                          rng.randrange(1, 4)):
+            lines.append(text)
+            if mode == "nested":
+                tail.append(f"SG_MUL_VAL_ {number} {sname} {switch} {value}-{value};")
+            elif extra and rng.random() < 0.7:
+                tail.append(f"SG_MUL_VAL_ {number} {sname} {switch} {ranges_text(extra)};")
+        used.update(branch_used)
+    if mode != "nested" and rng.random() < 0.5:
+        labels = " ".join(f'{v} "V{v}"' for v in universe if rng.random() < 0.5)
+        if labels:
+            tail.append(f"VAL_ {number} {switch} {labels} ;")
+
+
 def random_dbc(rng, index):
     lines = ['VERSION ""', "", "NS_ :", "", "BS_:", "", "BU_: ECU", ""]
     tail = []
@@ -95,29 +172,8 @@ def random_dbc(rng, index):
         frame_bits = 8 * length
         used = set()
         if frame_bits:
-            if length >= 2 and rng.random() < 0.3:  # simple multiplexing
-                switch_length = rng.randrange(1, 5)
-                spot = place(rng, used, frame_bits, switch_length)
-                if spot:
-                    lines.append(f" SG_ {name}_SW M : {spot[0]}|{switch_length}@{spot[1]}+ (1,0) [0|0] \"\" Vector__XXX")
-                    values = rng.sample(range(1 << switch_length), min(3, 1 << switch_length))
-                    shared = set(used)
-                    for value in values:
-                        branch_used = set(shared)
-                        for k in range(rng.randrange(1, 4)):
-                            sig_length = rng.randrange(1, min(17, frame_bits - len(branch_used)) + 1) \
-                                if frame_bits - len(branch_used) > 0 else 0
-                            if not sig_length:
-                                break
-                            spot2 = place(rng, branch_used, frame_bits, sig_length)
-                            if spot2:
-                                lines.append(signal_text(rng, f"{name}_M{value}_{k}", spot2[0], spot2[1],
-                                                         sig_length, f"m{value}"))
-                                used.update(branch_used)
-                    if rng.random() < 0.5:
-                        labels = " ".join(f'{v} "V{v}"' for v in range(1 << switch_length) if rng.random() < 0.5)
-                        if labels:
-                            tail.append(f"VAL_ {number} {name}_SW {labels} ;")
+            if length >= 2 and rng.random() < 0.35:
+                mux_block(rng, name, number, frame_bits, used, lines, tail)
             for s in range(rng.randrange(1, 9)):
                 free = frame_bits - len(used)
                 if free <= 0:
