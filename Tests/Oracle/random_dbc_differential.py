@@ -113,7 +113,9 @@ def mux_block(rng, name, number, frame_bits, used, lines, tail):
     if not spot:
         return
     switch = f"{name}_SW"
-    lines.append(f' SG_ {switch} M : {spot[0]}|{switch_length}@{spot[1]}+ (1,0) [0|0] "" Vector__XXX')
+    # cantools picks the branch by int(scaled switch value): sometimes scale the switch.
+    scaling = rng.choice(["1,0"] * 4 + ["2,1", "0.5,0"])
+    lines.append(f' SG_ {switch} M : {spot[0]}|{switch_length}@{spot[1]}+ ({scaling}) [0|0] "" Vector__XXX')
     mode = rng.choice(["simple", "ranges", "nested"])
     universe = list(range(1 << switch_length))
     values = rng.sample(universe, min(3, len(universe)))
