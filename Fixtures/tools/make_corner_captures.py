@@ -96,7 +96,7 @@ def frames_for(rng, db, name):
             out.append(data_frame(unknown_ext, True, bytes(rng.getrandbits(8) for _ in range(5))))
     out.append("20000004#0004000000000000")  # error frames: no output line
     out.append("20000080#0000000000000000")
-    if name == "j1939_pgn":
+    if name.startswith("j1939_"):
         out.extend(j1939_variants(rng, db))
     return out
 
