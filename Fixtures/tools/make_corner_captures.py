@@ -69,10 +69,12 @@ def frames_for(rng, db, name):
             longer = 8 if full < 8 else 64
             out.append(data_frame(fid, ext, corner.random_payload(rng, message, longer),
                                   None if longer == 8 else 4))
+        out.append(f"{id_text(fid, ext)}#R")  # CAN FD has no RTR, but the id can still arrive as one
         if not fd:
-            out.append(f"{id_text(fid, ext)}#R")
             out.append(f"{id_text(fid, ext)}#R{min(length, 8)}")
             out.append(data_frame(fid, ext, corner.random_payload(rng, message, 12), 0))
+        if ext and fid <= 0x7FF and fid not in standard_ids:  # a standard frame never matches an extended message
+            out.append(data_frame(fid, False, corner.random_payload(rng, message, min(full, 8))))
         if not ext and fid not in extended_ids:  # extended frame falls back to the standard message
             out.append(data_frame(fid, True, corner.random_payload(rng, message), flags))
         floats = [s for s in message.signals if s.conversion.is_float]
