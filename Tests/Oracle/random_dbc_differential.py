@@ -8,7 +8,8 @@ and extended ids, Intel and Motorola signals of 1-64 bits anywhere in the frame,
 unsigned, IEEE float32/float64, factors and offsets written as integers, integer-valued reals
 (`2.0`, `1E1`) and reals (`0.1`, `1e-05`, `-0.5`), simple multiplexing with VAL_ labels on some
 switches, SG_MUL_VAL_ ranges next to m<v> markers, and nested (extended) multiplexing. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into canonical
-lines and by `candor decode --format jsonl`; every line must match. Integer conversions whose
+lines and by `candor decode --format jsonl`; every line must match. Then the same with `--j1939`,
+adding frames whose extended ids differ in source address, priority or PDU1 destination. Integer conversions whose
 result can leave 64 bits are not generated (known candor difference, see the oracle report).
 Exits 1 on any mismatch or failure.
 """
@@ -248,27 +249,54 @@ def main():
                         log_lines.append(line)
                     except canonical_lines.Unspecified:
                         pass
-            log_path = os.path.join(folder, f"random_{index:03d}.log")
-            with open(log_path, "w") as f:
-                f.write("\n".join(log_lines) + "\n")
-            result = subprocess.run([args.candor, "decode", "--dbc", dbc_path, "--format", "jsonl", log_path],
-                                    capture_output=True, text=True)
-            if result.returncode != 0:
-                failures += 1
-                print(f"  FAIL {dbc_path}: candor exit {result.returncode}: {result.stderr.strip()[:300]}")
-                continue
-            got = result.stdout.splitlines()
-            for number in range(max(len(expected), len(got))):
-                want = expected[number] if number < len(expected) else "<no line>"
-                have = got[number] if number < len(got) else "<no line>"
-                compared += 1
-                if want != have:
-                    mismatches += 1
-                    if shown < 20:
-                        shown += 1
-                        print(f"  MISMATCH random_{index:03d}.dbc line {number + 1}: "
-                              f"{log_lines[number] if number < len(log_lines) else '-'}\n"
-                              f"    cantools: {want}\n    candor:   {have}")
+            # The same frames plus J1939 variants of every extended id (another source address,
+            # priority, PDU1 destination), decoded with --j1939 by PGN.
+            j1939_lines = list(log_lines)
+            for message in db.messages:
+                if not message.is_extended_frame:
+                    continue
+                fid = message.frame_id
+                variants = [(fid & ~0xFF) | rng.randrange(256), (fid & ~(0x7 << 26)) | (rng.randrange(8) << 26)]
+                if ((fid >> 16) & 0xFF) < 240:
+                    variants.append((fid & ~0xFF00) | (rng.randrange(256) << 8))
+                for variant in variants:
+                    payload = corner.random_payload(rng, message)
+                    length = corner.frame_length(message.length)
+                    body = f"##5{payload.hex().upper()}" if length > 8 else f"#{payload.hex().upper()}"
+                    micros += rng.randrange(1, 3000)
+                    j1939_lines.append(f"({micros // 1_000_000}.{micros % 1_000_000:06d}) can0 {variant:08X}{body}")
+            j1939_oracle = canonical_lines.Oracle(db, j1939=True)
+            j1939_expected, kept = [], []
+            for line in j1939_lines:
+                try:
+                    j1939_expected.append(j1939_oracle.line(candump_log.parse_line(line)))
+                    kept.append(line)
+                except canonical_lines.Unspecified:
+                    pass
+            runs = [("", log_lines, expected, []), (".j1939", kept, j1939_expected, ["--j1939"])]
+            for suffix, lines_in, wanted, options in runs:
+                log_path = os.path.join(folder, f"random_{index:03d}{suffix}.log")
+                with open(log_path, "w") as f:
+                    f.write("\n".join(lines_in) + "\n")
+                result = subprocess.run([args.candor, "decode", "--dbc", dbc_path, "--format", "jsonl", *options,
+                                         log_path], capture_output=True, text=True)
+                if result.returncode != 0:
+                    failures += 1
+                    print(f"  FAIL {dbc_path} {' '.join(options)}: candor exit {result.returncode}: "
+                          f"{result.stderr.strip()[:300]}")
+                    continue
+                got = result.stdout.splitlines()
+                for number in range(max(len(wanted), len(got))):
+                    want = wanted[number] if number < len(wanted) else "<no line>"
+                    have = got[number] if number < len(got) else "<no line>"
+                    compared += 1
+                    if want != have:
+                        mismatches += 1
+                        if shown < 20:
+                            shown += 1
+                            print(f"  MISMATCH random_{index:03d}.dbc {' '.join(options)} line {number + 1}: "
+                                  f"{lines_in[number] if number < len(lines_in) else '-'}\n"
+                                  f"    cantools: {want}\n    candor:   {have}")
     print(f"summary: {args.dbcs} DBCs ({refused} refused by cantools), {messages} messages, {signals} signals; "
           f"frames compared {compared}, mismatches {mismatches}, candor failures {failures}; "
           f"{time.monotonic() - started:.1f} s")
