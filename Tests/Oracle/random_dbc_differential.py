@@ -6,11 +6,13 @@
 Writes N random DBC files (fixed, printed seed) into a temp dir: classic and FD messages, standard
 and extended ids, Intel and Motorola signals of 1-64 bits anywhere in the frame, signed and
 unsigned, IEEE float32/float64, factors and offsets written as integers, integer-valued reals
-(`2.0`, `1E1`) and reals (`0.1`, `1e-05`, `-0.5`), simple multiplexing with VAL_ labels on some
-switches, SG_MUL_VAL_ ranges next to m<v> markers, and nested (extended) multiplexing. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into canonical
-lines and by `candor decode --format jsonl`; every line must match. Then the same with `--j1939`,
-adding frames whose extended ids differ in source address, priority or PDU1 destination. Integer conversions whose
-result can leave 64 bits are not generated (known candor difference, see the oracle report).
+(`2.0`, `1E1`) and reals (`0.1`, `1e-05`, `-0.5`) (integer results may leave 64 bits, as
+cantools' Python ints do), simple multiplexing with VAL_ labels on some switches, scaled
+switches, SG_MUL_VAL_ ranges next to m<v> markers, and nested (extended) multiplexing; switches
+are unsigned. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into
+canonical lines and by `candor decode --format jsonl`; every line must match. Then the same with
+`--j1939`, adding frames whose extended ids differ in source address, priority or PDU1
+destination.
 Exits 1 on any mismatch or failure.
 """
 
@@ -66,10 +68,7 @@ def place(rng, used, frame_bits, length, tries=40):
 
 def signal_text(rng, name, start, order, length, mux=""):
     signed = rng.random() < 0.4
-    if length >= 56:
-        factor = rng.choice(["1", "1.0"] + REAL_FACTORS)   # keep integer results inside 64 bits
-        offset = rng.choice(["0", "0.0"] + REAL_OFFSETS) if factor not in ("1", "1.0") else "0"
-    elif rng.random() < 0.5:
+    if rng.random() < 0.5:
         factor, offset = rng.choice(INTEGER_FACTORS), rng.choice(INTEGER_OFFSETS)
     else:
         factor, offset = rng.choice(REAL_FACTORS + INTEGER_FACTORS), rng.choice(REAL_OFFSETS + INTEGER_OFFSETS)
