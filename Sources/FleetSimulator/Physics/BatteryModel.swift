@@ -66,6 +66,8 @@ public struct BatteryCells: Sendable {
     let resistanceFactor: [Double]
     /// Per temperature probe: offset from the pack's mean temperature, °C.
     let probeOffset: [Double]
+    let maxProbeOffset: Double
+    let minProbeOffset: Double
     private let ocvSOC: [Double]
     private let ocvVolts: [Double]
 
@@ -87,6 +89,8 @@ public struct BatteryCells: Sendable {
             probes.append(-1.5 + 3.0 * position * (1 - position) * 2 + rng.uniform(-0.6, 0.6))
         }
         probeOffset = probes
+        maxProbeOffset = probes.max() ?? 0
+        minProbeOffset = probes.min() ?? 0
         ocvSOC = parameters.chemistry.ocvTable.map(\.soc)
         ocvVolts = parameters.chemistry.ocvTable.map(\.volts)
     }

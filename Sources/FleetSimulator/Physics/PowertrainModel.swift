@@ -106,7 +106,8 @@ public struct PowertrainModel: Sendable {
         let standingInGear = s.ready && targetKmh == 0
         s.brakePressed = s.ready && (accel < -0.2 || standingInGear)
         let demandDecel = max(0, -accel)
-        s.brakePressureBar = s.brakePressed ? (standingInGear && accel == 0 ? 12 : 3 + 10 * demandDecel) : 0
+        // Driver-demand pressure: well above any application threshold whenever pressed.
+        s.brakePressureBar = p.brakeDemandScale * (s.brakePressed ? (standingInGear && accel == 0 ? 12 : 8 + 10 * demandDecel) : 0)
         s.wheelBrakePressureBar = standingInGear ? 15 : frictionForce / p.brakeNewtonPerBar
         s.brakePedalPercent = s.brakePressed ? min(100, 8 + 12 * demandDecel + (standingInGear ? 10 : 0)) : 0
         s.accelPedalPercent = motorElectricW > 0 ? min(100, 4 + 96 * motorElectricW / (p.maxMotorPowerKW * 1000)) : 0
@@ -200,6 +201,16 @@ public struct PowertrainModel: Sendable {
             s.insulationKOhm = 0.15 * max(s.packVoltage, cells.packOCV(soc: s.soc))  // 150 Ω/V
         }
         s.temperatureFaultC = active(.overTemperature, at: t0) ? 38 : 0
+
+        // Alarms the BMS raises from what it measures (levels 0-3).
+        var alarms = AlarmLevels()
+        let hottest = s.packTempC + cells.maxProbeOffset + s.temperatureFaultC
+        alarms[.overTemperature] = hottest >= 65 ? 3 : hottest >= 60 ? 2 : hottest >= 55 ? 1 : 0
+        let ohmsPerVolt = s.insulationKOhm * 1000 / max(1, cells.packOCV(soc: s.soc))
+        alarms[.insulation] = ohmsPerVolt < 100 ? 3 : ohmsPerVolt < 250 ? 2 : ohmsPerVolt < 500 ? 1 : 0
+        alarms[.lowSOC] = s.soc < 0.05 ? 2 : s.soc < 0.10 ? 1 : 0
+        alarms[.highSOC] = s.soc > 0.995 ? 1 : 0
+        s.alarms = alarms
 
         // Driver assistance (used by the vehicles that have it).
         if s.ready && targetKmh > 35 && !s.brakePressed {

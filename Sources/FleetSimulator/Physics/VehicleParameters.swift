@@ -23,13 +23,16 @@ public struct VehicleParameters: Sendable {
     public var brakeNewtonPerBar: Double
     /// Handwheel degrees per degree of road-wheel angle.
     public var steeringRatio: Double
+    /// Scale of the driver-demand brake pressure: 1 for hydraulic brakes (8 bar at first
+    /// touch), about 0.25 for a bus's air brakes.
+    public var brakeDemandScale: Double
     public var battery: BatteryParameters
     public var fuelCell: FuelCellParameters?
     public var ambientC: Double
     /// Insulation resistance of a healthy high-voltage system, kΩ.
     public var insulationKOhm: Double
 
-    public init(massKg: Double, rotatingMassFactor: Double, dragCoefficient: Double, frontalAreaM2: Double, rollingResistance: Double, wheelRadiusM: Double, gearRatio: Double, drivetrainEfficiency: Double, regenEfficiency: Double, maxMotorPowerKW: Double, maxMotorTorqueNm: Double, maxRegenPowerKW: Double, auxiliaryPowerKW: Double, brakeNewtonPerBar: Double, steeringRatio: Double, battery: BatteryParameters, fuelCell: FuelCellParameters? = nil, ambientC: Double = 25, insulationKOhm: Double = 3500) {
+    public init(massKg: Double, rotatingMassFactor: Double, dragCoefficient: Double, frontalAreaM2: Double, rollingResistance: Double, wheelRadiusM: Double, gearRatio: Double, drivetrainEfficiency: Double, regenEfficiency: Double, maxMotorPowerKW: Double, maxMotorTorqueNm: Double, maxRegenPowerKW: Double, auxiliaryPowerKW: Double, brakeNewtonPerBar: Double, steeringRatio: Double, brakeDemandScale: Double = 1, battery: BatteryParameters, fuelCell: FuelCellParameters? = nil, ambientC: Double = 25, insulationKOhm: Double = 3500) {
         self.massKg = massKg
         self.rotatingMassFactor = rotatingMassFactor
         self.dragCoefficient = dragCoefficient
@@ -45,6 +48,7 @@ public struct VehicleParameters: Sendable {
         self.auxiliaryPowerKW = auxiliaryPowerKW
         self.brakeNewtonPerBar = brakeNewtonPerBar
         self.steeringRatio = steeringRatio
+        self.brakeDemandScale = brakeDemandScale
         self.battery = battery
         self.fuelCell = fuelCell
         self.ambientC = ambientC
