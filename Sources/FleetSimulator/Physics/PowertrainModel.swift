@@ -19,6 +19,7 @@ public struct PowertrainModel: Sendable {
     /// Low-pass filtered power demand for the fuel cell, W.
     private var fuelCellDemandW = 0.0
     private var accEngagedSpeed = 0.0
+    private var chargingSince = 0.0
 
     public init(parameters: VehicleParameters, trace: DriveTrace, initialSOC: Double, faults: [FaultSpec], random: SimulationRandom) {
         self.parameters = parameters
@@ -62,7 +63,13 @@ public struct PowertrainModel: Sendable {
         s.mode = trace.mode(at: t)
         s.ready = s.mode == .ready
         s.chargerConnected = s.mode == .charging
-        s.contactorsClosed = s.mode != .parked
+        // Plugging in: 2 s of handshake (charge state on, contactors still open), then the
+        // contactors close and the charger ramps up over 5 s.
+        if s.mode == .charging {
+            if state.mode != .charging || step == 0 { chargingSince = t0 }
+        }
+        let handshake = s.mode == .charging && t0 - chargingSince < 2
+        s.contactorsClosed = s.mode == .ready || (s.mode == .charging && !handshake)
         let (targetKmh, accel) = trace.speed(at: t)
         let v = targetKmh / 3.6
         s.speedKmh = targetKmh
@@ -126,7 +133,7 @@ public struct PowertrainModel: Sendable {
         s.steeringTorqueNm = s.ready ? 0.012 * hw * speedFactor + 0.002 * hwRate : 0
 
         // Auxiliaries.
-        let auxW = s.ready ? p.auxiliaryPowerKW * 1000 : s.mode == .charging ? 600 : 0
+        let auxW = s.ready ? p.auxiliaryPowerKW * 1000 : s.contactorsClosed ? 600 : 0
         s.lowVoltageV = s.contactorsClosed ? 13.8 : 12.6
         s.dcdcCurrentA = s.contactorsClosed ? (s.ready ? 45 : 12) + 3 * (0.1 * t).sin : 0
         s.dcdcTempC += Self.dt * (s.dcdcCurrentA * 0.9 - 2.0 * (s.dcdcTempC - p.ambientC)) / 2000
@@ -139,7 +146,8 @@ public struct PowertrainModel: Sendable {
             } else {
                 s.chargeState = 1
                 let taper = s.soc < 0.9 ? 1 : max(0.05, (0.99 - s.soc) / 0.09)
-                chargeW = trace.chargerPowerKW * 1000 * taper
+                let softStart = handshake ? 0 : min(1, (t0 - chargingSince - 2) / 5)
+                chargeW = trace.chargerPowerKW * 1000 * taper * softStart
             }
         } else {
             s.chargeState = 0

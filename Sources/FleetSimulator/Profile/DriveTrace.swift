@@ -88,7 +88,7 @@ public struct DriveTrace: Sendable {
         let v0 = currentSpeed
         let seconds = max(1, Int((abs(kmh - v0) / 3.6 / rate).rounded(.up)))
         for i in 1...seconds {
-            speedsKmh.append(v0 + (kmh - v0) * Double(i) / Double(seconds))
+            speedsKmh.append(i == seconds ? kmh : v0 + (kmh - v0) * Double(i) / Double(seconds))
             modes.append(.ready)
         }
     }
@@ -98,9 +98,8 @@ public struct DriveTrace: Sendable {
     public mutating func cruise(_ seconds: Int, wobbleKmh: Double, period: Double = 40) {
         let v = currentSpeed
         for i in 1...max(1, seconds) {
-            let swell = wobbleKmh * (2 * Double.pi * Double(i) / period).sin
-            let endTaper = i == seconds ? 0 : 1.0
-            speedsKmh.append(max(0, v + swell * endTaper))
+            let swell = i == seconds ? 0 : wobbleKmh * (2 * Double.pi * Double(i) / period).sin
+            speedsKmh.append(max(0, v + swell))
             modes.append(.ready)
         }
     }
