@@ -5,8 +5,8 @@
 /// The state of step `k` holds for `[k·dt, (k+1)·dt)`; every quantity is evaluated at the
 /// step's midpoint, so that the midpoint sum of a linear speed ramp is its exact distance.
 public struct PowertrainModel: Sendable {
-    public static let stepsPerSecond = 100
-    public static let dt = 1.0 / Double(stepsPerSecond)
+    public static var stepsPerSecond: Int { 100 }
+    public static var dt: Double { 0.01 }
 
     public let parameters: VehicleParameters
     public let trace: DriveTrace

@@ -30,6 +30,10 @@ struct CompiledStream {
     var algorithm: ChecksumAlgorithm?
     /// Number of multiplexer groups this message cycles through (0: not multiplexed).
     var groupCount: Int
+    /// For a multiplexed message whose groups are contiguous runs of signals: where group
+    /// `g`'s run starts (`groupSpans[groupSpanStart + g]`), so that filling a frame touches
+    /// only the always-present signals and one group; -1 when the layout is not so.
+    var groupSpanStart: Int
     /// `observations[observationStart ..< + observationCount]` feed the truth.
     var observationStart: Int
     var observationCount: Int
@@ -92,6 +96,10 @@ struct CompiledVehicle {
     /// (bus, message name, DBC cycle) per silence-tracking key.
     var messageKeys: [(bus: Int, message: String, cycleNs: Int64)]
     var maxSignals: Int
+    /// Per group of a multiplexed message: (first signal, count); see `groupSpanStart`.
+    var groupSpans: [(first: Int, count: Int)]
+    /// Per multiplexed stream: the signals present in every frame.
+    var alwaysPresent: [[Int]]
     var temperatureNames: [String]
     var faultFlagKinds: [String]
 
@@ -102,6 +110,8 @@ struct CompiledVehicle {
         var observations: [Observation] = []
         var keys: [(bus: Int, message: String, cycleNs: Int64)] = []
         var maxSignals = 0
+        var groupSpans: [(first: Int, count: Int)] = []
+        var alwaysPresent: [[Int]] = []
         var streamRandom = random.derived(100)
         for (busIndex, bus) in definition.buses.enumerated() {
             let loaded = DBCParser.parse(Array(bus.dbcText.utf8), file: bus.dbcFile)
@@ -131,6 +141,30 @@ struct CompiledVehicle {
                     sources.append(CompiledSource(source: source, group: group, constant: constant))
                 }
                 maxSignals = max(maxSignals, message.signals.count)
+                // Contiguous groups: each group's signals form one run, in group order.
+                var groupSpanStart = -1
+                if groups > 0 {
+                    var spans: [(first: Int, count: Int)] = Array(repeating: (-1, 0), count: groups)
+                    var contiguous = true
+                    var always: [Int] = []
+                    for (j, compiled) in sources[sourceStart...].enumerated() {
+                        let g = compiled.group
+                        if g < 0 { always.append(j); continue }
+                        if spans[g].first < 0 {
+                            spans[g] = (j, 1)
+                        } else if spans[g].first + spans[g].count == j {
+                            spans[g].count += 1
+                        } else {
+                            contiguous = false
+                        }
+                    }
+                    if contiguous && spans.allSatisfy({ $0.first >= 0 }) {
+                        groupSpanStart = groupSpans.count
+                        groupSpans.append(contentsOf: spans)
+                        alwaysPresent.append(always)
+                        groupSpanStart = groupSpanStart << 16 | (alwaysPresent.count - 1)
+                    }
+                }
                 let protection = definition.protection[message.name]
                 var counterSignal = -1, checksumByte = -1, modulus = 1
                 if let protection {
@@ -186,7 +220,7 @@ struct CompiledVehicle {
                         jitterNs: min(nominal / 50, 500_000),
                         sourceStart: sourceStart, signalCount: message.signals.count,
                         counterSignal: counterSignal, counterModulus: modulus, checksumByte: checksumByte,
-                        algorithm: protection?.algorithm, groupCount: groups,
+                        algorithm: protection?.algorithm, groupCount: groups, groupSpanStart: groupSpanStart,
                         observationStart: observationStart, observationCount: observationCount,
                         random: rng)
                     stream.firstNs = Int64(rng.uniform(0, Double(nominal)))
@@ -202,6 +236,8 @@ struct CompiledVehicle {
         self.observations = observations
         self.messageKeys = keys
         self.maxSignals = maxSignals
+        self.groupSpans = groupSpans
+        self.alwaysPresent = alwaysPresent
         self.temperatureNames = definition.temperatures.map(\.name)
         self.faultFlagKinds = definition.faultFlags.map(\.kind)
     }

@@ -1,12 +1,13 @@
 /// Reads quantities from the model's current state, with the per-step extremes (cells,
-/// probes) computed at most once per step and only when a message asks.
-struct QuantityReader {
+/// probes) computed at most once per step and only when a message asks. A class, so that
+/// reading through it while the engine mutates never copies the model.
+final class QuantityReader {
     private var cellStep = -1
     private var cell = (minV: 0.0, minCell: 1, maxV: 0.0, maxCell: 1)
     private var probeStep = -1
     private var probe = (minC: 0.0, minProbe: 1, maxC: 0.0, maxProbe: 1)
 
-    mutating func cellExtremes(_ model: PowertrainModel) -> (minV: Double, minCell: Int, maxV: Double, maxCell: Int) {
+    func cellExtremes(_ model: PowertrainModel) -> (minV: Double, minCell: Int, maxV: Double, maxCell: Int) {
         if cellStep != model.step {
             cellStep = model.step
             cell = model.cells.extremes(soc: model.state.soc, packCurrent: model.state.packCurrent)
@@ -14,7 +15,7 @@ struct QuantityReader {
         return cell
     }
 
-    mutating func probeExtremes(_ model: PowertrainModel) -> (minC: Double, minProbe: Int, maxC: Double, maxProbe: Int) {
+    func probeExtremes(_ model: PowertrainModel) -> (minC: Double, minProbe: Int, maxC: Double, maxProbe: Int) {
         if probeStep != model.step {
             probeStep = model.step
             probe = model.probeExtremes()
@@ -22,10 +23,8 @@ struct QuantityReader {
         return probe
     }
 
-    mutating func value(_ q: Quantity, _ model: PowertrainModel) -> Double {
-        let s = model.state
+    func value(_ q: Quantity, _ model: PowertrainModel, _ s: VehicleState) -> Double {
         let p = model.parameters
-        @inline(__always) func flag(_ b: Bool) -> Double { b ? 1 : 0 }
         switch q {
         case .vehicleSpeedKmh: return s.speedKmh
         case .accelPedalPercent: return s.accelPedalPercent
@@ -130,6 +129,9 @@ struct QuantityReader {
         case .timeToCollisionS: return s.timeToCollisionS
         }
     }
+
+    @inline(__always)
+    private func flag(_ b: Bool) -> Double { b ? 1 : 0 }
 
     /// One cell's voltage now.
     func cellVoltage(_ index: Int, _ model: PowertrainModel) -> Double {

@@ -5,30 +5,35 @@ import CANDatabase
 /// physics up to its time, encodes, protects, emits and records. Nothing allocates per
 /// frame: values go through one preallocated buffer, payloads are inline.
 struct SimulationEngine {
-    static let stepNs = Int64(1_000_000_000 / PowertrainModel.stepsPerSecond)
+    static var stepNs: Int64 { 10_000_000 }
 
     let simulation: FleetSimulation
-    var streams: [CompiledStream]
+    let initialStreams: [CompiledStream]
     let sources: [CompiledSource]
     let observations: [Observation]
+    let groupSpans: [(first: Int, count: Int)]
+    let alwaysPresent: [[Int]]
     let plans: [DecodePlan]
     let endNs: Int64
     let epochSeconds: Int64
     var model: PowertrainModel
-    var reader = QuantityReader()
+    let reader = QuantityReader()
     var truth: TruthRecorder
     let windows: FaultWindows
     /// Nanoseconds each stream's frame occupies its bus.
     let busyNs: [Int64]
     var busFreeAt: [Int64]
+    let crcTable = ChecksumAlgorithm.crc8SAEJ1850Table()
 
     init(simulation: FleetSimulation) {
         self.simulation = simulation
         let options = simulation.options
         let vehicle = simulation.vehicle
-        streams = vehicle.streams
+        initialStreams = vehicle.streams
         sources = vehicle.sources
         observations = vehicle.observations
+        groupSpans = vehicle.groupSpans
+        alwaysPresent = vehicle.alwaysPresent
         plans = vehicle.plans
         endNs = Int64(options.effectiveDuration) * 1_000_000_000
         epochSeconds = options.startEpochSeconds
@@ -69,6 +74,7 @@ struct SimulationEngine {
     }
 
     mutating func run<E: Error>(_ emit: (CANFrame) throws(E) -> Void) throws(E) -> GroundTruth {
+        var streams = initialStreams
         var queue = EventQueue(capacity: streams.count)
         for (i, s) in streams.enumerated() { queue.push(time: s.firstNs, stream: i) }
         let maxSignals = max(1, streams.map(\.signalCount).max() ?? 1)
@@ -91,23 +97,19 @@ struct SimulationEngine {
                 continue
             }
             // Schedule this stream's next transmission (nominal grid + drift + jitter).
-            var stream = streams[si]
-            stream.nominalIndex += 1
-            let jitter = stream.jitterNs > 0 ? Int64(stream.random.next() % UInt64(2 * stream.jitterNs + 1)) - stream.jitterNs : 0
-            let next = max(t + 1, stream.firstNs + stream.nominalIndex * stream.cycleNs + jitter)
+            streams[si].nominalIndex += 1
+            let jitterNs = streams[si].jitterNs
+            let jitter = jitterNs > 0 ? Int64(streams[si].random.next() % UInt64(2 * jitterNs + 1)) - jitterNs : 0
+            let next = max(t + 1, streams[si].firstNs + streams[si].nominalIndex * streams[si].cycleNs + jitter)
             queue.replaceFirst(time: next, stream: si)
 
             let tUs = t / 1000 * 1000
-            if windows.isSilenced(stream, at: t) {
-                streams[si] = stream
-                continue
-            }
+            if windows.isSilenced(streams[si], at: t) { continue }
             advancePhysics(to: t)
             busFreeAt[bus] = t + busyNs[si]
-            let frame = encode(&stream, values: values, at: tUs)
-            streams[si] = stream
+            let frame = encode(&streams[si], values: values, at: tUs)
             try emit(frame)
-            truth.frameWritten(bus: bus, messageKey: stream.messageKey, at: tUs)
+            truth.frameWritten(bus: bus, messageKey: streams[si].messageKey, at: tUs)
         }
         while nextError < errorFrames.count && errorFrames[nextError].ns < endNs {
             try emitError(errorFrames[nextError], emit)
@@ -126,6 +128,20 @@ struct SimulationEngine {
         truth.errorFrameWritten(bus: e.bus)
     }
 
+    /// One signal's physical value into `values[j]`.
+    @inline(__always)
+    mutating func fill(_ j: Int, _ stream: inout CompiledStream, _ values: UnsafeMutableBufferPointer<Double>) {
+        switch sources[stream.sourceStart + j].source {
+        case .quantity(let q): values[j] = reader.value(q, model, model.state)
+        case .constant(let c): values[j] = c
+        case .rollingCounter: values[j] = Double(stream.counter)
+        case .checksum: values[j] = 0
+        case .groupIndex: values[j] = Double(stream.group)
+        case .cellVoltage(let i): values[j] = reader.cellVoltage(i, model)
+        case .probeTemperature(let i): values[j] = reader.probeTemperature(i, model)
+        }
+    }
+
     /// Fills the values, encodes, sets counter and checksum, records what the truth needs.
     mutating func encode(_ stream: inout CompiledStream, values: UnsafeMutableBufferPointer<Double>, at tUs: Int64) -> CANFrame {
         var counterError = false
@@ -133,20 +149,16 @@ struct SimulationEngine {
             stream.counter = (stream.counter + 1) % stream.counterModulus
             counterError = true
         }
-        for j in 0..<stream.signalCount {
-            let source = sources[stream.sourceStart + j]
-            if source.group >= 0 && source.group != stream.group {
-                values[j] = source.constant
-                continue
-            }
-            switch source.source {
-            case .quantity(let q): values[j] = reader.value(q, model)
-            case .constant(let c): values[j] = c
-            case .rollingCounter: values[j] = Double(stream.counter)
-            case .checksum: values[j] = 0
-            case .groupIndex: values[j] = Double(stream.group)
-            case .cellVoltage(let i): values[j] = reader.cellVoltage(i, model)
-            case .probeTemperature(let i): values[j] = reader.probeTemperature(i, model)
+        if stream.groupSpanStart >= 0 {
+            // Multiplexed with contiguous groups: the always-present signals and one group.
+            let spans = stream.groupSpanStart >> 16, always = stream.groupSpanStart & 0xFFFF
+            for j in alwaysPresent[always] { fill(j, &stream, values) }
+            let span = groupSpans[spans + stream.group]
+            for j in span.first..<(span.first + span.count) { fill(j, &stream, values) }
+        } else {
+            for j in 0..<stream.signalCount {
+                if sources[stream.sourceStart + j].group >= 0 && sources[stream.sourceStart + j].group != stream.group { continue }
+                fill(j, &stream, values)
             }
         }
         var frame = CANFrame(
@@ -156,7 +168,9 @@ struct SimulationEngine {
         plan.encode(messageIndex: stream.messageIndex, physicalInSignalOrder: UnsafeBufferPointer(rebasing: values[0..<stream.signalCount]), into: &frame.data)
         if let algorithm = stream.algorithm {
             let length = stream.length, skip = stream.checksumByte
-            var checksum = frame.data.withUnsafeBytes { algorithm.checksum($0, count: length, skip: skip) }
+            var checksum = frame.data.withUnsafeBytes { bytes in
+                crcTable.withUnsafeBufferPointer { algorithm.checksum(bytes, count: length, skip: skip, crcTable: $0) }
+            }
             if windows.corruptsChecksum(stream, at: tUs) {
                 checksum ^= 0x5A
                 truth.truth.checksumErrors += 1

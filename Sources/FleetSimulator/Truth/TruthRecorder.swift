@@ -16,6 +16,8 @@ struct TruthRecorder {
     private var lastFrameNs: [Int64]
     private let keys: [(bus: Int, message: String, cycleNs: Int64)]
     private let busNames: [String]
+    private var framesPerBus: [Int]
+    private var errorFramesPerBus: [Int]
 
     init(truth: GroundTruth, definition: VehicleDefinition, vehicle: CompiledVehicle) {
         self.truth = truth
@@ -27,10 +29,8 @@ struct TruthRecorder {
         keys = vehicle.messageKeys
         lastFrameNs = Array(repeating: -1, count: keys.count)
         busNames = definition.buses.map(\.interface)
-        for b in busNames {
-            self.truth.frames[b] = 0
-            self.truth.errorFrames[b] = 0
-        }
+        framesPerBus = Array(repeating: 0, count: busNames.count)
+        errorFramesPerBus = Array(repeating: 0, count: busNames.count)
     }
 
     func seconds(_ ns: Int64) -> Double { epoch + Double(ns) / 1e9 }
@@ -71,7 +71,7 @@ struct TruthRecorder {
 
     /// For each data frame written.
     mutating func frameWritten(bus: Int, messageKey: Int, at ns: Int64) {
-        truth.frames[busNames[bus], default: 0] += 1
+        framesPerBus[bus] += 1
         let last = lastFrameNs[messageKey]
         let cycle = keys[messageKey].cycleNs
         if last >= 0 {
@@ -86,7 +86,7 @@ struct TruthRecorder {
     }
 
     mutating func errorFrameWritten(bus: Int) {
-        truth.errorFrames[busNames[bus], default: 0] += 1
+        errorFramesPerBus[bus] += 1
     }
 
     /// A reported value, as decoded from the frame's bits.
@@ -126,6 +126,10 @@ struct TruthRecorder {
     /// At the end of the capture.
     mutating func finish(endNs: Int64, lastModel: PowertrainModel, injected: [GroundTruth.FaultEpisode]) {
         let end = seconds(endNs)
+        for (i, name) in busNames.enumerated() {
+            truth.frames[name] = framesPerBus[i]
+            truth.errorFrames[name] = errorFramesPerBus[i]
+        }
         if wasReady { closeTrip(at: end) }
         for i in flagOpen.indices {
             if let start = flagOpen[i] {

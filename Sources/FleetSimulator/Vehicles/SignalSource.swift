@@ -65,7 +65,7 @@ public enum ChecksumAlgorithm: String, Sendable, CaseIterable {
     /// XOR of the bytes.
     case xor8 = "xor8"
 
-    /// The checksum over `bytes[0..<count]` leaving out byte `skip`.
+    /// The checksum over `bytes[0..<count]` leaving out byte `skip`, bit by bit.
     public func checksum(_ bytes: UnsafeRawBufferPointer, count: Int, skip: Int) -> UInt8 {
         switch self {
         case .crc8SAEJ1850:
@@ -81,6 +81,30 @@ public enum ChecksumAlgorithm: String, Sendable, CaseIterable {
             var x: UInt8 = 0
             for i in 0..<count where i != skip { x ^= bytes[i] }
             return x
+        }
+    }
+
+    /// The same checksum with a byte-wise table for the CRC (`crc8SAEJ1850Table()`).
+    @inline(__always)
+    func checksum(_ bytes: UnsafeRawBufferPointer, count: Int, skip: Int, crcTable: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        switch self {
+        case .crc8SAEJ1850:
+            var crc: UInt8 = 0xFF
+            for i in 0..<count where i != skip { crc = crcTable[Int(crc ^ bytes[i])] }
+            return crc ^ 0xFF
+        case .xor8:
+            var x: UInt8 = 0
+            for i in 0..<count where i != skip { x ^= bytes[i] }
+            return x
+        }
+    }
+
+    /// The CRC-8 (polynomial 0x1D) of every byte value, for the byte-wise CRC.
+    static func crc8SAEJ1850Table() -> [UInt8] {
+        (0..<256).map { (v: Int) -> UInt8 in
+            var crc = UInt8(v)
+            for _ in 0..<8 { crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1 }
+            return crc
         }
     }
 }
