@@ -195,7 +195,7 @@ for db in ALL:
     ident = db["swift"]
     swift.append("    /// `%s`" % db["file"])
     swift.append('    public static let %s: String = #"""' % ident)
-    swift.extend(text.rstrip("\n").split("\n"))
+    swift.extend(text[:-1].split("\n"))
     swift.append('"""#')
     swift.append("")
 swift.append("    /// File name → text, for every fleet DBC (as written to disk: a final newline).")

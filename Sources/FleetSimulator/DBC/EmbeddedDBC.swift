@@ -331,6 +331,7 @@ VAL_ 304 EHB_ABSActive 1 "On" 0 "Off" ;
 VAL_ 304 EHB_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
 VAL_ 320 EPS_AssistMode 3 "Sport" 2 "Normal" 1 "Comfort" 0 "Off" ;
 VAL_ 320 EPS_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
+
 """#
 
     /// `bus_powertrain_j1939.dbc`
@@ -563,6 +564,7 @@ VAL_ 2566834942 DM1_ProtectLampStatus 3 "NotAvailable" 2 "Error" 1 "On" 0 "Off" 
 VAL_ 2566834942 DM1_AmberWarningLampStatus 3 "NotAvailable" 2 "Error" 1 "On" 0 "Off" ;
 VAL_ 2566834942 DM1_RedStopLampStatus 3 "NotAvailable" 2 "Error" 1 "On" 0 "Off" ;
 VAL_ 2566834942 DM1_MalfunctionLampStatus 3 "NotAvailable" 2 "Error" 1 "On" 0 "Off" ;
+
 """#
 
     /// `bus_adas_fd.dbc`
@@ -803,6 +805,7 @@ VAL_ 768 RADAR_Obj3_Type 4 "Cyclist" 3 "Pedestrian" 2 "Truck" 1 "Car" 0 "None" ;
 VAL_ 768 RADAR_Obj3_Valid 1 "Valid" 0 "Invalid" ;
 VAL_ 768 RADAR_Obj4_Type 4 "Cyclist" 3 "Pedestrian" 2 "Truck" 1 "Car" 0 "None" ;
 VAL_ 768 RADAR_Obj4_Valid 1 "Valid" 0 "Invalid" ;
+
 """#
 
     /// `bus_battery.dbc`
@@ -1858,6 +1861,7 @@ VAL_ 1043 BMS_Alm_OverCharge 3 "Level3" 2 "Level2" 1 "Level1" 0 "NoAlarm" ;
 VAL_ 1043 BMS_MaxAlarmLevel 3 "Level3" 2 "Level2" 1 "Level1" 0 "NoAlarm" ;
 VAL_ 1044 BMS_ChargeState 3 "ChargeFault" 2 "ChargeComplete" 1 "Charging" 0 "NotCharging" ;
 VAL_ 1044 BMS_ChargerConnected 1 "Connected" 0 "Disconnected" ;
+
 """#
 
     /// `fcev.dbc`
@@ -2188,6 +2192,7 @@ VAL_ 304 EHB_ABSActive 1 "On" 0 "Off" ;
 VAL_ 304 EHB_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
 VAL_ 320 EPS_AssistMode 3 "Sport" 2 "Normal" 1 "Comfort" 0 "Off" ;
 VAL_ 320 EPS_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
+
 """#
 
     /// File name → text, for every fleet DBC (as written to disk: a final newline).

@@ -93,13 +93,14 @@ public struct DriveTrace: Sendable {
         }
     }
 
-    /// Cruises at about the current speed for `seconds`, with a slow ±`wobbleKmh` swell
-    /// (a driver never holds a speed exactly).
+    /// Cruises at about the current speed for `seconds`, with slow dips of up to
+    /// `wobbleKmh` (a driver never holds a speed exactly).
     public mutating func cruise(_ seconds: Int, wobbleKmh: Double, period: Double = 40) {
         let v = currentSpeed
         for i in 1...max(1, seconds) {
-            let swell = i == seconds ? 0 : wobbleKmh * (2 * Double.pi * Double(i) / period).sin
-            speedsKmh.append(max(0, v + swell))
+            // A dip below the set speed and back (never above it, so a phase's peak stays its peak).
+            let dip = i == seconds ? 0 : wobbleKmh * (1 - (2 * Double.pi * Double(i) / period).cos) / 2
+            speedsKmh.append(max(0, v - dip))
             modes.append(.ready)
         }
     }
