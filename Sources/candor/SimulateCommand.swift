@@ -85,7 +85,7 @@ struct SimulateCommand: ParsableCommand {
         let simulation: FleetSimulation
         do { simulation = try FleetSimulation(options) } catch { return try usage(error.description) }
 
-        try BundleFiles.makeDirectory(output)
+        do { try BundleFiles.makeDirectory(output) } catch { throw CommandFailure.runtime("simulate: \(error)") }
         let captureName = gzip ? "capture.log.gz" : "capture.log"
         let clock = ContinuousClock()
         let began = clock.now
@@ -102,12 +102,11 @@ struct SimulateCommand: ParsableCommand {
         let frames = truth.frames.values.reduce(0, +) + truth.errorFrames.values.reduce(0, +)
         let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = secondsTaken > 0 ? Int(Double(frames) / secondsTaken) : 0
-        BundleFiles.printError("candor simulate: \(vehicle.rawValue) \(options.cycle.rawValue) \(options.effectiveDuration) s, seed \(seed): \(frames) frames in \(BundleFiles.formatted(secondsTaken)) s (\(rate) frames/s) -> \(output)")
+        Terminal.printError("candor simulate: \(vehicle.rawValue) \(options.cycle.rawValue) \(options.effectiveDuration) s, seed \(seed): \(frames) frames in \(BundleFiles.formatted(secondsTaken)) s (\(rate) frames/s) -> \(output)")
     }
 
     func usage(_ message: String) throws {
-        BundleFiles.printError("candor simulate: \(message)")
-        throw ExitCode(2)
+        throw CommandFailure.input("simulate: \(message)")
     }
 }
 
@@ -146,11 +145,6 @@ enum BundleFiles {
             }
             remaining = remaining.dropFirst(n)
         }
-    }
-
-    static func printError(_ text: String) {
-        let bytes = Array((text + "\n").utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
     /// Seconds with two decimals.
