@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
+        // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
     ],
     swiftLanguageModes: [.v6]
 )
