@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // Pure: signal windows, message and bus health, operations figures on event time.
+        .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     ],
     swiftLanguageModes: [.v6]
 )
