@@ -27,7 +27,8 @@ public struct DecodedSignalSamples: Sequence, IteratorProtocol {
 
 extension TelemetryAggregator {
     /// One frame as `DecodePlan.decode` left it: the outcome and the decoded values.
-    @inlinable
+    /// (Not inlinable on purpose: here, inside the module, the generic `ingest` is
+    /// specialized for `DecodedSignalSamples`.)
     public mutating func ingest(_ frame: CANFrame, bus: Int, outcome: DecodeOutcome, values: DecodedSignals) {
         switch outcome {
         case .unknownMessage:

@@ -24,6 +24,13 @@ public struct SignalSample: Sendable, Hashable {
 public struct TelemetryAggregator: Sendable {
     public let layout: TelemetryLayout
     let windowLengths: [Int64]
+    /// The shortest window. When every length is a multiple of it (`derivedWindows`), each
+    /// sample updates only the shortest window's statistics, and the longer windows absorb
+    /// a shortest window when it closes: one update per sample instead of one per length.
+    let baseWindow: Int
+    let derivedWindows: Bool
+    /// Window indices in closing order: the shortest first.
+    let closingOrder: [Int]
     let rules: HealthRules
     private var windowStart: [Int64]
     private var started = false
@@ -51,6 +58,12 @@ public struct TelemetryAggregator: Sendable {
         windowLengths = config.windowLengths
         rules = config.health
         let w = windowLengths.count
+        let lengths = config.windowLengths
+        let shortest = lengths.min()!
+        let base = lengths.firstIndex(of: shortest)!
+        baseWindow = base
+        derivedWindows = lengths.allSatisfy { $0 % shortest == 0 }
+        closingOrder = [base] + lengths.indices.filter { $0 != base }
         windowStart = [Int64](repeating: 0, count: w)
         signalStats = [RunningStatistics](repeating: RunningStatistics(), count: w * layout.signalCount)
         messageCounters = [MessageWindowCounters](repeating: MessageWindowCounters(), count: w * layout.messageCount)
@@ -82,7 +95,7 @@ public struct TelemetryAggregator: Sendable {
     public func summary(vehicle: Int) -> OperationsSummary {
         var summary = vehicles[vehicle].total
         let base = layout.buses.indices.filter { layout.buses[$0].vehicle == vehicle }
-        summary.frames = base.map { NamedCount(name: layout.buses[$0].interface, count: busFrames[$0]) }
+        summary.frames = base.map { NamedCount(name: layout.busInterfaces[$0], count: busFrames[$0]) }
         if summary.end < summary.start { summary.end = summary.start }
         return summary
     }
@@ -153,7 +166,11 @@ public struct TelemetryAggregator: Sendable {
             guard value.isFinite else { continue }
             precondition(sample.signal < slot.signalCount, "signal index outside the message")
             let s = slot.signalBase + sample.signal
-            for w in windowLengths.indices { signalStats[w * signalCount + s].add(value, at: t) }
+            if derivedWindows {
+                signalStats[baseWindow * signalCount + s].add(value, at: t)
+            } else {
+                for w in windowLengths.indices { signalStats[w * signalCount + s].add(value, at: t) }
+            }
             var b = layout.roleHead[s]
             while b >= 0 {
                 let binding = layout.bindings[b]
@@ -200,8 +217,8 @@ public struct TelemetryAggregator: Sendable {
         if Double(gap) > rules.silentAfter * period && gap > rules.minimumSilentGap {
             let slot = layout.messages[g]
             let episode = SilentEpisode(
-                vehicle: layout.configuration.vehicles[vehicle].name, bus: layout.buses[slot.bus].interface,
-                message: slot.name, start: t - gap + state.expectedPeriod, end: t, open: false)
+                vehicle: layout.configuration.vehicles[vehicle].name, bus: layout.busInterfaces[slot.bus],
+                message: layout.messageNames[g], start: t - gap + state.expectedPeriod, end: t, open: false)
             records.append(.silentEpisode(episode))
             vehicles[vehicle].addSilentEpisode(episode)
         }
@@ -240,7 +257,7 @@ public struct TelemetryAggregator: Sendable {
             for v in vehicles.indices { records.append(.operations(summary(vehicle: v))) }
             return
         }
-        for w in windowLengths.indices { closeWindow(w, end: windowStart[w] + windowLengths[w]) }
+        for w in closingOrder { closeWindow(w, end: windowStart[w] + windowLengths[w]) }
         for g in messageStates.indices {
             let state = messageStates[g]
             guard state.seen, state.periodSource != .unknown else { continue }
@@ -248,8 +265,8 @@ public struct TelemetryAggregator: Sendable {
             if Double(gap) > rules.silentAfter * Double(state.expectedPeriod) && gap > rules.minimumSilentGap {
                 let slot = layout.messages[g]
                 let episode = SilentEpisode(
-                    vehicle: layout.configuration.vehicles[slot.vehicle].name, bus: layout.buses[slot.bus].interface,
-                    message: slot.name, start: state.lastTime + state.expectedPeriod, end: latestTime, open: true)
+                    vehicle: layout.configuration.vehicles[slot.vehicle].name, bus: layout.busInterfaces[slot.bus],
+                    message: layout.messageNames[g], start: state.lastTime + state.expectedPeriod, end: latestTime, open: true)
                 records.append(.silentEpisode(episode))
                 vehicles[slot.vehicle].addSilentEpisode(episode)
             }
@@ -267,7 +284,7 @@ public struct TelemetryAggregator: Sendable {
             return
         }
         var moved = false
-        for w in windowLengths.indices where t >= windowStart[w] + windowLengths[w] {
+        for w in closingOrder where t >= windowStart[w] + windowLengths[w] {
             closeWindow(w, end: windowStart[w] + windowLengths[w])
             windowStart[w] = alignDown(t, to: windowLengths[w])
             moved = true
@@ -286,9 +303,13 @@ public struct TelemetryAggregator: Sendable {
             let i = w * signalCount + s
             let stats = signalStats[i]
             guard stats.count > 0 else { continue }
-            let m = layout.messages[layout.signalMessage[s]]
+            if derivedWindows && w == baseWindow {
+                for other in windowLengths.indices where other != w { signalStats[other * signalCount + s].merge(stats) }
+            }
+            let g = layout.signalMessage[s]
+            let m = layout.messages[g]
             records.append(.signalWindow(SignalWindowRecord(
-                vehicle: config.vehicles[m.vehicle].name, bus: layout.buses[m.bus].interface, message: m.name,
+                vehicle: config.vehicles[m.vehicle].name, bus: layout.busInterfaces[m.bus], message: layout.messageNames[g],
                 signal: layout.signalNames[s], windowStart: start, windowLength: length, count: stats.count,
                 minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, last: stats.last,
                 standardDeviation: stats.standardDeviation, firstTime: stats.firstTime, lastTime: stats.lastTime)))
@@ -303,7 +324,7 @@ public struct TelemetryAggregator: Sendable {
             let silent = state.periodSource != .unknown
                 && Double(gap) > rules.silentAfter * Double(state.expectedPeriod) && gap > rules.minimumSilentGap
             records.append(.messageHealth(MessageHealthRecord(
-                vehicle: config.vehicles[m.vehicle].name, bus: layout.buses[m.bus].interface, message: m.name,
+                vehicle: config.vehicles[m.vehicle].name, bus: layout.busInterfaces[m.bus], message: layout.messageNames[g],
                 windowStart: start, windowLength: length, frames: c.frames, rate: Double(c.frames) / seconds,
                 expectedPeriod: state.periodSource == .unknown ? 0 : state.expectedPeriod, periodSource: state.periodSource,
                 meanPeriod: c.gaps.mean, periodJitter: c.gaps.standardDeviation, maxGap: c.maxGap,
@@ -317,7 +338,7 @@ public struct TelemetryAggregator: Sendable {
             let base = i * Self.errorClassCount
             let bus = layout.buses[b]
             records.append(.busHealth(BusHealthRecord(
-                vehicle: config.vehicles[bus.vehicle].name, bus: bus.interface, windowStart: start, windowLength: length,
+                vehicle: config.vehicles[bus.vehicle].name, bus: layout.busInterfaces[b], windowStart: start, windowLength: length,
                 frames: c.frames, framesPerSecond: Double(c.frames) / seconds,
                 busLoadPercent: c.busSeconds / seconds * 100, busLoadWorstCasePercent: c.busSecondsWorstCase / seconds * 100,
                 errorFrames: c.errorFrames, errorFramesByClass: Array(busErrorClasses[base..<(base + Self.errorClassCount)]),

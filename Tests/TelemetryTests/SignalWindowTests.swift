@@ -6,11 +6,18 @@ struct SignalWindowTests {
     struct Key: Hashable { var length: Int64; var start: Int64; var message: String; var signal: String }
 
     /// Random frames through the aggregator against a naive two-pass recomputation per window.
-    @Test(arguments: [UInt64(0x5EED_0001), 0xC0FF_EE42, 7])
-    func statisticsMatchNaiveRecomputation(seed: UInt64) throws {
-        print("SignalWindowTests seed: 0x\(String(seed, radix: 16))")
+    /// Lengths that are multiples of the shortest (longer windows merged from the shortest)
+    /// and lengths that are not (each window updated directly).
+    static let cases: [(UInt64, [Int64])] = [
+        (0x5EED_0001, [1_000_000_000, 250_000_000, 60_000_000_000]),
+        (0xC0FF_EE42, [1_000_000_000, 60_000_000_000]),
+        (7, [1_000_000_000, 1_500_000_000, 7_000_000_000]),
+    ]
+
+    @Test(arguments: cases)
+    func statisticsMatchNaiveRecomputation(seed: UInt64, lengths: [Int64]) throws {
+        print("SignalWindowTests seed: 0x\(String(seed, radix: 16)) lengths: \(lengths)")
         var rng = SplitMix64(seed: seed)
-        let lengths: [Int64] = [Fixture.second, 250 * Fixture.millisecond, 60 * Fixture.second]
         var aggregator = try Fixture.aggregator(Fixture.configuration(windows: lengths))
         let messages = Fixture.messages()
         var t: Int64 = 1_700_000_000 * Fixture.second + Int64.random(in: 0..<Fixture.second, using: &rng)

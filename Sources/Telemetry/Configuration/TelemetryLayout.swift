@@ -34,10 +34,12 @@ struct RoleBinding: Sendable {
 }
 
 /// Per-message facts resolved once.
+///
+/// Only plain values (no strings) so that the hot path copies nothing reference-counted;
+/// names live in `TelemetryLayout.messageNames`.
 struct MessageSlot: Sendable {
     var vehicle: Int
     var bus: Int
-    var name: String
     var signalBase: Int
     var signalCount: Int
     var dbcLength: Int
@@ -60,14 +62,15 @@ public struct TelemetryLayout: Sendable {
     public let configuration: TelemetryConfiguration
     struct BusSlot: Sendable {
         var vehicle: Int
-        var interface: String
         var messageBase: Int
         var messageCount: Int
         var bitrate: Int
         var dataBitrate: Int
     }
     let buses: [BusSlot]
+    let busInterfaces: [String]
     let messages: [MessageSlot]
+    let messageNames: [String]
     let signalNames: [String]
     /// The global message index of each signal slot.
     let signalMessage: [Int]
@@ -82,13 +85,15 @@ public struct TelemetryLayout: Sendable {
 
     /// The bus index for an interface name, as frames carry it.
     public func busIndex(interface: String) -> Int? {
-        buses.firstIndex { $0.interface == interface }
+        busInterfaces.firstIndex(of: interface)
     }
 
     public init(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) {
         self.configuration = configuration
         var buses: [BusSlot] = []
+        var busInterfaces: [String] = []
         var messages: [MessageSlot] = []
+        var messageNames: [String] = []
         var signalNames: [String] = []
         var seen: Set<String> = []
         for (v, vehicle) in configuration.vehicles.enumerated() {
@@ -98,7 +103,8 @@ public struct TelemetryLayout: Sendable {
                     throw TelemetryConfigurationError(keyPath: busPath, expected: "an interface used once in the file", found: "a second bus \"\(bus.interface)\"")
                 }
                 let b = buses.count
-                buses.append(BusSlot(vehicle: v, interface: bus.interface, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate))
+                busInterfaces.append(bus.interface)
+                buses.append(BusSlot(vehicle: v, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate))
                 for name in bus.messageRules.keys.sorted() where !bus.messages.contains(where: { $0.name == name }) {
                     throw TelemetryConfigurationError(keyPath: "\(busPath).messages.\(name)", expected: "a message of the bus's DBC", found: "\"\(name)\"")
                 }
@@ -106,7 +112,7 @@ public struct TelemetryLayout: Sendable {
                     let rules = bus.messageRules[message.name] ?? MessageRules()
                     let path = "\(busPath).messages.\(message.name)"
                     var slot = MessageSlot(
-                        vehicle: v, bus: b, name: message.name, signalBase: signalNames.count,
+                        vehicle: v, bus: b, signalBase: signalNames.count,
                         signalCount: message.signals.count, dbcLength: message.length,
                         expectedPeriod: 0, periodSource: .unknown, counterSignal: -1, counterModulus: 0,
                         checksumByte: -1, checksumAlgorithm: .xor8)
@@ -140,12 +146,15 @@ public struct TelemetryLayout: Sendable {
                         slot.checksumAlgorithm = checksum.algorithm
                     }
                     messages.append(slot)
+                    messageNames.append(message.name)
                     signalNames.append(contentsOf: message.signals.map(\.name))
                 }
             }
         }
         self.buses = buses
+        self.busInterfaces = busInterfaces
         self.messages = messages
+        self.messageNames = messageNames
         self.signalNames = signalNames
         var signalMessage: [Int] = []
         signalMessage.reserveCapacity(signalNames.count)
@@ -159,11 +168,11 @@ public struct TelemetryLayout: Sendable {
         var tripRules: [TripRule.Kind] = []
         func bind(_ reference: SignalReference, vehicle v: Int, role: Role, keyPath: String) throws(TelemetryConfigurationError) {
             let vehicle = configuration.vehicles[v]
-            guard let b = buses.firstIndex(where: { $0.interface == reference.bus && $0.vehicle == v }) else {
+            guard let b = buses.indices.first(where: { busInterfaces[$0] == reference.bus && buses[$0].vehicle == v }) else {
                 throw TelemetryConfigurationError(keyPath: "\(keyPath).bus", expected: "a bus of vehicle \(vehicle.name)", found: "\"\(reference.bus)\"")
             }
             let bus = buses[b]
-            guard let m = messages[bus.messageBase..<(bus.messageBase + bus.messageCount)].lastIndex(where: { $0.name == reference.message }) else {
+            guard let m = messageNames[bus.messageBase..<(bus.messageBase + bus.messageCount)].lastIndex(of: reference.message) else {
                 throw TelemetryConfigurationError(keyPath: "\(keyPath).message", expected: "a message of the DBC on \(reference.bus)", found: "\"\(reference.message)\"")
             }
             let message = messages[m]

@@ -43,9 +43,13 @@ struct VehicleOperations: Sendable {
 
     // Figures.
     private(set) var total: OperationsSummary
-    private var trip: OperationsSummary?
+    /// The open trip and day, valid while `inTrip` / `hasDay` (not optionals: mutated in
+    /// place on every sample, without copying).
+    private var trip: OperationsSummary
+    private var inTrip = false
     private var tripCount = 0
-    private var day: OperationsSummary?
+    private var day: OperationsSummary
+    private var hasDay = false
     private var dayIndex: Int64 = .min
     private(set) var lastTime: Int64 = .min
 
@@ -66,6 +70,8 @@ struct VehicleOperations: Sendable {
         faultStart = [Int64](repeating: 0, count: vehicle.faults.count)
         faultLevel = [Int](repeating: 0, count: vehicle.faults.count)
         total = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        trip = total
+        day = total
         total.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
     }
 
@@ -104,8 +110,8 @@ struct VehicleOperations: Sendable {
     /// Applies `body` to the vehicle, day and trip figures.
     private mutating func each(_ body: (inout OperationsSummary) -> Void) {
         body(&total)
-        if day != nil { body(&day!) }
-        if trip != nil { body(&trip!) }
+        if hasDay { body(&day) }
+        if inTrip { body(&trip) }
     }
 
     /// Commits the values staged from one frame at time `t`.
@@ -143,7 +149,7 @@ struct VehicleOperations: Sendable {
             }
             ready = on
         }
-        if tripKind == .speed, trip != nil, hasSpeed, speed <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
+        if tripKind == .speed, inTrip, hasSpeed, speed <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
             endTrip(at: lastMoving, into: &output)
         }
         if let s = take(3) {
@@ -201,7 +207,7 @@ struct VehicleOperations: Sendable {
     private mutating func addSpeed(_ v: Double, at t: Int64, into output: inout [TelemetryRecord]) {
         let moving = trips.movingSpeed
         if v > moving {
-            if tripKind == .speed && trip == nil { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
+            if tripKind == .speed && !inTrip { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
             lastMoving = t
         }
         if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
@@ -223,17 +229,19 @@ struct VehicleOperations: Sendable {
         var summary = OperationsSummary(vehicle: name, scope: .trip(index: tripCount), start: t, end: t)
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         trip = summary
+        inTrip = true
     }
 
     private mutating func endTrip(at t: Int64, into output: inout [TelemetryRecord]) {
-        guard var summary = trip else { return }
-        trip = nil
+        guard inTrip else { return }
+        inTrip = false
+        var summary = trip
         summary.end = max(summary.start, t)
         guard summary.distanceKm >= trips.minimumDistance else { return }
         let figure = TripFigure(index: tripCount, start: summary.start, end: summary.end, distanceKm: summary.distanceKm)
         tripCount += 1
         total.trips.append(figure)
-        day?.trips.append(figure)
+        if hasDay { day.trips.append(figure) }
         output.append(.operations(summary))
     }
 
@@ -248,12 +256,13 @@ struct VehicleOperations: Sendable {
         let shifted = t + dayOffset
         let index = shifted >= 0 ? shifted / length : (shifted - length + 1) / length
         guard index != dayIndex, t >= lastTime || lastTime == .min else { return }
-        if let finished = day { output.append(.operations(finished)) }
+        if hasDay { output.append(.operations(day)) }
         dayIndex = index
         var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         if let s = total.socEnd { summary.socStart = s }
         day = summary
+        hasDay = true
     }
 
     /// Adds what the health side found to the figures.
@@ -263,12 +272,12 @@ struct VehicleOperations: Sendable {
 
     /// Ends the input: open trips end, open faults are recorded as open, the day is emitted.
     mutating func finish(into output: inout [TelemetryRecord]) {
-        if trip != nil { endTrip(at: tripKind == .speed ? max(lastMoving, trip!.start) : lastTime, into: &output) }
+        if inTrip { endTrip(at: tripKind == .speed ? max(lastMoving, trip.start) : lastTime, into: &output) }
         for i in faultKinds.indices where faultOpen[i] {
             faultOpen[i] = false
             recordFault(i, end: lastTime, open: true, into: &output)
         }
-        if let finished = day { output.append(.operations(finished)) }
-        day = nil
+        if hasDay { output.append(.operations(day)) }
+        hasDay = false
     }
 }

@@ -29,6 +29,25 @@ public struct RunningStatistics: Sendable, Hashable {
         lastTime = time
     }
 
+    /// Adds the samples `later` summarized, all of which came after this value's samples
+    /// (Chan et al.'s pairwise update; exact up to rounding).
+    public mutating func merge(_ later: RunningStatistics) {
+        guard later.count > 0 else { return }
+        guard count > 0 else {
+            self = later
+            return
+        }
+        let n = count + later.count
+        let delta = later.mean - mean
+        mean += delta * Double(later.count) / Double(n)
+        m2 += later.m2 + delta * delta * (Double(count) * Double(later.count) / Double(n))
+        count = n
+        minimum = Swift.min(minimum, later.minimum)
+        maximum = Swift.max(maximum, later.maximum)
+        last = later.last
+        lastTime = later.lastTime
+    }
+
     /// Population variance.
     public var variance: Double { count > 0 ? max(0, m2 / Double(count)) : 0 }
     public var standardDeviation: Double { variance.squareRoot() }
