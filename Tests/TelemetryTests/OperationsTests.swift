@@ -68,6 +68,8 @@ struct OperationsTests {
         #expect(abs(summary.tractionEnergyKWh - traction) < 1e-12)
         #expect(abs(summary.regenEnergyKWh - regen) < 1e-12)
         #expect(abs(summary.chargeEnergyKWh - charge) < 1e-12)
+        // Charging state on from the frame at 51 s to the frame at 153 s; no speed signal: idle otherwise.
+        #expect(abs(summary.chargingSeconds - 102) < 1e-9 && abs(summary.idleSeconds - 58) < 1e-9 && summary.drivingSeconds == 0)
         #expect(summary.socStart == 90 && abs(summary.socEnd! - 74) < 1e-9 && abs(summary.socUsed! - 16) < 1e-9)
     }
 

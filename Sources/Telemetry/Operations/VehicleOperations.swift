@@ -10,8 +10,10 @@
 /// 4. trip end (speed rule);
 /// 5. SOC, cell voltages and temperatures, brake applications, fault levels.
 ///
-/// Intervals longer than `maximumIntegrationGap` (input gaps: gateway off, logger paused)
-/// are not integrated.
+/// Time is split into charging (charging state on), driving (last speed above the moving
+/// threshold) and idle over the intervals between the vehicle's semantic frames. Intervals
+/// longer than `maximumIntegrationGap` (input gaps: gateway off, logger paused) are not
+/// integrated.
 struct VehicleOperations: Sendable {
     static let maximumIntegrationGap: Int64 = 60_000_000_000
     static let roleCount = 12
@@ -118,7 +120,20 @@ struct VehicleOperations: Sendable {
     mutating func commit(at t: Int64, into output: inout [TelemetryRecord]) {
         guard stagedAny else { return }
         stagedAny = false
-        if lastTime == .min { total.start = t }
+        if lastTime == .min {
+            total.start = t
+        } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
+            // Time split over [previous semantic frame, now], by the state in force.
+            let dt = Double(t - lastTime) / 1e9
+            let state = charging ? 0 : (hasSpeed && speed > trips.movingSpeed ? 1 : 2)
+            each {
+                switch state {
+                case 0: $0.chargingSeconds += dt
+                case 1: $0.drivingSeconds += dt
+                default: $0.idleSeconds += dt
+                }
+            }
+        }
         rollDay(at: t, into: &output)
         lastTime = max(lastTime, t)
         each { $0.end = max($0.end, t) }
@@ -213,12 +228,7 @@ struct VehicleOperations: Sendable {
         if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
             let dt = Double(t - speedTime) / 1e9
             let km = (speed + v) / 2 * dt / 3600
-            let isCharging = charging
-            let isDriving = (speed + v) / 2 > moving
-            each {
-                $0.distanceKm += km
-                if isCharging { $0.chargingSeconds += dt } else if isDriving { $0.drivingSeconds += dt } else { $0.idleSeconds += dt }
-            }
+            each { $0.distanceKm += km }
         }
         speed = v
         speedTime = t

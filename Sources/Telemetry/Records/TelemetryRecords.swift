@@ -61,8 +61,8 @@ public struct MessageHealthRecord: Sendable, Hashable {
     public var periodJitter: Double
     /// Longest inter-arrival time ending in this window, nanoseconds.
     public var maxGap: Int64
-    /// Gaps longer than timeout factor × period that ended in this window, plus a still-open
-    /// gap at the window end that is already that long.
+    /// Gaps longer than timeout factor × period that ended in this window (a gap still open
+    /// at the window's end shows as `silent` once it is long enough).
     public var timeouts: Int
     public var counterErrors: Int
     public var checksumErrors: Int
