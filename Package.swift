@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
         // Pure: signal windows, message and bus health, operations figures on event time.
         .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
+        // `candor bench`: a generated workload and the measurements.
+        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor"]),
     ],
     swiftLanguageModes: [.v6]
 )
