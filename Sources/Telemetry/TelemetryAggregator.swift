@@ -45,6 +45,7 @@ public struct TelemetryAggregator: Sendable {
     private var messageStates: [MessageState]
     private var busSeen: [Bool]
     private var busFrames: [Int]
+    private var busErrorFrames: [Int]
     private var vehicles: [VehicleOperations]
     private var records: [TelemetryRecord] = []
     private var finished = false
@@ -72,6 +73,7 @@ public struct TelemetryAggregator: Sendable {
         messageStates = layout.messages.map { MessageState(expectedPeriod: $0.expectedPeriod, periodSource: $0.periodSource) }
         busSeen = [Bool](repeating: false, count: layout.busCount)
         busFrames = [Int](repeating: 0, count: layout.busCount)
+        busErrorFrames = [Int](repeating: 0, count: layout.busCount)
         vehicles = config.vehicles.indices.map {
             VehicleOperations(config.vehicles[$0], tripKind: layout.tripRules[$0], dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
         }
@@ -96,6 +98,7 @@ public struct TelemetryAggregator: Sendable {
         var summary = vehicles[vehicle].total
         let base = layout.buses.indices.filter { layout.buses[$0].vehicle == vehicle }
         summary.frames = base.map { NamedCount(name: layout.busInterfaces[$0], count: busFrames[$0]) }
+        summary.errorFrames = base.map { NamedCount(name: layout.busInterfaces[$0], count: busErrorFrames[$0]) }
         if summary.end < summary.start { summary.end = summary.start }
         return summary
     }
@@ -120,6 +123,7 @@ public struct TelemetryAggregator: Sendable {
 
         if frame.kind == .error {
             let classes = CANErrorClass(rawValue: frame.id)
+            busErrorFrames[bus] += 1
             for w in windowLengths.indices {
                 busCounters[w * busCount + bus].errorFrames += 1
                 for (c, named) in CANErrorClass.named.enumerated() where classes.contains(named.0) {

@@ -49,7 +49,7 @@ struct DeterminismTests {
         let truthKeys = [
             "distance_km", "traction_energy_kwh", "regen_energy_kwh", "charge_energy_kwh", "soc_start", "soc_end",
             "min_cell_voltage_v", "max_cell_voltage_v", "max_cell_temp_c", "brake_applications", "trips",
-            "fault_episodes", "silent_messages", "checksum_errors", "frames",
+            "fault_episodes", "silent_messages", "checksum_errors", "counter_errors", "frames", "error_frames",
         ]
         for key in truthKeys { #expect(object[key] != nil, "missing \(key)") }
         #expect((object["frames"] as? [String: Int])?["can0"] == summary.frames.first?.count)

@@ -93,6 +93,8 @@ struct HealthTests {
         aggregator.ingest(errorFrame, bus: 0, message: nil, values: EmptyCollection())
         aggregator.ingest(Fixture.frame(600 * ms, id: 0x7FF), bus: 0, message: nil, values: EmptyCollection())
         aggregator.advance(to: s)
+        #expect(aggregator.summary(vehicle: 0).errorFrames == [NamedCount(name: "can0", count: 1)])
+        #expect(aggregator.summary(vehicle: 0).frames == [NamedCount(name: "can0", count: 1001)])
         let bus = try #require(aggregator.takeRecords().busHealth.first)
         #expect(bus.frames == 1001 && bus.framesPerSecond == 1001 && bus.unknownFrames == 1)
         #expect(abs(bus.busLoadPercent - 1001 * 111.0 / 500_000 * 100) < 1e-9)

@@ -19,6 +19,7 @@ public enum OperationsSummaryJSON {
             ("distance_km", { number(summary.distanceKm, &$0) }),
             ("driving_s", { number(summary.drivingSeconds, &$0) }),
             ("end", { time(summary.end, &$0) }),
+            ("error_frames", { out in object(summary.errorFrames.map { f in (f.name, { int(f.count, &$0) }) }, &out) }),
             ("fault_episodes", { out in
                 array(summary.faultEpisodes, &out) { e, o in
                     object([("end", { time(e.end, &$0) }), ("kind", { string(e.kind, &$0) }), ("level", { int(e.level, &$0) }),
