@@ -124,8 +124,11 @@ public struct TelemetryAggregator: Sendable {
         if frame.kind == .error {
             let classes = CANErrorClass(rawValue: frame.id)
             busErrorFrames[bus] += 1
+            let counters = classes.contains(.errorCounters) ? (Int(frame.data[6]), Int(frame.data[7])) : (0, 0)
             for w in windowLengths.indices {
                 busCounters[w * busCount + bus].errorFrames += 1
+                busCounters[w * busCount + bus].maxTxErrorCount = max(busCounters[w * busCount + bus].maxTxErrorCount, counters.0)
+                busCounters[w * busCount + bus].maxRxErrorCount = max(busCounters[w * busCount + bus].maxRxErrorCount, counters.1)
                 for (c, named) in CANErrorClass.named.enumerated() where classes.contains(named.0) {
                     busErrorClasses[(w * busCount + bus) * Self.errorClassCount + c] += 1
                 }
@@ -346,6 +349,7 @@ public struct TelemetryAggregator: Sendable {
                 frames: c.frames, framesPerSecond: Double(c.frames) / seconds,
                 busLoadPercent: c.busSeconds / seconds * 100, busLoadWorstCasePercent: c.busSecondsWorstCase / seconds * 100,
                 errorFrames: c.errorFrames, errorFramesByClass: Array(busErrorClasses[base..<(base + Self.errorClassCount)]),
+                maxTxErrorCount: c.maxTxErrorCount, maxRxErrorCount: c.maxRxErrorCount,
                 unknownFrames: c.unknownFrames, decodeErrors: c.decodeErrors, lateFrames: c.lateFrames)))
             busCounters[i] = BusWindowCounters()
             for k in base..<(base + Self.errorClassCount) { busErrorClasses[k] = 0 }

@@ -89,7 +89,9 @@ struct HealthTests {
     @Test func busLoadFramesPerSecondAndErrorClasses() throws {
         var aggregator = try Fixture.aggregator()
         for i in 0..<1000 { aggregator.feed(Int64(i) * ms, message: 1, values: [400, 0, 80, 0]) }
-        let errorFrame = CANFrame(timestamp: CANTimestamp(totalNanoseconds: 500 * ms), bus: "can0", id: 0x40 | 0x200, kind: .error, length: 8)
+        let errorFrame = CANFrame(
+            timestamp: CANTimestamp(totalNanoseconds: 500 * ms), bus: "can0", id: 0x40 | 0x200, kind: .error, length: 8,
+            data: CANPayload([0, 0, 0, 0, 0, 0, 128, 96]))
         aggregator.ingest(errorFrame, bus: 0, message: nil, values: EmptyCollection())
         aggregator.ingest(Fixture.frame(600 * ms, id: 0x7FF), bus: 0, message: nil, values: EmptyCollection())
         aggregator.advance(to: s)
@@ -100,6 +102,7 @@ struct HealthTests {
         #expect(abs(bus.busLoadPercent - 1001 * 111.0 / 500_000 * 100) < 1e-9)
         #expect(abs(bus.busLoadWorstCasePercent - 1001 * 135.0 / 500_000 * 100) < 1e-9)
         #expect(bus.errorFrames == 1)
+        #expect(bus.maxTxErrorCount == 128 && bus.maxRxErrorCount == 96)
         let names = CANErrorClass.named.map(\.1)
         #expect(bus.errorFramesByClass[names.firstIndex(of: "bus-off")!] == 1)
         #expect(bus.errorFramesByClass[names.firstIndex(of: "error-counter-tx-rx")!] == 1)

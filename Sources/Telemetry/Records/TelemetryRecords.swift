@@ -88,6 +88,10 @@ public struct BusHealthRecord: Sendable, Hashable {
     public var errorFrames: Int
     /// Error frames per class, in `CANErrorClass.named` order (one frame may count in several).
     public var errorFramesByClass: [Int]
+    /// Highest TX and RX error counters reported by error frames in the window
+    /// (`CAN_ERR_CNT`, detail bytes 6 and 7); 0 when none reported.
+    public var maxTxErrorCount: Int
+    public var maxRxErrorCount: Int
     /// Frames whose id no DBC message matches.
     public var unknownFrames: Int
     /// Frames of known messages that could not be decoded.

@@ -17,6 +17,8 @@ struct BusWindowCounters: Sendable {
     var busSeconds = 0.0
     var busSecondsWorstCase = 0.0
     var errorFrames = 0
+    var maxTxErrorCount = 0
+    var maxRxErrorCount = 0
     var unknownFrames = 0
     var decodeErrors = 0
     var lateFrames = 0
