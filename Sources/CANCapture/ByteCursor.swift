@@ -90,6 +90,9 @@ struct ByteCursor {
         return digits == 0 ? nil : (value, digits)
     }
 
+    /// The largest whole-second value a timestamp may have.
+    static let maxSeconds: UInt64 = 9_000_000_000
+
     /// Parses `seconds.fraction` with 0...9 fractional digits (the point is optional when
     /// there are none).
     mutating func decimalTime() -> CANTimestamp? {
@@ -111,6 +114,8 @@ struct ByteCursor {
             var scale = fractionDigits
             while scale < 9 { nanos *= 10; scale += 1 }
         }
+        // Past about 9.2e9 s (the year 2262) nanosecond counts no longer fit in 64 bits.
+        guard whole.value <= Self.maxSeconds else { return nil }
         let seconds = Int64(whole.value)
         if negative {
             let total = -(seconds * 1_000_000_000 + Int64(nanos))

@@ -71,8 +71,14 @@ public final class CaptureReader {
         switch chosen {
         case .candumpLog:
             decoder = TextFrameDecoder(input: input, grammar: CandumpLogGrammar(), name: name, strict: strict)
-        default:
-            throw CaptureError(file: name, message: "reading \(chosen.rawValue) captures is not supported yet")
+        case .candumpASCII:
+            decoder = TextFrameDecoder(input: input, grammar: CandumpASCIIGrammar(), name: name, strict: strict)
+        case .asc:
+            decoder = TextFrameDecoder(input: input, grammar: ASCGrammar(), name: name, strict: strict)
+        case .pcap:
+            decoder = try PcapDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
+        case .pcapng:
+            decoder = try PcapngDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
         }
     }
 

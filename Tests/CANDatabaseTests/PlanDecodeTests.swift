@@ -107,9 +107,10 @@ import Testing
         let plan = DecodePlan(db)
         #expect(decoded(plan, frame(1, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])).1 == ["U": .unsigned(UInt64.max)])
         #expect(decoded(plan, frame(2, [0x80, 0, 0, 0, 0, 0, 0, 1])).1 == ["S": .integer(Int64.min + 1)])
-        // raw = 0xFFFF_FFFF_FFFF_FFFF -> 2 * raw + 1 = 2^65 - 1: beyond 64 bits, a double.
+        // raw = 0xFFFF_FFFF_FFFF_FFFF -> 2 * raw + 1 = 2^65 - 1: beyond 64 bits, still exact.
         let wide = decoded(plan, frame(3, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]))
-        #expect(wide.1 == ["W": .real(0x1p65)])
+        #expect(wide.1 == ["W": .wideInteger((Int128(1) << 65) - 1)])
+        #expect(canonicalLine(plan, frame(3, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])).contains(#"{"W":36893488147419103231}"#))
         let small = decoded(plan, frame(3, [0x30, 0, 0, 0, 0, 0, 0, 0, 0]))
         #expect(small.1 == ["W": .integer(7)])
         #expect(canonicalLine(plan, frame(1, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])).contains(#""U":18446744073709551615"#))
@@ -229,6 +230,24 @@ import Testing
 
     // MARK: Text
 
+    @Test func textFrameLineLooksLikeLog2long() {
+        // `log2long` (can-utils) prints these frames as shown, minus its ASCII column.
+        let plan = DecodePlan(Self.matching)
+        func text(_ f: CANFrame) -> String {
+            var values = DecodedSignals()
+            let outcome = plan.decode(f, into: &values)
+            var buffer: [UInt8] = []
+            DecodedText.append(frame: f, plan: plan, outcome: outcome, values: values, to: &buffer)
+            return String(decoding: buffer, as: UTF8.self)
+        }
+        #expect(text(frame(0x18FE_F100, [1], extended: true)) == "(1.000000)  can0  18FEF100   [1]  01  EXT_BIG\n  E = 1")
+        #expect(text(frame(0x123, [1, 2], extended: true)) == "(1.000000)  can0  00000123   [2]  01 02  (unknown)")
+        let remote = CANFrame(timestamp: CANTimestamp(seconds: 1, nanoseconds: 0), bus: "can0", id: 0x24, kind: .remote, length: 2)
+        #expect(text(remote) == "(1.000000)  can0       024   [2]  remote request  STD_24\n  error: remote frame")
+        let fd = CANFrame(timestamp: CANTimestamp(seconds: 1, nanoseconds: 0), bus: "can0", id: 0x123, bytes: Array(1...9), fd: true)
+        #expect(text(fd) == "(1.000000)  can0       123  [09]  01 02 03 04 05 06 07 08 09  (unknown)")
+    }
+
     @Test func textOutputForPeople() {
         var db = Self.simpleMux
         db.messages[0].signals[0].unit = "km/h"
@@ -240,7 +259,7 @@ import Testing
         var buffer: [UInt8] = []
         DecodedText.append(frame: f, plan: plan, outcome: outcome, values: values, to: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == """
-            (1.000000)  can0  010   [4]  01 FE 12 09  MUXED
+            (1.000000)  can0       010   [4]  01 FE 12 09  MUXED
               B = -2 "MINUS TWO"
               C = 9 km/h
               MUX = 1

@@ -62,6 +62,37 @@ public enum CanonicalLine {
         case .integer(let v): DecimalText.appendSigned(v, to: &buffer)
         case .unsigned(let v): DecimalText.appendUnsigned(v, to: &buffer)
         case .real(let v): PythonFloatText.appendJSON(v, to: &buffer)
+        case .wideInteger(let v): appendWide(v, to: &buffer)
+        }
+    }
+
+    /// Decimal digits of a 128-bit integer.
+    @usableFromInline
+    static func appendWide(_ value: Int128, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        let chunk: UInt128 = 10_000_000_000_000_000_000  // 10^19
+        if magnitude < chunk {
+            DecimalText.appendUnsigned(UInt64(magnitude), to: &buffer)
+            return
+        }
+        let (high, low) = magnitude.quotientAndRemainder(dividingBy: chunk)
+        if high < chunk {
+            DecimalText.appendUnsigned(UInt64(high), to: &buffer)
+        } else {
+            let (top, middle) = high.quotientAndRemainder(dividingBy: chunk)
+            DecimalText.appendUnsigned(UInt64(top), to: &buffer)
+            appendPadded(UInt64(middle), to: &buffer)
+        }
+        appendPadded(UInt64(low), to: &buffer)
+    }
+
+    /// 19 digits with leading zeros.
+    static func appendPadded(_ value: UInt64, to buffer: inout [UInt8]) {
+        var divisor: UInt64 = 1_000_000_000_000_000_000
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") &+ UInt8((value / divisor) % 10))
+            divisor /= 10
         }
     }
 

@@ -2,12 +2,13 @@ import CANCore
 
 /// Decoded frames for people (`candor decode --format text`):
 ///
-///     (1627323339.323041)  can0  024   [8]  11 22 33 44 55 66 77 88  KINEMATICS
+///     (1627323339.323041)  can0       024   [8]  11 22 33 44 55 66 77 88  KINEMATICS
 ///       ACCEL_X = 18.05 m/s^2
 ///       GEAR = 3 "DRIVE"
 ///
-/// The first line is the frame as `candump -ta` prints it (CAN FD lengths as `[12]`,
-/// remote frames as `remote request`), then the message name, or `(unknown)`; below it one
+/// The first line is the frame as can-utils' long format prints it (`log2long`, `candump
+/// -ta`): standard ids indented to line up with extended ones, CAN FD lengths as `[12]`,
+/// remote frames as `remote request`; then the message name, or `(unknown)`. Below it one
 /// line per present signal: name, value (as in the canonical line), unit, and the value
 /// description of the raw value in quotes when the DBC has one. A frame that cannot be
 /// decoded gets `  error: <reason>` instead of signal lines.
@@ -24,9 +25,14 @@ public enum DecodedText {
         buffer.append(contentsOf: Array(")  ".utf8))
         buffer.append(contentsOf: frame.bus.utf8)
         buffer.append(contentsOf: [0x20, 0x20])
+        if !frame.isExtended { buffer.append(contentsOf: Array("     ".utf8)) }
         appendHex(UInt64(frame.id), digits: frame.isExtended ? 8 : 3, to: &buffer)
-        buffer.append(contentsOf: Array("   [".utf8))
-        if frame.kind == .fd && frame.length < 10 { buffer.append(UInt8(ascii: "0")) }
+        if frame.kind == .fd {
+            buffer.append(contentsOf: Array("  [".utf8))
+            if frame.length < 10 { buffer.append(UInt8(ascii: "0")) }
+        } else {
+            buffer.append(contentsOf: Array("   [".utf8))
+        }
         DecimalText.appendUnsigned(UInt64(frame.length), to: &buffer)
         buffer.append(contentsOf: Array("]  ".utf8))
         if frame.kind == .remote {

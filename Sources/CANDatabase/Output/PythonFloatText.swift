@@ -3,8 +3,8 @@ import CANCore
 /// Doubles written exactly as Python's `repr(float)` (and so `json.dumps`) writes them.
 ///
 /// The digits are the shortest that read back as the same double, the closest to it among
-/// those (Swift's `description` produces the same digits; only the layout differs, so it
-/// is rebuilt here). With `d1 d2 … dn × 10^e` (one digit before the point):
+/// those (Swift's own printing produces the same digits; only the layout differs, so it is
+/// rebuilt here). Nothing is allocated beyond the output buffer's growth. With `d1 d2 … dn × 10^e` (one digit before the point):
 /// - exponent form when `e < -4` or `e >= 16`: `d1.d2…dn` (just `d1` when n = 1), `e`, a
 ///   sign and at least two digits: `1e-05`, `1.5e+16`, `5e-324`;
 /// - otherwise fixed notation with at least one digit after the point: `5.0`, `0.0001`,
@@ -37,8 +37,10 @@ public enum PythonFloatText {
         var exponentNegative = false
         var leadingZeros = true
         var zerosAfterPoint = 0   // zeros skipped after the point before the first digit
+        var text = ShortestText()
+        value.magnitude.write(to: &text)
         withUnsafeMutableBytes(of: &digits) { out in
-            for c in value.magnitude.description.utf8 {
+            for c in text.bytes() {
                 switch c {
                 case UInt8(ascii: "."):
                     seenPoint = true
@@ -109,6 +111,48 @@ public enum PythonFloatText {
             if value < 0 { buffer.append(contentsOf: minusInfinityJSON) } else { buffer.append(contentsOf: infinityJSON) }
         } else {
             append(value, to: &buffer)
+        }
+    }
+
+    /// Swift's shortest round-trip text of a double, caught without building a `String`:
+    /// `Double.write(to:)` hands its ASCII buffer to `_writeASCII`.
+    struct ShortestText: TextOutputStream {
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+
+        mutating func write(_ string: String) {
+            for c in string.utf8 { append(c) }
+        }
+
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+            for c in buffer { append(c) }
+        }
+
+        mutating func append(_ c: UInt8) {
+            guard count < 32 else { return }
+            withUnsafeMutableBytes(of: &storage) { $0[count] = c }
+            count += 1
+        }
+
+        /// The bytes written (a small fixed buffer: at most 32 bytes).
+        func bytes() -> ShortestTextBytes { ShortestTextBytes(storage: storage, count: count) }
+    }
+
+    struct ShortestTextBytes: Sequence, IteratorProtocol {
+        var storage: (UInt64, UInt64, UInt64, UInt64)
+        var count: Int
+        var index = 0
+
+        init(storage: (UInt64, UInt64, UInt64, UInt64), count: Int) {
+            self.storage = storage
+            self.count = count
+        }
+
+        mutating func next() -> UInt8? {
+            guard index < count else { return nil }
+            let c = withUnsafeBytes(of: storage) { $0[index] }
+            index += 1
+            return c
         }
     }
 

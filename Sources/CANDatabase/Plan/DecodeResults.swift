@@ -11,6 +11,10 @@ public enum SignalValue: Sendable, Hashable {
     /// A floating-point value (linear conversion with a non-integral factor or offset, or
     /// an IEEE float signal).
     case real(Double)
+    /// An exact integer outside both 64-bit ranges: a 64-bit raw value scaled by an integer
+    /// factor and offset (`raw * 4`, `raw + 1` at the top of the range), kept exact as
+    /// Python's `int` keeps it.
+    case wideInteger(Int128)
 
     /// The value as a `Double` (rounded for integers beyond 2^53).
     @inlinable
@@ -19,6 +23,7 @@ public enum SignalValue: Sendable, Hashable {
         case .integer(let v): return Double(v)
         case .unsigned(let v): return Double(v)
         case .real(let v): return v
+        case .wideInteger(let v): return Double(v)
         }
     }
 }
@@ -71,6 +76,10 @@ public enum DecodeOutcome: Sendable, Equatable {
 /// Sized once; `DecodePlan.decode` grows it only when a message has more signals than it
 /// can hold, so in steady state decoding allocates nothing. Entries come in the order of
 /// the signal names (byte-wise, as Python sorts `str`), which is the canonical line's order.
+///
+/// Keep one buffer per decoding loop and read it before the next `decode`: it is a value
+/// with array storage, so a copy still alive when `decode` writes makes that write copy
+/// the storage (an allocation per frame).
 public struct DecodedSignals: Sendable {
     @usableFromInline var signals: [Int32]
     @usableFromInline var values: [SignalValue]

@@ -79,13 +79,20 @@ struct MessagePlan: Sendable {
         var switchOrder: [Int] = []      // depth-first
         var parentSwitch = [Int](repeating: -1, count: signals.count)
         var seen = Set<Int>()
+        func definesValues(_ i: Int) -> Bool {
+            !signals[i].valueDescriptions.isEmpty
+                || (childrenOf[signals[i].name] ?? []).contains { !(signals[$0].multiplexer?.ranges.isEmpty ?? true) }
+        }
         func visit(_ level: [Int], parent: Int) {
             for i in level where !seen.contains(i) {
                 seen.insert(i)
                 reachable.append(i)
                 parentSwitch[i] = parent
             }
-            for i in level where signals[i].isMultiplexer && parentSwitch[i] == parent {
+            // A switch that defines no value at all (no child conditions, no value
+            // descriptions) is not a switch to cantools: it decodes as a plain signal and
+            // never raises.
+            for i in level where signals[i].isMultiplexer && parentSwitch[i] == parent && definesValues(i) {
                 guard !switchOrder.contains(i) else { continue }
                 switchOrder.append(i)
                 visit(childrenOf[signals[i].name] ?? [], parent: i)

@@ -120,13 +120,12 @@ enum ValueRecipe: Sendable, Hashable {
         }
     }
 
-    /// An exact integer result as `.integer` or `.unsigned`; beyond 64 bits (Python would
-    /// keep the exact int) the nearest double.
+    /// An exact integer result as `.integer`, `.unsigned`, or beyond both `.wideInteger`.
     @usableFromInline
     static func fitted(_ v: Int128) -> SignalValue {
         if v >= Int128(Int64.min) && v <= Int128(Int64.max) { return .integer(Int64(v)) }
         if v > 0 && v <= Int128(UInt64.max) { return .unsigned(UInt64(v)) }
-        return .real(Double(v))
+        return .wideInteger(v)
     }
 
     /// The raw value for a physical one, as cantools' `numeric_scaled_to_raw` computes it
