@@ -25,17 +25,28 @@ let package = Package(
         .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // Linux CAN UAPI headers, CMSG_* and sizeof wrappers, struct-size asserts. No logic.
+        .target(name: "CLinuxCAN"),
+        // libsocketcan (LGPL-2.1, linked dynamically): controller state, bitrate, restart.
+        .systemLibrary(
+            name: "CSocketCAN",
+            pkgConfig: "libsocketcan",
+            providers: [.apt(["libsocketcan-dev"])]
+        ),
+        // The only module that touches CAN sockets and libsocketcan.
+        .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase",
+                "CANCore", "CANCapture", "CANDatabase", "SocketCAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
     ],
     swiftLanguageModes: [.v6]
 )
