@@ -8,10 +8,11 @@ import CLinuxCAN
 
 /// A raw CAN socket bound to one interface; the sole owner of its descriptor.
 ///
-/// Not thread-safe: one thread receives; sending from another thread needs its own socket.
+/// Not thread-safe: it may be handed to another thread, but only one thread uses it at a time;
+/// sending while another thread receives needs a second socket.
 /// Receiving allocates nothing per frame (the message header, frame and control buffers are
 /// allocated once here). `close()` must be called; `deinit` closes a forgotten socket.
-public final class CANSocket {
+public final class CANSocket: @unchecked Sendable {
     public let interface: String
     public let options: CANSocketOptions
     /// The receive buffer the kernel granted (`SO_RCVBUF` reads back twice the request).
