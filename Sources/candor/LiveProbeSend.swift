@@ -31,8 +31,21 @@ struct LiveProbeSend: ParsableCommand {
     @Option(help: "Bus name used in printed lines.")
     var printBus: String?
 
+    @Flag(help: "Only print the frames (with their pacing timestamps); open no socket. Makes captures.")
+    var dryRun = false
+
     func run() throws {
         var generator = LiveFrameGenerator(seed: seed, includeFD: fd, includeRemote: remote)
+        if dryRun {
+            var out = LiveOutput(descriptor: 1)
+            for index in 0..<count {
+                var frame = generator.next(bus: printBus ?? interface)
+                frame.timestamp = CANTimestamp(totalNanoseconds: 1_700_000_000_000_000_000 + Int64(index) * 1_000_000, fractionDigits: 6)
+                out.append(frame)
+            }
+            out.flush()
+            return
+        }
         var log = LiveOutput(descriptor: 2)
         log.line("SEND \(interface) count=\(count) seed=\(seed) fd=\(fd) remote=\(remote) rate=\(rate)")
         log.flush()

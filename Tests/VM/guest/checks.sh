@@ -1,0 +1,181 @@
+# Sourced by /init inside the test VM (busybox sh). Each check is a function that returns 0
+# on success; run_check prints "VMTEST PASS|FAIL <name> (<seconds> s)". Lines a check prints
+# as "INFO ..." are reported as "VMTEST INFO ...". Frames are compared with their timestamps
+# cut off (field 1 of a candump -L line) unless the check says otherwise.
+PASS=0
+FAIL=0
+ONLY="$(cat /etc/checks.only 2>/dev/null)"
+P="candor socketcan-probe"
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }'; }
+
+run_check() {
+    name="$1"; shift
+    if [ -n "$ONLY" ] && ! echo " $ONLY " | grep -q " $name "; then return 0; fi
+    start=$(uptime_s)
+    if "$@" > "/tmp/$name.out" 2>&1; then
+        PASS=$((PASS + 1)); echo "VMTEST PASS $name ($(elapsed "$start") s)"
+    else
+        FAIL=$((FAIL + 1)); echo "VMTEST FAIL $name ($(elapsed "$start") s)"
+        tail -n 30 "/tmp/$name.out" | sed 's/^/FAILDETAIL /'
+    fi
+    grep '^INFO ' "/tmp/$name.out" | sed 's/^/VMTEST /'
+}
+
+# Raw CAN receivers registered on a device (the kernel's own list; awaits a socket's bind).
+receivers() { awk -v dev="$1" '$1 == dev' /proc/net/can/rcvlist_all | wc -l; }
+# Waits up to 10 s until the device has exactly $2 receivers.
+wait_receivers() {
+    i=0
+    while [ "$(receivers "$1")" -ne "$2" ]; do
+        i=$((i + 1)); [ $i -gt 200 ] && { echo "timeout waiting for $2 receivers on $1 (have $(receivers "$1"))"; return 1; }
+        usleep 50000
+    done
+}
+frames_only() { cut -d' ' -f2- "$1"; }
+stat_of() { sed -n "s/^STATS $2 .*$3=\([0-9]*\).*/\1/p" "$1" | head -n 1; }
+same() {  # same FILE_A FILE_B LABEL: identical, else show the first differences
+    if cmp -s "$1" "$2"; then return 0; fi
+    echo "$3 differ:"; diff "$1" "$2" | head -n 10; return 1
+}
+
+vcan_create() {
+    ip link add dev vcan0 type vcan && ip link set vcan0 mtu 72 && ip link set vcan0 up
+}
+
+# A capture (classic, extended, remote, FD) played by canplayer onto vcan0 arrives in our
+# reader exactly as in the capture, and exactly as candump -L sees it — timestamps included,
+# since both sockets get the same kernel receive stamp.
+check_vcan_replay_canplayer() {
+    $P send vcan0 --dry-run --count 400 --fd --remote --seed 11 > capture.log
+    $P dump vcan0 --count 400 > ours.log 2> ours.err & ours=$!
+    candump -L -n 400 vcan0 > theirs.log & theirs=$!
+    wait_receivers vcan0 2 || return 1
+    canplayer -t -I capture.log || return 1
+    wait $ours $theirs
+    cat ours.err
+    frames_only capture.log > a; frames_only ours.log > b
+    same a b "capture and candor" || return 1
+    same theirs.log ours.log "candump -L and candor (with timestamps)" || return 1
+    [ "$(stat_of ours.err total timestamps_backwards)" = 0 ] || { echo "timestamps went backwards"; return 1; }
+    echo "INFO vcan-replay: $(wc -l < ours.log) frames identical to capture and to candump -L, timestamps monotonic"
+}
+
+# Our sender (ReplayToInterface) puts the same frames on the wire as candump sees.
+check_vcan_send() {
+    candump -L -n 400 vcan0 > theirs.log & theirs=$!
+    wait_receivers vcan0 1 || return 1
+    $P send vcan0 --count 400 --fd --remote --seed 12 --print > sent.log || return 1
+    wait $theirs
+    frames_only sent.log > a; frames_only theirs.log > b
+    same a b "sent and candump -L"
+}
+
+# Nanosecond timestamps (SO_TIMESTAMPNS, 9 digits), monotonic, under cangen's burst.
+check_vcan_timestamps_ns() {
+    $P dump vcan0 --count 2000 --digits 9 > ours.log 2> ours.err & ours=$!
+    wait_receivers vcan0 1 || return 1
+    cangen vcan0 -n 2000 -g 0 -p 10 || return 1
+    wait $ours
+    cat ours.err
+    [ "$(grep -c '^([0-9]*\.[0-9]\{9\}) vcan0 ' ours.log)" = 2000 ] || { echo "not 2000 9-digit lines"; return 1; }
+    [ "$(stat_of ours.err total timestamps_backwards)" = 0 ]
+}
+
+# SO_RXQ_OVFL: a 1 KiB receive buffer that isn't read overflows and the kernel counts it.
+check_drop_counter_flood() {
+    $P drops vcan0 --count 500 --rcvbuf 1024 > drops.out || return 1
+    cat drops.out
+    received=$(sed -n 's/.*received=\([0-9]*\).*/\1/p' drops.out)
+    dropped=$(sed -n 's/.*kernel_drops=\([0-9]*\).*/\1/p' drops.out)
+    echo "INFO drop-counter: 500 frames into a 1 KiB buffer: received $received, kernel counted $dropped drops"
+    [ "$dropped" -gt 0 ] && [ $((received + dropped)) -eq 500 ]
+}
+
+# A sustained moderate rate through the reader thread: nothing dropped anywhere.
+check_zero_drops_steady_rate() {
+    $P dump vcan0 --count 10000 --quiet 2> ours.err & ours=$!
+    wait_receivers vcan0 1 || return 1
+    $P send vcan0 --count 10000 --rate 5000 --seed 3 || return 1
+    wait $ours
+    cat ours.err
+    [ "$(stat_of ours.err total frames)" = 10000 ] && [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] \
+        && [ "$(stat_of ours.err vcan0 queue_drops)" = 0 ]
+}
+
+# Measurement, not a gate: paced rates up to the highest with every frame received and no drop.
+measure_max_rate() {
+    best=0
+    for rate in 10000 20000 40000 80000; do
+        count=$((rate * 2))
+        $P dump vcan0 --quiet --duration 6 2> rate.err & ours=$!
+        wait_receivers vcan0 1 || return 1
+        t0=$(uptime_s)
+        $P send vcan0 --count $count --rate $rate --seed 5 2>/dev/null || return 1
+        took=$(elapsed "$t0")
+        wait $ours
+        got=$(stat_of rate.err total frames); kd=$(stat_of rate.err vcan0 kernel_drops); qd=$(stat_of rate.err vcan0 queue_drops)
+        echo "INFO rate: asked $rate/s, sent $count in $took s, received $got, kernel drops $kd, queue drops $qd"
+        if [ "$got" = "$count" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ]; then
+            best=$(awk -v c="$count" -v t="$took" 'BEGIN { printf "%d", c / t }')
+        else
+            break
+        fi
+    done
+    echo "INFO max-rate: highest sustained rate without drops: $best frames/s (TCG-emulated VM)"
+}
+
+# Down/up and delete/re-add while one reader keeps running: reported, reopened, frames resume.
+check_interface_down_up_and_readd() {
+    $P dump vcan0 --count 30 > ours.log 2> ours.err & ours=$!
+    wait_receivers vcan0 1 || return 1
+    $P send vcan0 --count 10 --seed 21 2>/dev/null || return 1
+    ip link set vcan0 down
+    wait_receivers vcan0 0 || return 1            # the reader saw ENETDOWN and closed
+    ip link set vcan0 up
+    wait_receivers vcan0 1 || return 1            # ... and reopened once the link was up
+    $P send vcan0 --count 10 --seed 22 2>/dev/null || return 1
+    ip link del dev vcan0
+    usleep 200000
+    vcan_create || return 1
+    wait_receivers vcan0 1 || return 1            # ENODEV, waited for, reopened
+    $P send vcan0 --count 10 --seed 23 2>/dev/null || return 1
+    wait $ours
+    cat ours.err
+    [ "$(stat_of ours.err total frames)" = 30 ] || return 1
+    [ "$(stat_of ours.err vcan0 reopens)" = 2 ] || return 1
+    grep -q 'interface down' ours.err && grep -q 'interface removed' ours.err
+}
+
+# Two emulated SJA1000 (kvaser_pci) on one qemu CAN bus: bitrate through libsocketcan,
+# state and counters read, frames can0 -> can1 with flow control on the 10-frame TX queue.
+check_sja1000_bitrate_state_transfer() {
+    [ -e /sys/class/net/can0 ] && [ -e /sys/class/net/can1 ] || { echo "no can0/can1"; return 1; }
+    $P controller can0 --bitrate 500000 --restart-ms 100 > c0.out || { cat c0.out; return 1; }
+    $P controller can1 --bitrate 500000 > c1.out || { cat c1.out; return 1; }
+    cat c0.out c1.out
+    grep -q '^bitrate=500000$' c0.out && grep -q '^bitrate=500000$' c1.out || return 1
+    grep -q '^state=error-active$' c0.out && grep -q '^berr=tx:0,rx:0$' c0.out || return 1
+    grep -q '^restart_ms=100$' c0.out || return 1
+    echo "INFO sja1000: $(grep -E '^(state|berr|bitrate|sample_point|clock_hz)=' c0.out | tr '\n' ' ')"
+    $P dump can1 --count 200 --hardware-timestamps > got.log 2> got.err & ours=$!
+    wait_receivers can1 1 || return 1
+    $P send can0 --count 200 --remote --seed 31 --print --print-bus can1 > sent.log || return 1
+    wait $ours
+    cat got.err
+    frames_only sent.log > a; frames_only got.log > b
+    same a b "sent on can0 and received on can1"
+}
+
+vcan_create && echo "VMTEST INFO vcan0 up (mtu 72)" || echo "VMTEST FAIL vcan0 create"
+run_check vcan-replay-canplayer check_vcan_replay_canplayer
+run_check vcan-send check_vcan_send
+run_check vcan-timestamps-ns check_vcan_timestamps_ns
+run_check drop-counter-flood check_drop_counter_flood
+run_check zero-drops-steady-rate check_zero_drops_steady_rate
+run_check interface-down-up-readd check_interface_down_up_and_readd
+run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
+run_check max-rate measure_max_rate
+echo "VMTEST SUMMARY pass=$PASS fail=$FAIL"
+echo "VMTEST INFO done uptime=$(uptime_s) s"
