@@ -55,6 +55,8 @@ struct LiveProbeSend: ParsableCommand {
         }
         var out = LiveOutput(descriptor: 1)
         let period = rate > 0 ? Int64(1e9 / rate) : 0
+        let clock = ContinuousClock()
+        let started = clock.now
         for index in 0..<count {
             var frame = generator.next(bus: printBus ?? interface)
             // Pacing through ReplayToInterface's realtime clock: frame i is due at i * period.
@@ -66,8 +68,11 @@ struct LiveProbeSend: ParsableCommand {
             }
         }
         out.flush()
+        let took = started.duration(to: clock.now)
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         let stats = replay.statistics
-        log.line("SENT \(interface) frames=\(stats.framesSent) enobufs_waits=\(stats.noBufferSpaceWaits)")
+        log.line("SENT \(interface) frames=\(stats.framesSent) enobufs_waits=\(stats.noBufferSpaceWaits) "
+            + "seconds=\(seconds) rate=\(Int(Double(stats.framesSent) / max(seconds, 1e-9)))")
         log.flush()
         replay.close()
     }
