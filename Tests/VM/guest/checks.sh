@@ -24,8 +24,9 @@ run_check() {
     grep '^INFO ' "/tmp/$name.out" | sed 's/^/VMTEST /'
 }
 
-# Raw CAN receivers registered on a device (the kernel's own list; awaits a socket's bind).
-receivers() { awk -v dev="$1" '$1 == dev' /proc/net/can/rcvlist_all | wc -l; }
+# Raw CAN receivers registered on a device (the kernel's own lists: unfiltered sockets are in
+# rcvlist_all, id filters in rcvlist_fil; error filters, in rcvlist_err, are not counted).
+receivers() { cat /proc/net/can/rcvlist_all /proc/net/can/rcvlist_fil | awk -v dev="$1" '$1 == dev' | wc -l; }
 # Waits up to 10 s until the device has exactly $2 receivers.
 wait_receivers() {
     i=0
@@ -83,6 +84,17 @@ check_vcan_timestamps_ns() {
     cat ours.err
     [ "$(grep -c '^([0-9]*\.[0-9]\{9\}) vcan0 ' ours.log)" = 2000 ] || { echo "not 2000 9-digit lines"; return 1; }
     [ "$(stat_of ours.err total timestamps_backwards)" = 0 ]
+}
+
+# Kernel filters (CAN_RAW_FILTER) from ids: only the listed ids, standard and extended apart.
+check_vcan_kernel_filter() {
+    $P dump vcan0 --id 123 --id 01ABCDEF --count 2 --duration 15 > ours.log 2> ours.err & ours=$!
+    wait_receivers vcan0 2 || return 1            # two filters: two receivers
+    for frame in 111#00 123#01 00000123#02 01ABCDEF#03 01ABCDEE#04; do cansend vcan0 $frame || return 1; done
+    wait $ours
+    cat ours.err
+    printf 'vcan0 123#01\nvcan0 01ABCDEF#03\n' > a; frames_only ours.log > b
+    same a b "filtered frames"
 }
 
 # SO_RXQ_OVFL: a 1 KiB receive buffer that isn't read overflows and the kernel counts it.
@@ -185,6 +197,7 @@ backlog_drops() { s=0; for x in $(awk '{ print $2 }' /proc/net/softnet_stat); do
 run_check vcan-replay-canplayer check_vcan_replay_canplayer
 run_check vcan-send check_vcan_send
 run_check vcan-timestamps-ns check_vcan_timestamps_ns
+run_check vcan-kernel-filter check_vcan_kernel_filter
 run_check drop-counter-flood check_drop_counter_flood
 run_check zero-drops-steady-rate check_zero_drops_steady_rate
 run_check interface-down-up-readd check_interface_down_up_and_readd
