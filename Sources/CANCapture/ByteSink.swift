@@ -1,0 +1,64 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file or standard output written through zlib: gzip-compressed, or plain (zlib's
+/// transparent `T` mode). The one owner of the handle.
+final class GzipFileSink {
+    private var handle: gzFile?
+    private let name: String
+
+    init(path: String, gzip: Bool) throws(CaptureError) {
+        name = path
+        let mode = gzip ? "wb6" : "wbT"
+        let opened: gzFile?
+        errno = 0
+        if path == "-" {
+            let fd = dup(STDOUT_FILENO)
+            guard fd >= 0 else {
+                throw CaptureError(file: path, message: "cannot write standard output: \(String(cString: strerror(errno)))")
+            }
+            opened = gzdopen(fd, mode)
+            if opened == nil { _ = Glibc.close(fd) }
+        } else {
+            opened = gzopen(path, mode)
+        }
+        guard let opened else {
+            let reason = errno != 0 ? String(cString: strerror(errno)) : "zlib could not allocate its state"
+            throw CaptureError(file: path, message: "cannot create: \(reason)")
+        }
+        gzbuffer(opened, 256 * 1024)
+        handle = opened
+    }
+
+    func write(_ bytes: [UInt8]) throws(CaptureError) {
+        guard let handle else {
+            throw CaptureError(file: name, message: "write after close")
+        }
+        guard bytes.count > 0 else { return }
+        let written = bytes.withUnsafeBytes { raw in gzwrite(handle, raw.baseAddress, UInt32(raw.count)) }
+        if written <= 0 {
+            var code: Int32 = 0
+            let text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+            let reason = code == Z_ERRNO ? String(cString: strerror(errno)) : text
+            throw CaptureError(file: name, message: "write failed: \(reason)")
+        }
+    }
+
+    func close() throws(CaptureError) {
+        guard let handle else { return }
+        self.handle = nil
+        let status = gzclose_w(handle)
+        if status != Z_OK {
+            let reason = status == Z_ERRNO ? String(cString: strerror(errno)) : "zlib status \(status)"
+            throw CaptureError(file: name, message: "close failed: \(reason)")
+        }
+    }
+
+    deinit {
+        if let handle { gzclose_w(handle) }
+    }
+}

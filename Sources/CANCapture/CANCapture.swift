@@ -1,1 +1,0 @@
-// Capture formats live here.

@@ -1,0 +1,214 @@
+import CANCore
+
+/// Parses candump log lines (`candump -l`, `candump -L`) in place:
+///
+///     (1700000000.000001) can0 123#1122334455667788        classic, 3-digit id = 11 bit
+///     (1700000000.000002) can0 12345678#R                  remote, 8-digit id = 29 bit
+///     (1700000000.000003) can0 123#R8_9                    remote, length 8, raw DLC 9
+///     (1700000000.000004) can0 123#1122334455667788_C      classic, raw DLC 12
+///     (1700000000.000005) can0 123##5112233                CAN FD, flags nibble 5 (FDF|BRS)
+///     (1700000000.000006) can0 20000004#0004000000000000   error frame (CAN_ERR_FLAG set)
+///     (1700000000.000007)  vcan10 123#11 R                 right-aligned name, direction R/T
+///     DROPCOUNT: dropped 3 CAN frames on 'can0' socket (total drops 7)
+///
+/// Hex is accepted in either case; data bytes may be separated by `.`.
+struct CandumpLogGrammar {
+    private var busNames = BusNameCache()
+
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
+        var cursor = ByteCursor(line)
+        guard cursor.take(UInt8(ascii: "(")) else {
+            cursor.skipBlanks()
+            if cursor.atEnd { return .nonFrame }
+            if cursor.startsWith(caseInsensitive: "DROPCOUNT:") { return Self.dropCount(&cursor) }
+            return .malformed(LineFault(offset: cursor.index, expected: "'(' and a timestamp"))
+        }
+        guard let timestamp = cursor.decimalTime(), timestamp.seconds >= 0 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "a timestamp 'seconds.fraction' with at most 9 fractional digits"))
+        }
+        guard cursor.take(UInt8(ascii: ")")) else {
+            return .malformed(LineFault(offset: cursor.index, expected: "')' after at most 9 fractional digits"))
+        }
+        guard cursor.skipBlanks() > 0 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "a space before the interface name"))
+        }
+        let nameRange = cursor.word()
+        guard !nameRange.isEmpty else {
+            return .malformed(LineFault(offset: cursor.index, expected: "an interface name"))
+        }
+        guard cursor.skipBlanks() > 0 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "a space before the frame"))
+        }
+        var frame: CANFrame
+        switch Self.parseFrame(&cursor) {
+        case .success(let parsed): frame = parsed
+        case .failure(let fault): return .malformed(fault)
+        }
+        if cursor.skipBlanks() > 0 {
+            switch cursor.peek {
+            case UInt8(ascii: "R"): frame.direction = .receive; cursor.advance()
+            case UInt8(ascii: "T"): frame.direction = .transmit; cursor.advance()
+            case 0: break
+            default: return .malformed(LineFault(offset: cursor.index, expected: "'R', 'T' or the end of the line"))
+            }
+            cursor.skipBlanks()
+        }
+        guard cursor.atEnd else {
+            return .malformed(LineFault(offset: cursor.index, expected: "the end of the line"))
+        }
+        frame.timestamp = timestamp
+        frame.bus = busNames.name(for: UnsafeBufferPointer(rebasing: line[nameRange]))
+        return .frame(frame)
+    }
+
+    /// `DROPCOUNT: dropped N CAN frame(s) on 'ifname' socket (total drops M)`.
+    private static func dropCount(_ cursor: inout ByteCursor) -> LineOutcome {
+        cursor.advance(10)
+        cursor.skipBlanks()
+        guard cursor.startsWith(caseInsensitive: "dropped") else {
+            return .malformed(LineFault(offset: cursor.index, expected: "'dropped'"))
+        }
+        cursor.advance(7)
+        cursor.skipBlanks()
+        guard let count = cursor.decimalNumber() else {
+            return .malformed(LineFault(offset: cursor.index, expected: "the number of dropped frames"))
+        }
+        return .dropped(count.value)
+    }
+
+    /// The frame token: `id#data[_dlc]`, `id#R[len[_dlc]]`, `id##flags data`.
+    static func parseFrame(_ cursor: inout ByteCursor) -> Result<CANFrame, LineFault> {
+        let idStart = cursor.index
+        guard let id = cursor.hexNumber(maxDigits: 8) else {
+            return .failure(LineFault(offset: idStart, expected: "a hex CAN identifier"))
+        }
+        var isExtended = false
+        var isError = false
+        var identifier = id.value
+        switch id.digits {
+        case 3:
+            guard identifier <= CANFrame.maxStandardID else {
+                return .failure(LineFault(offset: idStart, expected: "a standard identifier up to 7FF"))
+            }
+        case 8:
+            if identifier & SocketCANID.errorFlag != 0 {
+                isError = true
+                identifier &= SocketCANID.errorMask
+            } else {
+                isExtended = true
+                identifier &= ~SocketCANID.extendedFlag
+                guard identifier <= CANFrame.maxExtendedID else {
+                    return .failure(LineFault(offset: idStart, expected: "an extended identifier up to 1FFFFFFF"))
+                }
+            }
+        default:
+            return .failure(LineFault(offset: cursor.index, expected: "3 (standard) or 8 (extended) hex digits and '#'"))
+        }
+        guard cursor.take(UInt8(ascii: "#")) else {
+            return .failure(LineFault(offset: cursor.index, expected: "'#' after the identifier"))
+        }
+        var payload = CANPayload()
+        if cursor.take(UInt8(ascii: "#")) {
+            guard !isError else {
+                return .failure(LineFault(offset: cursor.index - 2, expected: "'#' (error frames are classic frames)"))
+            }
+            let flags = hexValue(cursor.peek)
+            guard flags <= 15 else {
+                return .failure(LineFault(offset: cursor.index, expected: "the CAN FD flags hex digit"))
+            }
+            cursor.advance()
+            let length: Int
+            switch parseData(&cursor, into: &payload, limit: CANDLC.maxFDLength) {
+            case .success(let n): length = n
+            case .failure(let fault): return .failure(fault)
+            }
+            return .success(CANFrame(
+                id: identifier, isExtended: isExtended, kind: .fd,
+                fdFlags: CANFrame.FDFlags(rawValue: flags), length: length, data: payload))
+        }
+        if cursor.peek | 0x20 == UInt8(ascii: "r") {
+            guard !isError else {
+                return .failure(LineFault(offset: cursor.index, expected: "error frame data (an error frame is never remote)"))
+            }
+            cursor.advance()
+            var length = 0
+            var rawDLC: UInt8 = 0
+            let digit = hexValue(cursor.peek)
+            if digit <= 15 {
+                guard digit <= 8 else {
+                    return .failure(LineFault(offset: cursor.index, expected: "a remote length 0...8"))
+                }
+                length = Int(digit)
+                cursor.advance()
+                if cursor.take(UInt8(ascii: "_")) {
+                    switch parseRawDLC(&cursor, length: length) {
+                    case .success(let dlc): rawDLC = dlc
+                    case .failure(let fault): return .failure(fault)
+                    }
+                }
+            }
+            return .success(CANFrame(
+                id: identifier, isExtended: isExtended, kind: .remote, length: length, len8DLC: rawDLC))
+        }
+        let length: Int
+        switch parseData(&cursor, into: &payload, limit: CANDLC.maxClassicLength) {
+        case .success(let n): length = n
+        case .failure(let fault): return .failure(fault)
+        }
+        var rawDLC: UInt8 = 0
+        if cursor.take(UInt8(ascii: "_")) {
+            switch parseRawDLC(&cursor, length: length) {
+            case .success(let dlc): rawDLC = dlc
+            case .failure(let fault): return .failure(fault)
+            }
+        }
+        return .success(CANFrame(
+            id: identifier, isExtended: isExtended, kind: isError ? .error : .classic,
+            length: length, len8DLC: rawDLC, data: payload))
+    }
+
+    /// `_<rawdlc>`: one hex digit 9...F, only after an 8-byte length.
+    private static func parseRawDLC(_ cursor: inout ByteCursor, length: Int) -> Result<UInt8, LineFault> {
+        let dlc = hexValue(cursor.peek)
+        guard length == 8, dlc >= 9, dlc <= 15 else {
+            return .failure(LineFault(offset: cursor.index, expected: "a raw DLC 9...F after 8 data bytes"))
+        }
+        cursor.advance()
+        return .success(dlc)
+    }
+
+    /// Pairs of hex digits, optionally separated by `.`, up to `limit` bytes.
+    @inline(__always)
+    private static func parseData(_ cursor: inout ByteCursor, into payload: inout CANPayload, limit: Int) -> Result<Int, LineFault> {
+        var count = 0
+        let line = cursor.line
+        var i = cursor.index
+        let end = line.count
+        let failure: LineFault? = payload.withUnsafeMutableBytes { raw -> LineFault? in
+            while i < end {
+                var high = hexValue(line[i])
+                if high > 15 {
+                    if line[i] == UInt8(ascii: ".") {
+                        i += 1
+                        continue
+                    }
+                    return nil
+                }
+                guard i + 1 < end else { return LineFault(offset: i + 1, expected: "a second hex digit") }
+                let low = hexValue(line[i + 1])
+                guard low <= 15 else { return LineFault(offset: i + 1, expected: "a second hex digit") }
+                guard count < limit else {
+                    return LineFault(offset: i, expected: limit == 8 ? "at most 8 data bytes" : "at most 64 data bytes")
+                }
+                high = high << 4 | low
+                raw[count] = high
+                count += 1
+                i += 2
+            }
+            return nil
+        }
+        cursor.index = i
+        if let failure { return .failure(failure) }
+        return .success(count)
+    }
+}

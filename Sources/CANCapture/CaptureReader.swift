@@ -1,0 +1,92 @@
+import CANCore
+
+/// Reads frames from a capture file, standard input or bytes, in file order, in constant
+/// memory whatever the size; `.gz` input is inflated on the fly.
+///
+/// Tolerant by default: a malformed line is counted in `statistics` and skipped. With
+/// `strict: true` the first malformed line throws a `CaptureError` with its line and column.
+/// Input that cannot be a capture at all (missing, empty, binary data in a text format,
+/// truncated gzip) always throws.
+///
+///     let reader = try CaptureReader(path: "drive.log.gz")
+///     while let frame = try reader.next() { ... }
+public final class CaptureReader {
+    /// The format being read (given, or detected from content or extension).
+    public let format: CaptureFormat
+    /// The path or name given, as used in errors.
+    public let name: String
+    private let decoder: any FrameDecoder
+
+    /// Opens `path` (`-` for standard input). The format is `format` when given, else the
+    /// one the content shows, else the one the extension names. `bus` names the interface
+    /// for formats that carry none (pcap; default `can0`).
+    public convenience init(
+        path: String, format: CaptureFormat? = nil, strict: Bool = false, bus: String? = nil
+    ) throws(CaptureError) {
+        let source = try GzipFileSource(path: path)
+        try self.init(
+            source: source, name: path, format: format,
+            extensionHint: path == "-" ? nil : CaptureFormat.fromExtension(of: path),
+            strict: strict, bus: bus)
+    }
+
+    /// Reads captured bytes held in memory (gzip data is inflated). `name` is used in errors
+    /// and its extension as a format hint.
+    public convenience init(
+        bytes: [UInt8], name: String, format: CaptureFormat?, strict: Bool, bus: String? = nil
+    ) throws(CaptureError) {
+        let source = try MemorySource(bytes: bytes, name: name)
+        try self.init(
+            source: source, name: name, format: format,
+            extensionHint: CaptureFormat.fromExtension(of: name), strict: strict, bus: bus)
+    }
+
+    private init(
+        source: ByteSource, name: String, format: CaptureFormat?, extensionHint: CaptureFormat?,
+        strict: Bool, bus: String?
+    ) throws(CaptureError) {
+        self.name = name
+        let input = InputBuffer(source: source)
+        guard try input.fill(atLeast: 64 * 1024) || input.available.count > 0 else {
+            throw CaptureError(file: name, message: "empty capture: the input holds no bytes")
+        }
+        let head = UnsafeRawBufferPointer(rebasing: input.available.prefix(64 * 1024))
+        let sniffed = CaptureFormat.sniff(head)
+        guard let chosen = format ?? sniffed ?? extensionHint else {
+            throw CaptureError(
+                file: name,
+                message: "cannot tell the capture format from the extension or the first line; give one of "
+                    + CaptureFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if chosen.isText {
+            let probe = head.prefix(4096)
+            if probe.contains(0) {
+                let hint = sniffed.map { " (it looks like \($0.rawValue))" } ?? ""
+                throw CaptureError(
+                    file: name,
+                    message: "binary data where a \(chosen.rawValue) text capture was expected\(hint)")
+            }
+        }
+        self.format = chosen
+        switch chosen {
+        case .candumpLog:
+            decoder = TextFrameDecoder(input: input, grammar: CandumpLogGrammar(), name: name, strict: strict)
+        case .candumpASCII:
+            decoder = TextFrameDecoder(input: input, grammar: CandumpASCIIGrammar(), name: name, strict: strict)
+        case .asc:
+            decoder = TextFrameDecoder(input: input, grammar: ASCGrammar(), name: name, strict: strict)
+        case .pcap:
+            decoder = try PcapDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
+        case .pcapng:
+            decoder = try PcapngDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
+        }
+    }
+
+    /// The next frame (data, remote or error) in file order, or nil at the end.
+    public func next() throws(CaptureError) -> CANFrame? {
+        try decoder.next()
+    }
+
+    /// What has been read and skipped so far.
+    public var statistics: CaptureStatistics { decoder.statistics }
+}

@@ -1,0 +1,76 @@
+import CANCore
+
+/// One format's reader over an `InputBuffer`; `CaptureReader` owns exactly one.
+protocol FrameDecoder: AnyObject {
+    var statistics: CaptureStatistics { get }
+    func next() throws(CaptureError) -> CANFrame?
+}
+
+/// A line grammar: turns one line into a frame, a non-frame line, or a fault.
+protocol LineGrammar {
+    /// The format's name in messages (`candump log`, `Vector ASC`).
+    static var formatName: String { get }
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome
+}
+
+/// Reads a text capture line by line with a grammar; tolerant or strict.
+final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
+    private let input: InputBuffer
+    private var grammar: Grammar
+    private let name: String
+    private let strict: Bool
+    private(set) var statistics = CaptureStatistics()
+
+    init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool) {
+        self.input = input
+        self.grammar = grammar
+        self.name = name
+        self.strict = strict
+    }
+
+    func next() throws(CaptureError) -> CANFrame? {
+        while let line = try input.nextLine() {
+            statistics.records += 1
+            switch line {
+            case .overlong:
+                try malformed(column: nil, reason: "line longer than \(InputBuffer.maxLineLength) bytes")
+            case .text(let bytes):
+                switch grammar.parse(bytes) {
+                case .frame(let frame):
+                    statistics.frames += 1
+                    if frame.kind == .error { statistics.errorFrames += 1 }
+                    return frame
+                case .nonFrame:
+                    statistics.nonFrameLines += 1
+                case .dropped(let count):
+                    statistics.nonFrameLines += 1
+                    statistics.droppedByKernel &+= count
+                case .malformed(let fault):
+                    if bytes.contains(0) {
+                        throw CaptureError(
+                            file: name, line: statistics.records,
+                            message: "binary data (a NUL byte) in a \(Grammar.formatName) text capture; is the format right?")
+                    }
+                    try malformed(column: fault.offset + 1, reason: fault.describe(in: bytes))
+                }
+            }
+        }
+        return nil
+    }
+
+    private func malformed(column: Int?, reason: String) throws(CaptureError) {
+        if strict {
+            throw CaptureError(
+                file: name, line: statistics.records, column: column,
+                message: "malformed \(Grammar.formatName) line: \(reason)")
+        }
+        statistics.malformedLines += 1
+        if statistics.firstMalformed == nil {
+            statistics.firstMalformed = (statistics.records, reason)
+        }
+    }
+}
+
+extension CandumpLogGrammar: LineGrammar {
+    static var formatName: String { "candump log" }
+}

@@ -1,0 +1,221 @@
+/// The second pass: messages and their signals.
+extension DatabaseBuilder {
+    mutating func buildMessages() -> [Message] {
+        var messages: [Message] = []
+        messages.reserveCapacity(messageSyntax.count)
+        for m in messageSyntax {
+            if m.name == "VECTOR__INDEPENDENT_SIG_MSG" {
+                // Vector's holder of signals that belong to no message: dropped, as in cantools.
+                report(.note, at: m.location, "VECTOR__INDEPENDENT_SIG_MSG (signals not assigned to any message) skipped")
+                claimAll(rawID: m.rawID)
+                continue
+            }
+            messages.append(buildMessage(m))
+        }
+        return messages
+    }
+
+    /// Marks everything filed under a message id as used (for a message that is dropped on purpose).
+    mutating func claimAll(rawID: UInt64) {
+        for key in signalValueDescriptions.keys where key.rawID == rawID { signalValueDescriptions[key]?.claimed = true }
+        for key in signalValueTypes.keys where key.rawID == rawID { signalValueTypes[key]?.claimed = true }
+        extraSenders[rawID]?.claimed = true
+        if var switches = multiplexValues[rawID] {
+            for i in switches.indices {
+                for name in switches[i].signals.keys { switches[i].signals[name]?.claimed = true }
+            }
+            multiplexValues[rawID] = switches
+        }
+    }
+
+    mutating func buildMessage(_ m: MessageSyntax) -> Message {
+        let raw = m.rawID
+        var (id, isExtended) = Self.frameID(raw)
+        if raw & 0x8000_0000 != 0 {
+            if raw & 0x6000_0000 != 0 {
+                report(.warning, at: m.location, "extended id \(raw) has bits 29-30 set; read as 0x\(hex(id))")
+            }
+        } else if raw > 0x7FF {
+            report(.warning, at: m.location, "standard id \(raw) (0x\(hex(UInt32(truncatingIfNeeded: raw)))) does not fit 11 bits; loaded as the extended id 0x\(hex(id)) (opendbc style; cantools refuses it)")
+        } else {
+            (id, isExtended) = (UInt32(raw), false)
+        }
+
+        var length = Int(m.length)
+        if length < 0 || length > 64 {
+            let clamped = max(0, min(64, length))
+            report(.warning, at: m.location, "message length \(m.length) is outside 0...64 bytes; read as \(clamped)")
+            length = clamped
+        } else if length > 8, ![12, 16, 20, 24, 32, 48, 64].contains(length) {
+            report(.warning, at: m.location, "message length \(length) is not a CAN FD frame length (12, 16, 20, 24, 32, 48, 64)")
+        }
+
+        var senders = [longName(node: m.sender)]
+        if let extra = extraSenders[raw] {
+            extraSenders[raw]?.claimed = true
+            for s in extra.value.map({ longName(node: $0) }) where !senders.contains(s) { senders.append(s) }
+        }
+        senders.removeAll { $0 == "Vector__XXX" }
+
+        let format = frameFormat(rawID: raw, at: m.location)
+        let isFD = (format?.hasSuffix("CAN_FD") ?? busIsFD) || length > 8
+
+        return Message(
+            id: id, isExtended: isExtended, name: longName(message: m.name, rawID: raw), length: length,
+            senders: senders, signals: buildSignals(m), comment: messageComments[raw],
+            cycleTime: cycleTime(rawID: raw), isFD: isFD, bitRateSwitch: isFD ? bitRateSwitch(rawID: raw) : nil,
+            attributes: messageAttributes[raw] ?? [:], location: m.location)
+    }
+
+    func hex(_ v: UInt32) -> String { String(v, radix: 16, uppercase: true) }
+
+    /// The message's one multiplexer switch, as cantools decides it: the signal marked `M` or
+    /// `m<n>M` when there is exactly one such signal, else none (extended multiplexing, which
+    /// then relies on `SG_MUL_VAL_` alone).
+    static func simpleSwitch(_ signals: [SignalSyntax]) -> String? {
+        var found: String?
+        for s in signals {
+            switch s.mux {
+            case .multiplexer, .multiplexedMultiplexer:
+                if found != nil { return nil }
+                found = s.name
+            default: break
+            }
+        }
+        return found
+    }
+
+    mutating func buildSignals(_ m: MessageSyntax) -> [Signal] {
+        let raw = m.rawID
+        let simpleSwitch = Self.simpleSwitch(m.signals)
+        let switches = multiplexValues[raw] ?? []
+        var switchOfSignal: [String: String] = [:]
+        for entry in switches {
+            for name in entry.signals.keys { switchOfSignal[name] = entry.switchName }
+        }
+        var signals: [Signal] = []
+        signals.reserveCapacity(m.signals.count)
+        for s in m.signals {
+            let key = SignalKey(rawID: raw, name: s.name)
+            guard s.length >= 1, s.length <= 64, s.startBit >= 0, s.startBit <= 511 else {
+                report(.error, at: s.location, "signal '\(s.name)' has start bit \(s.startBit) and length \(s.length); expected a start bit in 0...511 and a length in 1...64; signal skipped")
+                continue
+            }
+            let condition = multiplexCondition(s, message: m, simpleSwitch: simpleSwitch, switchOfSignal: switchOfSignal)
+            var signal = Signal(
+                name: longName(signal: s.name, rawID: raw), startBit: Int(s.startBit), length: Int(s.length),
+                byteOrder: s.byteOrder, isSigned: s.isSigned, valueType: valueType(key, length: s.length, at: s.location),
+                factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
+                unit: s.unit,
+                receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) },
+                isMultiplexer: s.mux == .multiplexer || { if case .multiplexedMultiplexer = s.mux { return true } else { return false } }(),
+                multiplexer: condition,
+                comment: signalComments[key], startValue: startValue(key, at: s.location),
+                attributes: signalAttributes[key] ?? [:], location: s.location)
+            // `[0|0]` means "not given": cantools compares the text, so `[0.0|0]` is a range.
+            if !(s.minimum.text == "0" && s.maximum.text == "0") {
+                signal.minimum = s.minimum.doubleValue
+                signal.maximum = s.maximum.doubleValue
+            }
+            if let d = signalValueDescriptions[key], !d.claimed {
+                signal.valueDescriptions = d.value
+                signalValueDescriptions[key]?.claimed = true
+            }
+            signals.append(signal)
+        }
+        return signals
+    }
+
+    /// cantools' `num()`: an integer literal stays an integer.
+    mutating func number(_ n: NumberSyntax, what: String) -> Signal.Number {
+        let value = n.number
+        if n.isIntegerLiteral, case .real = value {
+            report(.warning, at: n.location, "\(what) \(n.text) does not fit 64 bits; read as a real number")
+        }
+        return value
+    }
+
+    /// `SIG_VALTYPE_` for the signal; taken once, as cantools does.
+    mutating func valueType(_ key: SignalKey, length: Int64, at location: SourceLocation) -> Signal.ValueType {
+        guard let t = signalValueTypes[key], !t.claimed else { return .integer }
+        signalValueTypes[key]?.claimed = true
+        switch t.value {
+        case 0: return .integer
+        case 1 where length == 32: return .float32
+        case 2 where length == 64: return .float64
+        case 1, 2:
+            report(.error, at: t.location, "SIG_VALTYPE_ \(t.value) needs a \(t.value == 1 ? 32 : 64)-bit signal, but '\(key.name)' has \(length) bits; read as an integer")
+            return .integer
+        default:
+            report(.warning, at: t.location, "SIG_VALTYPE_ \(t.value) for '\(key.name)' is not 0, 1 or 2; read as an integer")
+            return .integer
+        }
+    }
+
+    /// When the signal is present, exactly as cantools decides it.
+    mutating func multiplexCondition(
+        _ s: SignalSyntax, message m: MessageSyntax, simpleSwitch: String?, switchOfSignal: [String: String]
+    ) -> Signal.MultiplexCondition? {
+        var ranges: [ClosedRange<UInt64>] = []
+        let switchForRanges: String?
+        if let simpleSwitch {
+            if case .multiplexed(let n) = s.mux { ranges.append(n...n) }
+            switchForRanges = simpleSwitch
+        } else {
+            switchForRanges = switchOfSignal[s.name]
+        }
+        if let switchForRanges,
+           let i = multiplexValues[m.rawID]?.firstIndex(where: { $0.switchName == switchForRanges }),
+           let entry = multiplexValues[m.rawID]?[i].signals[s.name] {
+            ranges += entry.value
+            multiplexValues[m.rawID]?[i].signals[s.name]?.claimed = true
+        }
+
+        // The switch this signal depends on (cantools' `multiplexer_signal`).
+        let switchName: String?
+        switch s.mux {
+        case .none:
+            switchName = nil
+            if !ranges.isEmpty {
+                report(.warning, at: s.location, "SG_MUL_VAL_ names signal '\(s.name)', which has no multiplexer indicator; it is always present (as in cantools)")
+            }
+        case .multiplexer:
+            switchName = simpleSwitch == nil ? switchOfSignal[s.name] : nil
+        case .multiplexedMultiplexer(let n):
+            if simpleSwitch != nil {
+                switchName = nil
+                report(.warning, at: s.location, "signal '\(s.name)' is marked m\(n)M, but it is the message's only switch and no SG_MUL_VAL_ places it; read as a plain switch 'M' (as in cantools)")
+            } else {
+                switchName = switchOfSignal[s.name]
+            }
+        case .multiplexed(let n):
+            if let simpleSwitch {
+                switchName = s.name == simpleSwitch ? nil : simpleSwitch
+            } else {
+                switchName = switchOfSignal[s.name]
+                if switchName == nil {
+                    let why = m.signals.contains(where: { $0.mux == .multiplexer || { if case .multiplexedMultiplexer = $0.mux { return true } else { return false } }($0) })
+                        ? "the message has several multiplexer switches and no SG_MUL_VAL_ places this signal"
+                        : "the message has no multiplexer switch 'M'"
+                    report(.warning, at: s.location, "signal '\(s.name)' is marked m\(n), but \(why); it is always present (as in cantools)")
+                }
+            }
+        }
+        guard let switchName, !ranges.isEmpty else { return nil }
+        return Signal.MultiplexCondition(switchName: longName(signal: switchName, rawID: m.rawID), ranges: Self.merged(ranges))
+    }
+
+    /// Sorted, with overlapping and adjacent ranges joined.
+    static func merged(_ ranges: [ClosedRange<UInt64>]) -> [ClosedRange<UInt64>] {
+        let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        var result: [ClosedRange<UInt64>] = []
+        for r in sorted {
+            if let last = result.last, last.upperBound == .max || r.lowerBound <= last.upperBound + 1 {
+                result[result.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+            } else {
+                result.append(r)
+            }
+        }
+        return result
+    }
+}

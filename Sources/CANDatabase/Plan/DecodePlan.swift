@@ -1,0 +1,205 @@
+import CANCore
+
+/// A `Database` compiled for decoding and encoding frames.
+///
+/// Built once from a DBC, immutable and shareable between threads. Per message and per
+/// signal, the byte window, shift, mask, sign extension and conversion are chosen up front
+/// (`BitField`, `ValueRecipe`); `decode` then allocates nothing per frame.
+///
+/// Message indices are indices into `database.messages` (file order). Frames are matched
+/// as cantools matches them:
+/// - an extended frame matches the extended message with that identifier (or, with
+///   `DecodeOptions.matchJ1939ByPGN`, the same J1939 PGN), else falls back to the standard
+///   message with that identifier;
+/// - a standard frame matches the standard message with that identifier;
+/// - when a DBC defines an identifier twice, the last definition wins;
+/// - error frames match nothing.
+public final class DecodePlan: Sendable {
+    public let database: Database
+    public let options: DecodeOptions
+    @usableFromInline let plans: [MessagePlan]
+    /// Every message's steps back to back, and where each message's run is: the hot path
+    /// touches only these two arrays of plain values (no reference counting per frame).
+    let allSteps: [SignalStep]
+    let spans: [MessageSpan]
+    @usableFromInline let table: MessageTable
+    let indexByName: [String: Int]
+    /// The most signals any message decodes; `DecodedSignals(capacity:)` of this never grows.
+    public let maxSignalsPerMessage: Int
+
+    public init(_ database: Database, options: DecodeOptions = .init()) {
+        self.database = database
+        self.options = options
+        var plans: [MessagePlan] = []
+        plans.reserveCapacity(database.messages.count)
+        var standard: [(UInt32, Int)] = []
+        var extended: [(UInt32, Int)] = []
+        var names: [String: Int] = [:]
+        for (index, message) in database.messages.enumerated() {
+            plans.append(MessagePlan(message: message, databaseIndex: index))
+            if message.isExtended {
+                extended.append((options.matchJ1939ByPGN ? J1939.matchKey(message.id) : message.id, index))
+            } else {
+                standard.append((message.id, index))
+            }
+            names[message.name] = index
+        }
+        self.plans = plans
+        var allSteps: [SignalStep] = []
+        var spans: [MessageSpan] = []
+        for plan in plans {
+            spans.append(MessageSpan(
+                first: Int32(allSteps.count), count: Int32(plan.steps.count), length: Int32(plan.length),
+                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs))
+            allSteps.append(contentsOf: plan.steps)
+        }
+        self.allSteps = allSteps
+        self.spans = spans
+        self.table = MessageTable(standard: standard, extended: extended)
+        self.indexByName = names
+        self.maxSignalsPerMessage = plans.map(\.steps.count).max() ?? 0
+    }
+
+    /// Number of messages (`database.messages.count`).
+    public var messageCount: Int { plans.count }
+
+    /// The message at a plan index.
+    public func message(at index: Int) -> Message { database.messages[index] }
+
+    /// The message a frame decodes with, by the rules above; `nil` for error frames and
+    /// unknown identifiers.
+    @inlinable
+    public func messageIndex(for frame: CANFrame) -> Int? {
+        switch frame.kind {
+        case .error:
+            return nil
+        default:
+            if frame.isExtended {
+                let key = options.matchJ1939ByPGN ? J1939.matchKey(frame.id) : frame.id
+                if let index = table.extendedMessage(key) { return index }
+            }
+            return table.standardMessage(frame.id)
+        }
+    }
+
+    /// The message with this name (the last definition wins).
+    public func messageIndex(named name: String) -> Int? { indexByName[name] }
+
+    /// Indices into `message(at:).signals` in the order `decode` emits them (by name),
+    /// leaving out signals that are never decoded.
+    public func decodedSignalOrder(messageIndex: Int) -> [Int] {
+        plans[messageIndex].steps.map { Int($0.signal) }
+    }
+
+    /// Decodes `frame` into `values` (emptied first). On `.decoded`, `values` holds one
+    /// entry per present signal, in name order; otherwise it is empty.
+    public func decode(_ frame: CANFrame, into values: inout DecodedSignals) -> DecodeOutcome {
+        values.used = 0
+        guard let index = messageIndex(for: frame) else { return .unknownMessage }
+        if frame.kind == .remote { return .failed(message: index, .remoteFrame) }
+        let span = spans[index]
+        let got = Int(frame.length)
+        let length = Int(span.length)
+        if got < length {
+            return .failed(message: index, .shortPayload(got: got, expected: length))
+        }
+        values.reserve(Int(span.count))
+        var payload = frame.data
+        if span.overhangs && got > length { payload.clear(from: length) }
+        if !span.isMultiplexed {
+            values.used = payload.withUnsafeBytes { bytes in
+                allSteps.withUnsafeBufferPointer { steps in
+                    Self.decodeAll(
+                        UnsafeBufferPointer(rebasing: steps[Int(span.first)..<Int(span.first + span.count)]),
+                        from: bytes.baseAddress!, into: &values)
+                }
+            }
+            return .decoded(message: index)
+        }
+        let failure = payload.withUnsafeBytes { bytes in
+            Self.decodeMultiplexed(plans[index], from: bytes.baseAddress!, into: &values)
+        }
+        if let failure { return .failed(message: index, failure) }
+        return .decoded(message: index)
+    }
+
+    /// Every step present: the common case, a straight loop.
+    @inline(__always)
+    static func decodeAll(_ steps: UnsafeBufferPointer<SignalStep>, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> Int {
+        values.signals.withUnsafeMutableBufferPointer { signalOut in
+            values.values.withUnsafeMutableBufferPointer { valueOut in
+                for k in 0..<steps.count {
+                    let step = steps[k]
+                    signalOut[k] = step.signal
+                    valueOut[k] = step.recipe.value(raw: step.field.extract(base))
+                }
+                return steps.count
+            }
+        }
+    }
+
+    /// Multiplexed messages: switch values first (depth-first, as cantools), then every
+    /// step whose gate admits the value of its switch.
+    static func decodeMultiplexed(_ plan: MessagePlan, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> DecodeFailure? {
+        withUnsafeTemporaryAllocation(of: Int128.self, capacity: plan.switches.count) { numbers in
+            for (slot, muxSwitch) in plan.switches.enumerated() {
+                guard plan.isOpen(muxSwitch.gate, numbers) else {
+                    numbers[slot] = MessagePlan.inactive
+                    continue
+                }
+                let step = plan.steps[Int(muxSwitch.step)]
+                let number = MessagePlan.multiplexerNumber(step.recipe.value(raw: step.field.extract(base)))
+                guard muxSwitch.defined.contains(where: { $0.contains(number) }) else {
+                    return .undefinedMultiplexerValue(switchName: muxSwitch.name, value: UInt64(truncatingIfNeeded: number))
+                }
+                numbers[slot] = number
+            }
+            var used = 0
+            for step in plan.steps where plan.isOpen(step.gate, numbers) {
+                values.signals[used] = step.signal
+                values.values[used] = step.recipe.value(raw: step.field.extract(base))
+                used += 1
+            }
+            values.used = used
+            return nil
+        }
+    }
+}
+
+/// Where a message's steps are in `DecodePlan.allSteps`, and what decoding it needs.
+struct MessageSpan: Sendable {
+    var first: Int32
+    var count: Int32
+    var length: Int32
+    var isMultiplexed: Bool
+    var overhangs: Bool
+}
+
+extension MessagePlan {
+    /// Marks a switch whose own condition is not met.
+    static let inactive = Int128.min
+
+    /// Whether gate `gate` (-1: none) admits the current switch values.
+    @inline(__always)
+    func isOpen(_ gate: Int32, _ numbers: UnsafeMutableBufferPointer<Int128>) -> Bool {
+        guard gate >= 0 else { return true }
+        let g = gates[Int(gate)]
+        let number = numbers[Int(g.switchSlot)]
+        return number != Self.inactive && g.admits(number)
+    }
+
+    /// The branch a switch selects, as cantools computes it: `int()` of the physical value
+    /// (labels are not applied), i.e. truncated toward zero.
+    static func multiplexerNumber(_ value: SignalValue) -> Int128 {
+        switch value {
+        case .integer(let v): return Int128(v)
+        case .unsigned(let v): return Int128(v)
+        case .wideInteger(let v): return v
+        case .real(let x):
+            guard x.isFinite else { return inactive + 1 }
+            let t = x.rounded(.towardZero)
+            if t <= -0x1p126 || t >= 0x1p126 { return inactive + 1 }
+            return Int128(t)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+/// One signal's compiled decode step.
+@usableFromInline
+struct SignalStep: Sendable {
+    /// Index into `message.signals`.
+    @usableFromInline var signal: Int32
+    /// Index into `MessagePlan.gates`, or -1 when the signal is always present.
+    @usableFromInline var gate: Int32
+    @usableFromInline var field: BitField
+    @usableFromInline var recipe: ValueRecipe
+}
+
+/// A multiplexing condition compiled for one signal: present when switch `switchSlot` is
+/// active and its value lies in `ranges`.
+@usableFromInline
+struct MuxGate: Sendable {
+    @usableFromInline var switchSlot: Int32
+    @usableFromInline var ranges: [ClosedRange<Int128>]
+
+    @inlinable
+    func admits(_ value: Int128) -> Bool {
+        for r in ranges where r.contains(value) { return true }
+        return false
+    }
+}
+
+/// A multiplexer switch reachable from the message's root.
+@usableFromInline
+struct MuxSwitch: Sendable {
+    /// Index into `MessagePlan.steps` of the switch signal.
+    @usableFromInline var step: Int32
+    /// The switch's own presence condition (-1: at the root).
+    @usableFromInline var gate: Int32
+    /// Values with a branch: the union of its children's conditions and the raw values of
+    /// its value descriptions (cantools accepts both, and raises for anything else).
+    @usableFromInline var defined: [ClosedRange<Int128>]
+    @usableFromInline var name: String
+}
+
+/// A message compiled for decoding and encoding.
+///
+/// `steps` are in the order of the signal names (UTF-8 bytes, i.e. code points, as Python
+/// sorts `str`) so that decoded values come out in the canonical line's key order.
+/// `switches` are in depth-first order, children in file order — the order in which
+/// cantools looks at multiplexers, so the same undefined value is reported first.
+@usableFromInline
+struct MessagePlan: Sendable {
+    @usableFromInline var databaseIndex: Int
+    @usableFromInline var length: Int
+    @usableFromInline var steps: [SignalStep]
+    @usableFromInline var gates: [MuxGate]
+    @usableFromInline var switches: [MuxSwitch]
+    /// `stepOfSignal[i]`: the step of `message.signals[i]`, or -1 when the signal is never
+    /// decoded (its multiplexer is unreachable, or its layout does not fit 64 bytes).
+    @usableFromInline var stepOfSignal: [Int32]
+    /// Some signal reaches past `length`: such frames are decoded from a copy with the
+    /// bytes past `length` zeroed, so that excess frame bytes stay ignored.
+    @usableFromInline var overhangs: Bool
+    /// JSON-escaped names for the canonical line (with quotes).
+    @usableFromInline var jsonName: [UInt8]
+    @usableFromInline var signalJSONNames: [[UInt8]]
+
+    init(message: Message, databaseIndex: Int) {
+        self.databaseIndex = databaseIndex
+        self.length = message.length
+        let signals = message.signals
+
+        // Which signals cantools decodes: the root ones, then recursively the children of
+        // each reachable multiplexer switch.
+        var childrenOf: [String: [Int]] = [:]
+        var roots: [Int] = []
+        for (i, s) in signals.enumerated() {
+            if let condition = s.multiplexer {
+                childrenOf[condition.switchName, default: []].append(i)
+            } else {
+                roots.append(i)
+            }
+        }
+        var reachable: [Int] = []        // in discovery order
+        var switchOrder: [Int] = []      // depth-first
+        var parentSwitch = [Int](repeating: -1, count: signals.count)
+        var seen = Set<Int>()
+        func definesValues(_ i: Int) -> Bool {
+            !signals[i].valueDescriptions.isEmpty
+                || (childrenOf[signals[i].name] ?? []).contains { !(signals[$0].multiplexer?.ranges.isEmpty ?? true) }
+        }
+        func visit(_ level: [Int], parent: Int) {
+            for i in level where !seen.contains(i) {
+                seen.insert(i)
+                reachable.append(i)
+                parentSwitch[i] = parent
+            }
+            // A switch that defines no value at all (no child conditions, no value
+            // descriptions) is not a switch to cantools: it decodes as a plain signal and
+            // never raises.
+            for i in level where signals[i].isMultiplexer && parentSwitch[i] == parent && definesValues(i) {
+                guard !switchOrder.contains(i) else { continue }
+                switchOrder.append(i)
+                visit(childrenOf[signals[i].name] ?? [], parent: i)
+            }
+        }
+        visit(roots, parent: -1)
+
+        // Steps, sorted by name bytes.
+        // A signal whose layout does not fit 64 bytes is left out, and so is every signal
+        // below a switch that was left out (parents are discovered before children).
+        var compiled: [(index: Int, field: BitField)] = []
+        var included = [Bool](repeating: false, count: signals.count)
+        for i in reachable {
+            let s = signals[i]
+            guard parentSwitch[i] < 0 || included[parentSwitch[i]],
+                let field = BitField(startBit: s.startBit, length: s.length, byteOrder: s.byteOrder)
+            else { continue }
+            included[i] = true
+            compiled.append((i, field))
+        }
+        compiled.sort { a, b in
+            let x = Array(signals[a.index].name.utf8), y = Array(signals[b.index].name.utf8)
+            return x.lexicographicallyPrecedes(y) || (x == y && a.index < b.index)
+        }
+        var stepOfSignal = [Int32](repeating: -1, count: signals.count)
+        for (k, c) in compiled.enumerated() { stepOfSignal[c.index] = Int32(k) }
+
+        // Switch slots and gates.
+        var slotOfSignal: [Int: Int32] = [:]
+        var switches: [MuxSwitch] = []
+        var gates: [MuxGate] = []
+        func gate(for i: Int) -> Int32 {
+            let parent = parentSwitch[i]
+            guard parent >= 0, let slot = slotOfSignal[parent], let condition = signals[i].multiplexer else { return -1 }
+            gates.append(MuxGate(switchSlot: slot, ranges: condition.ranges.map { Int128($0.lowerBound)...Int128($0.upperBound) }))
+            return Int32(gates.count - 1)
+        }
+        for i in switchOrder where stepOfSignal[i] >= 0 {
+            let own = gate(for: i)
+            var defined: [ClosedRange<Int128>] = []
+            for child in childrenOf[signals[i].name] ?? [] {
+                for r in signals[child].multiplexer?.ranges ?? [] {
+                    defined.append(Int128(r.lowerBound)...Int128(r.upperBound))
+                }
+            }
+            for d in signals[i].valueDescriptions { defined.append(Int128(d.value)...Int128(d.value)) }
+            slotOfSignal[i] = Int32(switches.count)
+            switches.append(MuxSwitch(step: stepOfSignal[i], gate: own, defined: defined, name: signals[i].name))
+        }
+        var steps: [SignalStep] = []
+        steps.reserveCapacity(compiled.count)
+        for c in compiled {
+            steps.append(SignalStep(
+                signal: Int32(c.index), gate: gate(for: c.index), field: c.field,
+                recipe: ValueRecipe(signal: signals[c.index])))
+        }
+        self.steps = steps
+        self.gates = gates
+        self.switches = switches
+        self.stepOfSignal = stepOfSignal
+        self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
+        self.jsonName = JSONText.quoted(message.name)
+        self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CANCapture
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a capture from one format to another.",
+        discussion: """
+            Formats are detected from the file names (.log, .asc, .pcap, .pcapng, candump ASCII
+            output; any of them .gz) or the input's content; --input-format / --to override.
+            `-` reads stdin or writes stdout.
+
+            Examples:
+              candor convert drive.log drive.pcapng
+              candor convert drive.asc drive.log.gz
+              candor convert --to asc - out.asc < drive.log
+            """
+    )
+
+    @OptionGroup var input: CaptureInputOptions
+
+    @Option(name: .customLong("to"), help: "Force the output format.")
+    var outputFormat: CaptureFormat?
+
+    @Argument(help: "The capture to read (`-` for stdin).")
+    var source: String
+
+    @Argument(help: "The capture to write (`-` for stdout).")
+    var destination: String
+
+    func validate() throws {
+        if destination == "-" && outputFormat == nil {
+            throw ValidationError("writing to stdout needs --to FORMAT")
+        }
+        if source == destination && source != "-" {
+            throw ValidationError("input and output are the same file")
+        }
+    }
+
+    func run() throws {
+        let reader: CaptureReader
+        let writer: CaptureWriter
+        do {
+            reader = try CaptureReader(path: source, format: input.inputFormat, strict: input.strict)
+            writer = try CaptureWriter(path: destination, format: outputFormat)
+        } catch {
+            throw CommandFailure.input(error.description)
+        }
+        var progress = ProgressLine()
+        var frames = 0
+        do {
+            while let frame = try reader.next() {
+                try writer.write(frame)
+                frames += 1
+                progress.update(frames: frames, file: source)
+            }
+            try writer.close()
+        } catch {
+            progress.finish()
+            throw CommandFailure.input(error.description)
+        }
+        progress.finish()
+        let stats = reader.statistics
+        var note = "candor: converted \(frames) frames (\(reader.format.rawValue) -> \(destination))"
+        if stats.malformedLines > 0 { note += "; skipped \(stats.malformedLines) malformed line(s)" }
+        if destination != "-" || stats.malformedLines > 0 { Terminal.printError(note) }
+    }
+}
