@@ -9,7 +9,7 @@ struct LiveProbeCommand: ParsableCommand {
         commandName: "socketcan-probe",
         abstract: "Exercise SocketCAN directly (for the VM tests).",
         shouldDisplay: false,
-        subcommands: [LiveProbeDump.self, LiveProbeSend.self, LiveProbeDrops.self, LiveProbeController.self]
+        subcommands: [LiveProbeDump.self, LiveProbeSend.self, LiveProbeDrops.self, LiveProbeController.self, LiveProbeDecode.self]
     )
 }
 
@@ -68,7 +68,7 @@ struct LiveProbeDump: ParsableCommand {
         configuration.frameLimit = count
         configuration.durationNanoseconds = duration.map { Int64($0 * 1e9) }
         let source: LiveFrameSource
-        do { source = try LiveFrameSource(configuration) } catch { throw LiveCommandError(error) }
+        do { source = try LiveFrameSource(configuration) } catch { throw CommandFailure.runtime(error.description) }
         var out = LiveOutput(descriptor: 1)
         var log = LiveOutput(descriptor: 2)
         var last: [String: CANTimestamp] = [:]
@@ -91,10 +91,4 @@ struct LiveProbeDump: ParsableCommand {
         log.line("STATS total frames=\(frames) queue_overflow=\(source.queueOverflowCount) timestamps_backwards=\(backwards)")
         log.flush()
     }
-}
-
-/// A `SocketCANError` for the command line: the message, exit code 1.
-struct LiveCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ error: SocketCANError) { description = "candor: \(error)" }
 }

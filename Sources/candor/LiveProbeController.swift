@@ -32,7 +32,7 @@ struct LiveProbeController: ParsableCommand {
             if start || bitrate != nil || restartMs != nil { try controller.start() }
             if restart { try controller.restart() }
         } catch {
-            throw LiveCommandError(error)
+            throw CommandFailure.runtime(error.description)
         }
         func field<T>(_ name: String, _ read: () throws(SocketCANError) -> T) {
             do { out.line("\(name)=\(try read())") } catch { out.line("\(name)=error: \(error)") }

@@ -40,7 +40,7 @@ struct LiveProbeDrops: ParsableCommand {
             receiver.close()
             sender.close()
         } catch {
-            throw LiveCommandError(error)
+            throw CommandFailure.runtime(error.description)
         }
     }
 }

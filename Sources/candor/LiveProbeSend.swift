@@ -51,7 +51,7 @@ struct LiveProbeSend: ParsableCommand {
         log.flush()
         let replay: ReplayToInterface
         do { replay = try ReplayToInterface(interface: interface, options: .init(realtime: rate > 0)) } catch {
-            throw LiveCommandError(error)
+            throw CommandFailure.runtime(error.description)
         }
         var out = LiveOutput(descriptor: 1)
         let period = rate > 0 ? Int64(1e9 / rate) : 0
@@ -61,7 +61,7 @@ struct LiveProbeSend: ParsableCommand {
             var frame = generator.next(bus: printBus ?? interface)
             // Pacing through ReplayToInterface's realtime clock: frame i is due at i * period.
             frame.timestamp = CANTimestamp(totalNanoseconds: Int64(index) * period, fractionDigits: 6)
-            do { try replay.send(frame) } catch { throw LiveCommandError(error) }
+            do { try replay.send(frame) } catch { throw CommandFailure.runtime(error.description) }
             if print {
                 frame.timestamp = .zero
                 out.append(frame)

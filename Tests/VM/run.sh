@@ -121,6 +121,14 @@ add_module() {
 : > "$ROOT/etc/modules.order"
 for m in can can-raw vcan kvaser_pci; do add_module "$m"; done
 
+# Live decode fixtures: DBC + capture pairs and their offline decode, made here on the host.
+LIVE_DECODE_PAIRS="mux_simple fd_64_bytes extended_bit31 float_double signed_signals"
+for name in $LIVE_DECODE_PAIRS; do
+    cp "$REPO/Fixtures/dbc/corner/$name.dbc" "$REPO/Fixtures/captures/corner/$name.log" "$ROOT/data/"
+    "$CANDOR" decode --dbc "$ROOT/data/$name.dbc" "$ROOT/data/$name.log" > "$ROOT/data/$name.offline.jsonl" 2>/dev/null
+done
+echo "$LIVE_DECODE_PAIRS" > "$ROOT/data/pairs"
+
 install -m 0755 "$HERE/guest/init.sh" "$ROOT/init"
 install -m 0644 "$HERE/guest/checks.sh" "$ROOT/etc/checks.sh"
 echo "${VM_CHECKS:-}" > "$ROOT/etc/checks.only"
