@@ -1,4 +1,5 @@
 #ifdef __linux__
+#define _GNU_SOURCE
 #include "CLinuxCAN.h"
 #include <stddef.h>
 #include <string.h>
@@ -12,6 +13,13 @@ _Static_assert(offsetof(struct canfd_frame, flags) == 5, "canfd_frame.flags at b
 _Static_assert(offsetof(struct can_frame, len8_dlc) == 7, "can_frame.len8_dlc at byte 7");
 _Static_assert(sizeof(struct can_filter) == 8, "struct can_filter is 8 bytes");
 _Static_assert(sizeof(struct timespec) == 16, "struct timespec is 16 bytes on 64-bit Linux");
+
+_Static_assert(sizeof(struct clcan_mmsghdr) == sizeof(struct mmsghdr), "clcan_mmsghdr mirrors struct mmsghdr");
+_Static_assert(offsetof(struct clcan_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len), "msg_len offset");
+
+int clcan_recvmmsg_waitforone(int fd, struct clcan_mmsghdr *vector, unsigned int count) {
+    return recvmmsg(fd, (struct mmsghdr *)vector, count, MSG_WAITFORONE, NULL);
+}
 
 size_t clcan_cmsg_space(size_t length) { return CMSG_SPACE(length); }
 size_t clcan_cmsg_len(size_t length) { return CMSG_LEN(length); }

@@ -80,6 +80,10 @@ final class CANReader: @unchecked Sendable {
         var socket = first
         var lastDrops: UInt32 = 0
         var attempt = 0
+        var batch: [CANFrame] = []
+        batch.reserveCapacity(max(1, options.receiveBatchSize))
+        // Hardware-stamp counts of sockets closed before the current one.
+        var hardwareStampedBefore = 0
         while !isStopping {
             guard let current = socket else {
                 // Wait until the interface exists and is up, then reopen.
@@ -103,17 +107,19 @@ final class CANReader: @unchecked Sendable {
                 continue
             }
             do throws(SocketCANError) {
-                let frame = try current.receive()
-                let accepted = queue.push(frame)
+                batch.removeAll(keepingCapacity: true)
+                _ = try current.receiveBatch { batch.append($0) }
+                let accepted = queue.push(contentsOf: batch)
                 let drops = current.kernelDropCount
+                var errorFrames = 0
+                for frame in batch where frame.kind == .error { errorFrames += 1 }
+                let hardwareStamped = current.hardwareTimestampedFrames
                 lock.withLock {
-                    stats.framesReceived += 1
-                    if frame.kind == .error { stats.errorFrames += 1 }
-                    if !accepted { stats.queueDrops += 1 }
+                    stats.framesReceived += batch.count
+                    stats.errorFrames += errorFrames
+                    stats.queueDrops += batch.count - accepted
                     if drops != lastDrops { stats.kernelDrops += Int(drops &- lastDrops) }
-                    if frame.timestamp != .zero && current.hardwareTimestampedFrames > stats.hardwareTimestampedFrames {
-                        stats.hardwareTimestampedFrames = current.hardwareTimestampedFrames
-                    }
+                    stats.hardwareTimestampedFrames = hardwareStampedBefore + hardwareStamped
                 }
                 lastDrops = drops
             } catch where error.code == .timedOut {
@@ -124,6 +130,7 @@ final class CANReader: @unchecked Sendable {
                 case .interfaceRemoved: record(.interfaceRemoved)
                 default: record(.failed(error))
                 }
+                hardwareStampedBefore += current.hardwareTimestampedFrames
                 current.close()
                 socket = nil
                 lock.withLock { stats.isOpen = false }

@@ -27,6 +27,12 @@ public final class CANSocket: @unchecked Sendable {
     private let controlBuffer: UnsafeMutableRawBufferPointer
     private let vector: UnsafeMutablePointer<iovec>
     private let header: UnsafeMutablePointer<msghdr>
+    /// `receiveBatch` buffers: per slot a 72-byte frame, a control buffer, an iovec, a header.
+    private let batchFrames: UnsafeMutableRawBufferPointer
+    private let batchControl: UnsafeMutableRawBufferPointer
+    private let batchVectors: UnsafeMutablePointer<iovec>
+    private let batchHeaders: UnsafeMutablePointer<clcan_mmsghdr>
+    private let batchSize: Int
 
     /// Opens a raw CAN socket on `interface` with `options` applied.
     ///
@@ -57,6 +63,17 @@ public final class CANSocket: @unchecked Sendable {
         vector.initialize(to: iovec(iov_base: frameBuffer.baseAddress, iov_len: frameBuffer.count))
         header = .allocate(capacity: 1)
         header.initialize(to: msghdr())
+        batchSize = max(1, options.receiveBatchSize)
+        batchFrames = .allocate(byteCount: batchSize * KernelFrameCodec.fdSize, alignment: 8)
+        batchFrames.initializeMemory(as: UInt8.self, repeating: 0)
+        batchControl = .allocate(byteCount: batchSize * ControlMessages.bufferSize, alignment: 8)
+        batchVectors = .allocate(capacity: batchSize)
+        batchHeaders = .allocate(capacity: batchSize)
+        for slot in 0..<batchSize {
+            (batchVectors + slot).initialize(to: iovec(iov_base: batchFrames.baseAddress! + slot * KernelFrameCodec.fdSize,
+                                                        iov_len: KernelFrameCodec.fdSize))
+            (batchHeaders + slot).initialize(to: clcan_mmsghdr())
+        }
     }
 
     deinit {
@@ -65,6 +82,10 @@ public final class CANSocket: @unchecked Sendable {
         controlBuffer.deallocate()
         vector.deallocate()
         header.deallocate()
+        batchFrames.deallocate()
+        batchControl.deallocate()
+        batchVectors.deallocate()
+        batchHeaders.deallocate()
     }
 
     /// Closes the descriptor. Further calls on this socket trap.
@@ -150,6 +171,46 @@ public final class CANSocket: @unchecked Sendable {
             throw SocketCANError(.unexpectedFrameSize, operation: "recvmsg", interface: interface, detail: "\(count) bytes")
         }
         return frame
+    }
+
+    /// Waits for a frame, then takes every frame already queued (up to `receiveBatchSize`) in
+    /// the same system call (`recvmmsg` with `MSG_WAITFORONE`), and calls `body` with each in
+    /// order. Returns how many. Allocates nothing.
+    ///
+    /// - Throws: as `receive()`. A frame of unexpected size ends the batch with
+    ///   `.unexpectedFrameSize` after the frames before it were delivered.
+    public func receiveBatch(_ body: (CANFrame) -> Void) throws(SocketCANError) -> Int {
+        precondition(descriptor >= 0, "receive on a closed CANSocket")
+        let controlSize = ControlMessages.bufferSize
+        for slot in 0..<batchSize {
+            let message = batchHeaders + slot
+            message.pointee.msg_hdr.msg_name = nil
+            message.pointee.msg_hdr.msg_namelen = 0
+            message.pointee.msg_hdr.msg_iov = batchVectors + slot
+            message.pointee.msg_hdr.msg_iovlen = 1
+            message.pointee.msg_hdr.msg_control = batchControl.baseAddress! + slot * controlSize
+            message.pointee.msg_hdr.msg_controllen = controlSize
+            message.pointee.msg_hdr.msg_flags = 0
+            message.pointee.msg_len = 0
+        }
+        let count = try Syscall.receiveMessages(descriptor, batchHeaders, count: batchSize).orThrow("recvmmsg", interface: interface)
+        for slot in 0..<count {
+            let message = batchHeaders + slot
+            let ancillary = withUnsafePointer(to: &message.pointee.msg_hdr) { ControlMessages.parse($0) }
+            if let drops = ancillary.dropCount { kernelDropCount = drops }
+            if ancillary.hardwareTimestamp != nil { hardwareTimestampedFrames += 1 }
+            let nanoseconds = ancillary.timestamp(preferHardware: options.hardwareTimestamps) ?? 0
+            let timestamp = Self.timestamp(nanoseconds: nanoseconds, fractionDigits: options.fractionDigits)
+            let bytes = UnsafeRawBufferPointer(rebasing: batchFrames[(slot * KernelFrameCodec.fdSize)..<((slot + 1) * KernelFrameCodec.fdSize)])
+            let truncated = message.pointee.msg_hdr.msg_flags & Int32(MSG_TRUNC) != 0
+            guard !truncated, let frame = KernelFrameCodec.decode(bytes, byteCount: Int(message.pointee.msg_len),
+                                                                    bus: interface, timestamp: timestamp) else {
+                throw SocketCANError(.unexpectedFrameSize, operation: "recvmmsg", interface: interface,
+                                     detail: truncated ? "truncated frame" : "\(message.pointee.msg_len) bytes")
+            }
+            body(frame)
+        }
+        return count
     }
 
     /// A timestamp with `fractionDigits` digits; the nanoseconds past them are cut, so that

@@ -40,6 +40,8 @@ public struct CANSocketOptions: Sendable, Hashable {
     public var receiveOwnMessages: Bool = false
     /// How long one receive call waits before reporting `.timedOut` (`SO_RCVTIMEO`); 0 waits forever.
     public var receiveTimeoutMilliseconds: Int = 0
+    /// Most frames one `receiveBatch` takes in one system call (`recvmmsg`).
+    public var receiveBatchSize: Int = 32
     /// Fraction digits of produced timestamps: 6 (microseconds, as candump) or 9.
     public var fractionDigits: UInt8 = 6
 

@@ -39,6 +39,27 @@ public final class FrameQueue: @unchecked Sendable {
         }
     }
 
+    /// Appends `frames` in order under one lock; returns how many were accepted (the rest
+    /// are counted as overflow).
+    @discardableResult
+    public func push(contentsOf frames: [CANFrame]) -> Int {
+        lock.withLock {
+            var accepted = 0
+            let wasEmpty = count == 0
+            for frame in frames {
+                guard !closed, count < capacity else {
+                    overflow += 1
+                    continue
+                }
+                (slots + (head + count) % capacity).initialize(to: frame)
+                count += 1
+                accepted += 1
+            }
+            if wasEmpty && count > 0 { lock.broadcast() }
+            return accepted
+        }
+    }
+
     /// The oldest frame; waits until one arrives, the queue is closed and empty (nil), or the
     /// monotonic deadline in nanoseconds passes (nil).
     public func pop(untilMonotonic deadline: Int64? = nil) -> CANFrame? {

@@ -76,8 +76,10 @@ public final class ReplayToInterface {
             startMonotonic = Syscall.monotonicNanoseconds()
             return
         }
-        let due = startMonotonic + (captureTime - first)
-        Syscall.sleep(nanoseconds: due - Syscall.monotonicNanoseconds())
+        // Sleep only when more than a millisecond ahead: frames due sooner go out at once, so
+        // high rates cost one sleep per millisecond, not one per frame.
+        let ahead = startMonotonic + (captureTime - first) - Syscall.monotonicNanoseconds()
+        if ahead > 1_000_000 { Syscall.sleep(nanoseconds: ahead) }
     }
 
     /// Closes the socket.

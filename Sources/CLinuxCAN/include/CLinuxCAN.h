@@ -53,6 +53,15 @@ struct cmsghdr *clcan_cmsg_nxthdr(const struct msghdr *message, const struct cms
 /// The corresponding C macro is `CMSG_DATA`.
 unsigned char *clcan_cmsg_data(const struct cmsghdr *header);
 
+/// `struct mmsghdr` (a GNU extension Swift does not import); its size is asserted in shim.c.
+struct clcan_mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+/// `recvmmsg(fd, vector, count, MSG_WAITFORONE, NULL)`: waits for the first message, then
+/// returns what is already queued, up to `count`.
+int clcan_recvmmsg_waitforone(int fd, struct clcan_mmsghdr *vector, unsigned int count);
+
 /// `bind(2)` for a raw CAN socket to an interface index (0 = all interfaces).
 int clcan_bind(int fd, int ifindex);
 /// `ioctl(SIOCGIFFLAGS)` on `fd` for interface `name`; stores the flags in `*flags`.

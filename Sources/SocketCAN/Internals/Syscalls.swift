@@ -75,6 +75,10 @@ enum Syscall {
         valueOrErrno { recvmsg(fd, message, 0) }
     }
 
+    static func receiveMessages(_ fd: CInt, _ vector: UnsafeMutablePointer<clcan_mmsghdr>, count: Int) -> Result<Int, Errno> {
+        valueOrErrno { Int(clcan_recvmmsg_waitforone(fd, vector, CUnsignedInt(count))) }
+    }
+
     static func write(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno { Glibc.write(fd, bytes.baseAddress, bytes.count) }
     }
