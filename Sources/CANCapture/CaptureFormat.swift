@@ -100,7 +100,8 @@ extension CaptureFormat {
         if rest.hasPrefix("(") {
             guard let close = rest.firstIndex(of: ")") else { return nil }
             let inside = rest[rest.index(after: rest.startIndex)..<close]
-            guard !inside.isEmpty, inside.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+            // `(1700000000.000001)`, or `(2023-11-14 22:13:20.000001)` from candump -tA.
+            guard !inside.isEmpty, inside.allSatisfy({ $0.isNumber || ".-: ".contains($0) }) else { return nil }
             rest = rest[rest.index(after: close)...]
         }
         let fields = rest.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
