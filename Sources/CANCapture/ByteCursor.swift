@@ -137,7 +137,7 @@ struct ByteCursor {
 }
 
 /// Why a line was rejected: where, and what the grammar expected there.
-struct LineFault {
+struct LineFault: Error {
     /// 0-based byte offset in the line.
     var offset: Int
     var expected: StaticString
