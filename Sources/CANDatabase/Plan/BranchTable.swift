@@ -41,7 +41,7 @@ struct BranchTable: Sendable {
         steps = []
         for value in values.sorted() {
             let first = Int32(steps.count)
-            for (k, step) in plan.steps.enumerated() where step.gate < 0 || plan.gates[Int(step.gate)].admits(value) {
+            for (k, step) in plan.steps.enumerated() where step.gate < 0 || plan.admits(step.gate, value) {
                 steps.append(Int32(k))
             }
             branches.append(Branch(value: value, first: first, count: Int32(steps.count) - first))

@@ -229,9 +229,8 @@ extension MessagePlan {
     @inline(__always)
     func isOpen(_ gate: Int32, _ numbers: UnsafeMutableBufferPointer<Int128>) -> Bool {
         guard gate >= 0 else { return true }
-        let g = gates[Int(gate)]
-        let number = numbers[Int(g.switchSlot)]
-        return number != Self.inactive && g.admits(number)
+        let number = numbers[Int(gates[Int(gate)].switchSlot)]
+        return number != Self.inactive && admits(gate, number)
     }
 
     /// The branch a switch selects, as cantools computes it: `int()` of the physical value
