@@ -25,20 +25,26 @@ let package = Package(
         .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // Pure: signal windows, message and bus health, operations figures on event time.
+        .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
+        // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
     ],
     swiftLanguageModes: [.v6]
 )

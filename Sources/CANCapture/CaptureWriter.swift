@@ -32,7 +32,10 @@ public final class CaptureWriter {
     static func makeEncoder(for format: CaptureFormat) -> any FrameEncoder {
         switch format {
         case .candumpLog: return CandumpLogEncoder()
-        default: return CandumpLogEncoder()
+        case .candumpASCII: return CandumpASCIIEncoder()
+        case .asc: return ASCEncoder()
+        case .pcap: return PcapEncoder()
+        case .pcapng: return PcapngEncoder()
         }
     }
 

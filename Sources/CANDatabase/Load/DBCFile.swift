@@ -5,7 +5,7 @@ import Musl
 #endif
 
 /// A DBC file could not be read at all (missing, a directory, empty, binary, too large).
-public struct DBCFileError: Error, CustomStringConvertible, Sendable {
+public struct DBCFileError: Error, CustomStringConvertible, Sendable, Hashable {
     public var path: String
     public var message: String
 

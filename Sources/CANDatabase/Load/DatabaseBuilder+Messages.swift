@@ -63,7 +63,7 @@ extension DatabaseBuilder {
         return Message(
             id: id, isExtended: isExtended, name: longName(message: m.name, rawID: raw), length: length,
             senders: senders, signals: buildSignals(m), comment: messageComments[raw],
-            cycleTime: cycleTime(rawID: raw), isFD: isFD, bitRateSwitch: bitRateSwitch(rawID: raw),
+            cycleTime: cycleTime(rawID: raw), isFD: isFD, bitRateSwitch: isFD ? bitRateSwitch(rawID: raw) : nil,
             attributes: messageAttributes[raw] ?? [:], location: m.location)
     }
 

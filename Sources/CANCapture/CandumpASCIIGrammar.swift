@@ -1,0 +1,159 @@
+import CANCore
+
+/// Parses what `candump` prints for people (not `-l`/`-L`):
+///
+///       can0  123   [8]  11 22 33 44 55 66 77 88             classic
+///       can0  12345678   [2]  11 22                          extended (8 digits)
+///       can0  123  [03]  11 22 33                            CAN FD: two-digit length
+///       can0  123   {B}  11 22 33 44 55 66 77 88             raw DLC (candump -8)
+///       can0  123   [5]  remote request                      remote
+///       can0  20000004   [8]  00 04 00 00 00 00 00 00   ERRORFRAME
+///     	controller-problem{rx-error-warning}                   detail line (candump -e), skipped
+///      (1700000000.000001)  can0  123   [1]  11               with -ta
+///       can0  RX B -  123  [03]  11 22 33                    with -x: direction, BRS, ESI
+///       can0  123   [2]  41 42                     'AB'       with -a: ASCII column, ignored
+///
+/// Lines without a timestamp get t = 0 (6 fractional digits).
+struct CandumpASCIIGrammar: LineGrammar {
+    static var formatName: String { "candump ASCII" }
+    private var busNames = BusNameCache()
+
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
+        var cursor = ByteCursor(line)
+        if cursor.peek == 0x09 { return .nonFrame }  // error-frame detail line
+        cursor.skipBlanks()
+        if cursor.atEnd { return .nonFrame }
+        var timestamp = CANTimestamp.zero
+        if cursor.take(UInt8(ascii: "(")) {
+            guard let stamp = cursor.decimalTime(), cursor.take(UInt8(ascii: ")")) else {
+                return .malformed(LineFault(offset: cursor.index, expected: "a timestamp '(seconds.fraction)'"))
+            }
+            timestamp = stamp
+            cursor.skipBlanks()
+        }
+        let nameRange = cursor.word()
+        guard !nameRange.isEmpty, cursor.skipBlanks() > 0 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "an interface name and a space"))
+        }
+        var direction: CANFrame.Direction?
+        var flags: CANFrame.FDFlags = []
+        if cursor.startsWith(caseInsensitive: "RX ") || cursor.startsWith(caseInsensitive: "TX ") {
+            direction = cursor.peek | 0x20 == UInt8(ascii: "r") ? .receive : .transmit
+            cursor.advance(2)
+            cursor.skipBlanks()
+            // BRS and ESI columns: "B"/"-" and "E"/"-".
+            for _ in 0..<2 {
+                switch cursor.peek {
+                case UInt8(ascii: "B"): flags.insert(.bitRateSwitch)
+                case UInt8(ascii: "E"): flags.insert(.errorStateIndicator)
+                case UInt8(ascii: "-"): break
+                default: return .malformed(LineFault(offset: cursor.index, expected: "'B', 'E' or '-' after RX/TX"))
+                }
+                cursor.advance()
+                guard cursor.skipBlanks() > 0 else {
+                    return .malformed(LineFault(offset: cursor.index, expected: "a space"))
+                }
+            }
+        }
+        let idStart = cursor.index
+        guard let id = cursor.hexNumber(maxDigits: 8), cursor.skipBlanks() > 0 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "a hex CAN identifier and a space"))
+        }
+        var identifier = id.value
+        var isExtended = false
+        var isError = false
+        switch id.digits {
+        case 3:
+            guard identifier <= CANFrame.maxStandardID else {
+                return .malformed(LineFault(offset: idStart, expected: "a standard identifier up to 7FF"))
+            }
+        case 8:
+            if identifier & SocketCANID.errorFlag != 0 {
+                isError = true
+                identifier &= SocketCANID.errorMask
+            } else {
+                isExtended = true
+                guard identifier <= CANFrame.maxExtendedID else {
+                    return .malformed(LineFault(offset: idStart, expected: "an extended identifier up to 1FFFFFFF"))
+                }
+            }
+        default:
+            return .malformed(LineFault(offset: idStart, expected: "3 (standard) or 8 (extended) hex digits"))
+        }
+        // "[8]" classic, "[08]" CAN FD, "{B}" classic raw DLC.
+        let open = cursor.peek
+        guard open == UInt8(ascii: "[") || open == UInt8(ascii: "{") else {
+            return .malformed(LineFault(offset: cursor.index, expected: "'[length]' or '{dlc}'"))
+        }
+        cursor.advance()
+        let lengthStart = cursor.index
+        var isFD = false
+        var length = 0
+        var rawDLC: UInt8 = 0
+        if open == UInt8(ascii: "{") {
+            let dlc = hexValue(cursor.peek)
+            guard dlc <= 15, cursor.peek(at: 1) == UInt8(ascii: "}") else {
+                return .malformed(LineFault(offset: lengthStart, expected: "one hex DLC digit and '}'"))
+            }
+            cursor.advance(2)
+            length = CANDLC.classicLength(forDLC: dlc)
+            if dlc > 8 { rawDLC = dlc }
+        } else {
+            guard let number = cursor.decimalNumber(), number.digits <= 2, cursor.take(UInt8(ascii: "]")) else {
+                return .malformed(LineFault(offset: lengthStart, expected: "a decimal length and ']'"))
+            }
+            isFD = number.digits == 2
+            length = Int(number.value)
+            guard length <= (isFD ? CANDLC.maxFDLength : CANDLC.maxClassicLength) else {
+                return .malformed(LineFault(offset: lengthStart, expected: "a length up to 8 (classic) or 64 (CAN FD)"))
+            }
+        }
+        cursor.skipBlanks()
+        var frame: CANFrame
+        if cursor.startsWith(caseInsensitive: "remote request") {
+            guard !isFD, !isError else {
+                return .malformed(LineFault(offset: cursor.index, expected: "data (only classic frames are remote)"))
+            }
+            cursor.advance(14)
+            frame = CANFrame(id: identifier, isExtended: isExtended, kind: .remote, length: length, len8DLC: rawDLC)
+        } else {
+            var payload = CANPayload()
+            for i in 0..<length {
+                let high = hexValue(cursor.peek), low = hexValue(cursor.peek(at: 1))
+                guard high <= 15, low <= 15 else {
+                    return .malformed(LineFault(offset: cursor.index, expected: "a hex data byte"))
+                }
+                payload[i] = high << 4 | low
+                cursor.advance(2)
+                if i + 1 < length && cursor.skipBlanks() == 0 {
+                    return .malformed(LineFault(offset: cursor.index, expected: "a space between data bytes"))
+                }
+            }
+            cursor.skipBlanks()
+            if cursor.startsWith(caseInsensitive: "ERRORFRAME") {
+                guard isError else {
+                    return .malformed(LineFault(offset: cursor.index, expected: "an error-frame id (20000000 set) before ERRORFRAME"))
+                }
+                cursor.advance(10)
+            } else if cursor.peek == UInt8(ascii: "'") || cursor.peek == UInt8(ascii: "`") {
+                cursor.index = line.count  // the -a ASCII column
+            }
+            cursor.skipBlanks()
+            guard cursor.atEnd else {
+                return .malformed(LineFault(offset: cursor.index, expected: "the end of the line"))
+            }
+            let kind: CANFrame.Kind = isError ? .error : (isFD ? .fd : .classic)
+            frame = CANFrame(
+                id: identifier, isExtended: isExtended, kind: kind, fdFlags: isFD ? flags : [],
+                length: length, len8DLC: rawDLC, data: payload)
+        }
+        cursor.skipBlanks()
+        guard cursor.atEnd else {
+            return .malformed(LineFault(offset: cursor.index, expected: "the end of the line"))
+        }
+        frame.timestamp = timestamp
+        frame.direction = direction
+        frame.bus = busNames.name(for: UnsafeBufferPointer(rebasing: line[nameRange]))
+        return .frame(frame)
+    }
+}
