@@ -23,6 +23,9 @@ struct Candor: ParsableCommand {
             ConvertCommand.self,
             DBCCommand.self,
             BenchCommand.self,
+            SimulateCommand.self,
+            LiveReplayCommand.self,
+            LiveProbeCommand.self,
         ]
     )
 
