@@ -50,7 +50,7 @@ import CANCore
     }
 
     @Test func vanCLTC() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .cltcP, durationSeconds: 420, seed: 11), name: "van-cltc"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .cltcP, durationSeconds: 300, seed: 11), name: "van-cltc"))
     }
 
     @Test func vanDepotCharging() throws {
@@ -66,7 +66,7 @@ import CANCore
     }
 
     @Test func fuelCellHighway() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .highway, durationSeconds: 240, seed: 15), name: "fcev-highway"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .highway, durationSeconds: 180, seed: 15), name: "fcev-highway"))
     }
 
     @Test func brakeApplicationsAndTripsFollowTheSignals() throws {
