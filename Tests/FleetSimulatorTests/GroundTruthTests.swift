@@ -58,7 +58,7 @@ import CANCore
     }
 
     @Test func busCWTVC() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .cWTVC, durationSeconds: 150, seed: 13), name: "bus-cwtvc"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .cWTVC, durationSeconds: 100, seed: 13), name: "bus-cwtvc"))
     }
 
     @Test func busDepotCharging() throws {
