@@ -138,6 +138,24 @@ check_zero_drops_steady_rate() {
         && [ "$(stat_of ours.err vcan0 queue_drops)" = 0 ]
 }
 
+# Two interfaces through one LiveFrameSource (one reader thread each, one queue), both
+# sending at once: every frame of each bus arrives, tagged with its bus, no drops.
+check_two_buses_one_source() {
+    ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
+    $P dump vcan0 vcan1 --count 3000 --duration 20 > ours.log 2> ours.err & ours=$!
+    wait_receivers vcan0 1 && wait_receivers vcan1 1 || return 1
+    $P send vcan0 --count 1500 --rate 1000 --fd --seed 41 --print > sent0.log 2>/dev/null & s0=$!
+    $P send vcan1 --count 1500 --rate 1000 --seed 42 --print > sent1.log 2>/dev/null & s1=$!
+    wait $s0 $s1 $ours
+    cat ours.err
+    ip link del dev vcan1
+    frames_only sent0.log > a; grep ') vcan0 ' ours.log | cut -d' ' -f2- > b
+    same a b "vcan0 frames" || return 1
+    frames_only sent1.log > a; grep ') vcan1 ' ours.log | cut -d' ' -f2- > b
+    same a b "vcan1 frames" || return 1
+    [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] && [ "$(stat_of ours.err vcan1 kernel_drops)" = 0 ]
+}
+
 # Measurement, not a gate: paced rates up to the highest with every frame received and no drop.
 measure_max_rate() {
     best=0
@@ -221,6 +239,7 @@ run_check vcan-timestamps-ns check_vcan_timestamps_ns
 run_check vcan-kernel-filter check_vcan_kernel_filter
 run_check drop-counter-flood check_drop_counter_flood
 run_check zero-drops-steady-rate check_zero_drops_steady_rate
+run_check two-buses-one-source check_two_buses_one_source
 run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate
