@@ -129,12 +129,14 @@ check_drop_counter_flood() {
 
 # A sustained moderate rate through the reader thread: nothing dropped anywhere.
 check_zero_drops_steady_rate() {
-    $P dump vcan0 --count 6000 --duration 20 --quiet 2> ours.err & ours=$!
+    # 1,000/s with the default receive buffer: well inside what the emulated VM sustains even
+    # on a loaded host (see max-rate), so a drop here is a bug, not the emulator.
+    $P dump vcan0 --count 3000 --duration 20 --quiet 2> ours.err & ours=$!
     wait_receivers vcan0 1 || return 1
-    $P send vcan0 --count 6000 --rate 2000 --seed 3 || return 1
+    $P send vcan0 --count 3000 --rate 1000 --seed 3 || return 1
     wait $ours
     cat ours.err
-    [ "$(stat_of ours.err total frames)" = 6000 ] && [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] \
+    [ "$(stat_of ours.err total frames)" = 3000 ] && [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] \
         && [ "$(stat_of ours.err vcan0 queue_drops)" = 0 ]
 }
 
@@ -142,10 +144,10 @@ check_zero_drops_steady_rate() {
 # sending at once: every frame of each bus arrives, tagged with its bus, no drops.
 check_two_buses_one_source() {
     ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
-    $P dump vcan0 vcan1 --count 3000 --duration 20 > ours.log 2> ours.err & ours=$!
+    $P dump vcan0 vcan1 --count 3000 --duration 20 --rcvbuf 4194304 > ours.log 2> ours.err & ours=$!
     wait_receivers vcan0 1 && wait_receivers vcan1 1 || return 1
-    $P send vcan0 --count 1500 --rate 1000 --fd --seed 41 --print > sent0.log 2>/dev/null & s0=$!
-    $P send vcan1 --count 1500 --rate 1000 --seed 42 --print > sent1.log 2>/dev/null & s1=$!
+    $P send vcan0 --count 1500 --rate 500 --fd --seed 41 --print > sent0.log 2>/dev/null & s0=$!
+    $P send vcan1 --count 1500 --rate 500 --seed 42 --print > sent1.log 2>/dev/null & s1=$!
     wait $s0 $s1 $ours
     cat ours.err
     ip link del dev vcan1
