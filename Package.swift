@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        // Pure: signal windows, message and bus health, operations figures on event time.
+        .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
         // Linux CAN UAPI headers, CMSG_* and sizeof wrappers, struct-size asserts. No logic.
         .target(name: "CLinuxCAN"),
         // libsocketcan (LGPL-2.1, linked dynamically): controller state, bitrate, restart.
@@ -37,18 +39,22 @@ let package = Package(
         .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
+        // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "SocketCAN",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
     ],
     swiftLanguageModes: [.v6]

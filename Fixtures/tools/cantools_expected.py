@@ -21,7 +21,7 @@ import canonical_lines  # noqa: E402
 import candump_log  # noqa: E402
 import corner_fixtures as corner  # noqa: E402
 
-J1939_FIXTURES = {"j1939_pgn"}
+J1939_FIXTURES = {"j1939_pgn", "j1939_same_pgn"}
 
 
 def expected_lines(db, capture, j1939=False, rename=None):

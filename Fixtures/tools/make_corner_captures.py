@@ -26,12 +26,12 @@ SEED = 20261125
 
 
 FLOAT_SPECIALS = [  # IEEE 754 bit patterns by signal length: +inf, -inf, -0.0, smallest subnormal, max, 0.1
-    {32: 0x7F800000, 64: 0x7FF0000000000000},
-    {32: 0xFF800000, 64: 0xFFF0000000000000},
-    {32: 0x80000000, 64: 0x8000000000000000},
-    {32: 0x00000001, 64: 0x0000000000000001},
-    {32: 0x7F7FFFFF, 64: 0x7FEFFFFFFFFFFFFF},
-    {32: 0x3DCCCCCD, 64: 0x3FB999999999999A},
+    {16: 0x7C00, 32: 0x7F800000, 64: 0x7FF0000000000000},
+    {16: 0xFC00, 32: 0xFF800000, 64: 0xFFF0000000000000},
+    {16: 0x8000, 32: 0x80000000, 64: 0x8000000000000000},
+    {16: 0x0001, 32: 0x00000001, 64: 0x0000000000000001},
+    {16: 0x7BFF, 32: 0x7F7FFFFF, 64: 0x7FEFFFFFFFFFFFFF},
+    {16: 0x2E66, 32: 0x3DCCCCCD, 64: 0x3FB999999999999A},
 ]
 
 
@@ -69,10 +69,12 @@ def frames_for(rng, db, name):
             longer = 8 if full < 8 else 64
             out.append(data_frame(fid, ext, corner.random_payload(rng, message, longer),
                                   None if longer == 8 else 4))
+        out.append(f"{id_text(fid, ext)}#R")  # CAN FD has no RTR, but the id can still arrive as one
         if not fd:
-            out.append(f"{id_text(fid, ext)}#R")
             out.append(f"{id_text(fid, ext)}#R{min(length, 8)}")
             out.append(data_frame(fid, ext, corner.random_payload(rng, message, 12), 0))
+        if ext and fid <= 0x7FF and fid not in standard_ids:  # a standard frame never matches an extended message
+            out.append(data_frame(fid, False, corner.random_payload(rng, message, min(full, 8))))
         if not ext and fid not in extended_ids:  # extended frame falls back to the standard message
             out.append(data_frame(fid, True, corner.random_payload(rng, message), flags))
         floats = [s for s in message.signals if s.conversion.is_float]
@@ -96,7 +98,7 @@ def frames_for(rng, db, name):
             out.append(data_frame(unknown_ext, True, bytes(rng.getrandbits(8) for _ in range(5))))
     out.append("20000004#0004000000000000")  # error frames: no output line
     out.append("20000080#0000000000000000")
-    if name == "j1939_pgn":
+    if name.startswith("j1939_"):
         out.extend(j1939_variants(rng, db))
     return out
 

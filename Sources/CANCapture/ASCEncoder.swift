@@ -66,11 +66,10 @@ struct ASCEncoder: FrameEncoder {
             seconds: frame.timestamp.seconds &- startSeconds, nanoseconds: frame.timestamp.nanoseconds,
             fractionDigits: frame.timestamp.fractionDigits == 0 ? 6 : frame.timestamp.fractionDigits)
         // "%4d.%06d": seconds right-aligned in 4 columns.
-        var stamp: [UInt8] = []
-        time.write(to: &stamp)
-        let integerDigits = stamp.firstIndex(of: UInt8(ascii: ".")) ?? stamp.count
-        for _ in integerDigits..<max(integerDigits, 4) { out.append(UInt8(ascii: " ")) }
-        out.append(contentsOf: stamp)
+        let integerWidth = Self.decimalWidth(time.seconds < 0 ? UInt64(-(time.seconds + 1)) : UInt64(time.seconds))
+            + (time.seconds < 0 ? 1 : 0)
+        Self.spaces(4 - integerWidth, into: &out)
+        time.write(to: &out)
         out.append(UInt8(ascii: " "))
         let number = channel(for: frame.bus)
         let direction = frame.direction == .transmit ? "Tx" : "Rx"
@@ -81,9 +80,8 @@ struct ASCEncoder: FrameEncoder {
         case .classic, .remote:
             DecimalText.appendUnsigned(UInt64(number), to: &out)
             out.append(contentsOf: "  ".utf8)
-            let idStart = out.count
             appendID(frame, to: &out)
-            for _ in (out.count - idStart)..<max(out.count - idStart, 15) { out.append(UInt8(ascii: " ")) }
+            Self.spaces(15 - idWidth(frame), into: &out)
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: direction.utf8)
             out.append(contentsOf: "   ".utf8)
@@ -95,42 +93,62 @@ struct ASCEncoder: FrameEncoder {
             out.append(UInt8(ascii: "\n"))
         case .fd:
             out.append(contentsOf: "CANFD ".utf8)
-            pad(String(number), width: 3, into: &out)
+            Self.spaces(3 - Self.decimalWidth(UInt64(number)), into: &out)
+            DecimalText.appendUnsigned(UInt64(number), to: &out)
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: direction.utf8)
             out.append(contentsOf: "   ".utf8)
-            var id: [UInt8] = []
-            appendID(frame, to: &id)
-            for _ in id.count..<max(id.count, 8) { out.append(UInt8(ascii: " ")) }
-            out.append(contentsOf: id)
+            Self.spaces(8 - idWidth(frame), into: &out)
+            appendID(frame, to: &out)
             out.append(contentsOf: "  ".utf8)
-            for _ in 0..<32 { out.append(UInt8(ascii: " ")) }  // no symbolic name
+            Self.spaces(32, into: &out)  // no symbolic name
             let brs = frame.fdFlags.contains(.bitRateSwitch)
             let esi = frame.fdFlags.contains(.errorStateIndicator)
             out.append(contentsOf: (brs ? " 1" : " 0").utf8)
             out.append(contentsOf: (esi ? " 1 " : " 0 ").utf8)
             CandumpLogFormatter.appendHex(UInt32(frame.dlc), digits: 1, to: &out)
             out.append(UInt8(ascii: " "))
-            pad(String(frame.length), width: 2, into: &out)
+            Self.spaces(2 - Self.decimalWidth(UInt64(frame.length)), into: &out)
+            DecimalText.appendUnsigned(UInt64(frame.length), to: &out)
             appendData(frame, to: &out)
             var flags: UInt32 = 0x1000
             if brs { flags |= 0x2000 }
             if esi { flags |= 0x4000 }
             out.append(contentsOf: "        0    0 ".utf8)
-            var flagsText: [UInt8] = []
-            CandumpLogFormatter.appendHex(flags, digits: 4, to: &flagsText)
-            for _ in flagsText.count..<max(flagsText.count, 8) { out.append(UInt8(ascii: " ")) }
-            out.append(contentsOf: flagsText)
+            Self.spaces(4, into: &out)
+            CandumpLogFormatter.appendHex(flags, digits: 4, to: &out)
             out.append(contentsOf: "        0        0        0        0        0\n".utf8)
         }
     }
 
-    private func appendID(_ frame: CANFrame, to out: inout [UInt8]) {
+    /// Hex digits of the id without leading zeros.
+    private func idDigits(_ frame: CANFrame) -> (id: UInt32, digits: Int) {
         let id = frame.id & (frame.isExtended ? SocketCANID.extendedMask : SocketCANID.standardMask)
         var digits = 1
         while digits < 8 && id >> UInt32(digits * 4) != 0 { digits += 1 }
+        return (id, digits)
+    }
+
+    /// The width `appendID` writes.
+    private func idWidth(_ frame: CANFrame) -> Int { idDigits(frame).digits + (frame.isExtended ? 1 : 0) }
+
+    /// `123`, `12345678x`.
+    private func appendID(_ frame: CANFrame, to out: inout [UInt8]) {
+        let (id, digits) = idDigits(frame)
         CandumpLogFormatter.appendHex(id, digits: digits, to: &out)
         if frame.isExtended { out.append(UInt8(ascii: "x")) }
+    }
+
+    private static func decimalWidth(_ value: UInt64) -> Int {
+        var width = 1
+        var rest = value / 10
+        while rest > 0 { width += 1; rest /= 10 }
+        return width
+    }
+
+    private static func spaces(_ count: Int, into out: inout [UInt8]) {
+        var left = count
+        while left > 0 { out.append(UInt8(ascii: " ")); left -= 1 }
     }
 
     private func appendData(_ frame: CANFrame, to out: inout [UInt8]) {
@@ -140,11 +158,6 @@ struct ASCEncoder: FrameEncoder {
                 CandumpLogFormatter.appendHexByte(raw[i], to: &out)
             }
         }
-    }
-
-    private func pad(_ text: String, width: Int, into out: inout [UInt8]) {
-        for _ in text.utf8.count..<max(width, text.utf8.count) { out.append(UInt8(ascii: " ")) }
-        out.append(contentsOf: text.utf8)
     }
 
     /// `Tue Nov 14 22:13:20.000 2023` (UTC) for seconds since the epoch.

@@ -50,7 +50,9 @@ struct ASCGrammar: LineGrammar {
         }
         let channelRange = cursor.word()
         guard !channelRange.isEmpty, line[channelRange].allSatisfy({ $0 &- 0x30 <= 9 }) else {
-            return .nonFrame  // events that are not CAN frames: Start of measurement, J1939, ...
+            let word = UnsafeBufferPointer(rebasing: line[channelRange])
+            if ByteCursor(word).startsWith(caseInsensitive: "Start") { return .nonFrame }  // Start of measurement
+            return .skipped("an event that is not a CAN frame")  // J1939, LIN, ...
         }
         cursor.skipBlanks()
         let busName = busNames.name(for: UnsafeBufferPointer(rebasing: line[channelRange]))
@@ -61,7 +63,7 @@ struct ASCGrammar: LineGrammar {
             return .frame(frame)
         }
         guard let (identifier, isExtended) = parseID(&cursor) else {
-            return .nonFrame  // Statistic:, Chip status, SV:, ... on a CAN channel
+            return .skipped("a channel event that is not a CAN frame")  // Statistic:, Chip status, ...
         }
         guard cursor.skipBlanks() > 0, let direction = parseDirection(&cursor), cursor.skipBlanks() > 0 else {
             return .malformed(LineFault(offset: cursor.index, expected: "'Rx' or 'Tx' after the identifier"))

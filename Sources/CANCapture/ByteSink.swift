@@ -7,13 +7,17 @@ import Darwin
 
 /// A file or standard output written through zlib: gzip-compressed, or plain (zlib's
 /// transparent `T` mode). The one owner of the handle.
+///
+/// Compression level 1: on a 2 M-line candump log with random payloads it wrote 1.75 M
+/// frames per CPU second for 36.0 MB, where level 6 (gzip's default) wrote 0.69 M for
+/// 32.3 MB. A gateway recording live buses needs the CPU more than the 10 %.
 final class GzipFileSink {
     private var handle: gzFile?
     private let name: String
 
     init(path: String, gzip: Bool) throws(CaptureError) {
         name = path
-        let mode = gzip ? "wb6" : "wbT"
+        let mode = gzip ? "wb1" : "wbT"
         let opened: gzFile?
         errno = 0
         if path == "-" {
@@ -22,7 +26,7 @@ final class GzipFileSink {
                 throw CaptureError(file: path, message: "cannot write standard output: \(String(cString: strerror(errno)))")
             }
             opened = gzdopen(fd, mode)
-            if opened == nil { _ = Glibc.close(fd) }
+            if opened == nil { closeDescriptor(fd) }
         } else {
             opened = gzopen(path, mode)
         }

@@ -5,6 +5,11 @@ import Glibc
 import Darwin
 #endif
 
+/// `close(2)`, callable from types that have a `close()` method of their own.
+func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
+}
+
 /// Where a reader's bytes come from, already decompressed.
 protocol ByteSource: AnyObject {
     /// Reads up to `count` bytes into `buffer`; returns 0 only at the end of the input.
@@ -27,7 +32,7 @@ final class GzipFileSource: ByteSource {
                 throw CaptureError(file: path, message: "cannot read standard input: \(String(cString: strerror(errno)))")
             }
             opened = gzdopen(fd, "rb")
-            if opened == nil { _ = Glibc.close(fd) }
+            if opened == nil { closeDescriptor(fd) }
         } else {
             var status = stat()
             if stat(path, &status) != 0 {
@@ -48,12 +53,19 @@ final class GzipFileSource: ByteSource {
         handle = opened
     }
 
+    /// zlib's message without the `path: ` it puts in front.
+    private func zlibMessage(_ handle: gzFile, _ code: inout Int32) -> String {
+        var text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+        if text.hasPrefix(name + ": ") { text.removeFirst(name.count + 2) }
+        return text
+    }
+
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(CaptureError) -> Int {
         guard let handle else { return 0 }
         let got = gzread(handle, buffer, UInt32(min(count, Int(Int32.max))))
         if got < 0 {
             var code: Int32 = 0
-            let text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+            let text = zlibMessage(handle, &code)
             if code == Z_ERRNO {
                 throw CaptureError(file: name, message: "read failed: \(String(cString: strerror(errno)))")
             }
@@ -65,7 +77,7 @@ final class GzipFileSource: ByteSource {
         if got == 0 {
             // gzread reports a truncated gzip stream as a plain end of input plus an error state.
             var code: Int32 = 0
-            let text = gzerror(handle, &code).map { String(cString: $0) } ?? ""
+            let text = zlibMessage(handle, &code)
             if code != Z_OK && code != Z_STREAM_END {
                 throw CaptureError(file: name, message: "truncated or corrupt gzip data: \(text)")
             }

@@ -14,6 +14,8 @@ import CANCore
 /// Hex is accepted in either case; data bytes may be separated by `.`.
 struct CandumpLogGrammar {
     private var busNames = BusNameCache()
+    /// Every field is set by `parseFrame`; starting from a copy skips `CANFrame.init`'s work.
+    private static let template = CANFrame(id: 0, length: 0)
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
         var cursor = ByteCursor(line)
@@ -39,11 +41,8 @@ struct CandumpLogGrammar {
         guard cursor.skipBlanks() > 0 else {
             return .malformed(LineFault(offset: cursor.index, expected: "a space before the frame"))
         }
-        var frame: CANFrame
-        switch Self.parseFrame(&cursor) {
-        case .success(let parsed): frame = parsed
-        case .failure(let fault): return .malformed(fault)
-        }
+        var frame = Self.template
+        if let fault = Self.parseFrame(&cursor, into: &frame) { return .malformed(fault) }
         if cursor.skipBlanks() > 0 {
             switch cursor.peek {
             case UInt8(ascii: "R"): frame.direction = .receive; cursor.advance()
@@ -76,11 +75,13 @@ struct CandumpLogGrammar {
         return .dropped(count.value)
     }
 
-    /// The frame token: `id#data[_dlc]`, `id#R[len[_dlc]]`, `id##flags data`.
-    static func parseFrame(_ cursor: inout ByteCursor) -> Result<CANFrame, LineFault> {
+    /// The frame token: `id#data[_dlc]`, `id#R[len[_dlc]]`, `id##flags data`. Sets every
+    /// field of `frame` but the timestamp, bus and direction.
+    @inline(__always)
+    static func parseFrame(_ cursor: inout ByteCursor, into frame: inout CANFrame) -> LineFault? {
         let idStart = cursor.index
         guard let id = cursor.hexNumber(maxDigits: 8) else {
-            return .failure(LineFault(offset: idStart, expected: "a hex CAN identifier"))
+            return LineFault(offset: idStart, expected: "a hex CAN identifier")
         }
         var isExtended = false
         var isError = false
@@ -88,7 +89,7 @@ struct CandumpLogGrammar {
         switch id.digits {
         case 3:
             guard identifier <= CANFrame.maxStandardID else {
-                return .failure(LineFault(offset: idStart, expected: "a standard identifier up to 7FF"))
+                return LineFault(offset: idStart, expected: "a standard identifier up to 7FF")
             }
         case 8:
             if identifier & SocketCANID.errorFlag != 0 {
@@ -98,95 +99,83 @@ struct CandumpLogGrammar {
                 isExtended = true
                 identifier &= ~SocketCANID.extendedFlag
                 guard identifier <= CANFrame.maxExtendedID else {
-                    return .failure(LineFault(offset: idStart, expected: "an extended identifier up to 1FFFFFFF"))
+                    return LineFault(offset: idStart, expected: "an extended identifier up to 1FFFFFFF")
                 }
             }
         default:
-            return .failure(LineFault(offset: cursor.index, expected: "3 (standard) or 8 (extended) hex digits and '#'"))
+            return LineFault(offset: cursor.index, expected: "3 (standard) or 8 (extended) hex digits and '#'")
         }
         guard cursor.take(UInt8(ascii: "#")) else {
-            return .failure(LineFault(offset: cursor.index, expected: "'#' after the identifier"))
+            return LineFault(offset: cursor.index, expected: "'#' after the identifier")
         }
-        var payload = CANPayload()
+        frame.id = identifier
+        frame.isExtended = isExtended
+        frame.fdFlags = []
+        frame.len8DLC = 0
+        frame.data = CANPayload()
         if cursor.take(UInt8(ascii: "#")) {
             guard !isError else {
-                return .failure(LineFault(offset: cursor.index - 2, expected: "'#' (error frames are classic frames)"))
+                return LineFault(offset: cursor.index - 2, expected: "'#' (error frames are classic frames)")
             }
             let flags = hexValue(cursor.peek)
             guard flags <= 15 else {
-                return .failure(LineFault(offset: cursor.index, expected: "the CAN FD flags hex digit"))
+                return LineFault(offset: cursor.index, expected: "the CAN FD flags hex digit")
             }
             cursor.advance()
-            let length: Int
-            switch parseData(&cursor, into: &payload, limit: CANDLC.maxFDLength) {
-            case .success(let n): length = n
-            case .failure(let fault): return .failure(fault)
-            }
-            return .success(CANFrame(
-                id: identifier, isExtended: isExtended, kind: .fd,
-                fdFlags: CANFrame.FDFlags(rawValue: flags), length: length, data: payload))
+            frame.kind = .fd
+            frame.fdFlags = CANFrame.FDFlags(rawValue: flags)
+            return parseData(&cursor, into: &frame, limit: CANDLC.maxFDLength)
         }
         if cursor.peek | 0x20 == UInt8(ascii: "r") {
             guard !isError else {
-                return .failure(LineFault(offset: cursor.index, expected: "error frame data (an error frame is never remote)"))
+                return LineFault(offset: cursor.index, expected: "error frame data (an error frame is never remote)")
             }
             cursor.advance()
-            var length = 0
-            var rawDLC: UInt8 = 0
+            frame.kind = .remote
+            frame.length = 0
             let digit = hexValue(cursor.peek)
             if digit <= 15 {
                 guard digit <= 8 else {
-                    return .failure(LineFault(offset: cursor.index, expected: "a remote length 0...8"))
+                    return LineFault(offset: cursor.index, expected: "a remote length 0...8")
                 }
-                length = Int(digit)
+                frame.length = digit
                 cursor.advance()
                 if cursor.take(UInt8(ascii: "_")) {
-                    switch parseRawDLC(&cursor, length: length) {
-                    case .success(let dlc): rawDLC = dlc
-                    case .failure(let fault): return .failure(fault)
-                    }
+                    return parseRawDLC(&cursor, into: &frame)
                 }
             }
-            return .success(CANFrame(
-                id: identifier, isExtended: isExtended, kind: .remote, length: length, len8DLC: rawDLC))
+            return nil
         }
-        let length: Int
-        switch parseData(&cursor, into: &payload, limit: CANDLC.maxClassicLength) {
-        case .success(let n): length = n
-        case .failure(let fault): return .failure(fault)
-        }
-        var rawDLC: UInt8 = 0
+        frame.kind = isError ? .error : .classic
+        if let fault = parseData(&cursor, into: &frame, limit: CANDLC.maxClassicLength) { return fault }
         if cursor.take(UInt8(ascii: "_")) {
-            switch parseRawDLC(&cursor, length: length) {
-            case .success(let dlc): rawDLC = dlc
-            case .failure(let fault): return .failure(fault)
-            }
+            return parseRawDLC(&cursor, into: &frame)
         }
-        return .success(CANFrame(
-            id: identifier, isExtended: isExtended, kind: isError ? .error : .classic,
-            length: length, len8DLC: rawDLC, data: payload))
+        return nil
     }
 
     /// `_<rawdlc>`: one hex digit 9...F, only after an 8-byte length.
-    private static func parseRawDLC(_ cursor: inout ByteCursor, length: Int) -> Result<UInt8, LineFault> {
+    private static func parseRawDLC(_ cursor: inout ByteCursor, into frame: inout CANFrame) -> LineFault? {
         let dlc = hexValue(cursor.peek)
-        guard length == 8, dlc >= 9, dlc <= 15 else {
-            return .failure(LineFault(offset: cursor.index, expected: "a raw DLC 9...F after 8 data bytes"))
+        guard frame.length == 8, dlc >= 9, dlc <= 15 else {
+            return LineFault(offset: cursor.index, expected: "a raw DLC 9...F after 8 data bytes")
         }
         cursor.advance()
-        return .success(dlc)
+        frame.len8DLC = dlc
+        return nil
     }
 
-    /// Pairs of hex digits, optionally separated by `.`, up to `limit` bytes.
+    /// Pairs of hex digits, optionally separated by `.`, up to `limit` bytes, into
+    /// `frame.data` (which is zero) and `frame.length`.
     @inline(__always)
-    private static func parseData(_ cursor: inout ByteCursor, into payload: inout CANPayload, limit: Int) -> Result<Int, LineFault> {
+    private static func parseData(_ cursor: inout ByteCursor, into frame: inout CANFrame, limit: Int) -> LineFault? {
         var count = 0
         let line = cursor.line
         var i = cursor.index
         let end = line.count
-        let failure: LineFault? = payload.withUnsafeMutableBytes { raw -> LineFault? in
+        let failure: LineFault? = frame.data.withUnsafeMutableBytes { raw -> LineFault? in
             while i < end {
-                var high = hexValue(line[i])
+                let high = hexValue(line[i])
                 if high > 15 {
                     if line[i] == UInt8(ascii: ".") {
                         i += 1
@@ -200,15 +189,14 @@ struct CandumpLogGrammar {
                 guard count < limit else {
                     return LineFault(offset: i, expected: limit == 8 ? "at most 8 data bytes" : "at most 64 data bytes")
                 }
-                high = high << 4 | low
-                raw[count] = high
+                raw[count] = high << 4 | low
                 count += 1
                 i += 2
             }
             return nil
         }
         cursor.index = i
-        if let failure { return .failure(failure) }
-        return .success(count)
+        frame.length = UInt8(count)
+        return failure
     }
 }

@@ -18,32 +18,41 @@ public final class CaptureReader {
     private let decoder: any FrameDecoder
 
     /// Opens `path` (`-` for standard input). The format is `format` when given, else the
-    /// one the content shows, else the one the extension names. `bus` names the interface
-    /// for formats that carry none (pcap; default `can0`).
+    /// one the content shows, else the one the extension names.
+    ///
+    /// - `strict`: the first malformed line or record throws instead of being counted.
+    /// - `rejectNonFrames`: an error frame, or a line that records something other than a
+    ///   CAN frame (`DROPCOUNT:`, an ASC statistics event, a CAN XL or non-CAN packet),
+    ///   throws a `CaptureError` at its line instead of being returned or counted, as
+    ///   `candor decode --strict` wants. Blank lines and format headers are still accepted.
+    /// - `bus`: the interface name for formats that carry none (pcap; default `can0`).
     public convenience init(
-        path: String, format: CaptureFormat? = nil, strict: Bool = false, bus: String? = nil
+        path: String, format: CaptureFormat? = nil, strict: Bool = false, rejectNonFrames: Bool = false,
+        bus: String? = nil
     ) throws(CaptureError) {
         let source = try GzipFileSource(path: path)
         try self.init(
             source: source, name: path, format: format,
             extensionHint: path == "-" ? nil : CaptureFormat.fromExtension(of: path),
-            strict: strict, bus: bus)
+            strict: strict, rejectNonFrames: rejectNonFrames, bus: bus)
     }
 
     /// Reads captured bytes held in memory (gzip data is inflated). `name` is used in errors
     /// and its extension as a format hint.
     public convenience init(
-        bytes: [UInt8], name: String, format: CaptureFormat?, strict: Bool, bus: String? = nil
+        bytes: [UInt8], name: String, format: CaptureFormat?, strict: Bool, rejectNonFrames: Bool = false,
+        bus: String? = nil
     ) throws(CaptureError) {
         let source = try MemorySource(bytes: bytes, name: name)
         try self.init(
             source: source, name: name, format: format,
-            extensionHint: CaptureFormat.fromExtension(of: name), strict: strict, bus: bus)
+            extensionHint: CaptureFormat.fromExtension(of: name), strict: strict,
+            rejectNonFrames: rejectNonFrames, bus: bus)
     }
 
     private init(
         source: ByteSource, name: String, format: CaptureFormat?, extensionHint: CaptureFormat?,
-        strict: Bool, bus: String?
+        strict: Bool, rejectNonFrames: Bool, bus: String?
     ) throws(CaptureError) {
         self.name = name
         let input = InputBuffer(source: source)
@@ -70,15 +79,20 @@ public final class CaptureReader {
         self.format = chosen
         switch chosen {
         case .candumpLog:
-            decoder = TextFrameDecoder(input: input, grammar: CandumpLogGrammar(), name: name, strict: strict)
+            decoder = TextFrameDecoder(
+                input: input, grammar: CandumpLogGrammar(), name: name, strict: strict, rejectNonFrames: rejectNonFrames)
         case .candumpASCII:
-            decoder = TextFrameDecoder(input: input, grammar: CandumpASCIIGrammar(), name: name, strict: strict)
+            decoder = TextFrameDecoder(
+                input: input, grammar: CandumpASCIIGrammar(), name: name, strict: strict, rejectNonFrames: rejectNonFrames)
         case .asc:
-            decoder = TextFrameDecoder(input: input, grammar: ASCGrammar(), name: name, strict: strict)
+            decoder = TextFrameDecoder(
+                input: input, grammar: ASCGrammar(), name: name, strict: strict, rejectNonFrames: rejectNonFrames)
         case .pcap:
-            decoder = try PcapDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
+            decoder = try PcapDecoder(
+                input: input, name: name, strict: strict, rejectNonFrames: rejectNonFrames, bus: bus ?? "can0")
         case .pcapng:
-            decoder = try PcapngDecoder(input: input, name: name, strict: strict, bus: bus ?? "can0")
+            decoder = try PcapngDecoder(
+                input: input, name: name, strict: strict, rejectNonFrames: rejectNonFrames, bus: bus ?? "can0")
         }
     }
 
@@ -87,6 +101,7 @@ public final class CaptureReader {
         try decoder.next()
     }
 
-    /// What has been read and skipped so far.
+    /// What has been read and skipped so far. Right after `next()` returns a frame,
+    /// `statistics.records` is that frame's line (or record) number.
     public var statistics: CaptureStatistics { decoder.statistics }
 }

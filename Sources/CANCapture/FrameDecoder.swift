@@ -19,13 +19,15 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
     private var grammar: Grammar
     private let name: String
     private let strict: Bool
+    private let rejectNonFrames: Bool
     private(set) var statistics = CaptureStatistics()
 
-    init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool) {
+    init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool, rejectNonFrames: Bool) {
         self.input = input
         self.grammar = grammar
         self.name = name
         self.strict = strict
+        self.rejectNonFrames = rejectNonFrames
     }
 
     func next() throws(CaptureError) -> CANFrame? {
@@ -37,12 +39,25 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
             case .text(let bytes):
                 switch grammar.parse(bytes) {
                 case .frame(let frame):
+                    if frame.kind == .error {
+                        if rejectNonFrames { throw rejection(of: frame, name: name, record: statistics.records) }
+                        statistics.errorFrames += 1
+                    }
                     statistics.frames += 1
-                    if frame.kind == .error { statistics.errorFrames += 1 }
                     return frame
                 case .nonFrame:
                     statistics.nonFrameLines += 1
+                case .skipped(let what):
+                    if rejectNonFrames {
+                        throw CaptureError(file: name, line: statistics.records, message: "\(what), not a CAN frame")
+                    }
+                    statistics.nonFrameLines += 1
                 case .dropped(let count):
+                    if rejectNonFrames {
+                        throw CaptureError(
+                            file: name, line: statistics.records,
+                            message: "DROPCOUNT: the kernel dropped \(count) frame(s) here; the capture is incomplete")
+                    }
                     statistics.nonFrameLines += 1
                     statistics.droppedByKernel &+= count
                 case .malformed(let fault):
@@ -73,4 +88,12 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
 
 extension CandumpLogGrammar: LineGrammar {
     static var formatName: String { "candump log" }
+}
+
+/// The error for an error frame met while error frames are rejected.
+func rejection(of frame: CANFrame, name: String, record: Int) -> CaptureError {
+    let classes = CANErrorReport(frame: frame).summary
+    return CaptureError(
+        file: name, line: record,
+        message: "error frame on \(frame.bus)\(classes.isEmpty ? "" : " (\(classes))"), not a data or remote frame")
 }

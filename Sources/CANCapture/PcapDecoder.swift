@@ -8,15 +8,17 @@ final class PcapDecoder: FrameDecoder {
     private let input: InputBuffer
     private let name: String
     private let strict: Bool
+    private let rejectNonFrames: Bool
     private let bus: String
     private let order: ByteOrder
     private let fractionDigits: UInt8
     private(set) var statistics = CaptureStatistics()
 
-    init(input: InputBuffer, name: String, strict: Bool, bus: String) throws(CaptureError) {
+    init(input: InputBuffer, name: String, strict: Bool, rejectNonFrames: Bool, bus: String) throws(CaptureError) {
         self.input = input
         self.name = name
         self.strict = strict
+        self.rejectNonFrames = rejectNonFrames
         self.bus = bus
         guard let header = try input.bytes(count: 24) else {
             throw CaptureError(file: name, message: "truncated pcap file header: expected 24 bytes")
@@ -68,10 +70,16 @@ final class PcapDecoder: FrameDecoder {
                     seconds: Int64(seconds), nanoseconds: fractionDigits == 9 ? fraction : fraction * 1000,
                     fractionDigits: fractionDigits)
                 frame.bus = bus
+                if frame.kind == .error {
+                    if rejectNonFrames { throw rejection(of: frame, name: name, record: record) }
+                    statistics.errorFrames += 1
+                }
                 statistics.frames += 1
-                if frame.kind == .error { statistics.errorFrames += 1 }
                 return frame
             case .canXL:
+                if rejectNonFrames {
+                    throw CaptureError(file: name, line: record, message: "a CAN XL packet, which candor does not read")
+                }
                 statistics.nonFrameLines += 1
             case .malformed(let reason):
                 try malformed(record, reason)
@@ -85,40 +93,5 @@ final class PcapDecoder: FrameDecoder {
         }
         statistics.malformedLines += 1
         if statistics.firstMalformed == nil { statistics.firstMalformed = (record, reason) }
-    }
-}
-
-/// Writes pcap with `LINKTYPE_CAN_SOCKETCAN`, little-endian; nanosecond timestamps (magic
-/// a1b23c4d) when the first frame has more than 6 fractional digits, else microseconds.
-struct PcapEncoder: FrameEncoder {
-    private var started = false
-    private var nanosecond = false
-
-    mutating func begin(into out: inout [UInt8]) {}
-
-    private mutating func header(nanosecond: Bool, into out: inout [UInt8]) {
-        started = true
-        self.nanosecond = nanosecond
-        ByteOrder.appendLittle32(nanosecond ? 0xA1B2_3C4D : 0xA1B2_C3D4, to: &out)
-        ByteOrder.appendLittle16(2, to: &out)
-        ByteOrder.appendLittle16(4, to: &out)
-        ByteOrder.appendLittle32(0, to: &out)  // thiszone
-        ByteOrder.appendLittle32(0, to: &out)  // sigfigs
-        ByteOrder.appendLittle32(UInt32(SocketCANPacket.fdSize), to: &out)  // snaplen
-        ByteOrder.appendLittle32(PcapDecoder.linkTypeSocketCAN, to: &out)
-    }
-
-    mutating func encode(_ frame: CANFrame, into out: inout [UInt8]) {
-        if !started { header(nanosecond: frame.timestamp.fractionDigits > 6, into: &out) }
-        let size = UInt32(SocketCANPacket.size(of: frame))
-        ByteOrder.appendLittle32(UInt32(truncatingIfNeeded: frame.timestamp.seconds), to: &out)
-        ByteOrder.appendLittle32(nanosecond ? frame.timestamp.nanoseconds : frame.timestamp.nanoseconds / 1000, to: &out)
-        ByteOrder.appendLittle32(size, to: &out)
-        ByteOrder.appendLittle32(size, to: &out)
-        SocketCANPacket.append(frame, to: &out)
-    }
-
-    mutating func end(into out: inout [UInt8]) {
-        if !started { header(nanosecond: false, into: &out) }
     }
 }

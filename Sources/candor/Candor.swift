@@ -23,6 +23,7 @@ struct Candor: ParsableCommand {
             ConvertCommand.self,
             DBCCommand.self,
             BenchCommand.self,
+            SimulateCommand.self,
             LiveReplayCommand.self,
             LiveProbeCommand.self,
         ]

@@ -117,6 +117,33 @@ struct BadInputTests {
         }
     }
 
+    @Test("corrupt gzip data: a clear error, from a file and from memory")
+    func corruptGzip() throws {
+        let dir = try makeScratchDirectory("corrupt")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = dir.appendingPathComponent("full.log.gz").path
+        let frames = (0..<5000).map { i in
+            CANFrame(timestamp: timestamp(1_700_000_000, UInt32(i) * 1000), bus: "can0", id: UInt32(i % 0x7FF), bytes: [UInt8(i & 0xFF)])
+        }
+        try writeAll(frames, to: full)
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: full)))
+        for i in stride(from: bytes.count / 2, to: bytes.count / 2 + 64, by: 1) { bytes[i] ^= 0x5A }
+        let damaged = dir.appendingPathComponent("damaged.log.gz").path
+        _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+        for make in [
+            { () throws -> CaptureReader in try CaptureReader(path: damaged) },
+            { () throws -> CaptureReader in try CaptureReader(bytes: bytes, name: "damaged.log.gz", format: nil, strict: false) },
+        ] {
+            #expect {
+                let reader = try make()
+                while try reader.next() != nil {}
+            } throws: { error in
+                let message = (error as! CaptureError).message
+                return message.contains("corrupt") || message.contains("truncated")
+            }
+        }
+    }
+
     @Test("text that is no capture at all")
     func unknownFormat() {
         #expect {

@@ -226,3 +226,21 @@ struct CandumpLogWriterTests {
         #expect(try readAll(bytes: Array(raw), name: "x.log.gz").frames == frames)
     }
 }
+
+@Suite("hex digits")
+struct HexDigitTests {
+    @Test("the branch-free hex value agrees with a plain one for all 256 bytes")
+    func allBytes() {
+        for byte in 0...255 {
+            let b = UInt8(byte)
+            let expected: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): expected = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): expected = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): expected = b - UInt8(ascii: "A") + 10
+            default: expected = 0xFF
+            }
+            #expect(hexValue(b) == expected, "byte \(byte)")
+        }
+    }
+}

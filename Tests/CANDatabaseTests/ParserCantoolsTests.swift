@@ -75,8 +75,21 @@ import Testing
             print("ParserCantoolsTests: no venv with cantools and opendbc (set CANDOR_VENV); skipped")
             return
         }
-        let files = ParserSupport.dbcFiles(under: dir)
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("candor-cantools-\(getpid())").path
+        try Self.compare(ParserSupport.dbcFiles(under: dir), under: dir, python: python, corpus: "opendbc")
+    }
+
+    /// The corner-case fixtures (one construct each), wherever cantools loads them.
+    @Test func cornerFixturesMatchCantools() throws {
+        guard let python = ParserSupport.venvPython() else {
+            print("ParserCantoolsTests: no venv with cantools (set CANDOR_VENV); skipped")
+            return
+        }
+        let dir = "\(ParserSupport.repositoryRoot)/Fixtures/dbc/corner"
+        try Self.compare(ParserSupport.dbcFiles(under: dir), under: dir, python: python, corpus: "corner fixtures")
+    }
+
+    static func compare(_ files: [String], under dir: String, python: String, corpus: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("candor-cantools-\(getpid())-\(corpus.count)").path
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let script = "\(ParserSupport.repositoryRoot)/Tests/Scripts/cantools_dbc_dump.py"
@@ -99,6 +112,6 @@ import Testing
                     "\(name):\n cantools: \(missing.prefix(4).joined(separator: "\n           "))\n candor:   \(extra.prefix(4).joined(separator: "\n           "))")
             compared += 1
         }
-        print("ParserCantoolsTests: \(compared) files compared with cantools; cantools refuses \(refused.count): \(refused.joined(separator: ", "))")
+        print("ParserCantoolsTests: \(corpus): \(compared) files compared with cantools; cantools refuses \(refused.count): \(refused.joined(separator: ", "))")
     }
 }

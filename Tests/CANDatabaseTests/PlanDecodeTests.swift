@@ -109,7 +109,7 @@ import Testing
         #expect(decoded(plan, frame(2, [0x80, 0, 0, 0, 0, 0, 0, 1])).1 == ["S": .integer(Int64.min + 1)])
         // raw = 0xFFFF_FFFF_FFFF_FFFF -> 2 * raw + 1 = 2^65 - 1: beyond 64 bits, still exact.
         let wide = decoded(plan, frame(3, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]))
-        #expect(wide.1 == ["W": .wideInteger((Int128(1) << 65) - 1)])
+        #expect(wide.1 == ["W": .wideInteger(WideInteger((Int128(1) << 65) - 1))])
         #expect(canonicalLine(plan, frame(3, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])).contains(#"{"W":36893488147419103231}"#))
         let small = decoded(plan, frame(3, [0x30, 0, 0, 0, 0, 0, 0, 0, 0]))
         #expect(small.1 == ["W": .integer(7)])

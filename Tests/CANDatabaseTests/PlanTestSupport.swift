@@ -65,7 +65,7 @@ enum NaiveBits {
             let v = r * Int128(f) + Int128(o)
             if let small = Int64(exactly: v) { return .integer(small) }
             if let big = UInt64(exactly: v) { return .unsigned(big) }
-            return .wideInteger(v)
+            return .wideInteger(WideInteger(v))
         }
         if isIdentity { return s.isSigned ? .integer(signExtended(raw, length: s.length)) : .unsigned(raw) }
         let r = s.isSigned ? Double(signExtended(raw, length: s.length)) : Double(raw)

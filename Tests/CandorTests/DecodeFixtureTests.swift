@@ -54,7 +54,19 @@ struct DecodeFixture: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Standard input and `--strict`, on the capture that carries the candump grammar corners.
+/// `--format text` (for people) on every fixture: it must not fail where jsonl succeeds.
+@Suite struct DecodeTextFormatTests {
+    @Test(arguments: DecodeFixture.all.filter { !$0.j1939 })
+    func textFormatDecodes(_ fixture: DecodeFixture) throws {
+        let result = try CandorExecutable.located().run(
+            ["decode", "--dbc", fixture.dbc.path, "--format", "text", fixture.capture.path])
+        #expect(!result.crashed, "candor crashed: \(result.stderr)")
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(!result.stdout.isEmpty)
+    }
+}
+
+/// Standard input, gzip and `--strict`, on the capture that carries the candump grammar corners.
 @Suite struct DecodeInputModeTests {
     static let fixture = DecodeFixture(name: "runtime_dlc", j1939: false)
 
@@ -62,6 +74,26 @@ struct DecodeFixture: Sendable, CustomTestStringConvertible {
         let f = Self.fixture
         let result = try CandorExecutable.located().run(
             ["decode", "--dbc", f.dbc.path, "--format", "jsonl", "-"], stdin: f.capture)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout == (try String(contentsOf: f.expected, encoding: .utf8)))
+    }
+
+    /// A gzip-compressed capture decodes to the same lines (gzip is part of every Debian).
+    @Test func gzipCaptureDecodesLikeThePlainFile() throws {
+        let f = Self.fixture
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("candor-gz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("runtime_dlc.log")
+        try FileManager.default.copyItem(at: f.capture, to: copy)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-n", copy.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        try #require(gzip.terminationStatus == 0)
+        let result = try CandorExecutable.located().run(
+            ["decode", "--dbc", f.dbc.path, "--format", "jsonl", copy.path + ".gz"])
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
         #expect(result.stdout == (try String(contentsOf: f.expected, encoding: .utf8)))
     }

@@ -8,7 +8,7 @@ package (0.3.1: 115 files, found through `import opendbc`; nothing from it is co
 CANDOR_VENV defaults to .venv at the repo root (Tests/setup.sh makes it); the candor executable
 is --candor, else $CANDOR_BIN, else .build/debug/candor.
 
-For each DBC cantools loads (strict=False): random valid frames (fixed, printed seed; multiplexed
+For each DBC cantools loads (strict=False): `candor dbc check` must exit 0; random valid frames (fixed, printed seed; multiplexed
 messages get valid switch values, nested), written as a candump log in a temp dir, decoded by
 cantools into canonical lines (Fixtures/tools/canonical_lines.py) and by
 `candor decode --dbc FILE --format jsonl LOG`; every line must be identical.
@@ -183,6 +183,11 @@ def main():
                 continue
 
             loaded += 1
+            check = run([args.candor, "dbc", "check", path])
+            if check.returncode != 0:  # cantools reads this file: candor must lose nothing either
+                crashes += 1
+                problems.append(f"{rel}: cantools loads it but candor dbc check exits {check.returncode}: "
+                                f"{(check.stdout + check.stderr).strip()[:300]}")
             oracle = canonical_lines.Oracle(db)
             expected, kept = [], []
             for line in loaded_frames(rng, db, args.per_message, args.max_frames):

@@ -26,11 +26,10 @@ public enum DBCParser {
     /// Valid UTF-8 is read as UTF-8; anything else as Windows-1252.
     public static func parse(_ bytes: [UInt8], file: String) -> DBCLoadResult {
         let encoding = DBCTextEncoding.detect(bytes)
-        let (tokens, lexicalDiagnostics) = Lexer.tokenize(bytes, encoding: encoding, file: file)
-        let (statements, syntaxDiagnostics) = SyntaxParser.parse(tokens, file: file)
+        let (statements, syntaxDiagnostics) = SyntaxParser.parse(bytes, encoding: encoding, file: file)
         var builder = DatabaseBuilder(file: file)
         let database = builder.build(statements)
-        let found = lexicalDiagnostics + syntaxDiagnostics + builder.diagnostics
+        let found = syntaxDiagnostics + builder.diagnostics
         let ordered = found.enumerated().sorted {
             ($0.element.location.line, $0.element.location.column, $0.offset)
                 < ($1.element.location.line, $1.element.location.column, $1.offset)

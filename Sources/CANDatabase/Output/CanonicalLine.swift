@@ -62,7 +62,7 @@ public enum CanonicalLine {
         case .integer(let v): DecimalText.appendSigned(v, to: &buffer)
         case .unsigned(let v): DecimalText.appendUnsigned(v, to: &buffer)
         case .real(let v): PythonFloatText.appendJSON(v, to: &buffer)
-        case .wideInteger(let v): appendWide(v, to: &buffer)
+        case .wideInteger(let v): appendWide(v.value, to: &buffer)
         }
     }
 

@@ -194,7 +194,7 @@ extension MessagePlan {
         switch value {
         case .integer(let v): return Int128(v)
         case .unsigned(let v): return Int128(v)
-        case .wideInteger(let v): return v
+        case .wideInteger(let v): return v.value
         case .real(let x):
             guard x.isFinite else { return inactive + 1 }
             let t = x.rounded(.towardZero)

@@ -14,7 +14,7 @@ public enum SignalValue: Sendable, Hashable {
     /// An exact integer outside both 64-bit ranges: a 64-bit raw value scaled by an integer
     /// factor and offset (`raw * 4`, `raw + 1` at the top of the range), kept exact as
     /// Python's `int` keeps it.
-    case wideInteger(Int128)
+    case wideInteger(WideInteger)
 
     /// The value as a `Double` (rounded for integers beyond 2^53).
     @inlinable
@@ -23,9 +23,25 @@ public enum SignalValue: Sendable, Hashable {
         case .integer(let v): return Double(v)
         case .unsigned(let v): return Double(v)
         case .real(let v): return v
-        case .wideInteger(let v): return Double(v)
+        case .wideInteger(let v): return Double(v.value)
         }
     }
+}
+
+/// A 128-bit integer stored as two 64-bit halves, so that `SignalValue` keeps 8-byte
+/// alignment (24 bytes a value instead of the 32 an `Int128` payload would need).
+public struct WideInteger: Sendable, Hashable {
+    public var high: Int64
+    public var low: UInt64
+
+    @inlinable
+    public init(_ value: Int128) {
+        high = Int64(truncatingIfNeeded: value >> 64)
+        low = UInt64(truncatingIfNeeded: value)
+    }
+
+    @inlinable
+    public var value: Int128 { Int128(high) << 64 | Int128(low) }
 }
 
 /// Why a frame of a known message could not be decoded.

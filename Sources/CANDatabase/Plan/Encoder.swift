@@ -26,7 +26,8 @@ public enum EncodeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// multiplex branches are written; a switch selects the branch `int(physical)`.
 extension DecodePlan {
     /// A whole frame for message `messageIndex`: identifier, format, kind (`.fd` for FD
-    /// messages or lengths over 8; FD lengths padded up to a valid one) and length.
+    /// messages or lengths over 8; FD lengths padded up to a valid one; the BRS flag when the
+    /// DBC sets `CANFD_BRS`) and length. The timestamp and bus are left for the caller.
     /// Signals not in the active branches may be missing from `physical`.
     public func encode(messageIndex: Int, physical: [String: Double]) throws(EncodeError) -> CANFrame {
         let message = database.messages[messageIndex]
@@ -56,10 +57,11 @@ extension DecodePlan {
             if ordered[i].isNaN && !step.recipe.isFloat { throw .notANumber(signal: message.signals[i].name) }
         }
         let isFD = message.isFD || message.length > 8
-        let length = isFD ? CANDLC.fdLength(forDLC: CANDLC.dlc(forFDLength: min(message.length, 64))) : min(message.length, 8)
+        let declared = max(0, min(message.length, 64))
+        let length = isFD ? CANDLC.fdLength(forDLC: CANDLC.dlc(forFDLength: declared)) : min(declared, 8)
         var frame = CANFrame(
             id: message.id, isExtended: message.isExtended, kind: isFD ? .fd : .classic,
-            fdFlags: isFD ? (message.bitRateSwitch == true ? [.fdFormat, .bitRateSwitch] : [.fdFormat]) : [],
+            fdFlags: isFD && message.bitRateSwitch == true ? [.bitRateSwitch] : [],
             length: length)
         ordered.withUnsafeBufferPointer { encode(messageIndex: messageIndex, physicalInSignalOrder: $0, into: &frame.data) }
         frame.data.clear(from: length)

@@ -18,7 +18,7 @@ enum ValueRecipe: Sendable, Hashable {
     case unsignedInteger(factor: Int64, offset: Int64)
     case signedInteger(signShift: UInt64, factor: Int64, offset: Int64)
     /// Integer conversion that may leave `Int64`: computed in 128 bits.
-    case wideInteger(isSigned: Bool, signShift: UInt64, factor: Int64, offset: Int64)
+    case integer128(isSigned: Bool, signShift: UInt64, factor: Int64, offset: Int64)
     case unsignedReal(factor: Double, offset: Double)
     case signedReal(signShift: UInt64, factor: Double, offset: Double)
     /// An integer factor with a non-integral offset, when `raw * factor` can pass 2^53.
@@ -57,7 +57,7 @@ enum ValueRecipe: Sendable, Hashable {
                     ? .signedInteger(signShift: signShift, factor: factor, offset: offset)
                     : .unsignedInteger(factor: factor, offset: offset)
             } else {
-                self = .wideInteger(isSigned: isSigned, signShift: signShift, factor: factor, offset: offset)
+                self = .integer128(isSigned: isSigned, signShift: signShift, factor: factor, offset: offset)
             }
             return
         }
@@ -99,7 +99,7 @@ enum ValueRecipe: Sendable, Hashable {
             return .integer(Int64(bitPattern: raw) &* f &+ o)
         case .signedInteger(let s, let f, let o):
             return .integer((Int64(bitPattern: raw &<< s) &>> Int64(s)) &* f &+ o)
-        case .wideInteger(let isSigned, let s, let f, let o):
+        case .integer128(let isSigned, let s, let f, let o):
             let r = isSigned ? Int128(Int64(bitPattern: raw &<< s) &>> Int64(s)) : Int128(raw)
             return Self.fitted(r * Int128(f) + Int128(o))
         case .unsignedReal(let f, let o):
@@ -125,7 +125,7 @@ enum ValueRecipe: Sendable, Hashable {
     static func fitted(_ v: Int128) -> SignalValue {
         if v >= Int128(Int64.min) && v <= Int128(Int64.max) { return .integer(Int64(v)) }
         if v > 0 && v <= Int128(UInt64.max) { return .unsigned(UInt64(v)) }
-        return .wideInteger(v)
+        return .wideInteger(WideInteger(v))
     }
 
     /// The raw value for a physical one, as cantools' `numeric_scaled_to_raw` computes it
@@ -142,7 +142,7 @@ enum ValueRecipe: Sendable, Hashable {
             }
         case .unsignedIdentity, .signedIdentity:
             return Self.clampedRaw(physical.rounded(.toNearestOrEven), length: length, isSigned: isSigned)
-        case .unsignedInteger(let f, let o), .signedInteger(_, let f, let o), .wideInteger(_, _, let f, let o):
+        case .unsignedInteger(let f, let o), .signedInteger(_, let f, let o), .integer128(_, _, let f, let o):
             // LinearIntegerConversion: exact when (physical - offset) divides by factor.
             let shifted = physical - Double(o)
             let quotient = (shifted / Double(f)).rounded(.toNearestOrEven)
@@ -157,7 +157,7 @@ enum ValueRecipe: Sendable, Hashable {
     var isSigned: Bool {
         switch self {
         case .signedIdentity, .signedInteger, .signedReal: return true
-        case .wideInteger(let s, _, _, _), .exactProduct(let s, _, _, _): return s
+        case .integer128(let s, _, _, _), .exactProduct(let s, _, _, _): return s
         default: return false
         }
     }

@@ -23,21 +23,6 @@ struct Lexer {
         }
     }
 
-    /// All tokens, ending with one `.end` token.
-    static func tokenize(
-        _ bytes: [UInt8], encoding: DBCTextEncoding, file: String
-    ) -> (tokens: [Token], diagnostics: [Diagnostic]) {
-        var lexer = Lexer(bytes: bytes, encoding: encoding, file: file)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 5 + 1)
-        while true {
-            let token = lexer.next()
-            tokens.append(token)
-            if token.kind == .end { break }
-        }
-        return (tokens, lexer.diagnostics)
-    }
-
     private var column: Int { index - lineStart + 1 }
 
     private func byte(at i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -172,6 +157,29 @@ struct Lexer {
     /// since that is what the writer meant.
     private mutating func lexString(line startLine: Int, column startColumn: Int) -> String {
         index += 1
+        // Fast path: no backslash-quote inside, so the value is the bytes as they stand.
+        var end = index
+        var newlines = 0
+        var lastNewline = -1
+        while end < bytes.count {
+            let c = bytes[end]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\"), end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "\"") { end = -1; break }
+            if c == 0x0A {
+                newlines += 1
+                lastNewline = end
+            }
+            end += 1
+        }
+        if end >= 0, end < bytes.count {
+            let text = encoding.decode(bytes[index..<end])
+            if newlines > 0 {
+                line += newlines
+                lineStart = lastNewline + 1
+            }
+            index = end + 1
+            return text
+        }
         var value: [UInt8] = []
         while index < bytes.count {
             let c = bytes[index]

@@ -4,30 +4,36 @@ struct SyntaxFailure: Error {}
 /// Reads tokens into statements, tolerantly: a statement that cannot be read gives a
 /// diagnostic, and reading resumes at the next line that starts with a DBC keyword.
 struct SyntaxParser {
-    let tokens: [Token]
     let file: String
-    var index = 0
+    /// Tokens are read as the parser goes, with one token of lookahead.
+    private var lexer: Lexer
+    private(set) var previousToken: Token
+    private(set) var token: Token
+    private(set) var nextToken: Token
     var statements: [Statement] = []
     var diagnostics: [Diagnostic] = []
 
-    init(tokens: [Token], file: String) {
-        self.tokens = tokens
+    init(bytes: [UInt8], encoding: DBCTextEncoding, file: String) {
         self.file = file
+        lexer = Lexer(bytes: bytes, encoding: encoding, file: file)
+        token = lexer.next()
+        nextToken = token.kind == .end ? token : lexer.next()
+        previousToken = token
     }
 
-    static func parse(_ tokens: [Token], file: String) -> (statements: [Statement], diagnostics: [Diagnostic]) {
-        var parser = SyntaxParser(tokens: tokens, file: file)
+    static func parse(_ bytes: [UInt8], encoding: DBCTextEncoding, file: String) -> (statements: [Statement], diagnostics: [Diagnostic]) {
+        var parser = SyntaxParser(bytes: bytes, encoding: encoding, file: file)
         parser.parseFile()
-        return (parser.statements, parser.diagnostics)
+        return (parser.statements, parser.lexer.diagnostics + parser.diagnostics)
     }
 
     // MARK: Token access
 
-    var token: Token { tokens[index] }
-    var nextToken: Token { tokens[min(index + 1, tokens.count - 1)] }
-
     mutating func advance() {
-        if index < tokens.count - 1 { index += 1 }
+        guard token.kind != .end else { return }
+        previousToken = token
+        token = nextToken
+        if nextToken.kind != .end { nextToken = lexer.next() }
     }
 
     func location(_ t: Token) -> SourceLocation { t.location(in: file) }
@@ -138,8 +144,7 @@ struct SyntaxParser {
     mutating func expectSemicolon(after what: String) throws(SyntaxFailure) {
         if accept(.semicolon) { return }
         if atStatementBoundary {
-            let previous = tokens[max(index - 1, 0)]
-            report(.warning, at: previous, "expected ';' to end \(what), found \(token.quoted); recovered")
+            report(.warning, at: previousToken, "expected ';' to end \(what), found \(token.quoted); recovered")
             return
         }
         throw fail(expected: "';' to end \(what)")

@@ -1,0 +1,143 @@
+/// What a simulated capture truly contains: the figures candor's metrics must reproduce.
+///
+/// Physics figures (distance, energies, brake applications, trips) are integrated from the
+/// model in its 10 ms steps. Reported figures (SOC, cell voltage and temperature extremes,
+/// alarm episodes, silent messages) are taken from the bits of the frames actually written,
+/// with the same rules the config schema gives the metrics. Times are seconds on the
+/// capture's clock.
+public struct GroundTruth: Sendable, Equatable {
+    public struct Trip: Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var distanceKm: Double
+    }
+
+    public struct FaultEpisode: Sendable, Equatable {
+        /// A config fault kind (`over_temperature`, `insulation`, …) for alarm episodes seen
+        /// in the capture; `silent_ecu`, `bus_off`, `bad_checksum`, `counter_jump` for the
+        /// injected transport faults (their windows as requested).
+        public var kind: String
+        /// Highest alarm level during the episode; nil for transport faults.
+        public var level: Int?
+        public var start: Double
+        public var end: Double
+        /// What a transport fault hit (ECU, interface or message), when it says.
+        public var target: String?
+    }
+
+    public struct SilentMessage: Sendable, Equatable {
+        public var message: String
+        public var bus: String
+        public var start: Double
+        public var end: Double
+    }
+
+    public var vehicle: String
+    public var cycle: String
+    public var seed: UInt64
+    public var durationSeconds: Int
+    public var captureStart: Double
+    public var distanceKm = 0.0
+    public var tractionEnergyKWh = 0.0
+    public var regenEnergyKWh = 0.0
+    public var chargeEnergyKWh = 0.0
+    public var socStart: Double?
+    public var socEnd: Double?
+    public var minCellVoltageV: Double?
+    public var maxCellVoltageV: Double?
+    public var maxCellTempC: Double?
+    /// `max_<name>_temp_c` for the config's extra temperatures.
+    public var maxTemperatures: [String: Double] = [:]
+    public var brakeApplications = 0
+    public var trips: [Trip] = []
+    public var faultEpisodes: [FaultEpisode] = []
+    public var silentMessages: [SilentMessage] = []
+    public var checksumErrors = 0
+    public var counterErrors = 0
+    /// Data frames per interface.
+    public var frames: [String: Int] = [:]
+    /// Error frames per interface.
+    public var errorFrames: [String: Int] = [:]
+
+    /// `truth.json`: keys sorted, two-space indentation, numbers with fixed decimals.
+    public func json() -> String {
+        var entries: [(String, String)] = [
+            ("brake_applications", String(brakeApplications)),
+            ("capture_start", Self.fixed(captureStart)),
+            ("charge_energy_kwh", Self.fixed(chargeEnergyKWh)),
+            ("checksum_errors", String(checksumErrors)),
+            ("counter_errors", String(counterErrors)),
+            ("cycle", Self.quoted(cycle)),
+            ("distance_km", Self.fixed(distanceKm)),
+            ("duration_s", String(durationSeconds)),
+            ("error_frames", Self.object(errorFrames.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) }, indent: 1)),
+            ("fault_episodes", Self.array(faultEpisodes.map { e in
+                var fields: [(String, String)] = [("end", Self.fixed(e.end)), ("kind", Self.quoted(e.kind))]
+                if let level = e.level { fields.append(("level", String(level))) }
+                fields.append(("start", Self.fixed(e.start)))
+                if let target = e.target { fields.append(("target", Self.quoted(target))) }
+                return fields
+            })),
+            ("frames", Self.object(frames.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) }, indent: 1)),
+            ("max_cell_temp_c", Self.optional(maxCellTempC)),
+            ("max_cell_voltage_v", Self.optional(maxCellVoltageV)),
+            ("min_cell_voltage_v", Self.optional(minCellVoltageV)),
+            ("regen_energy_kwh", Self.fixed(regenEnergyKWh)),
+            ("seed", String(seed)),
+            ("silent_messages", Self.array(silentMessages.map {
+                [("bus", Self.quoted($0.bus)), ("end", Self.fixed($0.end)), ("message", Self.quoted($0.message)), ("start", Self.fixed($0.start))]
+            })),
+            ("soc_end", Self.optional(socEnd)),
+            ("soc_start", Self.optional(socStart)),
+            ("traction_energy_kwh", Self.fixed(tractionEnergyKWh)),
+            ("trips", Self.array(trips.map {
+                [("distance_km", Self.fixed($0.distanceKm)), ("end", Self.fixed($0.end)), ("start", Self.fixed($0.start))]
+            })),
+            ("vehicle", Self.quoted(vehicle)),
+        ]
+        for (name, value) in maxTemperatures { entries.append(("max_\(name)_temp_c", Self.fixed(value))) }
+        entries.sort { $0.0 < $1.0 }
+        return Self.object(entries, indent: 0) + "\n"
+    }
+
+    static func object(_ fields: [(String, String)], indent: Int) -> String {
+        guard !fields.isEmpty else { return "{}" }
+        let pad = String(repeating: "  ", count: indent + 1)
+        let body = fields.map { "\(pad)\(quoted($0.0)): \($0.1)" }.joined(separator: ",\n")
+        return "{\n\(body)\n\(String(repeating: "  ", count: indent))}"
+    }
+
+    static func array(_ items: [[(String, String)]]) -> String {
+        guard !items.isEmpty else { return "[]" }
+        let body = items.map { "    {" + $0.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}" }
+        return "[\n" + body.joined(separator: ",\n") + "\n  ]"
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    static func optional(_ x: Double?) -> String { x.map { fixed($0) } ?? "null" }
+
+    /// A decimal with exactly `digits` fractional digits, rounded half away from zero.
+    static func fixed(_ x: Double, digits: Int = 6) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(x) * scale).rounded()
+        let whole = Int64(scaled / scale)
+        var fraction = Int64(scaled - Double(whole) * scale)
+        if fraction < 0 { fraction = 0 }
+        var fractionText = String(fraction)
+        while fractionText.count < digits { fractionText = "0" + fractionText }
+        let sign = x < 0 && scaled != 0 ? "-" : ""
+        return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fractionText)"
+    }
+}

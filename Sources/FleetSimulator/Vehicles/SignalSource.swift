@@ -1,0 +1,110 @@
+/// A physical quantity of the vehicle, as an ECU reports it (in the DBC's units).
+public enum Quantity: Sendable, Hashable {
+    // VCU
+    case vehicleSpeedKmh, accelPedalPercent, brakePedalPercent, brakeSwitch, gear, ready
+    case roadGradePercent, odometerKm, lowVoltage
+    /// J1939 gear as physical `raw − 125`: drive 1, neutral 0, park 126 (raw 251).
+    case j1939Gear
+    /// A J1939 two-bit switch: 1 when the flag is on, else 0.
+    case j1939BrakeSwitch, j1939ParkingBrake, j1939CruiseActive, j1939ABSActive
+    /// Requested torque in percent of the maximum motor torque.
+    case torqueRequestPercent
+    // Motor drive
+    case motorSpeedRpm, motorTorqueNm, motorState, motorDCVoltage, motorDCCurrent, motorTempC, inverterTempC
+    // Battery
+    case packVoltage, packCurrent, socPercent, sohPercent, contactorState
+    case maxCellVoltage, maxCellNumber, minCellVoltage, minCellNumber
+    case maxTempC, maxTempProbe, minTempC, minTempProbe, avgTempC
+    case insulationKOhm, insulationState
+    case alarm(AlarmCategory)
+    case maxAlarmLevel
+    case dischargePowerLimitKW, chargePowerLimitKW, dischargeCurrentLimitA, chargeCurrentLimitA
+    // Charging
+    case chargeState, chargerConnected, chargeVoltageLimit, remainingChargeMinutes, chargePowerKW
+    case obcACVoltage, obcACCurrent, obcDCVoltage, obcDCCurrent, obcState
+    // Auxiliaries
+    case dcdcVoltage, dcdcCurrent, dcdcTempC, dcdcState
+    /// 24 V systems report twice the 12 V figures.
+    case dcdcVoltage24, dcdcCurrent24
+    // Brakes and steering
+    case brakePressureBar, pedalTravelMM, wheelBrakePressureBar, brakeRequest, absActive, actuatorState
+    case brakeCommandMode, brakeCommandDecel, axlePressureFront, axlePressureRear, brakeLight
+    case wheelSpeedKmh
+    case handwheelDeg, handwheelRateDegS, steeringTorqueNm, roadWheelDeg, steeringFeedbackTorqueNm
+    // Fuel cell
+    case stackVoltage, stackCurrent, fuelCellNetPowerKW, fuelCellState
+    case h2PressureMPa, h2TankTempC, h2ConcentrationPercent, h2RemainingKg, coolantInletC, coolantOutletC
+    case coolantPumpRpm, radiatorFanPercent
+    case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent
+    // Driver assistance
+    case accState, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
+    case accRequestedAccel, accTimeGapS, aebState, timeToCollisionS
+}
+
+/// Where one signal's value comes from when its message is sent.
+public enum SignalSource: Sendable, Hashable {
+    case quantity(Quantity)
+    case constant(Double)
+    /// The message's rolling counter (the simulator owns it).
+    case rollingCounter
+    /// Filled with the checksum after the rest of the payload is encoded.
+    case checksum
+    /// The multiplexer switch of a group-cycling message: 0, 1, … with every frame.
+    case groupIndex
+    /// One cell's voltage (0-based cell number), present when its group is sent.
+    case cellVoltage(Int)
+    /// One temperature probe (0-based), present when its group is sent.
+    case probeTemperature(Int)
+}
+
+/// The checksum algorithms our DBCs use (same names as the config's
+/// `checksum.algorithm`). Computed over every payload byte except the checksum's own byte.
+public enum ChecksumAlgorithm: String, Sendable, CaseIterable {
+    /// CRC-8 SAE J1850: polynomial 0x1D, initial 0xFF, final XOR 0xFF, not reflected.
+    case crc8SAEJ1850 = "crc8_sae_j1850"
+    /// XOR of the bytes.
+    case xor8 = "xor8"
+
+    /// The checksum over `bytes[0..<count]` leaving out byte `skip`, bit by bit.
+    public func checksum(_ bytes: UnsafeRawBufferPointer, count: Int, skip: Int) -> UInt8 {
+        switch self {
+        case .crc8SAEJ1850:
+            var crc: UInt8 = 0xFF
+            for i in 0..<count where i != skip {
+                crc ^= bytes[i]
+                for _ in 0..<8 {
+                    crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1
+                }
+            }
+            return crc ^ 0xFF
+        case .xor8:
+            var x: UInt8 = 0
+            for i in 0..<count where i != skip { x ^= bytes[i] }
+            return x
+        }
+    }
+
+    /// The same checksum with a byte-wise table for the CRC (`crc8SAEJ1850Table()`).
+    @inline(__always)
+    func checksum(_ bytes: UnsafeRawBufferPointer, count: Int, skip: Int, crcTable: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        switch self {
+        case .crc8SAEJ1850:
+            var crc: UInt8 = 0xFF
+            for i in 0..<count where i != skip { crc = crcTable[Int(crc ^ bytes[i])] }
+            return crc ^ 0xFF
+        case .xor8:
+            var x: UInt8 = 0
+            for i in 0..<count where i != skip { x ^= bytes[i] }
+            return x
+        }
+    }
+
+    /// The CRC-8 (polynomial 0x1D) of every byte value, for the byte-wise CRC.
+    static func crc8SAEJ1850Table() -> [UInt8] {
+        (0..<256).map { (v: Int) -> UInt8 in
+            var crc = UInt8(v)
+            for _ in 0..<8 { crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1 }
+            return crc
+        }
+    }
+}

@@ -1,0 +1,168 @@
+/// One CAN network of a vehicle.
+public struct BusDefinition: Sendable {
+    /// Interface name in the capture and the config (`can0`, …).
+    public var interface: String
+    /// DBC file name in the bundle.
+    public var dbcFile: String
+    public var dbcText: String
+    public var bitrate: Int
+    /// CAN FD data-phase bit rate, when the bus carries FD frames.
+    public var dataBitrate: Int?
+    /// Extended frames are matched to DBC messages by J1939 PGN.
+    public var j1939: Bool
+}
+
+/// Which signal of which message on which bus (for the config's semantic map).
+public struct SignalReference: Sendable, Hashable {
+    public var bus: String
+    public var message: String
+    public var signal: String
+    public init(_ bus: String, _ message: String, _ signal: String) {
+        self.bus = bus
+        self.message = message
+        self.signal = signal
+    }
+}
+
+/// A message protected by a rolling counter and a checksum.
+public struct MessageProtection: Sendable, Hashable {
+    public var counterSignal: String
+    public var checksumSignal: String
+    public var algorithm: ChecksumAlgorithm
+}
+
+/// An extra transmitter of a message (a J1939 PGN several ECUs send with their own source
+/// addresses), or an identifier other than the DBC's (a PDU1 destination address).
+public struct TransmitterOverride: Sendable, Hashable {
+    public var node: String
+    public var frameID: UInt32
+}
+
+/// The semantic roles of the config's `signals:` map.
+public enum SignalRole: String, CaseIterable, Sendable {
+    case vehicleSpeed = "vehicle_speed"
+    case packVoltage = "pack_voltage"
+    case packCurrent = "pack_current"
+    case soc
+    case minCellVoltage = "min_cell_voltage"
+    case maxCellVoltage = "max_cell_voltage"
+    case maxCellTemperature = "max_cell_temperature"
+    case minCellTemperature = "min_cell_temperature"
+    case brakePressure = "brake_pressure"
+    case steeringAngle = "steering_angle"
+    case ready
+    case charging
+}
+
+/// Everything the simulator knows about one demonstration vehicle.
+public struct VehicleDefinition: Sendable {
+    public var name: String
+    public var description: String
+    public var buses: [BusDefinition]
+    public var parameters: VehicleParameters
+    public var style: DrivingStyle
+    /// Charger power when the scenario plugs in, kW; nil when the vehicle cannot charge.
+    public var chargerPowerKW: Double?
+    /// Per message name, per signal name: where the value comes from. Signals not listed
+    /// send their `GenSigStartValue`.
+    public var sources: [String: [String: SignalSource]]
+    public var protection: [String: MessageProtection]
+    /// Per message name: the transmitters and identifiers to send it with, replacing the
+    /// DBC's single sender.
+    public var transmitters: [String: [TransmitterOverride]]
+    /// The ECU `silent-ecu` silences when the fault names none.
+    public var defaultSilentECU: String
+    public var roles: [SignalRole: SignalReference]
+    /// `on_values` for the ready and charging roles.
+    public var readyOnValues: [Int]
+    public var chargingOnValues: [Int]
+    /// Extra temperatures for the config (`motor`, `controller`, …).
+    public var temperatures: [(name: String, ref: SignalReference)]
+    /// Alarm flags: config fault kind → signal (level = the signal's value).
+    public var faultFlags: [(kind: String, ref: SignalReference)]
+    /// Brake-application hysteresis for the config, bar (on above, off below).
+    public var brakeHysteresis: (onAbove: Double, offBelow: Double)
+    /// The energy figures integrate the pair the config maps as pack voltage and current;
+    /// for the fuel-cell vehicle that is the traction inverter's DC link.
+    public var energyFromTractionDCLink: Bool
+    /// Initial SOC for a scenario.
+    public var initialSOC: @Sendable (DriveCycle) -> Double
+}
+
+/// The three demonstration vehicles.
+public enum FleetVehicle: String, CaseIterable, Sendable {
+    case van
+    case bus
+    case fcev
+
+    public var definition: VehicleDefinition {
+        switch self {
+        case .van: return VanDefinition.make()
+        case .bus: return CityBusDefinition.make()
+        case .fcev: return FuelCellTruckDefinition.make()
+        }
+    }
+}
+
+extension AlarmCategory {
+    /// The config's fault-kind vocabulary (GB/T 32960 categories in snake_case).
+    public var faultKind: String {
+        switch self {
+        case .temperatureDifference: return "temperature_difference"
+        case .overTemperature: return "over_temperature"
+        case .packOverVoltage: return "pack_over_voltage"
+        case .packUnderVoltage: return "pack_under_voltage"
+        case .lowSOC: return "soc_low"
+        case .cellOverVoltage: return "cell_over_voltage"
+        case .cellUnderVoltage: return "cell_under_voltage"
+        case .highSOC: return "soc_high"
+        case .socJump: return "soc_jump"
+        case .energyStorageMismatch: return "battery_mismatch"
+        case .cellConsistency: return "cell_consistency"
+        case .insulation: return "insulation"
+        case .dcdcTemperature: return "dcdc_temperature"
+        case .brakeSystem: return "brake_system"
+        case .dcdcStatus: return "dcdc_status"
+        case .motorControllerTemperature: return "controller_temperature"
+        case .highVoltageInterlock: return "hv_interlock"
+        case .motorTemperature: return "motor_temperature"
+        case .overCharge: return "over_charge"
+        }
+    }
+
+    /// The suffix of the alarm signals in our DBCs (`BMS_Alm_<suffix>`).
+    public var signalSuffix: String {
+        switch self {
+        case .temperatureDifference: return "TempDiff"
+        case .overTemperature: return "OverTemp"
+        case .packOverVoltage: return "PackOverVolt"
+        case .packUnderVoltage: return "PackUnderVolt"
+        case .lowSOC: return "LowSOC"
+        case .cellOverVoltage: return "CellOverVolt"
+        case .cellUnderVoltage: return "CellUnderVolt"
+        case .highSOC: return "HighSOC"
+        case .socJump: return "SOCJump"
+        case .energyStorageMismatch: return "StorageMismatch"
+        case .cellConsistency: return "CellConsistency"
+        case .insulation: return "Insulation"
+        case .dcdcTemperature: return "DCDCTemp"
+        case .brakeSystem: return "BrakeSystem"
+        case .dcdcStatus: return "DCDCStatus"
+        case .motorControllerTemperature: return "MCUTemp"
+        case .highVoltageInterlock: return "HVIL"
+        case .motorTemperature: return "MotorTemp"
+        case .overCharge: return "OverCharge"
+        }
+    }
+
+    /// Sources for a `BMS_Alarm`-style message: every category and the maximum level.
+    static func alarmSources(prefix: String) -> [String: SignalSource] {
+        var out: [String: SignalSource] = ["\(prefix)_MaxAlarmLevel": .quantity(.maxAlarmLevel)]
+        for c in allCases { out["\(prefix)_Alm_\(c.signalSuffix)"] = .quantity(.alarm(c)) }
+        return out
+    }
+
+    static func faultFlags(bus: String, message: String, prefix: String) -> [(kind: String, ref: SignalReference)] {
+        allCases.map { ($0.faultKind, SignalReference(bus, message, "\(prefix)_Alm_\($0.signalSuffix)")) }
+    }
+}

@@ -1,0 +1,293 @@
+/// Operations figures of one vehicle, updated from its semantic signals on event time.
+///
+/// Values of one frame are staged first and committed together, in a fixed order, so that a
+/// message carrying both pack voltage and pack current gives `V·I` of the same instant:
+///
+/// 1. pack voltage (latest value kept);
+/// 2. speed: trip start (speed rule), distance and time split over `[previous, now]` with
+///    the states in force before this frame; pack current: energy over `[previous, now]`;
+/// 3. charging and ready states (a ready edge starts or ends a trip at this frame's time);
+/// 4. trip end (speed rule);
+/// 5. SOC, cell voltages and temperatures, brake applications, fault levels.
+///
+/// Time is split into charging (charging state on), driving (last speed above the moving
+/// threshold) and idle over the intervals between the vehicle's semantic frames. Intervals
+/// longer than `maximumIntegrationGap` (input gaps: gateway off, logger paused) are not
+/// integrated.
+struct VehicleOperations: Sendable {
+    static let maximumIntegrationGap: Int64 = 60_000_000_000
+    static let roleCount = 12
+
+    let name: String
+    let signals: SemanticMap
+    let trips: TripRule
+    let tripKind: TripRule.Kind
+    let brake: BrakeRule
+    let faultKinds: [String]
+    let faultLevels: [FaultFlag.Level]
+    let temperatureNames: [String]
+    let dayOffset: Int64
+
+    // Staging: one slot per fixed role, then temperatures, then faults.
+    private var staged: [Double]
+    private var isStaged: [Bool]
+    private var stagedAny = false
+
+    // Latest samples.
+    private var speed = 0.0, speedTime: Int64 = 0, hasSpeed = false
+    private var voltage = 0.0, hasVoltage = false
+    private var power = 0.0, powerTime: Int64 = 0, hasPower = false
+    private var minCell = 0.0, maxCell = 0.0, hasMinCell = false, hasMaxCell = false
+    private var charging = false, ready = false
+    private var braking = false
+    private var faultOpen: [Bool], faultStart: [Int64], faultLevel: [Int]
+    private var lastMoving: Int64 = 0
+
+    // Figures.
+    private(set) var total: OperationsSummary
+    /// The open trip and day, valid while `inTrip` / `hasDay` (not optionals: mutated in
+    /// place on every sample, without copying).
+    private var trip: OperationsSummary
+    private var inTrip = false
+    private var tripCount = 0
+    private var day: OperationsSummary
+    private var hasDay = false
+    private var dayIndex: Int64 = .min
+    private(set) var lastTime: Int64 = .min
+
+    init(_ vehicle: VehicleConfiguration, tripKind: TripRule.Kind, dayUTCOffsetSeconds: Int64) {
+        name = vehicle.name
+        signals = vehicle.signals
+        trips = vehicle.trips
+        self.tripKind = tripKind
+        brake = vehicle.brake
+        faultKinds = vehicle.faults.map(\.kind)
+        faultLevels = vehicle.faults.map(\.flag.level)
+        temperatureNames = vehicle.temperatures.map(\.name)
+        dayOffset = dayUTCOffsetSeconds * 1_000_000_000
+        let slots = Self.roleCount + vehicle.temperatures.count + vehicle.faults.count
+        staged = [Double](repeating: 0, count: slots)
+        isStaged = [Bool](repeating: false, count: slots)
+        faultOpen = [Bool](repeating: false, count: vehicle.faults.count)
+        faultStart = [Int64](repeating: 0, count: vehicle.faults.count)
+        faultLevel = [Int](repeating: 0, count: vehicle.faults.count)
+        total = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        trip = total
+        day = total
+        total.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+    }
+
+    private func slot(_ role: Role) -> Int {
+        switch role {
+        case .vehicleSpeed: return 0
+        case .packVoltage: return 1
+        case .packCurrent: return 2
+        case .soc: return 3
+        case .minCellVoltage: return 4
+        case .maxCellVoltage: return 5
+        case .maxCellTemperature: return 6
+        case .minCellTemperature: return 7
+        case .brakePressure: return 8
+        case .steeringAngle: return 9
+        case .ready: return 10
+        case .charging: return 11
+        case .temperature(let i): return Self.roleCount + i
+        case .fault(let i): return Self.roleCount + temperatureNames.count + i
+        }
+    }
+
+    mutating func stage(_ role: Role, _ value: Double) {
+        let s = slot(role)
+        staged[s] = value
+        isStaged[s] = true
+        stagedAny = true
+    }
+
+    private mutating func take(_ s: Int) -> Double? {
+        guard isStaged[s] else { return nil }
+        isStaged[s] = false
+        return staged[s]
+    }
+
+    /// Applies `body` to the vehicle, day and trip figures.
+    private mutating func each(_ body: (inout OperationsSummary) -> Void) {
+        body(&total)
+        if hasDay { body(&day) }
+        if inTrip { body(&trip) }
+    }
+
+    /// Commits the values staged from one frame at time `t`.
+    mutating func commit(at t: Int64, into output: inout [TelemetryRecord]) {
+        guard stagedAny else { return }
+        stagedAny = false
+        if lastTime == .min {
+            total.start = t
+        } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
+            // Time split over [previous semantic frame, now], by the state in force.
+            let dt = Double(t - lastTime) / 1e9
+            let state = charging ? 0 : (hasSpeed && speed > trips.movingSpeed ? 1 : 2)
+            each {
+                switch state {
+                case 0: $0.chargingSeconds += dt
+                case 1: $0.drivingSeconds += dt
+                default: $0.idleSeconds += dt
+                }
+            }
+        }
+        rollDay(at: t, into: &output)
+        lastTime = max(lastTime, t)
+        each { $0.end = max($0.end, t) }
+
+        if let v = take(1) { voltage = v; hasVoltage = true }
+        if let v = take(0) { addSpeed(v, at: t, into: &output) }
+        if let i = take(2), hasVoltage {
+            let p = voltage * (signals.packCurrentPositive == .discharge ? i : -i)
+            if hasPower, t > powerTime, t - powerTime <= Self.maximumIntegrationGap {
+                let area = SignedArea(from: power, to: p, over: Double(t - powerTime) / 1e9)
+                let outKWh = area.positive / 3.6e6, inKWh = area.negative / 3.6e6
+                let isCharging = charging
+                each {
+                    $0.tractionEnergyKWh += outKWh
+                    if isCharging { $0.chargeEnergyKWh += inKWh } else { $0.regenEnergyKWh += inKWh }
+                }
+            }
+            power = p
+            powerTime = t
+            hasPower = true
+        }
+        if let c = take(11), let rule = signals.charging { charging = rule.isOn(c) }
+        if let r = take(10), let rule = signals.ready {
+            let on = rule.isOn(r)
+            if tripKind == .ready {
+                if on && !ready { startTrip(at: t) }
+                if !on && ready { endTrip(at: t, into: &output) }
+            }
+            ready = on
+        }
+        if tripKind == .speed, inTrip, hasSpeed, speed <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
+            endTrip(at: lastMoving, into: &output)
+        }
+        if let s = take(3) {
+            if total.socStart == nil { total.socStart = s }
+            each {
+                if $0.socStart == nil { $0.socStart = s }
+                $0.socEnd = s
+            }
+        }
+        let cellsUpdated = isStaged[4] || isStaged[5]
+        if let v = take(4) { minCell = v; hasMinCell = true; each { $0.minCellVoltage = min($0.minCellVoltage ?? v, v) } }
+        if let v = take(5) { maxCell = v; hasMaxCell = true; each { $0.maxCellVoltage = max($0.maxCellVoltage ?? v, v) } }
+        if cellsUpdated && hasMinCell && hasMaxCell {
+            let spread = maxCell - minCell
+            each { $0.maxCellSpread = max($0.maxCellSpread ?? spread, spread) }
+        }
+        if let v = take(6) { each { $0.maxCellTemperature = max($0.maxCellTemperature ?? v, v) } }
+        if let v = take(7) { each { $0.minCellTemperature = min($0.minCellTemperature ?? v, v) } }
+        if let p = take(8) {
+            if !braking && p > brake.onAbove {
+                braking = true
+                each { $0.brakeApplications += 1 }
+            } else if braking && p < brake.offBelow {
+                braking = false
+            }
+        }
+        _ = take(9)  // steering angle: windows only, no operations figure yet
+        for i in temperatureNames.indices {
+            if let v = take(Self.roleCount + i) {
+                each { $0.maxTemperatures[i].value = max($0.maxTemperatures[i].value, v) }
+            }
+        }
+        let faultBase = Self.roleCount + temperatureNames.count
+        for i in faultKinds.indices {
+            guard let v = take(faultBase + i) else { continue }
+            let level: Int
+            switch faultLevels[i] {
+            case .fromValue: level = v.isFinite ? Int(max(0, min(v, 255))) : 0
+            case .fixed(let fixed): level = v != 0 ? fixed : 0
+            }
+            if level > 0 {
+                if !faultOpen[i] {
+                    faultOpen[i] = true
+                    faultStart[i] = t
+                    faultLevel[i] = 0
+                }
+                faultLevel[i] = max(faultLevel[i], level)
+            } else if faultOpen[i] {
+                faultOpen[i] = false
+                recordFault(i, end: t, open: false, into: &output)
+            }
+        }
+    }
+
+    private mutating func addSpeed(_ v: Double, at t: Int64, into output: inout [TelemetryRecord]) {
+        let moving = trips.movingSpeed
+        if v > moving {
+            if tripKind == .speed && !inTrip { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
+            lastMoving = t
+        }
+        if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
+            let dt = Double(t - speedTime) / 1e9
+            let km = (speed + v) / 2 * dt / 3600
+            each { $0.distanceKm += km }
+        }
+        speed = v
+        speedTime = t
+        hasSpeed = true
+    }
+
+    private mutating func startTrip(at t: Int64) {
+        var summary = OperationsSummary(vehicle: name, scope: .trip(index: tripCount), start: t, end: t)
+        summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+        trip = summary
+        inTrip = true
+    }
+
+    private mutating func endTrip(at t: Int64, into output: inout [TelemetryRecord]) {
+        guard inTrip else { return }
+        inTrip = false
+        var summary = trip
+        summary.end = max(summary.start, t)
+        guard summary.distanceKm >= trips.minimumDistance else { return }
+        let figure = TripFigure(index: tripCount, start: summary.start, end: summary.end, distanceKm: summary.distanceKm)
+        tripCount += 1
+        total.trips.append(figure)
+        if hasDay { day.trips.append(figure) }
+        output.append(.operations(summary))
+    }
+
+    private mutating func recordFault(_ i: Int, end: Int64, open: Bool, into output: inout [TelemetryRecord]) {
+        let episode = FaultEpisode(vehicle: name, kind: faultKinds[i], level: faultLevel[i], start: faultStart[i], end: end, open: open)
+        each { $0.faultEpisodes.append(episode) }
+        output.append(.faultEpisode(episode))
+    }
+
+    private mutating func rollDay(at t: Int64, into output: inout [TelemetryRecord]) {
+        let length: Int64 = 86_400_000_000_000
+        let shifted = t + dayOffset
+        let index = shifted >= 0 ? shifted / length : (shifted - length + 1) / length
+        guard index != dayIndex, t >= lastTime || lastTime == .min else { return }
+        if hasDay { output.append(.operations(day)) }
+        dayIndex = index
+        var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
+        summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+        if let s = total.socEnd { summary.socStart = s }
+        day = summary
+        hasDay = true
+    }
+
+    /// Adds what the health side found to the figures.
+    mutating func addSilentEpisode(_ episode: SilentEpisode) { each { $0.silentMessages.append(episode) } }
+    mutating func addChecksumError() { each { $0.checksumErrors += 1 } }
+    mutating func addCounterError() { each { $0.counterErrors += 1 } }
+
+    /// Ends the input: open trips end, open faults are recorded as open, the day is emitted.
+    mutating func finish(into output: inout [TelemetryRecord]) {
+        if inTrip { endTrip(at: tripKind == .speed ? max(lastMoving, trip.start) : lastTime, into: &output) }
+        for i in faultKinds.indices where faultOpen[i] {
+            faultOpen[i] = false
+            recordFault(i, end: lastTime, open: true, into: &output)
+        }
+        if hasDay { output.append(.operations(day)) }
+        hasDay = false
+    }
+}

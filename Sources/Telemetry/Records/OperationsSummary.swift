@@ -1,0 +1,110 @@
+/// Operations figures for a vehicle over its whole input, one trip, or one day. The field
+/// names follow the simulator's `truth.json` keys (in parentheses); `OperationsSummaryJSON`
+/// writes them with exactly those keys.
+public struct OperationsSummary: Sendable, Hashable {
+    public enum Scope: Sendable, Hashable {
+        /// Everything the aggregator saw for the vehicle.
+        case vehicle
+        /// Trip number `index` (0-based, in start order).
+        case trip(index: Int)
+        /// The local day starting at `start` (nanoseconds, the day's local midnight in UTC terms).
+        case day
+    }
+
+    public var vehicle: String
+    public var scope: Scope
+    /// Nanoseconds; the first and last instants the figures cover.
+    public var start: Int64
+    public var end: Int64
+
+    /// (`distance_km`)
+    public var distanceKm: Double = 0
+    /// Energy out of the pack while not charging (`traction_energy_kwh`).
+    public var tractionEnergyKWh: Double = 0
+    /// Energy into the pack while not charging (`regen_energy_kwh`).
+    public var regenEnergyKWh: Double = 0
+    /// Energy into the pack while charging (`charge_energy_kwh`).
+    public var chargeEnergyKWh: Double = 0
+    /// (traction − regen) / distance × 100, when distance > 0 (`kwh_per_100km`).
+    public var kWhPer100km: Double? {
+        distanceKm > 0 ? (tractionEnergyKWh - regenEnergyKWh) / distanceKm * 100 : nil
+    }
+    /// (`soc_start`, `soc_end`)
+    public var socStart: Double?
+    public var socEnd: Double?
+    /// `socStart − socEnd` (`soc_used`).
+    public var socUsed: Double? {
+        guard let a = socStart, let b = socEnd else { return nil }
+        return a - b
+    }
+    /// (`min_cell_voltage_v`, `max_cell_voltage_v`)
+    public var minCellVoltage: Double?
+    public var maxCellVoltage: Double?
+    /// Largest max − min cell voltage seen at one time (`max_cell_spread_v`).
+    public var maxCellSpread: Double?
+    /// (`max_cell_temp_c`)
+    public var maxCellTemperature: Double?
+    /// (`min_cell_temp_c`)
+    public var minCellTemperature: Double?
+    /// Maxima of the configured extra temperatures, in config order (`max_<name>_temp_c`).
+    public var maxTemperatures: [NamedValue] = []
+    /// (`brake_applications`)
+    public var brakeApplications: Int = 0
+    /// Seconds (`driving_s`, `charging_s`, `idle_s`).
+    public var drivingSeconds: Double = 0
+    public var chargingSeconds: Double = 0
+    public var idleSeconds: Double = 0
+    /// Trips that ended in this scope (vehicle and day scopes) (`trips`).
+    public var trips: [TripFigure] = []
+    /// (`fault_episodes`)
+    public var faultEpisodes: [FaultEpisode] = []
+    /// (`silent_messages`)
+    public var silentMessages: [SilentEpisode] = []
+    /// (`checksum_errors`, `counter_errors`)
+    public var checksumErrors: Int = 0
+    public var counterErrors: Int = 0
+    /// Data and remote frames per bus, in config order (`frames`). Filled for the vehicle
+    /// scope only (trip and day summaries leave `frames` and `errorFrames` empty).
+    public var frames: [NamedCount] = []
+    /// Error frames per bus, in config order (`error_frames`).
+    public var errorFrames: [NamedCount] = []
+
+    public init(vehicle: String, scope: Scope, start: Int64, end: Int64) {
+        self.vehicle = vehicle
+        self.scope = scope
+        self.start = start
+        self.end = end
+    }
+}
+
+public struct NamedValue: Sendable, Hashable {
+    public var name: String
+    public var value: Double
+    public init(name: String, value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public struct NamedCount: Sendable, Hashable {
+    public var name: String
+    public var count: Int
+    public init(name: String, count: Int) {
+        self.name = name
+        self.count = count
+    }
+}
+
+/// One trip in a summary (`trips[]`: `start`, `end`, `distance_km`).
+public struct TripFigure: Sendable, Hashable {
+    public var index: Int
+    public var start: Int64
+    public var end: Int64
+    public var distanceKm: Double
+    public init(index: Int, start: Int64, end: Int64, distanceKm: Double) {
+        self.index = index
+        self.start = start
+        self.end = end
+        self.distanceKm = distanceKm
+    }
+}

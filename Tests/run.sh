@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite, as README's quick start and CI (.ci/run) run it:
+#   bash Tests/run.sh
+# 1. installs what the tests need (Tests/setup.sh: apt packages, .venv with cantools/opendbc),
+# 2. builds and runs `swift test` (unit, property and end-to-end fixture tests),
+# 3. runs the opendbc differential test (cantools vs candor on 115 real DBCs),
+# then prints one closing line `suite: N passed, N failed` over the stages.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+export CANDOR_VENV=${CANDOR_VENV:-$repo/.venv}
+
+passed=0
+failed=0
+failures=()
+stage() {  # stage NAME COMMAND...: run, time and count one stage
+    local name=$1
+    shift
+    local t0=$SECONDS
+    printf '\n=== %s\n' "$name"
+    if "$@"; then
+        passed=$((passed + 1))
+        printf '=== %s: passed in %ss\n' "$name" $((SECONDS - t0))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        printf '=== %s: FAILED in %ss\n' "$name" $((SECONDS - t0))
+    fi
+}
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+stage "setup (apt packages, .venv)" sudo_if_needed env CANDOR_VENV="$CANDOR_VENV" sh Tests/setup.sh
+if ((failed > 0)); then
+    echo "suite: $passed passed, $failed failed"
+    exit 1
+fi
+stage "build" swift build --build-tests
+stage "swift test" swift test --skip-build
+stage "opendbc differential (cantools vs candor)" \
+    "$CANDOR_VENV/bin/python" Tests/Oracle/opendbc_differential.py --candor "$repo/.build/debug/candor"
+
+echo
+((failed > 0)) && printf 'failed stages: %s\n' "${failures[*]}"
+echo "suite: $passed passed, $failed failed"
+((failed == 0))
