@@ -32,6 +32,8 @@ struct VehicleOperations: Sendable {
     private var staged: [Double]
     private var isStaged: [Bool]
     private var stagedAny = false
+    /// A temperature or fault slot is staged (most frames carry neither: skip their loops).
+    private var stagedExtra = false
 
     // Latest samples.
     private var speed = 0.0, speedTime: Int64 = 0, hasSpeed = false
@@ -101,6 +103,7 @@ struct VehicleOperations: Sendable {
         staged[s] = value
         isStaged[s] = true
         stagedAny = true
+        if s >= Self.roleCount { stagedExtra = true }
     }
 
     private mutating func take(_ s: Int) -> Double? {
@@ -192,6 +195,8 @@ struct VehicleOperations: Sendable {
             }
         }
         _ = take(9)  // steering angle: windows only, no operations figure yet
+        guard stagedExtra else { return }
+        stagedExtra = false
         for i in temperatureNames.indices {
             if let v = take(Self.roleCount + i) {
                 each { $0.maxTemperatures[i].value = max($0.maxTemperatures[i].value, v) }
