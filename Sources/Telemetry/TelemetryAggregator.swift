@@ -46,6 +46,8 @@ public struct TelemetryAggregator: Sendable {
     private var busSeen: [Bool]
     private var busFrames: [Int]
     private var busErrorFrames: [Int]
+    /// Bus-off episode start per bus, or `nil` while the controller is not bus-off.
+    private var busOffSince: [Int64?]
     private var vehicles: [VehicleOperations]
     private var records: [TelemetryRecord] = []
     private var finished = false
@@ -74,6 +76,7 @@ public struct TelemetryAggregator: Sendable {
         busSeen = [Bool](repeating: false, count: layout.busCount)
         busFrames = [Int](repeating: 0, count: layout.busCount)
         busErrorFrames = [Int](repeating: 0, count: layout.busCount)
+        busOffSince = [Int64?](repeating: nil, count: layout.busCount)
         vehicles = config.vehicles.indices.map {
             VehicleOperations(config.vehicles[$0], tripKind: layout.tripRules[$0], dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
         }
@@ -124,6 +127,11 @@ public struct TelemetryAggregator: Sendable {
         if frame.kind == .error {
             let classes = CANErrorClass(rawValue: frame.id)
             busErrorFrames[bus] += 1
+            if classes.contains(.restarted), busOffSince[bus] != nil {
+                endBusOff(bus, at: t, open: false)
+            } else if classes.contains(.busOff), busOffSince[bus] == nil {
+                busOffSince[bus] = t
+            }
             let counters = classes.contains(.errorCounters) ? (Int(frame.data[6]), Int(frame.data[7])) : (0, 0)
             for w in windowLengths.indices {
                 busCounters[w * busCount + bus].errorFrames += 1
@@ -136,6 +144,7 @@ public struct TelemetryAggregator: Sendable {
             return
         }
         busFrames[bus] += 1
+        if busOffSince[bus] != nil { endBusOff(bus, at: t, open: false) }
         let slotBus = layout.buses[bus]
         let bits = FrameBits.of(frame, worstCase: false).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
         let worst = FrameBits.of(frame, worstCase: true).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
@@ -231,6 +240,17 @@ public struct TelemetryAggregator: Sendable {
         }
     }
 
+    private mutating func endBusOff(_ bus: Int, at t: Int64, open: Bool) {
+        guard let start = busOffSince[bus] else { return }
+        busOffSince[bus] = nil
+        let vehicle = layout.buses[bus].vehicle
+        let episode = FaultEpisode(
+            vehicle: layout.configuration.vehicles[vehicle].name, kind: FaultEpisode.busOff, level: 3,
+            start: start, end: t, open: open, target: layout.busInterfaces[bus])
+        records.append(.faultEpisode(episode))
+        vehicles[vehicle].addFaultEpisode(episode)
+    }
+
     private mutating func checkCounter(message g: Int, vehicle: Int, value: Double) {
         let modulus = layout.messages[g].counterModulus
         let counter = Int(exactly: value.rounded(.down)) ?? 0
@@ -278,6 +298,7 @@ public struct TelemetryAggregator: Sendable {
                 vehicles[slot.vehicle].addSilentEpisode(episode)
             }
         }
+        for b in busOffSince.indices where busOffSince[b] != nil { endBusOff(b, at: latestTime, open: true) }
         for v in vehicles.indices { vehicles[v].finish(into: &records) }
         for v in vehicles.indices { records.append(.operations(summary(vehicle: v))) }
         finished = true

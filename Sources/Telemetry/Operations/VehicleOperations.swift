@@ -282,6 +282,7 @@ struct VehicleOperations: Sendable {
 
     /// Adds what the health side found to the figures.
     mutating func addSilentEpisode(_ episode: SilentEpisode) { each { $0.silentMessages.append(episode) } }
+    mutating func addFaultEpisode(_ episode: FaultEpisode) { each { $0.faultEpisodes.append(episode) } }
     mutating func addChecksumError() { each { $0.checksumErrors += 1 } }
     mutating func addCounterError() { each { $0.counterErrors += 1 } }
 
