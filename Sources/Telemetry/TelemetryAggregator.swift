@@ -117,7 +117,7 @@ public struct TelemetryAggregator: Sendable {
         let t = frame.timestamp.totalNanoseconds
         let busCount = layout.busCount
         if t < lateBefore {
-            busCounters[bus].lateFrames += 1  // window 0's counters
+            for w in windowLengths.indices { busCounters[w * busCount + bus].lateFrames += 1 }
             return
         }
         closeWindows(before: t)
