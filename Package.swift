@@ -27,6 +27,16 @@ let package = Package(
         .target(name: "CANDatabase", dependencies: ["CANCore"]),
         // Pure: signal windows, message and bus health, operations figures on event time.
         .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
+        // Linux CAN UAPI headers, CMSG_* and sizeof wrappers, struct-size asserts. No logic.
+        .target(name: "CLinuxCAN"),
+        // libsocketcan (LGPL-2.1, linked dynamically): controller state, bitrate, restart.
+        .systemLibrary(
+            name: "CSocketCAN",
+            pkgConfig: "libsocketcan",
+            providers: [.apt(["libsocketcan-dev"])]
+        ),
+        // The only module that touches CAN sockets and libsocketcan.
+        .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
@@ -35,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +55,7 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
+        .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
     ],
     swiftLanguageModes: [.v6]
 )

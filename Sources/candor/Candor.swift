@@ -24,6 +24,8 @@ struct Candor: ParsableCommand {
             DBCCommand.self,
             BenchCommand.self,
             SimulateCommand.self,
+            LiveReplayCommand.self,
+            LiveProbeCommand.self,
         ]
     )
 

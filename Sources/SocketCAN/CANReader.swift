@@ -1,0 +1,152 @@
+import CANCore
+import CLinuxCAN
+
+/// Reads one interface on its own thread and pushes every frame into a shared `FrameQueue`.
+///
+/// The thread blocks in `recvmsg` with a receive timeout, so `stop()` is noticed within that
+/// timeout. When the interface goes down (`ENETDOWN`) or away (`ENODEV`), the reader reports
+/// it, closes the socket, waits until the interface exists and is up again — polling with
+/// `ReconnectBackoff` — and reopens it; frames resume without a restart.
+final class CANReader: @unchecked Sendable {
+    let interface: String
+    private let options: CANSocketOptions
+    private let backoff: ReconnectBackoff
+    private let queue: FrameQueue
+    private let lock = ConditionLock()
+    private var stopping = false
+    private var stats: ReaderStatistics
+    private var events: [ReaderEvent] = []
+    private var droppedEvents = 0
+    private var thread: ReaderThread?
+    private static let maximumPendingEvents = 1024
+    /// The first socket, opened by the caller so that fatal setup errors surface at once.
+    private var initialSocket: CANSocket?
+
+    init(socket: CANSocket, backoff: ReconnectBackoff, queue: FrameQueue) {
+        interface = socket.interface
+        options = socket.options
+        self.backoff = backoff
+        self.queue = queue
+        stats = ReaderStatistics(interface: socket.interface)
+        stats.isOpen = true
+        initialSocket = socket
+        record(.opened(attempt: 0))
+    }
+
+    func start() {
+        let socket = initialSocket
+        initialSocket = nil
+        thread = ReaderThread { [self] in run(socket) }
+    }
+
+    /// Asks the thread to finish and waits for it.
+    func stop() {
+        lock.withLock { stopping = true; lock.broadcast() }
+        thread?.join()
+        thread = nil
+    }
+
+    var statistics: ReaderStatistics { lock.withLock { stats } }
+
+    func drainEvents() -> [ReaderEvent] {
+        lock.withLock {
+            let drained = events
+            events.removeAll(keepingCapacity: true)
+            return drained
+        }
+    }
+
+    private var isStopping: Bool { lock.withLock { stopping } }
+
+    private func record(_ kind: ReaderEvent.Kind) {
+        let event = ReaderEvent(interface: interface, kind: kind, monotonicNanoseconds: Syscall.monotonicNanoseconds())
+        lock.withLock {
+            if events.count < Self.maximumPendingEvents { events.append(event) } else { droppedEvents += 1 }
+        }
+    }
+
+    /// Sleeps up to `milliseconds`, waking early on `stop()`; false when stopping.
+    private func pause(milliseconds: Int) -> Bool {
+        let deadline = Syscall.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
+        return lock.withLock {
+            while !stopping {
+                if !lock.wait(untilMonotonic: deadline) { return true }
+            }
+            return false
+        }
+    }
+
+    private func run(_ first: CANSocket?) {
+        var socket = first
+        var lastDrops: UInt32 = 0
+        var attempt = 0
+        var batch: [CANFrame] = []
+        batch.reserveCapacity(max(1, options.receiveBatchSize))
+        // Hardware-stamp counts of sockets closed before the current one.
+        var hardwareStampedBefore = 0
+        while !isStopping {
+            guard let current = socket else {
+                // Wait until the interface exists and is up, then reopen.
+                if !interfaceIsUp() {
+                    if !pause(milliseconds: backoff.delayMilliseconds(attempt: attempt)) { break }
+                    attempt += 1
+                    continue
+                }
+                do throws(SocketCANError) {
+                    socket = try CANSocket(interface: interface, options: options)
+                    lastDrops = 0
+                    attempt += 1
+                    lock.withLock { stats.reopens += 1; stats.isOpen = true }
+                    record(.opened(attempt: attempt))
+                    attempt = 0
+                } catch {
+                    record(.failed(error))
+                    if !pause(milliseconds: backoff.delayMilliseconds(attempt: attempt)) { break }
+                    attempt += 1
+                }
+                continue
+            }
+            do throws(SocketCANError) {
+                batch.removeAll(keepingCapacity: true)
+                _ = try current.receiveBatch { batch.append($0) }
+                let accepted = queue.push(contentsOf: batch)
+                let drops = current.kernelDropCount
+                var errorFrames = 0
+                for frame in batch where frame.kind == .error { errorFrames += 1 }
+                let hardwareStamped = current.hardwareTimestampedFrames
+                lock.withLock {
+                    stats.framesReceived += batch.count
+                    stats.errorFrames += errorFrames
+                    stats.queueDrops += batch.count - accepted
+                    if drops != lastDrops { stats.kernelDrops += Int(drops &- lastDrops) }
+                    stats.hardwareTimestampedFrames = hardwareStampedBefore + hardwareStamped
+                }
+                lastDrops = drops
+            } catch where error.code == .timedOut {
+                continue
+            } catch {
+                switch error.code {
+                case .interfaceDown: record(.interfaceDown)
+                case .interfaceRemoved: record(.interfaceRemoved)
+                default: record(.failed(error))
+                }
+                hardwareStampedBefore += current.hardwareTimestampedFrames
+                current.close()
+                socket = nil
+                lock.withLock { stats.isOpen = false }
+                attempt = 0
+            }
+        }
+        if let socket, socket.isOpen { socket.close() }
+        lock.withLock { stats.isOpen = false }
+        record(.stopped)
+    }
+
+    /// Whether the interface exists and has `IFF_UP` (`SIOCGIFFLAGS` through a throw-away socket).
+    private func interfaceIsUp() -> Bool {
+        guard case .success(let fd) = Syscall.openRawCANSocket() else { return false }
+        defer { Syscall.close(fd) }
+        guard case .success(let flags) = Syscall.interfaceFlags(fd, name: interface) else { return false }
+        return flags & CShort(IFF_UP) != 0
+    }
+}

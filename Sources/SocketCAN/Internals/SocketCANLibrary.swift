@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CSocketCAN
+
+/// The one place the SocketCAN module calls libsocketcan.
+///
+/// libsocketcan prints its own diagnostics to stderr ("RTNETLINK answers: …", "no link data
+/// found") and has no switch to silence them. Each call here points fd 2 at a pipe for its
+/// duration and returns what was printed, so the caller can put it into the error instead of
+/// the daemon's log. fd 2 is process-wide: anything another thread writes to stderr during
+/// such a call (a few milliseconds of netlink round trip) is captured and discarded too. The
+/// lock below is process-wide for the same reason.
+enum SocketCANLibrary {
+    private static let stderrLock = ConditionLock()
+
+    /// Runs `body` (a libsocketcan call returning 0 or -1) with stderr captured.
+    static func call(_ body: () -> CInt) -> (result: CInt, errno: Errno?, printed: String) {
+        stderrLock.withLock {
+            var pipeEnds: (CInt, CInt) = (-1, -1)
+            let piped = withUnsafeMutableBytes(of: &pipeEnds) { raw in
+                pipe(raw.baseAddress!.assumingMemoryBound(to: CInt.self))
+            } == 0
+            if piped {
+                _ = fcntl(pipeEnds.0, F_SETFL, O_NONBLOCK)
+                _ = fcntl(pipeEnds.0, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(pipeEnds.1, F_SETFD, FD_CLOEXEC)
+            }
+            var savedStderr: CInt = -1
+            if piped, case .success(let saved) = Syscall.duplicate(2) {
+                savedStderr = saved
+                _ = Syscall.duplicate(pipeEnds.1, onto: 2)
+            }
+            errno = 0
+            let result = body()
+            let callErrno = errno
+            fflush(nil)
+            var printed = ""
+            if savedStderr >= 0 {
+                _ = Syscall.duplicate(savedStderr, onto: 2)
+                Syscall.close(savedStderr)
+            }
+            if piped {
+                Syscall.close(pipeEnds.1)
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = buffer.withUnsafeMutableBytes { raw in read(pipeEnds.0, raw.baseAddress, raw.count) }
+                if count > 0 { printed = String(decoding: buffer[0..<count], as: UTF8.self) }
+                Syscall.close(pipeEnds.0)
+            }
+            let trimmed = printed.split(whereSeparator: \.isNewline).joined(separator: "; ")
+            return (result, result == 0 || callErrno == 0 ? nil : Errno(rawValue: callErrno), trimmed)
+        }
+    }
+}
