@@ -127,6 +127,7 @@ public struct TelemetryAggregator: Sendable {
         if frame.kind == .error {
             let classes = CANErrorClass(rawValue: frame.id)
             busErrorFrames[bus] += 1
+            vehicles[layout.buses[bus].vehicle].countFrame(onBus: layout.buses[bus].local, error: true, at: t, into: &records)
             if classes.contains(.restarted), busOffSince[bus] != nil {
                 endBusOff(bus, at: t, open: false)
             } else if classes.contains(.busOff), busOffSince[bus] == nil {
@@ -146,6 +147,7 @@ public struct TelemetryAggregator: Sendable {
         busFrames[bus] += 1
         if busOffSince[bus] != nil { endBusOff(bus, at: t, open: false) }
         let slotBus = layout.buses[bus]
+        vehicles[slotBus.vehicle].countFrame(onBus: slotBus.local, error: false, at: t, into: &records)
         let bits = FrameBits.of(frame, worstCase: false).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
         let worst = FrameBits.of(frame, worstCase: true).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
         for w in windowLengths.indices {
