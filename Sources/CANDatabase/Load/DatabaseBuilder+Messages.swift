@@ -102,16 +102,19 @@ extension DatabaseBuilder {
                 continue
             }
             let condition = multiplexCondition(s, message: m, simpleSwitch: simpleSwitch, switchOfSignal: switchOfSignal)
+            let attributes = signalAttributes[key] ?? [:]
+            var name = s.name
+            if case .string(let long)? = attributes["SystemSignalLongSymbol"] { name = long }
             var signal = Signal(
-                name: longName(signal: s.name, rawID: raw), startBit: Int(s.startBit), length: Int(s.length),
+                name: name, startBit: Int(s.startBit), length: Int(s.length),
                 byteOrder: s.byteOrder, isSigned: s.isSigned, valueType: valueType(key, length: s.length, at: s.location),
                 factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
                 unit: s.unit,
                 receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) },
                 isMultiplexer: s.mux == .multiplexer || { if case .multiplexedMultiplexer = s.mux { return true } else { return false } }(),
                 multiplexer: condition,
-                comment: signalComments[key], startValue: startValue(key, at: s.location),
-                attributes: signalAttributes[key] ?? [:], location: s.location)
+                comment: signalComments[key], startValue: startValue(attributes, of: s.name, at: s.location),
+                attributes: attributes, location: s.location)
             // `[0|0]` means "not given": cantools compares the text, so `[0.0|0]` is a range.
             if !(s.minimum.text == "0" && s.maximum.text == "0") {
                 signal.minimum = s.minimum.doubleValue

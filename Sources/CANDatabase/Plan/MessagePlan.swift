@@ -10,17 +10,12 @@ struct SignalStep: Sendable {
 }
 
 /// A multiplexing condition compiled for one signal: present when switch `switchSlot` is
-/// active and its value lies in `ranges`.
+/// active and its value lies in one of `MessagePlan.gateRanges[first..<first + count]`.
 @usableFromInline
 struct MuxGate: Sendable {
     @usableFromInline var switchSlot: Int32
-    @usableFromInline var ranges: [ClosedRange<Int128>]
-
-    @inlinable
-    func admits(_ value: Int128) -> Bool {
-        for r in ranges where r.contains(value) { return true }
-        return false
-    }
+    @usableFromInline var first: Int32
+    @usableFromInline var count: Int32
 }
 
 /// A multiplexer switch reachable from the message's root.
@@ -43,21 +38,23 @@ struct MuxSwitch: Sendable {
 /// `switches` are in depth-first order, children in file order — the order in which
 /// cantools looks at multiplexers, so the same undefined value is reported first.
 @usableFromInline
-struct MessagePlan: Sendable {
-    @usableFromInline var databaseIndex: Int
-    @usableFromInline var length: Int
-    @usableFromInline var steps: [SignalStep]
-    @usableFromInline var gates: [MuxGate]
-    @usableFromInline var switches: [MuxSwitch]
+final class MessagePlan: Sendable {
+    @usableFromInline let databaseIndex: Int
+    @usableFromInline let length: Int
+    @usableFromInline let steps: [SignalStep]
+    @usableFromInline let gates: [MuxGate]
+    /// The value ranges of all gates, gate after gate.
+    @usableFromInline let gateRanges: [ClosedRange<Int128>]
+    @usableFromInline let switches: [MuxSwitch]
     /// `stepOfSignal[i]`: the step of `message.signals[i]`, or -1 when the signal is never
     /// decoded (its multiplexer is unreachable, or its layout does not fit 64 bytes).
-    @usableFromInline var stepOfSignal: [Int32]
+    @usableFromInline let stepOfSignal: [Int32]
     /// Some signal reaches past `length`: such frames are decoded from a copy with the
     /// bytes past `length` zeroed, so that excess frame bytes stay ignored.
-    @usableFromInline var overhangs: Bool
+    @usableFromInline let overhangs: Bool
     /// JSON-escaped names for the canonical line (with quotes).
-    @usableFromInline var jsonName: [UInt8]
-    @usableFromInline var signalJSONNames: [[UInt8]]
+    @usableFromInline let jsonName: [UInt8]
+    @usableFromInline let signalJSONNames: [[UInt8]]
 
     init(message: Message, databaseIndex: Int) {
         self.databaseIndex = databaseIndex
@@ -124,10 +121,12 @@ struct MessagePlan: Sendable {
         var slotOfSignal: [Int: Int32] = [:]
         var switches: [MuxSwitch] = []
         var gates: [MuxGate] = []
+        var gateRanges: [ClosedRange<Int128>] = []
         func gate(for i: Int) -> Int32 {
             let parent = parentSwitch[i]
             guard parent >= 0, let slot = slotOfSignal[parent], let condition = signals[i].multiplexer else { return -1 }
-            gates.append(MuxGate(switchSlot: slot, ranges: condition.ranges.map { Int128($0.lowerBound)...Int128($0.upperBound) }))
+            gates.append(MuxGate(switchSlot: slot, first: Int32(gateRanges.count), count: Int32(condition.ranges.count)))
+            gateRanges.append(contentsOf: condition.ranges.map { Int128($0.lowerBound)...Int128($0.upperBound) })
             return Int32(gates.count - 1)
         }
         for i in switchOrder where stepOfSignal[i] >= 0 {
@@ -151,10 +150,21 @@ struct MessagePlan: Sendable {
         }
         self.steps = steps
         self.gates = gates
+        self.gateRanges = gateRanges
         self.switches = switches
         self.stepOfSignal = stepOfSignal
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+    }
+
+    /// Whether gate `gate` (≥ 0) admits switch value `value`.
+    @inline(__always)
+    func admits(_ gate: Int32, _ value: Int128) -> Bool {
+        let g = gates[Int(gate)]
+        return gateRanges.withUnsafeBufferPointer { ranges in
+            for k in Int(g.first)..<Int(g.first + g.count) where ranges[k].contains(value) { return true }
+            return false
+        }
     }
 }
