@@ -163,7 +163,7 @@ public final class DecodePlan: Sendable {
                 let switchStep = steps[Int(table.switchStep)]
                 let number = MessagePlan.multiplexerNumber(switchStep.recipe.value(raw: switchStep.field.extract(base)))
                 guard let branch = table.branch(for: number) else {
-                    return .undefinedMultiplexerValue(switchName: "", value: UInt64(truncatingIfNeeded: number))
+                    return .undefinedMultiplexerValue(switchName: "", value: number)
                 }
                 table.steps.withUnsafeBufferPointer { present in
                     values.signals.withUnsafeMutableBufferPointer { signalOut in
@@ -194,7 +194,7 @@ public final class DecodePlan: Sendable {
                 let step = plan.steps[Int(muxSwitch.step)]
                 let number = MessagePlan.multiplexerNumber(step.recipe.value(raw: step.field.extract(base)))
                 guard muxSwitch.defined.contains(where: { $0.contains(number) }) else {
-                    return .undefinedMultiplexerValue(switchName: muxSwitch.name, value: UInt64(truncatingIfNeeded: number))
+                    return .undefinedMultiplexerValue(switchName: muxSwitch.name, value: number)
                 }
                 numbers[slot] = number
             }

@@ -95,12 +95,23 @@ final class MessagePlan: Sendable {
                 visit(childrenOf[signals[i].name] ?? [], parent: i)
             }
         }
+        // cantools keeps a message's signals sorted by start bit (Motorola by its sequential
+        // number), stably; siblings are visited in that order.
+        func cantoolsStart(_ i: Int) -> Int {
+            let s = signals[i]
+            return s.byteOrder == .bigEndian ? (s.startBit / 8) * 8 + 7 - s.startBit % 8 : s.startBit
+        }
+        func cantoolsOrder(_ list: [Int]) -> [Int] {
+            list.enumerated().sorted { (cantoolsStart($0.element), $0.offset) < (cantoolsStart($1.element), $1.offset) }.map(\.element)
+        }
+        roots = cantoolsOrder(roots)
+        for (name, list) in childrenOf { childrenOf[name] = cantoolsOrder(list) }
         visit(roots, parent: -1)
 
         // Steps, sorted by name bytes.
         // A signal whose layout does not fit 64 bytes is left out, and so is every signal
         // below a switch that was left out (parents are discovered before children).
-        var compiled: [(index: Int, field: BitField)] = []
+        var compiled: [(index: Int, field: BitField, recipe: Signal)] = []
         var included = [Bool](repeating: false, count: signals.count)
         for i in reachable {
             let s = signals[i]
@@ -108,8 +119,9 @@ final class MessagePlan: Sendable {
                 let field = BitField(startBit: s.startBit, length: s.length, byteOrder: s.byteOrder)
             else { continue }
             included[i] = true
-            compiled.append((i, field))
+            compiled.append((i, field, s))
         }
+        compiled = Self.mergingDuplicateNames(compiled, signals: signals, parentSwitch: parentSwitch, start: cantoolsStart)
         compiled.sort { a, b in
             let x = Array(signals[a.index].name.utf8), y = Array(signals[b.index].name.utf8)
             return x.lexicographicallyPrecedes(y) || (x == y && a.index < b.index)
@@ -146,7 +158,7 @@ final class MessagePlan: Sendable {
         for c in compiled {
             steps.append(SignalStep(
                 signal: Int32(c.index), gate: gate(for: c.index), field: c.field,
-                recipe: ValueRecipe(signal: signals[c.index])))
+                recipe: ValueRecipe(signal: c.recipe)))
         }
         self.steps = steps
         self.gates = gates
@@ -156,6 +168,47 @@ final class MessagePlan: Sendable {
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+    }
+
+    /// Two signals with the same name in the same branch (an invalid DBC that loads): cantools
+    /// keeps one value under that name. Its raw bits come from the Intel signal that starts
+    /// lowest, or with no Intel one, the Motorola signal that starts last (how its two
+    /// bitstruct formats overwrite names); its conversion is that of the last of them in
+    /// start-bit order. Same-named signals in different branches are left alone.
+    static func mergingDuplicateNames(
+        _ compiled: [(index: Int, field: BitField, recipe: Signal)], signals: [Signal], parentSwitch: [Int],
+        start: (Int) -> Int
+    ) -> [(index: Int, field: BitField, recipe: Signal)] {
+        struct Key: Hashable {
+            var name: String
+            var parent: Int
+            var ranges: [ClosedRange<UInt64>]
+        }
+        var groups: [Key: [Int]] = [:]
+        for (k, c) in compiled.enumerated() {
+            let key = Key(name: signals[c.index].name, parent: parentSwitch[c.index], ranges: signals[c.index].multiplexer?.ranges ?? [])
+            groups[key, default: []].append(k)
+        }
+        var dropped = Set<Int>()
+        var result = compiled
+        for members in groups.values where members.count > 1 {
+            let ordered = members.enumerated().sorted {
+                (start(compiled[$0.element].index), compiled[$0.element].index) < (start(compiled[$1.element].index), compiled[$1.element].index)
+            }.map(\.element)
+            let intel = ordered.filter { signals[compiled[$0].index].byteOrder == .littleEndian }
+            let rawSource = intel.first ?? ordered.last!
+            let conversionSource = ordered.last!
+            let w = signals[compiled[rawSource].index]
+            var merged = signals[compiled[conversionSource].index]
+            merged.startBit = w.startBit
+            merged.length = w.length
+            merged.byteOrder = w.byteOrder
+            merged.isSigned = w.isSigned
+            merged.valueType = w.valueType
+            result[conversionSource] = (compiled[conversionSource].index, compiled[rawSource].field, merged)
+            for m in members where m != conversionSource { dropped.insert(m) }
+        }
+        return result.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
     /// Whether gate `gate` (≥ 0) admits switch value `value`.
