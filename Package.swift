@@ -37,8 +37,16 @@ let package = Package(
         ),
         // The only module that touches CAN sockets and libsocketcan.
         .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
+        // SQLite (system library) for the embedded metric store.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Services, config, sinks, replay pipeline.
+        .target(name: "Gateway", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite"]),
         // `candor bench`: a generated workload and the measurements.
-        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
+        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
         .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
         // The executable: one file per subcommand, thin.
@@ -56,6 +64,7 @@ let package = Package(
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Telemetry", "CANCore", "CANDatabase", "CSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )
