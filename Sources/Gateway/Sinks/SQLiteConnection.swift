@@ -111,6 +111,9 @@ final class SQLiteStatement {
 
     func reset() { sqlite3_reset(raw) }
 
+    /// The statement handle, for tests that bind named parameters.
+    var rawForTests: OpaquePointer? { raw }
+
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
     func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
