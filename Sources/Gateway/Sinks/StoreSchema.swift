@@ -1,6 +1,10 @@
 /// The store's schema, as numbered migrations. `PRAGMA user_version` holds the number of
 /// the last migration applied; `PRAGMA application_id` marks the file as candor's.
 ///
+/// Every table's primary key leads with time (after the vehicle where rows name it), so
+/// that windows are appended in key order: a commit touches a few pages at the end of each
+/// tree instead of one page per signal, and a per-vehicle time range is one key range.
+///
 /// Times are integer nanoseconds since the Unix epoch on the capture's clock (event time);
 /// window lengths are nanoseconds. `datetime(window_start / 1e9, 'unixepoch')` reads them.
 public enum StoreSchema {
@@ -46,7 +50,7 @@ public enum StoreSchema {
             stddev        REAL,
             first_time    INTEGER NOT NULL,
             last_time     INTEGER NOT NULL,
-            PRIMARY KEY (signal_id, window_length, window_start)
+            PRIMARY KEY (window_length, window_start, signal_id)
         ) WITHOUT ROWID
         """,
         """
