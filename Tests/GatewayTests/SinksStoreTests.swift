@@ -17,7 +17,7 @@ enum StoreReader {
         defer { c.close() }
         let s = try c.prepare("""
             SELECT vehicle, bus, message, signal, window_start, window_length, count, minimum, maximum, mean, last,
-                   stddev, first_time, last_time FROM signal_window_named ORDER BY signal_id, window_length, window_start
+                   stddev, first_time, last_time FROM signal_window_named ORDER BY window_length, window_start, signal_id
             """)
         defer { s.finalize() }
         var out: [SignalWindowRecord] = []
