@@ -29,7 +29,7 @@ import Testing
         guard binary.lastPathComponent.hasSuffix(".xctest") || binary.lastPathComponent.contains("PackageTests") else {
             return  // not run from the test bundle: cannot spawn the writer
         }
-        var rng = SplitMix(seed: 20261126)
+        var rng = SinksSplitMix(seed: 20261126)
         print("SinksKillTests seed 20261126")
         let directory = SinksFixtures.directory("kill9")
         for round in 0..<4 {
@@ -70,7 +70,7 @@ import Testing
     }
 }
 
-struct SplitMix {
+struct SinksSplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
