@@ -21,9 +21,59 @@ import Testing
         }
     }
 
+    /// The writer under `ulimit -f` (started by `aFullDiskStopsTheStoreWithAnErrorAndKeepsCommittedBatches`):
+    /// writes until the store throws, then logs the error.
+    @Test func sinksFullDiskChildWriter() throws {
+        guard let path = ProcessInfo.processInfo.environment["CANDOR_STORE_FULL_CHILD"] else { return }
+        let store = try SQLiteStore(path: path)
+        var committed = 0
+        func log(_ text: String) {
+            let line = Array((text + "\n").utf8)
+            _ = line.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+        }
+        do {
+            for batch in 0..<1_000_000 {
+                let start = SinksFixtures.t0 + Int64(batch) * SinksFixtures.second
+                try store.write((0..<50).map { .signalWindow(SinksFixtures.signalWindow(signal: "S\($0)", start: start)) })
+                committed += 50
+                log("committed \(committed)")
+            }
+        } catch {
+            log("error \(error.kind.rawValue) \(error.description)")
+        }
+    }
+
+    @Test func aFullDiskStopsTheStoreWithAnErrorAndKeepsCommittedBatches() throws {
+        guard ProcessInfo.processInfo.environment["CANDOR_STORE_FULL_CHILD"] == nil,
+              ProcessInfo.processInfo.environment["CANDOR_STORE_KILL_CHILD"] == nil else { return }
+        let binary = CommandLine.arguments[0]
+        guard binary.hasSuffix(".xctest") || binary.contains("PackageTests") else { return }
+        let path = SinksFixtures.directory("full") + "/m.db"
+        // 2 MiB file-size limit; SIGXFSZ ignored so that writes fail with EFBIG instead.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "trap '' XFSZ; ulimit -f 4096; exec \"$0\" --testing-library swift-testing --filter sinksFullDiskChildWriter", binary]
+        child.environment = ProcessInfo.processInfo.environment.merging(["CANDOR_STORE_FULL_CHILD": path]) { $1 }
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        let lines = output.split(separator: "\n").map(String.init)
+        let lastCommitted = lines.last(where: { $0.hasPrefix("committed ") }).flatMap { Int($0.dropFirst(10)) } ?? 0
+        let error = lines.first(where: { $0.hasPrefix("error ") })
+        print("SinksKillTests full disk: \(lastCommitted) rows committed, then \(error ?? "no error")")
+        #expect(lastCommitted > 0)
+        #expect(error?.hasPrefix("error sqlite \(path): step: ") == true)
+        #expect(try StoreReader.rows(path, "PRAGMA integrity_check") == [["ok"]])
+        #expect(try StoreReader.count(path, "signal_window") == Int64(lastCommitted))
+    }
+
     @Test func committedBatchesSurviveKillMinus9() throws {
-        // Never from inside the writer (no recursion if the filter were ignored).
-        guard ProcessInfo.processInfo.environment["CANDOR_STORE_KILL_CHILD"] == nil else { return }
+        // Never from inside a writer (no recursion if the filter were ignored).
+        guard ProcessInfo.processInfo.environment["CANDOR_STORE_KILL_CHILD"] == nil,
+              ProcessInfo.processInfo.environment["CANDOR_STORE_FULL_CHILD"] == nil else { return }
         let binary = URL(fileURLWithPath: CommandLine.arguments[0])
         print("SinksKillTests binary \(binary.path)")
         guard binary.lastPathComponent.hasSuffix(".xctest") || binary.lastPathComponent.contains("PackageTests") else {

@@ -5,7 +5,7 @@ import Telemetry
 import Glibc
 #endif
 
-/// The embedded store: one SQLite file in WAL mode, `synchronous=NORMAL`, one transaction
+/// The embedded store: one SQLite file in WAL mode, `synchronous=NORMAL` (or `FULL`), one transaction
 /// per `write` (a batch of closed windows). Readers (`sqlite3 FILE`) may query it while
 /// candor writes. Each record is inserted once: a record whose key is already stored
 /// (same window, same episode start) is ignored. See `StoreSchema` for the tables.
@@ -27,12 +27,21 @@ public final class SQLiteStore: MetricSink {
     /// Opens or creates the store at `path` and brings its schema up to date. A file that
     /// is not SQLite, is SQLite but not candor's, or has a newer schema is refused with a
     /// `SinkError` and left untouched.
-    public convenience init(path: String) throws(SinkError) {
-        try self.init(path: path, migrations: StoreSchema.migrations)
+    ///
+    /// `durability` `.normal` (`synchronous=NORMAL`): a committed batch survives a crash of
+    /// candor; a power loss may lose the batches since the last WAL sync, never the file.
+    /// `.full` (`synchronous=FULL`): every batch is synced to disk at commit.
+    public convenience init(path: String, durability: Durability = .normal) throws(SinkError) {
+        try self.init(path: path, durability: durability, migrations: StoreSchema.migrations)
+    }
+
+    public enum Durability: String, Sendable, Hashable {
+        case normal = "NORMAL"
+        case full = "FULL"
     }
 
     /// `migrations` replaceable for tests of the migration steps.
-    init(path: String, migrations: [StoreSchema.Migration]) throws(SinkError) {
+    init(path: String, durability: Durability = .normal, migrations: [StoreSchema.Migration]) throws(SinkError) {
         self.path = path
         try StoreOpening.checkHeader(path: path)
         var version = 0
@@ -43,7 +52,7 @@ public final class SQLiteStore: MetricSink {
         connection = try SQLiteConnection(path: path)
         do {
             try connection.execute("PRAGMA journal_mode = WAL")
-            try connection.execute("PRAGMA synchronous = NORMAL")
+            try connection.execute("PRAGMA synchronous = \(durability.rawValue)")
             try StoreOpening.migrate(connection, from: version, migrations: migrations)
             statements = try StoreStatements(connection)
         } catch {
