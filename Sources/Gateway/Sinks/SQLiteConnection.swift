@@ -70,31 +70,49 @@ final class SQLiteStatement {
         self.connection = connection
     }
 
-    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(raw, index, value) }
-    func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(raw, index, Int64(value)) }
-    func bind(_ index: Int32, _ value: Bool) { sqlite3_bind_int(raw, index, value ? 1 : 0) }
+    /// The first failed bind since the last step (SQLITE_TOOBIG, SQLITE_NOMEM; a bad index
+    /// would be our bug), thrown by the next `step`/`run` instead of running with a stale value.
+    private var bindFailure: Int32 = SQLITE_OK
+
+    private func check(_ rc: Int32) {
+        if rc != SQLITE_OK && bindFailure == SQLITE_OK { bindFailure = rc }
+    }
+
+    func bind(_ index: Int32, _ value: Int64) { check(sqlite3_bind_int64(raw, index, value)) }
+    func bind(_ index: Int32, _ value: Int) { check(sqlite3_bind_int64(raw, index, Int64(value))) }
+    func bind(_ index: Int32, _ value: Bool) { check(sqlite3_bind_int(raw, index, value ? 1 : 0)) }
     /// NaN is stored as NULL (SQLite has no NaN); infinities are stored as they are.
     func bind(_ index: Int32, _ value: Double) {
-        if value.isNaN { sqlite3_bind_null(raw, index) } else { sqlite3_bind_double(raw, index, value) }
+        check(value.isNaN ? sqlite3_bind_null(raw, index) : sqlite3_bind_double(raw, index, value))
     }
     func bind(_ index: Int32, _ value: Double?) {
-        if let value { bind(index, value) } else { sqlite3_bind_null(raw, index) }
+        if let value { bind(index, value) } else { check(sqlite3_bind_null(raw, index)) }
     }
     func bind(_ index: Int32, _ value: String) {
         var value = value
-        value.withUTF8 { text in
-            _ = text.withMemoryRebound(to: CChar.self) { chars in
+        let rc = value.withUTF8 { text in
+            text.withMemoryRebound(to: CChar.self) { chars in
                 sqlite3_bind_text(raw, index, chars.baseAddress, Int32(chars.count), candor_sqlite_transient())
             }
         }
+        check(rc)
     }
     func bind(_ index: Int32, _ value: String?) {
-        if let value { bind(index, value) } else { sqlite3_bind_null(raw, index) }
+        if let value { bind(index, value) } else { check(sqlite3_bind_null(raw, index)) }
+    }
+
+    private func takeBindFailure() throws(SinkError) {
+        guard bindFailure != SQLITE_OK else { return }
+        let rc = bindFailure
+        bindFailure = SQLITE_OK
+        sqlite3_clear_bindings(raw)
+        throw SinkError(.sqlite, path: connection.path, message: "bind: \(String(cString: sqlite3_errstr(rc)))")
     }
 
     /// Steps once: `true` when a row is available, `false` when done. Resets on `false`.
     @discardableResult
     func step() throws(SinkError) -> Bool {
+        try takeBindFailure()
         let rc = sqlite3_step(raw)
         if rc == SQLITE_ROW { return true }
         sqlite3_reset(raw)
@@ -104,6 +122,7 @@ final class SQLiteStatement {
 
     /// Runs a statement that returns no rows and makes it ready for the next bindings.
     func run() throws(SinkError) {
+        try takeBindFailure()
         let rc = sqlite3_step(raw)
         sqlite3_reset(raw)
         if rc != SQLITE_DONE && rc != SQLITE_ROW { throw connection.error("step") }
