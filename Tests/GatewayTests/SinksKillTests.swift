@@ -103,6 +103,9 @@ import Testing
                 let lines = text.split(separator: "\n")
                 if let last = lines.last(where: { $0.hasPrefix("committed ") }), let n = Int(last.dropFirst(10)) { lastLogged = n }
             }
+            // Another process reads the store while the writer is still running.
+            let seenWhileRunning = try StoreReader.count(path, "signal_window")
+            #expect(seenWhileRunning >= Int64(lastLogged), "round \(round): a reader saw \(seenWhileRunning) rows")
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal, "round \(round)")
