@@ -91,29 +91,25 @@ struct DecodeSession {
     mutating func decode(path: String, input: CaptureInputOptions) throws(CommandFailure) {
         let reader: CaptureReader
         do {
-            reader = try CaptureReader(path: path, format: input.inputFormat, strict: input.strict)
+            // --strict: malformed lines, error frames and non-frame lines (DROPCOUNT) are
+            // errors with file:line; by default they are counted and skipped.
+            reader = try CaptureReader(
+                path: path, format: input.inputFormat, strict: input.strict, rejectNonFrames: input.strict)
         } catch {
             throw .input(error.description)
         }
         var progress = ProgressLine()
         var frames = 0
-        var strictness = StrictCheck(path: path, enabled: input.strict)
         do {
             while let frame = try reader.next() {
                 frames += 1
                 progress.update(frames: frames, file: path)
-                try strictness.check(frame, reader)
                 handle(frame)
             }
-            try strictness.checkEnd(reader)
-        } catch let failure as CommandFailure {
-            progress.finish()
-            output.flush()
-            throw failure
         } catch {
             progress.finish()
             output.flush()
-            throw .input(String(describing: error))
+            throw .input(error.description)
         }
         progress.finish()
         let stats = reader.statistics
@@ -125,34 +121,6 @@ struct DecodeSession {
                 note += "; first at line \(first.line): \(first.reason)"
             }
             Terminal.printError(note + " (use --strict to stop at the first)")
-        }
-    }
-
-    /// With `--strict`, error frames and lines that are not frames (`DROPCOUNT:`, comments) are
-    /// input errors naming the file and line, not just counted. Costs a statistics read per
-    /// frame, so it is only done when asked for.
-    struct StrictCheck {
-        let path: String
-        let enabled: Bool
-        var previousRecord = 0
-        var nonFrameLines = 0
-
-        mutating func check(_ frame: CANFrame, _ reader: CaptureReader) throws(CommandFailure) {
-            guard enabled else { return }
-            let stats = reader.statistics
-            if stats.nonFrameLines != nonFrameLines {
-                throw .input("\(path):\(previousRecord + 1): not a frame (--strict)")
-            }
-            if frame.kind == .error {
-                let report = CANErrorReport(frame: frame).summary
-                throw .input("\(path):\(stats.records): error frame \(report) (--strict)")
-            }
-            previousRecord = stats.records
-        }
-
-        func checkEnd(_ reader: CaptureReader) throws(CommandFailure) {
-            guard enabled, reader.statistics.nonFrameLines != nonFrameLines else { return }
-            throw .input("\(path):\(previousRecord + 1): not a frame (--strict)")
         }
     }
 
