@@ -67,8 +67,8 @@ struct LiveProbeDecode: ParsableCommand {
     }
 
     func run() throws {
-        let plan = DecodePlan(try DatabaseLoading.load(path: dbc))
-        var session = DecodeSession(plan: plan, format: format, summary: false)
+        let plans = try BusPlans([BusDatabaseOption(bus: nil, path: dbc)], j1939: false, j1939Buses: [])
+        var session = DecodeSession(plans: plans, format: format, summary: false)
         session.decode(live: try live.openSource())
         session.finish()
         if session.kernelDrops > 0 { Terminal.printError("candor: \(session.kernelDrops) frame(s) dropped before decoding") }
