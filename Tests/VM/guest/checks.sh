@@ -71,7 +71,7 @@ check_vcan_live_decode() {
     total=0
     for name in $(cat /data/pairs); do
         n=$(wc -l < /data/$name.offline.jsonl)
-        $P decode --dbc /data/$name.dbc --interface vcan0 --count $n --duration 20 --rcvbuf 4194304 > live.jsonl & ours=$!
+        timeout 60 candor decode --dbc /data/$name.dbc --interface vcan0 --count $n --duration 20 --rcvbuf 4194304 > live.jsonl & ours=$!
         wait_receivers vcan0 1 || return 1
         timeout 60 candor replay /data/$name.log --to vcan0 || return 1
         wait $ours
