@@ -10,6 +10,7 @@ import CANCore
 ///     (1700000000.000006) can0 20000004#0004000000000000   error frame (CAN_ERR_FLAG set)
 ///     (1700000000.000007)  vcan10 123#11 R                 right-aligned name, direction R/T
 ///     DROPCOUNT: dropped 3 CAN frames on 'can0' socket (total drops 7)
+///     (1700000000.000008) can0 00242#81:00:00000000#11223344   CAN XL: skipped, not malformed
 ///
 /// Hex is accepted in either case; data bytes may be separated by `.`.
 struct CandumpLogGrammar: LineGrammar {
@@ -43,7 +44,10 @@ struct CandumpLogGrammar: LineGrammar {
             return .malformed(LineFault(offset: cursor.index, expected: "a space before the frame"))
         }
         var frame = Self.template
-        if let fault = Self.parseFrame(&cursor, into: &frame) { return .malformed(fault) }
+        if let fault = Self.parseFrame(&cursor, into: &frame) {
+            if Self.isCANXL(cursor.line, from: nameRange.upperBound) { return .skipped("a CAN XL frame") }
+            return .malformed(fault)
+        }
         if cursor.skipBlanks() > 0 {
             switch cursor.peek {
             case UInt8(ascii: "R"): frame.direction = .receive; cursor.advance()
@@ -59,6 +63,17 @@ struct CandumpLogGrammar: LineGrammar {
         frame.timestamp = timestamp
         frame.bus = busNames.name(for: UnsafeBufferPointer(rebasing: line[nameRange]))
         return .frame(frame)
+    }
+
+    /// Whether the frame token is CAN XL: `<2 hex VCID><3 hex priority>#<flags>:<SDT>:<AF>#<data>`.
+    private static func isCANXL(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var cursor = ByteCursor(line)
+        cursor.index = start
+        cursor.skipBlanks()
+        guard cursor.hexNumber(maxDigits: 5)?.digits == 5, cursor.take(UInt8(ascii: "#")),
+            cursor.hexNumber(maxDigits: 2)?.digits == 2, cursor.take(UInt8(ascii: ":"))
+        else { return false }
+        return true
     }
 
     /// `DROPCOUNT: dropped N CAN frame(s) on 'ifname' socket (total drops M)`.

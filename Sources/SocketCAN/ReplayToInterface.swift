@@ -53,18 +53,21 @@ public final class ReplayToInterface {
             return
         }
         if options.realtime { waitForTime(of: frame) }
-        var waitedMilliseconds = 0
+        var giveUpAt: Int64?
         while true {
             do throws(SocketCANError) {
                 try socket.send(frame)
                 statistics.framesSent += 1
                 return
-            } catch where error.code == .noBufferSpace && waitedMilliseconds < options.noBufferSpaceTimeoutMilliseconds {
+            } catch where error.code == .noBufferSpace {
+                let now = Syscall.monotonicNanoseconds()
+                let deadline = giveUpAt ?? now + Int64(options.noBufferSpaceTimeoutMilliseconds) * 1_000_000
+                giveUpAt = deadline
+                if now >= deadline { throw error }
                 statistics.noBufferSpaceWaits += 1
                 try socket.waitUntilWritable(milliseconds: 10)
                 // A raw CAN socket reports writable while the device queue is still full: also yield briefly.
                 Syscall.sleep(nanoseconds: 200_000)
-                waitedMilliseconds += 1
             }
         }
     }

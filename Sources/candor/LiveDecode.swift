@@ -48,29 +48,3 @@ struct LiveInterfaceOptions: ParsableArguments {
         }
     }
 }
-
-/// `candor socketcan-probe decode`: live decode for the VM checks, until `candor decode
-/// --interface` is wired on main (same session, same output).
-struct LiveProbeDecode: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "decode", abstract: "Decode live frames with a DBC.")
-
-    @Option(help: "The DBC file that describes the bus.")
-    var dbc: String
-
-    @Option(help: "Output format: jsonl or text.")
-    var format: DecodeCommand.OutputFormat = .jsonl
-
-    @OptionGroup var live: LiveInterfaceOptions
-
-    func validate() throws {
-        if live.interfaces.isEmpty { throw ValidationError("at least one --interface") }
-    }
-
-    func run() throws {
-        let plan = DecodePlan(try DatabaseLoading.load(path: dbc))
-        var session = DecodeSession(plan: plan, format: format, summary: false)
-        session.decode(live: try live.openSource())
-        session.finish()
-        if session.kernelDrops > 0 { Terminal.printError("candor: \(session.kernelDrops) frame(s) dropped before decoding") }
-    }
-}

@@ -9,7 +9,7 @@ struct LiveProbeCommand: ParsableCommand {
         commandName: "socketcan-probe",
         abstract: "Exercise SocketCAN directly (for the VM tests).",
         shouldDisplay: false,
-        subcommands: [LiveProbeDump.self, LiveProbeSend.self, LiveProbeDrops.self, LiveProbeController.self, LiveProbeDecode.self]
+        subcommands: [LiveProbeDump.self, LiveProbeSend.self, LiveProbeDrops.self, LiveProbeController.self]
     )
 }
 

@@ -110,6 +110,21 @@ struct CandumpLogGrammarTests {
         #expect(stats.malformedLines == 0)
     }
 
+    @Test("CAN XL lines are skipped as non-frame lines, not malformed")
+    func canXL() throws {
+        let (frames, stats) = try readAll("""
+            (1.000000) can0 123#11
+            (1.000001) can0 00242#81:00:00000000#11223344
+            """)
+        #expect(frames.count == 1 && stats.malformedLines == 0 && stats.nonFrameLines == 1)
+        #expect(throws: CaptureError.self) {
+            let reader = try CaptureReader(
+                bytes: Array("(1.000001) can0 00242#81:00:00000000#11\n".utf8), name: "xl.log", format: nil,
+                strict: false, rejectNonFrames: true)
+            _ = try reader.next()
+        }
+    }
+
     @Test("CRLF line endings and blank lines")
     func crlf() throws {
         let (frames, stats) = try readAll("(1.000000) can0 123#11\r\n\r\n(1.000001) can0 123#22\r\n")

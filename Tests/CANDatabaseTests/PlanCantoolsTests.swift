@@ -78,6 +78,12 @@ import Testing
          SG_ X m1 : 16|8@1+ (1,0) [0|0] "" ECU
          SG_ Y m2 : 16|16@1+ (1,0) [0|0] "" ECU
          SG_ Z m3 : 24|8@1- (1,0) [0|0] "" ECU
+        BO_ 204 DUP_ACROSS: 4 ECU
+         SG_ SW M : 0|4@1+ (1,0) [0|0] "" ECU
+         SG_ V : 8|8@1+ (1,0) [0|0] "" ECU
+         SG_ V m1 : 16|8@1- (1,0) [0|0] "" ECU
+         SG_ W m2 : 16|8@1+ (1,0) [0|0] "" ECU
+         SG_ V m3 : 24|8@1+ (3,0) [0|0] "" ECU
         BO_ 202 LONELY_SWITCH: 2 ECU
          SG_ L M : 0|4@1+ (1,0) [0|0] "" ECU
          SG_ O : 8|8@1+ (1,0) [0|0] "" ECU

@@ -134,6 +134,7 @@ public final class DecodePlan: Sendable {
             return .failed(message: index, .undefinedMultiplexerValue(switchName: plans[index].switches[0].name, value: value))
         }
         if let failure { return .failed(message: index, failure) }
+        if plans[index].duplicateNames { plans[index].keepLastDecoded(&values) }
         return .decoded(message: index)
     }
 

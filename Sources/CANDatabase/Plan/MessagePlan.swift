@@ -52,6 +52,9 @@ final class MessagePlan: Sendable {
     /// Some signal reaches past `length`: such frames are decoded from a copy with the
     /// bytes past `length` zeroed, so that excess frame bytes stay ignored.
     @usableFromInline let overhangs: Bool
+    /// Two steps share a name (in different branches): when both are present, cantools keeps
+    /// the one decoded later (the deeper branch), so decoding drops the other.
+    @usableFromInline let duplicateNames: Bool
     /// JSON-escaped names for the canonical line (with quotes).
     @usableFromInline let jsonName: [UInt8]
     @usableFromInline let signalJSONNames: [[UInt8]]
@@ -166,6 +169,7 @@ final class MessagePlan: Sendable {
         self.switches = switches
         self.stepOfSignal = stepOfSignal
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
+        self.duplicateNames = zip(compiled, compiled.dropFirst()).contains { signals[$0.index].name == signals[$1.index].name }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
     }
@@ -209,6 +213,34 @@ final class MessagePlan: Sendable {
             for m in members where m != conversionSource { dropped.insert(m) }
         }
         return result.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+    }
+
+    /// The depth-first position of the branch a step belongs to (-1: the root); a later
+    /// position is decoded later by cantools.
+    func branchOrder(ofSignal signal: Int) -> Int {
+        let step = stepOfSignal[signal]
+        guard step >= 0 else { return -1 }
+        let gate = steps[Int(step)].gate
+        return gate < 0 ? -1 : Int(gates[Int(gate)].switchSlot)
+    }
+
+    /// Removes, among adjacent entries with the same name, all but the one cantools keeps.
+    func keepLastDecoded(_ values: inout DecodedSignals) {
+        var kept = 0
+        for i in 0..<values.used {
+            let signal = Int(values.signals[i])
+            if kept > 0 && signalJSONNames[Int(values.signals[kept - 1])] == signalJSONNames[signal] {
+                if branchOrder(ofSignal: signal) >= branchOrder(ofSignal: Int(values.signals[kept - 1])) {
+                    values.signals[kept - 1] = values.signals[i]
+                    values.values[kept - 1] = values.values[i]
+                }
+                continue
+            }
+            values.signals[kept] = values.signals[i]
+            values.values[kept] = values.values[i]
+            kept += 1
+        }
+        values.used = kept
     }
 
     /// Whether gate `gate` (≥ 0) admits switch value `value`.

@@ -18,7 +18,8 @@ extension DBCText {
             line("BS_:")
         }
         line("")
-        line("BU_: " + db.nodes.map(\.name).joined(separator: " "))
+        for (i, n) in db.nodes.enumerated() where !Self.isName(n.name) { nodeNames[n.name] = "NODE_\(i)" }
+        line("BU_: " + db.nodes.map { node($0.name) }.joined(separator: " "))
         for (name, values) in db.valueTables.sorted(by: { $0.key < $1.key }) {
             line("VAL_TABLE_ \(name)" + values.map { " \($0.value) \(Self.quoted($0.label))" }.joined() + " ;")
         }
@@ -46,33 +47,33 @@ extension DBCText {
 
     mutating func messages(_ db: Database) {
         for m in db.messages {
-            line("BO_ \(Self.rawID(m)) \(m.name): \(m.length) \(m.senders.first ?? "Vector__XXX")")
+            line("BO_ \(Self.rawID(m)) \(Self.messageName(m)): \(m.length) \(m.senders.first.map(node) ?? "Vector__XXX")")
             for s in m.signals {
                 let order = s.byteOrder == .littleEndian ? 1 : 0
                 let range = s.minimum.map { lo in "[\(Self.real(lo))|\(Self.real(s.maximum ?? lo))]" } ?? "[0|0]"
-                line(" SG_ \(s.name)\(Self.indicator(s, in: m).text) : \(s.startBit)|\(s.length)@\(order)\(s.isSigned ? "-" : "+")"
-                    + " (\(Self.number(s.factor)),\(Self.number(s.offset))) \(range) \(Self.quoted(s.unit)) \(Self.names(s.receivers))")
+                line(" SG_ \(Self.signalName(s.name, in: m))\(Self.indicator(s, in: m).text) : \(s.startBit)|\(s.length)@\(order)\(s.isSigned ? "-" : "+")"
+                    + " (\(Self.number(s.factor)),\(Self.number(s.offset))) \(range) \(Self.quoted(s.unit)) \(Self.names(s.receivers.map(node)))")
             }
             line("")
         }
         for m in db.messages where m.senders.count > 1 {
-            line("BO_TX_BU_ \(Self.rawID(m)) : \(m.senders.joined(separator: ","));")
+            line("BO_TX_BU_ \(Self.rawID(m)) : \(m.senders.map(node).joined(separator: ","));")
         }
     }
 
     mutating func environmentVariables(_ db: Database) {
         for ev in db.environmentVariables {
             line("EV_ \(ev.name): \(ev.type) [\(Self.real(ev.minimum))|\(Self.real(ev.maximum))] \(Self.quoted(ev.unit)) "
-                + "\(Self.real(ev.initialValue)) \(ev.id) \(ev.accessType) \(ev.accessNodes.joined(separator: ","));")
+                + "\(Self.real(ev.initialValue)) \(ev.id) \(ev.accessType) \(ev.accessNodes.map(node).joined(separator: ","));")
         }
     }
 
     mutating func comments(_ db: Database) {
         if let c = db.comment { line("CM_ \(Self.quoted(c));") }
-        for n in db.nodes { if let c = n.comment { line("CM_ BU_ \(n.name) \(Self.quoted(c));") } }
+        for n in db.nodes { if let c = n.comment { line("CM_ BU_ \(node(n.name)) \(Self.quoted(c));") } }
         for m in db.messages {
             if let c = m.comment { line("CM_ BO_ \(Self.rawID(m)) \(Self.quoted(c));") }
-            for s in m.signals { if let c = s.comment { line("CM_ SG_ \(Self.rawID(m)) \(s.name) \(Self.quoted(c));") } }
+            for s in m.signals { if let c = s.comment { line("CM_ SG_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m)) \(Self.quoted(c));") } }
         }
         for ev in db.environmentVariables { if let c = ev.comment { line("CM_ EV_ \(ev.name) \(Self.quoted(c));") } }
     }
@@ -104,7 +105,7 @@ extension DBCText {
         }
         for n in db.nodes {
             for (name, v) in n.attributes.sorted(by: { $0.key < $1.key }) {
-                line("BA_ \(Self.quoted(name)) BU_ \(n.name) \(Self.attribute(v));")
+                line("BA_ \(Self.quoted(name)) BU_ \(node(n.name)) \(Self.attribute(v));")
             }
         }
         for m in db.messages {
@@ -113,7 +114,7 @@ extension DBCText {
             }
             for s in m.signals {
                 for (name, v) in s.attributes.sorted(by: { $0.key < $1.key }) {
-                    line("BA_ \(Self.quoted(name)) SG_ \(Self.rawID(m)) \(s.name) \(Self.attribute(v));")
+                    line("BA_ \(Self.quoted(name)) SG_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m)) \(Self.attribute(v));")
                 }
             }
         }
@@ -122,7 +123,7 @@ extension DBCText {
     mutating func valueDescriptions(_ db: Database) {
         for m in db.messages {
             for s in m.signals where !s.valueDescriptions.isEmpty {
-                line("VAL_ \(Self.rawID(m)) \(s.name)" + s.valueDescriptions.map { " \($0.value) \(Self.quoted($0.label))" }.joined() + " ;")
+                line("VAL_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m))" + s.valueDescriptions.map { " \($0.value) \(Self.quoted($0.label))" }.joined() + " ;")
             }
         }
         for ev in db.environmentVariables where !ev.valueDescriptions.isEmpty {
@@ -132,7 +133,9 @@ extension DBCText {
 
     mutating func signalGroups(_ db: Database) {
         for g in db.signalGroups {
-            line("SIG_GROUP_ \(Self.rawID(g.messageID, isExtended: g.isExtended)) \(g.name) \(g.repetitions) : \(g.signalNames.joined(separator: " "));")
+            let message = db.message(id: g.messageID, isExtended: g.isExtended)
+            let names = g.signalNames.map { name in message.map { Self.signalName(name, in: $0) } ?? name }
+            line("SIG_GROUP_ \(Self.rawID(g.messageID, isExtended: g.isExtended)) \(g.name) \(g.repetitions) : \(names.joined(separator: " "));")
         }
     }
 
@@ -141,8 +144,8 @@ extension DBCText {
             for s in m.signals {
                 switch s.valueType {
                 case .integer: continue
-                case .float32: line("SIG_VALTYPE_ \(Self.rawID(m)) \(s.name) : 1;")
-                case .float64: line("SIG_VALTYPE_ \(Self.rawID(m)) \(s.name) : 2;")
+                case .float32: line("SIG_VALTYPE_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m)) : 1;")
+                case .float64: line("SIG_VALTYPE_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m)) : 2;")
                 }
             }
         }
@@ -153,7 +156,7 @@ extension DBCText {
             for s in m.signals {
                 guard let condition = s.multiplexer, Self.indicator(s, in: m).needsRanges else { continue }
                 let ranges = condition.ranges.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
-                line("SG_MUL_VAL_ \(Self.rawID(m)) \(s.name) \(condition.switchName) \(ranges);")
+                line("SG_MUL_VAL_ \(Self.rawID(m)) \(Self.signalName(s.name, in: m)) \(Self.signalName(condition.switchName, in: m)) \(ranges);")
             }
         }
     }

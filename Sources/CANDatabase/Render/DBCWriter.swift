@@ -27,6 +27,25 @@ public enum DBCWriter {
 /// The text being written, and how each kind of value is spelled.
 struct DBCText {
     var text = ""
+    /// Nodes whose (long) name is not a DBC name, and the name written for them instead.
+    var nodeNames: [String: String] = [:]
+
+    // MARK: Names
+    //
+    // A long name (`System*LongSymbol`) may hold any text; the model keeps only it. Where it is
+    // not a DBC name, a stand-in is written and the attribute, written too, restores the long name.
+
+    static func isName(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy(Lexer.isNameByte) }
+
+    func node(_ name: String) -> String { nodeNames[name] ?? name }
+
+    static func messageName(_ m: Message) -> String { isName(m.name) ? m.name : "MESSAGE_\(rawID(m))" }
+
+    static func signalName(_ name: String, in m: Message) -> String {
+        if isName(name) { return name }
+        guard let i = m.signals.firstIndex(where: { $0.name == name }) else { return name }
+        return "SIGNAL_\(i)"
+    }
 
     mutating func line(_ s: String) {
         text += s

@@ -54,7 +54,7 @@ check_vcan_replay_canplayer() {
     $P dump vcan0 --count 400 > ours.log 2> ours.err & ours=$!
     $CANDUMP -L -n 400 vcan0 > theirs.log & theirs=$!
     wait_receivers vcan0 2 || return 1
-    canplayer -I capture.log || return 1           # capture timing: 1 ms apart
+    taskset 1 canplayer -I capture.log || return 1           # capture timing: 1 ms apart
     wait $ours $theirs
     cat ours.err
     frames_only capture.log > a; frames_only ours.log > b
@@ -71,7 +71,7 @@ check_vcan_live_decode() {
     total=0
     for name in $(cat /data/pairs); do
         n=$(wc -l < /data/$name.offline.jsonl)
-        $P decode --dbc /data/$name.dbc --interface vcan0 --count $n --duration 20 --rcvbuf 4194304 > live.jsonl & ours=$!
+        timeout 60 candor decode --dbc /data/$name.dbc --interface vcan0 --count $n --duration 20 --rcvbuf 4194304 > live.jsonl & ours=$!
         wait_receivers vcan0 1 || return 1
         timeout 60 candor replay /data/$name.log --to vcan0 || return 1
         wait $ours
