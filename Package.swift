@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Pure, stdlib only: ids, frames, DLC table, error classes, timestamps.
@@ -41,11 +42,19 @@ let package = Package(
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
         .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
+        // The gateway: candor.yaml, the replay pipeline (captures -> decode -> telemetry -> sinks).
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +64,7 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCapture", "CANDatabase"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
     ],
     swiftLanguageModes: [.v6]
