@@ -204,3 +204,22 @@ import Testing
         #expect(ConfigDuration.nanoseconds("s") == nil)
     }
 }
+
+/// The annotated example in Systemd/ resolves against the fleet van DBC.
+@Suite struct ExampleConfigTests {
+    static var repository: String {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }
+
+    @Test func systemdExampleLoadsAgainstTheVanDBC() throws {
+        let setup = try GatewaySetup.load(
+            configFile: Self.repository + "/Systemd/candor.example.yaml",
+            environment: ["CANDOR_DBC_DIR": Self.repository + "/Fixtures/dbc/fleet", "CANDOR_STATE_DIR": "/tmp/candor-state"])
+        #expect(setup.layout.busIndex(interface: "can0") == 0)
+        #expect(setup.sinks.sqlitePath == "/tmp/candor-state/metrics.db")
+        #expect(setup.sinks.prometheusListen == "127.0.0.1:9464")
+        #expect(setup.warnings.isEmpty)
+    }
+}
