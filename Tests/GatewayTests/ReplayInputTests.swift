@@ -81,7 +81,7 @@ final class FakeClock: ReplayClock {
             (11.3, "can0", "100", "E803000000000000"), (11.25, "can0", "100", "E803000000000000"), (12.0, "can0", "100", "E803000000000000"),
         ])
         var records: [TelemetryRecord] = []
-        let result = try ReplayPipeline(setup: try bundle.setup()).run(try CaptureMerge(paths: [path])) { records.append($0) }
+        let result = try ReplayPipeline(setup: try bundle.setup()).run(try CaptureMerge(paths: [path])) { records.append(contentsOf: $0) }
         #expect(result.frames == 6)
         #expect(result.outOfOrderFrames.map(\.count) == [2])
         #expect(result.lateFrames == 1, "10.5 s arrives after the window [10 s, 11 s) closed; 11.25 s is still in an open window")
@@ -142,7 +142,7 @@ final class FakeClock: ReplayClock {
         let setup = try GatewaySetup(dbcPath: bundle.directory + "/small.dbc", interfaces: ["can3", "can4"], bitrate: 250_000)
         #expect(!setup.hasOperations)
         var records: [TelemetryRecord] = []
-        let result = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [path])) { records.append($0) }
+        let result = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [path])) { records.append(contentsOf: $0) }
         #expect(result.summaries.map(\.vehicle) == ["vehicle"])
         #expect(result.summaries[0].frames.map(\.name) == ["can3", "can4"] && result.summaries[0].frames.map(\.count) == [2, 1])
         #expect(records.contains { if case .busHealth(let b) = $0 { b.bus == "can4" } else { false } })

@@ -32,7 +32,7 @@ struct SimulatedBundle {
     func replay() throws -> (result: ReplayResult, records: [TelemetryRecord]) {
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         var records: [TelemetryRecord] = []
-        let result = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [capture])) { records.append($0) }
+        let result = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [capture])) { records.append(contentsOf: $0) }
         return (result, records)
     }
 

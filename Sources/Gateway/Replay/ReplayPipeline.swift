@@ -58,14 +58,17 @@ public struct ReplayPipeline {
         self.setup = setup
     }
 
-    /// Reads `merge` to its end. `sink` receives every record in emission order (closed
-    /// windows, episodes, trips, days, and last the per-vehicle summaries).
+    /// Reads `merge` to its end. `sink` receives every record in emission order, in batches
+    /// (closed windows, episodes, trips, days, and last the per-vehicle summaries); a batch
+    /// goes out every `batchFrames` frames and at the end.
     public func run(
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, events: ReplayEvents = ReplayEvents(),
-        sink: (TelemetryRecord) throws -> Void
+        batchFrames: Int = 1 << 16, sink: ([TelemetryRecord]) throws -> Void
     ) throws -> ReplayResult {
+        precondition(batchFrames > 0, "batch size must be positive")
         let layout = setup.layout
         let plans = setup.plans
+        let shortestWindow = layout.configuration.windowLengths[0]
         var aggregator = TelemetryAggregator(layout: layout)
         var values = DecodedSignals(capacity: max(1, plans.map(\.maxSignalsPerMessage).max() ?? 1))
         var pacer = clock.map { RealtimePacer(clock: $0) }
@@ -77,12 +80,12 @@ public struct ReplayPipeline {
         var records = 0
         var lateFrames = 0
         var nextProgress = events.progressInterval
-        func deliver(_ record: TelemetryRecord) throws {
-            records += 1
-            if case .busHealth(let bus) = record, bus.windowLength == layout.configuration.windowLengths[0] {
-                lateFrames += bus.lateFrames
-            }
-            try sink(record)
+        var nextBatch = batchFrames
+        func deliver(_ batch: [TelemetryRecord]) throws {
+            guard !batch.isEmpty else { return }
+            records += batch.count
+            for case .busHealth(let bus) in batch where bus.windowLength == shortestWindow { lateFrames += bus.lateFrames }
+            try sink(batch)
         }
 
         while let frame = try merge.next() {
@@ -105,18 +108,21 @@ public struct ReplayPipeline {
                 let outcome = plans[lastBus].decode(frame, into: &values)
                 aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
             }
+            if frames == nextBatch {
+                nextBatch += batchFrames
+                try deliver(aggregator.takeRecords())
+            }
             if frames == nextProgress {
                 nextProgress += events.progressInterval
-                try aggregator.drainRecords(deliver)
                 events.progress(ReplayProgress(frames: frames, eventTime: time))
             }
         }
         aggregator.finish()
-        var summaries: [OperationsSummary] = []
-        try aggregator.drainRecords { record in
-            if case .operations(let summary) = record, summary.scope == .vehicle { summaries.append(summary) }
-            try deliver(record)
+        let last = aggregator.takeRecords()
+        let summaries = last.compactMap { record -> OperationsSummary? in
+            if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
         }
+        try deliver(last)
         let names = merge.names
         return ReplayResult(
             frames: frames, summaries: summaries,
