@@ -38,15 +38,21 @@ let package = Package(
         ),
         // The only module that touches CAN sockets and libsocketcan.
         .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
+        // SQLite (system library) for the embedded metric store.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // `candor bench`: a generated workload and the measurements.
-        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
+        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
         .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
         // The gateway: candor.yaml, the replay pipeline (captures -> decode -> telemetry -> sinks).
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -61,11 +67,11 @@ let package = Package(
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
-        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCapture", "CANDatabase"]),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@
 # 1. installs what the tests need (Tests/setup.sh: apt packages, .venv with cantools/opendbc),
 # 2. builds and runs `swift test` (unit, property and end-to-end fixture tests),
 # 3. runs the opendbc differential test (cantools vs candor on 115 real DBCs),
+# 4. boots a real Linux kernel under qemu and runs the SocketCAN checks (Tests/VM/run.sh),
 # then prints one closing line `suite: N passed, N failed` over the stages.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +40,7 @@ stage "build" swift build --build-tests
 stage "swift test" swift test --skip-build
 stage "opendbc differential (cantools vs candor)" \
     "$CANDOR_VENV/bin/python" Tests/Oracle/opendbc_differential.py --candor "$repo/.build/debug/candor"
+stage "live checks under a real Linux kernel (qemu)" bash Tests/VM/run.sh
 
 echo
 ((failed > 0)) && printf 'failed stages: %s\n' "${failures[*]}"

@@ -1,6 +1,6 @@
 import CANCore
 
-/// A synthetic but realistic workload: a passenger-car-sized DBC (about 380 signals over 40
+/// A synthetic but realistic workload: a passenger-car-sized DBC (363 signals over 40
 /// classic messages plus 4 CAN FD messages) and frames with random payloads for it.
 ///
 /// Everything is derived from `seed`, so the same seed gives the same DBC and capture.
@@ -33,13 +33,13 @@ public struct BenchWorkload: Sendable {
             let id = isFD ? UInt32(0x600 + m) : UInt32(0x100 + m * 7)
             messages.append((id, length, isFD))
             text += "BO_ \(id) MSG_\(m): \(length) ECU\(m % 3 + 1)\n"
-            // Pack signals left to right: lengths 1...16, Intel or Motorola, some signed.
+            // Pack signals left to right: lengths 1...12, Intel or Motorola, some signed.
             var bit = 0
             var s = 0
-            let target = isFD ? 12 : Int(9 + rng.next() % 6)  // about 9 signals per message after packing
+            let target = isFD ? 14 : Int(10 + rng.next() % 4)  // about 9 signals per message after packing
             while bit < length * 8 && s < target {
                 let remaining = length * 8 - bit
-                var size = Int(1 + rng.next() % 16)
+                var size = Int(1 + rng.next() % 12)
                 if s == target - 1 || size > remaining { size = min(remaining, max(size, 8)) }
                 size = min(size, remaining)
                 let motorola = rng.next() % 3 == 0 && size > 1

@@ -173,6 +173,17 @@ struct ASCEncoder: FrameEncoder {
         return "\(weekdays[weekday]) \(months[month - 1]) \(two(Int64(day))) \(clock) \(year)"
     }
 
+    /// Days from 1970-01-01 to a proleptic Gregorian date (the inverse of `civilDate`).
+    static func daysSinceEpoch(year: Int64, month: Int, day: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = Int64(month > 2 ? month - 3 : month + 9)  // 0 = March
+        let dayOfYear = (153 * monthIndex + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// Proleptic Gregorian year, month (1...12) and day for a day count from 1970-01-01.
     static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int, day: Int) {
         // Count in 400-year eras starting on 0000-03-01, so leap days fall at the end of a year.

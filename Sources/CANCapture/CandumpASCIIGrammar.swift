@@ -18,6 +18,29 @@ struct CandumpASCIIGrammar: LineGrammar {
     static var formatName: String { "candump ASCII" }
     private var busNames = BusNameCache()
 
+    /// `candump -tA`: `2023-11-14 22:13:20.000001`, read as UTC (candump prints local time;
+    /// the machines candor runs on keep UTC).
+    static func dateTime(_ cursor: inout ByteCursor) -> CANTimestamp? {
+        func field(_ cursor: inout ByteCursor, digits: Int, then separator: UInt8?) -> Int64? {
+            let start = cursor.index
+            guard let number = cursor.decimalNumber(), cursor.index - start == digits else { return nil }
+            if let separator, !cursor.take(separator) { return nil }
+            return Int64(number.value)
+        }
+        guard let year = field(&cursor, digits: 4, then: UInt8(ascii: "-")),
+            let month = field(&cursor, digits: 2, then: UInt8(ascii: "-")),
+            let day = field(&cursor, digits: 2, then: UInt8(ascii: " ")),
+            let hour = field(&cursor, digits: 2, then: UInt8(ascii: ":")),
+            let minute = field(&cursor, digits: 2, then: UInt8(ascii: ":")),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            let seconds = cursor.decimalTime(), seconds.seconds < 61
+        else { return nil }
+        let days = ASCEncoder.daysSinceEpoch(year: year, month: Int(month), day: Int(day))
+        return CANTimestamp(
+            seconds: days * 86_400 + hour * 3600 + minute * 60 + seconds.seconds,
+            nanoseconds: seconds.nanoseconds, fractionDigits: seconds.fractionDigits)
+    }
+
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
         var cursor = ByteCursor(line)
         if cursor.peek == 0x09 { return .nonFrame }  // error-frame detail line
@@ -25,8 +48,10 @@ struct CandumpASCIIGrammar: LineGrammar {
         if cursor.atEnd { return .nonFrame }
         var timestamp = CANTimestamp.zero
         if cursor.take(UInt8(ascii: "(")) {
-            guard let stamp = cursor.decimalTime(), cursor.take(UInt8(ascii: ")")) else {
-                return .malformed(LineFault(offset: cursor.index, expected: "a timestamp '(seconds.fraction)'"))
+            let stamp = cursor.peek(at: 4) == UInt8(ascii: "-") ? Self.dateTime(&cursor) : cursor.decimalTime()
+            guard let stamp, cursor.take(UInt8(ascii: ")")) else {
+                return .malformed(LineFault(
+                    offset: cursor.index, expected: "a timestamp '(seconds.fraction)' or '(YYYY-MM-DD hh:mm:ss.fraction)'"))
             }
             timestamp = stamp
             cursor.skipBlanks()

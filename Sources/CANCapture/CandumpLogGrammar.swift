@@ -12,7 +12,8 @@ import CANCore
 ///     DROPCOUNT: dropped 3 CAN frames on 'can0' socket (total drops 7)
 ///
 /// Hex is accepted in either case; data bytes may be separated by `.`.
-struct CandumpLogGrammar {
+struct CandumpLogGrammar: LineGrammar {
+    static var formatName: String { "candump log" }
     private var busNames = BusNameCache()
     /// Every field is set by `parseFrame`; starting from a copy skips `CANFrame.init`'s work.
     private static let template = CANFrame(id: 0, length: 0)

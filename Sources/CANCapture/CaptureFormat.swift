@@ -39,12 +39,13 @@ extension CaptureFormat {
         path.lowercased().hasSuffix(".gz")
     }
 
-    /// The format a path's extension names (`.log`, `.asc`, `.pcap`, `.pcapng`, each possibly
-    /// followed by `.gz`), or nil when the extension says nothing.
+    /// The format a path's extension names (`.log`, `.txt` for candump screen output, `.asc`,
+    /// `.pcap`, `.pcapng`, each possibly followed by `.gz`), or nil when it says nothing.
     public static func fromExtension(of path: String) -> CaptureFormat? {
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) }
         if name.hasSuffix(".log") { return .candumpLog }
+        if name.hasSuffix(".txt") { return .candumpASCII }
         if name.hasSuffix(".asc") { return .asc }
         if name.hasSuffix(".pcapng") { return .pcapng }
         if name.hasSuffix(".pcap") { return .pcap }
@@ -99,7 +100,8 @@ extension CaptureFormat {
         if rest.hasPrefix("(") {
             guard let close = rest.firstIndex(of: ")") else { return nil }
             let inside = rest[rest.index(after: rest.startIndex)..<close]
-            guard !inside.isEmpty, inside.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+            // `(1700000000.000001)`, or `(2023-11-14 22:13:20.000001)` from candump -tA.
+            guard !inside.isEmpty, inside.allSatisfy({ $0.isNumber || ".-: ".contains($0) }) else { return nil }
             rest = rest[rest.index(after: close)...]
         }
         let fields = rest.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })

@@ -30,7 +30,7 @@ public final class CaptureReader {
         path: String, format: CaptureFormat? = nil, strict: Bool = false, rejectNonFrames: Bool = false,
         bus: String? = nil
     ) throws(CaptureError) {
-        let source = try GzipFileSource(path: path)
+        let source = try makeByteSource(raw: DescriptorInput(path: path), name: path)
         try self.init(
             source: source, name: path, format: format,
             extensionHint: path == "-" ? nil : CaptureFormat.fromExtension(of: path),
@@ -43,7 +43,7 @@ public final class CaptureReader {
         bytes: [UInt8], name: String, format: CaptureFormat?, strict: Bool, rejectNonFrames: Bool = false,
         bus: String? = nil
     ) throws(CaptureError) {
-        let source = try MemorySource(bytes: bytes, name: name)
+        let source = try makeByteSource(raw: MemoryInput(bytes: bytes), name: name)
         try self.init(
             source: source, name: name, format: format,
             extensionHint: CaptureFormat.fromExtension(of: name), strict: strict,
@@ -56,8 +56,12 @@ public final class CaptureReader {
     ) throws(CaptureError) {
         self.name = name
         let input = InputBuffer(source: source)
-        guard try input.fill(atLeast: 64 * 1024) || input.available.count > 0 else {
+        guard try input.fill(atLeast: 1) else {
             throw CaptureError(file: name, message: "empty capture: the input holds no bytes")
+        }
+        // Enough to tell the format, without waiting on a pipe for more than that.
+        while !input.atEndOfInput && input.available.count < 4096 && !Self.showsFormat(input.available) {
+            try input.fill(atLeast: input.available.count + 1)
         }
         let head = UnsafeRawBufferPointer(rebasing: input.available.prefix(64 * 1024))
         let sniffed = CaptureFormat.sniff(head)
@@ -94,6 +98,22 @@ public final class CaptureReader {
             decoder = try PcapngDecoder(
                 input: input, name: name, strict: strict, rejectNonFrames: rejectNonFrames, bus: bus ?? "can0")
         }
+    }
+
+    /// Whether `head` holds a binary magic number or a complete first non-blank line.
+    private static func showsFormat(_ head: UnsafeRawBufferPointer) -> Bool {
+        if head.count >= 4 && (head[0] == 0x0A || head[0] == 0xA1 || head[0] == 0xD4 || head[0] == 0x4D) {
+            return true
+        }
+        var sawText = false
+        for byte in head {
+            switch byte {
+            case 0x0A: if sawText { return true }
+            case 0x20, 0x09, 0x0D: break
+            default: sawText = true
+            }
+        }
+        return false
     }
 
     /// The next frame (data, remote or error) in file order, or nil at the end.

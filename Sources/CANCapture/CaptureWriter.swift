@@ -18,8 +18,8 @@ public final class CaptureWriter {
     private static let flushThreshold = 128 * 1024
 
     /// Creates `path` (`-` for standard output). The format and compression come from the
-    /// extension when not given (`.log`, `.asc`, `.pcap`, `.pcapng`, then `.gz`); a path
-    /// with no known extension is written as a candump log.
+    /// extension when not given (`.log`, `.txt`, `.asc`, `.pcap`, `.pcapng`, then `.gz`); a
+    /// path with no known extension is written as a candump log.
     public init(path: String, format: CaptureFormat? = nil, gzip: Bool? = nil) throws(CaptureError) {
         let chosen = format ?? CaptureFormat.fromExtension(of: path) ?? .candumpLog
         self.format = chosen

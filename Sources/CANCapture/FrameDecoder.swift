@@ -86,9 +86,6 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
     }
 }
 
-extension CandumpLogGrammar: LineGrammar {
-    static var formatName: String { "candump log" }
-}
 
 /// The error for an error frame met while error frames are rejected.
 func rejection(of frame: CANFrame, name: String, record: Int) -> CaptureError {

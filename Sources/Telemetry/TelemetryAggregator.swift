@@ -46,6 +46,8 @@ public struct TelemetryAggregator: Sendable {
     private var busSeen: [Bool]
     private var busFrames: [Int]
     private var busErrorFrames: [Int]
+    /// Bus-off episode start per bus, or `nil` while the controller is not bus-off.
+    private var busOffSince: [Int64?]
     private var vehicles: [VehicleOperations]
     private var records: [TelemetryRecord] = []
     private var finished = false
@@ -74,6 +76,7 @@ public struct TelemetryAggregator: Sendable {
         busSeen = [Bool](repeating: false, count: layout.busCount)
         busFrames = [Int](repeating: 0, count: layout.busCount)
         busErrorFrames = [Int](repeating: 0, count: layout.busCount)
+        busOffSince = [Int64?](repeating: nil, count: layout.busCount)
         vehicles = config.vehicles.indices.map {
             VehicleOperations(config.vehicles[$0], tripKind: layout.tripRules[$0], dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
         }
@@ -114,7 +117,7 @@ public struct TelemetryAggregator: Sendable {
         let t = frame.timestamp.totalNanoseconds
         let busCount = layout.busCount
         if t < lateBefore {
-            busCounters[bus].lateFrames += 1  // window 0's counters
+            for w in windowLengths.indices { busCounters[w * busCount + bus].lateFrames += 1 }
             return
         }
         closeWindows(before: t)
@@ -124,6 +127,12 @@ public struct TelemetryAggregator: Sendable {
         if frame.kind == .error {
             let classes = CANErrorClass(rawValue: frame.id)
             busErrorFrames[bus] += 1
+            vehicles[layout.buses[bus].vehicle].countFrame(onBus: layout.buses[bus].local, error: true, at: t, into: &records)
+            if classes.contains(.restarted), busOffSince[bus] != nil {
+                endBusOff(bus, at: t, open: false)
+            } else if classes.contains(.busOff), busOffSince[bus] == nil {
+                busOffSince[bus] = t
+            }
             let counters = classes.contains(.errorCounters) ? (Int(frame.data[6]), Int(frame.data[7])) : (0, 0)
             for w in windowLengths.indices {
                 busCounters[w * busCount + bus].errorFrames += 1
@@ -136,7 +145,9 @@ public struct TelemetryAggregator: Sendable {
             return
         }
         busFrames[bus] += 1
+        if busOffSince[bus] != nil { endBusOff(bus, at: t, open: false) }
         let slotBus = layout.buses[bus]
+        vehicles[slotBus.vehicle].countFrame(onBus: slotBus.local, error: false, at: t, into: &records)
         let bits = FrameBits.of(frame, worstCase: false).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
         let worst = FrameBits.of(frame, worstCase: true).seconds(bitrate: slotBus.bitrate, dataBitrate: slotBus.dataBitrate)
         for w in windowLengths.indices {
@@ -231,6 +242,17 @@ public struct TelemetryAggregator: Sendable {
         }
     }
 
+    private mutating func endBusOff(_ bus: Int, at t: Int64, open: Bool) {
+        guard let start = busOffSince[bus] else { return }
+        busOffSince[bus] = nil
+        let vehicle = layout.buses[bus].vehicle
+        let episode = FaultEpisode(
+            vehicle: layout.configuration.vehicles[vehicle].name, kind: FaultEpisode.busOff, level: 3,
+            start: start, end: t, open: open, target: layout.busInterfaces[bus])
+        records.append(.faultEpisode(episode))
+        vehicles[vehicle].addFaultEpisode(episode)
+    }
+
     private mutating func checkCounter(message g: Int, vehicle: Int, value: Double) {
         let modulus = layout.messages[g].counterModulus
         let counter = Int(exactly: value.rounded(.down)) ?? 0
@@ -278,6 +300,7 @@ public struct TelemetryAggregator: Sendable {
                 vehicles[slot.vehicle].addSilentEpisode(episode)
             }
         }
+        for b in busOffSince.indices where busOffSince[b] != nil { endBusOff(b, at: latestTime, open: true) }
         for v in vehicles.indices { vehicles[v].finish(into: &records) }
         for v in vehicles.indices { records.append(.operations(summary(vehicle: v))) }
         finished = true

@@ -9,10 +9,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure this machine: DBC load, decode-only and end-to-end throughput, peak memory.",
         discussion: """
-            Generates a passenger-car-sized DBC (44 messages, ~420 signals, 4 of them CAN FD) and
-            candump logs of N/4 and N frames with random payloads (fixed seed), then reports medians
-            over the repetitions, timed in CPU time of the measuring thread (so other load on the
-            machine matters less). Build with `-c release` for meaningful numbers. The files stay in
+            Generates a passenger-car-sized DBC (44 messages, 363 signals, 4 of them CAN FD) and \
+            candump logs of N/4 and N frames with random payloads (fixed seed), then reports medians \
+            over the repetitions, timed in CPU time of the measuring thread (so other load on the \
+            machine matters less). Build with `-c release` for meaningful numbers. The files stay in \
             --directory so that other tools (e.g. cantools) can be measured on the same workload.
 
             Examples:

@@ -6,8 +6,8 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a capture from one format to another.",
         discussion: """
-            Formats are detected from the file names (.log, .asc, .pcap, .pcapng, candump ASCII
-            output; any of them .gz) or the input's content; --input-format / --to override.
+            Formats are detected from the file names (.log, .asc, .pcap, .pcapng, candump ASCII \
+            output; any of them .gz) or the input's content; --input-format / --to override. \
             `-` reads stdin or writes stdout.
 
             Examples:

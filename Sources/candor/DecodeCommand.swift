@@ -8,9 +8,9 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Decode captures with a DBC into canonical JSON lines or readable text.",
         discussion: """
-            Reads candump logs, candump ASCII output, Vector ASC, pcap and pcapng (any of them .gz),
-            detecting each file's format; `-` (or no file) reads stdin. Error frames and lines that
-            are not frames produce no output; malformed lines are counted and reported on stderr
+            Reads candump logs, candump ASCII output, Vector ASC, pcap and pcapng (any of them .gz), \
+            detecting each file's format; `-` (or no file) reads stdin. Error frames and lines that \
+            are not frames produce no output; malformed lines are counted and reported on stderr \
             (use --strict to stop at the first one).
 
             Examples:
@@ -18,6 +18,7 @@ struct DecodeCommand: ParsableCommand {
               candor decode --dbc vehicle.dbc --format text drive.log.gz | less
               candump -L can0 | candor decode --dbc vehicle.dbc -
               candor decode --dbc truck.dbc --j1939 --summary trip.asc
+              candor decode --dbc vehicle.dbc --interface can0 --interface can1 --format text
             """
     )
 
@@ -39,16 +40,28 @@ struct DecodeCommand: ParsableCommand {
 
     @OptionGroup var input: CaptureInputOptions
 
+    @OptionGroup(title: "Live input") var live: LiveInterfaceOptions
+
     @Argument(help: "Capture files; `-` or none reads stdin.")
     var captures: [String] = []
+
+    func validate() throws {
+        if !live.interfaces.isEmpty && !captures.isEmpty {
+            throw ValidationError("give capture files or --interface, not both")
+        }
+    }
 
     func run() throws {
         let database = try DatabaseLoading.load(path: dbc)
         let plan = DecodePlan(database, options: DecodeOptions(matchJ1939ByPGN: j1939))
         let paths = captures.isEmpty ? ["-"] : captures
         var session = DecodeSession(plan: plan, format: format, summary: summary)
-        for path in paths {
-            try session.decode(path: path, input: input)
+        if live.interfaces.isEmpty {
+            for path in paths {
+                try session.decode(path: path, input: input)
+            }
+        } else {
+            session.decode(live: try live.openSource())
         }
         session.finish()
     }

@@ -73,10 +73,14 @@ struct LiveProbeDump: ParsableCommand {
         var log = LiveOutput(descriptor: 2)
         var last: [String: CANTimestamp] = [:]
         var backwards = 0
+        var largestStepBack: Int64 = 0
         var frames = 0
         while let frame = source.next() {
             frames += 1
-            if let previous = last[frame.bus], frame.timestamp < previous { backwards += 1 }
+            if let previous = last[frame.bus], frame.timestamp < previous {
+                backwards += 1
+                largestStepBack = max(largestStepBack, previous.totalNanoseconds - frame.timestamp.totalNanoseconds)
+            }
             last[frame.bus] = frame.timestamp
             if !quiet { out.append(frame) }
         }
@@ -88,7 +92,7 @@ struct LiveProbeDump: ParsableCommand {
                 + "kernel_drops=\(stats.kernelDrops) queue_drops=\(stats.queueDrops) reopens=\(stats.reopens) "
                 + "hw_timestamps=\(stats.hardwareTimestampedFrames)")
         }
-        log.line("STATS total frames=\(frames) queue_overflow=\(source.queueOverflowCount) timestamps_backwards=\(backwards)")
+        log.line("STATS total frames=\(frames) queue_overflow=\(source.queueOverflowCount) timestamps_backwards=\(backwards) largest_step_back_ns=\(largestStepBack)")
         log.flush()
     }
 }

@@ -90,7 +90,12 @@ struct SimulateCommand: ParsableCommand {
         let clock = ContinuousClock()
         let began = clock.now
         let writer = try CaptureWriter(path: BundleFiles.join(output, captureName), format: .candumpLog, gzip: gzip)
-        let truth = try simulation.run { (frame: CANFrame) throws(CaptureError) in try writer.write(frame) }
+        let total = options.effectiveDuration
+        let showProgress = Terminal.stderrIsTerminal
+        let truth = try simulation.run(progress: showProgress ? { seconds in
+            BundleFiles.progressLine("candor simulate: \(seconds) of \(total) s simulated")
+        } : nil) { (frame: CANFrame) throws(CaptureError) in try writer.write(frame) }
+        if showProgress { BundleFiles.progressLine("") }
         try writer.close()
         let elapsed = clock.now - began
         for bus in simulation.definition.buses {
@@ -145,6 +150,12 @@ enum BundleFiles {
             }
             remaining = remaining.dropFirst(n)
         }
+    }
+
+    /// Rewrites the current stderr line (a terminal's progress line); "" clears it.
+    static func progressLine(_ text: String) {
+        let bytes = Array(("\r\u{1B}[K" + text).utf8)
+        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
     /// Seconds with two decimals.

@@ -147,7 +147,7 @@ struct BadInputTests {
     @Test("text that is no capture at all")
     func unknownFormat() {
         #expect {
-            _ = try CaptureReader(bytes: Array("hello world\n".utf8), name: "notes.txt", format: nil, strict: false)
+            _ = try CaptureReader(bytes: Array("hello world\n".utf8), name: "notes.md", format: nil, strict: false)
         } throws: { error in
             (error as! CaptureError).message.contains("cannot tell")
         }

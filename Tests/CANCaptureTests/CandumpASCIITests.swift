@@ -42,6 +42,19 @@ struct CandumpASCIITests {
         #expect(frames[10].direction == .transmit && frames[10].bytes == [0x41, 0x42])
     }
 
+    @Test("candump -tA date-time stamps, read as UTC")
+    func dateTimeStamps() throws {
+        let (frames, stats) = try readAll("""
+             (2023-11-14 22:13:20.000001)  can0  123   [1]  11
+             (2000-02-29 00:00:00.5)  can0  123   [0] 
+             (2023-13-14 22:13:20.000001)  can0  123   [1]  11
+
+            """, name: "-")
+        #expect(frames.count == 2 && stats.malformedLines == 1)
+        #expect(frames[0].timestamp == timestamp(1_700_000_000, 1000))
+        #expect(frames[1].timestamp == timestamp(951_782_400, 500_000_000) && frames[1].timestamp.fractionDigits == 1)
+    }
+
     @Test("written exactly as candump prints")
     func writer() throws {
         let dir = try makeScratchDirectory("ascii")

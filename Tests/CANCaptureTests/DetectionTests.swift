@@ -13,7 +13,8 @@ struct DetectionTests {
 
     @Test("no format from other extensions")
     func unknownExtension() {
-        #expect(CaptureFormat.fromExtension(of: "a.txt") == nil)
+        #expect(CaptureFormat.fromExtension(of: "a.csv") == nil)
+        #expect(CaptureFormat.fromExtension(of: "screen.txt") == .candumpASCII)
         #expect(CaptureFormat.fromExtension(of: "-") == nil)
         #expect(CaptureFormat.isGzipPath("a.log.gz") && !CaptureFormat.isGzipPath("a.log"))
     }
@@ -25,6 +26,7 @@ struct DetectionTests {
         (Array("  can0  123   [8]  11 22 33 44 55 66 77 88\n".utf8), .candumpASCII),
         (Array(" (1700000000.000001)  can0  123   [2]  11 22\n".utf8), .candumpASCII),
         (Array("  can0  RX - -  123   [2]  11 22\n".utf8), .candumpASCII),
+        (Array(" (2023-11-14 22:13:20.000001)  can0  123   [1]  11\n".utf8), .candumpASCII),
         (Array("  can0  123  [03]  11 22 33\n".utf8), .candumpASCII),
         (Array("date Tue Nov 14 22:13:20 2023\nbase hex  timestamps absolute\n".utf8), .asc),
         (Array("base dec  timestamps absolute\n".utf8), .asc),

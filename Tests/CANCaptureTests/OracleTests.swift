@@ -153,3 +153,56 @@ struct OracleTests {
         }
     }
 }
+
+/// Wireshark's own writers (editcap, mergecap) produce pcap and pcapng that we read.
+@Suite("oracle: Wireshark's writers")
+struct WiresharkWriterTests {
+    static let editcap = findTool("editcap")
+    static let mergecap = findTool("mergecap")
+
+    @Test("editcap rewrites our pcapng as pcapng, nanosecond pcap and pcap; we read each back",
+          .enabled(if: editcap != nil, "editcap is not installed (apt-get install tshark)"),
+          arguments: [("pcapng", false), ("nsecpcap", true), ("pcap", true)])
+    func editcapFormats(format: String, loosesNames: Bool) throws {
+        let dir = try makeScratchDirectory("editcap")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var frames = OracleTests.oracleFrames()
+        // 9 fractional digits on every frame, so nanosecond formats keep them all.
+        frames = frames.enumerated().map { i, f in
+            var frame = f
+            frame.timestamp = CANTimestamp(seconds: f.timestamp.seconds, nanoseconds: f.timestamp.nanoseconds + UInt32(i), fractionDigits: 9)
+            return frame
+        }
+        let ours = dir.appendingPathComponent("ours.pcapng").path
+        let theirs = dir.appendingPathComponent("theirs.\(format == "pcapng" ? "pcapng" : "pcap")").path
+        try writeAll(frames, to: ours)
+        try run(Self.editcap!, ["-F", format, ours, theirs])
+        let back = try readAll(path: theirs, strict: true)
+        var expected = frames.map { pcapView($0, bus: loosesNames ? "can0" : nil) }
+        if format == "pcap" {
+            // Microsecond pcap: the nanoseconds are cut to microseconds.
+            expected = expected.map { f in
+                var frame = f
+                frame.timestamp = CANTimestamp(seconds: f.timestamp.seconds, nanoseconds: f.timestamp.nanoseconds / 1000 * 1000)
+                return frame
+            }
+        }
+        #expect(back == expected)
+    }
+
+    @Test("mergecap joins two of our files by time into one pcapng with both interfaces",
+          .enabled(if: mergecap != nil, "mergecap is not installed (apt-get install tshark)"))
+    func mergecapInterfaces() throws {
+        let dir = try makeScratchDirectory("mergecap")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let frames = OracleTests.oracleFrames().sorted { $0.timestamp < $1.timestamp }
+        let a = dir.appendingPathComponent("a.pcapng").path
+        let b = dir.appendingPathComponent("b.pcapng").path
+        let merged = dir.appendingPathComponent("merged.pcapng").path
+        try writeAll(frames.filter { $0.bus == "can0" }, to: a)
+        try writeAll(frames.filter { $0.bus != "can0" }, to: b)
+        try run(Self.mergecap!, ["-w", merged, a, b])
+        let back = try readAll(path: merged, strict: true)
+        #expect(back == frames.map { pcapView($0) })
+    }
+}

@@ -58,3 +58,38 @@ struct StandardStreamTests {
         #expect(text.contains("(1700000000.000001) can0 123#AB\n"))
     }
 }
+
+@Suite("pipes")
+struct PipeTests {
+    /// `candump -L can0 | candor decode -`: frames must come out as lines arrive, not when
+    /// a buffer fills or the writer closes. The writer end stays open until the reader has
+    /// its frames (or, as a safety net so a regression fails instead of hanging, 20 s).
+    @Test("a frame is returned as soon as its line arrives through a pipe")
+    func lineByLine() throws {
+        let pipe = Pipe()
+        let writer = pipe.fileHandleForWriting
+        writer.write(Data("(1700000000.000001) can0 123#11\n(1700000000.000002) can0 124#22\n".utf8))
+        let done = DispatchSemaphore(value: 0)
+        let closedEarly = ManagedFlag()
+        let closer = Thread {
+            if done.wait(timeout: .now() + 20) == .timedOut { closedEarly.set() }
+            try? writer.close()
+        }
+        closer.start()
+        let reader = try CaptureReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        let first = try reader.next()
+        let second = try reader.next()
+        let openWhileRead = !closedEarly.value
+        done.signal()
+        #expect(first?.id == 0x123 && second?.id == 0x124)
+        #expect(openWhileRead, "the reader waited for the writer to close the pipe")
+        #expect(try reader.next() == nil)
+    }
+}
+
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.lock(); flag = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}

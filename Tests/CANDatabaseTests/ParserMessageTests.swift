@@ -124,7 +124,7 @@ import Testing
          SG_ F : 0|32@1- (1,0) [0|0] "" Y
          SG_ D : 39|64@0- (1,0) [0|0] "" Y
          SG_ I : 96|8@1+ (1,0) [0|0] "" Y
-         SG_ BAD : 104|16@1- (1,0) [0|0] "" Y
+         SG_ BAD : 104|24@1- (1,0) [0|0] "" Y
         SIG_VALTYPE_ 1 F : 1;
         SIG_VALTYPE_ 1 D : 2;
         SIG_VALTYPE_ 1 BAD : 1;
@@ -133,6 +133,23 @@ import Testing
         """)
         #expect(places(r) == ["8:1 error", "9:1 warning"])
         #expect(r.database.messages[0].signals.map(\.valueType) == [.float32, .float64, .integer, .integer])
+    }
+
+    /// cantools: the length picks the float format, the code only says "float".
+    @Test func floatFormatFollowsTheLength() {
+        let r = load("""
+        BO_ 1 M: 16 X
+         SG_ HALF : 0|16@1- (1,0) [0|0] "" Y
+         SG_ ONE_ON_64 : 16|64@1- (1,0) [0|0] "" Y
+         SG_ TWO_ON_32 : 80|32@1- (1,0) [0|0] "" Y
+        SIG_VALTYPE_ 1 HALF : 1;
+        SIG_VALTYPE_ 1 ONE_ON_64 : 1;
+        SIG_VALTYPE_ 1 TWO_ON_32 : 2;
+
+        """)
+        #expect(places(r) == ["5:1 warning", "6:1 warning", "7:1 warning"])
+        #expect(!r.hasErrors)
+        #expect(r.database.messages[0].signals.map(\.valueType) == [.float32, .float64, .float32])
     }
 
     @Test func transmittersAddSenders() {

@@ -44,8 +44,25 @@ import Testing
          SG_ FD_UNALIGNED : 4|64@1+ (1,0) [0|0] "" ECU
          SG_ FD_MOTO : 300|33@0- (0.1,0) [0|0] "" ECU
          SG_ FD_LAST : 504|8@1- (1,0) [0|0] "" ECU
+        BO_ 109 DUPS: 4 ECU
+         SG_ TWIN : 16|8@1+ (1,0) [0|0] "" ECU
+         SG_ OTHER : 8|8@1+ (1,0) [0|0] "" ECU
+         SG_ TWIN : 0|8@1- (2,1) [0|0] "" ECU
+        BO_ 110 DUPS_MOTOROLA: 4 ECU
+         SG_ PAIR : 7|8@0+ (1,0) [0|0] "" ECU
+         SG_ PAIR : 23|8@0- (0.5,0) [0|0] "" ECU
+         SG_ PLAIN : 15|8@0+ (1,0) [0|0] "" ECU
+        BO_ 111 HALF: 2 ECU
+         SG_ H : 0|16@1- (1,0) [0|0] "" ECU
+        BO_ 112 TYPE1_ON_64: 8 ECU
+         SG_ T1 : 0|64@1- (1,0) [0|0] "" ECU
+        BO_ 113 TYPE2_ON_32: 4 ECU
+         SG_ T2 : 7|32@0- (2,0) [0|0] "" ECU
         SIG_VALTYPE_ 105 F32 : 1;
         SIG_VALTYPE_ 105 F64 : 2;
+        SIG_VALTYPE_ 111 H : 1;
+        SIG_VALTYPE_ 112 T1 : 1;
+        SIG_VALTYPE_ 113 T2 : 2;
         """),
         ("mux", """
         VERSION ""

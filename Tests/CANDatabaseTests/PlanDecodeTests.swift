@@ -134,6 +134,29 @@ import Testing
         #expect(canonicalLine(plan, frame(1, bytes)).contains(#"{"F32":"Infinity","F64":"NaN"}"#))
     }
 
+    @Test func floatWidthFollowsTheSignalLength() {
+        // cantools reads SIG_VALTYPE_ 1 on a 64-bit signal as a double, on 16 bits as a half.
+        let db = Database(messages: [Message(id: 1, name: "M", length: 10, signals: [
+            Signal(name: "D", startBit: 0, length: 64, valueType: .float32),
+            Signal(name: "H", startBit: 64, length: 16, valueType: .float32),
+        ], isFD: true)])
+        var bytes = [UInt8](repeating: 0, count: 10)
+        withUnsafeBytes(of: (1.5).bitPattern.littleEndian) { for i in 0..<8 { bytes[i] = $0[i] } }
+        withUnsafeBytes(of: Float16(-2.25).bitPattern.littleEndian) { for i in 0..<2 { bytes[8 + i] = $0[i] } }
+        #expect(decoded(DecodePlan(db), frame(1, bytes)).1 == ["D": .real(1.5), "H": .real(-2.25)])
+    }
+
+    @Test func duplicateSignalNamesKeepOneValue() {
+        // cantools: raw bits of the lowest-starting Intel signal, conversion of the last one.
+        let db = Database(messages: [Message(id: 1, name: "M", length: 3, signals: [
+            Signal(name: "TWIN", startBit: 16, length: 8, factor: .integer(2), offset: .integer(1)),
+            Signal(name: "OTHER", startBit: 8, length: 8),
+            Signal(name: "TWIN", startBit: 0, length: 8),
+        ])])
+        let plan = DecodePlan(db)
+        #expect(canonicalLine(plan, frame(1, [10, 20, 30])).contains(#"{"OTHER":20,"TWIN":21}"#))
+    }
+
     @Test func negativeFactorAndConversionTypes() {
         let db = Database(messages: [Message(id: 1, name: "M", length: 8, signals: [
             // dbc-grammar row 12: 23|12@0- (-0.5,0), raw 0x800 -> 1024.0
@@ -195,6 +218,11 @@ import Testing
         #expect(decoded(plan, frame(0x20, [3, 20, 7, 0])).1 == ["S1": .unsigned(3), "S2": .unsigned(20), "X": .unsigned(7)])
         #expect(decoded(plan, frame(0x20, [4, 99, 7, 1])).1 == ["S1": .unsigned(4), "Y": .unsigned(0x107)])
         #expect(decoded(plan, frame(0x20, [2, 13, 7, 0])).0 == .failed(message: 0, .undefinedMultiplexerValue(switchName: "S2", value: 13)))
+        // A signed switch: the value is negative, as cantools prints it.
+        var signed = Self.extendedMux
+        signed.messages[0].signals[0].isSigned = true
+        let signedPlan = DecodePlan(signed)
+        #expect(canonicalLine(signedPlan, frame(0x20, [0xFF, 0, 0, 0])).contains(#""error":"undefined multiplexer value -1 for S1""#))
         #expect(decoded(plan, frame(0x20, [5, 11, 7, 0])).0 == .failed(message: 0, .undefinedMultiplexerValue(switchName: "S1", value: 5)))
     }
 

@@ -39,3 +39,23 @@ import CANCore
         #expect(r.next() == 0x1A5F_849D_4933_E6E0)
     }
 }
+
+/// Every vehicle drives every scenario it can, for a few seeds and lengths, without a trap,
+/// with sane figures.
+@Suite struct ScenarioMatrixTests {
+    @Test(arguments: FleetVehicle.allCases)
+    func everyScenarioRuns(vehicle: FleetVehicle) throws {
+        for cycle in DriveCycle.allCases where !(vehicle == .fcev && cycle == .depotCharging) {
+            for (seconds, seed) in [(7, UInt64(9)), (62, UInt64(10))] {
+                let simulation = try FleetSimulation(SimulationOptions(vehicle: vehicle, cycle: cycle, durationSeconds: seconds, seed: seed))
+                var frames = 0
+                let truth = simulation.run { (_: CANFrame) in frames += 1 }
+                #expect(frames == truth.frames.values.reduce(0, +))
+                #expect(frames > 100 * seconds)
+                #expect(truth.distanceKm >= 0 && truth.tractionEnergyKWh >= 0 && truth.regenEnergyKWh >= 0)
+                #expect(truth.socStart != nil && truth.maxCellVoltageV! < 4.3 && truth.minCellVoltageV! > 2.5)
+                #expect(truth.faultEpisodes.isEmpty && truth.silentMessages.isEmpty, "\(vehicle) \(cycle) \(seconds) s")
+            }
+        }
+    }
+}

@@ -50,7 +50,7 @@ import CANCore
     }
 
     @Test func vanCLTC() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .cltcP, durationSeconds: 420, seed: 11), name: "van-cltc"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .cltcP, durationSeconds: 300, seed: 11), name: "van-cltc"))
     }
 
     @Test func vanDepotCharging() throws {
@@ -58,7 +58,7 @@ import CANCore
     }
 
     @Test func busCWTVC() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .cWTVC, durationSeconds: 150, seed: 13), name: "bus-cwtvc"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .cWTVC, durationSeconds: 100, seed: 13), name: "bus-cwtvc"))
     }
 
     @Test func busDepotCharging() throws {
@@ -66,7 +66,7 @@ import CANCore
     }
 
     @Test func fuelCellHighway() throws {
-        check(try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .highway, durationSeconds: 240, seed: 15), name: "fcev-highway"))
+        check(try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .highway, durationSeconds: 180, seed: 15), name: "fcev-highway"))
     }
 
     @Test func brakeApplicationsAndTripsFollowTheSignals() throws {

@@ -9,7 +9,7 @@ unsigned, IEEE float32/float64, factors and offsets written as integers, integer
 (`2.0`, `1E1`) and reals (`0.1`, `1e-05`, `-0.5`) (integer results may leave 64 bits, as
 cantools' Python ints do), simple multiplexing with VAL_ labels on some switches, scaled
 switches, SG_MUL_VAL_ ranges next to m<v> markers, and nested (extended) multiplexing; switches
-are unsigned. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into
+are unsigned unless --signed-switches. For each: random valid frames plus all-0x00/all-0xFF, decoded by cantools into
 canonical lines and by `candor decode --format jsonl`; every line must match. Then the same with
 `--j1939`, adding frames whose extended ids differ in source address, priority or PDU1
 destination.
@@ -104,7 +104,7 @@ def branch_signals(rng, name, frame_bits, branch_used, marker, count):
     return out
 
 
-def mux_block(rng, name, number, frame_bits, used, lines, tail):
+def mux_block(rng, name, number, frame_bits, used, lines, tail, signed_switches):
     """One multiplexed group: `simple` (M / m<v>), `ranges` (plus SG_MUL_VAL_ ranges on one switch,
     which cantools unites with the m<v> marker) or `nested` (m<v>M, every muxed signal mapped by
     SG_MUL_VAL_, as cantools requires once a message has two switches)."""
@@ -115,7 +115,8 @@ def mux_block(rng, name, number, frame_bits, used, lines, tail):
     switch = f"{name}_SW"
     # cantools picks the branch by int(scaled switch value): sometimes scale the switch.
     scaling = rng.choice(["1,0"] * 4 + ["2,1", "0.5,0"])
-    lines.append(f' SG_ {switch} M : {spot[0]}|{switch_length}@{spot[1]}+ ({scaling}) [0|0] "" Vector__XXX')
+    sign = "-" if signed_switches and rng.random() < 0.3 else "+"
+    lines.append(f' SG_ {switch} M : {spot[0]}|{switch_length}@{spot[1]}{sign} ({scaling}) [0|0] "" Vector__XXX')
     mode = rng.choice(["simple", "ranges", "nested"])
     universe = list(range(1 << switch_length))
     values = rng.sample(universe, min(3, len(universe)))
@@ -156,7 +157,7 @@ def mux_block(rng, name, number, frame_bits, used, lines, tail):
             tail.append(f"VAL_ {number} {switch} {labels} ;")
 
 
-def random_dbc(rng, index):
+def random_dbc(rng, index, signed_switches):
     lines = ['VERSION ""', "", "NS_ :", "", "BS_:", "", "BU_: ECU", ""]
     tail = []
     used_ids = set()
@@ -175,7 +176,7 @@ def random_dbc(rng, index):
         used = set()
         if frame_bits:
             if length >= 2 and rng.random() < 0.35:
-                mux_block(rng, name, number, frame_bits, used, lines, tail)
+                mux_block(rng, name, number, frame_bits, used, lines, tail, signed_switches)
             for s in range(rng.randrange(1, 9)):
                 free = frame_bits - len(used)
                 if free <= 0:
@@ -205,6 +206,7 @@ def main():
     parser.add_argument("--dbcs", type=int, default=150)
     parser.add_argument("--per-message", type=int, default=20)
     parser.add_argument("--keep", help="directory to keep the DBCs and logs in")
+    parser.add_argument("--signed-switches", action="store_true", help="also generate signed multiplexer switches")
     args = parser.parse_args()
     if not os.access(args.candor, os.X_OK):
         print(f"candor executable not found: {args.candor}")
@@ -219,7 +221,7 @@ def main():
         folder = args.keep or tmp
         os.makedirs(folder, exist_ok=True)
         for index in range(args.dbcs):
-            text = random_dbc(rng, index)
+            text = random_dbc(rng, index, args.signed_switches)
             dbc_path = os.path.join(folder, f"random_{index:03d}.dbc")
             with open(dbc_path, "w") as f:
                 f.write(text)

@@ -109,6 +109,27 @@ struct HealthTests {
         #expect(bus.errorFramesByClass.reduce(0, +) == 2)
     }
 
+    @Test func busOffEpisodes() throws {
+        var aggregator = try Fixture.aggregator()
+        func error(_ t: Int64, _ classes: UInt32) {
+            let frame = CANFrame(timestamp: CANTimestamp(totalNanoseconds: t), bus: "can0", id: classes, kind: .error, length: 8)
+            aggregator.ingest(frame, bus: 0, message: nil, values: EmptyCollection())
+        }
+        error(1 * s, 0x40)  // bus-off
+        error(1 * s + 1 * ms, 0x40)  // still bus-off
+        error(3 * s, 0x100)  // restarted
+        error(5 * s, 0x40)
+        aggregator.feed(5 * s + 500 * ms, message: 0, values: [0, 0])  // frames again: the bus is back
+        error(8 * s, 0x40 | 0x200)
+        aggregator.feed(7 * s, message: 0, values: [0, 0])  // late (before the open window): ignored
+        aggregator.advance(to: 9 * s)
+        aggregator.finish()
+        let episodes = aggregator.takeRecords().faultEpisodes
+        let expected: [(Int64, Int64, Bool)] = [(1 * s, 3 * s, false), (5 * s, 5 * s + 500 * ms, false), (8 * s, 8 * s, true)]
+        #expect(episodes.map { ($0.start, $0.end, $0.open) }.elementsEqual(expected) { $0 == $1 })
+        #expect(episodes.allSatisfy { $0.kind == "bus_off" && $0.target == "can0" && $0.level == 3 })
+    }
+
     @Test func decodeFailuresAreCountedNotAggregated() throws {
         var aggregator = try Fixture.aggregator()
         aggregator.ingest(Fixture.frame(0, id: 0x100, bytes: [1]), bus: 0, message: 0, decodeFailed: true, values: EmptyCollection())

@@ -91,6 +91,8 @@ struct OperationsTests {
         #expect(abs(first.distanceKm + second.distanceKm - summary.distanceKm) < 1e-12)
         let tripSummaries = records.operations.filter { if case .trip = $0.scope { true } else { false } }
         #expect(tripSummaries.map(\.distanceKm) == [first.distanceKm, second.distanceKm])
+        // Frames after the one that started the trip, up to the last moving one (10 per second).
+        #expect(tripSummaries.map { $0.frames.first!.count } == [598, 2198])
     }
 
     @Test func readyRuleTrips() throws {
@@ -144,6 +146,8 @@ struct OperationsTests {
         let days = records.operations.filter { $0.scope == .day }
         #expect(days.map(\.start) == [midnight - 86_400 * s, midnight])
         #expect(abs(days.map(\.distanceKm).reduce(0, +) - 0.2) < 1e-12)
+        #expect(days.map { $0.frames.first!.count }.reduce(0, +) == 201)
+        #expect(days.allSatisfy { $0.frames.first!.count >= 99 && $0.errorFrames.first!.count == 0 })
         #expect(abs(try vehicleSummary(records).distanceKm - 0.2) < 1e-12)
     }
 

@@ -166,10 +166,10 @@ extension DatabaseBuilder {
 
     /// `GenSigStartValue` for a signal (a raw value); the definition's default is not used,
     /// as in cantools.
-    mutating func startValue(_ key: SignalKey, at location: SourceLocation) -> Double? {
-        guard let value = signalAttributes[key]?["GenSigStartValue"] else { return nil }
+    mutating func startValue(_ attributes: [String: AttributeValue], of signal: String, at location: SourceLocation) -> Double? {
+        guard let value = attributes["GenSigStartValue"] else { return nil }
         guard let d = value.doubleValue else {
-            report(.warning, at: location, "GenSigStartValue of signal '\(key.name)' is not a number; ignored")
+            report(.warning, at: location, "GenSigStartValue of signal '\(signal)' is not a number; ignored")
             return nil
         }
         return d

@@ -87,13 +87,16 @@ extension DatabaseBuilder {
     /// first place and takes the last label.
     mutating func valueDescriptions(_ pairs: [ValuePairSyntax], what: String) -> [ValueDescription] {
         var result: [ValueDescription] = []
-        var position: [Int64: Int] = [:]
+        result.reserveCapacity(pairs.count)
+        // Most tables are short: a linear search beats hashing; long ones get an index.
+        var position: [Int64: Int]? = pairs.count > 32 ? [:] : nil
         for pair in pairs {
             guard let value = integerValue(pair.value, what: "\(what) value") else { continue }
-            if let i = position[value] {
+            let existing = position != nil ? position?[value] : result.firstIndex { $0.value == value }
+            if let i = existing {
                 result[i].label = pair.label
             } else {
-                position[value] = result.count
+                position?[value] = result.count
                 result.append(ValueDescription(value: value, label: pair.label))
             }
         }

@@ -102,16 +102,19 @@ extension DatabaseBuilder {
                 continue
             }
             let condition = multiplexCondition(s, message: m, simpleSwitch: simpleSwitch, switchOfSignal: switchOfSignal)
+            let attributes = signalAttributes[key] ?? [:]
+            var name = s.name
+            if case .string(let long)? = attributes["SystemSignalLongSymbol"] { name = long }
             var signal = Signal(
-                name: longName(signal: s.name, rawID: raw), startBit: Int(s.startBit), length: Int(s.length),
+                name: name, startBit: Int(s.startBit), length: Int(s.length),
                 byteOrder: s.byteOrder, isSigned: s.isSigned, valueType: valueType(key, length: s.length, at: s.location),
                 factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
                 unit: s.unit,
                 receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) },
                 isMultiplexer: s.mux == .multiplexer || { if case .multiplexedMultiplexer = s.mux { return true } else { return false } }(),
                 multiplexer: condition,
-                comment: signalComments[key], startValue: startValue(key, at: s.location),
-                attributes: signalAttributes[key] ?? [:], location: s.location)
+                comment: signalComments[key], startValue: startValue(attributes, of: s.name, at: s.location),
+                attributes: attributes, location: s.location)
             // `[0|0]` means "not given": cantools compares the text, so `[0.0|0]` is a range.
             if !(s.minimum.text == "0" && s.maximum.text == "0") {
                 signal.minimum = s.minimum.doubleValue
@@ -135,19 +138,30 @@ extension DatabaseBuilder {
         return value
     }
 
-    /// `SIG_VALTYPE_` for the signal; taken once, as cantools does.
+    /// `SIG_VALTYPE_` for the signal; taken once, as cantools does. As in cantools, the code
+    /// only says "float" and the signal length picks the format: 64 bits double, 32 single,
+    /// 16 IEEE half (read as `.float32`; the decode plan takes the width from the length).
     mutating func valueType(_ key: SignalKey, length: Int64, at location: SourceLocation) -> Signal.ValueType {
         guard let t = signalValueTypes[key], !t.claimed else { return .integer }
         signalValueTypes[key]?.claimed = true
-        switch t.value {
-        case 0: return .integer
-        case 1 where length == 32: return .float32
-        case 2 where length == 64: return .float64
-        case 1, 2:
-            report(.error, at: t.location, "SIG_VALTYPE_ \(t.value) needs a \(t.value == 1 ? 32 : 64)-bit signal, but '\(key.name)' has \(length) bits; read as an integer")
+        guard t.value == 1 || t.value == 2 else {
+            if t.value != 0 {
+                report(.warning, at: t.location, "SIG_VALTYPE_ \(t.value) for '\(key.name)' is not 0, 1 or 2; read as an integer")
+            }
             return .integer
+        }
+        switch length {
+        case 64:
+            if t.value == 1 { report(.warning, at: t.location, "SIG_VALTYPE_ 1 (single) on the 64-bit signal '\(key.name)'; decoded as a double, as cantools does") }
+            return .float64
+        case 32:
+            if t.value == 2 { report(.warning, at: t.location, "SIG_VALTYPE_ 2 (double) on the 32-bit signal '\(key.name)'; decoded as a single, as cantools does") }
+            return .float32
+        case 16:
+            report(.warning, at: t.location, "SIG_VALTYPE_ \(t.value) on the 16-bit signal '\(key.name)'; decoded as an IEEE half, as cantools does")
+            return .float32
         default:
-            report(.warning, at: t.location, "SIG_VALTYPE_ \(t.value) for '\(key.name)' is not 0, 1 or 2; read as an integer")
+            report(.error, at: t.location, "SIG_VALTYPE_ \(t.value) needs a 16, 32 or 64-bit signal, but '\(key.name)' has \(length) bits; read as an integer (cantools fails every frame)")
             return .integer
         }
     }

@@ -22,6 +22,8 @@ public final class DecodePlan: Sendable {
     /// touches only these two arrays of plain values (no reference counting per frame).
     let allSteps: [SignalStep]
     let spans: [MessageSpan]
+    /// Branch tables of simple multiplexed messages (`MessageSpan.branchTable`).
+    let branchTables: [BranchTable]
     @usableFromInline let table: MessageTable
     let indexByName: [String: Int]
     /// The most signals any message decodes; `DecodedSignals(capacity:)` of this never grows.
@@ -47,14 +49,21 @@ public final class DecodePlan: Sendable {
         self.plans = plans
         var allSteps: [SignalStep] = []
         var spans: [MessageSpan] = []
+        var branchTables: [BranchTable] = []
         for plan in plans {
+            var table: Int32 = -1
+            if let branches = BranchTable(plan) {
+                table = Int32(branchTables.count)
+                branchTables.append(branches)
+            }
             spans.append(MessageSpan(
                 first: Int32(allSteps.count), count: Int32(plan.steps.count), length: Int32(plan.length),
-                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs))
+                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs, branchTable: table))
             allSteps.append(contentsOf: plan.steps)
         }
         self.allSteps = allSteps
         self.spans = spans
+        self.branchTables = branchTables
         self.table = MessageTable(standard: standard, extended: extended)
         self.indexByName = names
         self.maxSignalsPerMessage = plans.map(\.steps.count).max() ?? 0
@@ -117,7 +126,12 @@ public final class DecodePlan: Sendable {
             return .decoded(message: index)
         }
         let failure = payload.withUnsafeBytes { bytes in
-            Self.decodeMultiplexed(plans[index], from: bytes.baseAddress!, into: &values)
+            span.branchTable >= 0
+                ? decodeBranch(span, from: bytes.baseAddress!, into: &values)
+                : Self.decodeMultiplexed(plans[index], from: bytes.baseAddress!, into: &values)
+        }
+        if let failure, span.branchTable >= 0, case .undefinedMultiplexerValue(_, let value) = failure {
+            return .failed(message: index, .undefinedMultiplexerValue(switchName: plans[index].switches[0].name, value: value))
         }
         if let failure { return .failed(message: index, failure) }
         return .decoded(message: index)
@@ -138,6 +152,36 @@ public final class DecodePlan: Sendable {
         }
     }
 
+    /// A simple multiplexed message: the switch value picks a precomputed branch. An
+    /// undefined value comes back without the switch name (the caller adds it).
+    @inline(__always)
+    func decodeBranch(_ span: MessageSpan, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> DecodeFailure? {
+        branchTables.withUnsafeBufferPointer { tables in
+            let table = tables[Int(span.branchTable)]
+            return allSteps.withUnsafeBufferPointer { all in
+                let steps = UnsafeBufferPointer(rebasing: all[Int(span.first)..<Int(span.first + span.count)])
+                let switchStep = steps[Int(table.switchStep)]
+                let number = MessagePlan.multiplexerNumber(switchStep.recipe.value(raw: switchStep.field.extract(base)))
+                guard let branch = table.branch(for: number) else {
+                    return .undefinedMultiplexerValue(switchName: "", value: number)
+                }
+                table.steps.withUnsafeBufferPointer { present in
+                    values.signals.withUnsafeMutableBufferPointer { signalOut in
+                        values.values.withUnsafeMutableBufferPointer { valueOut in
+                            for k in 0..<Int(branch.count) {
+                                let step = steps[Int(present[Int(branch.first) + k])]
+                                signalOut[k] = step.signal
+                                valueOut[k] = step.recipe.value(raw: step.field.extract(base))
+                            }
+                        }
+                    }
+                }
+                values.used = Int(branch.count)
+                return nil
+            }
+        }
+    }
+
     /// Multiplexed messages: switch values first (depth-first, as cantools), then every
     /// step whose gate admits the value of its switch.
     static func decodeMultiplexed(_ plan: MessagePlan, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> DecodeFailure? {
@@ -150,7 +194,7 @@ public final class DecodePlan: Sendable {
                 let step = plan.steps[Int(muxSwitch.step)]
                 let number = MessagePlan.multiplexerNumber(step.recipe.value(raw: step.field.extract(base)))
                 guard muxSwitch.defined.contains(where: { $0.contains(number) }) else {
-                    return .undefinedMultiplexerValue(switchName: muxSwitch.name, value: UInt64(truncatingIfNeeded: number))
+                    return .undefinedMultiplexerValue(switchName: muxSwitch.name, value: number)
                 }
                 numbers[slot] = number
             }
@@ -173,6 +217,8 @@ struct MessageSpan: Sendable {
     var length: Int32
     var isMultiplexed: Bool
     var overhangs: Bool
+    /// Index into `DecodePlan.branchTables`, or -1 (not multiplexed, or the general path).
+    var branchTable: Int32
 }
 
 extension MessagePlan {
@@ -183,9 +229,8 @@ extension MessagePlan {
     @inline(__always)
     func isOpen(_ gate: Int32, _ numbers: UnsafeMutableBufferPointer<Int128>) -> Bool {
         guard gate >= 0 else { return true }
-        let g = gates[Int(gate)]
-        let number = numbers[Int(g.switchSlot)]
-        return number != Self.inactive && g.admits(number)
+        let number = numbers[Int(gates[Int(gate)].switchSlot)]
+        return number != Self.inactive && admits(gate, number)
     }
 
     /// The branch a switch selects, as cantools computes it: `int()` of the physical value

@@ -51,8 +51,9 @@ public enum DecodeFailure: Sendable, Equatable {
     /// The frame is shorter than the DBC length.
     case shortPayload(got: Int, expected: Int)
     /// A multiplexer switch has a value for which the DBC defines no branch (and no value
-    /// description). A negative switch value is reported as its 64-bit two's complement.
-    case undefinedMultiplexerValue(switchName: String, value: UInt64)
+    /// description). The value is cantools' `int()` of the switch's physical value: it can be
+    /// negative (signed or scaled switches) or above `Int64.max` (64-bit switches).
+    case undefinedMultiplexerValue(switchName: String, value: Int128)
 
     /// The text of the canonical line's `"error"` key.
     public var canonicalText: String {

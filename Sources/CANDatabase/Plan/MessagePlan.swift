@@ -10,17 +10,12 @@ struct SignalStep: Sendable {
 }
 
 /// A multiplexing condition compiled for one signal: present when switch `switchSlot` is
-/// active and its value lies in `ranges`.
+/// active and its value lies in one of `MessagePlan.gateRanges[first..<first + count]`.
 @usableFromInline
 struct MuxGate: Sendable {
     @usableFromInline var switchSlot: Int32
-    @usableFromInline var ranges: [ClosedRange<Int128>]
-
-    @inlinable
-    func admits(_ value: Int128) -> Bool {
-        for r in ranges where r.contains(value) { return true }
-        return false
-    }
+    @usableFromInline var first: Int32
+    @usableFromInline var count: Int32
 }
 
 /// A multiplexer switch reachable from the message's root.
@@ -43,21 +38,23 @@ struct MuxSwitch: Sendable {
 /// `switches` are in depth-first order, children in file order — the order in which
 /// cantools looks at multiplexers, so the same undefined value is reported first.
 @usableFromInline
-struct MessagePlan: Sendable {
-    @usableFromInline var databaseIndex: Int
-    @usableFromInline var length: Int
-    @usableFromInline var steps: [SignalStep]
-    @usableFromInline var gates: [MuxGate]
-    @usableFromInline var switches: [MuxSwitch]
+final class MessagePlan: Sendable {
+    @usableFromInline let databaseIndex: Int
+    @usableFromInline let length: Int
+    @usableFromInline let steps: [SignalStep]
+    @usableFromInline let gates: [MuxGate]
+    /// The value ranges of all gates, gate after gate.
+    @usableFromInline let gateRanges: [ClosedRange<Int128>]
+    @usableFromInline let switches: [MuxSwitch]
     /// `stepOfSignal[i]`: the step of `message.signals[i]`, or -1 when the signal is never
     /// decoded (its multiplexer is unreachable, or its layout does not fit 64 bytes).
-    @usableFromInline var stepOfSignal: [Int32]
+    @usableFromInline let stepOfSignal: [Int32]
     /// Some signal reaches past `length`: such frames are decoded from a copy with the
     /// bytes past `length` zeroed, so that excess frame bytes stay ignored.
-    @usableFromInline var overhangs: Bool
+    @usableFromInline let overhangs: Bool
     /// JSON-escaped names for the canonical line (with quotes).
-    @usableFromInline var jsonName: [UInt8]
-    @usableFromInline var signalJSONNames: [[UInt8]]
+    @usableFromInline let jsonName: [UInt8]
+    @usableFromInline let signalJSONNames: [[UInt8]]
 
     init(message: Message, databaseIndex: Int) {
         self.databaseIndex = databaseIndex
@@ -98,12 +95,23 @@ struct MessagePlan: Sendable {
                 visit(childrenOf[signals[i].name] ?? [], parent: i)
             }
         }
+        // cantools keeps a message's signals sorted by start bit (Motorola by its sequential
+        // number), stably; siblings are visited in that order.
+        func cantoolsStart(_ i: Int) -> Int {
+            let s = signals[i]
+            return s.byteOrder == .bigEndian ? (s.startBit / 8) * 8 + 7 - s.startBit % 8 : s.startBit
+        }
+        func cantoolsOrder(_ list: [Int]) -> [Int] {
+            list.enumerated().sorted { (cantoolsStart($0.element), $0.offset) < (cantoolsStart($1.element), $1.offset) }.map(\.element)
+        }
+        roots = cantoolsOrder(roots)
+        for (name, list) in childrenOf { childrenOf[name] = cantoolsOrder(list) }
         visit(roots, parent: -1)
 
         // Steps, sorted by name bytes.
         // A signal whose layout does not fit 64 bytes is left out, and so is every signal
         // below a switch that was left out (parents are discovered before children).
-        var compiled: [(index: Int, field: BitField)] = []
+        var compiled: [(index: Int, field: BitField, recipe: Signal)] = []
         var included = [Bool](repeating: false, count: signals.count)
         for i in reachable {
             let s = signals[i]
@@ -111,8 +119,9 @@ struct MessagePlan: Sendable {
                 let field = BitField(startBit: s.startBit, length: s.length, byteOrder: s.byteOrder)
             else { continue }
             included[i] = true
-            compiled.append((i, field))
+            compiled.append((i, field, s))
         }
+        compiled = Self.mergingDuplicateNames(compiled, signals: signals, parentSwitch: parentSwitch, start: cantoolsStart)
         compiled.sort { a, b in
             let x = Array(signals[a.index].name.utf8), y = Array(signals[b.index].name.utf8)
             return x.lexicographicallyPrecedes(y) || (x == y && a.index < b.index)
@@ -124,10 +133,12 @@ struct MessagePlan: Sendable {
         var slotOfSignal: [Int: Int32] = [:]
         var switches: [MuxSwitch] = []
         var gates: [MuxGate] = []
+        var gateRanges: [ClosedRange<Int128>] = []
         func gate(for i: Int) -> Int32 {
             let parent = parentSwitch[i]
             guard parent >= 0, let slot = slotOfSignal[parent], let condition = signals[i].multiplexer else { return -1 }
-            gates.append(MuxGate(switchSlot: slot, ranges: condition.ranges.map { Int128($0.lowerBound)...Int128($0.upperBound) }))
+            gates.append(MuxGate(switchSlot: slot, first: Int32(gateRanges.count), count: Int32(condition.ranges.count)))
+            gateRanges.append(contentsOf: condition.ranges.map { Int128($0.lowerBound)...Int128($0.upperBound) })
             return Int32(gates.count - 1)
         }
         for i in switchOrder where stepOfSignal[i] >= 0 {
@@ -147,14 +158,66 @@ struct MessagePlan: Sendable {
         for c in compiled {
             steps.append(SignalStep(
                 signal: Int32(c.index), gate: gate(for: c.index), field: c.field,
-                recipe: ValueRecipe(signal: signals[c.index])))
+                recipe: ValueRecipe(signal: c.recipe)))
         }
         self.steps = steps
         self.gates = gates
+        self.gateRanges = gateRanges
         self.switches = switches
         self.stepOfSignal = stepOfSignal
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+    }
+
+    /// Two signals with the same name in the same branch (an invalid DBC that loads): cantools
+    /// keeps one value under that name. Its raw bits come from the Intel signal that starts
+    /// lowest, or with no Intel one, the Motorola signal that starts last (how its two
+    /// bitstruct formats overwrite names); its conversion is that of the last of them in
+    /// start-bit order. Same-named signals in different branches are left alone.
+    static func mergingDuplicateNames(
+        _ compiled: [(index: Int, field: BitField, recipe: Signal)], signals: [Signal], parentSwitch: [Int],
+        start: (Int) -> Int
+    ) -> [(index: Int, field: BitField, recipe: Signal)] {
+        struct Key: Hashable {
+            var name: String
+            var parent: Int
+            var ranges: [ClosedRange<UInt64>]
+        }
+        var groups: [Key: [Int]] = [:]
+        for (k, c) in compiled.enumerated() {
+            let key = Key(name: signals[c.index].name, parent: parentSwitch[c.index], ranges: signals[c.index].multiplexer?.ranges ?? [])
+            groups[key, default: []].append(k)
+        }
+        var dropped = Set<Int>()
+        var result = compiled
+        for members in groups.values where members.count > 1 {
+            let ordered = members.enumerated().sorted {
+                (start(compiled[$0.element].index), compiled[$0.element].index) < (start(compiled[$1.element].index), compiled[$1.element].index)
+            }.map(\.element)
+            let intel = ordered.filter { signals[compiled[$0].index].byteOrder == .littleEndian }
+            let rawSource = intel.first ?? ordered.last!
+            let conversionSource = ordered.last!
+            let w = signals[compiled[rawSource].index]
+            var merged = signals[compiled[conversionSource].index]
+            merged.startBit = w.startBit
+            merged.length = w.length
+            merged.byteOrder = w.byteOrder
+            merged.isSigned = w.isSigned
+            merged.valueType = w.valueType
+            result[conversionSource] = (compiled[conversionSource].index, compiled[rawSource].field, merged)
+            for m in members where m != conversionSource { dropped.insert(m) }
+        }
+        return result.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+    }
+
+    /// Whether gate `gate` (≥ 0) admits switch value `value`.
+    @inline(__always)
+    func admits(_ gate: Int32, _ value: Int128) -> Bool {
+        let g = gates[Int(gate)]
+        return gateRanges.withUnsafeBufferPointer { ranges in
+            for k in Int(g.first)..<Int(g.first + g.count) where ranges[k].contains(value) { return true }
+            return false
+        }
     }
 }

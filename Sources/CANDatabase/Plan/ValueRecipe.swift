@@ -32,8 +32,9 @@ enum ValueRecipe: Sendable, Hashable {
         let isIdentity = signal.factor.doubleValue == 1 && signal.offset.doubleValue == 0
         switch signal.valueType {
         case .float32, .float64:
-            let bits = signal.valueType == .float32 ? 32 : 64
-            let width = length == 16 ? 16 : bits
+            // cantools reads a float signal with the IEEE width its length gives (bitstruct
+            // `f16`/`f32`/`f64`), whichever SIG_VALTYPE_ was written.
+            let width = length == 16 ? 16 : length == 64 ? 64 : length == 32 ? 32 : (signal.valueType == .float32 ? 32 : 64)
             self = .float(
                 bits: width, scaled: !isIdentity,
                 factor: signal.factor.doubleValue, offset: signal.offset.doubleValue)

@@ -83,7 +83,8 @@ struct FaultWindows {
     }
 
     @inline(__always)
-    func isSilenced(_ stream: CompiledStream, at ns: Int64) -> Bool {
+    func isSilenced(_ stream: borrowing CompiledStream, at ns: Int64) -> Bool {
+        if silences.isEmpty { return false }
         for w in silences where w.contains(ns) {
             if let bus = w.bus, bus == stream.bus { return true }
             if let node = w.node, node == stream.node { return true }
@@ -92,13 +93,15 @@ struct FaultWindows {
     }
 
     @inline(__always)
-    func corruptsChecksum(_ stream: CompiledStream, at ns: Int64) -> Bool {
+    func corruptsChecksum(_ stream: borrowing CompiledStream, at ns: Int64) -> Bool {
+        if checksums.isEmpty { return false }
         for w in checksums where w.contains(ns) && (w.message == nil || w.message == stream.messageName) { return true }
         return false
     }
 
     @inline(__always)
-    func counterJumps(_ stream: CompiledStream, at ns: Int64) -> Bool {
+    func counterJumps(_ stream: borrowing CompiledStream, at ns: Int64) -> Bool {
+        if counters.isEmpty { return false }
         for w in counters where w.contains(ns) && (w.message == nil || w.message == stream.messageName) { return true }
         return false
     }

@@ -180,7 +180,8 @@ public struct PowertrainModel: Sendable {
             let thermostat = 68.0
             s.coolantOutletC += Self.dt * (heat - 900 * max(0, s.coolantOutletC - thermostat) - 40 * (s.coolantOutletC - p.ambientC)) / 60_000
             s.coolantInletC = s.coolantOutletC - min(8, heat / 12_000)
-            s.fcDCDCOutputVoltage = s.ready ? 0 : 0  // set after the pack voltage below
+            // The compartment sensor sees a trace of hydrogen while the stack runs (purges).
+            s.h2ConcentrationPercent = s.fuelCellState == 2 ? 0.004 + 0.002 * (t / 37).sin : 0.001
             fuelCellW *= fc.dcdcEfficiency
         }
 

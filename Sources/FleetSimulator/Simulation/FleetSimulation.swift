@@ -65,9 +65,10 @@ public final class FleetSimulation {
     }
 
     /// Runs the simulation, handing every frame (data and error frames, in time order) to
-    /// `emit`, and returns the ground truth.
-    public func run<E: Error>(_ emit: (CANFrame) throws(E) -> Void) throws(E) -> GroundTruth {
+    /// `emit`, and returns the ground truth. `progress`, when given, is called now and then
+    /// with the simulated seconds so far (for a progress line; it must not block).
+    public func run<E: Error>(progress: ((Int) -> Void)? = nil, _ emit: (CANFrame) throws(E) -> Void) throws(E) -> GroundTruth {
         var engine = SimulationEngine(simulation: self)
-        return try engine.run(emit)
+        return try engine.run(progress: progress, emit)
     }
 }

@@ -73,7 +73,8 @@ struct SimulationEngine {
         CANTimestamp(seconds: epochSeconds + ns / 1_000_000_000, nanoseconds: UInt32(ns % 1_000_000_000), fractionDigits: 6)
     }
 
-    mutating func run<E: Error>(_ emit: (CANFrame) throws(E) -> Void) throws(E) -> GroundTruth {
+    mutating func run<E: Error>(progress: ((Int) -> Void)?, _ emit: (CANFrame) throws(E) -> Void) throws(E) -> GroundTruth {
+        var sinceProgress = 0
         var streams = initialStreams
         var queue = EventQueue(capacity: streams.count)
         for (i, s) in streams.enumerated() { queue.push(time: s.firstNs, stream: i) }
@@ -110,6 +111,13 @@ struct SimulationEngine {
             let frame = encode(&streams[si], values: values, at: tUs)
             try emit(frame)
             truth.frameWritten(bus: bus, messageKey: streams[si].messageKey, at: tUs)
+            if let progress {
+                sinceProgress += 1
+                if sinceProgress == 1 << 20 {
+                    sinceProgress = 0
+                    progress(Int(t / 1_000_000_000))
+                }
+            }
         }
         while nextError < errorFrames.count && errorFrames[nextError].ns < endNs {
             try emitError(errorFrames[nextError], emit)

@@ -19,19 +19,11 @@ enum SocketCANLibrary {
     /// Runs `body` (a libsocketcan call returning 0 or -1) with stderr captured.
     static func call(_ body: () -> CInt) -> (result: CInt, errno: Errno?, printed: String) {
         stderrLock.withLock {
-            var pipeEnds: (CInt, CInt) = (-1, -1)
-            let piped = withUnsafeMutableBytes(of: &pipeEnds) { raw in
-                pipe(raw.baseAddress!.assumingMemoryBound(to: CInt.self))
-            } == 0
-            if piped {
-                _ = fcntl(pipeEnds.0, F_SETFL, O_NONBLOCK)
-                _ = fcntl(pipeEnds.0, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(pipeEnds.1, F_SETFD, FD_CLOEXEC)
-            }
+            let pipeEnds = try? Syscall.makePipe().get()
             var savedStderr: CInt = -1
-            if piped, case .success(let saved) = Syscall.duplicate(2) {
+            if let pipeEnds, case .success(let saved) = Syscall.duplicate(2) {
                 savedStderr = saved
-                _ = Syscall.duplicate(pipeEnds.1, onto: 2)
+                _ = Syscall.duplicate(pipeEnds.write, onto: 2)
             }
             errno = 0
             let result = body()
@@ -42,12 +34,12 @@ enum SocketCANLibrary {
                 _ = Syscall.duplicate(savedStderr, onto: 2)
                 Syscall.close(savedStderr)
             }
-            if piped {
-                Syscall.close(pipeEnds.1)
+            if let pipeEnds {
+                Syscall.close(pipeEnds.write)
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = buffer.withUnsafeMutableBytes { raw in read(pipeEnds.0, raw.baseAddress, raw.count) }
+                let count = buffer.withUnsafeMutableBytes { (try? Syscall.read(pipeEnds.read, into: $0).get()) ?? 0 }
                 if count > 0 { printed = String(decoding: buffer[0..<count], as: UTF8.self) }
-                Syscall.close(pipeEnds.0)
+                Syscall.close(pipeEnds.read)
             }
             let trimmed = printed.split(whereSeparator: \.isNewline).joined(separator: "; ")
             return (result, result == 0 || callErrno == 0 ? nil : Errno(rawValue: callErrno), trimmed)

@@ -102,8 +102,22 @@ enum Syscall {
         valueOrErrno { dup2(fd, target) }.map { _ in () }
     }
 
-    static func openNullDevice() -> Result<CInt, Errno> {
-        valueOrErrno { open("/dev/null", O_WRONLY | O_CLOEXEC) }
+    /// `pipe` with both ends close-on-exec and the read end non-blocking.
+    static func makePipe() -> Result<(read: CInt, write: CInt), Errno> {
+        var ends: (CInt, CInt) = (-1, -1)
+        let made = withUnsafeMutableBytes(of: &ends) { raw in
+            valueOrErrno { pipe(raw.baseAddress!.assumingMemoryBound(to: CInt.self)) }
+        }
+        return made.flatMap { _ in
+            _ = valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) }
+            _ = valueOrErrno { fcntl(ends.0, F_SETFD, FD_CLOEXEC) }
+            _ = valueOrErrno { fcntl(ends.1, F_SETFD, FD_CLOEXEC) }
+            return .success((ends.0, ends.1))
+        }
+    }
+
+    static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+        valueOrErrno { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
     /// Sleeps for `nanoseconds` on the calling thread (readers and replay own their thread).

@@ -62,6 +62,8 @@ public struct TelemetryLayout: Sendable {
     public let configuration: TelemetryConfiguration
     struct BusSlot: Sendable {
         var vehicle: Int
+        /// The bus's index among its vehicle's buses.
+        var local: Int
         var messageBase: Int
         var messageCount: Int
         var bitrate: Int
@@ -104,7 +106,7 @@ public struct TelemetryLayout: Sendable {
                 }
                 let b = buses.count
                 busInterfaces.append(bus.interface)
-                buses.append(BusSlot(vehicle: v, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate))
+                buses.append(BusSlot(vehicle: v, local: buses.filter { $0.vehicle == v }.count, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate))
                 for name in bus.messageRules.keys.sorted() where !bus.messages.contains(where: { $0.name == name }) {
                     throw TelemetryConfigurationError(keyPath: "\(busPath).messages.\(name)", expected: "a message of the bus's DBC", found: "\"\(name)\"")
                 }

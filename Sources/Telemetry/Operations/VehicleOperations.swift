@@ -26,12 +26,26 @@ struct VehicleOperations: Sendable {
     let faultKinds: [String]
     let faultLevels: [FaultFlag.Level]
     let temperatureNames: [String]
+    let busNames: [String]
     let dayOffset: Int64
+
+    // Frames and error frames per bus of this vehicle, and their values when the open trip
+    // and day started (trip and day summaries report the difference).
+    private var frameCounts: [Int]
+    private var errorFrameCounts: [Int]
+    private var tripBase: (frames: [Int], errors: [Int]) = ([], [])
+    /// The counts at the last moving speed sample: where a speed-rule trip ends.
+    private var movingFrameCounts: [Int]
+    private var movingErrorFrameCounts: [Int]
+    private var nextDayStart: Int64 = .max
+    private var dayBase: (frames: [Int], errors: [Int]) = ([], [])
 
     // Staging: one slot per fixed role, then temperatures, then faults.
     private var staged: [Double]
     private var isStaged: [Bool]
     private var stagedAny = false
+    /// A temperature or fault slot is staged (most frames carry neither: skip their loops).
+    private var stagedExtra = false
 
     // Latest samples.
     private var speed = 0.0, speedTime: Int64 = 0, hasSpeed = false
@@ -64,6 +78,11 @@ struct VehicleOperations: Sendable {
         faultKinds = vehicle.faults.map(\.kind)
         faultLevels = vehicle.faults.map(\.flag.level)
         temperatureNames = vehicle.temperatures.map(\.name)
+        busNames = vehicle.buses.map(\.interface)
+        frameCounts = [Int](repeating: 0, count: vehicle.buses.count)
+        errorFrameCounts = [Int](repeating: 0, count: vehicle.buses.count)
+        movingFrameCounts = frameCounts
+        movingErrorFrameCounts = errorFrameCounts
         dayOffset = dayUTCOffsetSeconds * 1_000_000_000
         let slots = Self.roleCount + vehicle.temperatures.count + vehicle.faults.count
         staged = [Double](repeating: 0, count: slots)
@@ -96,11 +115,27 @@ struct VehicleOperations: Sendable {
         }
     }
 
+    /// Counts one data or remote frame (or error frame) at `t` on the vehicle's bus `local`;
+    /// a frame past local midnight first closes the day.
+    mutating func countFrame(onBus local: Int, error: Bool, at t: Int64, into output: inout [TelemetryRecord]) {
+        if !hasDay || t >= nextDayStart { rollDay(at: t, into: &output) }
+        if error { errorFrameCounts[local] += 1 } else { frameCounts[local] += 1 }
+    }
+
+    /// `frames` and `errorFrames` since `base`.
+    private func withFrames(_ summary: OperationsSummary, since base: (frames: [Int], errors: [Int])) -> OperationsSummary {
+        var summary = summary
+        summary.frames = busNames.indices.map { NamedCount(name: busNames[$0], count: frameCounts[$0] - base.frames[$0]) }
+        summary.errorFrames = busNames.indices.map { NamedCount(name: busNames[$0], count: errorFrameCounts[$0] - base.errors[$0]) }
+        return summary
+    }
+
     mutating func stage(_ role: Role, _ value: Double) {
         let s = slot(role)
         staged[s] = value
         isStaged[s] = true
         stagedAny = true
+        if s >= Self.roleCount { stagedExtra = true }
     }
 
     private mutating func take(_ s: Int) -> Double? {
@@ -192,6 +227,8 @@ struct VehicleOperations: Sendable {
             }
         }
         _ = take(9)  // steering angle: windows only, no operations figure yet
+        guard stagedExtra else { return }
+        stagedExtra = false
         for i in temperatureNames.indices {
             if let v = take(Self.roleCount + i) {
                 each { $0.maxTemperatures[i].value = max($0.maxTemperatures[i].value, v) }
@@ -224,6 +261,10 @@ struct VehicleOperations: Sendable {
         if v > moving {
             if tripKind == .speed && !inTrip { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
             lastMoving = t
+            for i in busNames.indices {
+                movingFrameCounts[i] = frameCounts[i]
+                movingErrorFrameCounts[i] = errorFrameCounts[i]
+            }
         }
         if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
             let dt = Double(t - speedTime) / 1e9
@@ -240,6 +281,7 @@ struct VehicleOperations: Sendable {
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         trip = summary
         inTrip = true
+        tripBase = (frameCounts, errorFrameCounts)
     }
 
     private mutating func endTrip(at t: Int64, into output: inout [TelemetryRecord]) {
@@ -252,7 +294,14 @@ struct VehicleOperations: Sendable {
         tripCount += 1
         total.trips.append(figure)
         if hasDay { day.trips.append(figure) }
-        output.append(.operations(summary))
+        if tripKind == .speed {
+            var ended = withFrames(summary, since: tripBase)
+            ended.frames = busNames.indices.map { NamedCount(name: busNames[$0], count: movingFrameCounts[$0] - tripBase.frames[$0]) }
+            ended.errorFrames = busNames.indices.map { NamedCount(name: busNames[$0], count: movingErrorFrameCounts[$0] - tripBase.errors[$0]) }
+            output.append(.operations(ended))
+        } else {
+            output.append(.operations(withFrames(summary, since: tripBase)))
+        }
     }
 
     private mutating func recordFault(_ i: Int, end: Int64, open: Bool, into output: inout [TelemetryRecord]) {
@@ -265,18 +314,21 @@ struct VehicleOperations: Sendable {
         let length: Int64 = 86_400_000_000_000
         let shifted = t + dayOffset
         let index = shifted >= 0 ? shifted / length : (shifted - length + 1) / length
-        guard index != dayIndex, t >= lastTime || lastTime == .min else { return }
-        if hasDay { output.append(.operations(day)) }
+        guard index > dayIndex || dayIndex == .min else { return }  // days only move forward
+        if hasDay { output.append(.operations(withFrames(day, since: dayBase))) }
         dayIndex = index
         var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         if let s = total.socEnd { summary.socStart = s }
         day = summary
         hasDay = true
+        nextDayStart = (index + 1) * length - dayOffset
+        dayBase = (frameCounts, errorFrameCounts)
     }
 
     /// Adds what the health side found to the figures.
     mutating func addSilentEpisode(_ episode: SilentEpisode) { each { $0.silentMessages.append(episode) } }
+    mutating func addFaultEpisode(_ episode: FaultEpisode) { each { $0.faultEpisodes.append(episode) } }
     mutating func addChecksumError() { each { $0.checksumErrors += 1 } }
     mutating func addCounterError() { each { $0.counterErrors += 1 } }
 
@@ -287,7 +339,7 @@ struct VehicleOperations: Sendable {
             faultOpen[i] = false
             recordFault(i, end: lastTime, open: true, into: &output)
         }
-        if hasDay { output.append(.operations(day)) }
+        if hasDay { output.append(.operations(withFrames(day, since: dayBase))) }
         hasDay = false
     }
 }

@@ -63,8 +63,8 @@ public struct OperationsSummary: Sendable, Hashable {
     /// (`checksum_errors`, `counter_errors`)
     public var checksumErrors: Int = 0
     public var counterErrors: Int = 0
-    /// Data and remote frames per bus, in config order (`frames`). Filled for the vehicle
-    /// scope only (trip and day summaries leave `frames` and `errorFrames` empty).
+    /// Data and remote frames per bus, in config order (`frames`); for a trip or a day, the
+    /// frames received while it was open.
     public var frames: [NamedCount] = []
     /// Error frames per bus, in config order (`error_frames`).
     public var errorFrames: [NamedCount] = []

@@ -22,8 +22,12 @@ public enum OperationsSummaryJSON {
             ("error_frames", { out in object(summary.errorFrames.map { f in (f.name, { int(f.count, &$0) }) }, &out) }),
             ("fault_episodes", { out in
                 array(summary.faultEpisodes, &out) { e, o in
-                    object([("end", { time(e.end, &$0) }), ("kind", { string(e.kind, &$0) }), ("level", { int(e.level, &$0) }),
-                            ("open", { bool(e.open, &$0) }), ("start", { time(e.start, &$0) })], &o)
+                    var fields: [(String, (inout [UInt8]) -> Void)] = [
+                        ("end", { time(e.end, &$0) }), ("kind", { string(e.kind, &$0) }), ("level", { int(e.level, &$0) }),
+                        ("open", { bool(e.open, &$0) }), ("start", { time(e.start, &$0) }),
+                    ]
+                    if let target = e.target { fields.append(("target", { string(target, &$0) })) }
+                    object(fields, &o)
                 }
             }),
             ("frames", { out in object(summary.frames.map { f in (f.name, { int(f.count, &$0) }) }, &out) }),

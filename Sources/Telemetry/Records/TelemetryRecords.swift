@@ -112,14 +112,34 @@ public struct SilentEpisode: Sendable, Hashable {
     public var open: Bool
 }
 
-/// A fault flag's episode: from the first frame with a level ≥ 1 to the first frame with level 0.
+/// A fault episode.
+///
+/// - A fault flag's (kind from the config): from the first frame with a level ≥ 1 to the
+///   first frame with level 0; `level` is the highest level seen.
+/// - `bus_off` (kind `FaultEpisode.busOff`, `target` the interface): from the error frame
+///   reporting bus-off to the error frame reporting the restart, or to the next data frame
+///   received on that bus; `level` 3.
 public struct FaultEpisode: Sendable, Hashable {
     public var vehicle: String
     public var kind: String
-    /// The highest level seen in the episode.
     public var level: Int
     public var start: Int64
     public var end: Int64
     /// The input ended during the episode.
     public var open: Bool
+    /// What the fault hit, when it is not the vehicle as a whole (the interface for `bus_off`).
+    public var target: String?
+
+    /// The kind of a bus-off episode.
+    public static let busOff = "bus_off"
+
+    public init(vehicle: String, kind: String, level: Int, start: Int64, end: Int64, open: Bool, target: String? = nil) {
+        self.vehicle = vehicle
+        self.kind = kind
+        self.level = level
+        self.start = start
+        self.end = end
+        self.open = open
+        self.target = target
+    }
 }

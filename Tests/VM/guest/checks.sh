@@ -54,7 +54,7 @@ check_vcan_replay_canplayer() {
     $P dump vcan0 --count 400 > ours.log 2> ours.err & ours=$!
     $CANDUMP -L -n 400 vcan0 > theirs.log & theirs=$!
     wait_receivers vcan0 2 || return 1
-    canplayer -t -I capture.log || return 1
+    canplayer -I capture.log || return 1           # capture timing: 1 ms apart
     wait $ours $theirs
     cat ours.err
     frames_only capture.log > a; frames_only ours.log > b
@@ -99,7 +99,10 @@ check_vcan_timestamps_ns() {
     # A burst faster than the emulated reader: a 4 MiB buffer (SO_RCVBUFFORCE, root) holds it.
     $P dump vcan0 --count 2000 --duration 20 --digits 9 --rcvbuf 4194304 > ours.log 2> ours.err & ours=$!
     wait_receivers vcan0 1 || return 1
-    cangen vcan0 -n 2000 -g 0 -p 10 || return 1
+    # Pinned to one CPU: a sender that migrates between the VM's two CPUs enqueues frames on
+    # two per-CPU backlogs, and the kernel may then deliver them out of stamp order (seen once
+    # in 2000 frames under TCG). A CAN controller's interrupts arrive on one CPU.
+    taskset 1 cangen vcan0 -n 2000 -g 0 -p 10 || return 1
     wait $ours
     cat ours.err
     [ "$(grep -c '^([0-9]*\.[0-9]\{9\}) vcan0 ' ours.log)" = 2000 ] || { echo "not 2000 9-digit lines"; return 1; }
@@ -129,13 +132,33 @@ check_drop_counter_flood() {
 
 # A sustained moderate rate through the reader thread: nothing dropped anywhere.
 check_zero_drops_steady_rate() {
-    $P dump vcan0 --count 6000 --duration 20 --quiet 2> ours.err & ours=$!
+    # 1,000/s with the default receive buffer: well inside what the emulated VM sustains even
+    # on a loaded host (see max-rate), so a drop here is a bug, not the emulator.
+    $P dump vcan0 --count 3000 --duration 20 --quiet 2> ours.err & ours=$!
     wait_receivers vcan0 1 || return 1
-    $P send vcan0 --count 6000 --rate 2000 --seed 3 || return 1
+    $P send vcan0 --count 3000 --rate 1000 --seed 3 || return 1
     wait $ours
     cat ours.err
-    [ "$(stat_of ours.err total frames)" = 6000 ] && [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] \
+    [ "$(stat_of ours.err total frames)" = 3000 ] && [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] \
         && [ "$(stat_of ours.err vcan0 queue_drops)" = 0 ]
+}
+
+# Two interfaces through one LiveFrameSource (one reader thread each, one queue), both
+# sending at once: every frame of each bus arrives, tagged with its bus, no drops.
+check_two_buses_one_source() {
+    ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
+    $P dump vcan0 vcan1 --count 3000 --duration 20 --rcvbuf 4194304 > ours.log 2> ours.err & ours=$!
+    wait_receivers vcan0 1 && wait_receivers vcan1 1 || return 1
+    $P send vcan0 --count 1500 --rate 500 --fd --seed 41 --print > sent0.log 2>/dev/null & s0=$!
+    $P send vcan1 --count 1500 --rate 500 --seed 42 --print > sent1.log 2>/dev/null & s1=$!
+    wait $s0 $s1 $ours
+    cat ours.err
+    ip link del dev vcan1
+    frames_only sent0.log > a; grep ') vcan0 ' ours.log | cut -d' ' -f2- > b
+    same a b "vcan0 frames" || return 1
+    frames_only sent1.log > a; grep ') vcan1 ' ours.log | cut -d' ' -f2- > b
+    same a b "vcan1 frames" || return 1
+    [ "$(stat_of ours.err vcan0 kernel_drops)" = 0 ] && [ "$(stat_of ours.err vcan1 kernel_drops)" = 0 ]
 }
 
 # Measurement, not a gate: paced rates up to the highest with every frame received and no drop.
@@ -221,6 +244,7 @@ run_check vcan-timestamps-ns check_vcan_timestamps_ns
 run_check vcan-kernel-filter check_vcan_kernel_filter
 run_check drop-counter-flood check_drop_counter_flood
 run_check zero-drops-steady-rate check_zero_drops_steady_rate
+run_check two-buses-one-source check_two_buses_one_source
 run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate

@@ -1,0 +1,90 @@
+import CZlib
+
+/// Inflates gzip data (one or more members, as `cat a.gz b.gz` makes) from a raw input as
+/// it is read, through zlib's `inflate`. A stream that ends before its last member does is
+/// reported as truncated; a damaged one as corrupt.
+final class InflatingSource: ByteSource {
+    private let raw: RawInput
+    private let name: String
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let staging: UnsafeMutableRawPointer
+    private static let stagingSize = 128 * 1024
+    private var rawEnded = false
+    private var finished = false
+
+    init(raw: RawInput, prefix: [UInt8], name: String) throws(CaptureError) {
+        self.raw = raw
+        self.name = name
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.stagingSize, alignment: 16)
+        prefix.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        let state = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        state.initialize(to: z_stream())
+        state.pointee.next_in = buffer.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_in = UInt32(prefix.count)
+        // 15 window bits + 16: a gzip header and trailer are required.
+        let status = inflateInit2_(state, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            state.deallocate()
+            buffer.deallocate()
+            throw CaptureError(file: name, message: "zlib could not start inflating (status \(status))")
+        }
+        staging = buffer
+        stream = state
+    }
+
+    /// Refills the staging buffer when zlib has used it up; false at the end of the raw input.
+    private func refillInput() throws(CaptureError) -> Bool {
+        if stream.pointee.avail_in > 0 { return true }
+        if rawEnded { return false }
+        let got = try raw.read(into: staging, count: Self.stagingSize)
+        if got == 0 {
+            rawEnded = true
+            return false
+        }
+        stream.pointee.next_in = staging.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_in = UInt32(got)
+        return true
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(CaptureError) -> Int {
+        if finished { return 0 }
+        stream.pointee.next_out = buffer.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_out = UInt32(min(count, Int(UInt32.max)))
+        while true {
+            let produced = count - Int(stream.pointee.avail_out)
+            guard try refillInput() else {
+                if produced > 0 { return produced }
+                throw CaptureError(file: name, message: "truncated gzip data: unexpected end of input")
+            }
+            let status = inflate(stream, Z_NO_FLUSH)
+            let total = count - Int(stream.pointee.avail_out)
+            switch status {
+            case Z_STREAM_END:
+                // Another member may follow; anything else after a member is ignored, as gzip does.
+                if try refillInput(), stream.pointee.next_in.pointee == 0x1F {
+                    inflateReset(stream)
+                    if total > 0 { return total }
+                    continue
+                }
+                finished = true
+                return total
+            case Z_OK, Z_BUF_ERROR:
+                // inflate stops when the output is full or the input used up; Z_BUF_ERROR means
+                // it could make no progress with the input at hand.
+                if total > 0 && (stream.pointee.avail_out == 0 || stream.pointee.avail_in == 0) { return total }
+                if status == Z_BUF_ERROR && stream.pointee.avail_in > 0 && stream.pointee.avail_out > 0 {
+                    throw CaptureError(file: name, message: "corrupt gzip data: zlib made no progress")
+                }
+            default:
+                let text = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                throw CaptureError(file: name, message: "corrupt gzip data: \(text)")
+            }
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+        staging.deallocate()
+    }
+}
