@@ -59,6 +59,15 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write the per-vehicle operations figures here (JSON, the keys of the simulator's truth.json).")
     var summary: String?
 
+    @Option(help: "SQLite store to write (overrides the config's sinks.sqlite.path).")
+    var sqlite: String?
+
+    @Option(help: "JSON lines file to write, truncated first (overrides sinks.jsonl.path).")
+    var jsonl: String?
+
+    @Option(name: .customLong("line-protocol"), help: "InfluxDB line protocol file to write, truncated first (overrides sinks.line_protocol.path).")
+    var lineProtocol: String?
+
     @Option(help: "Send the frames onto this CAN interface instead (like canplayer); no pipeline.")
     var to: String?
 
@@ -84,6 +93,12 @@ struct ReplayCommand: ParsableCommand {
         let setup = try loadSetup()
         for warning in setup.warnings { Terminal.printError("candor: warning: \(warning)") }
         let merge = try openCaptures()
+        let sinks: ReplaySinks
+        do {
+            sinks = try ReplaySinks(setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol))
+        } catch {
+            throw CommandFailure.input("replay: \(error)")
+        }
         let showProgress = Terminal.stderrIsTerminal
         let events = ReplayEvents(
             unknownBus: { bus in
@@ -94,9 +109,16 @@ struct ReplayCommand: ParsableCommand {
             })
         let result: ReplayResult
         do {
-            result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime ? SystemReplayClock() : nil, events: events) { _ in }
+            result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime ? SystemReplayClock() : nil, events: events) {
+                try sinks.write($0)
+            }
+            try sinks.close()
         } catch let error as CaptureError {
+            try? sinks.close()
             throw CommandFailure.input(error.description)
+        } catch let error as SinkError {
+            try? sinks.close()
+            throw CommandFailure.runtime("replay: \(error)")
         }
         if showProgress { Terminal.printProgress("") }
         report(result)
