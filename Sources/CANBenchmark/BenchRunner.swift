@@ -95,6 +95,8 @@ public struct BenchRunner {
         }
         results.append(BenchResult(name: "decode only", value: Self.median(decodeSamples), unit: "ns/signal", samples: decodeSamples))
 
+        results += try pipelineResults(database: database)
+
         return results
     }
 

@@ -1,13 +1,206 @@
+import CANCore
 import CSQLite
 import Telemetry
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The embedded store (skeleton).
+/// The embedded store: one SQLite file in WAL mode, `synchronous=NORMAL`, one transaction
+/// per `write` (a batch of closed windows). Readers (`sqlite3 FILE`) may query it while
+/// candor writes. Each record is inserted once: a record whose key is already stored
+/// (same window, same episode start) is ignored. See `StoreSchema` for the tables.
 public final class SQLiteStore: MetricSink {
     public let path: String
-    public init(path: String) throws(SinkError) {
-        self.path = path
+    private let connection: SQLiteConnection
+    private let statements: StoreStatements
+    /// `signal.signal_id` per (vehicle, bus, message, signal), filled on first use.
+    private var signalIDs: [SignalKey: Int64] = [:]
+    private var closed = false
+
+    struct SignalKey: Hashable {
+        var vehicle: String
+        var bus: String
+        var message: String
+        var signal: String
     }
-    public func write(_ records: [TelemetryRecord]) throws(SinkError) {}
-    public func flush() throws(SinkError) {}
-    public func close() throws(SinkError) {}
+
+    /// Opens or creates the store at `path` and brings its schema up to date. A file that
+    /// is not SQLite, is SQLite but not candor's, or has a newer schema is refused with a
+    /// `SinkError` and left untouched.
+    public convenience init(path: String) throws(SinkError) {
+        try self.init(path: path, migrations: StoreSchema.migrations)
+    }
+
+    /// `migrations` replaceable for tests of the migration steps.
+    init(path: String, migrations: [StoreSchema.Migration]) throws(SinkError) {
+        self.path = path
+        try StoreOpening.checkHeader(path: path)
+        var version = 0
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_size > 0 {
+            version = try StoreOpening.checkIdentity(path: path, migrations: migrations)
+        }
+        connection = try SQLiteConnection(path: path)
+        do {
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA synchronous = NORMAL")
+            try StoreOpening.migrate(connection, from: version, migrations: migrations)
+            statements = try StoreStatements(connection)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    public func write(_ records: [TelemetryRecord]) throws(SinkError) {
+        guard !closed else { throw SinkError(.closed, path: path, message: "written after close") }
+        guard !records.isEmpty else { return }
+        try statements.begin.run()
+        do {
+            for record in records { try insert(record) }
+            try statements.commit.run()
+        } catch {
+            try? statements.rollback.run()
+            throw error
+        }
+    }
+
+    /// Nothing is pending between `write` calls: each one committed.
+    public func flush() throws(SinkError) {
+        guard !closed else { throw SinkError(.closed, path: path, message: "flushed after close") }
+    }
+
+    /// Checkpoints the WAL into the main file and closes. A second call does nothing.
+    public func close() throws(SinkError) {
+        guard !closed else { return }
+        closed = true
+        statements.finalize()
+        defer { connection.close() }
+        try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    private func insert(_ record: TelemetryRecord) throws(SinkError) {
+        switch record {
+        case .signalWindow(let r):
+            let s = statements.signalWindow
+            s.bind(1, try signalID(SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)))
+            s.bind(2, r.windowLength); s.bind(3, r.windowStart); s.bind(4, r.count)
+            s.bind(5, r.minimum); s.bind(6, r.maximum); s.bind(7, r.mean); s.bind(8, r.last)
+            s.bind(9, r.standardDeviation); s.bind(10, r.firstTime); s.bind(11, r.lastTime)
+            try s.run()
+        case .messageHealth(let r):
+            let s = statements.messageHealth
+            s.bind(1, r.vehicle); s.bind(2, r.bus); s.bind(3, r.message); s.bind(4, r.windowLength)
+            s.bind(5, r.windowStart); s.bind(6, r.frames); s.bind(7, r.rate); s.bind(8, r.expectedPeriod)
+            s.bind(9, r.periodSource.rawValue); s.bind(10, r.meanPeriod); s.bind(11, r.periodJitter)
+            s.bind(12, r.maxGap); s.bind(13, r.timeouts); s.bind(14, r.counterErrors)
+            s.bind(15, r.checksumErrors); s.bind(16, r.decodeErrors); s.bind(17, r.silent)
+            try s.run()
+        case .busHealth(let r):
+            let s = statements.busHealth
+            s.bind(1, r.vehicle); s.bind(2, r.bus); s.bind(3, r.windowLength); s.bind(4, r.windowStart)
+            s.bind(5, r.frames); s.bind(6, r.framesPerSecond); s.bind(7, r.busLoadPercent)
+            s.bind(8, r.busLoadWorstCasePercent); s.bind(9, r.errorFrames)
+            s.bind(10, RecordFields.errorClassJSON(r.errorFramesByClass))
+            s.bind(11, r.maxTxErrorCount); s.bind(12, r.maxRxErrorCount); s.bind(13, r.unknownFrames)
+            s.bind(14, r.decodeErrors); s.bind(15, r.lateFrames)
+            try s.run()
+        case .silentEpisode(let r):
+            let s = statements.silentEpisode
+            s.bind(1, r.vehicle); s.bind(2, r.bus); s.bind(3, r.message); s.bind(4, r.start)
+            s.bind(5, r.end); s.bind(6, r.open)
+            try s.run()
+        case .faultEpisode(let r):
+            let s = statements.faultEpisode
+            s.bind(1, r.vehicle); s.bind(2, r.kind); s.bind(3, r.target ?? ""); s.bind(4, r.level)
+            s.bind(5, r.start); s.bind(6, r.end); s.bind(7, r.open)
+            try s.run()
+        case .operations(let r):
+            try insertOperations(r)
+        }
+    }
+
+    private func insertOperations(_ r: OperationsSummary) throws(SinkError) {
+        let s = statements.operations
+        s.bind(1, r.vehicle)
+        switch r.scope {
+        case .vehicle: s.bind(2, "vehicle"); s.bind(3, nil as String?)
+        case .trip(let index): s.bind(2, "trip"); s.bind(3, index)
+        case .day: s.bind(2, "day"); s.bind(3, nil as String?)
+        }
+        s.bind(4, r.start); s.bind(5, r.end); s.bind(6, r.distanceKm); s.bind(7, r.tractionEnergyKWh)
+        s.bind(8, r.regenEnergyKWh); s.bind(9, r.chargeEnergyKWh); s.bind(10, r.kWhPer100km)
+        s.bind(11, r.socStart); s.bind(12, r.socEnd); s.bind(13, r.socUsed)
+        s.bind(14, r.minCellVoltage); s.bind(15, r.maxCellVoltage); s.bind(16, r.maxCellSpread)
+        s.bind(17, r.minCellTemperature); s.bind(18, r.maxCellTemperature); s.bind(19, r.brakeApplications)
+        s.bind(20, r.drivingSeconds); s.bind(21, r.chargingSeconds); s.bind(22, r.idleSeconds)
+        s.bind(23, r.checksumErrors); s.bind(24, r.counterErrors)
+        s.bind(25, OperationsSummaryJSON.text(r))
+        try s.run()
+    }
+
+    private func signalID(_ key: SignalKey) throws(SinkError) -> Int64 {
+        if let id = signalIDs[key] { return id }
+        let insert = statements.insertSignal
+        insert.bind(1, key.vehicle); insert.bind(2, key.bus); insert.bind(3, key.message); insert.bind(4, key.signal)
+        try insert.run()
+        let select = statements.selectSignal
+        select.bind(1, key.vehicle); select.bind(2, key.bus); select.bind(3, key.message); select.bind(4, key.signal)
+        guard try select.step() else { throw SinkError(.sqlite, path: path, message: "signal row missing after insert") }
+        let id = select.int64(0)
+        select.reset()
+        signalIDs[key] = id
+        return id
+    }
+}
+
+/// The store's prepared statements, prepared once per connection.
+final class StoreStatements {
+    let begin, commit, rollback: SQLiteStatement
+    let insertSignal, selectSignal: SQLiteStatement
+    let signalWindow, messageHealth, busHealth, silentEpisode, faultEpisode, operations: SQLiteStatement
+
+    init(_ c: SQLiteConnection) throws(SinkError) {
+        begin = try c.prepare("BEGIN IMMEDIATE")
+        commit = try c.prepare("COMMIT")
+        rollback = try c.prepare("ROLLBACK")
+        insertSignal = try c.prepare("INSERT OR IGNORE INTO signal (vehicle, bus, message, name) VALUES (?1, ?2, ?3, ?4)")
+        selectSignal = try c.prepare("SELECT signal_id FROM signal WHERE vehicle = ?1 AND bus = ?2 AND message = ?3 AND name = ?4")
+        signalWindow = try c.prepare("""
+            INSERT OR IGNORE INTO signal_window (signal_id, window_length, window_start, count, minimum, maximum,
+                mean, last, stddev, first_time, last_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """)
+        messageHealth = try c.prepare("""
+            INSERT OR IGNORE INTO message_health (vehicle, bus, message, window_length, window_start, frames, rate,
+                expected_period, period_source, mean_period, period_jitter, max_gap, timeouts, counter_errors,
+                checksum_errors, decode_errors, silent)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            """)
+        busHealth = try c.prepare("""
+            INSERT OR IGNORE INTO bus_health (vehicle, bus, window_length, window_start, frames, frames_per_second,
+                bus_load_percent, bus_load_worst_case_percent, error_frames, error_frames_by_class,
+                max_tx_error_count, max_rx_error_count, unknown_frames, decode_errors, late_frames)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            """)
+        silentEpisode = try c.prepare("""
+            INSERT OR IGNORE INTO silent_episode (vehicle, bus, message, start, "end", open) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        faultEpisode = try c.prepare("""
+            INSERT OR IGNORE INTO fault_episode (vehicle, kind, target, level, start, "end", open)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        operations = try c.prepare("""
+            INSERT OR IGNORE INTO operations (vehicle, scope, trip_index, start, "end", distance_km,
+                traction_energy_kwh, regen_energy_kwh, charge_energy_kwh, kwh_per_100km, soc_start, soc_end, soc_used,
+                min_cell_voltage_v, max_cell_voltage_v, max_cell_spread_v, min_cell_temp_c, max_cell_temp_c,
+                brake_applications, driving_s, charging_s, idle_s, checksum_errors, counter_errors, summary_json)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24, ?25)
+            """)
+    }
+
+    func finalize() {
+        for s in [begin, commit, rollback, insertSignal, selectSignal, signalWindow, messageHealth, busHealth,
+                  silentEpisode, faultEpisode, operations] { s.finalize() }
+    }
 }

@@ -1,0 +1,54 @@
+import CANCore
+import CANDatabase
+
+/// Small pieces the sinks share: times as text, the error-class map, window names.
+enum RecordFields {
+    /// Nanoseconds as seconds with 6 fractional digits, or 9 when the instant has
+    /// sub-microsecond digits (as `OperationsSummaryJSON` and the capture formats write).
+    static func appendSeconds(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
+        let digits: UInt8 = nanoseconds % 1000 == 0 ? 6 : 9
+        CANTimestamp(totalNanoseconds: nanoseconds, fractionDigits: digits).write(to: &buffer)
+    }
+
+    /// A window length as a short duration: `1s`, `60s`, `500ms`, `250us`, `7ns`.
+    static func appendDuration(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
+        let units: [(Int64, String)] = [(1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
+        for (scale, suffix) in units where nanoseconds % scale == 0 {
+            DecimalText.appendSigned(nanoseconds / scale, to: &buffer)
+            buffer.append(contentsOf: suffix.utf8)
+            return
+        }
+        DecimalText.appendSigned(nanoseconds, to: &buffer)
+        buffer.append(contentsOf: "ns".utf8)
+    }
+
+    /// Error-frame counts per class as a JSON object, classes with a count only, keys sorted:
+    /// `{"bus-off":1,"restarted-after-bus-off":1}`; `{}` when there were none.
+    static func errorClassJSON(_ counts: [Int]) -> String {
+        var out: [UInt8] = []
+        appendErrorClassJSON(counts, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendErrorClassJSON(_ counts: [Int], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for (name, count) in errorClassCounts(counts) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendQuoted(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            DecimalText.appendSigned(Int64(count), to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// (class name, count) for the classes with a count, sorted by name.
+    static func errorClassCounts(_ counts: [Int]) -> [(String, Int)] {
+        var pairs: [(String, Int)] = []
+        for (i, entry) in CANErrorClass.named.enumerated() where i < counts.count && counts[i] != 0 {
+            pairs.append((entry.1, counts[i]))
+        }
+        return pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    }
+}

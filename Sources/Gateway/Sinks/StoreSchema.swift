@@ -1,0 +1,153 @@
+/// The store's schema, as numbered migrations. `PRAGMA user_version` holds the number of
+/// the last migration applied; `PRAGMA application_id` marks the file as candor's.
+///
+/// Times are integer nanoseconds since the Unix epoch on the capture's clock (event time);
+/// window lengths are nanoseconds. `datetime(window_start / 1e9, 'unixepoch')` reads them.
+public enum StoreSchema {
+    /// `'CAND'` as a big-endian 32-bit integer.
+    public static let applicationID: Int32 = 0x4341_4E44
+
+    /// One step from version `version - 1` to `version`.
+    public struct Migration: Sendable {
+        public var version: Int
+        public var statements: [String]
+        public init(version: Int, statements: [String]) {
+            self.version = version
+            self.statements = statements
+        }
+    }
+
+    /// Every migration, in order. The last one's version is the current schema version.
+    public static let migrations: [Migration] = [Migration(version: 1, statements: version1)]
+
+    public static var currentVersion: Int { migrations.last!.version }
+
+    static let version1: [String] = [
+        """
+        CREATE TABLE signal (
+            signal_id INTEGER PRIMARY KEY,
+            vehicle   TEXT NOT NULL,
+            bus       TEXT NOT NULL,
+            message   TEXT NOT NULL,
+            name      TEXT NOT NULL,
+            UNIQUE (vehicle, bus, message, name)
+        )
+        """,
+        """
+        CREATE TABLE signal_window (
+            signal_id     INTEGER NOT NULL REFERENCES signal (signal_id),
+            window_length INTEGER NOT NULL,
+            window_start  INTEGER NOT NULL,
+            count         INTEGER NOT NULL,
+            minimum       REAL,
+            maximum       REAL,
+            mean          REAL,
+            last          REAL,
+            stddev        REAL,
+            first_time    INTEGER NOT NULL,
+            last_time     INTEGER NOT NULL,
+            PRIMARY KEY (signal_id, window_length, window_start)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE VIEW signal_window_named AS
+            SELECT s.vehicle, s.bus, s.message, s.name AS signal, w.*
+            FROM signal_window w JOIN signal s USING (signal_id)
+        """,
+        """
+        CREATE TABLE message_health (
+            vehicle         TEXT NOT NULL,
+            bus             TEXT NOT NULL,
+            message         TEXT NOT NULL,
+            window_length   INTEGER NOT NULL,
+            window_start    INTEGER NOT NULL,
+            frames          INTEGER NOT NULL,
+            rate            REAL,
+            expected_period INTEGER NOT NULL,
+            period_source   TEXT NOT NULL,
+            mean_period     REAL,
+            period_jitter   REAL,
+            max_gap         INTEGER NOT NULL,
+            timeouts        INTEGER NOT NULL,
+            counter_errors  INTEGER NOT NULL,
+            checksum_errors INTEGER NOT NULL,
+            decode_errors   INTEGER NOT NULL,
+            silent          INTEGER NOT NULL,
+            PRIMARY KEY (vehicle, window_length, window_start, bus, message)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE bus_health (
+            vehicle                     TEXT NOT NULL,
+            bus                         TEXT NOT NULL,
+            window_length               INTEGER NOT NULL,
+            window_start                INTEGER NOT NULL,
+            frames                      INTEGER NOT NULL,
+            frames_per_second           REAL,
+            bus_load_percent            REAL,
+            bus_load_worst_case_percent REAL,
+            error_frames                INTEGER NOT NULL,
+            error_frames_by_class       TEXT NOT NULL,
+            max_tx_error_count          INTEGER NOT NULL,
+            max_rx_error_count          INTEGER NOT NULL,
+            unknown_frames              INTEGER NOT NULL,
+            decode_errors               INTEGER NOT NULL,
+            late_frames                 INTEGER NOT NULL,
+            PRIMARY KEY (vehicle, window_length, window_start, bus)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE silent_episode (
+            vehicle TEXT NOT NULL,
+            bus     TEXT NOT NULL,
+            message TEXT NOT NULL,
+            start   INTEGER NOT NULL,
+            "end"   INTEGER NOT NULL,
+            open    INTEGER NOT NULL,
+            PRIMARY KEY (vehicle, start, bus, message)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE fault_episode (
+            vehicle TEXT NOT NULL,
+            kind    TEXT NOT NULL,
+            target  TEXT NOT NULL DEFAULT '',
+            level   INTEGER NOT NULL,
+            start   INTEGER NOT NULL,
+            "end"   INTEGER NOT NULL,
+            open    INTEGER NOT NULL,
+            PRIMARY KEY (vehicle, start, kind, target)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE operations (
+            vehicle             TEXT NOT NULL,
+            scope               TEXT NOT NULL CHECK (scope IN ('vehicle', 'trip', 'day')),
+            trip_index          INTEGER,
+            start               INTEGER NOT NULL,
+            "end"               INTEGER NOT NULL,
+            distance_km         REAL,
+            traction_energy_kwh REAL,
+            regen_energy_kwh    REAL,
+            charge_energy_kwh   REAL,
+            kwh_per_100km       REAL,
+            soc_start           REAL,
+            soc_end             REAL,
+            soc_used            REAL,
+            min_cell_voltage_v  REAL,
+            max_cell_voltage_v  REAL,
+            max_cell_spread_v   REAL,
+            min_cell_temp_c     REAL,
+            max_cell_temp_c     REAL,
+            brake_applications  INTEGER NOT NULL,
+            driving_s           REAL,
+            charging_s          REAL,
+            idle_s              REAL,
+            checksum_errors     INTEGER NOT NULL,
+            counter_errors      INTEGER NOT NULL,
+            summary_json        TEXT NOT NULL,
+            PRIMARY KEY (vehicle, scope, start)
+        ) WITHOUT ROWID
+        """,
+    ]
+}

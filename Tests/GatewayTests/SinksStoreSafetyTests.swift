@@ -1,0 +1,136 @@
+import CSQLite
+import Foundation
+@testable import Telemetry
+import Testing
+@testable import Gateway
+
+@Suite struct SinksStoreSafetyTests {
+    private func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+    private func siblings(_ path: String) -> [String] {
+        let directory = (path as NSString).deletingLastPathComponent
+        return (try? FileManager.default.contentsOfDirectory(atPath: directory).sorted()) ?? []
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndUntouched() throws {
+        let path = SinksFixtures.directory("garbage") + "/notes.db"
+        let garbage = Data("timestamp,speed\n1,2\n".utf8) + Data(repeating: 0x5A, count: 5000)
+        _ = FileManager.default.createFile(atPath: path, contents: garbage)
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let e = error as! SinkError
+            return e.kind == .notCandorDatabase && e.path == path && e.description.hasPrefix(path + ": not an SQLite database")
+        }
+        #expect(bytes(path) == garbage)
+        #expect(siblings(path) == ["notes.db"])  // no -wal, no -shm
+    }
+
+    @Test func anSQLiteDatabaseThatIsNotCandorsIsRefusedAndUntouched() throws {
+        let path = SinksFixtures.directory("foreign") + "/other.db"
+        let c = try SQLiteConnection(path: path)
+        try c.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a')")
+        c.close()
+        let before = bytes(path)
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let e = error as! SinkError
+            return e.kind == .notCandorDatabase && e.description.contains("not a candor store")
+        }
+        #expect(bytes(path) == before)
+    }
+
+    @Test func aNewerSchemaIsRefusedAndUntouched() throws {
+        let path = SinksFixtures.directory("newer") + "/m.db"
+        let store = try SQLiteStore(path: path)
+        try store.write(SinksFixtures.all())
+        try store.close()
+        let c = try SQLiteConnection(path: path)
+        try c.execute("PRAGMA user_version = \(StoreSchema.currentVersion + 1)")
+        c.close()
+        let before = bytes(path)
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let e = error as! SinkError
+            return e.kind == .newerSchema && e.description == "\(path): store schema version \(StoreSchema.currentVersion + 1) is newer than this candor's \(StoreSchema.currentVersion); use a newer candor or another file"
+        }
+        #expect(bytes(path) == before)
+        #expect(try StoreReader.count(path, "signal_window") == 3)
+    }
+
+    @Test func anEmptyFileBecomesAStore() throws {
+        let path = SinksFixtures.directory("empty") + "/m.db"
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let store = try SQLiteStore(path: path)
+        try store.write(SinksFixtures.all())
+        try store.close()
+        #expect(try StoreReader.count(path, "operations") == 2)
+    }
+
+    @Test func migrationsRunInOrderAndKeepRows() throws {
+        // A fake schema history: v1 creates a table, v2 adds a column with a default.
+        let v1 = StoreSchema.Migration(version: 1, statements: StoreSchema.migrations[0].statements)
+        let v2 = StoreSchema.Migration(version: 2, statements: ["ALTER TABLE signal ADD COLUMN unit TEXT NOT NULL DEFAULT ''"])
+        let path = SinksFixtures.directory("migrate") + "/m.db"
+        let old = try SQLiteStore(path: path, migrations: [v1])
+        try old.write(SinksFixtures.all())
+        try old.close()
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["1"]])
+
+        let new = try SQLiteStore(path: path, migrations: [v1, v2])
+        try new.close()
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["2"]])
+        #expect(try StoreReader.rows(path, "SELECT name, unit FROM signal ORDER BY name") == [["PACK_V", ""], ["SOC", ""]])
+        #expect(try StoreReader.count(path, "signal_window") == 3)
+
+        // The v1 code now refuses the v2 file.
+        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: [v1]) }
+    }
+
+    @Test func aFailingMigrationLeavesTheOldVersion() throws {
+        let v1 = StoreSchema.migrations[0]
+        let broken = StoreSchema.Migration(version: 2, statements: ["CREATE TABLE extra (x)", "THIS IS NOT SQL"])
+        let path = SinksFixtures.directory("badmigrate") + "/m.db"
+        try SQLiteStore(path: path, migrations: [v1]).close()
+        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: [v1, broken]) }
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["1"]])
+        #expect(try StoreReader.rows(path, "SELECT name FROM sqlite_schema WHERE name = 'extra'") == [])
+    }
+
+    /// The files as a `kill -9` leaves them: the database and its WAL copied while the
+    /// writer is still open between commits (no checkpoint, no close). Opening the copy
+    /// must recover every committed batch and pass `integrity_check`.
+    @Test func committedBatchesSurviveAnAbruptStop() throws {
+        let directory = SinksFixtures.directory("crash")
+        let path = directory + "/m.db"
+        let store = try SQLiteStore(path: path)
+        var committed = 0
+        for batch in 0..<50 {
+            let start = SinksFixtures.t0 + Int64(batch) * SinksFixtures.second
+            try store.write((0..<20).map { .signalWindow(SinksFixtures.signalWindow(signal: "S\($0)", start: start)) })
+            committed += 20
+        }
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as! Int
+        #expect(wal > 0)  // the batches are still in the WAL, not in the main file
+        let crashed = directory + "/crashed.db"
+        try FileManager.default.copyItem(atPath: path, toPath: crashed)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: crashed + "-wal")
+
+        #expect(try StoreReader.rows(crashed, "PRAGMA integrity_check") == [["ok"]])
+        #expect(try StoreReader.count(crashed, "signal_window") == Int64(committed))
+        let reopened = try SQLiteStore(path: crashed)
+        try reopened.write([.signalWindow(SinksFixtures.signalWindow(start: SinksFixtures.t0 + 999 * SinksFixtures.second))])
+        try reopened.close()
+        #expect(try StoreReader.count(crashed, "signal_window") == Int64(committed + 1))
+        try store.close()
+    }
+
+    @Test func writeAfterCloseThrows() throws {
+        let path = SinksFixtures.directory("closed") + "/m.db"
+        let store = try SQLiteStore(path: path)
+        try store.close()
+        try store.close()
+        #expect(throws: SinkError(.closed, path: path, message: "written after close")) { try store.write(SinksFixtures.all()) }
+    }
+}
