@@ -3,7 +3,7 @@ import CSQLite
 import Glibc
 #endif
 
-/// Every row of every table of an SQLite file, as text, in table-name and rowid order:
+/// Every row of every table of an SQLite file, as text, sorted per table (tables may be WITHOUT ROWID):
 /// two stores are equal when these are equal (schema-agnostic).
 enum StoreRows {
     static func dump(_ path: String) throws -> [String] {
@@ -17,7 +17,7 @@ enum StoreRows {
         var rows: [String] = []
         for table in tables {
             rows.append("table \(table)")
-            rows += try query(db, "SELECT * FROM \"\(table)\" ORDER BY rowid")
+            rows += try query(db, "SELECT * FROM \"\(table)\"").sorted()
         }
         return rows
     }
