@@ -28,9 +28,9 @@ struct ReplayCommand: ParsableCommand {
 
             Examples:
               candor replay --config bundle/candor.yaml bundle/capture.log
-              candor replay --config candor.yaml can0.log can1.log --summary out/summary.json
-              candor replay --config candor.yaml drive.log --sqlite /tmp/metrics.db --jsonl /tmp/metrics.jsonl
-              candor replay --dbc van.dbc drive.log.gz
+              candor replay --config candor.yaml a.log b.log --summary sum.json
+              candor replay --config candor.yaml drive.log --sqlite m.db
+              candor replay --dbc van.dbc --bitrate 250000 drive.log.gz
               candor replay --realtime drive.log --to vcan0
             """
     )
