@@ -24,7 +24,7 @@ struct Candor: ParsableCommand {
             DBCCommand.self,
             BenchCommand.self,
             SimulateCommand.self,
-            LiveReplayCommand.self,
+            ReplayCommand.self,
             LiveProbeCommand.self,
         ]
     )

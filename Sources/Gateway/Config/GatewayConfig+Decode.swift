@@ -1,0 +1,224 @@
+import Telemetry
+import Yams
+
+extension GatewayConfig {
+    /// Reads `candor.yaml` text. `file` names it in errors and anchors relative paths;
+    /// `environment` answers `${NAME}` references.
+    public static func decode(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(file: file, keyPath: "", message: "empty configuration: expected a map with `version` and `vehicles`")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
+        }
+        let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
+        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks"])
+        let version = try top.required("version")
+        guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
+
+        var config = GatewayConfig(file: file, vehicles: [])
+        config.positions = ConfigPositions(root)
+        let vehicles = try top.required("vehicles")
+        let vehicleEntries = try vehicles.entries()
+        guard !vehicleEntries.isEmpty else { throw vehicles.error("expected at least one vehicle") }
+        var interfaces: [String: String] = [:]
+        for (name, node) in vehicleEntries {
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ isIdentifierScalar($0) }) else {
+                throw node.error("vehicle id must be letters, digits, `_`, `.` or `-`")
+            }
+            let vehicle = try decodeVehicle(name: name, node)
+            for bus in vehicle.buses {
+                if let owner = interfaces[bus.interface] {
+                    throw node.child("buses", node.node).child(bus.interface, node.node)
+                        .error("interface \(bus.interface) is already a bus of vehicle \(owner); an interface belongs to one vehicle")
+                }
+                interfaces[bus.interface] = name
+            }
+            config.vehicles.append(vehicle)
+        }
+        if let windows = top["windows"] {
+            let items = try windows.items()
+            guard !items.isEmpty else { throw windows.error("expected at least one window length") }
+            var lengths: [Int64] = []
+            for item in items { lengths.append(try item.duration()) }
+            config.windowLengths = lengths
+        }
+        if let health = top["health"] {
+            let f = try health.fields(["timeout_factor", "silent_after", "learn_frames"])
+            let timeout = try f["timeout_factor"]?.double() ?? 2.0
+            let silent = try f["silent_after"]?.double() ?? 5
+            let learn = try f["learn_frames"]?.int() ?? 20
+            if timeout <= 1 { throw f["timeout_factor"]!.error("expected a factor > 1, found \(timeout)") }
+            if silent < timeout { throw (f["silent_after"] ?? health).error("expected silent_after ≥ timeout_factor (\(timeout)), found \(silent)") }
+            if learn < 2 { throw f["learn_frames"]!.error("expected at least 2 frames, found \(learn)") }
+            config.health = HealthRules(timeoutFactor: timeout, silentAfter: silent, learnFrames: learn)
+        }
+        if let day = top["day"] {
+            let f = try day.fields(["utc_offset"])
+            if let offset = f["utc_offset"] {
+                let text = try offset.text()
+                guard let seconds = utcOffsetSeconds(text) else { throw offset.error("expected ±HH:MM, found \"\(text)\"") }
+                config.dayUTCOffsetSeconds = seconds
+            }
+        }
+        if let sinks = top["sinks"] {
+            let f = try sinks.fields(["sqlite", "jsonl", "line_protocol", "prometheus"])
+            if let n = f["sqlite"] { config.sinks.sqlitePath = try n.fields(["path"]).required("path").path() }
+            if let n = f["jsonl"] { config.sinks.jsonlPath = try n.fields(["path"]).required("path").path() }
+            if let n = f["line_protocol"] { config.sinks.lineProtocolPath = try n.fields(["path"]).required("path").path() }
+            if let n = f["prometheus"] { config.sinks.prometheusListen = try n.fields(["listen"]).required("listen").string() }
+        }
+        return config
+    }
+
+    static func decodeVehicle(name: String, _ node: ConfigNode) throws(ConfigError) -> VehicleEntry {
+        let f = try node.fields(["description", "buses", "signals", "temperatures", "faults", "trips", "brake"])
+        var vehicle = VehicleEntry(name: name, description: try f["description"]?.text(), buses: [])
+        let buses = try f.required("buses")
+        let busEntries = try buses.entries()
+        guard !busEntries.isEmpty else { throw buses.error("expected at least one bus") }
+        for (interface, bus) in busEntries { vehicle.buses.append(try decodeBus(interface: interface, bus)) }
+
+        if let signals = f["signals"] {
+            let roles = ["vehicle_speed", "pack_voltage", "pack_current", "soc", "min_cell_voltage", "max_cell_voltage",
+                         "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging"]
+            var map = SemanticMap()
+            for (role, value) in try signals.entries() {
+                guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
+                switch role {
+                case "pack_current":
+                    let (reference, r) = try signalReference(value, extra: ["positive"])
+                    map.packCurrent = reference
+                    let positive = try r.required("positive").oneOf(["discharge", "charge"])
+                    map.packCurrentPositive = CurrentDirection(rawValue: positive)!
+                case "ready", "charging":
+                    let (reference, r) = try signalReference(value, extra: ["on_values"])
+                    var on: [Double] = []
+                    if let list = r["on_values"] { for item in try list.items() { on.append(try item.double()) } }
+                    let state = StateReference(reference, onValues: on)
+                    if role == "ready" { map.ready = state } else { map.charging = state }
+                default:
+                    let reference = try signalReference(value, extra: []).0
+                    switch role {
+                    case "vehicle_speed": map.vehicleSpeed = reference
+                    case "pack_voltage": map.packVoltage = reference
+                    case "soc": map.soc = reference
+                    case "min_cell_voltage": map.minCellVoltage = reference
+                    case "max_cell_voltage": map.maxCellVoltage = reference
+                    case "max_cell_temperature": map.maxCellTemperature = reference
+                    case "min_cell_temperature": map.minCellTemperature = reference
+                    case "brake_pressure": map.brakePressure = reference
+                    default: map.steeringAngle = reference
+                    }
+                }
+            }
+            vehicle.signals = map
+        }
+        if let temperatures = f["temperatures"] {
+            for (temperature, value) in try temperatures.entries() {
+                guard temperature.unicodeScalars.allSatisfy({ isIdentifierScalar($0) && $0 != "." }) else {
+                    throw value.error("temperature name must be letters, digits, `_` or `-`")
+                }
+                vehicle.temperatures.append((temperature, try signalReference(value, extra: []).0))
+            }
+        }
+        if let faults = f["faults"] {
+            for (kind, value) in try faults.entries() {
+                guard FaultKinds.all.contains(kind) else { throw value.error("unknown fault kind; expected one of \(FaultKinds.all.joined(separator: ", "))") }
+                let (reference, r) = try signalReference(value, extra: ["level"])
+                var level = FaultFlag.Level.fromValue
+                if let l = r["level"], try l.text() != "value" {
+                    guard let n = Int(try l.text()), (1...3).contains(n) else { throw l.expected("`value` or a level 1, 2 or 3") }
+                    level = .fixed(n)
+                }
+                vehicle.faults.append((kind, FaultFlag(reference, level: level)))
+            }
+        }
+        if let trips = f["trips"] {
+            let t = try trips.fields(["rule", "moving_speed", "idle_end", "min_distance"])
+            var rule = TripRule()
+            if let r = t["rule"] { rule.kind = TripRule.Kind(rawValue: try r.oneOf(["ready", "speed"])) }
+            if let m = t["moving_speed"] {
+                rule.movingSpeed = try m.double("a speed in km/h")
+                if rule.movingSpeed < 0 { throw m.error("expected a speed ≥ 0 km/h, found \(rule.movingSpeed)") }
+            }
+            if let i = t["idle_end"] { rule.idleEnd = try i.duration() }
+            if let d = t["min_distance"] {
+                rule.minimumDistance = try d.double("a distance in km")
+                if rule.minimumDistance < 0 { throw d.error("expected a distance ≥ 0 km, found \(rule.minimumDistance)") }
+            }
+            vehicle.trips = rule
+        }
+        if let brake = f["brake"] {
+            let b = try brake.fields(["on_above", "off_below"])
+            let on = try b["on_above"]?.double("a pressure in bar") ?? 5.0
+            let off = try b["off_below"]?.double("a pressure in bar") ?? 2.0
+            guard off <= on else { throw (b["off_below"] ?? brake).error("expected off_below ≤ on_above (\(on)), found \(off)") }
+            vehicle.brake = BrakeRule(onAbove: on, offBelow: off)
+        }
+        return vehicle
+    }
+
+    static func decodeBus(interface: String, _ node: ConfigNode) throws(ConfigError) -> BusEntry {
+        guard !interface.isEmpty, interface.utf8.count < 16, !interface.contains("/"), !interface.contains(" ") else {
+            throw node.error("interface name must be 1 to 15 characters without `/` or spaces (a Linux interface name)")
+        }
+        let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages"])
+        var bus = BusEntry(
+            interface: interface, dbcPath: try f.required("dbc").path(),
+            bitrate: try f.required("bitrate").positiveInt("a bit rate in bit/s"))
+        bus.dataBitrate = try f["data_bitrate"]?.positiveInt("a bit rate in bit/s")
+        bus.j1939 = try f["j1939"]?.bool() ?? false
+        if let messages = f["messages"] {
+            for (name, value) in try messages.entries() {
+                let m = try value.fields(["cycle", "counter", "checksum"])
+                var rules = MessageRules()
+                rules.cycle = try m["cycle"]?.duration()
+                if let counter = m["counter"] {
+                    let c = try counter.fields(["signal", "modulus"])
+                    let modulus = try c["modulus"]?.int("an integer modulus")
+                    if let modulus, modulus < 2, let n = c["modulus"] { throw n.error("expected a modulus ≥ 2, found \(modulus)") }
+                    rules.counter = CounterRule(signal: try c.required("signal").string(), modulus: modulus)
+                }
+                if let checksum = m["checksum"] {
+                    let c = try checksum.fields(["signal", "algorithm"])
+                    let names = ChecksumAlgorithm.allCases.map(\.rawValue)
+                    let algorithm = ChecksumAlgorithm(rawValue: try c.required("algorithm").oneOf(names))!
+                    rules.checksum = ChecksumRule(signal: try c.required("signal").string(), algorithm: algorithm)
+                }
+                bus.messageRules[name] = rules
+            }
+        }
+        return bus
+    }
+
+    /// `{ bus, message, signal, scale?, offset? }` plus the role's own keys.
+    static func signalReference(_ node: ConfigNode, extra: [String]) throws(ConfigError) -> (SignalReference, ConfigFields) {
+        let f = try node.fields(["bus", "message", "signal", "scale", "offset"] + extra)
+        let reference = SignalReference(
+            bus: try f.required("bus").string(), message: try f.required("message").string(),
+            signal: try f.required("signal").string(),
+            scale: try f["scale"]?.double() ?? 1, offset: try f["offset"]?.double() ?? 0)
+        return (reference, f)
+    }
+
+    static func isIdentifierScalar(_ c: Unicode.Scalar) -> Bool {
+        ("A"..."Z").contains(c) || ("a"..."z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "." || c == "-"
+    }
+
+    /// `+08:00`, `-05:30`, `Z` → seconds east of UTC.
+    static func utcOffsetSeconds(_ text: String) -> Int64? {
+        if text == "Z" { return 0 }
+        let u = Array(text.utf8)
+        guard u.count == 6, u[0] == UInt8(ascii: "+") || u[0] == UInt8(ascii: "-"), u[3] == UInt8(ascii: ":"),
+              let h = Int64(String(decoding: u[1..<3], as: UTF8.self)), let m = Int64(String(decoding: u[4..<6], as: UTF8.self)),
+              h <= 14, m < 60 else { return nil }
+        let seconds = h * 3600 + m * 60
+        return u[0] == UInt8(ascii: "-") ? -seconds : seconds
+    }
+}

@@ -1,0 +1,101 @@
+import Telemetry
+
+/// `candor.yaml`, decoded into typed values (schema version 1; reference in README).
+///
+/// Names are not yet resolved against the DBCs: `GatewaySetup` loads the DBCs and turns
+/// this into a `TelemetryConfiguration`. Paths are already made relative to the config
+/// file's directory, and environment references already substituted.
+public struct GatewayConfig: Sendable {
+    /// The file it was read from, as given.
+    public var file: String
+    public var vehicles: [VehicleEntry]
+    /// Signal window lengths, nanoseconds.
+    public var windowLengths: [Int64]
+    public var health: HealthRules
+    public var dayUTCOffsetSeconds: Int64
+    public var sinks: SinkSettings
+    /// Where each key path is in the file (for errors found later, against the DBCs).
+    public var positions = ConfigPositions()
+
+    public init(file: String, vehicles: [VehicleEntry], windowLengths: [Int64] = [1_000_000_000, 60_000_000_000],
+                health: HealthRules = HealthRules(), dayUTCOffsetSeconds: Int64 = 0, sinks: SinkSettings = SinkSettings()) {
+        self.file = file
+        self.vehicles = vehicles
+        self.windowLengths = windowLengths
+        self.health = health
+        self.dayUTCOffsetSeconds = dayUTCOffsetSeconds
+        self.sinks = sinks
+    }
+}
+
+/// `vehicles.<id>`.
+public struct VehicleEntry: Sendable {
+    public var name: String
+    public var description: String?
+    public var buses: [BusEntry]
+    public var signals: SemanticMap
+    public var temperatures: [(name: String, reference: SignalReference)]
+    public var faults: [(kind: String, flag: FaultFlag)]
+    public var trips: TripRule
+    public var brake: BrakeRule
+
+    public init(name: String, description: String? = nil, buses: [BusEntry], signals: SemanticMap = SemanticMap(),
+                temperatures: [(name: String, reference: SignalReference)] = [], faults: [(kind: String, flag: FaultFlag)] = [],
+                trips: TripRule = TripRule(), brake: BrakeRule = BrakeRule()) {
+        self.name = name
+        self.description = description
+        self.buses = buses
+        self.signals = signals
+        self.temperatures = temperatures
+        self.faults = faults
+        self.trips = trips
+        self.brake = brake
+    }
+}
+
+/// `vehicles.<id>.buses.<interface>`.
+public struct BusEntry: Sendable, Hashable {
+    public var interface: String
+    /// Resolved against the config file's directory.
+    public var dbcPath: String
+    public var bitrate: Int
+    public var dataBitrate: Int?
+    public var j1939: Bool
+    public var messageRules: [String: MessageRules]
+
+    public init(interface: String, dbcPath: String, bitrate: Int, dataBitrate: Int? = nil, j1939: Bool = false, messageRules: [String: MessageRules] = [:]) {
+        self.interface = interface
+        self.dbcPath = dbcPath
+        self.bitrate = bitrate
+        self.dataBitrate = dataBitrate
+        self.j1939 = j1939
+        self.messageRules = messageRules
+    }
+}
+
+/// `sinks:`; a nil path is a sink that is off.
+public struct SinkSettings: Sendable, Hashable {
+    public var sqlitePath: String?
+    public var jsonlPath: String?
+    public var lineProtocolPath: String?
+    /// `host:port` of the Prometheus text endpoint (served by the live gateway, not by replay).
+    public var prometheusListen: String?
+
+    public init(sqlitePath: String? = nil, jsonlPath: String? = nil, lineProtocolPath: String? = nil, prometheusListen: String? = nil) {
+        self.sqlitePath = sqlitePath
+        self.jsonlPath = jsonlPath
+        self.lineProtocolPath = lineProtocolPath
+        self.prometheusListen = prometheusListen
+    }
+}
+
+/// The vocabulary of `faults.<kind>` (GB/T 32960 categories, plus the fuel-cell ones).
+public enum FaultKinds {
+    public static let all: [String] = [
+        "temperature_difference", "over_temperature", "pack_over_voltage", "pack_under_voltage",
+        "cell_over_voltage", "cell_under_voltage", "soc_low", "soc_high", "soc_jump", "insulation",
+        "hv_interlock", "dcdc_temperature", "dcdc_status", "brake_system", "motor_temperature",
+        "controller_temperature", "over_charge", "battery_mismatch", "cell_consistency",
+        "h2_concentration", "h2_pressure", "fuel_cell_temperature",
+    ]
+}

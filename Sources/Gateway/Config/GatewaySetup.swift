@@ -1,0 +1,98 @@
+import CANDatabase
+import Telemetry
+
+/// The configuration resolved against its DBCs: one decode plan per bus (in the layout's
+/// bus order) and the telemetry layout. Everything the pipeline needs, checked up front:
+/// a DBC that cannot be read, or a message or signal name that is not in its DBC, is a
+/// `ConfigError` naming the key path.
+public struct GatewaySetup: Sendable {
+    public let layout: TelemetryLayout
+    /// `plans[b]` decodes the frames of layout bus `b`.
+    public let plans: [DecodePlan]
+    /// Sinks named by the config (paths resolved), or none.
+    public let sinks: SinkSettings
+    /// Whether the operations figures mean anything (a semantic map was given). False for
+    /// `--dbc` replays: windows and health only.
+    public let hasOperations: Bool
+    /// Problems worth telling that do not stop a replay (DBC constructs that could not be read).
+    public let warnings: [String]
+
+    /// Reads `candor.yaml` at `path`, substitutes the environment, loads every DBC.
+    public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> GatewaySetup {
+        let text: String
+        do { text = try TextFile.read(path) } catch {
+            throw ConfigError(file: path, keyPath: "", message: error.reason)
+        }
+        return try GatewaySetup(try GatewayConfig.decode(yaml: text, file: path, environment: environment))
+    }
+
+    public init(_ config: GatewayConfig) throws(ConfigError) {
+        var plans: [DecodePlan] = []
+        var vehicles: [VehicleConfiguration] = []
+        var warnings: [String] = []
+        var loaded: [String: DBCLoadResult] = [:]
+        for vehicle in config.vehicles {
+            var buses: [BusConfiguration] = []
+            for bus in vehicle.buses {
+                let keyPath = "vehicles.\(vehicle.name).buses.\(bus.interface).dbc"
+                let result: DBCLoadResult
+                if let cached = loaded[bus.dbcPath] {
+                    result = cached
+                } else {
+                    do { result = try DBCFile.load(path: bus.dbcPath) } catch {
+                        throw config.positions.error(file: config.file, keyPath: keyPath, message: error.description)
+                    }
+                    loaded[bus.dbcPath] = result
+                    let errors = result.diagnostics.filter { $0.severity == .error }
+                    if let first = errors.first {
+                        warnings.append("\(keyPath): \(errors.count) construct(s) of \(bus.dbcPath) could not be read, first: \(first)")
+                    }
+                }
+                let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
+                plans.append(plan)
+                buses.append(BusConfiguration(
+                    interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate,
+                    plan: plan, messageRules: bus.messageRules))
+            }
+            vehicles.append(VehicleConfiguration(
+                name: vehicle.name, buses: buses, signals: vehicle.signals, temperatures: vehicle.temperatures,
+                faults: vehicle.faults, trips: vehicle.trips, brake: vehicle.brake))
+        }
+        let telemetry = TelemetryConfiguration(
+            vehicles: vehicles, windowLengths: config.windowLengths, health: config.health,
+            dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
+        do {
+            layout = try TelemetryLayout(telemetry)
+        } catch {
+            throw config.positions.error(file: config.file, keyPath: error.keyPath, message: "expected \(error.expected), found \(error.found)")
+        }
+        self.plans = plans
+        self.sinks = config.sinks
+        self.hasOperations = true
+        self.warnings = warnings
+    }
+
+    /// `--dbc` without a config: one vehicle named `vehicle`, one bus per interface (all
+    /// decoded with the same DBC), default windows and health, no semantic map.
+    public init(dbcPath: String, interfaces: [String], bitrate: Int, dataBitrate: Int? = nil, j1939: Bool = false,
+                vehicle: String = "vehicle") throws(DBCFileError) {
+        let result = try DBCFile.load(path: dbcPath)
+        let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: j1939))
+        let buses = interfaces.map {
+            BusConfiguration(interface: $0, bitrate: bitrate, dataBitrate: dataBitrate, plan: plan)
+        }
+        let configuration = TelemetryConfiguration(vehicles: [
+            VehicleConfiguration(name: vehicle, buses: buses, trips: TripRule(kind: .speed))
+        ])
+        do {
+            layout = try TelemetryLayout(configuration)
+        } catch {
+            preconditionFailure("a configuration without rules or semantic map always resolves: \(error)")
+        }
+        plans = interfaces.map { _ in plan }
+        sinks = SinkSettings()
+        hasOperations = false
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        warnings = errors.first.map { ["\(dbcPath): \(errors.count) construct(s) could not be read, first: \($0)"] } ?? []
+    }
+}

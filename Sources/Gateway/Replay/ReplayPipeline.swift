@@ -1,0 +1,134 @@
+import CANCapture
+import CANCore
+import CANDatabase
+import Telemetry
+
+/// What the pipeline tells its caller while it runs (the executable decides what to show).
+public struct ReplayEvents {
+    /// Called once per interface name that no configured bus has (its frames are ignored).
+    public var unknownBus: (String) -> Void
+    /// Called every `progressInterval` frames.
+    public var progress: (ReplayProgress) -> Void
+    public var progressInterval: Int
+
+    public init(unknownBus: @escaping (String) -> Void = { _ in }, progress: @escaping (ReplayProgress) -> Void = { _ in },
+                progressInterval: Int = 1 << 18) {
+        precondition(progressInterval > 0, "progress interval must be positive")
+        self.unknownBus = unknownBus
+        self.progress = progress
+        self.progressInterval = progressInterval
+    }
+}
+
+public struct ReplayProgress: Sendable, Hashable {
+    /// Frames read so far (all captures, all buses).
+    public var frames: Int
+    /// Nanoseconds since the epoch on the captures' clock: the latest frame's time.
+    public var eventTime: Int64
+}
+
+/// What a replay found, besides the records it handed to the sinks.
+public struct ReplayResult: Sendable {
+    /// Frames read, every bus, data, remote and error frames.
+    public var frames: Int
+    /// Per vehicle, in config order (scope `.vehicle`).
+    public var summaries: [OperationsSummary]
+    /// Per capture, in the order given: frames older than their capture's previous frame.
+    public var outOfOrderFrames: [(capture: String, count: Int)]
+    /// Per capture: lines that were not frames and were skipped.
+    public var malformedLines: [(capture: String, count: Int)]
+    /// Interfaces no configured bus has, with their frame counts, in order of first sight.
+    public var unknownBuses: [(bus: String, frames: Int)]
+    /// Frames whose window had already closed (see Telemetry: counted, not aggregated).
+    public var lateFrames: Int
+    /// Records handed to the sinks.
+    public var records: Int
+}
+
+/// The whole gateway pipeline over capture files, on event time:
+///
+///     CaptureMerge ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
+///
+/// As fast as possible, or paced on the captures' clock with a `ReplayClock`
+/// (`--realtime`). The same inputs always give the same records in the same order.
+public struct ReplayPipeline {
+    public let setup: GatewaySetup
+
+    public init(setup: GatewaySetup) {
+        self.setup = setup
+    }
+
+    /// Reads `merge` to its end. `sink` receives every record in emission order, in batches
+    /// (closed windows, episodes, trips, days, and last the per-vehicle summaries); a batch
+    /// goes out every `batchFrames` frames and at the end.
+    public func run(
+        _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, events: ReplayEvents = ReplayEvents(),
+        batchFrames: Int = 1 << 16, sink: ([TelemetryRecord]) throws -> Void
+    ) throws -> ReplayResult {
+        precondition(batchFrames > 0, "batch size must be positive")
+        let layout = setup.layout
+        let plans = setup.plans
+        let shortestWindow = layout.configuration.windowLengths[0]
+        var aggregator = TelemetryAggregator(layout: layout)
+        var values = DecodedSignals(capacity: max(1, plans.map(\.maxSignalsPerMessage).max() ?? 1))
+        var pacer = clock.map { RealtimePacer(clock: $0) }
+        var unknownNames: [String] = []
+        var unknownCounts: [Int] = []
+        var lastBusName = ""
+        var lastBus = -1
+        var frames = 0
+        var records = 0
+        var lateFrames = 0
+        var nextProgress = events.progressInterval
+        var nextBatch = batchFrames
+        func deliver(_ batch: [TelemetryRecord]) throws {
+            guard !batch.isEmpty else { return }
+            records += batch.count
+            for case .busHealth(let bus) in batch where bus.windowLength == shortestWindow { lateFrames += bus.lateFrames }
+            try sink(batch)
+        }
+
+        while let frame = try merge.next() {
+            frames += 1
+            let time = frame.timestamp.totalNanoseconds
+            pacer?.wait(forFrameAt: time)
+            if frame.bus != lastBusName {
+                lastBusName = frame.bus
+                lastBus = layout.busIndex(interface: frame.bus) ?? -1
+            }
+            if lastBus < 0 {
+                if let i = unknownNames.firstIndex(of: frame.bus) {
+                    unknownCounts[i] += 1
+                } else {
+                    unknownNames.append(frame.bus)
+                    unknownCounts.append(1)
+                    events.unknownBus(frame.bus)
+                }
+            } else {
+                let outcome = plans[lastBus].decode(frame, into: &values)
+                aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
+            }
+            if frames == nextBatch {
+                nextBatch += batchFrames
+                try deliver(aggregator.takeRecords())
+            }
+            if frames == nextProgress {
+                nextProgress += events.progressInterval
+                events.progress(ReplayProgress(frames: frames, eventTime: time))
+            }
+        }
+        aggregator.finish()
+        let last = aggregator.takeRecords()
+        let summaries = last.compactMap { record -> OperationsSummary? in
+            if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
+        }
+        try deliver(last)
+        let names = merge.names
+        return ReplayResult(
+            frames: frames, summaries: summaries,
+            outOfOrderFrames: zip(names, merge.outOfOrderFrames).map { ($0, $1) },
+            malformedLines: zip(names, merge.malformedLines).map { ($0, $1) },
+            unknownBuses: zip(unknownNames, unknownCounts).map { ($0, $1) },
+            lateFrames: lateFrames, records: records)
+    }
+}

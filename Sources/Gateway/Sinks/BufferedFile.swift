@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a file sink does with an existing file.
+public enum FileSinkMode: Sendable, Hashable {
+    /// Keep what is there and add to its end (the daemon: a restart loses nothing).
+    case append
+    /// Start empty (a replay that must give the same bytes every time).
+    case truncate
+}
+
+/// An output file with a byte buffer: records are appended to `buffer`, which goes to the
+/// file when it passes `capacity` or on `flush`. One `write(2)` loop per flush; no stdio.
+final class BufferedFile {
+    let path: String
+    private var fd: Int32
+    var buffer: [UInt8] = []
+    let capacity: Int
+
+    init(path: String, mode: FileSinkMode, capacity: Int = 1 << 16) throws(SinkError) {
+        self.path = path
+        self.capacity = capacity
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .append ? O_APPEND : O_TRUNC)
+        fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw SinkError(.io, path: path, message: "cannot open for writing: \(Self.errnoText())") }
+        buffer.reserveCapacity(capacity + 4096)
+    }
+
+    /// Writes the buffer out when it is full.
+    func maybeFlush() throws(SinkError) {
+        if buffer.count >= capacity { try flush() }
+    }
+
+    func flush() throws(SinkError) {
+        guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
+        var offset = 0
+        var failure: Int32 = 0
+        buffer.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure != 0 {
+            buffer.removeFirst(offset)
+            throw SinkError(.io, path: path, message: "write failed: \(String(cString: strerror(failure)))")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and closes; a second call does nothing.
+    func close() throws(SinkError) {
+        guard fd >= 0 else { return }
+        try flush()
+        let synced = fsync(fd) == 0 ? nil : Self.errnoText()
+        Glibc.close(fd)
+        fd = -1
+        if let synced { throw SinkError(.io, path: path, message: "fsync failed: \(synced)") }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import CANCapture
+import CANCore
+import Gateway
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `candor replay`: the gateway pipeline over capture files (Gateway.ReplayPipeline), or,
+/// with `--to IFACE`, the captures sent onto a CAN interface.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay captures through the gateway pipeline (decode, aggregate, store) on their own clock.",
+        discussion: """
+            Several captures (and several buses in one capture) are merged by timestamp. Windows, \
+            health and operations figures are computed on the captures' clock, so a replay gives \
+            the same records as the live gateway would have, and the same bytes every time. \
+            As fast as possible by default; --realtime keeps the original timing.
+
+            With --config: the vehicles, buses, semantic map, rules and sinks of candor.yaml; a bus \
+            the config does not know is reported once and its frames are ignored. With --dbc only: \
+            one vehicle, one bus per interface found in the captures, windows and health but no \
+            operations figures. At the end, a per-vehicle table on stdout.
+
+            Out-of-order timestamps within a capture are counted and kept; a frame whose window \
+            has already closed is a late frame (counted in bus health, not aggregated).
+
+            Examples:
+              candor replay --config bundle/candor.yaml bundle/capture.log
+              candor replay --config candor.yaml can0.log can1.log --summary out/summary.json
+              candor replay --config candor.yaml drive.log --sqlite /tmp/metrics.db --jsonl /tmp/metrics.jsonl
+              candor replay --dbc van.dbc drive.log.gz
+              candor replay --realtime drive.log --to vcan0
+            """
+    )
+
+    @Argument(help: "Capture files (candump log, ASC, pcap, pcapng, optionally .gz); `-` reads stdin.")
+    var captures: [String]
+
+    @Option(help: "candor.yaml: vehicles, buses, semantic map, rules, sinks.")
+    var config: String?
+
+    @Option(help: "A DBC for every bus, when there is no config (windows and health only).")
+    var dbc: String?
+
+    @Option(name: .customLong("bus"), help: "With --dbc: the interfaces to expect (default: those found in the captures; repeatable).")
+    var buses: [String] = []
+
+    @Option(help: "With --dbc: nominal bit rate in bit/s, for bus load.")
+    var bitrate: Int = 500_000
+
+    @Flag(help: "With --dbc: match extended frames by J1939 PGN.")
+    var j1939 = false
+
+    @Flag(help: "Pace the replay on the captures' clock instead of as fast as possible.")
+    var realtime = false
+
+    @Option(help: "Write the per-vehicle operations figures here (JSON, the keys of the simulator's truth.json).")
+    var summary: String?
+
+    @Option(help: "Send the frames onto this CAN interface instead (like canplayer); no pipeline.")
+    var to: String?
+
+    @OptionGroup var input: CaptureInputOptions
+
+    func validate() throws {
+        if to != nil { return }
+        guard (config == nil) != (dbc == nil) else {
+            throw ValidationError("give exactly one of --config FILE or --dbc FILE")
+        }
+        guard bitrate > 0 else { throw ValidationError("--bitrate must be positive") }
+    }
+
+    func run() throws {
+        if let to {
+            var arguments = ["--to", to] + captures
+            if realtime { arguments.append("--realtime") }
+            if input.strict { arguments.append("--strict") }
+            if let format = input.inputFormat { arguments += ["--input-format", format.rawValue] }
+            let live = try LiveReplayCommand.parse(arguments)
+            return try live.run()
+        }
+        let setup = try loadSetup()
+        for warning in setup.warnings { Terminal.printError("candor: warning: \(warning)") }
+        let merge = try openCaptures()
+        let showProgress = Terminal.stderrIsTerminal
+        let events = ReplayEvents(
+            unknownBus: { bus in
+                Terminal.printError("candor: replay: bus \(bus) is not in the configuration; its frames are counted and ignored")
+            },
+            progress: { p in
+                if showProgress { Terminal.printProgress("candor: replay: \(p.frames) frames, at \(p.eventTime / 1_000_000_000) s") }
+            })
+        let result: ReplayResult
+        do {
+            result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime ? SystemReplayClock() : nil, events: events) { _ in }
+        } catch let error as CaptureError {
+            throw CommandFailure.input(error.description)
+        }
+        if showProgress { Terminal.printProgress("") }
+        report(result)
+        if let summary {
+            do { try BundleFiles.writeText(ReplaySummary.json(result.summaries), to: summary) } catch {
+                throw CommandFailure.runtime("replay: \(error)")
+            }
+        }
+        print(ReplaySummary.table(result, operations: setup.hasOperations), terminator: "")
+    }
+
+    func loadSetup() throws -> GatewaySetup {
+        if let config {
+            do { return try GatewaySetup.load(configFile: config, environment: Environment.current()) } catch {
+                throw CommandFailure.input(error.description)
+            }
+        }
+        var interfaces = buses
+        if interfaces.isEmpty {
+            guard !captures.contains("-") else {
+                throw CommandFailure.input("replay: --dbc with standard input: name the interfaces with --bus")
+            }
+            interfaces = try scanInterfaces()
+        }
+        do {
+            return try GatewaySetup(dbcPath: dbc!, interfaces: interfaces, bitrate: bitrate, j1939: j1939)
+        } catch {
+            throw CommandFailure.input(error.description)
+        }
+    }
+
+    /// The interface names in the captures, in order of first appearance (a first pass).
+    func scanInterfaces() throws -> [String] {
+        var names: [String] = []
+        do {
+            let merge = try CaptureMerge(paths: captures, format: input.inputFormat, strict: input.strict)
+            var last = ""
+            while let frame = try merge.next() {
+                guard frame.bus != last else { continue }
+                last = frame.bus
+                if !names.contains(last) { names.append(last) }
+            }
+        } catch { throw CommandFailure.input(error.description) }
+        return names.isEmpty ? ["can0"] : names
+    }
+
+    func openCaptures() throws -> CaptureMerge {
+        do { return try CaptureMerge(paths: captures, format: input.inputFormat, strict: input.strict) } catch {
+            throw CommandFailure.input(error.description)
+        }
+    }
+
+    func report(_ result: ReplayResult) {
+        for (capture, count) in result.outOfOrderFrames where count > 0 {
+            Terminal.printError("candor: replay: \(capture): \(count) frame(s) older than the frame before them; kept in file order (late frames: \(result.lateFrames))")
+        }
+        for (capture, count) in result.malformedLines where count > 0 {
+            Terminal.printError("candor: replay: \(capture): skipped \(count) malformed line(s)")
+        }
+        for (bus, frames) in result.unknownBuses {
+            Terminal.printError("candor: replay: ignored \(frames) frame(s) on bus \(bus) (not in the configuration)")
+        }
+    }
+}
+
+/// The process environment as a dictionary (for `${NAME}` in candor.yaml).
+enum Environment {
+    static func current() -> [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            p += 1
+        }
+        return out
+    }
+}
+
+extension Terminal {
+    /// Rewrites the current stderr line (progress on a terminal); empty text clears it.
+    static func printProgress(_ text: String) {
+        let line = "\r\u{1B}[K" + text
+        _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+}
