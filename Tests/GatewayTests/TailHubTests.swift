@@ -22,7 +22,7 @@ final class TailTestClient: @unchecked Sendable {
                 pending.removeSubrange(...newline)
                 return text
             }
-            let n = read(fd, &chunk, chunk.count)
+            let n = Glibc.read(fd, &chunk, chunk.count)
             if n <= 0 { return nil }
             pending += chunk[0..<n]
         }

@@ -125,6 +125,14 @@ public final class Recorder: @unchecked Sendable {
                 condition.lock()
                 record(failure, frames: batch.count)
                 batch.removeAll(keepingCapacity: true)
+                if count == 0 {
+                    // Idle: hand what is buffered to the file, so followers see it soon.
+                    condition.unlock()
+                    failure = nil
+                    do { try output.flush() } catch { failure = error }
+                    condition.lock()
+                    record(failure, frames: 0)
+                }
                 continue
             }
             if flushesDone < flushRequests {
