@@ -215,3 +215,24 @@ final class CollectingOutput: RecordingOutput, @unchecked Sendable {
     func close() throws(CaptureError) { lock.withLock { closed = true } }
     func snapshot() -> ([CANFrame], Int) { lock.withLock { (frames, flushes) } }
 }
+
+@Suite struct RecorderThroughput {
+    /// Information only (no timed assertion): ingest-side cost of record() and the writer's
+    /// rate into real rotating files, in this (usually debug) build.
+    @Test func printsRecorderRates() throws {
+        let directory = try TemporaryDirectory.make("recorder-rate")
+        let frames = recorderFrames(count: 300_000, seed: 12)
+        let options = RecorderOptions(directory: directory, maxFileBytes: 4 << 20, retentionBytes: 0)
+        let recorder = Recorder(output: RotatingCaptureFiles(options: options), capacity: frames.count)
+        var start = timespec(), queued = timespec(), written = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        for frame in frames { recorder.record(frame) }
+        clock_gettime(CLOCK_MONOTONIC, &queued)
+        try recorder.close()
+        clock_gettime(CLOCK_MONOTONIC, &written)
+        func seconds(_ a: timespec, _ b: timespec) -> Double { Double(b.tv_sec - a.tv_sec) + Double(b.tv_nsec - a.tv_nsec) / 1e9 }
+        print("recorder: record() \(Int(Double(frames.count) / seconds(start, queued))) frames/s on the ingest thread; "
+            + "all \(frames.count) on disk after \(seconds(start, written)) s (\(Int(Double(frames.count) / seconds(start, written))) frames/s); dropped \(recorder.statistics.dropped)")
+        #expect(recorder.statistics.written == UInt64(frames.count))
+    }
+}

@@ -99,8 +99,14 @@ func frameLine(_ i: Int) -> String {
         Thread { fastResult.value = fast.read(until: "END"); done.signal() }.start()
         // The producer never waits on either client: 200 000 lines go out while `stuck`
         // reads nothing at all (its socket buffer fills after a few thousand lines).
-        for line in sent { hub.publish(line) }
+        let bytes = sent.map { Array($0.utf8) }
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        for line in bytes { hub.publish(line) }
+        clock_gettime(CLOCK_MONOTONIC, &end)
         hub.publish("END")
+        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        print("publish with one stuck and one reading client: \(total) lines in \(seconds) s (\(Int(Double(total) / seconds)) lines/s; information only)")
         #expect(hub.missedLines > 0)
         let stuckResult = stuck.read(until: "END")
         done.wait()
@@ -114,6 +120,20 @@ func frameLine(_ i: Int) -> String {
         #expect(indices.first ?? -1 >= 0 && zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 })
         print("stuck client: \(stuckResult.lines.count) lines received, \(stuckResult.missed) reported missed; fast client missed \(fastResult.value.missed)")
         #expect(UInt64(fastResult.value.lines.count) + fastResult.value.missed == UInt64(total))
+    }
+
+    @Test func tailConnectionReadsLinesAndSeesTheHubClose() throws {
+        let directory = try TemporaryDirectory.make("tail-connection")
+        let hub = try TailHub(options: TailHubOptions(path: directory + "/tail.sock"))
+        let connection = try TailConnection(path: hub.options.path)
+        hub.awaitClients(1)
+        for i in 0..<10 { hub.publish(frameLine(i)) }
+        hub.publish("END")
+        var received: [String] = []
+        while let line = try connection.nextLine(), line != "END" { received.append(String(line)) }
+        #expect(received == (0..<10).map(frameLine))
+        hub.close()
+        #expect(try connection.nextLine() == nil)
     }
 
     @Test func clientQueueDropsOldestAndReportsTheGap() {
