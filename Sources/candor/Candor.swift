@@ -26,6 +26,7 @@ struct Candor: ParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             LiveProbeCommand.self,
+            TailCommand.self,
         ]
     )
 

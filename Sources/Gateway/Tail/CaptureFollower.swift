@@ -1,0 +1,104 @@
+import CANCapture
+import CANCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Follows a growing candump log, as the recorder writes it, and continues into the next
+/// recording when the file is rotated. `poll()` returns the frames of the complete lines
+/// appended since the last call, and never waits: the caller decides how to wait between
+/// polls. Owns one open file at a time.
+///
+/// Rotation: when the followed file is named like a recording
+/// (`<prefix>-<start>-<sequence>.log`), the next file is the smallest recording name in the
+/// same directory after it. The recorder closes a file before it creates the next, so once
+/// the next exists the current one is complete; it is read to its end, then left. A file
+/// deleted by retention while followed is still read through its open descriptor.
+/// Growing `.gz` files cannot be followed (zlib output is not line-aligned).
+public final class CaptureFollower {
+    public private(set) var path: String
+    /// Files finished and left so far.
+    public private(set) var rotations = 0
+    private var descriptor: Int32
+    private var partial: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private let directory: String
+    private let recording: (prefix: String, name: RecordingFileName)?
+    private var current: RecordingFileName?
+
+    public init(path: String) throws(CaptureError) {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CaptureError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        let slash = path.lastIndex(of: "/")
+        directory = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        recording = Self.recordingName(base).map { ($0.prefix, $0) }
+        current = recording?.name
+    }
+
+    deinit { close(descriptor) }
+
+    /// The recording name of `base`, if it is one (its prefix is what precedes the start time).
+    static func recordingName(_ base: String) -> RecordingFileName? {
+        let suffix = base.hasSuffix(".log") ? 4 : (base.hasSuffix(".log.gz") ? 7 : -1)
+        guard suffix > 0, base.count > suffix + 31 else { return nil }
+        let prefix = String(base.dropLast(suffix + 31))
+        return RecordingFileName(parsing: base, prefix: prefix)
+    }
+
+    /// Frames of the lines completed since the last call (possibly from the next file).
+    public func poll() throws(CaptureError) -> [CANFrame] {
+        var frames = try readAppended()
+        while let next = nextRecording() {
+            // The next file exists, so this one is complete: take its last bytes, then move on.
+            frames += try readAppended()
+            try switchTo(next)
+            frames += try readAppended()
+        }
+        return frames
+    }
+
+    private func nextRecording() -> RecordingFileName? {
+        guard let recording, let current else { return nil }
+        return RotatingCaptureFiles.recordings(in: directory, prefix: recording.prefix)
+            .map(\.name).first { current < $0 }
+    }
+
+    private func switchTo(_ next: RecordingFileName) throws(CaptureError) {
+        let nextPath = directory + "/" + next.text
+        let fd = open(nextPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw CaptureError(file: nextPath, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        descriptor = fd
+        path = nextPath
+        current = next
+        partial.removeAll()
+        rotations += 1
+    }
+
+    private func readAppended() throws(CaptureError) -> [CANFrame] {
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CaptureError(file: path, message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            partial.append(contentsOf: chunk[0..<n])
+        }
+        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        let complete = Array(partial[...lastNewline])
+        partial.removeSubrange(...lastNewline)
+        let reader = try CaptureReader(bytes: complete, name: path, format: .candumpLog, strict: false)
+        var frames: [CANFrame] = []
+        while let frame = try reader.next() { frames.append(frame) }
+        return frames
+    }
+}

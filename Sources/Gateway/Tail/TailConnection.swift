@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A `candor tail` client's connection to the daemon's tail socket: reads lines, blocking.
+/// Owns the socket.
+public final class TailConnection {
+    public let path: String
+    private let descriptor: Int32
+    private var pending: [UInt8] = []
+    private var start = 0
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+
+    public init(path: String) throws(TailError) {
+        self.path = path
+        descriptor = try UnixSocket.connect(to: path)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The next line without its newline; nil when the daemon closed the connection.
+    public func nextLine() throws(TailError) -> Substring? {
+        while true {
+            if let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[start..<newline], as: UTF8.self)
+                start = newline + 1
+                return line[...]
+            }
+            pending.removeSubrange(..<start)
+            start = 0
+            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw UnixSocket.failure(path, "read")
+            }
+            if n == 0 { return nil }
+            pending.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Stream-socket calls on a filesystem path, for the tail hub and its clients.
+enum UnixSocket {
+    static func withAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) throws(TailError) -> T {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw TailError(path: path, message: "socket path too long (at most 107 bytes)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path)! + bytes.count + 1)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
+        }
+    }
+
+    static func streamSocket(_ path: String) throws(TailError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw failure(path, "socket") }
+        return fd
+    }
+
+    /// Connects to a tail hub; the caller owns the returned descriptor.
+    static func connect(to path: String) throws(TailError) -> Int32 {
+        let fd = try streamSocket(path)
+        let status = try withAddress(path) { Glibc.connect(fd, $0, $1) }
+        guard status == 0 else {
+            let error = failure(path, "connect")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    static func failure(_ path: String, _ call: String) -> TailError {
+        TailError(path: path, message: "\(call) failed: \(String(cString: strerror(errno)))")
+    }
+
+    static func setNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        precondition(flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0, "fcntl on an owned descriptor failed")
+    }
+}
