@@ -40,7 +40,7 @@ let package = Package(
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
-        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",

@@ -1,5 +1,6 @@
 import CANCore
 import CANDatabase
+import Telemetry
 
 /// The event loop behind `FleetSimulation.run`: pops the next transmission, brings the
 /// physics up to its time, encodes, protects, emits and records. Nothing allocates per
@@ -23,7 +24,7 @@ struct SimulationEngine {
     /// Nanoseconds each stream's frame occupies its bus.
     let busyNs: [Int64]
     var busFreeAt: [Int64]
-    let crcTable = ChecksumAlgorithm.crc8SAEJ1850Table()
+    let checksums = ChecksumTable()
 
     init(simulation: FleetSimulation) {
         self.simulation = simulation
@@ -176,9 +177,7 @@ struct SimulationEngine {
         plan.encode(messageIndex: stream.messageIndex, physicalInSignalOrder: UnsafeBufferPointer(rebasing: values[0..<stream.signalCount]), into: &frame.data)
         if let algorithm = stream.algorithm {
             let length = stream.length, skip = stream.checksumByte
-            var checksum = frame.data.withUnsafeBytes { bytes in
-                crcTable.withUnsafeBufferPointer { algorithm.checksum(bytes, count: length, skip: skip, crcTable: $0) }
-            }
+            var checksum = frame.data.withUnsafeBytes { checksums.checksum(algorithm, $0, count: length, skipping: skip) }
             if windows.corruptsChecksum(stream, at: tUs) {
                 checksum ^= 0x5A
                 truth.truth.checksumErrors += 1
