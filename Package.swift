@@ -47,7 +47,7 @@ let package = Package(
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
-        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture"]),
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry"]),
         // The gateway: candor.yaml, the replay pipeline (captures -> decode -> telemetry -> sinks).
         .target(
             name: "Gateway",

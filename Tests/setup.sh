@@ -13,7 +13,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
-packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev python3-venv"
+packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config"
 pip_pins="cantools==45.1.0 opendbc==0.3.1"
 
 say() { printf 'setup: %s\n' "$*"; }

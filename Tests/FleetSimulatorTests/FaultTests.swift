@@ -2,6 +2,7 @@ import Testing
 import CANCore
 import CANDatabase
 @testable import FleetSimulator
+import Telemetry
 
 /// Every fault asked for is in truth.json and visible in the capture.
 @Suite struct FaultTests {
@@ -105,17 +106,31 @@ enum ProtectionCheck {
 }
 
 @Suite struct ProtectionTests {
-    @Test func checksumAlgorithmsMatchTheirCheckValues() {
+    /// The simulator's table-driven checksums are Telemetry's definitions: check values, and
+    /// equal results on random payloads for every algorithm (seed printed).
+    @Test func checksumTableComputesTelemetrysAlgorithms() {
         let text = Array("123456789".utf8)
-        let table = ChecksumAlgorithm.crc8SAEJ1850Table()
+        let table = ChecksumTable()
+        let checkValues: [(Telemetry.ChecksumAlgorithm, UInt8)] = [(.crc8SAEJ1850, 0x4B), (.crc8SAEJ1850Zero, 0x37), (.xor8, 0x31), (.sum8, 0xDD)]
         text.withUnsafeBytes { bytes in
-            #expect(ChecksumAlgorithm.crc8SAEJ1850.checksum(bytes, count: 9, skip: -1) == 0x4B)
-            #expect(ChecksumAlgorithm.xor8.checksum(bytes, count: 9, skip: -1) == 0x31)
-            table.withUnsafeBufferPointer { t in
-                #expect(ChecksumAlgorithm.crc8SAEJ1850.checksum(bytes, count: 9, skip: -1, crcTable: t) == 0x4B)
+            for (algorithm, expected) in checkValues {
+                #expect(table.checksum(algorithm, bytes, count: 9, skipping: -1) == expected, "\(algorithm)")
             }
         }
         #expect(ProtectionCheck.crc8J1850(text) == 0x4B)
+        let seed: UInt64 = 0x5eed_c4ec_6500_0001
+        print("checksum table seed \(seed)")
+        var random = SimulationRandom(seed: seed)
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 1...64, using: &random)
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let skip = Int.random(in: -1..<count, using: &random)
+            bytes.withUnsafeBytes { raw in
+                for algorithm in Telemetry.ChecksumAlgorithm.allCases {
+                    #expect(table.checksum(algorithm, raw, count: count, skipping: skip) == algorithm.checksum(raw, count: count, skipping: skip))
+                }
+            }
+        }
     }
 
     @Test(arguments: FleetVehicle.allCases)

@@ -80,8 +80,9 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Trapezoid integral of a sampled series, skipping gaps longer than `maxGap` seconds.
-func integrate(_ xs: [(t: Double, value: Double)], maxGap: Double = 5, _ weight: (Double) -> Double = { $0 }) -> Double {
+/// Trapezoid integral of a sampled series, skipping gaps longer than `maxGap` seconds
+/// (60 s: Telemetry's rule for intervals that are not integrated).
+func integrate(_ xs: [(t: Double, value: Double)], maxGap: Double = 60, _ weight: (Double) -> Double = { $0 }) -> Double {
     var sum = 0.0
     for i in 1..<max(1, xs.count) {
         let dt = xs[i].t - xs[i - 1].t

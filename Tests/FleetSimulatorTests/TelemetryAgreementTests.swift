@@ -8,16 +8,15 @@ import Telemetry
 /// map, give the figures of truth.json: the end-to-end check the fixtures exist for.
 @Suite struct TelemetryAgreementTests {
     static func configuration(_ definition: VehicleDefinition, plans: [DecodePlan]) -> TelemetryConfiguration {
-        func ref(_ r: FleetSimulator.SignalReference?) -> Telemetry.SignalReference? {
-            r.map { Telemetry.SignalReference(bus: $0.bus, message: $0.message, signal: $0.signal) }
-        }
+        // The simulator's references are Telemetry's type (scale 1, offset 0).
+        func ref(_ r: SignalReference?) -> SignalReference? { r }
         var buses: [BusConfiguration] = []
         for (i, bus) in definition.buses.enumerated() {
             var rules: [String: MessageRules] = [:]
             for (name, p) in definition.protection where plans[i].messageIndex(named: name) != nil {
                 rules[name] = MessageRules(
                     counter: CounterRule(signal: p.counterSignal),
-                    checksum: ChecksumRule(signal: p.checksumSignal, algorithm: Telemetry.ChecksumAlgorithm(rawValue: p.algorithm.rawValue)!))
+                    checksum: ChecksumRule(signal: p.checksumSignal, algorithm: p.algorithm))
             }
             buses.append(BusConfiguration(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, plan: plans[i], messageRules: rules))
         }

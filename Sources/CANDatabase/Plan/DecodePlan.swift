@@ -24,6 +24,8 @@ public final class DecodePlan: Sendable {
     let spans: [MessageSpan]
     /// Branch tables of simple multiplexed messages (`MessageSpan.branchTable`).
     let branchTables: [BranchTable]
+    /// The same steps seen by the encoder: per-signal and per-branch indices (`EncodeTables`).
+    let encoding: EncodeTables
     @usableFromInline let table: MessageTable
     let indexByName: [String: Int]
     /// The most signals any message decodes; `DecodedSignals(capacity:)` of this never grows.
@@ -64,6 +66,7 @@ public final class DecodePlan: Sendable {
         self.allSteps = allSteps
         self.spans = spans
         self.branchTables = branchTables
+        self.encoding = EncodeTables(plans: plans, spans: spans, branchTables: branchTables)
         self.table = MessageTable(standard: standard, extended: extended)
         self.indexByName = names
         self.maxSignalsPerMessage = plans.map(\.steps.count).max() ?? 0

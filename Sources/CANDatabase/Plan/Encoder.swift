@@ -68,13 +68,12 @@ extension DecodePlan {
         return frame
     }
 
-    /// The fast path (no allocation): `values[i]` is the physical value of
-    /// `message.signals[i]`. `payload` is replaced; bytes past the message length are zero.
-    /// A switch value without a branch is written as given, with no branch signals.
+    /// The fast path (no allocation, no reference counting): `values[i]` is the physical
+    /// value of `message.signals[i]`. `payload` is replaced; bytes past the message length are
+    /// zero. Only the active branch is written; a switch value without a branch is written
+    /// as given, with no branch signals.
     public func encode(messageIndex: Int, physicalInSignalOrder values: UnsafeBufferPointer<Double>, into payload: inout CANPayload) {
-        let plan = plans[messageIndex]
-        precondition(values.count >= database.messages[messageIndex].signals.count, "one value per signal")
-        write(plan, into: &payload) { step in
+        writeSteps(messageIndex: messageIndex, valueCount: values.count, into: &payload) { step in
             step.recipe.raw(physical: values[Int(step.signal)], length: Int(step.field.length))
         } number: { step in
             MessagePlan.multiplexerNumber(.real(values[Int(step.signal)]))
@@ -89,9 +88,7 @@ extension DecodePlan {
     /// Raw values (bit patterns; two's complement for signed signals, IEEE bits for float
     /// signals) in signal order: for counters and checksums. No allocation.
     public func encode(messageIndex: Int, rawInSignalOrder values: UnsafeBufferPointer<UInt64>, into payload: inout CANPayload) {
-        let plan = plans[messageIndex]
-        precondition(values.count >= database.messages[messageIndex].signals.count, "one value per signal")
-        write(plan, into: &payload) { step in
+        writeSteps(messageIndex: messageIndex, valueCount: values.count, into: &payload) { step in
             values[Int(step.signal)]
         } number: { step in
             MessagePlan.multiplexerNumber(step.recipe.value(raw: values[Int(step.signal)] & step.field.mask))
@@ -106,24 +103,69 @@ extension DecodePlan {
     /// Overwrites one signal's bits in an encoded payload (e.g. a counter or checksum),
     /// leaving the other bits alone. Traps when the signal is never decoded.
     public func setRaw(_ raw: UInt64, signal: Int, messageIndex: Int, in payload: inout CANPayload) {
-        let plan = plans[messageIndex]
-        let step = plan.stepOfSignal[signal]
+        let span = encoding.spans[messageIndex]
+        precondition(signal >= 0 && signal < Int(span.signalCount), "no such signal")
+        let step = encoding.stepOfSignal[Int(span.signalFirst) + signal]
         precondition(step >= 0, "signal has no place in the payload")
-        let field = plan.steps[Int(step)].field
+        let field = allSteps[Int(step)].field
         payload.withUnsafeMutableBytes { field.insert(raw, into: $0.baseAddress!) }
-        payload.clear(from: plan.length)
+        payload.clear(from: Int(span.length))
     }
 
     /// The raw bits of one signal in a payload.
     public func raw(signal: Int, messageIndex: Int, in payload: CANPayload) -> UInt64? {
-        let plan = plans[messageIndex]
-        let step = plan.stepOfSignal[signal]
+        let span = encoding.spans[messageIndex]
+        precondition(signal >= 0 && signal < Int(span.signalCount), "no such signal")
+        let step = encoding.stepOfSignal[Int(span.signalFirst) + signal]
         guard step >= 0 else { return nil }
-        let field = plan.steps[Int(step)].field
+        let field = allSteps[Int(step)].field
         return payload.withUnsafeBytes { field.extract($0.baseAddress!) }
     }
 
+    /// The encoder's loop over the flat step arrays: every step of a plain message, the
+    /// selected branch of a simple multiplexed one, the gated steps otherwise.
     @inline(__always)
+    func writeSteps(
+        messageIndex: Int, valueCount: Int, into payload: inout CANPayload,
+        raw: (SignalStep) -> UInt64, number: (SignalStep) -> Int128
+    ) {
+        let span = encoding.spans[messageIndex]
+        precondition(valueCount >= Int(span.signalCount), "one value per signal")
+        if span.layout == .general {
+            write(plans[messageIndex], into: &payload, raw: raw, number: number)
+            return
+        }
+        payload = CANPayload()
+        payload.withUnsafeMutableBytes { bytes in
+            let base = bytes.baseAddress!
+            allSteps.withUnsafeBufferPointer { all in
+                if span.layout == .plain {
+                    for k in Int(span.first)..<Int(span.first + span.count) {
+                        let step = all[k]
+                        step.field.insert(raw(step), into: base)
+                    }
+                    return
+                }
+                guard let branch = encoding.branch(span, for: number(all[Int(span.switchStep)])) else {
+                    // No branch for this value: the root signals (the switch among them).
+                    for k in Int(span.first)..<Int(span.first + span.count) where all[k].gate < 0 {
+                        let step = all[k]
+                        step.field.insert(raw(step), into: base)
+                    }
+                    return
+                }
+                encoding.branchSteps.withUnsafeBufferPointer { list in
+                    for k in Int(branch.first)..<Int(branch.first + branch.count) {
+                        let step = all[Int(list[k])]
+                        step.field.insert(raw(step), into: base)
+                    }
+                }
+            }
+        }
+        payload.clear(from: Int(span.length))
+    }
+
+    /// The general path: switches first (depth-first), then every step whose gate is open.
     func write(
         _ plan: MessagePlan, into payload: inout CANPayload,
         raw: (SignalStep) -> UInt64, number: (SignalStep) -> Int128
@@ -131,12 +173,6 @@ extension DecodePlan {
         payload = CANPayload()
         payload.withUnsafeMutableBytes { bytes in
             let base = bytes.baseAddress!
-            if plan.switches.isEmpty {
-                plan.steps.withUnsafeBufferPointer { steps in
-                    for step in steps { step.field.insert(raw(step), into: base) }
-                }
-                return
-            }
             withUnsafeTemporaryAllocation(of: Int128.self, capacity: plan.switches.count) { numbers in
                 for (slot, muxSwitch) in plan.switches.enumerated() {
                     numbers[slot] = plan.isOpen(muxSwitch.gate, numbers)

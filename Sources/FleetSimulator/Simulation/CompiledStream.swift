@@ -1,5 +1,6 @@
 import CANCore
 import CANDatabase
+import Telemetry
 
 /// One periodic transmission: a message sent by one ECU with one identifier, compiled
 /// once (signal sources in signal order, counter and checksum places, timing).

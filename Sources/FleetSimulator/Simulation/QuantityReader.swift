@@ -23,8 +23,9 @@ final class QuantityReader {
         return probe
     }
 
-    func value(_ q: Quantity, _ model: PowertrainModel, _ s: VehicleState) -> Double {
-        let p = model.parameters
+    /// `model` is `inout` only so that it is read in place, never copied (it is not changed).
+    func value(_ q: Quantity, _ model: inout PowertrainModel) -> Double {
+        let s = model.state
         switch q {
         case .vehicleSpeedKmh: return s.speedKmh
         case .accelPedalPercent: return s.accelPedalPercent
@@ -40,7 +41,7 @@ final class QuantityReader {
         case .j1939ParkingBrake: return flag(!s.ready)
         case .j1939CruiseActive: return flag(s.accState == 2)
         case .j1939ABSActive, .absActive: return flag(s.absActive)
-        case .torqueRequestPercent: return 100 * s.motorTorqueNm / p.maxMotorTorqueNm
+        case .torqueRequestPercent: return 100 * s.motorTorqueNm / model.parameters.maxMotorTorqueNm
         case .motorSpeedRpm: return s.motorSpeedRpm
         case .motorTorqueNm: return s.motorTorqueNm
         case .motorState: return s.motorState
@@ -66,17 +67,17 @@ final class QuantityReader {
         case .insulationState: return Double(min(2, s.alarms[.insulation]))
         case .alarm(let category): return Double(s.alarms[category])
         case .maxAlarmLevel: return Double(s.alarms.maximum)
-        case .dischargePowerLimitKW: return p.maxMotorPowerKW * (s.soc < 0.1 ? 0.5 : 1.2)
-        case .chargePowerLimitKW: return s.soc > 0.95 ? 20 : p.maxRegenPowerKW * 1.2
-        case .dischargeCurrentLimitA: return 3 * p.battery.capacityAh
+        case .dischargePowerLimitKW: return model.parameters.maxMotorPowerKW * (s.soc < 0.1 ? 0.5 : 1.2)
+        case .chargePowerLimitKW: return s.soc > 0.95 ? 20 : model.parameters.maxRegenPowerKW * 1.2
+        case .dischargeCurrentLimitA: return 3 * model.parameters.battery.capacityAh
         case .chargeCurrentLimitA:
-            return s.chargerConnected && s.chargeState == 1 ? 1.5 * s.chargePowerKW * 1000 / max(1, s.packVoltage) : p.battery.capacityAh
+            return s.chargerConnected && s.chargeState == 1 ? 1.5 * s.chargePowerKW * 1000 / max(1, s.packVoltage) : model.parameters.battery.capacityAh
         case .chargeState: return s.chargeState
         case .chargerConnected: return flag(s.chargerConnected)
-        case .chargeVoltageLimit: return 3.65 * Double(p.battery.seriesCells)
+        case .chargeVoltageLimit: return 3.65 * Double(model.parameters.battery.seriesCells)
         case .remainingChargeMinutes:
             guard s.chargeState == 1, s.chargePowerKW > 0.1 else { return 0 }
-            return ((0.98 - s.soc) * p.battery.nominalEnergyKWh / s.chargePowerKW * 60).rounded(.up)
+            return ((0.98 - s.soc) * model.parameters.battery.nominalEnergyKWh / s.chargePowerKW * 60).rounded(.up)
         case .chargePowerKW: return s.chargePowerKW
         case .obcACVoltage: return s.chargerConnected ? 228 + 2 * (s.time / 61).sin : 0
         case .obcACCurrent: return s.chargerConnected ? s.chargePowerKW * 1000 / 0.94 / 228 : 0
@@ -100,7 +101,7 @@ final class QuantityReader {
         case .handwheelDeg: return s.handwheelDeg
         case .handwheelRateDegS: return s.handwheelRateDegS
         case .steeringTorqueNm: return s.steeringTorqueNm
-        case .roadWheelDeg: return s.handwheelDeg / p.steeringRatio
+        case .roadWheelDeg: return s.handwheelDeg / model.parameters.steeringRatio
         case .steeringFeedbackTorqueNm: return -2.5 * s.steeringTorqueNm
         case .stackVoltage: return s.stackVoltage
         case .stackCurrent: return s.stackCurrent
@@ -134,12 +135,12 @@ final class QuantityReader {
     private func flag(_ b: Bool) -> Double { b ? 1 : 0 }
 
     /// One cell's voltage now.
-    func cellVoltage(_ index: Int, _ model: PowertrainModel) -> Double {
+    func cellVoltage(_ index: Int, _ model: inout PowertrainModel) -> Double {
         model.cells.cellVoltage(index, soc: model.state.soc, packCurrent: model.state.packCurrent)
     }
 
     /// One probe's temperature now.
-    func probeTemperature(_ index: Int, _ model: PowertrainModel) -> Double {
+    func probeTemperature(_ index: Int, _ model: inout PowertrainModel) -> Double {
         model.state.packTempC + model.cells.probeOffset[index] + model.state.temperatureFaultC
     }
 }

@@ -1,5 +1,6 @@
 import CANCore
 import CANDatabase
+import Telemetry
 
 /// The event loop behind `FleetSimulation.run`: pops the next transmission, brings the
 /// physics up to its time, encodes, protects, emits and records. Nothing allocates per
@@ -23,7 +24,7 @@ struct SimulationEngine {
     /// Nanoseconds each stream's frame occupies its bus.
     let busyNs: [Int64]
     var busFreeAt: [Int64]
-    let crcTable = ChecksumAlgorithm.crc8SAEJ1850Table()
+    let checksums = ChecksumTable()
 
     init(simulation: FleetSimulation) {
         self.simulation = simulation
@@ -136,17 +137,21 @@ struct SimulationEngine {
         truth.errorFrameWritten(bus: e.bus)
     }
 
-    /// One signal's physical value into `values[j]`.
+    /// One signal's physical value into `values[j]`. The model is read in place (through a
+    /// pointer, passed on `inout`), not copied per signal.
     @inline(__always)
-    mutating func fill(_ j: Int, _ stream: inout CompiledStream, _ values: UnsafeMutableBufferPointer<Double>) {
-        switch sources[stream.sourceStart + j].source {
-        case .quantity(let q): values[j] = reader.value(q, model, model.state)
+    static func fill(
+        _ source: SignalSource, _ j: Int, _ stream: inout CompiledStream, _ values: UnsafeMutableBufferPointer<Double>,
+        _ reader: QuantityReader, _ model: UnsafeMutablePointer<PowertrainModel>
+    ) {
+        switch source {
+        case .quantity(let q): values[j] = reader.value(q, &model.pointee)
         case .constant(let c): values[j] = c
         case .rollingCounter: values[j] = Double(stream.counter)
         case .checksum: values[j] = 0
         case .groupIndex: values[j] = Double(stream.group)
-        case .cellVoltage(let i): values[j] = reader.cellVoltage(i, model)
-        case .probeTemperature(let i): values[j] = reader.probeTemperature(i, model)
+        case .cellVoltage(let i): values[j] = reader.cellVoltage(i, &model.pointee)
+        case .probeTemperature(let i): values[j] = reader.probeTemperature(i, &model.pointee)
         }
     }
 
@@ -157,16 +162,21 @@ struct SimulationEngine {
             stream.counter = (stream.counter + 1) % stream.counterModulus
             counterError = true
         }
-        if stream.groupSpanStart >= 0 {
-            // Multiplexed with contiguous groups: the always-present signals and one group.
-            let spans = stream.groupSpanStart >> 16, always = stream.groupSpanStart & 0xFFFF
-            for j in alwaysPresent[always] { fill(j, &stream, values) }
-            let span = groupSpans[spans + stream.group]
-            for j in span.first..<(span.first + span.count) { fill(j, &stream, values) }
-        } else {
-            for j in 0..<stream.signalCount {
-                if sources[stream.sourceStart + j].group >= 0 && sources[stream.sourceStart + j].group != stream.group { continue }
-                fill(j, &stream, values)
+        let sources = self.sources, reader = self.reader, alwaysPresent = self.alwaysPresent, groupSpans = self.groupSpans
+        withUnsafeMutablePointer(to: &model) { model in
+            let start = stream.sourceStart
+            if stream.groupSpanStart >= 0 {
+                // Multiplexed with contiguous groups: the always-present signals and one group.
+                let spans = stream.groupSpanStart >> 16, always = stream.groupSpanStart & 0xFFFF
+                for j in alwaysPresent[always] { Self.fill(sources[start + j].source, j, &stream, values, reader, model) }
+                let span = groupSpans[spans + stream.group]
+                for j in span.first..<(span.first + span.count) { Self.fill(sources[start + j].source, j, &stream, values, reader, model) }
+            } else {
+                for j in 0..<stream.signalCount {
+                    let source = sources[start + j]
+                    if source.group >= 0 && source.group != stream.group { continue }
+                    Self.fill(source.source, j, &stream, values, reader, model)
+                }
             }
         }
         var frame = CANFrame(
@@ -176,9 +186,7 @@ struct SimulationEngine {
         plan.encode(messageIndex: stream.messageIndex, physicalInSignalOrder: UnsafeBufferPointer(rebasing: values[0..<stream.signalCount]), into: &frame.data)
         if let algorithm = stream.algorithm {
             let length = stream.length, skip = stream.checksumByte
-            var checksum = frame.data.withUnsafeBytes { bytes in
-                crcTable.withUnsafeBufferPointer { algorithm.checksum(bytes, count: length, skip: skip, crcTable: $0) }
-            }
+            var checksum = frame.data.withUnsafeBytes { checksums.checksum(algorithm, $0, count: length, skipping: skip) }
             if windows.corruptsChecksum(stream, at: tUs) {
                 checksum ^= 0x5A
                 truth.truth.checksumErrors += 1

@@ -5,6 +5,13 @@
 /// alarm episodes, silent messages) are taken from the bits of the frames actually written,
 /// with the same rules the config schema gives the metrics. Times are seconds on the
 /// capture's clock.
+///
+/// Gaps: the metrics (Telemetry) integrate between consecutive samples on event time and
+/// skip an interval longer than 60 s (gateway off, logger paused); a shorter gap is
+/// bridged by the trapezoid. The physics truth has no gaps: it integrates the model in
+/// every 10 ms step, also while an ECU is silent or its bus is off. A fault that silences
+/// the speed or pack messages therefore makes the metrics differ from truth by what the
+/// model did during the gap (bridged linearly up to 60 s, dropped beyond).
 public struct GroundTruth: Sendable, Equatable {
     public struct Trip: Sendable, Equatable {
         public var start: Double

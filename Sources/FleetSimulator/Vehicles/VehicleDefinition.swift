@@ -1,3 +1,5 @@
+import Telemetry
+
 /// One CAN network of a vehicle.
 public struct BusDefinition: Sendable {
     /// Interface name in the capture and the config (`can0`, …).
@@ -12,15 +14,13 @@ public struct BusDefinition: Sendable {
     public var j1939: Bool
 }
 
-/// Which signal of which message on which bus (for the config's semantic map).
-public struct SignalReference: Sendable, Hashable {
-    public var bus: String
-    public var message: String
-    public var signal: String
-    public init(_ bus: String, _ message: String, _ signal: String) {
-        self.bus = bus
-        self.message = message
-        self.signal = signal
+/// Which signal of which message on which bus: the config's semantic-map entry, the
+/// metrics' own type (`Telemetry.SignalReference`; the simulator uses scale 1, offset 0).
+public typealias SignalReference = Telemetry.SignalReference
+
+extension SignalReference {
+    init(_ bus: String, _ message: String, _ signal: String) {
+        self.init(bus: bus, message: message, signal: signal)
     }
 }
 
