@@ -21,8 +21,9 @@ public final class SQLiteStore: MetricSink {
     private var recentSlots: [Int64: Int] = [:]
     private var recentWindow: (length: Int64, start: Int64) = (0, .min)
     private var recentCursor = 0
-    /// Signal windows of the batch being written, waiting for a full multi-row INSERT.
-    private var pendingWindows: [SignalWindowRecord] = []
+    /// Indices (in the batch being written) of the signal windows bound to the multi-row
+    /// INSERT and not run yet.
+    private var pendingWindows: [Int] = []
 
     struct SignalKey: Hashable {
         var vehicle: String
@@ -43,7 +44,7 @@ public final class SQLiteStore: MetricSink {
     }
 
     /// The page cache, in KiB (`PRAGMA cache_size` negative form).
-    static let pageCacheKiB = 65_536
+    static let pageCacheKiB = 16_384
 
     public enum Durability: String, Sendable, Hashable {
         case normal = "NORMAL"
@@ -66,7 +67,7 @@ public final class SQLiteStore: MetricSink {
             // A second of a bus is some 600 signal-window rows; a batch spans tens of
             // thousands, spread over the ends of several trees. SQLite's default 2 MB page
             // cache evicts those pages between inserts and reads them back from the WAL for
-            // the next row; 64 MiB keeps a whole batch's pages in memory. Commits and WAL
+            // the next row; 16 MiB keeps a whole batch's pages in memory. Commits and WAL
             // syncs are unchanged.
             try connection.execute("PRAGMA cache_size = -\(Self.pageCacheKiB)")
             try StoreOpening.migrate(connection, from: version, migrations: migrations)
@@ -85,22 +86,23 @@ public final class SQLiteStore: MetricSink {
             // Signal windows are most of the rows (one per signal per window): they go in
             // `StoreStatements.signalWindowRows` at a time through one multi-row INSERT, in
             // their order; the rest one by one.
+            // Rows are bound as they come; those left over when the batch ends (fewer than
+            // one statement's worth) are inserted again one by one from their index.
+            let multi = statements.signalWindows
             pendingWindows.removeAll(keepingCapacity: true)
-            for record in records {
-                if case .signalWindow(let r) = record {
-                    pendingWindows.append(r)
+            for i in records.indices {
+                if case .signalWindow(let r) = records[i] {
+                    try bindSignalWindow(r, multi, at: Int32(pendingWindows.count * StoreStatements.signalWindowColumns))
+                    pendingWindows.append(i)
                     if pendingWindows.count == StoreStatements.signalWindowRows {
-                        try insertSignalWindows()
+                        try multi.run()
                         pendingWindows.removeAll(keepingCapacity: true)
                     }
                 } else {
-                    try insert(record)
+                    try insert(records[i])
                 }
             }
-            for r in pendingWindows {
-                try bindSignalWindow(r, statements.signalWindow, at: 0)
-                try statements.signalWindow.run()
-            }
+            for i in pendingWindows { try insert(records[i]) }
             pendingWindows.removeAll(keepingCapacity: true)
             try statements.commit.run()
         } catch {
@@ -158,14 +160,6 @@ public final class SQLiteStore: MetricSink {
         case .operations(let r):
             try insertOperations(r)
         }
-    }
-
-    private func insertSignalWindows() throws(SinkError) {
-        let s = statements.signalWindows
-        for (row, r) in pendingWindows.enumerated() {
-            try bindSignalWindow(r, s, at: Int32(row * StoreStatements.signalWindowColumns))
-        }
-        try s.run()
     }
 
     /// Binds one signal window to parameters `base + 1 … base + 11`.
