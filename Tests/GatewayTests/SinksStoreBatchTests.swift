@@ -7,7 +7,7 @@ import Testing
 /// signal set that changes from window to window (the signal-id memo must miss and recover).
 @Suite struct SinksStoreBatchTests {
     /// Window `k` holds signals S0…S(2 + k % 5), two window lengths interleaved, the
-    /// record types mixed: 100 windows, 530 signal rows, not a multiple of 64.
+    /// record types mixed: 100 windows, 510 signal rows, not a multiple of 64.
     static func records() -> [TelemetryRecord] {
         var out: [TelemetryRecord] = []
         for k in 0..<100 {
@@ -28,7 +28,7 @@ import Testing
         let path = SinksFixtures.directory("batch") + "/m.db"
         let records = Self.records()
         let windows = records.compactMap { if case .signalWindow(let r) = $0 { r } else { nil } }
-        #expect(windows.count == 530)
+        #expect(windows.count == 510)
         let store = try SQLiteStore(path: path)
         try store.write(records)
         try store.write(Array(records[100..<300]))  // again, part of it: ignored
