@@ -45,7 +45,7 @@ struct ChecksumAlgorithmTests {
             })
         }
         for bytes in payloads {
-            for skipping in [-1, bytes.count - 1] {
+            for skipping in [-1, 0, bytes.count / 2, bytes.count - 1] {
                 let got = bytes.withUnsafeBytes { ChecksumAlgorithm.crc8SAEJ1850.checksum($0, count: bytes.count, skipping: skipping) }
                 let zero = bytes.withUnsafeBytes { ChecksumAlgorithm.crc8SAEJ1850Zero.checksum($0, count: bytes.count, skipping: skipping) }
                 #expect(got == reference(bytes, initial: 0xFF, skipping: skipping) ^ 0xFF)

@@ -48,9 +48,14 @@ public enum ChecksumAlgorithm: String, Sendable, Hashable, CaseIterable {
     @inlinable
     static func crc8(_ bytes: UnsafeRawBufferPointer, count: Int, skipping: Int, initial: UInt8) -> UInt8 {
         var crc = initial
+        // Two plain runs around the skipped byte: no comparison per byte.
+        let skip = skipping >= 0 && skipping < count ? skipping : count
         CRC8Table.sae1850.withUnsafeBufferPointer { table in
-            for i in 0..<count where i != skipping {
+            for i in 0..<skip { crc = table[Int(crc ^ bytes[i])] }
+            var i = skip + 1
+            while i < count {
                 crc = table[Int(crc ^ bytes[i])]
+                i += 1
             }
         }
         return crc
