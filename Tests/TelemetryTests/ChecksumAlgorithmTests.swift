@@ -22,6 +22,38 @@ struct ChecksumAlgorithmTests {
         }
     }
 
+    /// The table-driven CRC-8 against the textbook bit-by-bit register, over every byte
+    /// value and over 64-byte FD payloads (fixed seed 1), with and without a skipped byte.
+    @Test func tableMatchesBitByBitRegister() {
+        func reference(_ bytes: [UInt8], initial: UInt8, skipping: Int) -> UInt8 {
+            var crc = initial
+            for (i, byte) in bytes.enumerated() where i != skipping {
+                crc ^= byte
+                for _ in 0..<8 { crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1 }
+            }
+            return crc
+        }
+        var payloads = (0..<256).map { [UInt8($0)] }
+        var state: UInt64 = 1  // splitmix64, seed 1
+        for _ in 0..<200 {
+            payloads.append((0..<64).map { _ in
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return UInt8(truncatingIfNeeded: z ^ (z >> 31))
+            })
+        }
+        for bytes in payloads {
+            for skipping in [-1, 0, bytes.count / 2, bytes.count - 1] {
+                let got = bytes.withUnsafeBytes { ChecksumAlgorithm.crc8SAEJ1850.checksum($0, count: bytes.count, skipping: skipping) }
+                let zero = bytes.withUnsafeBytes { ChecksumAlgorithm.crc8SAEJ1850Zero.checksum($0, count: bytes.count, skipping: skipping) }
+                #expect(got == reference(bytes, initial: 0xFF, skipping: skipping) ^ 0xFF)
+                #expect(zero == reference(bytes, initial: 0x00, skipping: skipping))
+            }
+        }
+    }
+
     @Test func configNames() {
         #expect(ChecksumAlgorithm(rawValue: "crc8_sae_j1850") == .crc8SAEJ1850)
         #expect(ChecksumAlgorithm.allCases.map(\.configName) == ["crc8_sae_j1850", "crc8_sae_j1850_zero", "xor8", "sum8"])

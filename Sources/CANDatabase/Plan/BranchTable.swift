@@ -20,7 +20,7 @@ struct BranchTable: Sendable {
     var switchStep: Int32
     /// Sorted by value.
     var branches: [Branch]
-    /// Indices into `MessagePlan.steps`, branch after branch.
+    /// Indices into `MessagePlan.steps`, branch after branch (`DecodePlan` flattens these).
     var steps: [Int32]
 
     init?(_ plan: MessagePlan) {
@@ -48,9 +48,9 @@ struct BranchTable: Sendable {
         }
     }
 
-    /// The branch for a switch value, by binary search.
+    /// The branch for a switch value in `branches` (sorted by value), by binary search.
     @inline(__always)
-    func branch(for value: Int128) -> Branch? {
+    static func branch(for value: Int128, in branches: UnsafeBufferPointer<Branch>) -> Branch? {
         var low = 0
         var high = branches.count
         while low < high {

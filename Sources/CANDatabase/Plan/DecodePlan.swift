@@ -22,8 +22,12 @@ public final class DecodePlan: Sendable {
     /// touches only these two arrays of plain values (no reference counting per frame).
     let allSteps: [SignalStep]
     let spans: [MessageSpan]
-    /// Branch tables of simple multiplexed messages (`MessageSpan.branchTable`).
-    let branchTables: [BranchTable]
+    /// Branch tables of simple multiplexed messages (`MessageSpan.branchTable`), flattened
+    /// like the steps: each head's branches are a run of `allBranches`, each branch's
+    /// present steps a run of `allBranchSteps`.
+    let branchHeads: [BranchHead]
+    let allBranches: [BranchTable.Branch]
+    let allBranchSteps: [Int32]
     /// The same steps seen by the encoder: per-signal and per-branch indices (`EncodeTables`).
     let encoding: EncodeTables
     @usableFromInline let table: MessageTable
@@ -51,21 +55,36 @@ public final class DecodePlan: Sendable {
         self.plans = plans
         var allSteps: [SignalStep] = []
         var spans: [MessageSpan] = []
+        var branchHeads: [BranchHead] = []
+        var allBranches: [BranchTable.Branch] = []
+        var allBranchSteps: [Int32] = []
         var branchTables: [BranchTable] = []
         for plan in plans {
             var table: Int32 = -1
             if let branches = BranchTable(plan) {
-                table = Int32(branchTables.count)
+                table = Int32(branchHeads.count)
                 branchTables.append(branches)
+                branchHeads.append(BranchHead(
+                    switchStep: branches.switchStep, firstBranch: Int32(allBranches.count),
+                    branchCount: Int32(branches.branches.count)))
+                let base = Int32(allBranchSteps.count)
+                for var branch in branches.branches {
+                    branch.first += base
+                    allBranches.append(branch)
+                }
+                allBranchSteps.append(contentsOf: branches.steps)
             }
             spans.append(MessageSpan(
                 first: Int32(allSteps.count), count: Int32(plan.steps.count), length: Int32(plan.length),
-                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs, branchTable: table))
+                isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs, branchTable: table,
+                duplicateNames: plan.duplicateNames))
             allSteps.append(contentsOf: plan.steps)
         }
         self.allSteps = allSteps
         self.spans = spans
-        self.branchTables = branchTables
+        self.branchHeads = branchHeads
+        self.allBranches = allBranches
+        self.allBranchSteps = allBranchSteps
         self.encoding = EncodeTables(plans: plans, spans: spans, branchTables: branchTables)
         self.table = MessageTable(standard: standard, extended: extended)
         self.indexByName = names
@@ -137,7 +156,7 @@ public final class DecodePlan: Sendable {
             return .failed(message: index, .undefinedMultiplexerValue(switchName: plans[index].switches[0].name, value: value))
         }
         if let failure { return .failed(message: index, failure) }
-        if plans[index].duplicateNames { plans[index].keepLastDecoded(&values) }
+        if span.duplicateNames { plans[index].keepLastDecoded(&values) }
         return .decoded(message: index)
     }
 
@@ -157,32 +176,36 @@ public final class DecodePlan: Sendable {
     }
 
     /// A simple multiplexed message: the switch value picks a precomputed branch. An
-    /// undefined value comes back without the switch name (the caller adds it).
+    /// undefined value comes back without the switch name (the caller adds it). Touches
+    /// only the flat arrays (no reference counting per frame).
     @inline(__always)
     func decodeBranch(_ span: MessageSpan, from base: UnsafeRawPointer, into values: inout DecodedSignals) -> DecodeFailure? {
-        branchTables.withUnsafeBufferPointer { tables in
-            let table = tables[Int(span.branchTable)]
-            return allSteps.withUnsafeBufferPointer { all in
-                let steps = UnsafeBufferPointer(rebasing: all[Int(span.first)..<Int(span.first + span.count)])
-                let switchStep = steps[Int(table.switchStep)]
-                let number = MessagePlan.multiplexerNumber(switchStep.recipe.value(raw: switchStep.field.extract(base)))
-                guard let branch = table.branch(for: number) else {
-                    return .undefinedMultiplexerValue(switchName: "", value: number)
-                }
-                table.steps.withUnsafeBufferPointer { present in
-                    values.signals.withUnsafeMutableBufferPointer { signalOut in
-                        values.values.withUnsafeMutableBufferPointer { valueOut in
-                            for k in 0..<Int(branch.count) {
-                                let step = steps[Int(present[Int(branch.first) + k])]
-                                signalOut[k] = step.signal
-                                valueOut[k] = step.recipe.value(raw: step.field.extract(base))
-                            }
+        let head = branchHeads[Int(span.branchTable)]
+        return allSteps.withUnsafeBufferPointer { all in
+            let steps = UnsafeBufferPointer(rebasing: all[Int(span.first)..<Int(span.first + span.count)])
+            let switchStep = steps[Int(head.switchStep)]
+            let number = MessagePlan.multiplexerNumber(switchStep.recipe.value(raw: switchStep.field.extract(base)))
+            let found = allBranches.withUnsafeBufferPointer { branches in
+                BranchTable.branch(
+                    for: number,
+                    in: UnsafeBufferPointer(rebasing: branches[Int(head.firstBranch)..<Int(head.firstBranch + head.branchCount)]))
+            }
+            guard let branch = found else {
+                return .undefinedMultiplexerValue(switchName: "", value: number)
+            }
+            allBranchSteps.withUnsafeBufferPointer { present in
+                values.signals.withUnsafeMutableBufferPointer { signalOut in
+                    values.values.withUnsafeMutableBufferPointer { valueOut in
+                        for k in 0..<Int(branch.count) {
+                            let step = steps[Int(present[Int(branch.first) + k])]
+                            signalOut[k] = step.signal
+                            valueOut[k] = step.recipe.value(raw: step.field.extract(base))
                         }
                     }
                 }
-                values.used = Int(branch.count)
-                return nil
             }
+            values.used = Int(branch.count)
+            return nil
         }
     }
 
@@ -221,8 +244,18 @@ struct MessageSpan: Sendable {
     var length: Int32
     var isMultiplexed: Bool
     var overhangs: Bool
-    /// Index into `DecodePlan.branchTables`, or -1 (not multiplexed, or the general path).
+    /// Index into `DecodePlan.branchHeads`, or -1 (not multiplexed, or the general path).
     var branchTable: Int32
+    /// `MessagePlan.duplicateNames`, here so that the hot path need not touch the plan.
+    var duplicateNames: Bool
+}
+
+/// Where a simple multiplexed message's branches are in `DecodePlan.allBranches`.
+struct BranchHead: Sendable {
+    /// Index into the message's steps of the switch.
+    var switchStep: Int32
+    var firstBranch: Int32
+    var branchCount: Int32
 }
 
 extension MessagePlan {

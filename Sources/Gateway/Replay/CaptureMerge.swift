@@ -12,6 +12,8 @@ public final class CaptureMerge {
     private let readers: [CaptureReader]
     private var heads: [CANFrame?]
     private var headTimes: [Int64]
+    /// `heads[i] != nil`.
+    private var live: [Bool]
     private var lastTimes: [Int64]
     /// Per capture, in the order given: frames older than their capture's previous frame.
     public private(set) var outOfOrderFrames: [Int]
@@ -26,6 +28,7 @@ public final class CaptureMerge {
         self.readers = readers
         heads = []
         headTimes = []
+        live = []
         lastTimes = [Int64](repeating: .min, count: readers.count)
         outOfOrderFrames = [Int](repeating: 0, count: readers.count)
         framesRead = [Int](repeating: 0, count: readers.count)
@@ -33,6 +36,7 @@ public final class CaptureMerge {
             let frame = try reader.next()
             heads.append(frame)
             headTimes.append(frame?.timestamp.totalNanoseconds ?? .max)
+            live.append(frame != nil)
         }
     }
 
@@ -45,9 +49,11 @@ public final class CaptureMerge {
 
     /// The earliest frame not yet handed out, or nil when every capture is done.
     public func next() throws(CaptureError) -> CANFrame? {
+        // The choice looks only at `live` and `headTimes` (plain values); the frame itself
+        // is copied once, when it is returned.
         var best = -1
         var bestTime = Int64.max
-        for i in heads.indices where heads[i] != nil && (best < 0 || headTimes[i] < bestTime) {
+        for i in live.indices where live[i] && (best < 0 || headTimes[i] < bestTime) {
             best = i
             bestTime = headTimes[i]
         }
@@ -59,8 +65,9 @@ public final class CaptureMerge {
         }
         framesRead[best] += 1
         let following = try readers[best].next()
-        heads[best] = following
+        live[best] = following != nil
         headTimes[best] = following?.timestamp.totalNanoseconds ?? .max
+        heads[best] = following
         return frame
     }
 

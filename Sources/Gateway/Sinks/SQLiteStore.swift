@@ -16,6 +16,14 @@ public final class SQLiteStore: MetricSink {
     /// `signal.signal_id` per (vehicle, bus, message, signal), filled on first use.
     private var signalIDs: [SignalKey: Int64] = [:]
     private var closed = false
+    /// Per window length, the (key, id) of each row of its last window, in row order.
+    private var recentKeys: [[(key: SignalKey, id: Int64)]] = []
+    private var recentSlots: [Int64: Int] = [:]
+    private var recentWindow: (length: Int64, start: Int64) = (0, .min)
+    private var recentCursor = 0
+    /// Indices (in the batch being written) of the signal windows bound to the multi-row
+    /// INSERT and not run yet.
+    private var pendingWindows: [Int] = []
 
     struct SignalKey: Hashable {
         var vehicle: String
@@ -35,6 +43,9 @@ public final class SQLiteStore: MetricSink {
         try self.init(path: path, durability: durability, migrations: StoreSchema.migrations)
     }
 
+    /// The page cache, in KiB (`PRAGMA cache_size` negative form).
+    static let pageCacheKiB = 16_384
+
     public enum Durability: String, Sendable, Hashable {
         case normal = "NORMAL"
         case full = "FULL"
@@ -53,6 +64,12 @@ public final class SQLiteStore: MetricSink {
         do {
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = \(durability.rawValue)")
+            // A second of a bus is some 600 signal-window rows; a batch spans tens of
+            // thousands, spread over the ends of several trees. SQLite's default 2 MB page
+            // cache evicts those pages between inserts and reads them back from the WAL for
+            // the next row; 16 MiB keeps a whole batch's pages in memory. Commits and WAL
+            // syncs are unchanged.
+            try connection.execute("PRAGMA cache_size = -\(Self.pageCacheKiB)")
             try StoreOpening.migrate(connection, from: version, migrations: migrations)
             statements = try StoreStatements(connection)
         } catch {
@@ -66,7 +83,27 @@ public final class SQLiteStore: MetricSink {
         guard !records.isEmpty else { return }
         try statements.begin.run()
         do {
-            for record in records { try insert(record) }
+            // Signal windows are most of the rows (one per signal per window): they go in
+            // `StoreStatements.signalWindowRows` at a time through one multi-row INSERT, in
+            // their order; the rest one by one.
+            // Rows are bound as they come; those left over when the batch ends (fewer than
+            // one statement's worth) are inserted again one by one from their index.
+            let multi = statements.signalWindows
+            pendingWindows.removeAll(keepingCapacity: true)
+            for i in records.indices {
+                if case .signalWindow(let r) = records[i] {
+                    try bindSignalWindow(r, multi, at: Int32(pendingWindows.count * StoreStatements.signalWindowColumns))
+                    pendingWindows.append(i)
+                    if pendingWindows.count == StoreStatements.signalWindowRows {
+                        try multi.run()
+                        pendingWindows.removeAll(keepingCapacity: true)
+                    }
+                } else {
+                    try insert(records[i])
+                }
+            }
+            for i in pendingWindows { try insert(records[i]) }
+            pendingWindows.removeAll(keepingCapacity: true)
             try statements.commit.run()
         } catch {
             try? statements.rollback.run()
@@ -91,12 +128,8 @@ public final class SQLiteStore: MetricSink {
     private func insert(_ record: TelemetryRecord) throws(SinkError) {
         switch record {
         case .signalWindow(let r):
-            let s = statements.signalWindow
-            s.bind(1, try signalID(SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)))
-            s.bind(2, r.windowLength); s.bind(3, r.windowStart); s.bind(4, r.count)
-            s.bind(5, r.minimum); s.bind(6, r.maximum); s.bind(7, r.mean); s.bind(8, r.last)
-            s.bind(9, r.standardDeviation); s.bind(10, r.firstTime); s.bind(11, r.lastTime)
-            try s.run()
+            try bindSignalWindow(r, statements.signalWindow, at: 0)
+            try statements.signalWindow.run()
         case .messageHealth(let r):
             let s = statements.messageHealth
             s.bind(1, r.vehicle); s.bind(2, r.bus); s.bind(3, r.message); s.bind(4, r.windowLength)
@@ -129,6 +162,14 @@ public final class SQLiteStore: MetricSink {
         }
     }
 
+    /// Binds one signal window to parameters `base + 1 … base + 11`.
+    private func bindSignalWindow(_ r: SignalWindowRecord, _ s: SQLiteStatement, at base: Int32) throws(SinkError) {
+        s.bind(base + 1, try signalID(of: r))
+        s.bind(base + 2, r.windowLength); s.bind(base + 3, r.windowStart); s.bind(base + 4, r.count)
+        s.bind(base + 5, r.minimum); s.bind(base + 6, r.maximum); s.bind(base + 7, r.mean); s.bind(base + 8, r.last)
+        s.bind(base + 9, r.standardDeviation); s.bind(base + 10, r.firstTime); s.bind(base + 11, r.lastTime)
+    }
+
     private func insertOperations(_ r: OperationsSummary) throws(SinkError) {
         let s = statements.operations
         s.bind(1, r.vehicle)
@@ -146,6 +187,37 @@ public final class SQLiteStore: MetricSink {
         s.bind(23, r.checksumErrors); s.bind(24, r.counterErrors)
         s.bind(25, OperationsSummaryJSON.text(r))
         try s.run()
+    }
+
+    /// The signal id of a window row. Consecutive windows list mostly the same signals in
+    /// the same order, so the key at the same position of the previous window of that
+    /// length is tried first (string equality on shared storage: no hashing).
+    private func signalID(of r: SignalWindowRecord) throws(SinkError) -> Int64 {
+        if r.windowLength != recentWindow.length || r.windowStart != recentWindow.start {
+            recentWindow = (r.windowLength, r.windowStart)
+            recentCursor = 0
+        }
+        let slot = recentSlots[r.windowLength, default: -1]
+        let key = SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)
+        let id: Int64
+        if slot >= 0, recentCursor < recentKeys[slot].count, recentKeys[slot][recentCursor].key == key {
+            id = recentKeys[slot][recentCursor].id
+        } else {
+            id = try signalID(key)
+            var k = slot
+            if k < 0 {
+                k = recentKeys.count
+                recentSlots[r.windowLength] = k
+                recentKeys.append([])
+            }
+            if recentCursor < recentKeys[k].count {
+                recentKeys[k][recentCursor] = (key, id)
+            } else {
+                recentKeys[k].append((key, id))
+            }
+        }
+        recentCursor += 1
+        return id
     }
 
     private func signalID(_ key: SignalKey) throws(SinkError) -> Int64 {
@@ -167,7 +239,16 @@ public final class SQLiteStore: MetricSink {
 final class StoreStatements {
     let begin, commit, rollback: SQLiteStatement
     let insertSignal, selectSignal: SQLiteStatement
+    /// `signalWindowRows` signal windows in one statement.
+    let signalWindows: SQLiteStatement
     let signalWindow, messageHealth, busHealth, silentEpisode, faultEpisode, operations: SQLiteStatement
+
+    static let signalWindowRows = 64
+    static let signalWindowColumns = 11
+    static let signalWindowInsert = """
+        INSERT OR IGNORE INTO signal_window (signal_id, window_length, window_start, count, minimum, maximum,
+            mean, last, stddev, first_time, last_time) VALUES
+        """
 
     init(_ c: SQLiteConnection) throws(SinkError) {
         begin = try c.prepare("BEGIN IMMEDIATE")
@@ -175,10 +256,10 @@ final class StoreStatements {
         rollback = try c.prepare("ROLLBACK")
         insertSignal = try c.prepare("INSERT OR IGNORE INTO signal (vehicle, bus, message, name) VALUES (?1, ?2, ?3, ?4)")
         selectSignal = try c.prepare("SELECT signal_id FROM signal WHERE vehicle = ?1 AND bus = ?2 AND message = ?3 AND name = ?4")
-        signalWindow = try c.prepare("""
-            INSERT OR IGNORE INTO signal_window (signal_id, window_length, window_start, count, minimum, maximum,
-                mean, last, stddev, first_time, last_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-            """)
+        let row = "(" + Array(repeating: "?", count: Self.signalWindowColumns).joined(separator: ", ") + ")"
+        signalWindow = try c.prepare(Self.signalWindowInsert + " " + row)
+        signalWindows = try c.prepare(
+            Self.signalWindowInsert + " " + Array(repeating: row, count: Self.signalWindowRows).joined(separator: ", "))
         messageHealth = try c.prepare("""
             INSERT OR IGNORE INTO message_health (vehicle, bus, message, window_length, window_start, frames, rate,
                 expected_period, period_source, mean_period, period_jitter, max_gap, timeouts, counter_errors,
@@ -209,7 +290,7 @@ final class StoreStatements {
     }
 
     func finalize() {
-        for s in [begin, commit, rollback, insertSignal, selectSignal, signalWindow, messageHealth, busHealth,
+        for s in [begin, commit, rollback, insertSignal, selectSignal, signalWindows, signalWindow, messageHealth, busHealth,
                   silentEpisode, faultEpisode, operations] { s.finalize() }
     }
 }

@@ -44,16 +44,33 @@ public enum ChecksumAlgorithm: String, Sendable, Hashable, CaseIterable {
         bytes.withUnsafeBytes { checksum($0, count: bytes.count, skipping: -1) }
     }
 
-    /// Polynomial 0x1D, most significant bit first, bit by bit (8 shifts per byte; the
-    /// messages are at most 64 bytes, so a table would buy little).
+    /// Polynomial 0x1D, most significant bit first, one table lookup per byte.
     @inlinable
     static func crc8(_ bytes: UnsafeRawBufferPointer, count: Int, skipping: Int, initial: UInt8) -> UInt8 {
         var crc = initial
-        for i in 0..<count where i != skipping {
-            crc ^= bytes[i]
-            for _ in 0..<8 {
-                crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1
+        // Two plain runs around the skipped byte: no comparison per byte.
+        let skip = skipping >= 0 && skipping < count ? skipping : count
+        CRC8Table.sae1850.withUnsafeBufferPointer { table in
+            for i in 0..<skip { crc = table[Int(crc ^ bytes[i])] }
+            var i = skip + 1
+            while i < count {
+                crc = table[Int(crc ^ bytes[i])]
+                i += 1
             }
+        }
+        return crc
+    }
+}
+
+/// The CRC-8 (polynomial 0x1D, MSB first) of every one-byte value: `table[crc ^ byte]` is the
+/// next register after shifting `byte` through `crc`. Built once, at first use.
+@usableFromInline
+enum CRC8Table {
+    @usableFromInline
+    static let sae1850: [UInt8] = (0..<256).map { index in
+        var crc = UInt8(index)
+        for _ in 0..<8 {
+            crc = crc & 0x80 != 0 ? (crc << 1) ^ 0x1D : crc << 1
         }
         return crc
     }
