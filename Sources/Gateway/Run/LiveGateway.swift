@@ -1,0 +1,126 @@
+import CANCore
+import CANDatabase
+import Telemetry
+
+/// What a live gateway counted while it ran.
+public struct LiveGatewayCounts: Sendable, Hashable {
+    /// Frames taken from the input, every bus, data, remote and error frames.
+    public var frames = 0
+    /// Frames from an interface no configured bus has (ignored).
+    public var unknownBusFrames = 0
+    /// Records handed to the sinks.
+    public var records = 0
+    /// Frames the recorder refused because its queue was full.
+    public var recorderDrops = 0
+}
+
+/// The replay pipeline's stages with a socket in front:
+///
+///     input ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
+///              └► Recorder (raw frames)   └► TailHub (canonical lines)
+///
+/// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
+/// reads the input. `run(_:)` is that loop; the shutdown path is `input.stop()` from another
+/// thread, after which `run` drains the input, finishes the aggregator and returns.
+/// For the same frames the records equal what `ReplayPipeline` hands its sink.
+public final class LiveGateway {
+    public let setup: GatewaySetup
+    public private(set) var counts = LiveGatewayCounts()
+    private var aggregator: TelemetryAggregator
+    private var values: DecodedSignals
+    private let sink: ([TelemetryRecord]) throws -> Void
+    private let recorder: Recorder?
+    private let tail: TailHub?
+    private let batchFrames: Int
+    private var framesSinceBatch = 0
+    private var line: [UInt8] = []
+    private var lastBusName = ""
+    private var lastBus = -1
+    private var finished = false
+
+    /// `sink` receives every record in emission order, in batches (every `batchFrames` frames,
+    /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line.
+    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
+                sink: @escaping ([TelemetryRecord]) throws -> Void) {
+        precondition(batchFrames > 0, "batch size must be positive")
+        self.setup = setup
+        self.aggregator = TelemetryAggregator(layout: setup.layout)
+        self.values = DecodedSignals(capacity: max(1, setup.plans.map(\.maxSignalsPerMessage).max() ?? 1))
+        self.sink = sink
+        self.recorder = recorder
+        self.tail = tail
+        self.batchFrames = batchFrames
+        line.reserveCapacity(512)
+    }
+
+    /// One frame through every stage.
+    public func ingest(_ frame: CANFrame) throws {
+        precondition(!finished, "ingest after finish")
+        counts.frames += 1
+        if let recorder, !recorder.record(frame) { counts.recorderDrops += 1 }
+        if frame.bus != lastBusName {
+            lastBusName = frame.bus
+            lastBus = setup.layout.busIndex(interface: frame.bus) ?? -1
+        }
+        if lastBus < 0 {
+            counts.unknownBusFrames += 1
+        } else {
+            let plan = setup.plans[lastBus]
+            let outcome = plan.decode(frame, into: &values)
+            aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
+            if let tail, frame.kind != .error {
+                line.removeAll(keepingCapacity: true)
+                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
+                tail.publish(line)
+            }
+        }
+        framesSinceBatch += 1
+        if framesSinceBatch >= batchFrames { try flush() }
+    }
+
+    /// The injected clock for quiet buses: closes every window ending at or before `time`
+    /// (nanoseconds since the epoch), then hands the records out.
+    public func advance(to time: Int64) throws {
+        precondition(!finished, "advance after finish")
+        aggregator.advance(to: time)
+        try flush()
+    }
+
+    /// Hands the records emitted so far to the sink.
+    public func flush() throws {
+        framesSinceBatch = 0
+        let batch = aggregator.takeRecords()
+        guard !batch.isEmpty else { return }
+        counts.records += batch.count
+        try sink(batch)
+    }
+
+    /// Closes every window, ends open episodes and trips, hands out the last records
+    /// (the per-vehicle summaries last) and returns the summaries. Call once.
+    @discardableResult
+    public func finish() throws -> [OperationsSummary] {
+        precondition(!finished, "finish twice")
+        finished = true
+        aggregator.finish()
+        let last = aggregator.takeRecords()
+        let summaries = last.compactMap { record -> OperationsSummary? in
+            if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
+        }
+        if !last.isEmpty {
+            counts.records += last.count
+            try sink(last)
+        }
+        return summaries
+    }
+
+    /// Reads `input` until it returns nil (stopped and drained, or exhausted), then `finish()`es.
+    /// `between` runs after each frame (the daemon's watchdog/status tick, cheap).
+    @discardableResult
+    public func run(_ input: any LiveFrameInput, between: (LiveGateway) throws -> Void = { _ in }) throws -> [OperationsSummary] {
+        while let frame = input.next() {
+            try ingest(frame)
+            try between(self)
+        }
+        return try finish()
+    }
+}
