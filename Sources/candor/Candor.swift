@@ -27,6 +27,7 @@ struct Candor: ParsableCommand {
             ReplayCommand.self,
             LiveProbeCommand.self,
             TailCommand.self,
+            RunCommand.self,
         ]
     )
 

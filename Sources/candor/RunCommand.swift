@@ -1,0 +1,164 @@
+import ArgumentParser
+import CANCore
+import Gateway
+import SocketCAN
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `candor run`: the live daemon. Every configured bus through `LiveFrameSource` into
+/// `Gateway.LiveGateway`; systemd readiness, status and watchdog; SIGTERM/SIGINT drain and flush.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the live gateway: read every configured CAN bus, decode, aggregate, store.",
+        discussion: """
+            Opens every bus of candor.yaml with SocketCAN, then decodes, aggregates and writes \
+            the records to the configured sinks as `candor replay` does for captures (the same \
+            records for the same frames). Under systemd (Type=notify) it sends READY=1 once every \
+            bus is open, STATUS= with the frame rate, WATCHDOG=1 at half of WatchdogSec and \
+            STOPPING=1 on shutdown. SIGTERM or SIGINT stops the readers, drains the queued frames, \
+            closes every open window and flushes and closes the sinks. Logs go to standard error \
+            (journal format when started by systemd).
+
+            Exit status: 0 after a clean shutdown, 1 when a bus cannot be opened (no AF_CAN in \
+            the kernel, missing interface, no permission) or a sink fails, 2 for a bad config.
+
+            Examples:
+              candor run --config /etc/candor/candor.yaml
+              CANDOR_STATE_DIR=/tmp/candor candor run --config Systemd/candor.example.yaml
+              systemctl start candor      # Systemd/candor.service runs `candor run --config …`
+            """
+    )
+
+    @Option(help: "candor.yaml: vehicles, buses, semantic map, rules, sinks.")
+    var config: String
+
+    func run() throws {
+        let environment = Environment.current()
+        let log = GatewayLog(label: "candor", format: .detect(environment: environment))
+        let setup: GatewaySetup
+        do { setup = try GatewaySetup.load(configFile: config, environment: environment) } catch {
+            throw CommandFailure.input(error.description)
+        }
+        for warning in setup.warnings { log.warning(warning) }
+        let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+
+        // Block the stop signals before any thread starts, so that every thread inherits the
+        // mask and only the signal thread (sigwait) ever sees them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let source: LiveFrameSource
+        do { source = try LiveFrameSource(LiveFrameSource.Configuration(interfaces: interfaces)) } catch {
+            throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
+        }
+        let sinks: ReplaySinks
+        do { sinks = try ReplaySinks(setup.sinks) } catch {
+            source.stop()
+            throw CommandFailure.runtime("run: \(error)")
+        }
+        let notifier = ServiceNotifier(environment: environment)
+        let frames = FrameCounter()
+        let supervisor = Supervisor(source: source, notifier: notifier, frames: frames, log: log, signals: stopSignals)
+        log.notice("buses open", ["buses": interfaces.joined(separator: ",")])
+        do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
+        supervisor.start()
+
+        let gateway = LiveGateway(setup: setup) { try sinks.write($0) }
+        var failure: String?
+        do {
+            try gateway.run(LiveInput(source)) { _ in frames.add() }
+        } catch {
+            failure = "run: \(error)"
+            source.stop()
+        }
+        supervisor.finish()
+        do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
+        log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
+        if let failure { throw CommandFailure.runtime(failure) }
+    }
+}
+
+/// `LiveFrameSource` as the gateway's input.
+private final class LiveInput: LiveFrameInput {
+    let source: LiveFrameSource
+    init(_ source: LiveFrameSource) { self.source = source }
+    func next() -> CANFrame? { source.next() }
+    func stop() { source.stop() }
+}
+
+/// Frames ingested, shared with the supervisor thread for STATUS=.
+private final class FrameCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func add() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+/// The daemon's second thread: waits for SIGTERM/SIGINT (sigtimedwait, so no work ever runs
+/// in a signal handler) and in between sends WATCHDOG=1 and STATUS= every tick.
+/// A stop signal stops the source; the reading thread then drains and finishes.
+private final class Supervisor: @unchecked Sendable {
+    let source: LiveFrameSource
+    let notifier: ServiceNotifier?
+    let frames: FrameCounter
+    let log: GatewayLog
+    var signals: sigset_t
+    private let quit = Atomic<Bool>(false)
+    private var thread = pthread_t()
+
+    init(source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, log: GatewayLog, signals: sigset_t) {
+        self.source = source
+        self.notifier = notifier
+        self.frames = frames
+        self.log = log
+        self.signals = signals
+    }
+
+    func start() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { raw in
+            let supervisor = Unmanaged<Supervisor>.fromOpaque(raw!).takeRetainedValue()
+            supervisor.main()
+            return nil
+        }, context)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+    }
+
+    /// Called by the reading thread once the gateway has finished: ends the thread.
+    func finish() {
+        quit.store(true, ordering: .relaxed)
+        pthread_join(thread, nil)
+        do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+    }
+
+    private func main() {
+        let tick = notifier?.watchdogInterval ?? .seconds(1)
+        let (seconds, attoseconds) = min(tick, .seconds(1)).components
+        var timeout = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var lastFrames = 0
+        var stopping = false
+        while !quit.load(ordering: .relaxed) {
+            let signal = sigtimedwait(&signals, nil, &timeout)
+            if signal == SIGTERM || signal == SIGINT, !stopping {
+                stopping = true
+                log.notice("stopping", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
+                do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+                source.stop()
+                continue
+            }
+            guard let notifier else { continue }
+            let now = frames.value
+            let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)
+            lastFrames = now
+            do {
+                try notifier.watchdog()
+                try notifier.status("\(Int(rate.rounded())) frames/s, \(now) frames")
+            } catch { log.warning("sd_notify: \(error)") }
+        }
+    }
+}
