@@ -62,14 +62,26 @@ struct RunCommand: ParsableCommand {
             source.stop()
             throw CommandFailure.runtime("run: \(error)")
         }
+        let metrics = PrometheusMetrics(layout: setup.layout)
+        let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
+        let server: PrometheusServer
+        do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch {
+            source.stop()
+            try? sinks.close()
+            throw CommandFailure.runtime("run: \(error)")
+        }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
-        let supervisor = Supervisor(source: source, notifier: notifier, frames: frames, log: log, signals: stopSignals)
-        log.notice("buses open", ["buses": interfaces.joined(separator: ",")])
+        let supervisor = Supervisor(
+            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals)
+        log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics"])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
-        let gateway = LiveGateway(setup: setup) { try sinks.write($0) }
+        let gateway = LiveGateway(setup: setup) {
+            metrics.observe($0)
+            try sinks.write($0)
+        }
         var failure: String?
         do {
             try gateway.run(LiveInput(source)) { _ in frames.add() }
@@ -78,6 +90,7 @@ struct RunCommand: ParsableCommand {
             source.stop()
         }
         supervisor.finish()
+        server.close()
         do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
         log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
         if let failure { throw CommandFailure.runtime(failure) }
@@ -100,21 +113,27 @@ private final class FrameCounter: Sendable {
 }
 
 /// The daemon's second thread: waits for SIGTERM/SIGINT (sigtimedwait, so no work ever runs
-/// in a signal handler) and in between sends WATCHDOG=1 and STATUS= every tick.
+/// in a signal handler) and in between, every tick, updates the drop counters for Prometheus
+/// and sends WATCHDOG=1 and STATUS=.
 /// A stop signal stops the source; the reading thread then drains and finishes.
 private final class Supervisor: @unchecked Sendable {
     let source: LiveFrameSource
     let notifier: ServiceNotifier?
     let frames: FrameCounter
+    let metrics: PrometheusMetrics
     let log: GatewayLog
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
     private var thread = pthread_t()
 
-    init(source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, log: GatewayLog, signals: sigset_t) {
+    init(
+        source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
+        signals: sigset_t
+    ) {
         self.source = source
         self.notifier = notifier
         self.frames = frames
+        self.metrics = metrics
         self.log = log
         self.signals = signals
     }
@@ -151,6 +170,8 @@ private final class Supervisor: @unchecked Sendable {
                 source.stop()
                 continue
             }
+            metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
+            metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
             guard let notifier else { continue }
             let now = frames.value
             let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)
