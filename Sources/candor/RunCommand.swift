@@ -62,23 +62,37 @@ struct RunCommand: ParsableCommand {
             source.stop()
             throw CommandFailure.runtime("run: \(error)")
         }
+        let recorder = setup.recorder.map { Recorder(output: RotatingCaptureFiles(options: $0), capacity: $0.queueCapacity) }
+        let tail: TailHub?
+        do { tail = try setup.tail.map { options throws(TailError) in try TailHub(options: options) } } catch {
+            source.stop()
+            try? sinks.close()
+            try? recorder?.close()
+            throw CommandFailure.runtime("run: tail socket \(error)")
+        }
         let metrics = PrometheusMetrics(layout: setup.layout)
         let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
         let server: PrometheusServer
         do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch {
             source.stop()
             try? sinks.close()
+            try? recorder?.close()
+            tail?.close()
             throw CommandFailure.runtime("run: \(error)")
         }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
         let supervisor = Supervisor(
-            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals)
+            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals,
+            otherDrops: {
+                metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
+                metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
+            })
         log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics"])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
-        let gateway = LiveGateway(setup: setup) {
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail) {
             metrics.observe($0)
             try sinks.write($0)
         }
@@ -92,6 +106,8 @@ struct RunCommand: ParsableCommand {
         supervisor.finish()
         server.close()
         do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
+        do { try recorder?.close() } catch { failure = failure ?? "run: recorder: \(error)" }
+        tail?.close()
         log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
         if let failure { throw CommandFailure.runtime(failure) }
     }
@@ -122,14 +138,16 @@ private final class Supervisor: @unchecked Sendable {
     let frames: FrameCounter
     let metrics: PrometheusMetrics
     let log: GatewayLog
+    let otherDrops: @Sendable () -> Void
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
     private var thread = pthread_t()
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t
+        signals: sigset_t, otherDrops: @escaping @Sendable () -> Void
     ) {
+        self.otherDrops = otherDrops
         self.source = source
         self.notifier = notifier
         self.frames = frames
@@ -172,6 +190,7 @@ private final class Supervisor: @unchecked Sendable {
             }
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
+            otherDrops()
             guard let notifier else { continue }
             let now = frames.value
             let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)

@@ -17,7 +17,7 @@ extension GatewayConfig {
             throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
         let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
-        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks"])
+        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail"])
         let version = try top.required("version")
         guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
 
@@ -73,6 +73,8 @@ extension GatewayConfig {
             if let n = f["line_protocol"] { config.sinks.lineProtocolPath = try n.fields(["path"]).required("path").path() }
             if let n = f["prometheus"] { config.sinks.prometheusListen = try n.fields(["listen"]).required("listen").string() }
         }
+        if let n = top["recorder"] { config.recorder = try decodeRecorder(n) }
+        if let n = top["tail"] { config.tail = try decodeTail(n) }
         return config
     }
 

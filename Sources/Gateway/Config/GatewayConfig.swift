@@ -14,6 +14,10 @@ public struct GatewayConfig: Sendable {
     public var health: HealthRules
     public var dayUTCOffsetSeconds: Int64
     public var sinks: SinkSettings
+    /// `recorder:`: raw frames to rotating capture files (live gateway only).
+    public var recorder: RecorderOptions?
+    /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
+    public var tail: TailHubOptions?
     /// Where each key path is in the file (for errors found later, against the DBCs).
     public var positions = ConfigPositions()
 

@@ -11,6 +11,9 @@ public struct GatewaySetup: Sendable {
     public let plans: [DecodePlan]
     /// Sinks named by the config (paths resolved), or none.
     public let sinks: SinkSettings
+    /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
+    public private(set) var recorder: RecorderOptions?
+    public private(set) var tail: TailHubOptions?
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
     public let hasOperations: Bool
@@ -68,6 +71,8 @@ public struct GatewaySetup: Sendable {
         }
         self.plans = plans
         self.sinks = config.sinks
+        self.recorder = config.recorder
+        self.tail = config.tail
         self.hasOperations = true
         self.warnings = warnings
     }
