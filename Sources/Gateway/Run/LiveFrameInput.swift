@@ -7,6 +7,23 @@ public protocol LiveFrameInput: AnyObject {
     func next() -> CANFrame?
     /// Stops reading; `next()` then returns what is already queued, then nil. Callable from any thread.
     func stop()
+    /// The next frame, `.idle` when none arrived within `nanoseconds`, `.end` once stopped and
+    /// drained. The default waits without limit (never idle): inputs that can time out override it.
+    func next(waitingAtMost nanoseconds: Int64) -> LiveInputEvent
+}
+
+/// What a timed read of a live input gave.
+public enum LiveInputEvent: Sendable {
+    case frame(CANFrame)
+    /// Nothing arrived in time: every bus is quiet.
+    case idle
+    case end
+}
+
+extension LiveFrameInput {
+    public func next(waitingAtMost nanoseconds: Int64) -> LiveInputEvent {
+        next().map { .frame($0) } ?? .end
+    }
 }
 
 /// Frames from memory, in order; for tests and for feeding a gateway from a capture.

@@ -123,4 +123,33 @@ public final class LiveGateway {
         }
         return try finish()
     }
+
+    /// Like `run(_:between:)`, for inputs that can time out: when no frame arrives for
+    /// `quietAfter` nanoseconds, the windows ending before `now() - quietAfter` are closed
+    /// (`advance(to:)`) so that quiet buses still give records. `now` is the frames' clock
+    /// (nanoseconds since the epoch; injected in tests).
+    @discardableResult
+    public func run(
+        _ input: any LiveFrameInput, quietAfter: Int64, now: () -> Int64, between: (LiveGateway) throws -> Void = { _ in }
+    ) throws -> [OperationsSummary] {
+        precondition(quietAfter > 0, "quiet interval must be positive")
+        var latest = Int64.min
+        loop: while true {
+            switch input.next(waitingAtMost: quietAfter) {
+            case .frame(let frame):
+                latest = max(latest, frame.timestamp.totalNanoseconds)
+                try ingest(frame)
+            case .idle:
+                let time = now() - quietAfter
+                if time > latest {
+                    latest = time
+                    try advance(to: time)
+                }
+            case .end:
+                break loop
+            }
+            try between(self)
+        }
+        return try finish()
+    }
 }
