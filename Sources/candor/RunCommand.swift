@@ -98,7 +98,8 @@ struct RunCommand: ParsableCommand {
         }
         var failure: String?
         do {
-            try gateway.run(LiveInput(source)) { _ in frames.add() }
+            // Quiet buses: after 500 ms without a frame, windows ending before then close.
+            try gateway.run(TimedInput(LiveInput(source)), quietAfter: 500_000_000, now: Self.wallClockNanoseconds) { _ in frames.add() }
         } catch {
             failure = "run: \(error)"
             source.stop()
@@ -110,6 +111,15 @@ struct RunCommand: ParsableCommand {
         tail?.close()
         log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
         if let failure { throw CommandFailure.runtime(failure) }
+    }
+}
+
+extension RunCommand {
+    /// CLOCK_REALTIME in nanoseconds: the clock of SocketCAN's frame timestamps.
+    static func wallClockNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 }
 

@@ -51,7 +51,7 @@ import Testing
             Issue.record("accepted max_file_bytes: 0")
         } catch {
             #expect(error.keyPath == "recorder.max_file_bytes")
-            print("error: \(error)")
+            print("rejected as expected: \(error)")
         }
     }
 }
