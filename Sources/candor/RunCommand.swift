@@ -151,6 +151,9 @@ private final class Supervisor: @unchecked Sendable {
     let otherDrops: @Sendable () -> Void
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
+    private let stoppingSent = Atomic<Bool>(false)
+    /// After a stop signal, draining and flushing must end within this; else exit 1.
+    static let shutdownDeadline: Duration = .seconds(10)
     private var thread = pthread_t()
 
     init(
@@ -180,7 +183,9 @@ private final class Supervisor: @unchecked Sendable {
     func finish() {
         quit.store(true, ordering: .relaxed)
         pthread_join(thread, nil)
-        do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+        if !stoppingSent.exchange(true, ordering: .relaxed) {
+            do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+        }
     }
 
     private func main() {
@@ -188,15 +193,25 @@ private final class Supervisor: @unchecked Sendable {
         let (seconds, attoseconds) = min(tick, .seconds(1)).components
         var timeout = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         var lastFrames = 0
-        var stopping = false
+        var stopping: ContinuousClock.Instant?
         while !quit.load(ordering: .relaxed) {
             let signal = sigtimedwait(&signals, nil, &timeout)
-            if signal == SIGTERM || signal == SIGINT, !stopping {
-                stopping = true
+            if signal == SIGTERM || signal == SIGINT {
+                if stopping != nil {
+                    log.critical("second stop signal: exiting without flushing")
+                    _exit(1)
+                }
+                stopping = .now
                 log.notice("stopping", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
-                do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+                if !stoppingSent.exchange(true, ordering: .relaxed) {
+                    do { try notifier?.stopping() } catch { log.warning("sd_notify: \(error)") }
+                }
                 source.stop()
                 continue
+            }
+            if let stopping, ContinuousClock.now - stopping > Self.shutdownDeadline {
+                log.critical("shutdown took longer than \(Self.shutdownDeadline): exiting without flushing")
+                _exit(1)
             }
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
