@@ -47,4 +47,18 @@ private final class ScriptedInput: LiveFrameInput {
             #expect(closedLastWindow(records), "finish closes it in any case")
         }
     }
+
+    @Test func quietBeforeTheFirstFrameChangesNothing() throws {
+        let bundle = try SimulatedBundle(
+            SimulationOptions(vehicle: .van, cycle: .urban, durationSeconds: 6, seed: 8, faults: []), name: "run-quiet-first")
+        let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
+        var frames: [CANFrame] = []
+        let reader = try CaptureReader(path: bundle.capture)
+        while let frame = try reader.next() { frames.append(frame) }
+        var records: [TelemetryRecord] = []
+        let gateway = LiveGateway(setup: setup) { records += $0 }
+        let start = frames[0].timestamp.totalNanoseconds
+        try gateway.run(ScriptedInput([.idle, .idle] + frames.map { .frame($0) }), quietAfter: 500_000_000, now: { start })
+        #expect(records == (try bundle.replay().records))
+    }
 }

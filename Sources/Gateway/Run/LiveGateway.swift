@@ -127,7 +127,8 @@ public final class LiveGateway {
     /// Like `run(_:between:)`, for inputs that can time out: when no frame arrives for
     /// `quietAfter` nanoseconds, the windows ending before `now() - quietAfter` are closed
     /// (`advance(to:)`) so that quiet buses still give records. `now` is the frames' clock
-    /// (nanoseconds since the epoch; injected in tests).
+    /// (nanoseconds since the epoch; injected in tests). Unlike a replay, which jumps over
+    /// a gap, this emits the records of the quiet (empty) windows.
     @discardableResult
     public func run(
         _ input: any LiveFrameInput, quietAfter: Int64, now: () -> Int64, between: (LiveGateway) throws -> Void = { _ in }
@@ -140,8 +141,9 @@ public final class LiveGateway {
                 latest = max(latest, frame.timestamp.totalNanoseconds)
                 try ingest(frame)
             case .idle:
+                // Not before the first frame: the windows are aligned on the first frame, as in a replay.
                 let time = now() - quietAfter
-                if time > latest {
+                if latest != .min && time > latest {
                     latest = time
                     try advance(to: time)
                 }
