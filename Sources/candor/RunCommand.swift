@@ -62,6 +62,12 @@ struct RunCommand: ParsableCommand {
             source.stop()
             throw CommandFailure.runtime("run: \(error)")
         }
+        if let directory = setup.recorder?.directory, mkdir(directory, 0o750) != 0, errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            source.stop()
+            try? sinks.close()
+            throw CommandFailure.runtime("run: recorder directory \(directory): \(reason)")
+        }
         let recorder = setup.recorder.map { Recorder(output: RotatingCaptureFiles(options: $0), capacity: $0.queueCapacity) }
         let tail: TailHub?
         do { tail = try setup.tail.map { options throws(TailError) in try TailHub(options: options) } } catch {
