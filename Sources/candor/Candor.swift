@@ -12,7 +12,9 @@ struct Candor: ParsableCommand {
             Exit status: 0 success, 1 runtime failure, 2 usage or input error.
 
             Examples:
-              candor decode --dbc Fixtures/dbc/fleet/van.dbc Fixtures/captures/fleet/van.log
+              candor decode --dbc Fixtures/dbc/fleet/van.dbc Fixtures/captures/fleet/van-cltc-p/capture.log.gz
+              candor simulate --vehicle van --duration 10m --output /tmp/van
+              candor replay --config /tmp/van/candor.yaml /tmp/van/capture.log --summary /tmp/van/summary.json
               candor dbc check vehicle.dbc
               candor convert drive.log drive.pcapng
               candor bench
