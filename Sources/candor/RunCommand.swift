@@ -58,7 +58,8 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
         }
         let sinks: ReplaySinks
-        do { sinks = try ReplaySinks(setup.sinks) } catch {
+        // Append: a restarted daemon keeps what it wrote before.
+        do { sinks = try ReplaySinks(setup.sinks, fileMode: .append) } catch {
             source.stop()
             throw CommandFailure.runtime("run: \(error)")
         }

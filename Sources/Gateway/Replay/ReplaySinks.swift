@@ -4,20 +4,22 @@ import Telemetry
 ///
 /// The SQLite store is opened first, so that a file that is not a candor database (or has a
 /// newer schema) stops the replay before any other output file is created or truncated.
-/// JSON lines and line protocol files are truncated: a replay writes the whole output again,
-/// byte for byte the same for the same inputs. The store ignores records it already has.
+/// JSON lines and line protocol files are truncated by default: a replay writes the whole
+/// output again, byte for byte the same for the same inputs. The live daemon appends instead,
+/// so that a restart loses nothing. The store ignores records it already has.
 public final class ReplaySinks {
     public let settings: SinkSettings
     private var sinks: [any MetricSink] = []
     private var closed = false
 
-    /// `settings`: the config's `sinks:` merged with overrides (`SinkSettings.overridden`).
-    public init(_ settings: SinkSettings) throws(SinkError) {
+    /// `settings`: the config's `sinks:` merged with overrides (`SinkSettings.overridden`);
+    /// `fileMode`: what the JSON lines and line protocol sinks do with an existing file.
+    public init(_ settings: SinkSettings, fileMode: FileSinkMode = .truncate) throws(SinkError) {
         self.settings = settings
         do {
             if let path = settings.sqlitePath { sinks.append(try SQLiteStore(path: path)) }
-            if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: .truncate)) }
-            if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: .truncate)) }
+            if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: fileMode)) }
+            if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: fileMode)) }
         } catch {
             for sink in sinks { try? sink.close() }
             throw error
