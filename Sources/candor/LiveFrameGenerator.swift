@@ -4,23 +4,17 @@ import CANCore
 /// standard and extended ids, every classic length, remote frames and (optionally) CAN FD
 /// frames of every FD length with and without BRS.
 struct LiveFrameGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
     let includeFD: Bool
     let includeRemote: Bool
 
     init(seed: UInt64, includeFD: Bool, includeRemote: Bool) {
-        state = seed
+        random = SplitMix64(seed: seed)
         self.includeFD = includeFD
         self.includeRemote = includeRemote
     }
 
-    private mutating func nextWord() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func nextWord() -> UInt64 { random.next() }
 
     mutating func next(bus: String) -> CANFrame {
         let word = nextWord()

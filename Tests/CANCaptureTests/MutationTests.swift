@@ -3,17 +3,6 @@ import Foundation
 import Testing
 @testable import CANCapture
 
-/// A small deterministic generator (SplitMix64), so failures can be replayed from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Damaged captures never crash a reader: each is read to the end or stops with a CaptureError.
 @Suite("mutated captures")
@@ -30,7 +19,7 @@ struct MutationTests {
         frames += SampleFrames.all(bus: "vcan0", otherBus: "can1", base: 1_700_000_100)
         try writeAll(frames, to: path, format: format)
         let clean = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
-        var random = SeededGenerator(state: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         print("mutation seed \(Self.seed), format \(format.rawValue)")
         let interesting: [UInt8] = [0, 0x0A, 0x20, 0x23, 0x28, 0x29, 0x2E, 0x46, 0x52, 0x5F, 0x7F, 0x80, 0xFF, 0x30, 0x39]
         for round in 0..<400 {

@@ -1,3 +1,4 @@
+import CANCore
 import Foundation
 import Testing
 @testable import CANDatabase

@@ -1,26 +1,16 @@
+import CANCore
 import Foundation
 import Testing
 @testable import CANDatabase
 
 /// No input traps: random bytes, random token soup, and every truncated prefix of a real DBC.
 @Suite struct ParserRobustnessTests {
-    /// SplitMix64, so the seed printed reproduces the run.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seed: UInt64 = 0xCA_2D0B_5EED
 
     @Test func randomBytesNeverTrap() {
         print("ParserRobustnessTests.randomBytes seed \(Self.seed)")
-        var rng = SplitMix64(state: Self.seed)
+        var rng = SplitMix64(seed: Self.seed)
         for _ in 0..<2000 {
             let count = Int.random(in: 0..<400, using: &rng)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -38,7 +28,7 @@ import Testing
             ".5", "1e308", "1e999", "NAME", "2017_5", "Vector__XXX", "INT", "HEX", "FLOAT", "STRING", "ENUM", "//", "/*",
             "*/", "\\", "\u{B0}", "VFrameFormat", "\"GenMsgCycleTime\"", "\"VFrameFormat\"", "\"CANFD_BRS\"", "64", "511",
         ]
-        var rng = SplitMix64(state: Self.seed)
+        var rng = SplitMix64(seed: Self.seed)
         for _ in 0..<3000 {
             var text = ""
             for _ in 0..<Int.random(in: 0..<80, using: &rng) {
@@ -61,7 +51,7 @@ import Testing
             let path = "\(dir)/toyota_prius_2010_pt.dbc"
             if FileManager.default.fileExists(atPath: path) {
                 let bytes = try ParserSupport.readBytes(path)
-                var rng = SplitMix64(state: Self.seed)
+                var rng = SplitMix64(seed: Self.seed)
                 print("ParserRobustnessTests.truncatedPrefixes: 500 random prefixes of \(path), seed \(Self.seed)")
                 for _ in 0..<500 {
                     let end = Int.random(in: 0...bytes.count, using: &rng)

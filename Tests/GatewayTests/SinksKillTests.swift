@@ -1,3 +1,4 @@
+import CANCore
 import Foundation
 @testable import Telemetry
 import Testing
@@ -79,7 +80,7 @@ import Testing
         guard binary.lastPathComponent.hasSuffix(".xctest") || binary.lastPathComponent.contains("PackageTests") else {
             return  // not run from the test bundle: cannot spawn the writer
         }
-        var rng = SinksSplitMix(seed: 20261126)
+        var rng = SplitMix64(seed: 20261126)
         print("SinksKillTests seed 20261126")
         let directory = SinksFixtures.directory("kill9")
         for round in 0..<4 {
@@ -123,14 +124,3 @@ import Testing
     }
 }
 
-struct SinksSplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -23,7 +23,7 @@ import Testing
         let layout = try TelemetryLayout(TelemetryConfiguration(vehicles: [VehicleConfiguration(name: "v1", buses: [bus])]))
         var aggregator = TelemetryAggregator(layout: layout)
         var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)
-        var rng = SinksSplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let sinks: [MetricSink] = [
             try SQLiteStore(path: directory + "/m.db"),
             try JSONLinesSink(path: directory + "/m.jsonl", mode: .truncate),

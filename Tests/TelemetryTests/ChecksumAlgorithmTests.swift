@@ -1,3 +1,4 @@
+import CANCore
 import Testing
 @testable import Telemetry
 
@@ -34,15 +35,9 @@ struct ChecksumAlgorithmTests {
             return crc
         }
         var payloads = (0..<256).map { [UInt8($0)] }
-        var state: UInt64 = 1  // splitmix64, seed 1
+        var random = SplitMix64(seed: 1)
         for _ in 0..<200 {
-            payloads.append((0..<64).map { _ in
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return UInt8(truncatingIfNeeded: z ^ (z >> 31))
-            })
+            payloads.append((0..<64).map { _ in UInt8(truncatingIfNeeded: random.next()) })
         }
         for bytes in payloads {
             for skipping in [-1, 0, bytes.count / 2, bytes.count - 1] {
