@@ -35,8 +35,8 @@ public struct BenchRunner {
     public var dbcPath: String { directory + "/bench.dbc" }
     public func capturePath(frames: Int) -> String { directory + "/bench-\(frames).log" }
 
-    /// Writes the DBC and the captures (when not already there with the same size).
-    public func prepare() throws -> (database: Database, diagnostics: Int) {
+    /// Writes the DBC and the captures; returns the parsed DBC.
+    public func prepare() throws -> Database {
         try writeFile(dbcPath, Array(workload.dbcText.utf8))
         for count in [frames / 4, frames] {
             progress("writing \(count) frames to \(capturePath(frames: count))")
@@ -45,11 +45,11 @@ public struct BenchRunner {
             try writer.close()
         }
         let loaded = DBCParser.parse(Array(workload.dbcText.utf8), file: dbcPath)
-        return (loaded.database, loaded.diagnostics.count)
+        return loaded.database
     }
 
     public func run() throws -> [BenchResult] {
-        let (database, _) = try prepare()
+        let database = try prepare()
         var results: [BenchResult] = []
 
         // DBC load: parse + compile.

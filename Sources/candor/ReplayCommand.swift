@@ -93,9 +93,9 @@ struct ReplayCommand: ParsableCommand {
         let setup = try loadSetup()
         for warning in setup.warnings { Terminal.printError("candor: warning: \(warning)") }
         let merge = try openCaptures()
-        let sinks: ReplaySinks
+        let sinks: SinkSet
         do {
-            sinks = try ReplaySinks(setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol))
+            sinks = try SinkSet(setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol))
         } catch {
             throw CommandFailure.input("replay: \(error)")
         }

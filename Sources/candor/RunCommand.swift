@@ -57,9 +57,9 @@ struct RunCommand: ParsableCommand {
         do { source = try LiveFrameSource(LiveFrameSource.Configuration(interfaces: interfaces)) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
         }
-        let sinks: ReplaySinks
+        let sinks: SinkSet
         // Append: a restarted daemon keeps what it wrote before.
-        do { sinks = try ReplaySinks(setup.sinks, fileMode: .append) } catch {
+        do { sinks = try SinkSet(setup.sinks, fileMode: .append) } catch {
             source.stop()
             throw CommandFailure.runtime("run: \(error)")
         }

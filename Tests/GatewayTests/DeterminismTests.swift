@@ -14,7 +14,7 @@ import Testing
         var outputs: [(records: [TelemetryRecord], jsonl: [UInt8], lineProtocol: [UInt8], rows: [String], summary: String)] = []
         for run in 0..<2 {
             let out = bundle.directory + "/run\(run)"
-            let sinks = try ReplaySinks(SinkSettings(sqlitePath: out + ".db", jsonlPath: out + ".jsonl", lineProtocolPath: out + ".lp"))
+            let sinks = try SinkSet(SinkSettings(sqlitePath: out + ".db", jsonlPath: out + ".jsonl", lineProtocolPath: out + ".lp"))
             let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
             var records: [TelemetryRecord] = []
             let result = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) {

@@ -14,7 +14,7 @@ import Glibc
         try TestFile.write(garbage, to: directory + "/metrics.db")
         try TestFile.write("previous run\n", to: directory + "/metrics.jsonl")
         #expect {
-            _ = try ReplaySinks(SinkSettings(sqlitePath: directory + "/metrics.db", jsonlPath: directory + "/metrics.jsonl",
+            _ = try SinkSet(SinkSettings(sqlitePath: directory + "/metrics.db", jsonlPath: directory + "/metrics.jsonl",
                                              lineProtocolPath: directory + "/metrics.lp"))
         } throws: { error in
             guard let error = error as? SinkError else { return false }

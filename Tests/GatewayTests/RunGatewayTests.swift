@@ -31,12 +31,12 @@ private final class BlockingInput: LiveFrameInput, @unchecked Sendable {
 /// The daemon's reading thread: runs the gateway until its input stops, then closes the sinks.
 private final class DaemonThread: @unchecked Sendable {
     let gateway: LiveGateway
-    let sinks: ReplaySinks
+    let sinks: SinkSet
     let input: BlockingInput
     let done = DispatchSemaphore(value: 0)
     var failure: (any Error)?
 
-    init(gateway: LiveGateway, sinks: ReplaySinks, input: BlockingInput) {
+    init(gateway: LiveGateway, sinks: SinkSet, input: BlockingInput) {
         self.gateway = gateway
         self.sinks = sinks
         self.input = input
@@ -86,12 +86,12 @@ private func frames(of path: String) throws -> [CANFrame] {
         let offline = bundle.directory + "/offline.db"
         let live = bundle.directory + "/live.db"
         let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
-        let offlineSinks = try ReplaySinks(SinkSettings(sqlitePath: offline))
+        let offlineSinks = try SinkSet(SinkSettings(sqlitePath: offline))
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try offlineSinks.write($0) }
         try offlineSinks.close()
 
         let input = BlockingInput(try frames(of: bundle.capture))
-        let sinks = try ReplaySinks(SinkSettings(sqlitePath: live))
+        let sinks = try SinkSet(SinkSettings(sqlitePath: live))
         let gateway = LiveGateway(setup: setup) { try sinks.write($0) }
         let daemon = DaemonThread(gateway: gateway, sinks: sinks, input: input)
         Thread { daemon.main() }.start()

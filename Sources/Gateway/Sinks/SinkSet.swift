@@ -1,13 +1,14 @@
 import Telemetry
 
-/// The sinks of one replay: those the config names, with command-line overrides applied.
+/// The sinks of one run of the pipeline (`candor replay` or `candor run`): those the config
+/// names, with command-line overrides applied.
 ///
 /// The SQLite store is opened first, so that a file that is not a candor database (or has a
 /// newer schema) stops the replay before any other output file is created or truncated.
 /// JSON lines and line protocol files are truncated by default: a replay writes the whole
 /// output again, byte for byte the same for the same inputs. The live daemon appends instead,
 /// so that a restart loses nothing. The store ignores records it already has.
-public final class ReplaySinks {
+public final class SinkSet {
     public let settings: SinkSettings
     private var sinks: [any MetricSink] = []
     private var closed = false

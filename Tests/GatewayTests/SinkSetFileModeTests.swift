@@ -4,7 +4,7 @@ import Testing
 
 /// A replay rewrites its JSON lines and line protocol files (same inputs, same bytes); the
 /// live daemon appends to them, so that a restart keeps what it wrote before.
-@Suite struct ReplaySinksFileModeTests {
+@Suite struct SinkSetFileModeTests {
     func scratch(_ name: String) -> String {
         NSTemporaryDirectory() + "candor-sink-mode-\(name)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     }
@@ -24,7 +24,7 @@ import Testing
             for path in [jsonl, lines] {
                 try Data("earlier\n".utf8).write(to: URL(fileURLWithPath: path))
             }
-            let sinks = try ReplaySinks(SinkSettings(jsonlPath: jsonl, lineProtocolPath: lines), fileMode: mode)
+            let sinks = try SinkSet(SinkSettings(jsonlPath: jsonl, lineProtocolPath: lines), fileMode: mode)
             try sinks.write([])
             try sinks.close()
             #expect(try contents(jsonl) == expected, "\(mode)")
