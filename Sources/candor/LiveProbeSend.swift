@@ -34,7 +34,36 @@ struct LiveProbeSend: ParsableCommand {
     @Flag(help: "Only print the frames (with their pacing timestamps); open no socket. Makes captures.")
     var dryRun = false
 
+    @Option(help: "Send the data and remote frames of this capture, cycled, instead of generated ones.")
+    var from: String?
+
+    @Option(help: "With --from: pace at wire speed for this nominal bit rate (frames back to back).")
+    var bitrate: Int?
+
+    @Option(help: "With --from and --bitrate: the CAN FD data bit rate (default: --bitrate).")
+    var dataBitrate: Int?
+
+    @Option(help: "With --from: send for this many seconds of paced time instead of --count frames.")
+    var duration: Double?
+
+    func validate() throws {
+        if from == nil && (bitrate != nil || dataBitrate != nil || duration != nil) {
+            throw ValidationError("--bitrate, --data-bitrate and --duration need --from")
+        }
+        if duration != nil && bitrate == nil && rate <= 0 { throw ValidationError("--duration needs --bitrate or --rate") }
+        if let bitrate, bitrate <= 0 { throw ValidationError("--bitrate must be positive") }
+        if from != nil && dryRun { throw ValidationError("--from cannot be combined with --dry-run") }
+    }
+
     func run() throws {
+        if let from {
+            try CaptureCycleSender(
+                frames: try CaptureCycleSender.load(from), interface: interface, bitrate: bitrate, dataBitrate: dataBitrate,
+                rate: rate, durationNanoseconds: duration.map { Int64($0 * 1e9) }, count: count, printBus: printBus,
+                print: print
+            ).run()
+            return
+        }
         var generator = LiveFrameGenerator(seed: seed, includeFD: fd, includeRemote: remote)
         if dryRun {
             var out = LiveOutput(descriptor: 1)

@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
         let source: LiveFrameSource
-        do { source = try LiveFrameSource(LiveFrameSource.Configuration(interfaces: interfaces)) } catch {
+        do { source = try LiveFrameSource.forDaemon(interfaces: interfaces, live: setup.live) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
         }
         let sinks: SinkSet
@@ -116,6 +116,8 @@ struct RunCommand: ParsableCommand {
         do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
         do { try recorder?.close() } catch { failure = failure ?? "run: recorder: \(error)" }
         tail?.close()
+        source.logEvents(to: log)
+        source.logStatistics(to: log)
         log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
         if let failure { throw CommandFailure.runtime(failure) }
     }
@@ -220,6 +222,7 @@ private final class Supervisor: @unchecked Sendable {
                 log.critical("shutdown took longer than \(Self.shutdownDeadline): exiting without flushing")
                 _exit(1)
             }
+            source.logEvents(to: log)
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
             otherDrops()

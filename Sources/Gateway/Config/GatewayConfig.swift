@@ -18,6 +18,8 @@ public struct GatewayConfig: Sendable {
     public var recorder: RecorderOptions?
     /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
     public var tail: TailHubOptions?
+    /// `live:`: socket receive buffer and queue of `candor run`'s readers.
+    public var live = LiveInputOptions()
     /// Where each key path is in the file (for errors found later, against the DBCs).
     public var positions = ConfigPositions()
 

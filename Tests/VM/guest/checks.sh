@@ -265,6 +265,283 @@ check_run_sigterm() {
     same live.sorted offline.sorted "live and offline records"
 }
 
+# --- candor run, proven end to end (tail, metrics, interface churn, wire-speed buses, cost) ---
+
+# The van simulator bundle in DIR (10 s, 5,730 frames, one classic bus), made once, with
+# run.yaml: its bus on FIRST, one more bus with the same DBC for each further name, every bus
+# at 1 Mbit/s. The capture moved to FIRST is DIR/vcan.log.
+van_bundle() {
+    dir=$1; shift
+    if [ ! -f $dir/capture.log ]; then
+        candor simulate --vehicle van --duration 10s --seed 4 --output $dir > /dev/null 2>&1 || return 1
+    fi
+    first=$1; shift
+    sed -e "s/can0/$first/g" -e 's/bitrate: 500000/bitrate: 1000000/' $dir/candor.yaml \
+        | awk -v extra="$*" '{ print } /^    buses:$/ { n = split(extra, a, " "); for (i = 1; i <= n; i++) printf "      %s:\n        dbc: van.dbc\n        bitrate: 1000000\n", a[i] }' \
+        > $dir/run.yaml
+    sed "s/ can0 / $first /" $dir/capture.log > $dir/vcan.log
+}
+# Waits up to 30 s for the daemon's start-up line (every bus open, tail socket and metrics listening).
+wait_started() {
+    i=0
+    while ! grep -q 'buses open' "$1"; do
+        i=$((i + 1)); [ $i -gt 300 ] && { echo "daemon did not start:"; cat "$1"; return 1; }
+        usleep 100000
+    done
+}
+# Clients the tail hub has accepted on socket $1 (/proc/net/unix: accepted sockets carry the
+# listener's path in state 03, SS_CONNECTED; the listener itself is 01).
+tail_clients() { awk -v path="$1" '$8 == path && $6 == "03"' /proc/net/unix | wc -l; }
+wait_tail_clients() {
+    i=0
+    while [ "$(tail_clients "$1")" -lt "$2" ]; do
+        i=$((i + 1)); [ $i -gt 200 ] && { echo "timeout waiting for $2 tail clients"; return 1; }
+        usleep 50000
+    done
+}
+# Waits up to $3 s until FILE has at least N lines.
+wait_lines() {
+    i=0
+    while [ "$(wc -l < "$1")" -lt "$2" ]; do
+        i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && { echo "$1: $(wc -l < "$1") lines, expected $2"; return 1; }
+        usleep 100000
+    done
+}
+metrics() { wget -qO- http://127.0.0.1:9464/metrics; }
+# The value of one series (`name{labels}` exactly as exposed), or nothing.
+metric() { metrics | awk -v k="$1" '$1 == k { print $2 }'; }
+frames_metric() { metric "candor_frames_total{bus=\"$1\"}"; }
+drops_metric() { metric "candor_dropped_frames_total{stage=\"$1\"}"; }
+# Waits up to $3 s until the daemon has counted $2 frames of bus $1, or frames and drops
+# together reach $2 (then the drops are what the caller checks). Counters move as windows close.
+wait_frames() {
+    i=0
+    while :; do
+        got=$(frames_metric $1); kd=$(drops_metric kernel); qd=$(drops_metric queue)
+        [ $((${got:-0} + ${kd:-0} + ${qd:-0})) -ge $2 ] && return 0
+        i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && { echo "timeout: frames_total{bus=$1} is $got of $2 (kernel drops $kd, queue drops $qd)"; return 1; }
+        usleep 100000
+    done
+}
+# Waits up to $2 s until the frames of every bus named after it and the drops add up to $1.
+wait_all_frames() {
+    want=$1; limit=$(($2 * 10)); shift 2; i=0
+    while :; do
+        metrics > /tmp/metrics.now
+        sum=$(awk '$1 ~ /^candor_frames_total\{/ || $1 ~ /^candor_dropped_frames_total\{stage="(kernel|queue)"\}/ { s += $2 } END { print s + 0 }' /tmp/metrics.now)
+        [ "$sum" -ge "$want" ] && return 0
+        i=$((i + 1)); [ $i -gt $limit ] && { echo "timeout: frames and drops $sum of $want"; return 1; }
+        usleep 100000
+    done
+}
+stop_daemon() {  # stop_daemon PID LOG: SIGTERM, expect exit 0
+    kill -TERM $1; wait $1; rc=$?
+    [ "$rc" = 0 ] || { echo "candor run exited $rc"; cat "$2"; return 1; }
+}
+recording_of() { cat $(ls $1/live-*.log); }
+proc_ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
+proc_status() { awk -v k="$2:" '$1 == k { print $2 }' /proc/$1/status; }
+
+# `candor tail` against the daemon: a capture played onto vcan0 shows up in a jsonl client
+# exactly as the offline decode of the daemon's recording (same frames, same kernel times),
+# and a `--message 'BMS_*'` client gets exactly the BMS lines of it.
+check_run_tail() {
+    ip link set lo up
+    van_bundle /tmp/rt vcan0 || return 1
+    printf 'recorder: { directory: rec, prefix: live }\ntail: { socket: /tmp/rt/tail.sock }\n' >> /tmp/rt/run.yaml
+    timeout 120 candor run --config /tmp/rt/run.yaml > /tmp/rt/run.out 2> /tmp/rt/run.err & daemon=$!
+    wait_started /tmp/rt/run.err || return 1
+    timeout 100 candor tail --socket /tmp/rt/tail.sock --format jsonl > /tmp/rt/all.jsonl 2> /tmp/rt/all.err & all=$!
+    timeout 100 candor tail --socket /tmp/rt/tail.sock --format jsonl --message 'BMS_*' > /tmp/rt/bms.jsonl 2> /tmp/rt/bms.err & bms=$!
+    timeout 100 candor tail --socket /tmp/rt/tail.sock --bus vcan0 --signal 'VCU_VehicleSpeed' > /tmp/rt/text.out 2> /tmp/rt/text.err & text=$!
+    wait_tail_clients /tmp/rt/tail.sock 3 || return 1
+    taskset 1 canplayer -I /tmp/rt/vcan.log || return 1
+    sent=$(wc -l < /tmp/rt/vcan.log)
+    # The hub drops what it has not yet written when the daemon stops: wait for every line first.
+    wait_lines /tmp/rt/all.jsonl $sent 30 || return 1
+    stop_daemon $daemon /tmp/rt/run.err || return 1
+    wait $all $bms $text
+    cat /tmp/rt/all.err /tmp/rt/bms.err /tmp/rt/text.err
+    recording_of /tmp/rt/rec > /tmp/rt/recording.log
+    frames_only /tmp/rt/vcan.log > a; frames_only /tmp/rt/recording.log > b
+    same a b "sent and recorded frames" || return 1
+    timeout 60 candor decode --dbc vcan0=/tmp/rt/van.dbc /tmp/rt/recording.log > /tmp/rt/offline.jsonl || return 1
+    same /tmp/rt/offline.jsonl /tmp/rt/all.jsonl "offline decode of the recording and candor tail" || return 1
+    grep '"msg":"BMS_' /tmp/rt/offline.jsonl > a
+    same a /tmp/rt/bms.jsonl "BMS_* lines of the offline decode and candor tail --message 'BMS_*'" || return 1
+    speeds=$(grep -c '"msg":"VCU_Status"' /tmp/rt/offline.jsonl)
+    [ "$(grep -c 'VCU_VehicleSpeed' /tmp/rt/text.out)" = "$speeds" ] || { echo "text client: $(grep -c VCU_VehicleSpeed /tmp/rt/text.out) speed lines, expected $speeds"; head -n 3 /tmp/rt/text.out; return 1; }
+    echo "INFO run-tail: $sent frames played; jsonl client = offline decode of the recording ($(wc -l < /tmp/rt/all.jsonl) lines), --message 'BMS_*' client $(wc -l < /tmp/rt/bms.jsonl) lines, text --signal client $speeds lines"
+    rm -rf /tmp/rt/rec
+}
+
+# The Prometheus endpoint while the daemon runs: frames_total reaches what was played, the
+# drop series are 0, bus load and every mapped signal role are exported.
+check_run_metrics() {
+    ip link set lo up
+    van_bundle /tmp/rm vcan0 || return 1
+    printf 'recorder: { directory: rec, prefix: live }\n' >> /tmp/rm/run.yaml
+    timeout 120 candor run --config /tmp/rm/run.yaml > /tmp/rm/run.out 2> /tmp/rm/run.err & daemon=$!
+    wait_started /tmp/rm/run.err || return 1
+    [ "$(frames_metric vcan0)" = 0 ] || { echo "frames_total before any frame: $(frames_metric vcan0)"; metrics; return 1; }
+    taskset 1 canplayer -I /tmp/rm/vcan.log || return 1
+    sent=$(wc -l < /tmp/rm/vcan.log)
+    wait_frames vcan0 $sent 30 || return 1
+    metrics > /tmp/rm/metrics.txt
+    stop_daemon $daemon /tmp/rm/run.err || return 1
+    cat /tmp/rm/metrics.txt
+    [ "$(frames_metric_in /tmp/rm/metrics.txt 'candor_frames_total{bus="vcan0"}')" = $sent ] || { echo "frames_total is not $sent"; return 1; }
+    for stage in kernel queue recorder tail; do
+        [ "$(frames_metric_in /tmp/rm/metrics.txt "candor_dropped_frames_total{stage=\"$stage\"}")" = 0 ] || { echo "drops at $stage"; return 1; }
+    done
+    load=$(frames_metric_in /tmp/rm/metrics.txt 'candor_bus_load_ratio{bus="vcan0"}')
+    awk -v v="$load" 'BEGIN { exit !(v > 0 && v < 1) }' || { echo "bus load ratio $load"; return 1; }
+    for role in vehicle_speed pack_voltage pack_current soc min_cell_voltage max_cell_voltage \
+                max_cell_temperature min_cell_temperature brake_pressure steering_angle; do
+        v=$(frames_metric_in /tmp/rm/metrics.txt "candor_signal{vehicle=\"van01\",role=\"$role\"}")
+        [ -n "$v" ] || { echo "no candor_signal for $role"; return 1; }
+    done
+    for family in candor_frames_total candor_error_frames_total candor_dropped_frames_total candor_bus_load_ratio candor_message_timeouts_total candor_signal; do
+        grep -q "^# TYPE $family " /tmp/rm/metrics.txt || { echo "no TYPE line for $family"; return 1; }
+    done
+    soc=$(frames_metric_in /tmp/rm/metrics.txt 'candor_signal{vehicle="van01",role="soc"}')
+    echo "INFO run-metrics: frames_total{bus=\"vcan0\"} $sent = frames played, 4 drop stages 0, bus load ratio $load, 10 signal roles (soc $soc)"
+    rm -rf /tmp/rm/rec
+}
+frames_metric_in() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+
+# The daemon (not just a reader) through down/up and delete/re-add of its interface: frames
+# sent before, between and after are all recorded and counted; it logs both episodes and
+# still stops cleanly on SIGTERM.
+check_run_down_up_readd() {
+    ip link set lo up
+    van_bundle /tmp/rd vcan0 || return 1
+    printf 'recorder: { directory: rec, prefix: live }\n' >> /tmp/rd/run.yaml
+    timeout 120 candor run --config /tmp/rd/run.yaml > /tmp/rd/run.out 2> /tmp/rd/run.err & daemon=$!
+    wait_started /tmp/rd/run.err || return 1
+    $P send vcan0 --count 10 --seed 51 --print > /tmp/rd/sent.log 2>/dev/null || return 1
+    ip link set vcan0 down
+    wait_receivers vcan0 0 || return 1            # the daemon's reader saw ENETDOWN and closed
+    ip link set vcan0 up
+    wait_receivers vcan0 1 || return 1
+    $P send vcan0 --count 10 --seed 52 --print >> /tmp/rd/sent.log 2>/dev/null || return 1
+    ip link del dev vcan0
+    usleep 200000
+    vcan_create || return 1
+    wait_receivers vcan0 1 || return 1
+    $P send vcan0 --count 10 --seed 53 --print >> /tmp/rd/sent.log 2>/dev/null || return 1
+    wait_frames vcan0 30 20 || return 1
+    [ "$(frames_metric vcan0)" = 30 ] || { echo "frames_total $(frames_metric vcan0), expected 30"; return 1; }
+    kill -0 $daemon || { echo "daemon gone"; return 1; }
+    stop_daemon $daemon /tmp/rd/run.err || return 1
+    cat /tmp/rd/run.err
+    recording_of /tmp/rd/rec > /tmp/rd/recording.log
+    frames_only /tmp/rd/sent.log > a; frames_only /tmp/rd/recording.log > b
+    same a b "sent and recorded frames" || return 1
+    grep -q 'vcan0: interface down' /tmp/rd/run.err || { echo "no 'interface down' in the log"; return 1; }
+    [ "$(grep -c 'vcan0: reopened' /tmp/rd/run.err)" = 2 ] || { echo "not two reopens logged"; return 1; }
+    grep 'bus totals' /tmp/rd/run.err | grep -q 'reopens=2' || { echo "bus totals without reopens=2"; return 1; }
+    echo "INFO run-down-up-readd: 30 frames around down/up and del/re-add: 30 recorded, frames_total 30, 2 reopens logged, exit 0 on SIGTERM"
+}
+
+# Two buses at the most frames a 1 Mbit/s bus carries (each frame sent when the previous one
+# has left the wire, kernel frame-length model, simulator frames cycled) for 30 s each: no
+# drop anywhere (kernel, queue, recorder) and the recording holds exactly what was sent.
+check_run_two_buses_wire_speed() {
+    ip link set lo up
+    ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
+    van_bundle /tmp/rw vcan0 vcan1 || return 1
+    printf 'recorder: { directory: rec, prefix: live }\nlive: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rw/run.yaml
+    timeout 150 candor run --config /tmp/rw/run.yaml > /tmp/rw/run.out 2> /tmp/rw/run.err & daemon=$!
+    wait_started /tmp/rw/run.err || return 1
+    # Senders pinned to CPU 0 (as a controller's interrupts arrive on one CPU); the daemon's
+    # threads run where the scheduler puts them.
+    taskset 1 timeout 90 candor socketcan-probe send vcan0 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 --print > /tmp/rw/sent0.log 2> /tmp/rw/send0.err & s0=$!
+    taskset 1 timeout 90 candor socketcan-probe send vcan1 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 --print > /tmp/rw/sent1.log 2> /tmp/rw/send1.err & s1=$!
+    wait $s0 || { cat /tmp/rw/send0.err; return 1; }
+    wait $s1 || { cat /tmp/rw/send1.err; return 1; }
+    cat /tmp/rw/send0.err /tmp/rw/send1.err
+    n0=$(wc -l < /tmp/rw/sent0.log); n1=$(wc -l < /tmp/rw/sent1.log)
+    wait_frames vcan0 $n0 60; wait_frames vcan1 $n1 60
+    metrics > /tmp/rw/metrics.txt
+    stop_daemon $daemon /tmp/rw/run.err || return 1
+    grep -v '^# ' /tmp/rw/metrics.txt | grep -E 'frames_total|dropped|bus_load'
+    grep -E 'bus totals|stopped' /tmp/rw/run.err
+    ip link del dev vcan1
+    for line in 0 1; do
+        sed -n 's/^SENT \([a-z0-9]*\) frames=\([0-9]*\) .*seconds=\([0-9.]*\) rate=\([0-9]*\) wire_seconds=\([0-9.]*\).*/\1: \2 frames in \3 s (\4 frames\/s), wire time \5 s/p' /tmp/rw/send$line.err
+    done > /tmp/rw/sent.txt
+    echo "INFO run-wire-speed: $(tr '\n' ';' < /tmp/rw/sent.txt) daemon: kernel drops $(frames_metric_in /tmp/rw/metrics.txt 'candor_dropped_frames_total{stage="kernel"}'), queue drops $(frames_metric_in /tmp/rw/metrics.txt 'candor_dropped_frames_total{stage="queue"}'), bus load $(frames_metric_in /tmp/rw/metrics.txt 'candor_bus_load_ratio{bus="vcan0"}')/$(frames_metric_in /tmp/rw/metrics.txt 'candor_bus_load_ratio{bus="vcan1"}')"
+    for stage in kernel queue recorder; do
+        [ "$(frames_metric_in /tmp/rw/metrics.txt "candor_dropped_frames_total{stage=\"$stage\"}")" = 0 ] || { echo "drops at $stage"; return 1; }
+    done
+    [ "$(grep 'bus totals' /tmp/rw/run.err | grep -c 'kernel_drops=0 queue_drops=0')" = 2 ] || { echo "the daemon's bus totals show drops"; return 1; }
+    [ "$(frames_metric_in /tmp/rw/metrics.txt 'candor_frames_total{bus="vcan0"}')" = $n0 ] || return 1
+    [ "$(frames_metric_in /tmp/rw/metrics.txt 'candor_frames_total{bus="vcan1"}')" = $n1 ] || return 1
+    # 30 s at 1 Mbit/s: at least 7,000 frames/s of these (mostly 8-byte) frames on each bus.
+    [ $n0 -ge 210000 ] && [ $n1 -ge 210000 ] || { echo "sent only $n0 / $n1 frames"; return 1; }
+    recording_of /tmp/rw/rec > /tmp/rw/recording.log
+    rm -rf /tmp/rw/rec
+    frames_only /tmp/rw/sent0.log > a; grep ') vcan0 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
+    same a b "vcan0: sent and recorded" || return 1
+    frames_only /tmp/rw/sent1.log > a; grep ') vcan1 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
+    same a b "vcan1: sent and recorded" || return 1
+    [ $(wc -l < /tmp/rw/recording.log) = $((n0 + n1)) ] || { echo "recording has other lines"; return 1; }
+    rm -f /tmp/rw/recording.log /tmp/rw/sent0.log /tmp/rw/sent1.log a b
+}
+
+# Measurement, not a gate: the daemon at 4 buses x 9,000 frames/s (simulator frames) for 20 s:
+# CPU (utime+stime, % of one core), RSS, drops.
+measure_run_cost() {
+    ip link set lo up
+    for i in 1 2 3; do ip link add dev vcan$i type vcan && ip link set vcan$i mtu 72 && ip link set vcan$i up || return 1; done
+    van_bundle /tmp/rc vcan0 vcan1 vcan2 vcan3 || return 1
+    printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rc/run.yaml
+    timeout 150 candor run --config /tmp/rc/run.yaml > /tmp/rc/run.out 2> /tmp/rc/run.err & daemon=$!
+    wait_started /tmp/rc/run.err || return 1
+    t0=$(uptime_s); c0=$(proc_ticks $daemon)
+    for i in 0 1 2 3; do
+        taskset 1 timeout 90 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err & eval s$i=\$!
+    done
+    wait $s0 $s1 $s2 $s3
+    t1=$(uptime_s); c1=$(proc_ticks $daemon)
+    rss=$(proc_status $daemon VmRSS); hwm=$(proc_status $daemon VmHWM)
+    sent=0; for i in 0 1 2 3; do sent=$((sent + $(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' /tmp/rc/send$i.err))); done
+    wait_all_frames $sent 30 vcan0 vcan1 vcan2 vcan3
+    metrics > /tmp/rc/metrics.txt
+    stop_daemon $daemon /tmp/rc/run.err || return 1
+    for i in 1 2 3; do ip link del dev vcan$i; done
+    got=0; for i in 0 1 2 3; do got=$((got + $(frames_metric_in /tmp/rc/metrics.txt "candor_frames_total{bus=\"vcan$i\"}"))); done
+    kd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="kernel"}')
+    qd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="queue"}')
+    cat /tmp/rc/send*.err; grep -E 'bus totals|stopped' /tmp/rc/run.err
+    rates=$(sed -n 's/^SENT \([a-z0-9]*\) .* rate=\([0-9]*\) .*/\1 \2\/s/p' /tmp/rc/send*.err | tr '\n' ',')
+    cpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", (b - a) / (e - s) }')    # ticks are 1/100 s
+    echo "INFO run-cost: 4 buses x 9,000 frames/s asked (sent ${rates%,}): $sent frames in $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s; daemon CPU $cpu % of one core, VmRSS $rss kB, VmHWM $hwm kB; received $got, kernel drops $kd, queue drops $qd (TCG-emulated VM)"
+}
+
+# Measurement, not a gate: the daemon (one bus, simulator frames, 8 MiB receive buffer) at
+# paced rates, 3 s each, up to the highest with every frame counted and no drop.
+measure_run_max_rate() {
+    ip link set lo up
+    van_bundle /tmp/rx vcan0 || return 1
+    printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rx/run.yaml
+    timeout 150 candor run --config /tmp/rx/run.yaml > /tmp/rx/run.out 2> /tmp/rx/run.err & daemon=$!
+    wait_started /tmp/rx/run.err || return 1
+    best=0; total=0
+    for rate in 2000 4000 8000 16000 32000 64000; do
+        taskset 1 timeout 60 candor socketcan-probe send vcan0 --from /tmp/rx/vcan.log --rate $rate --duration 3 > /dev/null 2> send.err || { cat send.err; break; }
+        sent=$(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' send.err); achieved=$(sed -n 's/^SENT .* rate=\([0-9]*\) .*/\1/p' send.err)
+        total=$((total + sent))
+        wait_frames vcan0 $total 20
+        got=$(frames_metric vcan0); kd=$(drops_metric kernel); qd=$(drops_metric queue)
+        echo "INFO run-rate: asked $rate/s, sent $sent at $achieved/s; daemon counted $got of $total in all, kernel drops $kd, queue drops $qd"
+        if [ "$got" = "$total" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ]; then best=$achieved; else break; fi
+    done
+    stop_daemon $daemon /tmp/rx/run.err || return 1
+    echo "INFO run-max-rate: highest sustained rate of candor run (decode + aggregate, one bus) without drops: $best frames/s (TCG-emulated VM)"
+}
+
 vcan_create && echo "VMTEST INFO vcan0 up (mtu 72)" || echo "VMTEST FAIL vcan0 create"
 backlog_drops() { s=0; for x in $(awk '{ print $2 }' /proc/net/softnet_stat); do s=$((s + 0x$x)); done; echo $s; }
 run_check vcan-replay-canplayer check_vcan_replay_canplayer
@@ -279,6 +556,12 @@ run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate
 run_check run-sigterm check_run_sigterm
+run_check run-tail check_run_tail
+run_check run-metrics check_run_metrics
+run_check run-down-up-readd check_run_down_up_readd
+run_check run-two-buses-wire-speed check_run_two_buses_wire_speed
+run_check run-max-rate measure_run_max_rate
+run_check run-cost measure_run_cost
 echo "VMTEST INFO netdev backlog drops (softnet_stat) over the run: $(backlog_drops)"
 echo "VMTEST SUMMARY pass=$PASS fail=$FAIL"
 echo "VMTEST INFO done uptime=$(uptime_s) s"

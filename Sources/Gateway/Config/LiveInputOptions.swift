@@ -1,0 +1,46 @@
+/// `live:` — how `candor run` reads its buses: the receive buffer of each bus's socket and
+/// the queue between the reader threads and the pipeline.
+///
+///     live: { receive_buffer: 4MiB, queue: 65536 }
+///
+/// A bigger receive buffer absorbs the moments the reader thread is not scheduled (a
+/// loaded or emulated machine); frames that still do not fit are counted as kernel drops.
+public struct LiveInputOptions: Sendable, Hashable {
+    /// Bytes of `SO_RCVBUF` (`SO_RCVBUFFORCE` when permitted) per bus socket; nil keeps the
+    /// kernel's default (`net.core.rmem_default`, about 200 frames).
+    public var receiveBufferBytes: Int?
+    /// Frames buffered between the readers and the pipeline; beyond that they are queue drops.
+    public var queueCapacity: Int
+
+    public init(receiveBufferBytes: Int? = nil, queueCapacity: Int = 65_536) {
+        self.receiveBufferBytes = receiveBufferBytes
+        self.queueCapacity = queueCapacity
+    }
+}
+
+extension GatewayConfig {
+    static func decodeLive(_ node: ConfigNode) throws(ConfigError) -> LiveInputOptions {
+        let f = try node.fields(["receive_buffer", "queue"])
+        var options = LiveInputOptions()
+        if let n = f["receive_buffer"] {
+            let text = try n.text()
+            guard let bytes = byteCount(text), bytes > 0, bytes <= Int(Int32.max) else {
+                throw n.error("expected a byte count (4194304, 512KiB, 4MiB), found \"\(text)\"")
+            }
+            options.receiveBufferBytes = bytes
+        }
+        if let n = f["queue"] { options.queueCapacity = try n.positiveInt("a positive frame count") }
+        return options
+    }
+
+    /// `4194304`, `512KiB`, `4MiB`, `1GiB` → bytes; nil when not one of those.
+    static func byteCount(_ text: String) -> Int? {
+        let units: [(suffix: String, factor: Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("", 1)]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            guard let value = Int(text.dropLast(unit.suffix.count)), value >= 0 else { return nil }
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: unit.factor)
+            return overflow ? nil : bytes
+        }
+        return nil
+    }
+}
