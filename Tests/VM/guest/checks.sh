@@ -444,64 +444,86 @@ check_run_down_up_readd() {
     echo "INFO run-down-up-readd: 30 frames around down/up and del/re-add: 30 recorded, frames_total 30, 2 reopens logged, exit 0 on SIGTERM"
 }
 
+# The emulated wire: vcan hands each sent frame to the kernel's per-CPU receive backlog
+# (netdev_max_backlog, default 1000), which a TCG vCPU that the host deschedules for a few
+# milliseconds overflows at wire speed; such frames never reach any socket (softnet_stat
+# counts them). A CAN controller's frames take the same path on hardware, where the softirq
+# is not starved: give the emulated one room, and count what it still loses.
+rw_metric() { frames_metric_in /tmp/rw/metrics.txt "$1"; }
+roomy_backlog() { echo 100000 > /proc/sys/net/core/netdev_max_backlog; }
+# The first $2 frames of capture $1 cycled, as `-L` lines without time, on bus $3.
+cycled_frames() { awk -v n="$2" -v bus="$3" 'NR == FNR { f[++m] = $3; next } END { for (i = 0; i < n; i++) print bus " " f[i % m + 1] }' "$1" /dev/null; }
+sent_field() { sed -n "s/^SENT .* $2=\([0-9.]*\).*/\1/p" "$1"; }
+
 # Two buses at the most frames a 1 Mbit/s bus carries (each frame sent when the previous one
-# has left the wire, kernel frame-length model, simulator frames cycled) for 30 s each: no
-# drop anywhere (kernel, queue, recorder) and the recording holds exactly what was sent.
+# has left the wire, kernel frame-length model without stuff bits, simulator frames cycled)
+# for 30 s each: no drop anywhere (kernel backlog, socket, queue, recorder), the recording
+# holds exactly what was sent, and the senders kept to the wire schedule (within 10 %).
 check_run_two_buses_wire_speed() {
     ip link set lo up
+    roomy_backlog
     ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
     van_bundle /tmp/rw vcan0 vcan1 || return 1
     printf 'recorder: { directory: rec, prefix: live }\nlive: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rw/run.yaml
-    timeout 150 candor run --config /tmp/rw/run.yaml > /tmp/rw/run.out 2> /tmp/rw/run.err & daemon=$!
+    timeout 300 candor run --config /tmp/rw/run.yaml > /tmp/rw/run.out 2> /tmp/rw/run.err & daemon=$!
     wait_started /tmp/rw/run.err || return 1
-    # Senders pinned to CPU 0 (as a controller's interrupts arrive on one CPU); the daemon's
-    # threads run where the scheduler puts them.
-    taskset 1 timeout 90 candor socketcan-probe send vcan0 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 --print > /tmp/rw/sent0.log 2> /tmp/rw/send0.err & s0=$!
-    taskset 1 timeout 90 candor socketcan-probe send vcan1 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 --print > /tmp/rw/sent1.log 2> /tmp/rw/send1.err & s1=$!
+    backlog0=$(backlog_drops)
+    # One sender per CPU, pinned: each bus's frames enter one CPU's backlog, in order, as a
+    # controller's interrupts arrive on one CPU.
+    taskset 1 timeout 120 candor socketcan-probe send vcan0 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send0.err & s0=$!
+    taskset 2 timeout 120 candor socketcan-probe send vcan1 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send1.err & s1=$!
     wait $s0 || { cat /tmp/rw/send0.err; return 1; }
     wait $s1 || { cat /tmp/rw/send1.err; return 1; }
     cat /tmp/rw/send0.err /tmp/rw/send1.err
-    n0=$(wc -l < /tmp/rw/sent0.log); n1=$(wc -l < /tmp/rw/sent1.log)
-    wait_frames vcan0 $n0 60; wait_frames vcan1 $n1 60
+    n0=$(sent_field /tmp/rw/send0.err frames); n1=$(sent_field /tmp/rw/send1.err frames)
+    wait_frames vcan0 $n0 60 && wait_frames vcan1 $n1 60
     metrics > /tmp/rw/metrics.txt
+    backlog=$(($(backlog_drops) - backlog0))
     stop_daemon $daemon /tmp/rw/run.err || return 1
+    ip link del dev vcan1
     grep -v '^# ' /tmp/rw/metrics.txt | grep -E 'frames_total|dropped|bus_load'
     grep -E 'bus totals|stopped' /tmp/rw/run.err
-    ip link del dev vcan1
-    for line in 0 1; do
-        sed -n 's/^SENT \([a-z0-9]*\) frames=\([0-9]*\) .*seconds=\([0-9.]*\) rate=\([0-9]*\) wire_seconds=\([0-9.]*\).*/\1: \2 frames in \3 s (\4 frames\/s), wire time \5 s/p' /tmp/rw/send$line.err
+    for i in 0 1; do
+        f=/tmp/rw/send$i.err
+        echo "vcan$i: $(sent_field $f frames) frames, wire time $(sent_field $f wire_seconds) s, sent in $(sent_field $f seconds) s ($(sent_field $f rate) frames/s)"
     done > /tmp/rw/sent.txt
-    echo "INFO run-wire-speed: $(tr '\n' ';' < /tmp/rw/sent.txt) daemon: kernel drops $(frames_metric_in /tmp/rw/metrics.txt 'candor_dropped_frames_total{stage="kernel"}'), queue drops $(frames_metric_in /tmp/rw/metrics.txt 'candor_dropped_frames_total{stage="queue"}'), bus load $(frames_metric_in /tmp/rw/metrics.txt 'candor_bus_load_ratio{bus="vcan0"}')/$(frames_metric_in /tmp/rw/metrics.txt 'candor_bus_load_ratio{bus="vcan1"}')"
+    echo "INFO run-wire-speed: $(tr '\n' ';' < /tmp/rw/sent.txt) daemon counted $(rw_metric 'candor_frames_total{bus="vcan0"}') + $(rw_metric 'candor_frames_total{bus="vcan1"}'), kernel drops $(rw_metric 'candor_dropped_frames_total{stage="kernel"}'), queue drops $(rw_metric 'candor_dropped_frames_total{stage="queue"}'), recorder drops $(rw_metric 'candor_dropped_frames_total{stage="recorder"}'), backlog drops $backlog, bus load $(rw_metric 'candor_bus_load_ratio{bus="vcan0"}') / $(rw_metric 'candor_bus_load_ratio{bus="vcan1"}')"
     for stage in kernel queue recorder; do
-        [ "$(frames_metric_in /tmp/rw/metrics.txt "candor_dropped_frames_total{stage=\"$stage\"}")" = 0 ] || { echo "drops at $stage"; return 1; }
+        [ "$(rw_metric "candor_dropped_frames_total{stage=\"$stage\"}")" = 0 ] || { echo "drops at $stage"; return 1; }
     done
+    [ "$backlog" = 0 ] || { echo "$backlog frames dropped by the kernel's receive backlog (the emulated wire)"; return 1; }
     [ "$(grep 'bus totals' /tmp/rw/run.err | grep -c 'kernel_drops=0 queue_drops=0')" = 2 ] || { echo "the daemon's bus totals show drops"; return 1; }
-    [ "$(frames_metric_in /tmp/rw/metrics.txt 'candor_frames_total{bus="vcan0"}')" = $n0 ] || return 1
-    [ "$(frames_metric_in /tmp/rw/metrics.txt 'candor_frames_total{bus="vcan1"}')" = $n1 ] || return 1
+    [ "$(rw_metric 'candor_frames_total{bus="vcan0"}')" = "$n0" ] && [ "$(rw_metric 'candor_frames_total{bus="vcan1"}')" = "$n1" ] || { echo "frames_total differs from frames sent"; return 1; }
     # 30 s at 1 Mbit/s: at least 7,000 frames/s of these (mostly 8-byte) frames on each bus.
-    [ $n0 -ge 210000 ] && [ $n1 -ge 210000 ] || { echo "sent only $n0 / $n1 frames"; return 1; }
+    [ "$n0" -ge 210000 ] && [ "$n1" -ge 210000 ] || { echo "sent only $n0 / $n1 frames"; return 1; }
     recording_of /tmp/rw/rec > /tmp/rw/recording.log
     rm -rf /tmp/rw/rec
-    frames_only /tmp/rw/sent0.log > a; grep ') vcan0 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
+    cycled_frames /tmp/rw/vcan.log $n0 vcan0 > a; grep ') vcan0 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
     same a b "vcan0: sent and recorded" || return 1
-    frames_only /tmp/rw/sent1.log > a; grep ') vcan1 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
+    cycled_frames /tmp/rw/vcan.log $n1 vcan1 > a; grep ') vcan1 ' /tmp/rw/recording.log | cut -d' ' -f2- > b
     same a b "vcan1: sent and recorded" || return 1
-    [ $(wc -l < /tmp/rw/recording.log) = $((n0 + n1)) ] || { echo "recording has other lines"; return 1; }
-    rm -f /tmp/rw/recording.log /tmp/rw/sent0.log /tmp/rw/sent1.log a b
+    [ "$(wc -l < /tmp/rw/recording.log)" = $((n0 + n1)) ] || { echo "recording has other lines"; return 1; }
+    rm -f /tmp/rw/recording.log a b
+    # Wire speed, not just every frame: each sender finished within 10 % of the wire time.
+    for i in 0 1; do
+        awk -v s="$(sent_field /tmp/rw/send$i.err seconds)" -v w="$(sent_field /tmp/rw/send$i.err wire_seconds)" 'BEGIN { exit !(s <= w * 1.1) }' \
+            || { echo "vcan$i: the emulated sender fell behind the 1 Mbit/s wire schedule ($(sent_field /tmp/rw/send$i.err seconds) s for $(sent_field /tmp/rw/send$i.err wire_seconds) s of wire time): not a wire-speed run"; return 1; }
+    done
 }
 
 # Measurement, not a gate: the daemon at 4 buses x 9,000 frames/s (simulator frames) for 20 s:
 # CPU (utime+stime, % of one core), RSS, drops.
 measure_run_cost() {
     ip link set lo up
+    roomy_backlog
     for i in 1 2 3; do ip link add dev vcan$i type vcan && ip link set vcan$i mtu 72 && ip link set vcan$i up || return 1; done
     van_bundle /tmp/rc vcan0 vcan1 vcan2 vcan3 || return 1
     printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rc/run.yaml
-    timeout 150 candor run --config /tmp/rc/run.yaml > /tmp/rc/run.out 2> /tmp/rc/run.err & daemon=$!
+    timeout 300 candor run --config /tmp/rc/run.yaml > /tmp/rc/run.out 2> /tmp/rc/run.err & daemon=$!
     wait_started /tmp/rc/run.err || return 1
-    t0=$(uptime_s); c0=$(proc_ticks $daemon)
+    t0=$(uptime_s); c0=$(proc_ticks $daemon); backlog0=$(backlog_drops)
     for i in 0 1 2 3; do
-        taskset 1 timeout 90 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err & eval s$i=\$!
+        taskset $((1 + i % 2)) timeout 90 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err & eval s$i=\$!
     done
     wait $s0 $s1 $s2 $s3
     t1=$(uptime_s); c1=$(proc_ticks $daemon)
@@ -509,6 +531,7 @@ measure_run_cost() {
     sent=0; for i in 0 1 2 3; do sent=$((sent + $(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' /tmp/rc/send$i.err))); done
     wait_all_frames $sent 30 vcan0 vcan1 vcan2 vcan3
     metrics > /tmp/rc/metrics.txt
+    backlog=$(($(backlog_drops) - backlog0))
     stop_daemon $daemon /tmp/rc/run.err || return 1
     for i in 1 2 3; do ip link del dev vcan$i; done
     got=0; for i in 0 1 2 3; do got=$((got + $(frames_metric_in /tmp/rc/metrics.txt "candor_frames_total{bus=\"vcan$i\"}"))); done
@@ -517,7 +540,7 @@ measure_run_cost() {
     cat /tmp/rc/send*.err; grep -E 'bus totals|stopped' /tmp/rc/run.err
     rates=$(sed -n 's/^SENT \([a-z0-9]*\) .* rate=\([0-9]*\) .*/\1 \2\/s/p' /tmp/rc/send*.err | tr '\n' ',')
     cpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", (b - a) / (e - s) }')    # ticks are 1/100 s
-    echo "INFO run-cost: 4 buses x 9,000 frames/s asked (sent ${rates%,}): $sent frames in $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s; daemon CPU $cpu % of one core, VmRSS $rss kB, VmHWM $hwm kB; received $got, kernel drops $kd, queue drops $qd (TCG-emulated VM)"
+    echo "INFO run-cost: 4 buses x 9,000 frames/s asked (sent ${rates%,}): $sent frames in $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s; daemon CPU $cpu % of one core, VmRSS $rss kB, VmHWM $hwm kB; received $got, kernel drops $kd, queue drops $qd, backlog drops $backlog (TCG-emulated VM)"
 }
 
 # Measurement, not a gate: the daemon (one bus, simulator frames, 8 MiB receive buffer) at
@@ -526,20 +549,23 @@ measure_run_max_rate() {
     ip link set lo up
     van_bundle /tmp/rx vcan0 || return 1
     printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rx/run.yaml
-    timeout 150 candor run --config /tmp/rx/run.yaml > /tmp/rx/run.out 2> /tmp/rx/run.err & daemon=$!
+    timeout 300 candor run --config /tmp/rx/run.yaml > /tmp/rx/run.out 2> /tmp/rx/run.err & daemon=$!
     wait_started /tmp/rx/run.err || return 1
+    roomy_backlog
     best=0; total=0
-    for rate in 2000 4000 8000 16000 32000 64000; do
-        taskset 1 timeout 60 candor socketcan-probe send vcan0 --from /tmp/rx/vcan.log --rate $rate --duration 3 > /dev/null 2> send.err || { cat send.err; break; }
+    # The last step sends unpaced: as fast as the emulated sender can.
+    for rate in 4000 8000 16000 32000 0; do
+        if [ $rate = 0 ]; then pace="--count 100000"; asked=unpaced; else pace="--rate $rate --duration 3"; asked=$rate/s; fi
+        taskset 1 timeout 60 candor socketcan-probe send vcan0 --from /tmp/rx/vcan.log $pace > /dev/null 2> send.err || { cat send.err; break; }
         sent=$(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' send.err); achieved=$(sed -n 's/^SENT .* rate=\([0-9]*\) .*/\1/p' send.err)
         total=$((total + sent))
         wait_frames vcan0 $total 20
         got=$(frames_metric vcan0); kd=$(drops_metric kernel); qd=$(drops_metric queue)
-        echo "INFO run-rate: asked $rate/s, sent $sent at $achieved/s; daemon counted $got of $total in all, kernel drops $kd, queue drops $qd"
-        if [ "$got" = "$total" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ]; then best=$achieved; else break; fi
+        echo "INFO run-rate: asked $asked, sent $sent at $achieved/s; daemon counted $got of $total in all, kernel drops $kd, queue drops $qd"
+        if [ "$got" = "$total" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ]; then [ "$achieved" -gt $best ] && best=$achieved; else break; fi
     done
     stop_daemon $daemon /tmp/rx/run.err || return 1
-    echo "INFO run-max-rate: highest sustained rate of candor run (decode + aggregate, one bus) without drops: $best frames/s (TCG-emulated VM)"
+    echo "INFO run-max-rate: highest rate candor run (decode + aggregate, one bus) took without a drop: $best frames/s (TCG-emulated VM; the sender shares the 2 vCPUs)"
 }
 
 vcan_create && echo "VMTEST INFO vcan0 up (mtu 72)" || echo "VMTEST FAIL vcan0 create"
