@@ -106,7 +106,7 @@ struct RunCommand: ParsableCommand {
         var failure: String?
         do {
             // Quiet buses: after 500 ms without a frame, windows ending before then close.
-            try gateway.run(TimedInput(LiveInput(source)), quietAfter: 500_000_000, now: Self.wallClockNanoseconds) { _ in frames.add() }
+            try gateway.run(ReorderedInput(TimedInput(LiveInput(source)), horizon: setup.live.reorderNanoseconds), quietAfter: 500_000_000, now: Self.wallClockNanoseconds) { _ in frames.add() }
         } catch {
             failure = "run: \(error)"
             source.stop()

@@ -1,26 +1,32 @@
 /// `live:` — how `candor run` reads its buses: the receive buffer of each bus's socket and
 /// the queue between the reader threads and the pipeline.
 ///
-///     live: { receive_buffer: 4MiB, queue: 65536 }
+///     live: { receive_buffer: 4MiB, queue: 65536, reorder: 100ms }
 ///
 /// A bigger receive buffer absorbs the moments the reader thread is not scheduled (a
 /// loaded or emulated machine); frames that still do not fit are counted as kernel drops.
+/// `reorder` is how far behind another bus's frames one bus's reader may fall and still
+/// have its frames aggregated in time order (see `ReorderedInput`); it is also the delay
+/// `candor tail` lines have.
 public struct LiveInputOptions: Sendable, Hashable {
     /// Bytes of `SO_RCVBUF` (`SO_RCVBUFFORCE` when permitted) per bus socket; nil keeps the
     /// kernel's default (`net.core.rmem_default`, about 200 frames).
     public var receiveBufferBytes: Int?
     /// Frames buffered between the readers and the pipeline; beyond that they are queue drops.
     public var queueCapacity: Int
+    /// Nanoseconds frames are held to put several buses' frames in timestamp order; 0: none.
+    public var reorderNanoseconds: Int64
 
-    public init(receiveBufferBytes: Int? = nil, queueCapacity: Int = 65_536) {
+    public init(receiveBufferBytes: Int? = nil, queueCapacity: Int = 65_536, reorderNanoseconds: Int64 = 100_000_000) {
         self.receiveBufferBytes = receiveBufferBytes
         self.queueCapacity = queueCapacity
+        self.reorderNanoseconds = reorderNanoseconds
     }
 }
 
 extension GatewayConfig {
     static func decodeLive(_ node: ConfigNode) throws(ConfigError) -> LiveInputOptions {
-        let f = try node.fields(["receive_buffer", "queue"])
+        let f = try node.fields(["receive_buffer", "queue", "reorder"])
         var options = LiveInputOptions()
         if let n = f["receive_buffer"] {
             let text = try n.text()
@@ -30,6 +36,10 @@ extension GatewayConfig {
             options.receiveBufferBytes = bytes
         }
         if let n = f["queue"] { options.queueCapacity = try n.positiveInt("a positive frame count") }
+        if let n = f["reorder"] {
+            let text = try n.text()
+            if text == "0" || text == "off" { options.reorderNanoseconds = 0 } else { options.reorderNanoseconds = try n.duration() }
+        }
         return options
     }
 
