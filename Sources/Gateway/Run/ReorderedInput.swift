@@ -7,16 +7,20 @@ import CANCore
 /// frames' own clock, so such a frame would land before an already closed window and be
 /// counted as late instead of aggregated. This input holds every frame until a frame at
 /// least `horizon` nanoseconds newer has arrived (or the input goes idle or ends), and hands
-/// them out oldest first; frames with equal timestamps keep their arrival order. A single
-/// bus is already in order: the horizon then only delays each frame by that much.
+/// them out oldest first: a merge of one first-in-first-out line per bus (each bus's frames
+/// stay in their arrival order; between buses, the older head goes first, the bus seen first
+/// on a tie). A single bus is already in order: the horizon then only delays each frame.
 ///
 /// Single consumer; `stop()` is forwarded to the wrapped input.
 public final class ReorderedInput: LiveFrameInput {
     private let inner: any LiveFrameInput
     private let horizon: Int64
-    /// A binary min-heap on (timestamp, arrival).
-    private var heap: [(time: Int64, arrival: Int, frame: CANFrame)] = []
-    private var arrivals = 0
+    /// One line of held frames per bus, in the order the buses first appeared.
+    private var lines: [HeldFrames] = []
+    private var busNames: [String] = []
+    private var lastBusName = ""
+    private var lastLine = -1
+    private var held = 0
     private var newest = Int64.min
     /// Set when the wrapped input went idle or ended: hand out everything held first.
     private var draining = false
@@ -26,7 +30,6 @@ public final class ReorderedInput: LiveFrameInput {
         precondition(horizon >= 0, "horizon must not be negative")
         self.inner = inner
         self.horizon = horizon
-        heap.reserveCapacity(4096)
     }
 
     public func stop() { inner.stop() }
@@ -56,47 +59,58 @@ public final class ReorderedInput: LiveFrameInput {
         }
     }
 
-    /// The oldest held frame if it may go out now.
+    /// The oldest head of the lines if it may go out now.
     private func releasable() -> CANFrame? {
-        guard let first = heap.first else { return nil }
-        guard draining || first.time <= newest - horizon else { return nil }
-        return pop()
+        guard held > 0 else { return nil }
+        var oldest = -1
+        var oldestTime = Int64.max
+        for index in lines.indices {
+            guard let time = lines[index].headTime, time < oldestTime else { continue }
+            oldest = index
+            oldestTime = time
+        }
+        guard draining || oldestTime <= newest &- horizon else { return nil }
+        held -= 1
+        return lines[oldest].pop()
     }
 
     private func hold(_ frame: CANFrame) {
-        let time = frame.timestamp.totalNanoseconds
-        newest = max(newest, time)
-        heap.append((time, arrivals, frame))
-        arrivals += 1
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.less(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func pop() -> CANFrame {
-        let top = heap[0].frame
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count && Self.less(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count && Self.less(heap[right], heap[smallest]) { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
+        if frame.bus != lastBusName {
+            lastBusName = frame.bus
+            if let index = busNames.firstIndex(of: frame.bus) {
+                lastLine = index
+            } else {
+                busNames.append(frame.bus)
+                lines.append(HeldFrames())
+                lastLine = lines.count - 1
             }
         }
-        return top
+        newest = max(newest, frame.timestamp.totalNanoseconds)
+        lines[lastLine].push(frame)
+        held += 1
+    }
+}
+
+/// A first-in-first-out line of frames; storage is reused once read.
+private struct HeldFrames {
+    private var frames: [CANFrame] = []
+    private var head = 0
+
+    var headTime: Int64? { head < frames.count ? frames[head].timestamp.totalNanoseconds : nil }
+
+    mutating func push(_ frame: CANFrame) {
+        if head == frames.count {
+            frames.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 4096 && head * 2 >= frames.count {
+            frames.removeFirst(head)
+            head = 0
+        }
+        frames.append(frame)
     }
 
-    private static func less(_ a: (time: Int64, arrival: Int, frame: CANFrame), _ b: (time: Int64, arrival: Int, frame: CANFrame)) -> Bool {
-        a.time != b.time ? a.time < b.time : a.arrival < b.arrival
+    mutating func pop() -> CANFrame {
+        defer { head += 1 }
+        return frames[head]
     }
 }
