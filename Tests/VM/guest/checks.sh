@@ -450,6 +450,11 @@ check_run_down_up_readd() {
 # counts them). A CAN controller's frames take the same path on hardware, where the softirq
 # is not starved: give the emulated one room, and count what it still loses.
 rw_metric() { frames_metric_in /tmp/rw/metrics.txt "$1"; }
+# wire_sender CPUMASK IFACE ARGS...: `socketcan-probe send` pinned to CPUMASK, at nice -10.
+wire_sender() {
+    mask=$1; shift
+    sh -c 'renice -n -10 -p $$ > /dev/null; exec "$@"' sh taskset $mask timeout 120 candor socketcan-probe send "$@"
+}
 roomy_backlog() { echo 100000 > /proc/sys/net/core/netdev_max_backlog; }
 # The first $2 frames of capture $1 cycled, as `-L` lines without time, on bus $3.
 cycled_frames() { awk -v n="$2" -v bus="$3" 'NR == FNR { f[++m] = $3; next } END { for (i = 0; i < n; i++) print bus " " f[i % m + 1] }' "$1" /dev/null; }
@@ -469,9 +474,10 @@ check_run_two_buses_wire_speed() {
     wait_started /tmp/rw/run.err || return 1
     backlog0=$(backlog_drops)
     # One sender per CPU, pinned: each bus's frames enter one CPU's backlog, in order, as a
-    # controller's interrupts arrive on one CPU.
-    taskset 1 timeout 120 candor socketcan-probe send vcan0 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send0.err & s0=$!
-    taskset 2 timeout 120 candor socketcan-probe send vcan1 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send1.err & s1=$!
+    # controller's interrupts arrive on one CPU. At nice -10: a real bus does not slow down
+    # for the host's CPU, so the emulated wire goes before the daemon it feeds.
+    wire_sender 1 vcan0 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send0.err & s0=$!
+    wire_sender 2 vcan1 --from /tmp/rw/vcan.log --bitrate 1000000 --duration 30 2> /tmp/rw/send1.err & s1=$!
     wait $s0 || { cat /tmp/rw/send0.err; return 1; }
     wait $s1 || { cat /tmp/rw/send1.err; return 1; }
     cat /tmp/rw/send0.err /tmp/rw/send1.err
