@@ -521,35 +521,50 @@ check_run_two_buses_wire_speed() {
 }
 
 # Measurement, not a gate: the daemon at 4 buses x 9,000 frames/s (simulator frames) for 20 s:
-# CPU (utime+stime, % of one core), RSS, drops.
+# CPU (utime+stime, % of one core, and per frame), RSS, drops. Twice: senders at the daemon's
+# priority (they and the daemon share the 2 emulated CPUs fairly: the rate the VM reaches),
+# then senders at nice -10 (the asked rate on the wire, whatever the daemon gets).
 measure_run_cost() {
     ip link set lo up
     roomy_backlog
     for i in 1 2 3; do ip link add dev vcan$i type vcan && ip link set vcan$i mtu 72 && ip link set vcan$i up || return 1; done
     van_bundle /tmp/rc vcan0 vcan1 vcan2 vcan3 || return 1
     printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rc/run.yaml
+    cost_phase "senders at the daemon's priority" taskset || return 1
+    cost_phase "senders at nice -10" wire_sender || return 1
+    for i in 1 2 3; do ip link del dev vcan$i; done
+}
+cost_phase() {  # cost_phase LABEL SENDER: SENDER is `taskset` (plain) or `wire_sender` (nice -10)
     timeout 300 candor run --config /tmp/rc/run.yaml > /tmp/rc/run.out 2> /tmp/rc/run.err & daemon=$!
     wait_started /tmp/rc/run.err || return 1
     t0=$(uptime_s); c0=$(proc_ticks $daemon); backlog0=$(backlog_drops)
     for i in 0 1 2 3; do
-        taskset $((1 + i % 2)) timeout 90 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err & eval s$i=\$!
+        if [ $2 = taskset ]; then
+            taskset $((1 + i % 2)) timeout 120 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
+        else
+            wire_sender $((1 + i % 2)) vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
+        fi
+        eval s$i=\$!
     done
     wait $s0 $s1 $s2 $s3
     t1=$(uptime_s); c1=$(proc_ticks $daemon)
     rss=$(proc_status $daemon VmRSS); hwm=$(proc_status $daemon VmHWM)
-    sent=0; for i in 0 1 2 3; do sent=$((sent + $(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' /tmp/rc/send$i.err))); done
+    sent=0; for i in 0 1 2 3; do sent=$((sent + $(sent_field /tmp/rc/send$i.err frames))); done
     wait_all_frames $sent 30 vcan0 vcan1 vcan2 vcan3
     metrics > /tmp/rc/metrics.txt
+    c2=$(proc_ticks $daemon)
     backlog=$(($(backlog_drops) - backlog0))
     stop_daemon $daemon /tmp/rc/run.err || return 1
-    for i in 1 2 3; do ip link del dev vcan$i; done
     got=0; for i in 0 1 2 3; do got=$((got + $(frames_metric_in /tmp/rc/metrics.txt "candor_frames_total{bus=\"vcan$i\"}"))); done
     kd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="kernel"}')
     qd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="queue"}')
     cat /tmp/rc/send*.err; grep -E 'bus totals|stopped' /tmp/rc/run.err
     rates=$(sed -n 's/^SENT \([a-z0-9]*\) .* rate=\([0-9]*\) .*/\1 \2\/s/p' /tmp/rc/send*.err | tr '\n' ',')
-    cpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", (b - a) / (e - s) }')    # ticks are 1/100 s
-    echo "INFO run-cost: 4 buses x 9,000 frames/s asked (sent ${rates%,}): $sent frames in $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s; daemon CPU $cpu % of one core, VmRSS $rss kB, VmHWM $hwm kB; received $got, kernel drops $kd, queue drops $qd, backlog drops $backlog (TCG-emulated VM)"
+    # Ticks are 1/100 s. CPU while sending, as % of one core; per frame over the whole run
+    # (until every frame was counted).
+    cpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", (b - a) / (e - s) }')
+    per=$(awk -v a="$c0" -v b="$c2" -v n="$got" 'BEGIN { if (n > 0) printf "%.1f", (b - a) * 10000 / n; else print "-" }')
+    echo "INFO run-cost ($1): 4 buses x 9,000 frames/s asked, sent ${rates%,}: $sent frames in $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s; daemon CPU $cpu % of one core while sending, $per us CPU per frame counted; VmRSS $rss kB, VmHWM $hwm kB; counted $got, kernel drops $kd, queue drops $qd, backlog drops $backlog (TCG-emulated VM)"
 }
 
 # Measurement, not a gate: the daemon (one bus, simulator frames, 8 MiB receive buffer) at
@@ -561,20 +576,23 @@ measure_run_max_rate() {
     timeout 300 candor run --config /tmp/rx/run.yaml > /tmp/rx/run.out 2> /tmp/rx/run.err & daemon=$!
     wait_started /tmp/rx/run.err || return 1
     roomy_backlog
-    best=0; total=0
-    # The last step sends unpaced: as fast as the emulated sender can.
-    for rate in 4000 8000 16000 32000 0; do
-        if [ $rate = 0 ]; then pace="--count 100000"; asked=unpaced; else pace="--rate $rate --duration 3"; asked=$rate/s; fi
-        taskset 1 timeout 60 candor socketcan-probe send vcan0 --from /tmp/rx/vcan.log $pace > /dev/null 2> send.err || { cat send.err; break; }
+    best=0; total=0; burst=none
+    # 5 s per rate (45,000 frames and more: far beyond what the 8 MiB buffer holds, so the
+    # daemon keeps up rather than buffers); the last step sends unpaced, a burst as fast as
+    # the emulated sender can (reported, not counted as sustained).
+    for rate in 8000 16000 32000 0; do
+        if [ $rate = 0 ]; then pace="--count 150000"; asked=unpaced; else pace="--rate $rate --duration 5"; asked=$rate/s; fi
+        wire_sender 1 vcan0 --from /tmp/rx/vcan.log $pace > /dev/null 2> send.err || { cat send.err; break; }
         sent=$(sed -n 's/^SENT .* frames=\([0-9]*\) .*/\1/p' send.err); achieved=$(sed -n 's/^SENT .* rate=\([0-9]*\) .*/\1/p' send.err)
         total=$((total + sent))
         wait_frames vcan0 $total 20
         got=$(frames_metric vcan0); kd=$(drops_metric kernel); qd=$(drops_metric queue)
         echo "INFO run-rate: asked $asked, sent $sent at $achieved/s; daemon counted $got of $total in all, kernel drops $kd, queue drops $qd"
-        if [ "$got" = "$total" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ]; then [ "$achieved" -gt $best ] && best=$achieved; else break; fi
+        [ "$got" = "$total" ] && [ "$kd" = 0 ] && [ "$qd" = 0 ] || break
+        if [ $rate = 0 ]; then burst=$achieved; elif [ "$achieved" -gt $best ]; then best=$achieved; fi
     done
     stop_daemon $daemon /tmp/rx/run.err || return 1
-    echo "INFO run-max-rate: highest rate candor run (decode + aggregate, one bus) took without a drop: $best frames/s (TCG-emulated VM; the sender shares the 2 vCPUs)"
+    echo "INFO run-max-rate: highest paced rate candor run (decode + aggregate, one bus) sustained for 5 s without a drop: $best frames/s; unpaced burst of 150,000 without a drop: $burst frames/s (TCG-emulated VM; the sender shares the 2 vCPUs)"
 }
 
 vcan_create && echo "VMTEST INFO vcan0 up (mtu 72)" || echo "VMTEST FAIL vcan0 create"
