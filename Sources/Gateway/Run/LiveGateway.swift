@@ -12,12 +12,14 @@ public struct LiveGatewayCounts: Sendable, Hashable {
     public var records = 0
     /// Frames the recorder refused because its queue was full.
     public var recorderDrops = 0
+    /// Lines the decoded log refused because its queue was full.
+    public var decodedLogDrops = 0
 }
 
 /// The replay pipeline's stages with a socket in front:
 ///
 ///     input ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
-///              └► Recorder (raw frames)   └► TailHub (canonical lines)
+///              └► Recorder (raw frames)   └► TailHub, DecodedFrameLog (canonical lines)
 ///
 /// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
 /// reads the input. `run(_:)` is that loop; the shutdown path is `input.stop()` from another
@@ -31,6 +33,9 @@ public final class LiveGateway {
     private let sink: ([TelemetryRecord]) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
+    private let decodedLog: DecodedFrameLog?
+    /// The decoded log's filters against `setup`'s plans (nil without a log).
+    private let decodedLogSelection: DecodedLogSelection?
     private let batchFrames: Int
     private var framesSinceBatch = 0
     private var line: [UInt8] = []
@@ -39,9 +44,10 @@ public final class LiveGateway {
     private var finished = false
 
     /// `sink` receives every record in emission order, in batches (every `batchFrames` frames,
-    /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line.
-    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
-                sink: @escaping ([TelemetryRecord]) throws -> Void) {
+    /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line,
+    /// `decodedLog` the canonical lines its bus and message filters select.
+    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, decodedLog: DecodedFrameLog? = nil,
+                batchFrames: Int = 4096, sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.aggregator = TelemetryAggregator(layout: setup.layout)
@@ -49,6 +55,11 @@ public final class LiveGateway {
         self.sink = sink
         self.recorder = recorder
         self.tail = tail
+        self.decodedLog = decodedLog
+        decodedLogSelection = decodedLog.map { log in
+            let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+            return DecodedLogSelection(options: log.options, interfaces: interfaces, plans: setup.plans)
+        }
         self.batchFrames = batchFrames
         line.reserveCapacity(512)
     }
@@ -68,10 +79,14 @@ public final class LiveGateway {
             let plan = setup.plans[lastBus]
             let outcome = plan.decode(frame, into: &values)
             aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
-            if let tail, frame.kind != .error {
-                line.removeAll(keepingCapacity: true)
-                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
-                tail.publish(line)
+            if frame.kind != .error {
+                let logged = decodedLogSelection?.accepts(bus: lastBus, message: outcome.messageIndex) ?? false
+                if tail != nil || logged {
+                    line.removeAll(keepingCapacity: true)
+                    CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
+                    tail?.publish(line)
+                    if logged && !decodedLog!.append(line, time: frame.timestamp) { counts.decodedLogDrops += 1 }
+                }
             }
         }
         framesSinceBatch += 1
