@@ -130,6 +130,21 @@ private final class StalledLogOutput: DecodedLogOutput, @unchecked Sendable {
         #expect(bms == [everything[0], everything[2]])
     }
 
+    /// After a reload the gateway decodes with new plans (maybe more buses): the selection
+    /// knows it was resolved against others, and the gateway resolves it again.
+    @Test func aSelectionKnowsWhichPlansItWasResolvedAgainst() throws {
+        let dbc = repository + "/Fixtures/dbc/corner/mux_simple.dbc"
+        let before = try GatewaySetup(dbcPath: dbc, interfaces: ["can0"], bitrate: 500_000)
+        let after = try GatewaySetup(dbcPath: dbc, interfaces: ["can0", "can1"], bitrate: 500_000)
+        let selection = DecodedLogSelection(options: DecodedLogOptions(directory: "/d", buses: ["can1"]), interfaces: ["can0"], plans: before.plans)
+        #expect(selection.resolved(bus: 0, against: before.plans[0]))
+        #expect(!selection.resolved(bus: 0, against: after.plans[0]))
+        #expect(!selection.resolved(bus: 1, against: after.plans[1]))
+        #expect(!selection.accepts(bus: 0, message: 0))
+        let again = DecodedLogSelection(options: DecodedLogOptions(directory: "/d", buses: ["can1"]), interfaces: ["can0", "can1"], plans: after.plans)
+        #expect(again.resolved(bus: 1, against: after.plans[1]) && again.accepts(bus: 1, message: 0) && !again.accepts(bus: 0, message: 0))
+    }
+
     /// A stalled disk never stalls ingest: `append` returns at once; lines that do not fit in
     /// the queue are refused and counted; the accepted ones are written in order.
     @Test func aFullQueueDropsAndCountsWithoutBlocking() throws {

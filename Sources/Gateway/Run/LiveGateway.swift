@@ -33,9 +33,11 @@ public final class LiveGateway {
     private let sink: ([TelemetryRecord]) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
+    /// Gets the canonical lines its bus and message filters select.
     private let decodedLog: DecodedFrameLog?
-    /// The decoded log's filters against `setup`'s plans (nil without a log).
-    private let decodedLogSelection: DecodedLogSelection?
+    /// The decoded log's filters resolved against the plans decoding now; resolved again
+    /// when they change (a reload swapped the setup).
+    private var decodedLogSelection: DecodedLogSelection?
     private let batchFrames: Int
     private var framesSinceBatch = 0
     private var line: [UInt8] = []
@@ -44,10 +46,9 @@ public final class LiveGateway {
     private var finished = false
 
     /// `sink` receives every record in emission order, in batches (every `batchFrames` frames,
-    /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line,
-    /// `decodedLog` the canonical lines its bus and message filters select.
-    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, decodedLog: DecodedFrameLog? = nil,
-                batchFrames: Int = 4096, sink: @escaping ([TelemetryRecord]) throws -> Void) {
+    /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line.
+    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
+                decodedLog: DecodedFrameLog? = nil, sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.aggregator = TelemetryAggregator(layout: setup.layout)
@@ -56,10 +57,6 @@ public final class LiveGateway {
         self.recorder = recorder
         self.tail = tail
         self.decodedLog = decodedLog
-        decodedLogSelection = decodedLog.map { log in
-            let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
-            return DecodedLogSelection(options: log.options, interfaces: interfaces, plans: setup.plans)
-        }
         self.batchFrames = batchFrames
         line.reserveCapacity(512)
     }
@@ -80,7 +77,7 @@ public final class LiveGateway {
             let outcome = plan.decode(frame, into: &values)
             aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
             if frame.kind != .error {
-                let logged = decodedLogSelection?.accepts(bus: lastBus, message: outcome.messageIndex) ?? false
+                let logged = decodedLog != nil && decodedLogAccepts(bus: lastBus, plan: plan, message: outcome.messageIndex)
                 if tail != nil || logged {
                     line.removeAll(keepingCapacity: true)
                     CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
@@ -91,6 +88,16 @@ public final class LiveGateway {
         }
         framesSinceBatch += 1
         if framesSinceBatch >= batchFrames { try flush() }
+    }
+
+    /// Whether the decoded log takes the line of a frame of `message` on layout bus `bus`.
+    private func decodedLogAccepts(bus: Int, plan: DecodePlan, message: Int?) -> Bool {
+        guard let decodedLog else { return false }
+        if decodedLogSelection?.resolved(bus: bus, against: plan) != true {
+            let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+            decodedLogSelection = DecodedLogSelection(options: decodedLog.options, interfaces: interfaces, plans: setup.plans)
+        }
+        return decodedLogSelection!.accepts(bus: bus, message: message)
     }
 
     /// The injected clock for quiet buses: closes every window ending at or before `time`
