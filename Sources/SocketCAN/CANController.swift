@@ -61,7 +61,7 @@ public struct CANController: Sendable {
 
     public init(interface: String) { self.interface = interface }
 
-    private func check(_ operation: String, _ outcome: (result: CInt, errno: Errno?, printed: String)) throws(SocketCANError) {
+    func check(_ operation: String, _ outcome: (result: CInt, errno: Errno?, printed: String)) throws(SocketCANError) {
         guard outcome.result != 0 else { return }
         var code = SocketCANError.Code.controllerRequestFailed
         if let errno = outcome.errno {

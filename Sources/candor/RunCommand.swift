@@ -37,7 +37,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let environment = Environment.current()
-        let log = GatewayLog(label: "candor", format: .detect(environment: environment))
+        // A duplicate of stderr: libsocketcan calls briefly point fd 2 itself at a pipe.
+        let logDescriptor = dup(2)
+        let log = GatewayLog(label: "candor", format: .detect(environment: environment),
+                             output: logDescriptor >= 0 ? GatewayLog.output(descriptor: logDescriptor) : nil)
         let setup: GatewaySetup
         do { setup = try GatewaySetup.load(configFile: config, environment: environment) } catch {
             throw CommandFailure.input(error.description)
@@ -53,6 +56,7 @@ struct RunCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        try RunControllers.configure(setup.controllers, log: log)
         let source: LiveFrameSource
         do { source = try LiveFrameSource(LiveFrameSource.Configuration(interfaces: interfaces)) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
@@ -89,8 +93,9 @@ struct RunCommand: ParsableCommand {
         }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
+        let controllers = ControllerPoller(interfaces: interfaces, plans: setup.controllers, metrics: metrics, log: log)
         let supervisor = Supervisor(
-            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals,
+            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, controllers: controllers,
             otherDrops: {
                 metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
@@ -155,6 +160,7 @@ private final class Supervisor: @unchecked Sendable {
     let frames: FrameCounter
     let metrics: PrometheusMetrics
     let log: GatewayLog
+    let controllers: ControllerPoller
     let otherDrops: @Sendable () -> Void
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
@@ -165,8 +171,9 @@ private final class Supervisor: @unchecked Sendable {
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t, otherDrops: @escaping @Sendable () -> Void
+        signals: sigset_t, controllers: ControllerPoller, otherDrops: @escaping @Sendable () -> Void
     ) {
+        self.controllers = controllers
         self.otherDrops = otherDrops
         self.source = source
         self.notifier = notifier
@@ -223,6 +230,7 @@ private final class Supervisor: @unchecked Sendable {
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
             otherDrops()
+            controllers.poll()
             guard let notifier else { continue }
             let now = frames.value
             let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)

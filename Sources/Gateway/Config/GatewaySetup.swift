@@ -14,6 +14,8 @@ public struct GatewaySetup: Sendable {
     /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
     public private(set) var recorder: RecorderOptions?
     public private(set) var tail: TailHubOptions?
+    /// The buses whose `controller:` settings ask candor to act on the controller.
+    public private(set) var controllers: [BusControllerPlan] = []
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
     public let hasOperations: Bool
@@ -34,6 +36,7 @@ public struct GatewaySetup: Sendable {
         var vehicles: [VehicleConfiguration] = []
         var warnings: [String] = []
         var loaded: [String: DBCLoadResult] = [:]
+        var controllers: [BusControllerPlan] = []
         for vehicle in config.vehicles {
             var buses: [BusConfiguration] = []
             for bus in vehicle.buses {
@@ -53,6 +56,9 @@ public struct GatewaySetup: Sendable {
                 }
                 let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
                 plans.append(plan)
+                if bus.controller.actsOnController {
+                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, settings: bus.controller))
+                }
                 buses.append(BusConfiguration(
                     interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate,
                     plan: plan, messageRules: bus.messageRules))
@@ -73,6 +79,7 @@ public struct GatewaySetup: Sendable {
         self.sinks = config.sinks
         self.recorder = config.recorder
         self.tail = config.tail
+        self.controllers = controllers
         self.hasOperations = true
         self.warnings = warnings
     }
