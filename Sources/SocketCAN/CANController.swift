@@ -48,6 +48,12 @@ public struct CANBitTiming: Sendable, Hashable {
     /// Sample point in tenths of a percent (875 = 87.5 %).
     public var samplePointPerMille: Int
     public var timeQuantumNanoseconds: Int
+
+    public init(bitrate: Int, samplePointPerMille: Int, timeQuantumNanoseconds: Int) {
+        self.bitrate = bitrate
+        self.samplePointPerMille = samplePointPerMille
+        self.timeQuantumNanoseconds = timeQuantumNanoseconds
+    }
 }
 
 /// A CAN controller's link settings and health, through libsocketcan (rtnetlink).

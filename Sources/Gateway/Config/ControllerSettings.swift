@@ -28,6 +28,13 @@ public struct BusControllerPlan: Sendable, Hashable {
     public var bitrate: Int
     public var dataBitrate: Int?
     public var settings: ControllerSettings
+
+    public init(interface: String, bitrate: Int, dataBitrate: Int?, settings: ControllerSettings) {
+        self.interface = interface
+        self.bitrate = bitrate
+        self.dataBitrate = dataBitrate
+        self.settings = settings
+    }
 }
 
 extension GatewayConfig {
