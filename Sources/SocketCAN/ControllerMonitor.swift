@@ -122,12 +122,7 @@ public struct ControllerMonitor: Sendable {
             if state == .busOff { enteredBusOff = true } else { event(.firstReading(state)) }
         }
         t.lastState = state
-        if enteredBusOff {
-            t.status.busOffEpisodes += 1
-            t.busOffSince = now
-            t.restartRequested = false
-            event(.busOff(episode: t.status.busOffEpisodes))
-        }
+        // Episodes the driver counted that no poll saw come first: they happened before now.
         if let statistics {
             if let known = t.kernelBusOff, statistics.busOff > known {
                 let missed = statistics.busOff - known - (enteredBusOff ? 1 : 0)
@@ -137,6 +132,12 @@ public struct ControllerMonitor: Sendable {
                 }
             }
             t.kernelBusOff = statistics.busOff
+        }
+        if enteredBusOff {
+            t.status.busOffEpisodes += 1
+            t.busOffSince = now
+            t.restartRequested = false
+            event(.busOff(episode: t.status.busOffEpisodes))
         }
         if state == .busOff, t.watch.restartOnBusOff, !t.restartRequested {
             t.restartRequested = true

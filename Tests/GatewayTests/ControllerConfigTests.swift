@@ -51,14 +51,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{ configure: maybe }", 8, 35, "vehicles.van01.buses.can0.controller.configure", "expected true or false, found \"maybe\""),
-        ("{ configure: true, restart_ms: -5 }", 8, 50, "vehicles.van01.buses.can0.controller.restart_ms", "expected 0 to 3600000 ms, found -5"),
-        ("{ configure: true, restart_ms: 1s }", 8, 50, "vehicles.van01.buses.can0.controller.restart_ms", "expected milliseconds, found \"1s\""),
-        ("{ restart_ms: 100 }", 8, 33, "vehicles.van01.buses.can0.controller.restart_ms",
+        ("{ configure: maybe }", 8, 34, "vehicles.van01.buses.can0.controller.configure", "expected true or false, found \"maybe\""),
+        ("{ configure: true, restart_ms: -5 }", 8, 52, "vehicles.van01.buses.can0.controller.restart_ms", "expected 0 to 3600000 ms, found -5"),
+        ("{ configure: true, restart_ms: 1s }", 8, 52, "vehicles.van01.buses.can0.controller.restart_ms", "expected milliseconds, found \"1s\""),
+        ("{ restart_ms: 100 }", 8, 35, "vehicles.van01.buses.can0.controller.restart_ms",
          "restart_ms is applied only with `configure: true`"),
-        ("{ configure: true, restart_ms: 100, restart_on_bus_off: true }", 8, 50, "vehicles.van01.buses.can0.controller.restart_ms",
+        ("{ configure: true, restart_ms: 100, restart_on_bus_off: true }", 8, 52, "vehicles.van01.buses.can0.controller.restart_ms",
          "restart_on_bus_off needs restart_ms 0 (with 100 the kernel restarts the controller by itself)"),
-        ("{ configure: true, bitrate: 500000 }", 8, 47, "vehicles.van01.buses.can0.controller.bitrate",
+        ("{ configure: true, bitrate: 500000 }", 8, 49, "vehicles.van01.buses.can0.controller.bitrate",
          "unknown key; expected one of configure, restart_ms, restart_on_bus_off"),
         ("true", 8, 21, "vehicles.van01.buses.can0.controller", "expected a map, found \"true\""),
     ])
