@@ -74,6 +74,11 @@ public struct CANController: Sendable {
             let mapped = SocketCANError.Code(errno)
             if mapped == .interfaceRemoved { code = .interfaceNotFound } else if mapped != .system { code = mapped }
         }
+        // libsocketcan reports the kernel's answer with perror() and then loses the errno
+        // (EPERM arrives as EINVAL): what it printed is the reliable part.
+        if outcome.printed.contains("Operation not permitted") || outcome.printed.contains("Permission denied") {
+            code = .permissionDenied
+        }
         throw SocketCANError(code, operation: operation, interface: interface, errno: outcome.errno,
                              detail: outcome.printed.isEmpty ? nil : "libsocketcan: \(outcome.printed)")
     }

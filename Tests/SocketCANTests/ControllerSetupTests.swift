@@ -1,4 +1,4 @@
-import SocketCAN
+@testable import SocketCAN
 import Testing
 
 /// `ControllerSetup.apply` against a scripted controller: the order of the rtnetlink
@@ -58,5 +58,25 @@ import Testing
         #expect(error?.reason == .failed)
         #expect(error?.description == "can0: configuring the controller failed: \(invalid)")
         #expect(fake.calls == ["index", "state", "stop", "bitrate 12345", "start"])
+    }
+}
+
+/// libsocketcan loses the kernel's errno after printing it: EPERM is recognised from the text.
+@Suite struct ControllerErrorMappingTests {
+    @Test func printedOperationNotPermittedIsPermissionDenied() {
+        let controller = CANController(interface: "can0")
+        let error = #expect(throws: SocketCANError.self) {
+            try controller.check("can_do_stop", (-1, Errno(rawValue: 22), "RTNETLINK answers: Operation not permitted"))
+        }
+        #expect(error?.code == .permissionDenied)
+        #expect(error?.description.contains("RTNETLINK answers: Operation not permitted") == true)
+        #expect(ControllerSetupError(interface: "can0", reason: .permissionDenied, cause: error).description.contains("needs CAP_NET_ADMIN"))
+    }
+
+    @Test func noLinkDataStaysARequestFailure() {
+        let error = #expect(throws: SocketCANError.self) {
+            try CANController(interface: "vcan0").check("can_get_state", (-1, nil, "no link data found"))
+        }
+        #expect(error?.code == .controllerRequestFailed)
     }
 }
