@@ -22,8 +22,14 @@ struct RunCommand: ParsableCommand {
             closes every open window and flushes and closes the sinks. Logs go to standard error \
             (journal format when started by systemd).
 
+            Every second the CAN controllers' state and error counters are read (libsocketcan), \
+            changes and bus-off episodes logged and exported. A bus with `controller: { \
+            configure: true }` gets its bitrate (and restart_ms) set before it is opened; that \
+            needs CAP_NET_ADMIN.
+
             Exit status: 0 after a clean shutdown, 1 when a bus cannot be opened (no AF_CAN in \
-            the kernel, missing interface, no permission) or a sink fails, 2 for a bad config.
+            the kernel, missing interface, no permission), a controller cannot be configured or \
+            a sink fails, 2 for a bad config.
 
             Examples:
               candor run --config /etc/candor/candor.yaml
