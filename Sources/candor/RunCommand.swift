@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let environment = Environment.current()
         // A duplicate of stderr: libsocketcan calls briefly point fd 2 itself at a pipe.
-        let logDescriptor = dup(2)
+        let logDescriptor = fcntl(2, F_DUPFD_CLOEXEC, 3)
         let log = GatewayLog(label: "candor", format: .detect(environment: environment),
                              output: logDescriptor >= 0 ? GatewayLog.output(descriptor: logDescriptor) : nil)
         let setup: GatewaySetup
