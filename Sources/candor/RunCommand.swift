@@ -22,8 +22,14 @@ struct RunCommand: ParsableCommand {
             closes every open window and flushes and closes the sinks. Logs go to standard error \
             (journal format when started by systemd).
 
+            Every second the CAN controllers' state and error counters are read (libsocketcan), \
+            changes and bus-off episodes logged and exported. A bus with `controller: { \
+            configure: true }` gets its bitrate (and restart_ms) set before it is opened; that \
+            needs CAP_NET_ADMIN.
+
             Exit status: 0 after a clean shutdown, 1 when a bus cannot be opened (no AF_CAN in \
-            the kernel, missing interface, no permission) or a sink fails, 2 for a bad config.
+            the kernel, missing interface, no permission), a controller cannot be configured or \
+            a sink fails, 2 for a bad config.
 
             Examples:
               candor run --config /etc/candor/candor.yaml
@@ -37,7 +43,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let environment = Environment.current()
-        let log = GatewayLog(label: "candor", format: .detect(environment: environment))
+        // A duplicate of stderr: libsocketcan calls briefly point fd 2 itself at a pipe.
+        let logDescriptor = fcntl(2, F_DUPFD_CLOEXEC, 3)
+        let log = GatewayLog(label: "candor", format: .detect(environment: environment),
+                             output: logDescriptor >= 0 ? GatewayLog.output(descriptor: logDescriptor) : nil)
         let setup: GatewaySetup
         do { setup = try GatewaySetup.load(configFile: config, environment: environment) } catch {
             throw CommandFailure.input(error.description)
@@ -53,6 +62,7 @@ struct RunCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        try RunControllers.configure(setup.controllers, log: log)
         let source: LiveFrameSource
         do { source = try LiveFrameSource.forDaemon(interfaces: interfaces, live: setup.live) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
@@ -87,19 +97,26 @@ struct RunCommand: ParsableCommand {
             tail?.close()
             throw CommandFailure.runtime("run: \(error)")
         }
+        let decodedLog: DecodedFrameLog?
+        do { decodedLog = try setup.decodedLog.map { options throws(SinkError) in try DecodedFrameLog(options: options) } } catch {
+            source.stop(); server.close(); tail?.close(); try? sinks.close(); try? recorder?.close()
+            throw CommandFailure.runtime("run: decoded log \(error)")
+        }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
+        let controllers = ControllerPoller(interfaces: interfaces, plans: setup.controllers, metrics: metrics, log: log)
         let supervisor = Supervisor(
-            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals,
+            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, controllers: controllers,
             otherDrops: {
                 metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
+                metrics.setDropped(stage: "decoded_log", total: Int(decodedLog?.statistics.dropped ?? 0))
             })
         log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics"])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
-        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail) {
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog) {
             metrics.observe($0)
             try sinks.write($0)
         }
@@ -115,6 +132,7 @@ struct RunCommand: ParsableCommand {
         server.close()
         do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
         do { try recorder?.close() } catch { failure = failure ?? "run: recorder: \(error)" }
+        do { try decodedLog?.close() } catch { failure = failure ?? "run: decoded log: \(error)" }
         tail?.close()
         source.logEvents(to: log)
         source.logStatistics(to: log)
@@ -157,6 +175,7 @@ private final class Supervisor: @unchecked Sendable {
     let frames: FrameCounter
     let metrics: PrometheusMetrics
     let log: GatewayLog
+    let controllers: ControllerPoller
     let otherDrops: @Sendable () -> Void
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
@@ -167,8 +186,9 @@ private final class Supervisor: @unchecked Sendable {
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t, otherDrops: @escaping @Sendable () -> Void
+        signals: sigset_t, controllers: ControllerPoller, otherDrops: @escaping @Sendable () -> Void
     ) {
+        self.controllers = controllers
         self.otherDrops = otherDrops
         self.source = source
         self.notifier = notifier
@@ -226,6 +246,7 @@ private final class Supervisor: @unchecked Sendable {
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
             otherDrops()
+            controllers.poll()
             guard let notifier else { continue }
             let now = frames.value
             let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)

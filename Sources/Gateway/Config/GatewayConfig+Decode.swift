@@ -17,7 +17,7 @@ extension GatewayConfig {
             throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
         let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
-        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "live"])
+        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log", "live"])
         let version = try top.required("version")
         guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
 
@@ -75,6 +75,7 @@ extension GatewayConfig {
         }
         if let n = top["recorder"] { config.recorder = try decodeRecorder(n) }
         if let n = top["tail"] { config.tail = try decodeTail(n) }
+        if let n = top["decoded_log"] { config.decodedLog = try decodeDecodedLog(n, interfaces: Set(interfaces.keys)) }
         if let n = top["live"] { config.live = try decodeLive(n) }
         return config
     }
@@ -171,12 +172,13 @@ extension GatewayConfig {
         guard !interface.isEmpty, interface.utf8.count < 16, !interface.contains("/"), !interface.contains(" ") else {
             throw node.error("interface name must be 1 to 15 characters without `/` or spaces (a Linux interface name)")
         }
-        let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages"])
+        let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages", "controller"])
         var bus = BusEntry(
             interface: interface, dbcPath: try f.required("dbc").path(),
             bitrate: try f.required("bitrate").positiveInt("a bit rate in bit/s"))
         bus.dataBitrate = try f["data_bitrate"]?.positiveInt("a bit rate in bit/s")
         bus.j1939 = try f["j1939"]?.bool() ?? false
+        if let controller = f["controller"] { bus.controller = try decodeController(controller) }
         if let messages = f["messages"] {
             for (name, value) in try messages.entries() {
                 let m = try value.fields(["cycle", "counter", "checksum"])

@@ -18,6 +18,8 @@ public struct GatewayConfig: Sendable {
     public var recorder: RecorderOptions?
     /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
     public var tail: TailHubOptions?
+    /// `decoded_log:`: the canonical decoded-frame lines to rotating files (live gateway only).
+    public var decodedLog: DecodedLogOptions?
     /// `live:`: socket receive buffer and queue of `candor run`'s readers.
     public var live = LiveInputOptions()
     /// Where each key path is in the file (for errors found later, against the DBCs).
@@ -68,6 +70,8 @@ public struct BusEntry: Sendable, Hashable {
     public var dataBitrate: Int?
     public var j1939: Bool
     public var messageRules: [String: MessageRules]
+    /// `controller:`: what candor may do to the CAN controller (off by default).
+    public var controller = ControllerSettings()
 
     public init(interface: String, dbcPath: String, bitrate: Int, dataBitrate: Int? = nil, j1939: Bool = false, messageRules: [String: MessageRules] = [:]) {
         self.interface = interface

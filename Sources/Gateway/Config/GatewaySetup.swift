@@ -14,6 +14,10 @@ public struct GatewaySetup: Sendable {
     /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
     public private(set) var recorder: RecorderOptions?
     public private(set) var tail: TailHubOptions?
+    /// `decoded_log:` of the config, or nil.
+    public private(set) var decodedLog: DecodedLogOptions?
+    /// The buses whose `controller:` settings ask candor to act on the controller.
+    public private(set) var controllers: [BusControllerPlan] = []
     /// `live:` of the config (the daemon's socket receive buffer and queue).
     public private(set) var live = LiveInputOptions()
     /// Whether the operations figures mean anything (a semantic map was given). False for
@@ -36,6 +40,7 @@ public struct GatewaySetup: Sendable {
         var vehicles: [VehicleConfiguration] = []
         var warnings: [String] = []
         var loaded: [String: DBCLoadResult] = [:]
+        var controllers: [BusControllerPlan] = []
         for vehicle in config.vehicles {
             var buses: [BusConfiguration] = []
             for bus in vehicle.buses {
@@ -55,6 +60,9 @@ public struct GatewaySetup: Sendable {
                 }
                 let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
                 plans.append(plan)
+                if bus.controller.actsOnController {
+                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, settings: bus.controller))
+                }
                 buses.append(BusConfiguration(
                     interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate,
                     plan: plan, messageRules: bus.messageRules))
@@ -75,6 +83,8 @@ public struct GatewaySetup: Sendable {
         self.sinks = config.sinks
         self.recorder = config.recorder
         self.tail = config.tail
+        self.decodedLog = config.decodedLog
+        self.controllers = controllers
         self.live = config.live
         self.hasOperations = true
         self.warnings = warnings
