@@ -22,7 +22,8 @@ public struct LiveGatewayCounts: Sendable, Hashable {
 /// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
 /// reads the input. `run(_:)` is that loop; the shutdown path is `input.stop()` from another
 /// thread, after which `run` drains the input, finishes the aggregator and returns.
-/// For the same frames the records equal what `ReplayPipeline` hands its sink.
+/// For the same frames the records equal what `ReplayPipeline` hands its sink. A setup
+/// submitted to `reloads` (SIGHUP) is swapped in between frames (LiveGateway+Reload.swift).
 public final class LiveGateway {
     /// The setup decoding now; a reload (`reloads`) replaces it between frames.
     public internal(set) var setup: GatewaySetup

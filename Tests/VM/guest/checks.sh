@@ -318,6 +318,7 @@ check_run_reload() {
     old=$(grep -c '"signal":"VCU_VehicleSpeed"' rl/live.jsonl); new=$(grep -c '"signal":"VCU_SpeedReloaded"' rl/live.jsonl)
     on1=$(grep -c '"bus":"vcan1"' rl/live.jsonl)
     echo "INFO run-reload: $(wc -l < a) frames recorded, records naming VCU_VehicleSpeed $old, VCU_SpeedReloaded $new, on vcan1 $on1"
+    grep -E 'reload' reload.err | sed 's/^/INFO run-reload log: /'
     [ "$old" -gt 0 ] && [ "$new" -gt 0 ] && [ "$on1" -gt 0 ]
 }
 # wait_log N TEXT: waits up to 15 s until reload.err has N lines containing TEXT.
