@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
         }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
-        let reloads = ReloadRequest()
+        let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
         let reload = ConfigReload(
             configFile: config, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try source.add(interfaces: interfaces) },

@@ -316,4 +316,23 @@ private struct ReloadFixture {
         let vehicleSummaries = records.filter { if case .operations(let s) = $0 { s.scope == .vehicle } else { false } }
         #expect(vehicleSummaries.count == 2, "one from the old setup at the swap, one from the new at the end")
     }
+
+    @Test func theMetricsFollowTheReloadedWindows() throws {
+        let fixture = try ReloadFixture("reload-metrics")
+        let old = try GatewaySetup.load(configFile: fixture.oldConfig, environment: [:])
+        let text = String(decoding: try TestFile.read(fixture.oldConfig), as: UTF8.self)
+        let otherWindows = fixture.bundle.directory + "/windows.yaml"
+        try TestFile.write(text.replacingOccurrences(of: "windows: [1s, 5s]", with: "windows: [2s, 10s]"), to: otherWindows)
+        let new = try GatewaySetup.load(configFile: otherWindows, environment: [:])
+        let metrics = PrometheusMetrics(layout: old.layout)
+        let request = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
+        try LiveGateway(setup: old, reloads: request) { metrics.observe($0) }
+            .run(ReloadingInput(fixture.frames, at: fixture.frames.count * 2 / 5) { request.submit(new) })
+        #expect(request.takeApplied().count == 1)
+        let exposition = metrics.exposition().split(separator: "\n")
+        let counted = exposition.filter { $0.hasPrefix("candor_frames_total{") }.compactMap { Int($0.split(separator: " ").last!) }
+        // Counted from the 1 s windows before the swap and from the 2 s windows after it.
+        #expect(counted.reduce(0, +) == fixture.frames.count)
+        #expect(exposition.contains { $0.hasPrefix("candor_signal{vehicle=\"van01\",role=\"vehicle_speed\"} ") })
+    }
 }

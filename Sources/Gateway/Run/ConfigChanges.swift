@@ -7,8 +7,7 @@ struct ConfigChanges: CustomStringConvertible {
     var dbcFilesRemoved: [String] = []
     var vehiclesAdded: [String] = []
     var vehiclesRemoved: [String] = []
-    /// What a reload does not apply: `sinks`, `recorder`, `tail`, and the metrics endpoint's
-    /// view of the semantic map and of the shortest window.
+    /// The top-level keys whose change a reload does not apply (`sinks`, `recorder`, `tail`).
     var restartOnly: [String] = []
 
     init(from old: GatewayConfig, to new: GatewayConfig) {
@@ -19,10 +18,6 @@ struct ConfigChanges: CustomStringConvertible {
         if old.sinks != new.sinks { restartOnly.append("sinks") }
         if old.recorder != new.recorder { restartOnly.append("recorder") }
         if old.tail != new.tail { restartOnly.append("tail") }
-        // PrometheusMetrics takes its signal roles and counting window from the startup layout.
-        if old.windowLengths.first != new.windowLengths.first || old.vehicles.map(\.signals) != new.vehicles.map(\.signals) {
-            restartOnly.append("metrics (signal roles, shortest window)")
-        }
     }
 
     /// `buses +can1 -can2, dbc files +b.dbc, vehicles -van02`, or `no bus, DBC file or vehicle

@@ -23,8 +23,14 @@ public final class ReloadRequest: Sendable {
     private let generations = Atomic<Int>(0)
     private let slot = Mutex<(generation: Int, setup: GatewaySetup)?>(nil)
     private let applied = Mutex<[Applied]>([])
+    private let swapped: @Sendable (GatewaySetup) -> Void
 
-    public init() {}
+    /// `swapped` runs on the gateway's thread at each swap, after the old setup's last records
+    /// went to the sink and before the new setup's first (what follows the layout, such as
+    /// `PrometheusMetrics.use(layout:)`).
+    public init(swapped: @escaping @Sendable (GatewaySetup) -> Void = { _ in }) {
+        self.swapped = swapped
+    }
 
     /// Hands `setup` to the gateway; returns its generation number. Any thread.
     @discardableResult
@@ -57,6 +63,7 @@ public final class ReloadRequest: Sendable {
 
     /// The ingest thread reports a swap.
     func reportApplied(_ swap: Applied) {
+        swapped(swap.setup)
         applied.withLock { $0.append(swap) }
     }
 }
