@@ -90,6 +90,11 @@ struct RunCommand: ParsableCommand {
             tail?.close()
             throw CommandFailure.runtime("run: \(error)")
         }
+        let decodedLog: DecodedFrameLog?
+        do { decodedLog = try setup.decodedLog.map { options throws(SinkError) in try DecodedFrameLog(options: options) } } catch {
+            source.stop(); server.close(); tail?.close(); try? sinks.close(); try? recorder?.close()
+            throw CommandFailure.runtime("run: decoded log \(error)")
+        }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
@@ -102,12 +107,13 @@ struct RunCommand: ParsableCommand {
             otherDrops: {
                 metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
+                metrics.setDropped(stage: "decoded_log", total: Int(decodedLog?.statistics.dropped ?? 0))
             })
         log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics"])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
-        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, reloads: reloads) {
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
             metrics.observe($0)
             try sinks.write($0)
         }
@@ -123,6 +129,7 @@ struct RunCommand: ParsableCommand {
         server.close()
         do { try sinks.close() } catch { failure = failure ?? "run: \(error)" }
         do { try recorder?.close() } catch { failure = failure ?? "run: recorder: \(error)" }
+        do { try decodedLog?.close() } catch { failure = failure ?? "run: decoded log: \(error)" }
         tail?.close()
         log.notice("stopped", ["frames": String(gateway.counts.frames), "records": String(gateway.counts.records)])
         if let failure { throw CommandFailure.runtime(failure) }

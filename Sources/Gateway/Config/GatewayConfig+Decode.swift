@@ -17,7 +17,7 @@ extension GatewayConfig {
             throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
         let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
-        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail"])
+        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log"])
         let version = try top.required("version")
         guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
 
@@ -75,6 +75,7 @@ extension GatewayConfig {
         }
         if let n = top["recorder"] { config.recorder = try decodeRecorder(n) }
         if let n = top["tail"] { config.tail = try decodeTail(n) }
+        if let n = top["decoded_log"] { config.decodedLog = try decodeDecodedLog(n, interfaces: Set(interfaces.keys)) }
         return config
     }
 

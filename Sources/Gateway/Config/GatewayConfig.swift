@@ -18,6 +18,8 @@ public struct GatewayConfig: Sendable {
     public var recorder: RecorderOptions?
     /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
     public var tail: TailHubOptions?
+    /// `decoded_log:`: the canonical decoded-frame lines to rotating files (live gateway only).
+    public var decodedLog: DecodedLogOptions?
     /// Where each key path is in the file (for errors found later, against the DBCs).
     public var positions = ConfigPositions()
 

@@ -14,6 +14,8 @@ public struct GatewaySetup: Sendable {
     /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
     public private(set) var recorder: RecorderOptions?
     public private(set) var tail: TailHubOptions?
+    /// `decoded_log:` of the config, or nil.
+    public private(set) var decodedLog: DecodedLogOptions?
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
     public let hasOperations: Bool
@@ -73,6 +75,7 @@ public struct GatewaySetup: Sendable {
         self.sinks = config.sinks
         self.recorder = config.recorder
         self.tail = config.tail
+        self.decodedLog = config.decodedLog
         self.hasOperations = true
         self.warnings = warnings
     }

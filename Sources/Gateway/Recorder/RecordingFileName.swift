@@ -8,27 +8,33 @@ import Musl
 /// A recording's file name: `<prefix>-<UTC start of its first frame>-<sequence>.log[.gz]`,
 /// e.g. `candor-20260312T140502.123456Z-000007.log`. Names sort in recording order (start
 /// time, then the sequence number that breaks ties within one run), which is how retention
-/// finds the oldest file and `candor tail --follow` finds the next one.
+/// finds the oldest file and `candor tail --follow` finds the next one. The decoded-frame
+/// log names its rotated files the same way with the extension `jsonl`.
 public struct RecordingFileName: Sendable, Hashable, Comparable {
     public let prefix: String
     public let start: String
     public let sequence: Int
     public let gzip: Bool
+    /// `log` for recordings, `jsonl` for rotated decoded-frame logs.
+    public let fileExtension: String
 
-    public init(prefix: String, start: CANTimestamp, sequence: Int, gzip: Bool) {
+    public init(prefix: String, start: CANTimestamp, sequence: Int, gzip: Bool, fileExtension: String = "log") {
         self.prefix = prefix
         self.start = Self.utcText(start)
         self.sequence = sequence
         self.gzip = gzip
+        self.fileExtension = fileExtension
     }
 
-    /// Parses a directory entry; nil when it is not a recording with this prefix.
-    public init?(parsing name: String, prefix: String) {
+    /// Parses a directory entry; nil when it is not a file with this prefix and extension.
+    public init?(parsing name: String, prefix: String, fileExtension: String = "log") {
         guard name.hasPrefix(prefix + "-") else { return nil }
         var rest = Substring(name.dropFirst(prefix.count + 1))
-        if rest.hasSuffix(".log.gz") { gzip = true; rest = rest.dropLast(7) }
-        else if rest.hasSuffix(".log") { gzip = false; rest = rest.dropLast(4) }
+        let plain = "." + fileExtension
+        if rest.hasSuffix(plain + ".gz") { gzip = true; rest = rest.dropLast(plain.utf8.count + 3) }
+        else if rest.hasSuffix(plain) { gzip = false; rest = rest.dropLast(plain.utf8.count) }
         else { return nil }
+        self.fileExtension = fileExtension
         let parts = rest.split(separator: "-")
         guard parts.count == 2, parts[0].count == 23, parts[0].hasSuffix("Z"),
               parts[1].count == 6, let sequence = Int(parts[1]) else { return nil }
@@ -39,7 +45,7 @@ public struct RecordingFileName: Sendable, Hashable, Comparable {
 
     public var text: String {
         let digits = String(sequence)
-        return "\(prefix)-\(start)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits).log\(gzip ? ".gz" : "")"
+        return "\(prefix)-\(start)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits).\(fileExtension)\(gzip ? ".gz" : "")"
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -73,34 +73,18 @@ public final class RotatingCaptureFiles: RecordingOutput {
 
     /// Deletes the oldest recordings (by name order) until the total is within retentionBytes.
     func applyRetention() throws(CaptureError) {
-        guard options.retentionBytes > 0 else { return }
-        var files = Self.recordings(in: options.directory, prefix: options.prefix)
-        var total = files.reduce(0) { $0 + $1.bytes }
-        while total > options.retentionBytes, let oldest = files.first, oldest.name != current {
+        let files = Self.recordings(in: options.directory, prefix: options.prefix)
+        for oldest in RotatedFiles.beyondRetention(files, budget: options.retentionBytes, keeping: current) {
             let path = options.directory + "/" + oldest.name.text
             if unlink(path) != 0 && errno != ENOENT {
                 throw CaptureError(file: path, message: "cannot delete old recording: \(String(cString: strerror(errno)))")
             }
             filesDeleted += 1
-            total -= oldest.bytes
-            files.removeFirst()
         }
     }
 
     /// The recordings in `directory` with `prefix`, oldest first, with their sizes on disk.
     public static func recordings(in directory: String, prefix: String) -> [(name: RecordingFileName, bytes: Int)] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var found: [(name: RecordingFileName, bytes: Int)] = []
-        while let entry = readdir(handle) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let name = RecordingFileName(parsing: entryName, prefix: prefix) else { continue }
-            var info = stat()
-            guard stat(directory + "/" + entryName, &info) == 0 else { continue }
-            found.append((name, Int(info.st_size)))
-        }
-        return found.sorted { $0.name < $1.name }
+        RotatedFiles.list(in: directory, prefix: prefix, fileExtension: "log")
     }
 }

@@ -7,7 +7,8 @@ struct ConfigChanges: CustomStringConvertible {
     var dbcFilesRemoved: [String] = []
     var vehiclesAdded: [String] = []
     var vehiclesRemoved: [String] = []
-    /// The top-level keys whose change a reload does not apply (`sinks`, `recorder`, `tail`).
+    /// The top-level keys whose change a reload does not apply (`sinks`, `recorder`, `tail`,
+    /// `decoded_log`).
     var restartOnly: [String] = []
 
     init(from old: GatewayConfig, to new: GatewayConfig) {
@@ -18,6 +19,7 @@ struct ConfigChanges: CustomStringConvertible {
         if old.sinks != new.sinks { restartOnly.append("sinks") }
         if old.recorder != new.recorder { restartOnly.append("recorder") }
         if old.tail != new.tail { restartOnly.append("tail") }
+        if old.decodedLog != new.decodedLog { restartOnly.append("decoded_log") }
     }
 
     /// `buses +can1 -can2, dbc files +b.dbc, vehicles -van02`, or `no bus, DBC file or vehicle

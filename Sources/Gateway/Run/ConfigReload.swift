@@ -10,8 +10,9 @@
 /// every supervisor tick, then logs `reloaded` with what changed, closes the buses the new
 /// config no longer has and sends `READY=1`.
 ///
-/// Sinks, recorder, tail socket and metrics endpoint keep running as they were: a change to
-/// `sinks:`, `recorder:` or `tail:` is logged as a warning and takes effect after a restart.
+/// Sinks, recorder, tail socket, decoded-frame log and metrics endpoint keep running as they
+/// were: a change to `sinks:`, `recorder:`, `tail:` or `decoded_log:` is logged as a warning
+/// and takes effect after a restart.
 public final class ConfigReload {
     public let configFile: String
     private let environment: [String: String]

@@ -12,12 +12,14 @@ public struct LiveGatewayCounts: Sendable, Hashable {
     public var records = 0
     /// Frames the recorder refused because its queue was full.
     public var recorderDrops = 0
+    /// Lines the decoded log refused because its queue was full.
+    public var decodedLogDrops = 0
 }
 
 /// The replay pipeline's stages with a socket in front:
 ///
 ///     input ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
-///              └► Recorder (raw frames)   └► TailHub (canonical lines)
+///              └► Recorder (raw frames)   └► TailHub, DecodedFrameLog (canonical lines)
 ///
 /// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
 /// reads the input. `run(_:)` is that loop; the shutdown path is `input.stop()` from another
@@ -33,6 +35,11 @@ public final class LiveGateway {
     private let sink: ([TelemetryRecord]) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
+    /// Gets the canonical lines its bus and message filters select.
+    private let decodedLog: DecodedFrameLog?
+    /// The decoded log's filters resolved against the plans decoding now; resolved again
+    /// when they change (a reload swapped the setup).
+    private var decodedLogSelection: DecodedLogSelection?
     private let batchFrames: Int
     private var framesSinceBatch = 0
     private var line: [UInt8] = []
@@ -52,7 +59,8 @@ public final class LiveGateway {
     /// Setups submitted to `reloads` are swapped in at the next boundary of every window
     /// (LiveGateway+Reload.swift).
     public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
-                reloads: ReloadRequest? = nil, sink: @escaping ([TelemetryRecord]) throws -> Void) {
+                decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil,
+                sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.aggregator = TelemetryAggregator(layout: setup.layout)
@@ -60,6 +68,7 @@ public final class LiveGateway {
         self.sink = sink
         self.recorder = recorder
         self.tail = tail
+        self.decodedLog = decodedLog
         self.batchFrames = batchFrames
         self.reloads = reloads
         line.reserveCapacity(512)
@@ -83,14 +92,28 @@ public final class LiveGateway {
             let plan = setup.plans[lastBus]
             let outcome = plan.decode(frame, into: &values)
             aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
-            if let tail, frame.kind != .error {
-                line.removeAll(keepingCapacity: true)
-                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
-                tail.publish(line)
+            if frame.kind != .error {
+                let logged = decodedLog != nil && decodedLogAccepts(bus: lastBus, plan: plan, message: outcome.messageIndex)
+                if tail != nil || logged {
+                    line.removeAll(keepingCapacity: true)
+                    CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
+                    tail?.publish(line)
+                    if logged && !decodedLog!.append(line, time: frame.timestamp) { counts.decodedLogDrops += 1 }
+                }
             }
         }
         framesSinceBatch += 1
         if framesSinceBatch >= batchFrames { try flush() }
+    }
+
+    /// Whether the decoded log takes the line of a frame of `message` on layout bus `bus`.
+    private func decodedLogAccepts(bus: Int, plan: DecodePlan, message: Int?) -> Bool {
+        guard let decodedLog else { return false }
+        if decodedLogSelection?.resolved(bus: bus, against: plan) != true {
+            let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+            decodedLogSelection = DecodedLogSelection(options: decodedLog.options, interfaces: interfaces, plans: setup.plans)
+        }
+        return decodedLogSelection!.accepts(bus: bus, message: message)
     }
 
     /// The injected clock for quiet buses: closes every window ending at or before `time`

@@ -1,0 +1,41 @@
+extension GatewayConfig {
+    /// `decoded_log:` — the canonical decoded-frame lines to rotating files (`candor run` only).
+    /// `interfaces` are the configured buses, which `buses:` must name.
+    static func decodeDecodedLog(_ node: ConfigNode, interfaces: Set<String>) throws(ConfigError) -> DecodedLogOptions {
+        let f = try node.fields([
+            "directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip", "buses", "messages", "queue_bytes",
+        ])
+        var options = DecodedLogOptions(directory: try f.required("directory").path())
+        if let n = f["prefix"] {
+            let prefix = try n.string()
+            guard !prefix.contains("/") else { throw n.error("expected a file name prefix without `/`, found \(prefix)") }
+            options.prefix = prefix
+        }
+        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.positiveInt("a positive byte count") }
+        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration()) }
+        if let n = f["retention_bytes"] {
+            let bytes = try n.int("a byte count")
+            if bytes < 0 { throw n.error("expected a byte count ≥ 0, found \(bytes)") }
+            options.retentionBytes = bytes
+        }
+        if let n = f["gzip"] { options.gzip = try n.bool() }
+        if let n = f["buses"] {
+            var buses: [String] = []
+            for item in try n.items() {
+                let bus = try item.string()
+                guard interfaces.contains(bus) else {
+                    throw item.error("expected a configured bus (\(interfaces.sorted().joined(separator: ", "))), found \(bus)")
+                }
+                buses.append(bus)
+            }
+            options.buses = buses
+        }
+        if let n = f["messages"] {
+            var globs: [String] = []
+            for item in try n.items() { globs.append(try item.string()) }
+            options.messages = globs
+        }
+        if let n = f["queue_bytes"] { options.queueBytes = try n.positiveInt("a positive byte count") }
+        return options
+    }
+}

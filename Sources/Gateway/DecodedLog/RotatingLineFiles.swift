@@ -1,0 +1,209 @@
+import CANCapture
+import CANCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Writes the decoded log: lines are appended to `<prefix>.jsonl`; when the next line would
+/// take it past `maxFileBytes`, or arrives `maxFileAge` (event time) after its first line, the
+/// file is renamed to `<prefix>-<start>-<sequence>.jsonl` (then gzipped when asked) and a new
+/// `<prefix>.jsonl` is started. Rename, not copy: `tail -F` and log shippers reading the old
+/// file read it to its end and then follow the new one. A line is never split across files
+/// and every file ends with a newline. Single threaded: the writer thread is its only user.
+/// Owns the open file.
+///
+/// A `<prefix>.jsonl` left by a previous run is continued (its first line's `"t"` is its
+/// start); if it does not end with a newline (the previous run died mid-line), one is added
+/// before the first new line.
+public final class RotatingLineFiles: DecodedLogOutput {
+    public let options: DecodedLogOptions
+    private var fd: Int32 = -1
+    private var pending: [UInt8] = []
+    /// Bytes of the current file, on disk and pending.
+    private var currentBytes = 0
+    /// Event time of the current file's first line; nil before it has one.
+    private var currentStart: Int64?
+    /// The file ends inside a line (a failed write, or a previous run that died mid-line).
+    private var endsMidLine = false
+    private var sequence: Int
+    private let maxAgeNanoseconds: Int64
+    /// Files rotated and rotated files deleted so far.
+    public private(set) var filesRotated = 0
+    public private(set) var filesDeleted = 0
+
+    /// Creates the directory (0750) when missing and opens (or continues) `<prefix>.jsonl`.
+    public init(options: DecodedLogOptions) throws(SinkError) {
+        self.options = options
+        let limit = options.maxFileAge.components
+        maxAgeNanoseconds = limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000
+        if mkdir(options.directory, 0o750) != 0 && errno != EEXIST {
+            throw SinkError(.io, path: options.directory, message: "cannot create the decoded log directory: \(Self.errnoText())")
+        }
+        sequence = RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
+            .map(\.name.sequence).max() ?? 0
+        pending.reserveCapacity(1 << 17)
+        try openCurrent()
+        if currentBytes > 0 { currentStart = DecodedLineTime.firstLine(ofFile: options.currentPath) }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// The rotated files now on disk, oldest first, with their sizes.
+    public var rotatedFiles: [(name: RecordingFileName, bytes: Int)] {
+        RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
+    }
+
+    public func write(_ batch: DecodedLogBatch) -> DecodedLogWriteResult {
+        var written = 0
+        var unwritten = 0
+        var housekeeping: SinkError?
+        do throws(SinkError) {
+            try batch.forEachLine { (time, line) throws(SinkError) in
+                let bytes = line.count + 1
+                if currentBytes > 0 && mustRotate(adding: bytes, at: time) {
+                    try writePending()
+                    written += unwritten
+                    unwritten = 0
+                    if let failure = try rotate() { housekeeping = housekeeping ?? failure }
+                }
+                if currentStart == nil { currentStart = time }
+                pending.append(contentsOf: line)
+                pending.append(UInt8(ascii: "\n"))
+                currentBytes += bytes
+                unwritten += 1
+                if pending.count >= 1 << 16 {
+                    try writePending()
+                    written += unwritten
+                    unwritten = 0
+                }
+            }
+            try writePending()
+            written += unwritten
+        } catch {
+            pending.removeAll(keepingCapacity: true)
+            currentBytes = fileSize()
+            return DecodedLogWriteResult(written: written, failure: error)
+        }
+        return DecodedLogWriteResult(written: written, failure: housekeeping)
+    }
+
+    public func close() throws(SinkError) {
+        guard fd >= 0 else { return }
+        defer { Glibc.close(fd); fd = -1 }
+        try writePending()
+        guard fsync(fd) == 0 else {
+            throw SinkError(.io, path: options.currentPath, message: "fsync failed: \(Self.errnoText())")
+        }
+    }
+
+    private func mustRotate(adding bytes: Int, at time: Int64) -> Bool {
+        if currentBytes + bytes > options.maxFileBytes { return true }
+        guard let start = currentStart else { return false }
+        return time - start >= maxAgeNanoseconds
+    }
+
+    /// Renames the current file to its rotated name and starts a new one, then gzips the
+    /// rotated file and applies retention. Throws when no file can be written; returns a
+    /// failure of gzip or retention, after which lines still go to the new file.
+    private func rotate() throws(SinkError) -> SinkError? {
+        sequence += 1
+        let start = CANTimestamp(totalNanoseconds: currentStart ?? 0, fractionDigits: 6)
+        let plain = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: false, fileExtension: "jsonl")
+        let rotated = options.directory + "/" + plain.text
+        guard rename(options.currentPath, rotated) == 0 else {
+            throw SinkError(.io, path: options.currentPath, message: "cannot rotate to \(plain.text): \(Self.errnoText())")
+        }
+        Glibc.close(fd)
+        fd = -1
+        filesRotated += 1
+        try openCurrent()
+        var failure: SinkError?
+        if options.gzip {
+            let compressed = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: true, fileExtension: "jsonl")
+            let target = options.directory + "/" + compressed.text
+            do {
+                try GzipFileCompression.compress(rotated, to: target + ".tmp")
+                guard rename(target + ".tmp", target) == 0 else {
+                    throw CaptureError(file: target, message: "cannot rename the compressed file: \(Self.errnoText())")
+                }
+                unlink(rotated)
+            } catch {
+                unlink(target + ".tmp")
+                failure = SinkError(.io, path: rotated, message: "cannot gzip (kept uncompressed): \(error)")
+            }
+        }
+        let retention = applyRetention()
+        return failure ?? retention
+    }
+
+    /// Deletes the oldest rotated files until the log is within retentionBytes.
+    private func applyRetention() -> SinkError? {
+        let files = RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
+        for oldest in RotatedFiles.beyondRetention(files, otherBytes: currentBytes, budget: options.retentionBytes) {
+            let path = options.directory + "/" + oldest.name.text
+            if unlink(path) != 0 && errno != ENOENT {
+                return SinkError(.io, path: path, message: "cannot delete old decoded log: \(Self.errnoText())")
+            }
+            filesDeleted += 1
+        }
+        return nil
+    }
+
+    /// Opens `<prefix>.jsonl` for appending (creating it), and notes its size and whether it
+    /// ends inside a line.
+    private func openCurrent() throws(SinkError) {
+        let path = options.currentPath
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SinkError(.io, path: path, message: "cannot open for appending: \(Self.errnoText())") }
+        currentBytes = fileSize()
+        currentStart = nil
+        endsMidLine = false
+        if currentBytes > 0 {
+            var last: UInt8 = 0
+            endsMidLine = pread(fd, &last, 1, off_t(currentBytes - 1)) == 1 && last != UInt8(ascii: "\n")
+            if endsMidLine { currentBytes += 1 }
+        }
+    }
+
+    /// One write(2) loop for everything pending (a newline first when the file ends mid-line).
+    private func writePending() throws(SinkError) {
+        if fd < 0 { try openCurrent() }
+        if endsMidLine {
+            var newline = UInt8(ascii: "\n")
+            guard Glibc.write(fd, &newline, 1) == 1 else {
+                throw SinkError(.io, path: options.currentPath, message: "write failed: \(Self.errnoText())")
+            }
+            endsMidLine = false
+        }
+        var offset = 0
+        var failure: Int32 = 0
+        pending.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure != 0 {
+            endsMidLine = offset > 0 && pending[offset - 1] != UInt8(ascii: "\n")
+            pending.removeAll(keepingCapacity: true)
+            throw SinkError(.io, path: options.currentPath, message: "write failed: \(String(cString: strerror(failure)))")
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func fileSize() -> Int {
+        var info = stat()
+        return fd >= 0 && fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}
