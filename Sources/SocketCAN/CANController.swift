@@ -48,6 +48,12 @@ public struct CANBitTiming: Sendable, Hashable {
     /// Sample point in tenths of a percent (875 = 87.5 %).
     public var samplePointPerMille: Int
     public var timeQuantumNanoseconds: Int
+
+    public init(bitrate: Int, samplePointPerMille: Int, timeQuantumNanoseconds: Int) {
+        self.bitrate = bitrate
+        self.samplePointPerMille = samplePointPerMille
+        self.timeQuantumNanoseconds = timeQuantumNanoseconds
+    }
 }
 
 /// A CAN controller's link settings and health, through libsocketcan (rtnetlink).
@@ -61,12 +67,17 @@ public struct CANController: Sendable {
 
     public init(interface: String) { self.interface = interface }
 
-    private func check(_ operation: String, _ outcome: (result: CInt, errno: Errno?, printed: String)) throws(SocketCANError) {
+    func check(_ operation: String, _ outcome: (result: CInt, errno: Errno?, printed: String)) throws(SocketCANError) {
         guard outcome.result != 0 else { return }
         var code = SocketCANError.Code.controllerRequestFailed
         if let errno = outcome.errno {
             let mapped = SocketCANError.Code(errno)
             if mapped == .interfaceRemoved { code = .interfaceNotFound } else if mapped != .system { code = mapped }
+        }
+        // libsocketcan reports the kernel's answer with perror() and then loses the errno
+        // (EPERM arrives as EINVAL): what it printed is the reliable part.
+        if outcome.printed.contains("Operation not permitted") || outcome.printed.contains("Permission denied") {
+            code = .permissionDenied
         }
         throw SocketCANError(code, operation: operation, interface: interface, errno: outcome.errno,
                              detail: outcome.printed.isEmpty ? nil : "libsocketcan: \(outcome.printed)")

@@ -47,6 +47,9 @@ struct LiveProbeController: ParsableCommand {
         field("sample_point") { () throws(SocketCANError) in try controller.bitTiming().samplePointPerMille }
         field("clock_hz") { () throws(SocketCANError) in try controller.clockHertz() }
         field("restart_ms") { () throws(SocketCANError) in try controller.restartMilliseconds() }
+        field("stats") { () throws(SocketCANError) in
+            try controller.deviceStatistics().named.map { "\($0.name):\($0.count)" }.joined(separator: ",")
+        }
         out.flush()
     }
 }

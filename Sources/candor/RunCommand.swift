@@ -24,8 +24,14 @@ struct RunCommand: ParsableCommand {
             (RELOADING=1, then READY=1); a bad file is rejected with its error and the running \
             setup is kept. Logs go to standard error (journal format when started by systemd).
 
+            Every second the CAN controllers' state and error counters are read (libsocketcan), \
+            changes and bus-off episodes logged and exported. A bus with `controller: { \
+            configure: true }` gets its bitrate (and restart_ms) set before it is opened; that \
+            needs CAP_NET_ADMIN.
+
             Exit status: 0 after a clean shutdown, 1 when a bus cannot be opened (no AF_CAN in \
-            the kernel, missing interface, no permission) or a sink fails, 2 for a bad config.
+            the kernel, missing interface, no permission), a controller cannot be configured or \
+            a sink fails, 2 for a bad config.
 
             Examples:
               candor run --config /etc/candor/candor.yaml
@@ -39,7 +45,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let environment = Environment.current()
-        let log = GatewayLog(label: "candor", format: .detect(environment: environment))
+        // A duplicate of stderr: libsocketcan calls briefly point fd 2 itself at a pipe.
+        let logDescriptor = fcntl(2, F_DUPFD_CLOEXEC, 3)
+        let log = GatewayLog(label: "candor", format: .detect(environment: environment),
+                             output: logDescriptor >= 0 ? GatewayLog.output(descriptor: logDescriptor) : nil)
         let (runningConfig, setup): (GatewayConfig, GatewaySetup)
         do { (runningConfig, setup) = try ConfigReload.load(configFile: config, environment: environment) } catch {
             throw CommandFailure.input(error.description)
@@ -56,6 +65,7 @@ struct RunCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        try RunControllers.configure(setup.controllers, log: log)
         let source: LiveFrameSource
         do { source = try LiveFrameSource(LiveFrameSource.Configuration(interfaces: interfaces)) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
@@ -97,13 +107,15 @@ struct RunCommand: ParsableCommand {
         }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
+        let controllers = ControllerPoller(interfaces: interfaces, plans: setup.controllers, metrics: metrics, log: log)
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
         let reload = ConfigReload(
             configFile: config, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try source.add(interfaces: interfaces) },
             closeBusesOtherThan: { wanted in source.remove(interfaces: source.interfaces.filter { !wanted.contains($0) }) })
         let supervisor = Supervisor(
-            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, reload: reload,
+            source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, controllers: controllers,
+            reload: reload,
             otherDrops: {
                 metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
@@ -171,6 +183,7 @@ private final class Supervisor: @unchecked Sendable {
     let frames: FrameCounter
     let metrics: PrometheusMetrics
     let log: GatewayLog
+    let controllers: ControllerPoller
     let otherDrops: @Sendable () -> Void
     let reload: ConfigReload
     var signals: sigset_t
@@ -182,8 +195,9 @@ private final class Supervisor: @unchecked Sendable {
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t, reload: ConfigReload, otherDrops: @escaping @Sendable () -> Void
+        signals: sigset_t, controllers: ControllerPoller, reload: ConfigReload, otherDrops: @escaping @Sendable () -> Void
     ) {
+        self.controllers = controllers
         self.reload = reload
         self.otherDrops = otherDrops
         self.source = source
@@ -245,6 +259,7 @@ private final class Supervisor: @unchecked Sendable {
             metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
             metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
             otherDrops()
+            controllers.poll()
             guard let notifier else { continue }
             let now = frames.value
             let rate = Double(now - lastFrames) / (Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9)

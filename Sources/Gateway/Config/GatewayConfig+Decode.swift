@@ -171,12 +171,13 @@ extension GatewayConfig {
         guard !interface.isEmpty, interface.utf8.count < 16, !interface.contains("/"), !interface.contains(" ") else {
             throw node.error("interface name must be 1 to 15 characters without `/` or spaces (a Linux interface name)")
         }
-        let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages"])
+        let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages", "controller"])
         var bus = BusEntry(
             interface: interface, dbcPath: try f.required("dbc").path(),
             bitrate: try f.required("bitrate").positiveInt("a bit rate in bit/s"))
         bus.dataBitrate = try f["data_bitrate"]?.positiveInt("a bit rate in bit/s")
         bus.j1939 = try f["j1939"]?.bool() ?? false
+        if let controller = f["controller"] { bus.controller = try decodeController(controller) }
         if let messages = f["messages"] {
             for (name, value) in try messages.entries() {
                 let m = try value.fields(["cycle", "counter", "checksum"])

@@ -68,6 +68,8 @@ public struct BusEntry: Sendable, Hashable {
     public var dataBitrate: Int?
     public var j1939: Bool
     public var messageRules: [String: MessageRules]
+    /// `controller:`: what candor may do to the CAN controller (off by default).
+    public var controller = ControllerSettings()
 
     public init(interface: String, dbcPath: String, bitrate: Int, dataBitrate: Int? = nil, j1939: Bool = false, messageRules: [String: MessageRules] = [:]) {
         self.interface = interface

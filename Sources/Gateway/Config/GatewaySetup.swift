@@ -16,6 +16,8 @@ public struct GatewaySetup: Sendable {
     public private(set) var tail: TailHubOptions?
     /// `decoded_log:` of the config, or nil.
     public private(set) var decodedLog: DecodedLogOptions?
+    /// The buses whose `controller:` settings ask candor to act on the controller.
+    public private(set) var controllers: [BusControllerPlan] = []
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
     public let hasOperations: Bool
@@ -36,6 +38,7 @@ public struct GatewaySetup: Sendable {
         var vehicles: [VehicleConfiguration] = []
         var warnings: [String] = []
         var loaded: [String: DBCLoadResult] = [:]
+        var controllers: [BusControllerPlan] = []
         for vehicle in config.vehicles {
             var buses: [BusConfiguration] = []
             for bus in vehicle.buses {
@@ -55,6 +58,9 @@ public struct GatewaySetup: Sendable {
                 }
                 let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
                 plans.append(plan)
+                if bus.controller.actsOnController {
+                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, settings: bus.controller))
+                }
                 buses.append(BusConfiguration(
                     interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate,
                     plan: plan, messageRules: bus.messageRules))
@@ -76,6 +82,7 @@ public struct GatewaySetup: Sendable {
         self.recorder = config.recorder
         self.tail = config.tail
         self.decodedLog = config.decodedLog
+        self.controllers = controllers
         self.hasOperations = true
         self.warnings = warnings
     }

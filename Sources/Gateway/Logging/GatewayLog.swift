@@ -49,16 +49,7 @@ public struct GatewayLog: Sendable {
 
     /// One write(2) per line, so lines from several threads never interleave.
     @Sendable static func standardError(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(2, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        writeLine(line, to: 2)
     }
 
     @Sendable static func wallClock() -> (Int, Int) {

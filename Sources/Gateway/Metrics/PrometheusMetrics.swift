@@ -20,12 +20,13 @@ public final class PrometheusMetrics: Sendable {
         var timeouts: [Key: Int] = [:]
         var signals: [Key: Double] = [:]
         var dropped: [String: Int] = [:]
+        var controllers: [String: ControllerFigures] = [:]
     }
 
     /// (vehicle, bus, message, signal) → (role, scale, offset).
     private let roles: [[String]: (role: String, scale: Double, offset: Double)]
     private let shortestWindow: Int64
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// `layout`: the gateway's; its semantic maps name the roles exported as `candor_signal`.
     public init(layout: TelemetryLayout) {
@@ -129,6 +130,7 @@ public final class PrometheusMetrics: Sendable {
         for (k, v) in s.signals.sorted(by: { $0.key < $1.key }) {
             out += "candor_signal{vehicle=\(Self.quoted(k.a)),role=\(Self.quoted(k.b))} \(Self.number(v))\n"
         }
+        out += Self.controllerFamilies(s.controllers)
         return out
     }
 

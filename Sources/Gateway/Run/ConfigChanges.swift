@@ -7,8 +7,8 @@ struct ConfigChanges: CustomStringConvertible {
     var dbcFilesRemoved: [String] = []
     var vehiclesAdded: [String] = []
     var vehiclesRemoved: [String] = []
-    /// The top-level keys whose change a reload does not apply (`sinks`, `recorder`, `tail`,
-    /// `decoded_log`).
+    /// What a reload does not apply: the top-level `sinks`, `recorder`, `tail`, `decoded_log`,
+    /// and the controller poller's bus list and `controller:` settings.
     var restartOnly: [String] = []
 
     init(from old: GatewayConfig, to new: GatewayConfig) {
@@ -20,6 +20,10 @@ struct ConfigChanges: CustomStringConvertible {
         if old.recorder != new.recorder { restartOnly.append("recorder") }
         if old.tail != new.tail { restartOnly.append("tail") }
         if old.decodedLog != new.decodedLog { restartOnly.append("decoded_log") }
+        // The controller poller and `controller: { configure: true }` act on the buses of the start.
+        if !busesAdded.isEmpty || !busesRemoved.isEmpty || oldBuses.map(\.controller) != newBuses.map(\.controller) {
+            restartOnly.append("controller (state polling of added or removed buses, controller settings)")
+        }
     }
 
     /// `buses +can1 -can2, dbc files +b.dbc, vehicles -van02`, or `no bus, DBC file or vehicle
