@@ -7,8 +7,9 @@ import CANCore
 /// a refused option is reported at once as a `SocketCANError`. After that, interfaces that go
 /// down or away are waited for and reopened; `events()` reports it.
 ///
-/// `next()` is for one consumer thread; `stop()`, `statistics` and `events()` may be called
-/// from any thread.
+/// `next()` is for one consumer thread; `stop()`, `add(interfaces:)`, `remove(interfaces:)`,
+/// `interfaces`, `statistics` and `events()` may be called from any thread (the reader list
+/// is behind a lock; the consumer never takes it).
 public final class LiveFrameSource: @unchecked Sendable {
     public struct Configuration: Sendable, Hashable {
         public var interfaces: [String]
@@ -33,9 +34,14 @@ public final class LiveFrameSource: @unchecked Sendable {
         }
     }
 
+    /// As given to `init`; `interfaces` says which are read now.
     public let configuration: Configuration
     private let queue: FrameQueue
-    private let readers: [CANReader]
+    private let socketOptions: CANSocketOptions
+    private let readersLock = ConditionLock()
+    // Guarded by `readersLock`.
+    private var readers: [CANReader]
+    private var stopped = false
     private let deadline: Int64?
     private var delivered = 0
 
@@ -47,21 +53,28 @@ public final class LiveFrameSource: @unchecked Sendable {
         self.configuration = configuration
         var socketOptions = configuration.socket
         if socketOptions.receiveTimeoutMilliseconds == 0 { socketOptions.receiveTimeoutMilliseconds = 100 }
-        var sockets: [CANSocket] = []
-        for interface in configuration.interfaces {
-            do throws(SocketCANError) {
-                sockets.append(try CANSocket(interface: interface, options: socketOptions))
-            } catch {
-                for socket in sockets { socket.close() }
-                throw error
-            }
-        }
+        self.socketOptions = socketOptions
+        let sockets = try Self.open(configuration.interfaces, options: socketOptions)
         let queue = FrameQueue(capacity: configuration.queueCapacity)
         let backoff = configuration.backoff
         self.queue = queue
         readers = sockets.map { CANReader(socket: $0, backoff: backoff, queue: queue) }
         deadline = configuration.durationNanoseconds.map { Syscall.monotonicNanoseconds() + $0 }
         for reader in readers { reader.start() }
+    }
+
+    /// Opens one socket per interface, in order; on the first failure closes the others and throws.
+    private static func open(_ interfaces: [String], options: CANSocketOptions) throws(SocketCANError) -> [CANSocket] {
+        var sockets: [CANSocket] = []
+        for interface in interfaces {
+            do throws(SocketCANError) {
+                sockets.append(try CANSocket(interface: interface, options: options))
+            } catch {
+                for socket in sockets { socket.close() }
+                throw error
+            }
+        }
+        return sockets
     }
 
     deinit { stop() }
@@ -76,18 +89,60 @@ public final class LiveFrameSource: @unchecked Sendable {
 
     /// Stops the readers and closes their sockets; `next()` then drains what is queued.
     public func stop() {
-        for reader in readers { reader.stop() }
+        let stopping = readersLock.withLock {
+            stopped = true
+            return readers
+        }
+        for reader in stopping { reader.stop() }
         queue.close()
     }
 
+    /// The interfaces read now, in the order they were added.
+    public var interfaces: [String] { readersLock.withLock { readers.map(\.interface) } }
+
+    /// Opens the interfaces not read yet and starts their readers (a config reload that adds
+    /// buses). All or nothing: when one cannot be opened, the ones opened for this call are
+    /// closed again and the error is thrown; the readers already running are untouched.
+    public func add(interfaces: [String]) throws(SocketCANError) {
+        let current = Set(self.interfaces)
+        var fresh: [String] = []
+        for interface in interfaces where !current.contains(interface) && !fresh.contains(interface) { fresh.append(interface) }
+        guard !fresh.isEmpty else { return }
+        let sockets = try Self.open(fresh, options: socketOptions)
+        let started: [CANReader]? = readersLock.withLock {
+            guard !stopped else { return nil }
+            let added = sockets.map { CANReader(socket: $0, backoff: configuration.backoff, queue: queue) }
+            readers += added
+            return added
+        }
+        guard let started else {
+            for socket in sockets { socket.close() }
+            return
+        }
+        for reader in started { reader.start() }
+    }
+
+    /// Stops the readers of `interfaces` and closes their sockets (a config reload that
+    /// removes buses); frames they already queued are still delivered. Their counters go
+    /// with them. Interfaces not read are ignored.
+    public func remove(interfaces: [String]) {
+        let names = Set(interfaces)
+        let removed = readersLock.withLock {
+            let removed = readers.filter { names.contains($0.interface) }
+            readers.removeAll { names.contains($0.interface) }
+            return removed
+        }
+        for reader in removed { reader.stop() }
+    }
+
     /// Per-interface counters, with each reader's queue drops.
-    public var statistics: [ReaderStatistics] { readers.map(\.statistics) }
+    public var statistics: [ReaderStatistics] { readersLock.withLock { readers }.map(\.statistics) }
 
     /// Frames the shared queue refused because the consumer was behind.
     public var queueOverflowCount: Int { queue.overflowCount }
 
     /// Events since the last call, oldest first.
     public func events() -> [ReaderEvent] {
-        readers.flatMap { $0.drainEvents() }.sorted { $0.monotonicNanoseconds < $1.monotonicNanoseconds }
+        readersLock.withLock { readers }.flatMap { $0.drainEvents() }.sorted { $0.monotonicNanoseconds < $1.monotonicNanoseconds }
     }
 }

@@ -19,8 +19,10 @@ struct RunCommand: ParsableCommand {
             records for the same frames). Under systemd (Type=notify) it sends READY=1 once every \
             bus is open, STATUS= with the frame rate, WATCHDOG=1 at half of WatchdogSec and \
             STOPPING=1 on shutdown. SIGTERM or SIGINT stops the readers, drains the queued frames, \
-            closes every open window and flushes and closes the sinks. Logs go to standard error \
-            (journal format when started by systemd).
+            closes every open window and flushes and closes the sinks. SIGHUP (systemctl reload) \
+            reads candor.yaml and its DBCs again and swaps them in at the next window boundary \
+            (RELOADING=1, then READY=1); a bad file is rejected with its error and the running \
+            setup is kept. Logs go to standard error (journal format when started by systemd).
 
             Every second the CAN controllers' state and error counters are read (libsocketcan), \
             changes and bus-off episodes logged and exported. A bus with `controller: { \
@@ -47,19 +49,20 @@ struct RunCommand: ParsableCommand {
         let logDescriptor = fcntl(2, F_DUPFD_CLOEXEC, 3)
         let log = GatewayLog(label: "candor", format: .detect(environment: environment),
                              output: logDescriptor >= 0 ? GatewayLog.output(descriptor: logDescriptor) : nil)
-        let setup: GatewaySetup
-        do { setup = try GatewaySetup.load(configFile: config, environment: environment) } catch {
+        let (runningConfig, setup): (GatewayConfig, GatewaySetup)
+        do { (runningConfig, setup) = try ConfigReload.load(configFile: config, environment: environment) } catch {
             throw CommandFailure.input(error.description)
         }
         for warning in setup.warnings { log.warning(warning) }
         let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
 
-        // Block the stop signals before any thread starts, so that every thread inherits the
-        // mask and only the signal thread (sigwait) ever sees them.
+        // Block the stop and reload signals before any thread starts, so that every thread
+        // inherits the mask and only the signal thread (sigwait) ever sees them.
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
         try RunControllers.configure(setup.controllers, log: log)
@@ -105,8 +108,14 @@ struct RunCommand: ParsableCommand {
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
         let controllers = ControllerPoller(interfaces: interfaces, plans: setup.controllers, metrics: metrics, log: log)
+        let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
+        let reload = ConfigReload(
+            configFile: config, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
+            openBuses: { interfaces in try source.add(interfaces: interfaces) },
+            closeBusesOtherThan: { wanted in source.remove(interfaces: source.interfaces.filter { !wanted.contains($0) }) })
         let supervisor = Supervisor(
             source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, controllers: controllers,
+            reload: reload,
             otherDrops: {
                 metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
@@ -116,7 +125,7 @@ struct RunCommand: ParsableCommand {
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
-        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog) {
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
             metrics.observe($0)
             try sinks.write($0)
         }
@@ -165,10 +174,11 @@ private final class FrameCounter: Sendable {
     var value: Int { count.load(ordering: .relaxed) }
 }
 
-/// The daemon's second thread: waits for SIGTERM/SIGINT (sigtimedwait, so no work ever runs
-/// in a signal handler) and in between, every tick, updates the drop counters for Prometheus
-/// and sends WATCHDOG=1 and STATUS=.
-/// A stop signal stops the source; the reading thread then drains and finishes.
+/// The daemon's second thread: waits for SIGTERM/SIGINT/SIGHUP (sigtimedwait, so no work ever
+/// runs in a signal handler) and in between, every tick, updates the drop counters for
+/// Prometheus, reports finished reloads and sends WATCHDOG=1 and STATUS=.
+/// A stop signal stops the source; the reading thread then drains and finishes. SIGHUP
+/// checks the config again here (`ConfigReload`), off the reading thread.
 private final class Supervisor: @unchecked Sendable {
     let source: LiveFrameSource
     let notifier: ServiceNotifier?
@@ -177,6 +187,7 @@ private final class Supervisor: @unchecked Sendable {
     let log: GatewayLog
     let controllers: ControllerPoller
     let otherDrops: @Sendable () -> Void
+    let reload: ConfigReload
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
     private let stoppingSent = Atomic<Bool>(false)
@@ -186,9 +197,10 @@ private final class Supervisor: @unchecked Sendable {
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t, controllers: ControllerPoller, otherDrops: @escaping @Sendable () -> Void
+        signals: sigset_t, controllers: ControllerPoller, reload: ConfigReload, otherDrops: @escaping @Sendable () -> Void
     ) {
         self.controllers = controllers
+        self.reload = reload
         self.otherDrops = otherDrops
         self.source = source
         self.notifier = notifier
@@ -238,6 +250,10 @@ private final class Supervisor: @unchecked Sendable {
                 source.stop()
                 continue
             }
+            if signal == SIGHUP {
+                if stopping == nil { reload.begin() } else { log.notice("reload ignored: stopping") }
+            }
+            reload.poll()
             if let stopping, ContinuousClock.now - stopping > Self.shutdownDeadline {
                 log.critical("shutdown took longer than \(Self.shutdownDeadline): exiting without flushing")
                 _exit(1)

@@ -31,20 +31,7 @@ public final class PrometheusMetrics: Sendable {
     /// `layout`: the gateway's; its semantic maps name the roles exported as `candor_signal`.
     public init(layout: TelemetryLayout) {
         shortestWindow = layout.configuration.windowLengths[0]
-        var roles: [[String]: (role: String, scale: Double, offset: Double)] = [:]
-        for vehicle in layout.configuration.vehicles {
-            let map = vehicle.signals
-            let named: [(String, SignalReference?)] = [
-                ("vehicle_speed", map.vehicleSpeed), ("pack_voltage", map.packVoltage), ("pack_current", map.packCurrent),
-                ("soc", map.soc), ("min_cell_voltage", map.minCellVoltage), ("max_cell_voltage", map.maxCellVoltage),
-                ("max_cell_temperature", map.maxCellTemperature), ("min_cell_temperature", map.minCellTemperature),
-                ("brake_pressure", map.brakePressure), ("steering_angle", map.steeringAngle),
-            ]
-            for case (let role, let reference?) in named {
-                roles[[vehicle.name, reference.bus, reference.message, reference.signal]] = (role, reference.scale, reference.offset)
-            }
-        }
-        self.roles = roles
+        roles = Self.roles(of: layout)
         var initial = State()
         for vehicle in layout.configuration.vehicles {
             for bus in vehicle.buses { initial.frames[bus.interface] = 0 }
@@ -54,6 +41,7 @@ public final class PrometheusMetrics: Sendable {
 
     /// Takes what the records say (call with every batch the gateway emits).
     public func observe(_ records: [TelemetryRecord]) {
+        let (roles, shortestWindow) = reloaded.withLock { $0 } ?? (self.roles, self.shortestWindow)
         state.withLock { s in
             for record in records {
                 switch record {
@@ -74,6 +62,42 @@ public final class PrometheusMetrics: Sendable {
                 }
             }
         }
+    }
+
+    /// Replaces `roles` and `shortestWindow` once a reload swapped another layout in.
+    private let reloaded = Mutex<(roles: [[String]: (role: String, scale: Double, offset: Double)], shortestWindow: Int64)?>(nil)
+
+    /// A reload swapped `layout` in (call on the gateway's thread, between the old setup's
+    /// last records and the new one's first): its semantic roles and shortest window from now
+    /// on. Counters keep counting; new buses start at 0; roles no longer mapped are dropped.
+    public func use(layout: TelemetryLayout) {
+        let roles = Self.roles(of: layout)
+        reloaded.withLock { $0 = (roles, layout.configuration.windowLengths[0]) }
+        let mapped = Set(roles.map { [$0.key[0], $0.value.role] })
+        state.withLock { s in
+            for vehicle in layout.configuration.vehicles {
+                for bus in vehicle.buses where s.frames[bus.interface] == nil { s.frames[bus.interface] = 0 }
+            }
+            s.signals = s.signals.filter { mapped.contains([$0.key.a, $0.key.b]) }
+        }
+    }
+
+    /// (vehicle, bus, message, signal) → (role, scale, offset) of every vehicle's semantic map.
+    private static func roles(of layout: TelemetryLayout) -> [[String]: (role: String, scale: Double, offset: Double)] {
+        var roles: [[String]: (role: String, scale: Double, offset: Double)] = [:]
+        for vehicle in layout.configuration.vehicles {
+            let map = vehicle.signals
+            let named: [(String, SignalReference?)] = [
+                ("vehicle_speed", map.vehicleSpeed), ("pack_voltage", map.packVoltage), ("pack_current", map.packCurrent),
+                ("soc", map.soc), ("min_cell_voltage", map.minCellVoltage), ("max_cell_voltage", map.maxCellVoltage),
+                ("max_cell_temperature", map.maxCellTemperature), ("min_cell_temperature", map.minCellTemperature),
+                ("brake_pressure", map.brakePressure), ("steering_angle", map.steeringAngle),
+            ]
+            for case (let role, let reference?) in named {
+                roles[[vehicle.name, reference.bus, reference.message, reference.signal]] = (role, reference.scale, reference.offset)
+            }
+        }
+        return roles
     }
 
     /// Sets the total of frames dropped at `stage` (`queue`, `kernel`, `recorder`, `tail`).

@@ -24,12 +24,14 @@ public struct LiveGatewayCounts: Sendable, Hashable {
 /// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
 /// reads the input. `run(_:)` is that loop; the shutdown path is `input.stop()` from another
 /// thread, after which `run` drains the input, finishes the aggregator and returns.
-/// For the same frames the records equal what `ReplayPipeline` hands its sink.
+/// For the same frames the records equal what `ReplayPipeline` hands its sink. A setup
+/// submitted to `reloads` (SIGHUP) is swapped in between frames (LiveGateway+Reload.swift).
 public final class LiveGateway {
-    public let setup: GatewaySetup
+    /// The setup decoding now; a reload (`reloads`) replaces it between frames.
+    public internal(set) var setup: GatewaySetup
     public private(set) var counts = LiveGatewayCounts()
-    private var aggregator: TelemetryAggregator
-    private var values: DecodedSignals
+    var aggregator: TelemetryAggregator
+    var values: DecodedSignals
     private let sink: ([TelemetryRecord]) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
@@ -41,29 +43,43 @@ public final class LiveGateway {
     private let batchFrames: Int
     private var framesSinceBatch = 0
     private var line: [UInt8] = []
-    private var lastBusName = ""
-    private var lastBus = -1
+    var lastBusName = ""
+    var lastBus = -1
     private var finished = false
+    // Reload state (LiveGateway+Reload.swift).
+    let reloads: ReloadRequest?
+    var pendingReload: (generation: Int, setup: GatewaySetup)?
+    /// Event time at which `pendingReload` is swapped in; `.max` when none waits.
+    var swapAt: Int64 = .max
+    /// The newest event time seen: frames and `advance(to:)`.
+    var latestEventTime: Int64 = .min
 
     /// `sink` receives every record in emission order, in batches (every `batchFrames` frames,
     /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line.
+    /// Setups submitted to `reloads` are swapped in at the next boundary of every window
+    /// (LiveGateway+Reload.swift).
     public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
-                decodedLog: DecodedFrameLog? = nil, sink: @escaping ([TelemetryRecord]) throws -> Void) {
+                decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil,
+                sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.aggregator = TelemetryAggregator(layout: setup.layout)
-        self.values = DecodedSignals(capacity: max(1, setup.plans.map(\.maxSignalsPerMessage).max() ?? 1))
+        self.values = Self.signalBuffer(for: setup)
         self.sink = sink
         self.recorder = recorder
         self.tail = tail
         self.decodedLog = decodedLog
         self.batchFrames = batchFrames
+        self.reloads = reloads
         line.reserveCapacity(512)
     }
 
     /// One frame through every stage.
     public func ingest(_ frame: CANFrame) throws {
         precondition(!finished, "ingest after finish")
+        let time = frame.timestamp.totalNanoseconds
+        if time >= swapAt || reloads?.isWaiting == true { try reloadIfDue(at: time) }
+        if time > latestEventTime { latestEventTime = time }
         counts.frames += 1
         if let recorder, !recorder.record(frame) { counts.recorderDrops += 1 }
         if frame.bus != lastBusName {
@@ -104,6 +120,7 @@ public final class LiveGateway {
     /// (nanoseconds since the epoch), then hands the records out.
     public func advance(to time: Int64) throws {
         precondition(!finished, "advance after finish")
+        if time > latestEventTime { latestEventTime = time }
         aggregator.advance(to: time)
         try flush()
     }
@@ -165,6 +182,7 @@ public final class LiveGateway {
             case .idle:
                 // Not before the first frame: the windows are aligned on the first frame, as in a replay.
                 let time = now() - quietAfter
+                try reloadIfDue(at: time)
                 if latest != .min && time > latest {
                     latest = time
                     try advance(to: time)

@@ -265,6 +265,71 @@ check_run_sigterm() {
     same live.sorted offline.sorted "live and offline records"
 }
 
+# SIGHUP reloads candor.yaml and its DBCs while `candor run` keeps reading: a config that
+# renames a signal in a new DBC and adds the bus vcan1 is swapped in (records name the new
+# signal, vcan1 gets a reader and decoded records); a broken config is rejected with its
+# file:line:column and the running one kept; going back to the first config closes vcan1.
+# The recorder records every frame across the reloads, SIGTERM still exits 0.
+check_run_reload() {
+    ip link set lo up
+    ip link add dev vcan1 type vcan 2>/dev/null; ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
+    candor simulate --vehicle van --duration 3s --seed 6 --output rl > /dev/null 2>&1 || return 1
+    dbc=$(sed -n 's/^ *dbc: *//p' rl/candor.yaml | head -n 1)
+    # 1 s windows: a reload takes effect at the next boundary of every window.
+    sed -e 's/can0/vcan0/g' -e 's/^windows: .*/windows: [1s]/' rl/candor.yaml > rl/first.yaml
+    printf 'sinks:\n  jsonl: { path: live.jsonl }\nrecorder: { directory: rec, prefix: live }\n' >> rl/first.yaml
+    sed 's/VCU_VehicleSpeed/VCU_SpeedReloaded/g' "rl/$dbc" > rl/renamed.dbc
+    sed -e 's/VCU_VehicleSpeed/VCU_SpeedReloaded/g' -e "s/dbc: $dbc/dbc: renamed.dbc/" rl/first.yaml |
+        awk '{ print } /^    buses:$/ { print "      vcan1:"; print "        dbc: renamed.dbc"; print "        bitrate: 500000" }' > rl/second.yaml
+    sed 's/signal: VCU_VehicleSpeed }/signal: NO_SUCH_SIGNAL }/' rl/first.yaml > rl/broken.yaml
+    cmp -s rl/first.yaml rl/broken.yaml && { echo "broken.yaml is not broken"; return 1; }
+    sed 's/ can0 / vcan0 /' rl/capture.log > rl/vcan0.log
+    sed 's/ can0 / vcan1 /' rl/capture.log > rl/vcan1.log
+    cp rl/first.yaml rl/live.yaml
+    timeout 120 candor run --config rl/live.yaml > reload.out 2> reload.err & daemon=$!
+    wait_receivers vcan0 1 || { cat reload.err; return 1; }
+    taskset 1 canplayer -I rl/vcan0.log || return 1
+
+    cp rl/second.yaml rl/live.yaml; kill -HUP $daemon
+    wait_log 1 reloaded || return 1
+    wait_receivers vcan1 1 || { cat reload.err; return 1; }
+    taskset 1 canplayer -I rl/vcan0.log && taskset 1 canplayer -I rl/vcan1.log || return 1
+
+    cp rl/broken.yaml rl/live.yaml; kill -HUP $daemon
+    wait_log 1 "reload rejected" || return 1
+    grep -q "reload rejected: rl/live.yaml:[0-9]*:[0-9]*: vehicles\..*NO_SUCH_SIGNAL" reload.err || { cat reload.err; return 1; }
+    kill -0 $daemon || { echo "daemon gone after a rejected reload"; return 1; }
+    [ "$(receivers vcan1)" = 1 ] || { echo "the rejected reload touched vcan1"; return 1; }
+    taskset 1 canplayer -I rl/vcan0.log || return 1
+
+    cp rl/first.yaml rl/live.yaml; kill -HUP $daemon
+    wait_log 2 reloaded || return 1
+    wait_receivers vcan1 0 || { cat reload.err; return 1; }
+    taskset 1 canplayer -I rl/vcan0.log || return 1
+    kill -TERM $daemon
+    wait $daemon; rc=$?
+    cat reload.err
+    [ "$rc" = 0 ] || { echo "candor run exited $rc"; return 1; }
+
+    # Every frame recorded, in the order played, across three reloads.
+    cat rl/vcan0.log rl/vcan0.log rl/vcan1.log rl/vcan0.log rl/vcan0.log > played.log
+    frames_only played.log > a; cat rl/rec/live-*.log | cut -d' ' -f2- > b
+    same a b "recorded frames" || return 1
+    old=$(grep -c '"signal":"VCU_VehicleSpeed"' rl/live.jsonl); new=$(grep -c '"signal":"VCU_SpeedReloaded"' rl/live.jsonl)
+    on1=$(grep -c '"bus":"vcan1"' rl/live.jsonl)
+    echo "INFO run-reload: $(wc -l < a) frames recorded, records naming VCU_VehicleSpeed $old, VCU_SpeedReloaded $new, on vcan1 $on1"
+    grep -E 'reload' reload.err | sed 's/^/INFO run-reload log: /'
+    [ "$old" -gt 0 ] && [ "$new" -gt 0 ] && [ "$on1" -gt 0 ]
+}
+# wait_log N TEXT: waits up to 15 s until reload.err has N lines containing TEXT.
+wait_log() {
+    i=0
+    while [ "$(grep -c "$2" reload.err)" -lt "$1" ]; do
+        i=$((i + 1)); [ $i -gt 300 ] && { echo "timeout waiting for \"$2\" x$1"; cat reload.err; return 1; }
+        usleep 50000
+    done
+}
+
 # `candor run` with `decoded_log:` (small files, gzip) and `recorder:` on vcan0, a simulator
 # capture played by canplayer, SIGTERM: the decoded log (rotated files in name order, then the
 # current one) must equal byte for byte `candor decode` of the recorder's file — the same
@@ -737,6 +802,7 @@ run_check max-rate measure_max_rate
 run_check run-sigterm check_run_sigterm
 run_check run-decoded-log check_run_decoded_log
 run_check run-controller check_run_controller
+run_check run-reload check_run_reload
 run_check run-tail check_run_tail
 run_check run-metrics check_run_metrics
 run_check run-down-up-readd check_run_down_up_readd
