@@ -472,6 +472,11 @@ van_bundle() {
         > $dir/run.yaml
     sed "s/ can0 / $first /" $dir/capture.log > $dir/vcan.log
 }
+# An up vcan with MTU 72 named $1, made unless an earlier check left one.
+vcan_ensure() {
+    [ -e /sys/class/net/$1 ] || ip link add dev $1 type vcan || return 1
+    ip link set $1 down && ip link set $1 mtu 72 && ip link set $1 up
+}
 # Waits up to 30 s for the daemon's start-up line (every bus open, tail socket and metrics listening).
 wait_started() {
     i=0
@@ -658,7 +663,7 @@ sent_field() { sed -n "s/^SENT .* $2=\([0-9.]*\).*/\1/p" "$1"; }
 check_run_two_buses_wire_speed() {
     ip link set lo up
     roomy_backlog
-    ip link add dev vcan1 type vcan && ip link set vcan1 mtu 72 && ip link set vcan1 up || return 1
+    vcan_ensure vcan1 || return 1
     van_bundle /tmp/rw vcan0 vcan1 || return 1
     printf 'recorder: { directory: rec, prefix: live }\nlive: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rw/run.yaml
     timeout 300 candor run --config /tmp/rw/run.yaml > /tmp/rw/run.out 2> /tmp/rw/run.err & daemon=$!
@@ -718,7 +723,7 @@ check_run_two_buses_wire_speed() {
 measure_run_cost() {
     ip link set lo up
     roomy_backlog
-    for i in 1 2 3; do ip link add dev vcan$i type vcan && ip link set vcan$i mtu 72 && ip link set vcan$i up || return 1; done
+    for i in 1 2 3; do vcan_ensure vcan$i || return 1; done
     van_bundle /tmp/rc vcan0 vcan1 vcan2 vcan3 || return 1
     printf 'live: { receive_buffer: 8MiB, queue: 65536 }\n' >> /tmp/rc/run.yaml
     cost_phase "senders at the daemon's priority" taskset || return 1
