@@ -20,7 +20,7 @@ public struct GatewayConfig: Sendable {
     public var tail: TailHubOptions?
     /// `decoded_log:`: the canonical decoded-frame lines to rotating files (live gateway only).
     public var decodedLog: DecodedLogOptions?
-    /// `live:`: socket receive buffer and queue of `candor run`'s readers.
+    /// `live:`: receive buffer, queue and reorder horizon of `candor run`'s readers.
     public var live = LiveInputOptions()
     /// Where each key path is in the file (for errors found later, against the DBCs).
     public var positions = ConfigPositions()

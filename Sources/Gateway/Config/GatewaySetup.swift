@@ -18,7 +18,7 @@ public struct GatewaySetup: Sendable {
     public private(set) var decodedLog: DecodedLogOptions?
     /// The buses whose `controller:` settings ask candor to act on the controller.
     public private(set) var controllers: [BusControllerPlan] = []
-    /// `live:` of the config (the daemon's socket receive buffer and queue).
+    /// `live:` of the config (the daemon's receive buffer, queue and reorder horizon).
     public private(set) var live = LiveInputOptions()
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
