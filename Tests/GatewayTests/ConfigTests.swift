@@ -220,6 +220,11 @@ import Testing
         #expect(setup.layout.busIndex(interface: "can0") == 0)
         #expect(setup.sinks.sqlitePath == "/tmp/candor-state/metrics.db")
         #expect(setup.sinks.prometheusListen == "127.0.0.1:9464")
+        #expect(setup.recorder?.directory == "/tmp/candor-state/recordings")
+        #expect(setup.recorder?.gzip == true)
+        #expect(setup.tail?.path == "/run/candor/tail.sock")
+        #expect(setup.tail?.mode == 0o660)
+        #expect(setup.decodedLog == nil)
         #expect(setup.warnings.isEmpty)
     }
 }
