@@ -148,6 +148,15 @@ import Testing
         }
     }
 
+    @Test func sqliteSynchronousModes() throws {
+        let base = Self.minimal + "\nsinks:\n  sqlite: { path: m.db"
+        #expect(try decode(base + " }").sinks.sqliteDurability == .normal)
+        #expect(try decode(base + ", synchronous: normal }").sinks.sqliteDurability == .normal)
+        #expect(try decode(base + ", synchronous: full }").sinks.sqliteDurability == .full)
+        let error = failure(base + ", synchronous: always }")
+        #expect(error?.description == "/etc/candor/candor.yaml:7:38: sinks.sqlite.synchronous: expected one of normal, full, found \"always\"")
+    }
+
     @Test func errorsPointAtLineAndColumn() {
         let error = failure("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: fast }")
         #expect(error?.line == 5)
@@ -220,6 +229,11 @@ import Testing
         #expect(setup.layout.busIndex(interface: "can0") == 0)
         #expect(setup.sinks.sqlitePath == "/tmp/candor-state/metrics.db")
         #expect(setup.sinks.prometheusListen == "127.0.0.1:9464")
+        #expect(setup.recorder?.directory == "/tmp/candor-state/recordings")
+        #expect(setup.recorder?.gzip == true)
+        #expect(setup.tail?.path == "/run/candor/tail.sock")
+        #expect(setup.tail?.mode == 0o660)
+        #expect(setup.decodedLog == nil)
         #expect(setup.warnings.isEmpty)
     }
 }

@@ -68,7 +68,13 @@ extension GatewayConfig {
         }
         if let sinks = top["sinks"] {
             let f = try sinks.fields(["sqlite", "jsonl", "line_protocol", "prometheus"])
-            if let n = f["sqlite"] { config.sinks.sqlitePath = try n.fields(["path"]).required("path").path() }
+            if let n = f["sqlite"] {
+                let sqlite = try n.fields(["path", "synchronous"])
+                config.sinks.sqlitePath = try sqlite.required("path").path()
+                if let mode = sqlite["synchronous"] {
+                    config.sinks.sqliteDurability = try mode.oneOf(["normal", "full"]) == "full" ? .full : .normal
+                }
+            }
             if let n = f["jsonl"] { config.sinks.jsonlPath = try n.fields(["path"]).required("path").path() }
             if let n = f["line_protocol"] { config.sinks.lineProtocolPath = try n.fields(["path"]).required("path").path() }
             if let n = f["prometheus"] { config.sinks.prometheusListen = try n.fields(["listen"]).required("listen").string() }

@@ -86,6 +86,8 @@ public struct BusEntry: Sendable, Hashable {
 /// `sinks:`; a nil path is a sink that is off.
 public struct SinkSettings: Sendable, Hashable {
     public var sqlitePath: String?
+    /// `sinks.sqlite.synchronous`: `normal` (default) or `full` (every batch synced at commit).
+    public var sqliteDurability: SQLiteStore.Durability = .normal
     public var jsonlPath: String?
     public var lineProtocolPath: String?
     /// `host:port` of the Prometheus text endpoint (served by the live gateway, not by replay).

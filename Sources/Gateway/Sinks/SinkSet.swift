@@ -18,7 +18,7 @@ public final class SinkSet {
     public init(_ settings: SinkSettings, fileMode: FileSinkMode = .truncate) throws(SinkError) {
         self.settings = settings
         do {
-            if let path = settings.sqlitePath { sinks.append(try SQLiteStore(path: path)) }
+            if let path = settings.sqlitePath { sinks.append(try SQLiteStore(path: path, durability: settings.sqliteDurability)) }
             if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: fileMode)) }
             if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: fileMode)) }
         } catch {
