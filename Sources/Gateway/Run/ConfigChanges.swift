@@ -7,7 +7,7 @@ struct ConfigChanges: CustomStringConvertible {
     var dbcFilesRemoved: [String] = []
     var vehiclesAdded: [String] = []
     var vehiclesRemoved: [String] = []
-    /// What a reload does not apply: the top-level `sinks`, `recorder`, `tail`, `decoded_log`,
+    /// What a reload does not apply: the top-level `sinks`, `recorder`, `tail`, `decoded_log`, `live`,
     /// and the controller poller's bus list and `controller:` settings.
     var restartOnly: [String] = []
 
@@ -20,6 +20,7 @@ struct ConfigChanges: CustomStringConvertible {
         if old.recorder != new.recorder { restartOnly.append("recorder") }
         if old.tail != new.tail { restartOnly.append("tail") }
         if old.decodedLog != new.decodedLog { restartOnly.append("decoded_log") }
+        if old.live != new.live { restartOnly.append("live") }
         // The controller poller and `controller: { configure: true }` act on the buses of the start.
         if !busesAdded.isEmpty || !busesRemoved.isEmpty || oldBuses.map(\.controller) != newBuses.map(\.controller) {
             restartOnly.append("controller (state polling of added or removed buses, controller settings)")
