@@ -29,6 +29,7 @@ final class CANReader: @unchecked Sendable {
         self.queue = queue
         stats = ReaderStatistics(interface: socket.interface)
         stats.isOpen = true
+        stats.receiveBufferBytes = socket.receiveBufferBytes
         initialSocket = socket
         record(.opened(attempt: 0))
     }
@@ -96,7 +97,8 @@ final class CANReader: @unchecked Sendable {
                     socket = try CANSocket(interface: interface, options: options)
                     lastDrops = 0
                     attempt += 1
-                    lock.withLock { stats.reopens += 1; stats.isOpen = true }
+                    let granted = socket?.receiveBufferBytes ?? 0
+                    lock.withLock { stats.reopens += 1; stats.isOpen = true; stats.receiveBufferBytes = granted }
                     record(.opened(attempt: attempt))
                     attempt = 0
                 } catch {

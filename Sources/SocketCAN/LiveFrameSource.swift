@@ -21,6 +21,9 @@ public final class LiveFrameSource: @unchecked Sendable {
         public var frameLimit: Int?
         /// Stop this many nanoseconds after `init` (nil: no limit).
         public var durationNanoseconds: Int64?
+        /// Kernel filters per interface, in place of `socket.filters` for that interface
+        /// (also for interfaces opened later by `add(interfaces:)`).
+        public var filtersByInterface: [String: [CANIDFilter]] = [:]
 
         public init(interfaces: [String], socket: CANSocketOptions = CANSocketOptions(), queueCapacity: Int = 65_536,
                     backoff: ReconnectBackoff = ReconnectBackoff(), frameLimit: Int? = nil, durationNanoseconds: Int64? = nil) {
@@ -54,7 +57,7 @@ public final class LiveFrameSource: @unchecked Sendable {
         var socketOptions = configuration.socket
         if socketOptions.receiveTimeoutMilliseconds == 0 { socketOptions.receiveTimeoutMilliseconds = 100 }
         self.socketOptions = socketOptions
-        let sockets = try Self.open(configuration.interfaces, options: socketOptions)
+        let sockets = try Self.open(configuration.interfaces, options: socketOptions, filters: configuration.filtersByInterface)
         let queue = FrameQueue(capacity: configuration.queueCapacity)
         let backoff = configuration.backoff
         self.queue = queue
@@ -64,9 +67,13 @@ public final class LiveFrameSource: @unchecked Sendable {
     }
 
     /// Opens one socket per interface, in order; on the first failure closes the others and throws.
-    private static func open(_ interfaces: [String], options: CANSocketOptions) throws(SocketCANError) -> [CANSocket] {
+    private static func open(
+        _ interfaces: [String], options: CANSocketOptions, filters: [String: [CANIDFilter]]
+    ) throws(SocketCANError) -> [CANSocket] {
         var sockets: [CANSocket] = []
         for interface in interfaces {
+            var options = options
+            if let own = filters[interface] { options.filters = own }
             do throws(SocketCANError) {
                 sockets.append(try CANSocket(interface: interface, options: options))
             } catch {
@@ -108,7 +115,7 @@ public final class LiveFrameSource: @unchecked Sendable {
         var fresh: [String] = []
         for interface in interfaces where !current.contains(interface) && !fresh.contains(interface) { fresh.append(interface) }
         guard !fresh.isEmpty else { return }
-        let sockets = try Self.open(fresh, options: socketOptions)
+        let sockets = try Self.open(fresh, options: socketOptions, filters: configuration.filtersByInterface)
         let started: [CANReader]? = readersLock.withLock {
             guard !stopped else { return nil }
             let added = sockets.map { CANReader(socket: $0, backoff: configuration.backoff, queue: queue) }

@@ -53,6 +53,9 @@ public struct ReaderStatistics: Sendable, Hashable {
     public var hardwareTimestampedFrames: Int = 0
     /// Whether a socket is currently open.
     public var isOpen: Bool = false
+    /// The receive buffer the kernel granted the current (or last) socket, bytes as
+    /// `SO_RCVBUF` reads back (twice the usable size).
+    public var receiveBufferBytes: Int = 0
 
     public init(interface: String) { self.interface = interface }
 }

@@ -20,6 +20,7 @@ struct DecodeCommand: ParsableCommand {
               candor decode --dbc truck.dbc --j1939 --summary trip.asc
               candor decode --dbc can0=powertrain.dbc --dbc can1=adas.dbc --j1939-bus can0 bus.log.gz
               candor decode --dbc vehicle.dbc --interface can0 --interface can1 --format text
+              candor decode --dbc can0=bms.dbc --interface can0 --kernel-filter   # only the DBC's ids are read
             """
     )
 
@@ -67,7 +68,7 @@ struct DecodeCommand: ParsableCommand {
                 try session.decode(path: path, input: input)
             }
         } else {
-            session.decode(live: try live.openSource())
+            session.decode(live: try live.openSource(plans: plans))
         }
         session.finish()
     }

@@ -29,16 +29,37 @@ struct LiveInterfaceOptions: ParsableArguments {
     @Option(help: "Socket receive buffer in bytes (SO_RCVBUF; live input).")
     var rcvbuf: Int?
 
+    @Flag(help: """
+        Let the kernel pass only the ids of the interface's DBC (CAN_RAW_FILTER; live input): \
+        frames of other ids are never read. Not with J1939 PGN matching.
+        """)
+    var kernelFilter = false
+
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
     }
 
     /// Opens the interfaces. Frames get 6-digit timestamps, as candump prints them.
-    func openSource() throws(CommandFailure) -> LiveFrameSource {
+    /// With `--kernel-filter`, each interface with a DBC gets the kernel filters of its messages.
+    func openSource(plans: BusPlans) throws(CommandFailure) -> LiveFrameSource {
         var socket = CANSocketOptions()
         socket.receiveBufferBytes = rcvbuf
         var configuration = LiveFrameSource.Configuration(interfaces: interfaces, socket: socket)
+        if kernelFilter {
+            for interface in interfaces {
+                let plan = plans.all[plans.index(forBus: interface)].plan
+                guard plan.messageCount > 0 else { continue }     // no DBC for this bus: unfiltered
+                if plan.options.matchJ1939ByPGN {
+                    throw .input("--kernel-filter: \(interface) matches J1939 PGNs (any source address), which id filters cannot express")
+                }
+                let messages = plan.database.messages.map { (id: $0.id, isExtended: $0.isExtended) }
+                guard let filters = CANIDFilter.passing(messages: messages) else {
+                    throw .input("--kernel-filter: the DBC of \(interface) needs more than \(CANIDFilter.kernelLimit) kernel filters")
+                }
+                configuration.filtersByInterface[interface] = filters
+            }
+        }
         configuration.frameLimit = count
         configuration.durationNanoseconds = duration.map { Int64($0 * 1e9) }
         do {

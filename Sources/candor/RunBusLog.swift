@@ -1,3 +1,4 @@
+import CANDatabase
 import Gateway
 import SocketCAN
 
@@ -6,10 +7,37 @@ import SocketCAN
 extension LiveFrameSource {
     /// The source for `candor run`: every bus of the config, with the `live:` section's
     /// receive buffer and queue.
-    static func forDaemon(interfaces: [String], live: LiveInputOptions) throws(SocketCANError) -> LiveFrameSource {
+    static func forDaemon(interfaces: [String], live: LiveInputOptions, filters: [String: [CANIDFilter]] = [:]) throws(SocketCANError) -> LiveFrameSource {
         var socket = CANSocketOptions()
         socket.receiveBufferBytes = live.receiveBufferBytes
-        return try LiveFrameSource(Configuration(interfaces: interfaces, socket: socket, queueCapacity: live.queueCapacity))
+        var configuration = Configuration(interfaces: interfaces, socket: socket, queueCapacity: live.queueCapacity)
+        configuration.filtersByInterface = filters
+        return try LiveFrameSource(configuration)
+    }
+
+    /// `live.kernel_filter`: per bus the kernel filters of its DBC's messages. A bus that
+    /// matches J1939 PGNs (any source address) or whose DBC needs more filters than a socket
+    /// takes stays unfiltered, with a warning. Computed from the DBCs read at start.
+    static func kernelFilters(for setup: GatewaySetup, log: GatewayLog) -> [String: [CANIDFilter]] {
+        guard setup.live.kernelFilter else { return [:] }
+        var filters: [String: [CANIDFilter]] = [:]
+        for vehicle in setup.layout.configuration.vehicles {
+            for bus in vehicle.buses {
+                guard let index = setup.layout.busIndex(interface: bus.interface) else { continue }
+                let plan = setup.plans[index]
+                if plan.options.matchJ1939ByPGN {
+                    log.warning("live.kernel_filter: J1939 PGN matching cannot be expressed as id filters; bus not filtered", ["bus": bus.interface])
+                    continue
+                }
+                let messages = plan.database.messages.map { (id: $0.id, isExtended: $0.isExtended) }
+                guard let own = CANIDFilter.passing(messages: messages) else {
+                    log.warning("live.kernel_filter: the DBC needs more than \(CANIDFilter.kernelLimit) filters; bus not filtered", ["bus": bus.interface])
+                    continue
+                }
+                filters[bus.interface] = own
+            }
+        }
+        return filters
     }
 
     /// Logs the events since the last call: reopens as notices, the rest as warnings.
@@ -20,6 +48,18 @@ extension LiveFrameSource {
             case .opened, .stopped: log.notice(event.description, ["bus": event.interface])
             case .interfaceDown, .interfaceRemoved, .failed: log.warning(event.description, ["bus": event.interface])
             }
+        }
+    }
+
+    /// Warns for each bus whose socket got less receive buffer than `live.receive_buffer`
+    /// asked (without CAP_NET_ADMIN the kernel caps it at net.core.rmem_max).
+    func logReceiveBuffers(asked: Int?, to log: GatewayLog) {
+        guard let asked else { return }
+        for stats in statistics where stats.receiveBufferBytes / 2 < asked {
+            log.warning("receive buffer smaller than live.receive_buffer", [
+                "bus": stats.interface, "asked": String(asked), "granted": String(stats.receiveBufferBytes / 2),
+                "hint": "raise net.core.rmem_max (Systemd/90-candor-rmem.conf) or run with CAP_NET_ADMIN",
+            ])
         }
     }
 

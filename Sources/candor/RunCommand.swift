@@ -67,9 +67,11 @@ struct RunCommand: ParsableCommand {
 
         try RunControllers.configure(setup.controllers, log: log)
         let source: LiveFrameSource
-        do { source = try LiveFrameSource.forDaemon(interfaces: interfaces, live: setup.live) } catch {
+        let filters = LiveFrameSource.kernelFilters(for: setup, log: log)
+        do { source = try LiveFrameSource.forDaemon(interfaces: interfaces, live: setup.live, filters: filters) } catch {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
         }
+        source.logReceiveBuffers(asked: setup.live.receiveBufferBytes, to: log)
         let sinks: SinkSet
         // Append: a restarted daemon keeps what it wrote before.
         do { sinks = try SinkSet(setup.sinks, fileMode: .append) } catch {

@@ -80,12 +80,15 @@ import Testing
         #expect(try decode("live: { receive_buffer: 212992, reorder: off }\n").live
             == LiveInputOptions(receiveBufferBytes: 212_992, queueCapacity: 65_536, reorderNanoseconds: 0))
         #expect(try decode("live: { receive_buffer: 512KiB }\n").live.receiveBufferBytes == 512 << 10)
+        #expect(try decode("").live.kernelFilter == false)
+        #expect(try decode("live: { kernel_filter: true }\n").live.kernelFilter == true)
     }
 
     @Test func liveBadValuesNameTheKey() {
         for (yaml, fragment) in [
             ("live: { receive_buffer: 4MB }\n", "live.receive_buffer"), ("live: { receive_buffer: 4GiB }\n", "live.receive_buffer"),
-            ("live: { queue: 0 }\n", "live.queue"), ("live: { reorder: 5 }\n", "live.reorder"), ("live: { buffer: 1 }\n", "buffer"),
+            ("live: { queue: 0 }\n", "live.queue"), ("live: { reorder: 5 }\n", "live.reorder"),
+            ("live: { kernel_filter: dbc }\n", "live.kernel_filter"), ("live: { buffer: 1 }\n", "buffer"),
         ] {
             #expect(throws: ConfigError.self, "\(yaml)") { try decode(yaml) }
             do { _ = try decode(yaml) } catch { #expect(error.description.contains(fragment), "\(error.description)") }

@@ -16,6 +16,9 @@ public struct LiveInputOptions: Sendable, Hashable {
     public var queueCapacity: Int
     /// Nanoseconds frames are held to put several buses' frames in timestamp order; 0: none.
     public var reorderNanoseconds: Int64
+    /// `kernel_filter`: each bus's socket passes only the ids of its DBC (`CAN_RAW_FILTER`).
+    /// The recorder, bus load and frame counts then see only those frames.
+    public var kernelFilter = false
 
     public init(receiveBufferBytes: Int? = nil, queueCapacity: Int = 65_536, reorderNanoseconds: Int64 = 100_000_000) {
         self.receiveBufferBytes = receiveBufferBytes
@@ -26,7 +29,7 @@ public struct LiveInputOptions: Sendable, Hashable {
 
 extension GatewayConfig {
     static func decodeLive(_ node: ConfigNode) throws(ConfigError) -> LiveInputOptions {
-        let f = try node.fields(["receive_buffer", "queue", "reorder"])
+        let f = try node.fields(["receive_buffer", "queue", "reorder", "kernel_filter"])
         var options = LiveInputOptions()
         if let n = f["receive_buffer"] {
             let text = try n.text()
@@ -36,6 +39,7 @@ extension GatewayConfig {
             options.receiveBufferBytes = bytes
         }
         if let n = f["queue"] { options.queueCapacity = try n.positiveInt("a positive frame count") }
+        if let n = f["kernel_filter"] { options.kernelFilter = try n.bool() }
         if let n = f["reorder"] {
             let text = try n.text()
             if text == "0" || text == "off" { options.reorderNanoseconds = 0 } else { options.reorderNanoseconds = try n.duration() }
