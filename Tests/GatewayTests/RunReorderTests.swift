@@ -71,14 +71,14 @@ import Testing
     }
 
     @Test func liveDefaults() throws {
-        #expect(try decode("").live == LiveInputOptions(receiveBufferBytes: nil, queueCapacity: 65_536, reorderNanoseconds: 100_000_000))
+        #expect(try decode("").live == LiveInputOptions(receiveBufferBytes: nil, queueCapacity: 16_384, reorderNanoseconds: 100_000_000))
     }
 
     @Test func liveEveryKeyIsRead() throws {
         #expect(try decode("live: { receive_buffer: 4MiB, queue: 1024, reorder: 250ms }\n").live
             == LiveInputOptions(receiveBufferBytes: 4 << 20, queueCapacity: 1024, reorderNanoseconds: 250_000_000))
         #expect(try decode("live: { receive_buffer: 212992, reorder: off }\n").live
-            == LiveInputOptions(receiveBufferBytes: 212_992, queueCapacity: 65_536, reorderNanoseconds: 0))
+            == LiveInputOptions(receiveBufferBytes: 212_992, queueCapacity: 16_384, reorderNanoseconds: 0))
         #expect(try decode("live: { receive_buffer: 512KiB }\n").live.receiveBufferBytes == 512 << 10)
         #expect(try decode("").live.kernelFilter == false)
         #expect(try decode("live: { kernel_filter: true }\n").live.kernelFilter == true)

@@ -729,7 +729,7 @@ measure_run_cost() {
     cost_phase "senders at the daemon's priority" taskset || return 1
     cost_phase "senders at nice -10" wire_sender || return 1
     # The input queue's ring is most of the daemon's own memory once it has cycled: the
-    # same load with a quarter of the default queue shows what `live.queue` trades.
+    # same load with the default 16,384-frame queue instead of 65,536 shows what it trades.
     sed -i 's/queue: 65536/queue: 16384/' /tmp/rc/run.yaml
     cost_phase "senders at the daemon's priority, live.queue 16384" taskset || return 1
     for i in 1 2 3; do ip link del dev vcan$i; done
