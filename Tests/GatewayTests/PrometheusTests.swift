@@ -42,7 +42,7 @@ private func exchange(port: UInt16, _ request: [UInt8]) throws -> String {
         "candor_can_controller_events_total": "counter",
     ]
 
-    private static func fedMetrics() throws -> (metrics: PrometheusMetrics, capture: String, bundle: SimulatedBundle) {
+    static func fedMetrics() throws -> (metrics: PrometheusMetrics, capture: String, bundle: SimulatedBundle) {
         let bundle = try SimulatedBundle(
             SimulationOptions(vehicle: .van, cycle: .urban, durationSeconds: 20, seed: 9, faults: []), name: "prometheus")
         let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
