@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure, stdlib only: ids, frames, DLC table, error classes, timestamps.
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The executable: one file per subcommand, thin.

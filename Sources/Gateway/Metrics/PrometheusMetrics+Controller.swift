@@ -1,3 +1,5 @@
+import Prometheus
+
 /// One bus's CAN controller as the daemon last read it (libsocketcan), for Prometheus.
 public struct ControllerFigures: Sendable, Hashable {
     /// The state as SocketCAN names it (`error-active`, `error-warning`, `error-passive`,
@@ -20,45 +22,70 @@ public struct ControllerFigures: Sendable, Hashable {
     }
 }
 
+/// One bus's controller series in the registry.
+struct ControllerSeries {
+    /// `candor_can_controller_state` by state name; empty while the state is unreadable.
+    var states: [String: Gauge] = [:]
+    /// `candor_can_error_counter` by direction (`rx`, `tx`).
+    var errorCounters: [String: Gauge] = [:]
+    var busOff: MirroredTotal
+    /// `candor_can_controller_events_total` by the kernel's event name.
+    var events: [String: MirroredTotal] = [:]
+}
+
 extension PrometheusMetrics {
     /// The states of `candor_can_controller_state` (a stateset: one series per state, 1 for
     /// the current one), in the kernel's order.
     static let controllerStates = ["error-active", "error-warning", "error-passive", "bus-off", "stopped", "sleeping"]
 
     /// Sets what the last poll read for `bus`'s controller. Buses without a controller (vcan)
-    /// are never set and have no controller series.
+    /// are never set and have no controller series. What the poll could not read (state,
+    /// an error counter, the event counters) has no series until it can be read again.
     public func setController(bus: String, _ figures: ControllerFigures) {
-        state.withLock { $0.controllers[bus] = figures }
+        let registry = self.registry
+        series.withLock { s in
+            var c = s.controllers[bus]
+                ?? ControllerSeries(busOff: MirroredTotal(PrometheusFamily.busOff.counter(in: registry, [("bus", bus)]), total: 0))
+            Self.update(&c.states, bus: bus, to: figures.state, registry)
+            for (direction, value) in [("rx", figures.receiveErrors), ("tx", figures.transmitErrors)] {
+                if let value {
+                    let gauge = c.errorCounters[direction]
+                        ?? PrometheusFamily.errorCounter.gauge(in: registry, [("bus", bus), ("direction", direction)])
+                    c.errorCounters[direction] = gauge
+                    gauge.set(to: Double(value))
+                } else if let gauge = c.errorCounters.removeValue(forKey: direction) {
+                    registry.unregisterGauge(gauge)
+                }
+            }
+            c.busOff.advance(to: figures.busOffEpisodes)
+            for (event, total) in figures.events {
+                if c.events[event] == nil {
+                    let counter = PrometheusFamily.controllerEvents.counter(in: registry, [("bus", bus), ("event", event)])
+                    c.events[event] = MirroredTotal(counter, total: total)
+                } else {
+                    c.events[event]!.advance(to: total)
+                }
+            }
+            for (event, total) in c.events where figures.events[event] == nil {
+                registry.unregisterCounter(total.counter)
+                c.events[event] = nil
+            }
+            s.controllers[bus] = c
+        }
     }
 
-    /// The controller families, appended to the exposition.
-    static func controllerFamilies(_ controllers: [String: ControllerFigures]) -> String {
-        var out = ""
-        func family(_ name: String, _ type: String, _ help: String) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    /// The stateset of one bus: the kernel's six states (plus `current` if it is none of
+    /// them), 1 for `current`; no series at all when the state is unreadable.
+    private static func update(_ states: inout [String: Gauge], bus: String, to current: String?, _ registry: PrometheusCollectorRegistry) {
+        let names = current.map { controllerStates.contains($0) ? controllerStates : controllerStates + [$0] } ?? []
+        for (name, gauge) in states where !names.contains(name) {
+            registry.unregisterGauge(gauge)
+            states[name] = nil
         }
-        let buses = controllers.sorted { $0.key < $1.key }
-        family("candor_can_controller_state", "gauge", "CAN controller state per bus (1 for the current state, else 0), read through libsocketcan.")
-        for (bus, f) in buses {
-            guard let current = f.state else { continue }
-            let states = controllerStates.contains(current) ? controllerStates : controllerStates + [current]
-            for name in states {
-                out += "candor_can_controller_state{bus=\(quoted(bus)),state=\(quoted(name))} \(name == current ? 1 : 0)\n"
-            }
+        for name in names {
+            let gauge = states[name] ?? PrometheusFamily.controllerState.gauge(in: registry, [("bus", bus), ("state", name)])
+            states[name] = gauge
+            gauge.set(to: name == current ? 1 : 0)
         }
-        family("candor_can_error_counter", "gauge", "CAN controller transmit and receive error counters (TEC, REC) per bus.")
-        for (bus, f) in buses {
-            if let rx = f.receiveErrors { out += "candor_can_error_counter{bus=\(quoted(bus)),direction=\"rx\"} \(rx)\n" }
-            if let tx = f.transmitErrors { out += "candor_can_error_counter{bus=\(quoted(bus)),direction=\"tx\"} \(tx)\n" }
-        }
-        family("candor_can_bus_off_total", "counter", "Bus-off episodes per bus since the daemon started.")
-        for (bus, f) in buses { out += "candor_can_bus_off_total{bus=\(quoted(bus))} \(f.busOffEpisodes)\n" }
-        family("candor_can_controller_events_total", "counter", "The CAN driver's event counters per bus (since the interface was created).")
-        for (bus, f) in buses {
-            for (event, count) in f.events.sorted(by: { $0.key < $1.key }) {
-                out += "candor_can_controller_events_total{bus=\(quoted(bus)),event=\(quoted(event))} \(count)\n"
-            }
-        }
-        return out
     }
 }

@@ -1,62 +1,83 @@
 import CANCore
+import Prometheus
 import Synchronization
 import Telemetry
 
-/// The live gateway's figures for Prometheus, fed with the records as they are emitted and
-/// read by the HTTP thread. Counters grow by the shortest window's records (each frame is in
-/// exactly one of those), so they advance as windows close. Bounded: one series per
-/// configured bus, per DBC message with records, per error class and per mapped role.
+/// The live gateway's figures for Prometheus, kept in a swift-prometheus registry: fed with
+/// the records as they are emitted and rendered by the registry for the HTTP thread. Counters
+/// grow by the shortest window's records (each frame is in exactly one of those), so they
+/// advance as windows close. Bounded: one series per configured bus, per DBC message with
+/// records, per error class and per mapped role.
 public final class PrometheusMetrics: Sendable {
-    struct Key: Hashable, Comparable {
+    struct Key: Hashable {
         var a: String
         var b: String
-        static func < (l: Key, r: Key) -> Bool { (l.a, l.b) < (r.a, r.b) }
     }
 
-    struct State {
-        var frames: [String: Int] = [:]
-        var errorFrames: [Key: Int] = [:]
-        var busLoad: [String: Double] = [:]
-        var timeouts: [Key: Int] = [:]
-        var signals: [Key: Double] = [:]
-        var dropped: [String: Int] = [:]
-        var controllers: [String: ControllerFigures] = [:]
+    /// What a role of a semantic map reads: (vehicle, bus, message, signal) → (role, scale, offset).
+    typealias Roles = [[String]: (role: String, scale: Double, offset: Double)]
+
+    /// The registry's series, by label values, so a window close looks them up instead of
+    /// asking the registry; and what the current layout maps.
+    struct Series {
+        var roles: Roles
+        var shortestWindow: Int64
+        var frames: [String: Counter] = [:]
+        var errorFrames: [Key: Counter] = [:]
+        var busLoad: [String: Gauge] = [:]
+        var timeouts: [Key: Counter] = [:]
+        var signals: [Key: Gauge] = [:]
+        var dropped: [String: MirroredTotal] = [:]
+        var controllers: [String: ControllerSeries] = [:]
     }
 
-    /// (vehicle, bus, message, signal) → (role, scale, offset).
-    private let roles: [[String]: (role: String, scale: Double, offset: Double)]
-    private let shortestWindow: Int64
-    let state = Mutex(State())
+    let registry = PrometheusCollectorRegistry()
+    let series: Mutex<Series>
 
     /// `layout`: the gateway's; its semantic maps name the roles exported as `candor_signal`.
     public init(layout: TelemetryLayout) {
-        shortestWindow = layout.configuration.windowLengths[0]
-        roles = Self.roles(of: layout)
-        var initial = State()
+        var initial = Series(roles: Self.roles(of: layout), shortestWindow: layout.configuration.windowLengths[0])
         for vehicle in layout.configuration.vehicles {
-            for bus in vehicle.buses { initial.frames[bus.interface] = 0 }
+            for bus in vehicle.buses where initial.frames[bus.interface] == nil {
+                initial.frames[bus.interface] = PrometheusFamily.frames.counter(in: registry, [("bus", bus.interface)])
+            }
         }
-        state.withLock { $0 = initial }
+        series = Mutex(initial)
     }
 
-    /// Takes what the records say (call with every batch the gateway emits).
+    /// Takes what the records say (call with every batch the gateway emits). Touches only the
+    /// shortest window's records; a series is made the first time its labels appear.
     public func observe(_ records: [TelemetryRecord]) {
-        let (roles, shortestWindow) = reloaded.withLock { $0 } ?? (self.roles, self.shortestWindow)
-        state.withLock { s in
+        let registry = self.registry
+        series.withLock { s in
             for record in records {
                 switch record {
-                case .busHealth(let r) where r.windowLength == shortestWindow:
-                    s.frames[r.bus, default: 0] += r.frames
-                    s.busLoad[r.bus] = r.busLoadPercent / 100
+                case .busHealth(let r) where r.windowLength == s.shortestWindow:
+                    let frames = s.frames[r.bus] ?? PrometheusFamily.frames.counter(in: registry, [("bus", r.bus)])
+                    s.frames[r.bus] = frames
+                    frames.increment(by: Int64(r.frames))
+                    let load = s.busLoad[r.bus] ?? PrometheusFamily.busLoad.gauge(in: registry, [("bus", r.bus)])
+                    s.busLoad[r.bus] = load
+                    load.set(to: r.busLoadPercent / 100)
                     for (i, entry) in CANErrorClass.named.enumerated() where i < r.errorFramesByClass.count && r.errorFramesByClass[i] != 0 {
-                        s.errorFrames[Key(a: r.bus, b: entry.1), default: 0] += r.errorFramesByClass[i]
+                        let key = Key(a: r.bus, b: entry.1)
+                        let counter = s.errorFrames[key]
+                            ?? PrometheusFamily.errorFrames.counter(in: registry, [("bus", r.bus), ("class", entry.1)])
+                        s.errorFrames[key] = counter
+                        counter.increment(by: Int64(r.errorFramesByClass[i]))
                     }
-                case .messageHealth(let r) where r.windowLength == shortestWindow:
-                    s.timeouts[Key(a: r.bus, b: r.message), default: 0] += r.timeouts
-                case .signalWindow(let r) where r.windowLength == shortestWindow && r.count > 0:
-                    if let role = roles[[r.vehicle, r.bus, r.message, r.signal]] {
-                        s.signals[Key(a: r.vehicle, b: role.role)] = r.last * role.scale + role.offset
-                    }
+                case .messageHealth(let r) where r.windowLength == s.shortestWindow:
+                    let key = Key(a: r.bus, b: r.message)
+                    let counter = s.timeouts[key]
+                        ?? PrometheusFamily.timeouts.counter(in: registry, [("bus", r.bus), ("message", r.message)])
+                    s.timeouts[key] = counter
+                    counter.increment(by: Int64(r.timeouts))
+                case .signalWindow(let r) where r.windowLength == s.shortestWindow && r.count > 0:
+                    guard let role = s.roles[[r.vehicle, r.bus, r.message, r.signal]] else { break }
+                    let key = Key(a: r.vehicle, b: role.role)
+                    let gauge = s.signals[key] ?? PrometheusFamily.signal.gauge(in: registry, [("vehicle", r.vehicle), ("role", role.role)])
+                    s.signals[key] = gauge
+                    gauge.set(to: r.last * role.scale + role.offset)
                 default:
                     break
                 }
@@ -64,27 +85,31 @@ public final class PrometheusMetrics: Sendable {
         }
     }
 
-    /// Replaces `roles` and `shortestWindow` once a reload swapped another layout in.
-    private let reloaded = Mutex<(roles: [[String]: (role: String, scale: Double, offset: Double)], shortestWindow: Int64)?>(nil)
-
     /// A reload swapped `layout` in (call on the gateway's thread, between the old setup's
     /// last records and the new one's first): its semantic roles and shortest window from now
-    /// on. Counters keep counting; new buses start at 0; roles no longer mapped are dropped.
+    /// on. Counters keep counting (also those of buses no longer configured); new buses start
+    /// at 0; the `candor_signal` series of roles no longer mapped are unregistered.
     public func use(layout: TelemetryLayout) {
         let roles = Self.roles(of: layout)
-        reloaded.withLock { $0 = (roles, layout.configuration.windowLengths[0]) }
-        let mapped = Set(roles.map { [$0.key[0], $0.value.role] })
-        state.withLock { s in
+        let mapped = Set(roles.map { Key(a: $0.key[0], b: $0.value.role) })
+        series.withLock { s in
+            s.roles = roles
+            s.shortestWindow = layout.configuration.windowLengths[0]
             for vehicle in layout.configuration.vehicles {
-                for bus in vehicle.buses where s.frames[bus.interface] == nil { s.frames[bus.interface] = 0 }
+                for bus in vehicle.buses where s.frames[bus.interface] == nil {
+                    s.frames[bus.interface] = PrometheusFamily.frames.counter(in: registry, [("bus", bus.interface)])
+                }
             }
-            s.signals = s.signals.filter { mapped.contains([$0.key.a, $0.key.b]) }
+            for (key, gauge) in s.signals where !mapped.contains(key) {
+                registry.unregisterGauge(gauge)
+                s.signals[key] = nil
+            }
         }
     }
 
     /// (vehicle, bus, message, signal) → (role, scale, offset) of every vehicle's semantic map.
-    private static func roles(of layout: TelemetryLayout) -> [[String]: (role: String, scale: Double, offset: Double)] {
-        var roles: [[String]: (role: String, scale: Double, offset: Double)] = [:]
+    private static func roles(of layout: TelemetryLayout) -> Roles {
+        var roles: Roles = [:]
         for vehicle in layout.configuration.vehicles {
             let map = vehicle.signals
             let named: [(String, SignalReference?)] = [
@@ -100,57 +125,28 @@ public final class PrometheusMetrics: Sendable {
         return roles
     }
 
-    /// Sets the total of frames dropped at `stage` (`queue`, `kernel`, `recorder`, `tail`).
+    /// Takes the total of frames dropped at `stage` (`queue`, `kernel`, `recorder`, `tail`,
+    /// `decoded_log`) as its source counts it; the counter grows by the difference (a lower
+    /// total is a counter reset, see `MirroredTotal`).
     public func setDropped(stage: String, total: Int) {
-        state.withLock { $0.dropped[stage] = total }
-    }
-
-    /// The text exposition format (version 0.0.4), series sorted by label values.
-    public func exposition() -> String {
-        let s = state.withLock { $0 }
-        var out = ""
-        func family(_ name: String, _ type: String, _ help: String) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-        }
-        family("candor_frames_total", "counter", "CAN frames received per bus (data, remote and error), as windows close.")
-        for (bus, n) in s.frames.sorted(by: { $0.key < $1.key }) { out += "candor_frames_total{bus=\(Self.quoted(bus))} \(n)\n" }
-        family("candor_error_frames_total", "counter", "CAN error frames per bus and error class.")
-        for (k, n) in s.errorFrames.sorted(by: { $0.key < $1.key }) {
-            out += "candor_error_frames_total{bus=\(Self.quoted(k.a)),class=\(Self.quoted(k.b))} \(n)\n"
-        }
-        family("candor_dropped_frames_total", "counter", "Frames dropped per pipeline stage.")
-        for (stage, n) in s.dropped.sorted(by: { $0.key < $1.key }) { out += "candor_dropped_frames_total{stage=\(Self.quoted(stage))} \(n)\n" }
-        family("candor_bus_load_ratio", "gauge", "Bus load of the last closed window, 0 to 1.")
-        for (bus, v) in s.busLoad.sorted(by: { $0.key < $1.key }) { out += "candor_bus_load_ratio{bus=\(Self.quoted(bus))} \(Self.number(v))\n" }
-        family("candor_message_timeouts_total", "counter", "Cycle-time timeouts per DBC message.")
-        for (k, n) in s.timeouts.sorted(by: { $0.key < $1.key }) {
-            out += "candor_message_timeouts_total{bus=\(Self.quoted(k.a)),message=\(Self.quoted(k.b))} \(n)\n"
-        }
-        family("candor_signal", "gauge", "Latest value of each mapped signal role, in the semantic map's units.")
-        for (k, v) in s.signals.sorted(by: { $0.key < $1.key }) {
-            out += "candor_signal{vehicle=\(Self.quoted(k.a)),role=\(Self.quoted(k.b))} \(Self.number(v))\n"
-        }
-        out += Self.controllerFamilies(s.controllers)
-        return out
-    }
-
-    /// A label value in quotes, with `\`, `"` and newline escaped.
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
+        series.withLock { s in
+            if s.dropped[stage] == nil {
+                s.dropped[stage] = MirroredTotal(PrometheusFamily.dropped.counter(in: registry, [("stage", stage)]), total: total)
+            } else {
+                s.dropped[stage]!.advance(to: total)
             }
         }
-        return out + "\""
     }
 
-    static func number(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        return "\(v)"
+    /// The text exposition format (version 0.0.4) as the registry renders it, in no particular
+    /// order, plus the HELP and TYPE lines of the families that have no series yet.
+    public func exposition() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        var text = String(decoding: buffer, as: UTF8.self)
+        for family in PrometheusFamily.all where !text.contains("# TYPE \(family.name) ") {
+            text += family.header
+        }
+        return text
     }
 }
