@@ -14,7 +14,7 @@ set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
 packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config"
-pip_pins="cantools==45.1.0 opendbc==0.3.1"
+pip_pins="cantools==45.1.0 opendbc==0.3.1 prometheus-client==0.26.0"
 
 say() { printf 'setup: %s\n' "$*"; }
 

@@ -9,7 +9,7 @@
 #
 # Cache: .cache/vm/ (kernel .deb and extracted tree; gitignored). Build: .build-vm/.
 # Knobs: VM_ACCEL=kvm|tcg (default: tcg unless a real kvm_intel/kvm_amd is usable),
-#        VM_TIMEOUT=seconds (default 480), VM_SKIP_APT=1, VM_SKIP_BUILD=1 (reuse .build-vm),
+#        VM_TIMEOUT=seconds (default 720), VM_SKIP_APT=1, VM_SKIP_BUILD=1 (reuse .build-vm),
 #        VM_CHECKS="name ..." (run only these checks), VM_KEEP=1 (keep the initramfs tree).
 set -euo pipefail
 
@@ -18,7 +18,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="$REPO/.cache/vm"
 WORK="$CACHE/work"
 BUILD_PATH="$REPO/.build-vm"
-TIMEOUT="${VM_TIMEOUT:-480}"
+TIMEOUT="${VM_TIMEOUT:-720}"
 mkdir -p "$CACHE"
 
 now() { date +%s.%N; }
