@@ -179,19 +179,7 @@ public final class RotatingLineFiles: DecodedLogOutput {
             }
             endsMidLine = false
         }
-        var offset = 0
-        var failure: Int32 = 0
-        pending.withUnsafeBytes { bytes in
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let (offset, failure) = pending.withUnsafeBytes { writeAll(fd, $0) }
         if failure != 0 {
             endsMidLine = offset > 0 && pending[offset - 1] != UInt8(ascii: "\n")
             pending.removeAll(keepingCapacity: true)

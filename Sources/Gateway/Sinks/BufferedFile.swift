@@ -34,19 +34,7 @@ final class BufferedFile {
 
     func flush() throws(SinkError) {
         guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
-        var offset = 0
-        var failure: Int32 = 0
-        buffer.withUnsafeBytes { bytes in
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let (offset, failure) = buffer.withUnsafeBytes { writeAll(fd, $0) }
         if failure != 0 {
             buffer.removeFirst(offset)
             throw SinkError(.io, path: path, message: "write failed: \(String(cString: strerror(failure)))")
