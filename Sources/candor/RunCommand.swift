@@ -37,6 +37,8 @@ struct RunCommand: ParsableCommand {
               candor run --config /etc/candor/candor.yaml
               CANDOR_STATE_DIR=/tmp/candor candor run --config Systemd/candor.example.yaml
               systemctl start candor      # Systemd/candor.service runs `candor run --config …`
+              systemctl reload candor     # SIGHUP: re-read candor.yaml and the DBCs
+              candor tail --message 'BMS_*'   # watch decoded frames (needs `tail:` in the config)
             """
     )
 
