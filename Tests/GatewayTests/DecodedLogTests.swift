@@ -130,19 +130,27 @@ private final class StalledLogOutput: DecodedLogOutput, @unchecked Sendable {
         #expect(bms == [everything[0], everything[2]])
     }
 
-    /// After a reload the gateway decodes with new plans (maybe more buses): the selection
-    /// knows it was resolved against others, and the gateway resolves it again.
-    @Test func aSelectionKnowsWhichPlansItWasResolvedAgainst() throws {
+    /// After a reload the gateway decodes with new plans (maybe more buses): the log's filters
+    /// are resolved again against them at the swap. A log of `can1` only, started with a setup
+    /// that has no can1, logs can1's frames once a setup with can1 is swapped in (a reload
+    /// submitted before the first frame takes effect at once).
+    @Test func theSelectionFollowsAReload() throws {
         let dbc = repository + "/Fixtures/dbc/corner/mux_simple.dbc"
         let before = try GatewaySetup(dbcPath: dbc, interfaces: ["can0"], bitrate: 500_000)
         let after = try GatewaySetup(dbcPath: dbc, interfaces: ["can0", "can1"], bitrate: 500_000)
-        let selection = DecodedLogSelection(options: DecodedLogOptions(directory: "/d", buses: ["can1"]), interfaces: ["can0"], plans: before.plans)
-        #expect(selection.resolved(bus: 0, against: before.plans[0]))
-        #expect(!selection.resolved(bus: 0, against: after.plans[0]))
-        #expect(!selection.resolved(bus: 1, against: after.plans[1]))
-        #expect(!selection.accepts(bus: 0, message: 0))
-        let again = DecodedLogSelection(options: DecodedLogOptions(directory: "/d", buses: ["can1"]), interfaces: ["can0", "can1"], plans: after.plans)
-        #expect(again.resolved(bus: 1, against: after.plans[1]) && again.accepts(bus: 1, message: 0) && !again.accepts(bus: 0, message: 0))
+        let options = DecodedLogOptions(directory: try TemporaryDirectory.make("decodedlog-reload"), buses: ["can1"])
+        let log = try DecodedFrameLog(options: options)
+        let request = ReloadRequest()
+        let gateway = LiveGateway(setup: before, decodedLog: log, reloads: request) { _ in }
+        _ = request.submit(after)
+        let on0 = CANFrame(timestamp: CANTimestamp(totalNanoseconds: 1_000_000_000, fractionDigits: 6), bus: "can0", id: 0x180, bytes: Array(repeating: 0, count: 8))
+        var on1 = on0
+        on1.bus = "can1"
+        try gateway.run(FrameListInput([on0, on1, on0, on1]))
+        try log.close()
+        let lines = try linesOfFile(options.currentPath)
+        #expect(gateway.counts.unknownBusFrames == 0, "can1 frames decoded with the reloaded setup")
+        #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix(#"{"bus":"can1","#) && $0.contains(#""msg":"BMS_CELL_VOLTAGES""#) })
     }
 
     /// A stalled disk never stalls ingest: `append` returns at once; lines that do not fit in

@@ -11,13 +11,10 @@ public struct DecodedLogSelection: Sendable {
     /// Per layout bus index: nil when the bus is not logged, else per message index of its
     /// plan whether the message is logged, and whether unknown ids are.
     private let buses: [(messages: [Bool], unknown: Bool)?]
-    /// The plans it was resolved against, by identity (`GatewaySetup` makes one per bus).
-    private let plans: [DecodePlan]
 
     /// `interfaces[b]` is the interface of layout bus `b`, decoded by `plans[b]`.
     public init(options: DecodedLogOptions, interfaces: [String], plans: [DecodePlan]) {
         precondition(interfaces.count == plans.count, "one plan per bus")
-        self.plans = plans
         buses = zip(interfaces, plans).map { interface, plan in
             if let only = options.buses, !only.contains(interface) { return nil }
             guard let globs = options.messages else {
@@ -29,12 +26,6 @@ public struct DecodedLogSelection: Sendable {
             }
             return (messages, false)
         }
-    }
-
-    /// Whether it was resolved with `plan` for layout bus `bus`: false after a reload, whose
-    /// setup has new plans (and maybe other buses).
-    public func resolved(bus: Int, against plan: DecodePlan) -> Bool {
-        bus < plans.count && plans[bus] === plan
     }
 
     /// Whether the line of a frame on layout bus `bus`, of message `message` (nil: an id the

@@ -41,6 +41,7 @@ extension LiveGateway {
         setup = next.setup
         aggregator = TelemetryAggregator(layout: next.setup.layout)
         values = Self.signalBuffer(for: next.setup)
+        decodedLogSelection = decodedLog.map { Self.selection($0, for: next.setup) }
         lastBusName = ""
         lastBus = -1
         pendingReload = nil

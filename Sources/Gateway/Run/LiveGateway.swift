@@ -36,10 +36,10 @@ public final class LiveGateway {
     private let recorder: Recorder?
     private let tail: TailHub?
     /// Gets the canonical lines its bus and message filters select.
-    private let decodedLog: DecodedFrameLog?
+    let decodedLog: DecodedFrameLog?
     /// The decoded log's filters resolved against the plans decoding now; resolved again
     /// when they change (a reload swapped the setup).
-    private var decodedLogSelection: DecodedLogSelection?
+    var decodedLogSelection: DecodedLogSelection?
     private let batchFrames: Int
     private var framesSinceBatch = 0
     private var line: [UInt8] = []
@@ -69,6 +69,7 @@ public final class LiveGateway {
         self.recorder = recorder
         self.tail = tail
         self.decodedLog = decodedLog
+        self.decodedLogSelection = decodedLog.map { Self.selection($0, for: setup) }
         self.batchFrames = batchFrames
         self.reloads = reloads
         line.reserveCapacity(512)
@@ -93,7 +94,7 @@ public final class LiveGateway {
             let outcome = plan.decode(frame, into: &values)
             aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
             if frame.kind != .error {
-                let logged = decodedLog != nil && decodedLogAccepts(bus: lastBus, plan: plan, message: outcome.messageIndex)
+                let logged = decodedLogSelection?.accepts(bus: lastBus, message: outcome.messageIndex) == true
                 if tail != nil || logged {
                     line.removeAll(keepingCapacity: true)
                     CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
@@ -106,14 +107,11 @@ public final class LiveGateway {
         if framesSinceBatch >= batchFrames { try flush() }
     }
 
-    /// Whether the decoded log takes the line of a frame of `message` on layout bus `bus`.
-    private func decodedLogAccepts(bus: Int, plan: DecodePlan, message: Int?) -> Bool {
-        guard let decodedLog else { return false }
-        if decodedLogSelection?.resolved(bus: bus, against: plan) != true {
-            let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
-            decodedLogSelection = DecodedLogSelection(options: decodedLog.options, interfaces: interfaces, plans: setup.plans)
-        }
-        return decodedLogSelection!.accepts(bus: bus, message: message)
+    /// The decoded log's bus and message filters resolved against `setup`'s plans (at the
+    /// start and again at each reload's swap).
+    static func selection(_ log: DecodedFrameLog, for setup: GatewaySetup) -> DecodedLogSelection {
+        let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+        return DecodedLogSelection(options: log.options, interfaces: interfaces, plans: setup.plans)
     }
 
     /// The injected clock for quiet buses: closes every window ending at or before `time`
