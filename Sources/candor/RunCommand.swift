@@ -74,40 +74,34 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.runtime("run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
         }
         source.logReceiveBuffers(asked: setup.live.receiveBufferBytes, to: log)
+        // What is open so far, closed in reverse order when a later service cannot start.
+        var opened: [() -> Void] = [{ source.stop() }]
+        func failing(_ message: String) -> CommandFailure {
+            for close in opened.reversed() { close() }
+            return .runtime(message)
+        }
         let sinks: SinkSet
         // Append: a restarted daemon keeps what it wrote before.
-        do { sinks = try SinkSet(setup.sinks, fileMode: .append) } catch {
-            source.stop()
-            throw CommandFailure.runtime("run: \(error)")
-        }
+        do { sinks = try SinkSet(setup.sinks, fileMode: .append) } catch { throw failing("run: \(error)") }
+        opened.append { try? sinks.close() }
         if let directory = setup.recorder?.directory, mkdir(directory, 0o750) != 0, errno != EEXIST {
-            let reason = String(cString: strerror(errno))
-            source.stop()
-            try? sinks.close()
-            throw CommandFailure.runtime("run: recorder directory \(directory): \(reason)")
+            throw failing("run: recorder directory \(directory): \(String(cString: strerror(errno)))")
         }
         let recorder = setup.recorder.map { Recorder(output: RotatingCaptureFiles(options: $0), capacity: $0.queueCapacity) }
+        opened.append { try? recorder?.close() }
         let tail: TailHub?
         do { tail = try setup.tail.map { options throws(TailError) in try TailHub(options: options) } } catch {
-            source.stop()
-            try? sinks.close()
-            try? recorder?.close()
-            throw CommandFailure.runtime("run: tail socket \(error)")
+            throw failing("run: tail socket \(error)")
         }
+        opened.append { tail?.close() }
         let metrics = PrometheusMetrics(layout: setup.layout)
         let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
         let server: PrometheusServer
-        do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch {
-            source.stop()
-            try? sinks.close()
-            try? recorder?.close()
-            tail?.close()
-            throw CommandFailure.runtime("run: \(error)")
-        }
+        do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch { throw failing("run: \(error)") }
+        opened.append { server.close() }
         let decodedLog: DecodedFrameLog?
         do { decodedLog = try setup.decodedLog.map { options throws(SinkError) in try DecodedFrameLog(options: options) } } catch {
-            source.stop(); server.close(); tail?.close(); try? sinks.close(); try? recorder?.close()
-            throw CommandFailure.runtime("run: decoded log \(error)")
+            throw failing("run: decoded log \(error)")
         }
         let notifier = ServiceNotifier(environment: environment)
         let frames = FrameCounter()
