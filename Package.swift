@@ -66,14 +66,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by test targets (Python oracles); not a product, never in the binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
-        .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture"]),
+        .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
-        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry"]),
+        .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import CANCore
 import Foundation
 import Testing
 @testable import CANDatabase
+import TestSupport
 
 @Suite struct OutputFloatTests {
     static let edgeCases: [Double] = [

@@ -2,6 +2,7 @@ import CANCore
 import Foundation
 import Testing
 @testable import CANDatabase
+import TestSupport
 
 /// Differential tests against cantools 45.1.0 (`/tmp/venv`, `.venv` or `$CANDOR_VENV`).
 ///

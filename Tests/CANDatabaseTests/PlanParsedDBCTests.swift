@@ -2,6 +2,7 @@ import CANCore
 import Foundation
 import Testing
 @testable import CANDatabase
+import TestSupport
 
 /// Parser and plan together against cantools: DBC text parsed by `DBCParser`, compiled,
 /// and random frames decoded by both. Skipped, with a message, without Python and cantools.

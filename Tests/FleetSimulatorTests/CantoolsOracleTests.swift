@@ -1,46 +1,20 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// cantools, an independent decoder, reads the committed fleet fixtures and gets the
 /// figures of their truth.json (J1939 matched by PGN, checksums recomputed from the DBC
-/// comments' definitions). Skipped, with a message, when no Python with cantools is found
-/// (`$CANDOR_VENV`, `.venv`, `/tmp/venv`, `python3`).
+/// comments' definitions). Python found (or the test skipped) by `PythonOracle`.
 @Suite struct CantoolsOracleTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func python() -> String? {
-        var candidates: [String] = []
-        if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty { candidates.append(venv + "/bin/python") }
-        candidates += [root.appendingPathComponent(".venv/bin/python").path, "/tmp/venv/bin/python", "/usr/bin/python3"]
-        for p in candidates where FileManager.default.isExecutableFile(atPath: p) {
-            if (try? run(p, ["-c", "import cantools"]))?.status == 0 { return p }
-        }
-        return nil
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test(arguments: ["van-cltc-p", "bus-c-wtvc", "fcev-urban"])
     func cantoolsAgreesWithTruth(bundle: String) throws {
-        guard let python = Self.python() else {
-            print("skipped: no Python with cantools (set CANDOR_VENV)")
-            return
-        }
+        guard let python = PythonOracle.find(importing: ["cantools"]) else { return }
         let directory = Self.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path
-        let result = try Self.run(python, ["-c", Self.script, directory])
+        let result = try PythonOracle.run(python, script: Self.script, arguments: [directory])
         #expect(result.status == 0)
-        let figures = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Double]
+        let figures = try JSONSerialization.jsonObject(with: result.output) as! [String: Double]
         let truthData = try Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))
         let truth = try JSONSerialization.jsonObject(with: truthData) as! [String: Any]
         print("\(bundle): cantools \(figures)")

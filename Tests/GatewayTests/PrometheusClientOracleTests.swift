@@ -1,40 +1,14 @@
 import Foundation
 @testable import Gateway
+import TestSupport
 import Testing
 
 /// The official Python client's parser (prometheus_client, independent of swift-prometheus)
 /// reads the endpoint's text with every family populated and finds the same series, values
-/// and types. Skipped, with a message, when no Python with prometheus_client is found
-/// (`$CANDOR_VENV`, `.venv`, `/tmp/venv`, `python3`).
+/// and types. Python found (or the test skipped) by `PythonOracle`.
 @Suite struct PrometheusClientOracleTests {
-    static func python() -> String? {
-        var candidates: [String] = []
-        if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty { candidates.append(venv + "/bin/python") }
-        candidates += [SystemdUnitTests.repository + "/.venv/bin/python", "/tmp/venv/bin/python", "/usr/bin/python3"]
-        for p in candidates where FileManager.default.isExecutableFile(atPath: p) {
-            if (try? run(p, ["-c", "import prometheus_client.parser"]))?.status == 0 { return p }
-        }
-        return nil
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func prometheusClientParsesTheSameSeries() throws {
-        guard let python = Self.python() else {
-            print("skipped: no Python with prometheus_client (set CANDOR_VENV)")
-            return
-        }
+        guard let python = PythonOracle.find(importing: ["prometheus_client.parser"]) else { return }
         let (metrics, _, bundle) = try PrometheusTests.fedMetrics()
         for (i, stage) in ["queue", "kernel", "recorder", "tail", "decoded_log"].enumerated() { metrics.setDropped(stage: stage, total: i) }
         metrics.setController(bus: "can0", ControllerFigures(state: "error-warning", transmitErrors: 97, receiveErrors: 2, busOffEpisodes: 1,
@@ -43,9 +17,9 @@ import Testing
         let text = metrics.exposition()
         let path = bundle.directory + "/metrics.txt"
         try TestFile.write(text, to: path)
-        let result = try Self.run(python, ["-c", Self.script, path])
+        let result = try PythonOracle.run(python, script: Self.script, arguments: [path])
         #expect(result.status == 0)
-        let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: [Any]]
+        let parsed = try JSONSerialization.jsonObject(with: result.output) as! [String: [Any]]
         let ours = ExpositionText(text)
         #expect(ours.problems == [])
         #expect(ours.types.count == 10)

@@ -1,15 +1,20 @@
 import Foundation
+import Testing
 
-/// Runs Python (cantools' interpreter) as an oracle for tests.
+/// Runs Python (cantools, prometheus_client, …) as an oracle for tests; shared by every test
+/// target that compares with a Python implementation.
 ///
 /// Looks for `$CANDOR_VENV/bin/python`, then `.venv/bin/python` at the repository root,
-/// then `/tmp/venv/bin/python`, then `python3` on `PATH`.
-enum PythonOracle {
-    static var repositoryRoot: URL {
+/// then `/tmp/venv/bin/python`, then `python3` on `PATH`. Without one that has the modules a
+/// test is skipped with a message — unless `CANDOR_VENV` is set (the suite, `Tests/run.sh`,
+/// sets it after installing the venv): then the missing oracle is a test failure, so a broken
+/// install cannot pass as a skip.
+public enum PythonOracle {
+    public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func interpreters() -> [String] {
+    public static func interpreters() -> [String] {
         var candidates: [String] = []
         if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
             candidates.append(venv + "/bin/python")
@@ -22,26 +27,36 @@ enum PythonOracle {
         return candidates.filter { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// The first interpreter that can `import` every module in `modules`.
-    static func find(importing modules: [String] = []) -> String? {
+    /// The first interpreter that can `import` every module in `modules`; nil (with a
+    /// "skipped" line, or a recorded issue when `CANDOR_VENV` is set) when there is none.
+    public static func find(importing modules: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let check = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
         for python in interpreters() {
-            let check = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
             if let result = try? run(python, script: check, input: Data()), result.status == 0 { return python }
+        }
+        let wanted = modules.isEmpty ? "Python" : "Python with " + modules.joined(separator: ", ")
+        if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
+            Issue.record("CANDOR_VENV=\(venv) is set but no \(wanted) was found: the oracle is missing", sourceLocation: sourceLocation)
+        } else {
+            print("skipped: no \(wanted) (set CANDOR_VENV)")
         }
         return nil
     }
 
-    struct Result {
-        var status: Int32
-        var output: Data
-        var errors: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: Data
+        public var errors: String
+        /// `output` as UTF-8 text.
+        public var text: String { String(decoding: output, as: UTF8.self) }
     }
 
-    /// Runs `script` with `input` on stdin; output and errors are read while it runs.
-    static func run(_ python: String, script: String, input: Data) throws -> Result {
+    /// Runs `script` (`python -c script arguments…`) with `input` on stdin; output and errors
+    /// are read while it runs.
+    public static func run(_ python: String, script: String, arguments: [String] = [], input: Data = Data()) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
+        process.arguments = ["-c", script] + arguments
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
