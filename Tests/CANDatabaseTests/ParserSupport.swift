@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CANDatabase
 
@@ -13,33 +14,20 @@ enum ParserSupport {
         result.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.severity.rawValue)" }
     }
 
-    /// The opendbc DBC directory: `CANDOR_OPENDBC_DIR`, else the one in the venv
-    /// (`CANDOR_VENV`, default `.venv` at the repository root, then /tmp/venv).
+    /// The opendbc DBC directory: `CANDOR_OPENDBC_DIR`, else the one of the `opendbc` package
+    /// that `PythonOracle` finds.
     static func opendbcDirectory() -> String? {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env["CANDOR_OPENDBC_DIR"], FileManager.default.fileExists(atPath: dir) { return dir }
-        var venvs = [env["CANDOR_VENV"] ?? "\(repositoryRoot)/.venv"]
-        venvs.append("/tmp/venv")
-        for venv in venvs {
-            let lib = "\(venv)/lib"
-            guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: lib) else { continue }
-            for python in pythons.sorted() {
-                let dir = "\(lib)/\(python)/site-packages/opendbc/dbc"
-                if FileManager.default.fileExists(atPath: dir) { return dir }
-            }
-        }
-        return nil
+        if let dir = ProcessInfo.processInfo.environment["CANDOR_OPENDBC_DIR"], FileManager.default.fileExists(atPath: dir) { return dir }
+        guard let python = PythonOracle.find(importing: ["opendbc"]),
+              let located = try? PythonOracle.run(python, script: "import opendbc, os; print(os.path.join(os.path.dirname(opendbc.__file__), 'dbc'))")
+        else { return nil }
+        let dir = located.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.fileExists(atPath: dir) ? dir : nil
     }
 
-    /// The venv's python with cantools: `CANDOR_VENV` (default `.venv` at the repository root),
-    /// else /tmp/venv.
+    /// A Python with cantools (`PythonOracle`).
     static func venvPython() -> String? {
-        let env = ProcessInfo.processInfo.environment
-        for venv in [env["CANDOR_VENV"] ?? "\(repositoryRoot)/.venv", "/tmp/venv"] {
-            let python = "\(venv)/bin/python3"
-            if FileManager.default.isExecutableFile(atPath: python) { return python }
-        }
-        return nil
+        PythonOracle.find(importing: ["cantools"])
     }
 
     static var repositoryRoot: String {
