@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The durable outbox of the uplinks: append-only CRC-checked segments + ack cursor.
+        .target(name: "Outbox"),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
