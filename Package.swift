@@ -60,6 +60,8 @@ let package = Package(
         ),
         // The durable outbox of the uplinks: append-only CRC-checked segments + ack cursor.
         .target(name: "Outbox"),
+        // GB/T 32960.3 (2016 and 2025): frames, bodies, stream framing. Pure, stdlib only.
+        .target(name: "GBT32960"),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
@@ -71,6 +73,7 @@ let package = Package(
         // Helpers shared by test targets (Python oracles); not a product, never in the binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
+        .testTarget(name: "GBT32960Tests", dependencies: ["GBT32960", "CANCore", "TestSupport"]),
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
