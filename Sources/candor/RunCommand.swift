@@ -80,9 +80,10 @@ struct RunCommand: ParsableCommand {
             for close in opened.reversed() { close() }
             return .runtime(message)
         }
+        let metrics = PrometheusMetrics(layout: setup.layout)
         let sinks: SinkSet
         // Append: a restarted daemon keeps what it wrote before.
-        do { sinks = try SinkSet(setup.sinks, fileMode: .append) } catch { throw failing("run: \(error)") }
+        do { sinks = try SinkSet(setup.sinks, fileMode: .append, before: [PrometheusRecordFeed(metrics)]) } catch { throw failing("run: \(error)") }
         opened.append { try? sinks.close() }
         if let directory = setup.recorder?.directory, mkdir(directory, 0o750) != 0, errno != EEXIST {
             throw failing("run: recorder directory \(directory): \(String(cString: strerror(errno)))")
@@ -94,7 +95,6 @@ struct RunCommand: ParsableCommand {
             throw failing("run: tail socket \(error)")
         }
         opened.append { tail?.close() }
-        let metrics = PrometheusMetrics(layout: setup.layout)
         let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
         let server: PrometheusServer
         do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch { throw failing("run: \(error)") }
@@ -119,12 +119,11 @@ struct RunCommand: ParsableCommand {
                 metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
                 metrics.setDropped(stage: "decoded_log", total: Int(decodedLog?.statistics.dropped ?? 0))
             })
-        log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics"])
+        log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics", "run": sinks.run.description])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
         supervisor.start()
 
         let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
-            metrics.observe($0)
             try sinks.write($0)
         }
         var failure: String?

@@ -1,7 +1,9 @@
 import Telemetry
 
 /// Where telemetry records go: the SQLite store, a JSON-lines file, an InfluxDB line-protocol
-/// file. The pipeline owns its sinks and calls them from one thread.
+/// file. A sink is a `RecordService` on the ingest thread that ignores the batch's identity
+/// (its output is the same bytes for the same frames, whatever the run); the pipeline owns
+/// its sinks and calls them from one thread.
 ///
 /// - `write` takes the records the aggregator emitted since the last call (closed windows,
 ///   ended episodes, trip and day summaries), in emission order. The SQLite store commits
@@ -9,10 +11,12 @@ import Telemetry
 /// - `flush` makes everything written so far reach the file (the file sinks write their
 ///   buffer; the store has nothing pending). Call it at least when a batch of windows closes.
 /// - `close` flushes and releases the file; the sink must not be used afterwards.
-public protocol MetricSink: AnyObject {
+public protocol MetricSink: RecordService {
     func write(_ records: [TelemetryRecord]) throws(SinkError)
-    func flush() throws(SinkError)
-    func close() throws(SinkError)
+}
+
+extension MetricSink {
+    public func write(_ batch: RecordBatch) throws(SinkError) { try write(batch.records) }
 }
 
 /// A sink failure: the file, what went wrong, and the underlying message (errno text or

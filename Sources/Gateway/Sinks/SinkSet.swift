@@ -1,46 +1,96 @@
 import Telemetry
 
-/// The sinks of one run of the pipeline (`candor replay` or `candor run`): those the config
-/// names, with command-line overrides applied.
+/// The record services of one run of the pipeline (`candor replay`, `candor run`, `candor
+/// bench`), as one ordered list: started in order, written in order, closed in reverse. It
+/// numbers the records: every batch gets the run's id and the next sequence numbers
+/// (`RecordBatch`).
 ///
-/// The SQLite store is opened first, so that a file that is not a candor database (or has a
-/// newer schema) stops the replay before any other output file is created or truncated.
-/// JSON lines and line protocol files are truncated by default: a replay writes the whole
-/// output again, byte for byte the same for the same inputs. The live daemon appends instead,
-/// so that a restart loses nothing. The store ignores records it already has.
+/// Built from the resolved config (`init(_:fileMode:)`): the sinks the config names, with
+/// command-line overrides applied. The SQLite store is opened first, so that a file that is
+/// not a candor database (or has a newer schema) stops the replay before any other output file
+/// is created or truncated. JSON lines and line protocol files are truncated by default: a
+/// replay writes the whole output again, byte for byte the same for the same inputs. The live
+/// daemon appends instead, so that a restart loses nothing. The store ignores records it
+/// already has.
 public final class SinkSet {
     public let settings: SinkSettings
-    private var sinks: [any MetricSink] = []
+    public let run: RunID
+    public private(set) var services: [any RecordService] = []
+    private var nextSequence: UInt64 = 1
     private var closed = false
 
     /// `settings`: the config's `sinks:` merged with overrides (`SinkSettings.overridden`);
-    /// `fileMode`: what the JSON lines and line protocol sinks do with an existing file.
-    public init(_ settings: SinkSettings, fileMode: FileSinkMode = .truncate) throws(SinkError) {
+    /// `fileMode`: what the JSON lines and line protocol sinks do with an existing file;
+    /// `before` and `after`: more services, in front of and behind the configured sinks.
+    public convenience init(
+        _ settings: SinkSettings, fileMode: FileSinkMode = .truncate, run: RunID = .random(),
+        before: [any RecordService] = [], after: [any RecordService] = []
+    ) throws(SinkError) {
+        var opened = before
+        do {
+            opened += try Self.sinks(settings, fileMode: fileMode)
+        } catch {
+            // `before` was made by the caller: nothing of it is started yet, so closing it is safe.
+            for service in opened.reversed() { try? service.close() }
+            throw error
+        }
+        try self.init(services: opened + after, settings: settings, run: run)
+    }
+
+    /// Starts `services` in order; when one fails, closes those before it in reverse order
+    /// (and the rest, never started) and throws its error.
+    public init(services: [any RecordService], settings: SinkSettings = SinkSettings(), run: RunID = .random()) throws(SinkError) {
         self.settings = settings
+        self.run = run
+        for (i, service) in services.enumerated() {
+            do { try service.start() } catch {
+                for later in services[(i + 1)...].reversed() { try? later.close() }
+                try? service.close()
+                for earlier in services[..<i].reversed() { try? earlier.close() }
+                closed = true
+                throw error
+            }
+        }
+        self.services = services
+    }
+
+    /// The sinks `settings` names, opened in order: SQLite, JSON lines, line protocol. When one
+    /// cannot be opened, those before it are closed.
+    public static func sinks(_ settings: SinkSettings, fileMode: FileSinkMode) throws(SinkError) -> [any RecordService] {
+        var sinks: [any RecordService] = []
         do {
             if let path = settings.sqlitePath { sinks.append(try SQLiteStore(path: path, durability: settings.sqliteDurability)) }
             if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: fileMode)) }
             if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: fileMode)) }
         } catch {
-            for sink in sinks { try? sink.close() }
+            for sink in sinks.reversed() { try? sink.close() }
             throw error
         }
+        return sinks
     }
 
-    public var isEmpty: Bool { sinks.isEmpty }
+    public var isEmpty: Bool { services.isEmpty }
 
-    /// One batch of records to every sink (the store commits it as one transaction).
+    /// One batch of records to every service, numbered (the store commits it as one transaction).
     public func write(_ records: [TelemetryRecord]) throws(SinkError) {
-        for sink in sinks { try sink.write(records) }
+        guard !records.isEmpty else { return }
+        let batch = RecordBatch(run: run, firstSequence: nextSequence, records: records)
+        nextSequence = batch.nextSequence
+        for service in services { try service.write(batch) }
     }
 
-    /// Flushes and closes every sink; idempotent.
+    public func flush() throws(SinkError) {
+        for service in services { try service.flush() }
+    }
+
+    /// Flushes and closes every service, in reverse order; idempotent. Throws the first error
+    /// after trying them all.
     public func close() throws(SinkError) {
         guard !closed else { return }
         closed = true
         var first: SinkError?
-        for sink in sinks {
-            do { try sink.close() } catch { first = first ?? error }
+        for service in services.reversed() {
+            do { try service.close() } catch { first = first ?? error }
         }
         if let first { throw first }
     }
@@ -58,3 +108,7 @@ extension SinkSettings {
         return out
     }
 }
+
+extension SQLiteStore { public var name: String { "sqlite" } }
+extension JSONLinesSink { public var name: String { "jsonl" } }
+extension LineProtocolSink { public var name: String { "line_protocol" } }

@@ -1,0 +1,93 @@
+import Telemetry
+
+/// One daemon start (or one replay): 128 random bits, written as a version-4 UUID. It changes
+/// every time candor starts, so that a record's sequence number, which starts again at 1, never
+/// names two different records: a receiver removes duplicates on (vehicle, run, sequence).
+public struct RunID: Sendable, Hashable, CustomStringConvertible {
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// From the system's random source (getrandom(2)), with the UUID version and variant bits set.
+    public static func random() -> RunID {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
+        let low = (generator.next() as UInt64) & ~(0b11 << 62) | (0b10 << 62)
+        return RunID(high: high, low: low)
+    }
+
+    /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lowercase.
+    public var description: String {
+        let hex = Self.hex(high, digits: 16) + Self.hex(low, digits: 16)
+        var out = ""
+        for (i, c) in hex.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append("-") }
+            out.append(c)
+        }
+        return out
+    }
+
+    private static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: digits - text.count) + text
+    }
+}
+
+/// What names one record for good: the vehicle it describes, the run that emitted it and its
+/// sequence number in that run. Two records with the same identity are the same record (sent
+/// twice after a reconnect, say).
+public struct RecordIdentity: Sendable, Hashable {
+    public var vehicle: String
+    public var run: RunID
+    public var sequence: UInt64
+
+    public init(vehicle: String, run: RunID, sequence: UInt64) {
+        self.vehicle = vehicle
+        self.run = run
+        self.sequence = sequence
+    }
+}
+
+/// Records the aggregator emitted together (closed windows, ended episodes, trip and day
+/// summaries), in emission order, with their identity.
+///
+/// Sequence numbers count every record of the run, all vehicles together, from 1 without a gap:
+/// `records[i]` has `firstSequence + i`, and the next batch starts where this one ends. A
+/// receiver of every record can therefore tell a lost batch from a duplicate one.
+public struct RecordBatch: Sendable {
+    public let run: RunID
+    public let firstSequence: UInt64
+    public let records: [TelemetryRecord]
+
+    public init(run: RunID, firstSequence: UInt64, records: [TelemetryRecord]) {
+        precondition(firstSequence > 0, "sequence numbers start at 1")
+        self.run = run
+        self.firstSequence = firstSequence
+        self.records = records
+    }
+
+    /// The sequence number the batch after this one starts with.
+    public var nextSequence: UInt64 { firstSequence + UInt64(records.count) }
+
+    public func identity(at index: Int) -> RecordIdentity {
+        RecordIdentity(vehicle: records[index].vehicle, run: run, sequence: firstSequence + UInt64(index))
+    }
+}
+
+extension TelemetryRecord {
+    /// The vehicle the record describes (every record has one).
+    public var vehicle: String {
+        switch self {
+        case .signalWindow(let r): r.vehicle
+        case .messageHealth(let r): r.vehicle
+        case .busHealth(let r): r.vehicle
+        case .silentEpisode(let r): r.vehicle
+        case .faultEpisode(let r): r.vehicle
+        case .operations(let r): r.vehicle
+        }
+    }
+}
