@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,6 +30,7 @@ struct Candor: ParsableCommand {
             LiveProbeCommand.self,
             TailCommand.self,
             RunCommand.self,
+            GBT32960Command.self,
         ]
     )
 
