@@ -62,6 +62,14 @@ let package = Package(
         .target(name: "Outbox"),
         // GB/T 32960.3 (2016 and 2025): frames, bodies, stream framing. Pure, stdlib only.
         .target(name: "GBT32960"),
+        // libmosquitto (EPL-2.0/EDL-1.0, linked dynamically), imported only by MQTT.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
+        .target(name: "MQTT", dependencies: ["CMosquitto"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
@@ -81,6 +89,7 @@ let package = Package(
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

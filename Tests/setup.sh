@@ -5,7 +5,8 @@
 #   sudo Tests/setup.sh            (as root; from any directory)
 #
 # - apt: tshark (wireshark-common/install-setuid preseeded to false), can-utils,
-#   libsocketcan-dev, zlib1g-dev, libsqlite3-dev, python3-venv; `apt-get update` runs once,
+#   libsocketcan-dev, zlib1g-dev, libsqlite3-dev, python3-venv, libmosquitto-dev, mosquitto
+#   (+ clients) and openssl for the uplink tests; `apt-get update` runs once,
 #   only when something is missing.
 # - Python: a venv at <repo>/.venv (gitignored) with cantools 45.1.0 and opendbc 0.3.1, the
 #   oracles of Tests/Oracle and Fixtures/tools. Tests find it through CANDOR_VENV (default .venv).
@@ -13,7 +14,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
-packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config"
+packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients openssl"
 pip_pins="cantools==45.1.0 opendbc==0.3.1 prometheus-client==0.26.0"
 
 say() { printf 'setup: %s\n' "$*"; }

@@ -1,0 +1,86 @@
+/// An MQTT connection as the uplink and the collector use it: one owner thread calls
+/// `poll`, which writes what is queued, waits for the socket, reads, and returns what
+/// happened. Nothing is written while the owner handles the returned events, so a
+/// receiver's PUBACKs leave only at the next `poll`, after the owner stored the messages
+/// (acknowledge after write). `MosquittoClient` is the real one; tests drive fakes.
+public protocol MQTTConnection: AnyObject {
+    /// Begins a connection (TCP, TLS, CONNECT); the outcome arrives as an event.
+    func connect() throws(MQTTError)
+    /// Queues a publish; returns the message id that its `.acknowledged` event carries.
+    func publish(_ message: MQTTOutgoing) throws(MQTTError) -> Int32
+    func subscribe(_ filter: String, qos: Int) throws(MQTTError)
+    /// Writes what is queued, waits up to `timeoutMillis` for input, reads it.
+    func poll(timeoutMillis: Int32) -> [MQTTEvent]
+    /// Sends DISCONNECT (normal: the broker drops the will) and closes.
+    func disconnect()
+    var isConnected: Bool { get }
+}
+
+public enum MQTTProtocolVersion: Int, Sendable, Hashable {
+    case v311 = 4
+    case v5 = 5
+}
+
+public struct MQTTOutgoing: Sendable, Hashable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var qos: Int
+    public var retain: Bool
+    /// MQTT 5 content type (dropped on a 3.1.1 connection).
+    public var contentType: String?
+    /// MQTT 5 user properties (dropped on a 3.1.1 connection).
+    public var userProperties: [(String, String)]
+
+    public init(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false,
+                contentType: String? = nil, userProperties: [(String, String)] = []) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+        self.contentType = contentType
+        self.userProperties = userProperties
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.topic == b.topic && a.payload == b.payload && a.qos == b.qos && a.retain == b.retain
+            && a.contentType == b.contentType && a.userProperties.elementsEqual(b.userProperties, by: ==)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(topic)
+        hasher.combine(payload)
+    }
+}
+
+public struct MQTTIncoming: Sendable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var contentType: String?
+    public var userProperties: [(String, String)]
+}
+
+public enum MQTTEvent: Sendable {
+    case connected(sessionPresent: Bool, version: MQTTProtocolVersion)
+    /// CONNACK with a refusal: `code` is the MQTT 5 reason code or the 3.1.1 return code.
+    case refused(code: Int, reason: String)
+    /// The connection ended (or could not be made); `reason` says why.
+    case disconnected(reason: String)
+    /// PUBACK for the message id `publish` returned.
+    case acknowledged(messageID: Int32)
+    case message(MQTTIncoming)
+    case subscribed(messageID: Int32, grantedQoS: [Int])
+}
+
+public struct MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var broker: String
+    public var operation: String
+    public var message: String
+
+    public init(broker: String, operation: String, message: String) {
+        self.broker = broker
+        self.operation = operation
+        self.message = message
+    }
+
+    public var description: String { "MQTT \(broker): \(operation): \(message)" }
+}

@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real mosquitto (Debian's 2.0) for one test: its own directory and config file, a free
+/// loopback port, persistence on; started and stopped by pid. `start` waits until the port
+/// accepts connections (at most 10 s).
+final class MosquittoBroker {
+    let directory: String
+    let port: Int
+    private var process: Process?
+    private(set) var extraConfig: String
+
+    static let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    init(name: String, extraConfig: String = "", port: Int? = nil) throws {
+        guard Self.binary != nil else { throw BrokerError("mosquitto is not installed (Tests/setup.sh installs it)") }
+        directory = NSTemporaryDirectory() + "candor-mqtt-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.port = try port ?? Self.freePort()
+        self.extraConfig = extraConfig
+    }
+
+    func setConfig(_ text: String) { extraConfig = text }
+
+    /// `listener` lines are ours; `extraConfig` adds to the listener (TLS files, passwords).
+    func start() throws {
+        let config = """
+        user root
+        persistence true
+        persistence_location \(directory)/
+        log_dest file \(directory)/mosquitto.log
+        log_type all
+        listener \(port) 127.0.0.1
+        \(extraConfig.isEmpty ? "allow_anonymous true" : extraConfig)
+
+        """
+        try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary!)
+        p.arguments = ["-c", directory + "/mosquitto.conf"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if Self.accepts(port) { return }
+            guard p.isRunning else { throw BrokerError("mosquitto exited at start: \(log())") }
+            usleep(20_000)
+        }
+        throw BrokerError("mosquitto did not listen on \(port) within 10 s")
+    }
+
+    /// SIGKILL (a crash) or SIGTERM (a clean stop, persistence saved), then waits for the exit.
+    func stop(kill hard: Bool = false) {
+        guard let p = process, p.isRunning else { return }
+        kill(p.processIdentifier, hard ? SIGKILL : SIGTERM)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    func log() -> String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }
+
+    deinit {
+        stop(kill: true)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BrokerError("socket: \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BrokerError("bind: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+struct BrokerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a command with a timeout; returns its status and standard output.
+@discardableResult
+func runTool(_ path: String, _ arguments: [String], timeout: TimeInterval = 20) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let timer = DispatchWorkItem { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    timer.cancel()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
