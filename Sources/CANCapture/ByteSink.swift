@@ -28,7 +28,15 @@ final class GzipFileSink {
             opened = gzdopen(fd, mode)
             if opened == nil { closeDescriptor(fd) }
         } else {
-            opened = gzopen(path, mode)
+            // Created here rather than by gzopen: never through a symbolic link (O_NOFOLLOW),
+            // so a link planted at a recording's path cannot redirect the write.
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else {
+                let reason = errno == ELOOP ? "it is a symbolic link (candor does not write through links)" : String(cString: strerror(errno))
+                throw CaptureError(file: path, message: "cannot create: \(reason)")
+            }
+            opened = gzdopen(fd, mode)
+            if opened == nil { closeDescriptor(fd) }
         }
         guard let opened else {
             let reason = errno != 0 ? String(cString: strerror(errno)) : "zlib could not allocate its state"

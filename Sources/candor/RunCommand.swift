@@ -91,13 +91,13 @@ struct RunCommand: ParsableCommand {
         let recorder = setup.recorder.map { Recorder(output: RotatingCaptureFiles(options: $0), capacity: $0.queueCapacity) }
         opened.append { try? recorder?.close() }
         let tail: TailHub?
-        do { tail = try setup.tail.map { options throws(TailError) in try TailHub(options: options) } } catch {
+        do { tail = try setup.tail.map { options throws(TailError) in try TailHub(options: options, log: log.labelled("tail")) } } catch {
             throw failing("run: tail socket \(error)")
         }
         opened.append { tail?.close() }
         let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
         let server: PrometheusServer
-        do { server = try PrometheusServer(listen: listen, metrics: metrics) } catch { throw failing("run: \(error)") }
+        do { server = try PrometheusServer(listen: listen, metrics: metrics, log: log.labelled("metrics")) } catch { throw failing("run: \(error)") }
         opened.append { server.close() }
         let decodedLog: DecodedFrameLog?
         do { decodedLog = try setup.decodedLog.map { options throws(SinkError) in try DecodedFrameLog(options: options) } } catch {
@@ -111,13 +111,26 @@ struct RunCommand: ParsableCommand {
             configFile: config, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try source.add(interfaces: interfaces) },
             closeBusesOtherThan: { wanted in source.remove(interfaces: source.interfaces.filter { !wanted.contains($0) }) })
+        let drops = DropReporter(log: log.labelled("drops"))
         let supervisor = Supervisor(
             source: source, notifier: notifier, frames: frames, metrics: metrics, log: log, signals: stopSignals, controllers: controllers,
             reload: reload,
-            otherDrops: {
-                metrics.setDropped(stage: "recorder", total: Int(recorder?.statistics.dropped ?? 0))
-                metrics.setDropped(stage: "tail", total: Int(tail?.missedLines ?? 0))
-                metrics.setDropped(stage: "decoded_log", total: Int(decodedLog?.statistics.dropped ?? 0))
+            drops: {
+                let totals = [
+                    ("queue", source.queueOverflowCount), ("kernel", source.statistics.reduce(0) { $0 + $1.kernelDrops }),
+                    ("recorder", Int(recorder?.statistics.dropped ?? 0)), ("tail", Int(tail?.missedLines ?? 0)),
+                    ("decoded_log", Int(decodedLog?.statistics.dropped ?? 0)),
+                ]
+                for (stage, total) in totals {
+                    metrics.setDropped(stage: stage, total: total)
+                    drops.observe(stage: stage, total: total)
+                }
+                if let recorder {
+                    drops.observeWriteFailures(stage: "recorder", total: recorder.statistics.writeFailures, lastError: recorder.lastError?.description)
+                }
+                if let decodedLog {
+                    drops.observeWriteFailures(stage: "decoded_log", total: decodedLog.statistics.writeFailures, lastError: decodedLog.lastError?.description)
+                }
             })
         log.notice("buses open", ["buses": interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics", "run": sinks.run.description])
         do { try notifier?.ready(status: "reading \(interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
@@ -173,7 +186,7 @@ private final class FrameCounter: Sendable {
 
 /// The daemon's second thread: waits for SIGTERM/SIGINT/SIGHUP (sigtimedwait, so no work ever
 /// runs in a signal handler) and in between, every tick, updates the drop counters for
-/// Prometheus, reports finished reloads and sends WATCHDOG=1 and STATUS=.
+/// Prometheus (and logs drops as they start), reports finished reloads and sends WATCHDOG=1 and STATUS=.
 /// A stop signal stops the source; the reading thread then drains and finishes. SIGHUP
 /// checks the config again here (`ConfigReload`), off the reading thread.
 private final class Supervisor: @unchecked Sendable {
@@ -183,7 +196,8 @@ private final class Supervisor: @unchecked Sendable {
     let metrics: PrometheusMetrics
     let log: GatewayLog
     let controllers: ControllerPoller
-    let otherDrops: @Sendable () -> Void
+    /// Exports every stage's drop total and logs drops as they start (`DropReporter`).
+    let drops: @Sendable () -> Void
     let reload: ConfigReload
     var signals: sigset_t
     private let quit = Atomic<Bool>(false)
@@ -194,11 +208,11 @@ private final class Supervisor: @unchecked Sendable {
 
     init(
         source: LiveFrameSource, notifier: ServiceNotifier?, frames: FrameCounter, metrics: PrometheusMetrics, log: GatewayLog,
-        signals: sigset_t, controllers: ControllerPoller, reload: ConfigReload, otherDrops: @escaping @Sendable () -> Void
+        signals: sigset_t, controllers: ControllerPoller, reload: ConfigReload, drops: @escaping @Sendable () -> Void
     ) {
         self.controllers = controllers
         self.reload = reload
-        self.otherDrops = otherDrops
+        self.drops = drops
         self.source = source
         self.notifier = notifier
         self.frames = frames
@@ -256,9 +270,7 @@ private final class Supervisor: @unchecked Sendable {
                 _exit(1)
             }
             source.logEvents(to: log)
-            metrics.setDropped(stage: "queue", total: source.queueOverflowCount)
-            metrics.setDropped(stage: "kernel", total: source.statistics.reduce(0) { $0 + $1.kernelDrops })
-            otherDrops()
+            drops()
             controllers.poll()
             guard let notifier else { continue }
             let now = frames.value

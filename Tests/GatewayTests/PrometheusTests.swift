@@ -131,7 +131,7 @@ private func exchange(port: UInt16, _ request: [UInt8]) throws -> String {
     @Test func servesMetricsOverLoopback() throws {
         let (metrics, _, _) = try Self.fedMetrics()
         metrics.setDropped(stage: "queue", total: 3)
-        let server = try PrometheusServer(listen: "127.0.0.1:0", metrics: metrics)
+        let server = try PrometheusServer(listen: "127.0.0.1:0", metrics: metrics, log: GatewayLog(label: "metrics", format: .terminal, output: { _ in }))
         defer { server.close() }
         let ok = try exchange(port: server.port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
         #expect(ok.hasPrefix("HTTP/1.1 200 OK\r\n"))

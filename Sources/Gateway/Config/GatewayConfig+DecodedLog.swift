@@ -6,11 +6,7 @@ extension GatewayConfig {
             "directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip", "buses", "messages", "queue_bytes",
         ])
         var options = DecodedLogOptions(directory: try f.required("directory").path())
-        if let n = f["prefix"] {
-            let prefix = try n.string()
-            guard !prefix.contains("/") else { throw n.error("expected a file name prefix without `/`, found \(prefix)") }
-            options.prefix = prefix
-        }
+        if let n = f["prefix"] { options.prefix = try n.fileNamePrefix() }
         if let n = f["max_file_bytes"] { options.maxFileBytes = try n.positiveInt("a positive byte count") }
         if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration()) }
         if let n = f["retention_bytes"] {

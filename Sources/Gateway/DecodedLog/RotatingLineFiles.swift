@@ -153,20 +153,14 @@ public final class RotatingLineFiles: DecodedLogOutput {
         return nil
     }
 
-    /// Opens `<prefix>.jsonl` for appending (creating it), and notes its size and whether it
-    /// ends inside a line.
+    /// Opens `<prefix>.jsonl` for appending (creating it; never through a symlink), and notes
+    /// its size and whether it ends inside a line.
     private func openCurrent() throws(SinkError) {
-        let path = options.currentPath
-        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SinkError(.io, path: path, message: "cannot open for appending: \(Self.errnoText())") }
-        currentBytes = fileSize()
+        let file = try LineFile.open(options.currentPath, append: true)
+        fd = file.fd
+        currentBytes = file.size + (file.endsMidLine ? 1 : 0)
         currentStart = nil
-        endsMidLine = false
-        if currentBytes > 0 {
-            var last: UInt8 = 0
-            endsMidLine = pread(fd, &last, 1, off_t(currentBytes - 1)) == 1 && last != UInt8(ascii: "\n")
-            if endsMidLine { currentBytes += 1 }
-        }
+        endsMidLine = file.endsMidLine
     }
 
     /// One write(2) loop for everything pending (a newline first when the file ends mid-line).

@@ -13,23 +13,49 @@ public struct MetricsServerError: Error, CustomStringConvertible {
     }
 }
 
-/// A tiny HTTP/1.1 server for `GET /metrics`: one listening TCP socket (IPv4), a blocking
-/// accept on its own thread, one request per connection, requests larger than 8 KiB refused.
-/// Anything but `GET /metrics` gets 404 (or 405 for another method).
+/// A tiny HTTP/1.1 server for `GET /metrics`: one listening TCP socket (IPv4) and one thread
+/// that polls it and every open connection (non-blocking). One request per connection,
+/// requests larger than 8 KiB refused; anything but `GET /metrics` gets 404 (or 405).
+///
+/// A client cannot take it down: each connection has one deadline for its whole request and
+/// response (`requestDeadline`, not per read, so a byte every second does not keep it open),
+/// at most `maxConnections` are open at once (more wait in the kernel's backlog), and a
+/// failing `accept` (`EMFILE`, `ENFILE`, `ENOBUFS`…) is logged (throttled), backed off from
+/// (50 ms doubling to 1 s) and retried, so the endpoint answers again once descriptors free up.
 public final class PrometheusServer: @unchecked Sendable {
     public let listen: String
     /// The bound port (useful with port 0).
     public let port: UInt16
+    /// Connections served at once.
+    public let maxConnections: Int
+    /// Time from accept to the last byte of the response; a connection past it is closed.
+    public let requestDeadline: Duration
+    static let maxRequestBytes = 8192
     private let metrics: PrometheusMetrics
+    private let log: GatewayLog
     private let fd: Int32
+    /// A pipe that `close()` writes to, to end the thread's poll.
+    private let wake: Int32
+    private let wakeWriter: Int32
     private let stopped = Atomic<Bool>(false)
     private var thread = pthread_t()
-    static let maxRequestBytes = 8192
+    // Owned by the server thread.
+    private var connections: [PrometheusConnection] = []
+    private var acceptFailures = LogThrottle(interval: .seconds(10))
+    private var backoffNanoseconds: Int64 = 0
+    private var acceptAgainAt: Int64 = 0
 
     /// `listen`: `host:port` with a dotted IPv4 host (`127.0.0.1:9464`).
-    public init(listen: String, metrics: PrometheusMetrics) throws(MetricsServerError) {
+    public init(
+        listen: String, metrics: PrometheusMetrics, log: GatewayLog,
+        maxConnections: Int = 16, requestDeadline: Duration = .seconds(3)
+    ) throws(MetricsServerError) {
+        precondition(maxConnections > 0, "the metrics endpoint needs at least one connection")
         self.listen = listen
         self.metrics = metrics
+        self.log = log
+        self.maxConnections = maxConnections
+        self.requestDeadline = requestDeadline
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
             throw MetricsServerError(listen: listen, operation: "parse host:port", code: EINVAL)
         }
@@ -39,78 +65,136 @@ public final class PrometheusServer: @unchecked Sendable {
         guard inet_pton(AF_INET, String(listen[..<colon]), &address.sin_addr) == 1 else {
             throw MetricsServerError(listen: listen, operation: "parse IPv4 host", code: EINVAL)
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw MetricsServerError(listen: listen, operation: "socket", code: errno) }
+        func failed(_ operation: String) -> MetricsServerError {
+            let error = MetricsServerError(listen: listen, operation: operation, code: errno)
+            Glibc.close(fd)
+            return error
+        }
         var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw failed("setsockopt(SO_REUSEADDR)")
+        }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw MetricsServerError(listen: listen, operation: "bind/listen", code: code)
-        }
+        guard bound == 0 else { throw failed("bind") }
+        guard Glibc.listen(fd, 64) == 0 else { throw failed("listen") }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) {
+        let named = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
+        guard named == 0 else { throw failed("getsockname") }
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { throw failed("pipe") }
+        for end in pipeEnds { precondition(fcntl(end, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an owned descriptor failed") }
         self.fd = fd
+        self.wake = pipeEnds[0]
+        self.wakeWriter = pipeEnds[1]
         self.port = UInt16(bigEndian: actual.sin_port)
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { raw in
             let server = Unmanaged<PrometheusServer>.fromOpaque(raw!).takeRetainedValue()
-            server.acceptLoop()
+            server.serve()
             return nil
         }, context)
         precondition(rc == 0, "pthread_create failed: \(rc)")
     }
 
-    /// Stops accepting and joins the thread; idempotent.
+    /// Stops serving, closes every connection and joins the thread; idempotent.
     public func close() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        pthread_join(thread, nil)
-        Glibc.close(fd)
+        var one: UInt8 = 1
+        precondition(write(wakeWriter, &one, 1) == 1, "write to the wake pipe failed: errno \(errno)")
+        precondition(pthread_join(thread, nil) == 0, "pthread_join failed")
+        for connection in connections { connection.close() }
+        connections.removeAll()
+        for owned in [fd, wake, wakeWriter] {
+            precondition(Glibc.close(owned) == 0, "close of an owned descriptor failed: errno \(errno)")
+        }
     }
 
-    private func acceptLoop() {
+    /// The server thread: poll the wake eventfd, the listener (when a connection slot is free
+    /// and no back-off is running) and every connection, until `close()`.
+    private func serve() {
+        var pollSet: [pollfd] = []
+        let deadline = Self.nanoseconds(requestDeadline)
         while !stopped.load(ordering: .relaxed) {
+            let now = LogThrottle.monotonicNow()
+            connections.removeAll { connection in
+                guard connection.isDone || now >= connection.deadline else { return false }
+                connection.close()
+                return true
+            }
+            let accepting = connections.count < maxConnections && now >= acceptAgainAt
+            pollSet.removeAll(keepingCapacity: true)
+            pollSet.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0))
+            pollSet.append(pollfd(fd: accepting ? fd : -1, events: Int16(POLLIN), revents: 0))
+            for connection in connections {
+                pollSet.append(pollfd(fd: connection.fd, events: connection.wantsOutput ? Int16(POLLOUT) : Int16(POLLIN), revents: 0))
+            }
+            var wakeAt = connections.map(\.deadline).min() ?? Int64.max
+            if !accepting && connections.count < maxConnections { wakeAt = min(wakeAt, acceptAgainAt) }
+            let timeout = wakeAt == Int64.max ? -1 : Int32(clamping: max(0, (wakeAt - now + 999_999) / 1_000_000))
+            if poll(&pollSet, nfds_t(pollSet.count), timeout) < 0 {
+                precondition(errno == EINTR, "poll on owned descriptors failed: errno \(errno)")
+                continue
+            }
+            if pollSet[0].revents != 0 { break }
+            for (index, connection) in connections.enumerated() where pollSet[index + 2].revents != 0 {
+                connection.advance { self.answer(to: $0) }
+            }
+            if pollSet[1].revents != 0 { acceptConnections(deadline: deadline) }
+        }
+    }
+
+    /// Accepts until the backlog is empty or the slots are full. A failure other than a
+    /// client giving up is logged (throttled) and starts or lengthens the back-off.
+    private func acceptConnections(deadline: Int64) {
+        while connections.count < maxConnections {
             let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
+            if client >= 0 {
+                precondition(fcntl(client, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an accepted socket failed: errno \(errno)")
+                backoffNanoseconds = 0
+                connections.append(PrometheusConnection(fd: client, deadline: LogThrottle.monotonicNow() + deadline))
+                continue
+            }
+            let code = errno
+            switch code {
+            case EAGAIN, EWOULDBLOCK: return
+            case EINTR, ECONNABORTED, EPROTO, EPERM: continue
+            default:
+                backoffNanoseconds = min(max(backoffNanoseconds * 2, 50_000_000), 1_000_000_000)
+                let now = LogThrottle.monotonicNow()
+                acceptAgainAt = now + backoffNanoseconds
+                if let held = acceptFailures.admit(now: now) {
+                    log.error("metrics endpoint cannot accept connections; retrying", [
+                        "listen": listen, "error": String(cString: strerror(code)), "errno": String(code),
+                        "retry_ms": String(backoffNanoseconds / 1_000_000), "failures_not_logged": String(held),
+                    ])
+                }
                 return
             }
-            var timeout = timeval(tv_sec: 2, tv_usec: 0)
-            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            respond(client)
-            Glibc.close(client)
         }
     }
 
-    private func respond(_ client: Int32) {
-        var request: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1024)
-        while !Self.hasHeaderEnd(request) {
-            guard request.count < Self.maxRequestBytes else {
-                return send(client, Self.response(status: "431 Request Header Fields Too Large", body: "request too large\n"))
-            }
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { return }
-            request += chunk[..<n]
+    /// The response to a complete request head (or to one that grew past the limit).
+    private func answer(to request: [UInt8]) -> [UInt8] {
+        guard Self.hasHeaderEnd(request) else {
+            return Self.response(status: "431 Request Header Fields Too Large", body: "request too large\n")
         }
         let requestLine = request.prefix { $0 != UInt8(ascii: "\r") }.split(separator: UInt8(ascii: " "))
-        guard requestLine.count == 3 else { return send(client, Self.response(status: "400 Bad Request", body: "bad request\n")) }
+        guard requestLine.count == 3 else { return Self.response(status: "400 Bad Request", body: "bad request\n") }
         guard Array(requestLine[0]) == Array("GET".utf8) else {
-            return send(client, Self.response(status: "405 Method Not Allowed", body: "only GET\n", extra: "Allow: GET\r\n"))
+            return Self.response(status: "405 Method Not Allowed", body: "only GET\n", extra: "Allow: GET\r\n")
         }
         let target = Array(requestLine[1])
         guard target == Array("/metrics".utf8) || target.starts(with: Array("/metrics?".utf8)) else {
-            return send(client, Self.response(status: "404 Not Found", body: "not found: try /metrics\n"))
+            return Self.response(status: "404 Not Found", body: "not found: try /metrics\n")
         }
-        send(client, Self.response(status: "200 OK", body: metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        return Self.response(status: "200 OK", body: metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     static func hasHeaderEnd(_ bytes: [UInt8]) -> Bool {
@@ -127,12 +211,56 @@ public final class PrometheusServer: @unchecked Sendable {
         return Array(head.utf8) + bodyBytes
     }
 
-    private func send(_ client: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            offset += n
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// One accepted metrics connection (every call MSG_DONTWAIT): reads the request head, then writes the
+/// response, then is done. Owns its socket; used only by the server thread.
+final class PrometheusConnection {
+    let fd: Int32
+    /// Monotonic nanoseconds after which the connection is closed, whatever its state.
+    let deadline: Int64
+    private var request: [UInt8] = []
+    private var response: [UInt8]?
+    private var sent = 0
+    private(set) var isDone = false
+
+    init(fd: Int32, deadline: Int64) {
+        self.fd = fd
+        self.deadline = deadline
+    }
+
+    var wantsOutput: Bool { response != nil }
+
+    /// Reads or writes what the socket allows now; `answer` builds the response once the head
+    /// is complete or over the size limit.
+    func advance(answer: ([UInt8]) -> [UInt8]) {
+        if response == nil {
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            while response == nil {
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return }
+                guard n > 0 else { isDone = true; return }
+                request += chunk[..<n]
+                if PrometheusServer.hasHeaderEnd(request) || request.count >= PrometheusServer.maxRequestBytes {
+                    response = answer(request)
+                }
+            }
         }
+        guard let response else { return }
+        while sent < response.count {
+            let n = response.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return }
+            guard n > 0 else { isDone = true; return }
+            sent += n
+        }
+        isDone = true
+    }
+
+    func close() {
+        precondition(Glibc.close(fd) == 0 || errno == EINTR, "close of an accepted connection failed: errno \(errno)")
     }
 }

@@ -43,6 +43,18 @@ public struct RecordingFileName: Sendable, Hashable, Comparable {
         self.sequence = sequence
     }
 
+    /// Why `prefix` cannot name files inside one directory (nil when it can): it must be a
+    /// plain name — not empty, no `/`, no `..`, no NUL — so every recording, and everything
+    /// retention deletes, stays in the configured directory. `recorder.prefix` and
+    /// `decoded_log.prefix` are both checked with this.
+    public static func problem(withPrefix prefix: String) -> String? {
+        if prefix.isEmpty { return "expected a file name prefix, found an empty one" }
+        if prefix.contains("/") || prefix.contains("..") || prefix.utf8.contains(0) {
+            return "expected a file name prefix without `/`, `..` or NUL, found \(prefix)"
+        }
+        return nil
+    }
+
     public var text: String {
         let digits = String(sequence)
         return "\(prefix)-\(start)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits).\(fileExtension)\(gzip ? ".gz" : "")"

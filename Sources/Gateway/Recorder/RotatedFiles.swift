@@ -10,8 +10,8 @@ import Musl
 enum RotatedFiles {
     typealias Entry = (name: RecordingFileName, bytes: Int)
 
-    /// The files named `<prefix>-<start>-<sequence>.<fileExtension>[.gz]` in `directory`,
-    /// oldest first, with their sizes on disk.
+    /// The regular files named `<prefix>-<start>-<sequence>.<fileExtension>[.gz]` in
+    /// `directory`, oldest first, with their sizes on disk.
     static func list(in directory: String, prefix: String, fileExtension: String) -> [Entry] {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
@@ -21,8 +21,10 @@ enum RotatedFiles {
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard let name = RecordingFileName(parsing: entryName, prefix: prefix, fileExtension: fileExtension) else { continue }
+            // lstat, regular files only: a link or a directory named like a rotated file is
+            // neither counted nor ever deleted by retention.
             var info = stat()
-            guard stat(directory + "/" + entryName, &info) == 0 else { continue }
+            guard lstat(directory + "/" + entryName, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
             found.append((name, Int(info.st_size)))
         }
         return found.sorted { $0.name < $1.name }

@@ -22,6 +22,7 @@ public final class RotatingCaptureFiles: RecordingOutput {
     public private(set) var filesDeleted = 0
 
     public init(options: RecorderOptions) {
+        precondition(RecordingFileName.problem(withPrefix: options.prefix) == nil, "recorder prefix not checked: \(options.prefix)")
         self.options = options
         scratch.reserveCapacity(32)
     }

@@ -12,6 +12,8 @@ public enum FileSinkMode: Sendable, Hashable {
 
 /// An output file with a byte buffer: records are appended to `buffer`, which goes to the
 /// file when it passes `capacity` or on `flush`. One `write(2)` loop per flush; no stdio.
+/// Opened as a `LineFile`: never through a symlink, and an appended file whose last line was
+/// cut short (a previous run died mid-write) gets a newline before the first new record.
 final class BufferedFile {
     let path: String
     private var fd: Int32
@@ -21,10 +23,10 @@ final class BufferedFile {
     init(path: String, mode: FileSinkMode, capacity: Int = 1 << 16) throws(SinkError) {
         self.path = path
         self.capacity = capacity
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .append ? O_APPEND : O_TRUNC)
-        fd = open(path, flags, 0o644)
-        guard fd >= 0 else { throw SinkError(.io, path: path, message: "cannot open for writing: \(Self.errnoText())") }
+        let file = try LineFile.open(path, append: mode == .append)
+        fd = file.fd
         buffer.reserveCapacity(capacity + 4096)
+        if file.endsMidLine { buffer.append(UInt8(ascii: "\n")) }
     }
 
     /// Writes the buffer out when it is full.

@@ -18,3 +18,36 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, er
     }
     return (offset, 0)
 }
+
+/// A file of text lines opened for writing (the file sinks, the decoded-frame log): created
+/// when missing, never through a symbolic link (`O_NOFOLLOW`: a link planted at an output's
+/// path must not send candor's writes elsewhere), and, when appending, checked for a last
+/// line cut short: a previous run that died mid-write (disk full, `kill -9`) leaves a partial
+/// line, and the first new line must start on a line of its own.
+struct LineFile {
+    let fd: Int32
+    /// Bytes in the file when it was opened.
+    let size: Int
+    /// The file is not empty and does not end with a newline.
+    let endsMidLine: Bool
+
+    /// Opens `path` (`append`: keep the content; else truncate). Throws the errno text.
+    static func open(_ path: String, append: Bool) throws(SinkError) -> LineFile {
+        let flags = O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC)
+        let fd = Glibc.open(path, flags, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link (candor does not write through links)" : String(cString: strerror(errno))
+            throw SinkError(.io, path: path, message: "cannot open for \(append ? "appending" : "writing"): \(reason)")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            precondition(close(fd) == 0, "close of an owned descriptor failed")
+            throw SinkError(.io, path: path, message: "cannot stat: \(reason)")
+        }
+        let size = Int(info.st_size)
+        var last: UInt8 = 0
+        let endsMidLine = append && size > 0 && pread(fd, &last, 1, off_t(size - 1)) == 1 && last != UInt8(ascii: "\n")
+        return LineFile(fd: fd, size: size, endsMidLine: endsMidLine)
+    }
+}

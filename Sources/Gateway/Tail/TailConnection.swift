@@ -20,12 +20,16 @@ public final class TailConnection {
 
     deinit { close(descriptor) }
 
-    /// The next line without its newline; nil when the daemon closed the connection.
+    /// The next line without its newline; nil when the daemon closed the connection. Throws
+    /// when the daemon refused this client (`{"refused":"…"}`: too many clients).
     public func nextLine() throws(TailError) -> Substring? {
         while true {
             if let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[start..<newline], as: UTF8.self)
                 start = newline + 1
+                if let reason = TailLine.refusal(line[...]) {
+                    throw TailError(path: path, message: "the daemon refused this client: \(reason)")
+                }
                 return line[...]
             }
             pending.removeSubrange(..<start)

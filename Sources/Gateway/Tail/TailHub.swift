@@ -33,24 +33,27 @@ public final class TailHub: @unchecked Sendable {
     private var stopping = false
     private var stopped = false
     private var missedTotal: UInt64 = 0
+    private var refusedTotal = 0
     private var wakePending = false
     // Owned by the I/O thread after init.
     private let listener: Int32
     /// The wake pipe: publish() writes a byte when the I/O thread may be asleep in poll().
     private let wake: Int32
     private let wakeWriter: Int32
+    private let log: GatewayLog?
+    private var acceptFailures = LogThrottle(interval: .seconds(10))
+    private var refusals = LogThrottle(interval: .seconds(10))
+    private var acceptBackoff: Int64 = 0
+    private var acceptAgainAt: Int64 = 0
+    /// Nanoseconds between two refills of the client buffers (a burst of lines is one pass).
+    static let refillInterval: Int64 = 5_000_000
 
-    public init(options: TailHubOptions) throws(TailError) {
+    public init(options: TailHubOptions, log: GatewayLog? = nil) throws(TailError) {
         self.options = options
+        self.log = log
         let path = options.path
+        try Self.removeStaleSocket(at: path)
         let fd = try UnixSocket.streamSocket(path)
-        // A socket file left by a previous run: remove it only if nobody answers on it.
-        if let stale = try? UnixSocket.connect(to: path) {
-            Glibc.close(stale)
-            Glibc.close(fd)
-            throw TailError(path: path, message: "another candor is serving this tail socket")
-        }
-        unlink(path)
         let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
         guard bound == 0 else { let e = UnixSocket.failure(path, "bind"); Glibc.close(fd); throw e }
         do {
@@ -58,33 +61,20 @@ public final class TailHub: @unchecked Sendable {
         } catch {
             Glibc.close(fd); unlink(path); throw error
         }
-        guard listen(fd, 16) == 0 else { let e = UnixSocket.failure(path, "listen"); Glibc.close(fd); throw e }
+        guard listen(fd, 64) == 0 else { let e = UnixSocket.failure(path, "listen"); Glibc.close(fd); throw e }
         UnixSocket.setNonBlocking(fd)
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { let e = UnixSocket.failure(path, "pipe"); Glibc.close(fd); throw e }
-        for end in pipeEnds {
-            UnixSocket.setNonBlocking(end)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
+        for end in pipeEnds { UnixSocket.setNonBlockingCloseOnExec(end) }
         listener = fd
         wake = pipeEnds[0]
         wakeWriter = pipeEnds[1]
+        if options.mode & 0o002 != 0 {
+            log?.warning("tail socket is writable by every local user (mode \(String(options.mode, radix: 8))): anyone on this machine can read the decoded frames; 0660 with a group is safer", ["path": path])
+        }
         let thread = Thread { self.serve() }
         thread.name = "candor-tail"
         thread.start()
-    }
-
-    static func setOwnership(path: String, mode: UInt32, group: String?) throws(TailError) {
-        guard chmod(path, mode_t(mode)) == 0 else { throw UnixSocket.failure(path, "chmod") }
-        guard let group else { return }
-        var gid: gid_t
-        if let number = UInt32(group) {
-            gid = number
-        } else {
-            guard let entry = getgrnam(group) else { throw TailError(path: path, message: "no group named \(group)") }
-            gid = entry.pointee.gr_gid
-        }
-        guard chown(path, uid_t.max, gid) == 0 else { throw UnixSocket.failure(path, "chown to group \(group)") }
     }
 
     /// Hands `line` (one canonical JSON line, no newline) to every client. Never blocks on I/O.
@@ -108,6 +98,12 @@ public final class TailHub: @unchecked Sendable {
     public var clientCount: Int {
         condition.lock(); defer { condition.unlock() }
         return clients.count
+    }
+
+    /// Clients turned away because `maxClients` were connected.
+    public var refusedClients: Int {
+        condition.lock(); defer { condition.unlock() }
+        return refusedTotal
     }
 
     /// Lines dropped over all clients because they fell behind.
@@ -137,34 +133,48 @@ public final class TailHub: @unchecked Sendable {
 
     private func signalWake() {
         var one: UInt8 = 1
-        _ = Glibc.write(wakeWriter, &one, 1)
+        // EAGAIN: the pipe is full, so the thread is woken anyway.
+        precondition(Glibc.write(wakeWriter, &one, 1) == 1 || errno == EAGAIN, "write to the wake pipe failed: errno \(errno)")
     }
 
-    /// The I/O thread: poll the listener, the wake eventfd and every client.
+    /// The I/O thread: poll the wake pipe, the listener and every client. Client buffers are
+    /// refilled at most once per `refillInterval`, so a fast bus with many clients costs a
+    /// pass per interval, not one per frame; the listener is left out of the poll while the
+    /// accept back-off runs (after `EMFILE`…), so a failing accept cannot spin the thread.
     private func serve() {
         var pollSet: [pollfd] = []
         var scratch = [UInt8](repeating: 0, count: 4096)
+        var lastRefill: Int64 = 0
         while true {
+            let now = LogThrottle.monotonicNow()
+            let refillDue = now - lastRefill >= Self.refillInterval
             condition.lock()
             if stopping { condition.unlock(); break }
-            wakePending = false
-            // Refill outgoing buffers from queues.
-            for client in clients where client.sent == client.outgoing.count {
-                client.outgoing.removeAll(keepingCapacity: true)
-                client.sent = 0
-                client.queue.take(into: &client.outgoing, limit: 64 * 1024)
+            if refillDue {
+                wakePending = false
+                lastRefill = now
+                for client in clients where client.sent == client.outgoing.count {
+                    client.outgoing.removeAll(keepingCapacity: true)
+                    client.sent = 0
+                    client.queue.take(into: &client.outgoing, limit: 64 * 1024)
+                }
             }
             let snapshot = clients
             condition.unlock()
 
+            let accepting = now >= acceptAgainAt
             pollSet.removeAll(keepingCapacity: true)
-            pollSet.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0))
-            pollSet.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+            // Between refills the pipe's pending byte would end every poll at once: leave it out.
+            pollSet.append(pollfd(fd: refillDue ? wake : -1, events: Int16(POLLIN), revents: 0))
+            pollSet.append(pollfd(fd: accepting ? listener : -1, events: Int16(POLLIN), revents: 0))
             for client in snapshot {
                 let wantsOut = client.sent < client.outgoing.count
                 pollSet.append(pollfd(fd: client.fd, events: Int16(POLLIN) | (wantsOut ? Int16(POLLOUT) : 0), revents: 0))
             }
-            let ready = poll(&pollSet, nfds_t(pollSet.count), -1)
+            var wakeAt = refillDue ? Int64.max : lastRefill + Self.refillInterval
+            if !accepting { wakeAt = min(wakeAt, acceptAgainAt) }
+            let timeout = wakeAt == Int64.max ? -1 : Int32(clamping: max(0, (wakeAt - now + 999_999) / 1_000_000))
+            let ready = poll(&pollSet, nfds_t(pollSet.count), timeout)
             if ready < 0 {
                 precondition(errno == EINTR, "poll on owned descriptors failed: errno \(errno)")
                 continue
@@ -186,13 +196,13 @@ public final class TailHub: @unchecked Sendable {
             if !gone.isEmpty { disconnect(gone) }
         }
         condition.lock()
-        for client in clients { Glibc.close(client.fd) }
+        for client in clients { UnixSocket.closeOwned(client.fd) }
         clients.removeAll()
         condition.unlock()
-        Glibc.close(listener)
-        Glibc.close(wake)
-        Glibc.close(wakeWriter)
-        unlink(options.path)
+        for fd in [listener, wake, wakeWriter] { UnixSocket.closeOwned(fd) }
+        if !Self.removeOwnSocket(at: options.path) {
+            log?.warning("tail socket not removed at shutdown", ["path": options.path, "error": String(cString: strerror(errno))])
+        }
         condition.lock()
         stopped = true
         condition.broadcast()
@@ -212,16 +222,56 @@ public final class TailHub: @unchecked Sendable {
         return true
     }
 
+    /// Accepts every waiting connection. Beyond `maxClients` a connection is told why in one
+    /// line (`{"refused":"…"}`) and closed. A failing accept other than a client giving up
+    /// (`EMFILE`, `ENFILE`, `ENOBUFS`…) is logged, throttled, and backed off from (50 ms
+    /// doubling to 1 s) before the listener is polled again.
     private func acceptClients() {
         while true {
             let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
-            UnixSocket.setNonBlocking(fd)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            if fd < 0 {
+                let code = errno
+                switch code {
+                case EAGAIN, EWOULDBLOCK: return
+                case EINTR, ECONNABORTED, EPROTO: continue
+                default:
+                    acceptBackoff = min(max(acceptBackoff * 2, 50_000_000), 1_000_000_000)
+                    let now = LogThrottle.monotonicNow()
+                    acceptAgainAt = now + acceptBackoff
+                    if let held = acceptFailures.admit(now: now) {
+                        log?.error("tail socket cannot accept clients; retrying", [
+                            "path": options.path, "error": String(cString: strerror(code)), "errno": String(code),
+                            "retry_ms": String(acceptBackoff / 1_000_000), "failures_not_logged": String(held),
+                        ])
+                    }
+                    return
+                }
+            }
+            acceptBackoff = 0
+            UnixSocket.setNonBlockingCloseOnExec(fd)
             condition.lock()
-            clients.append(Client(fd: fd, capacity: options.clientCapacity))
+            let full = clients.count >= options.maxClients
+            if full {
+                refusedTotal += 1
+            } else {
+                clients.append(Client(fd: fd, capacity: options.clientCapacity))
+            }
             condition.broadcast()
             condition.unlock()
+            if full { refuse(fd) }
+        }
+    }
+
+    /// Tells a client beyond the limit why it is turned away, then closes it.
+    private func refuse(_ fd: Int32) {
+        let notice = Array("{\"refused\":\"too many tail clients (tail.max_clients is \(options.maxClients))\"}\n".utf8)
+        // Best effort: a client that already left is not told; either way it is closed.
+        let told = notice.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        UnixSocket.closeOwned(fd)
+        if let held = refusals.admit(now: LogThrottle.monotonicNow()) {
+            log?.warning("tail client refused: too many clients", [
+                "path": options.path, "max_clients": String(options.maxClients), "told": String(told > 0), "refused_not_logged": String(held),
+            ])
         }
     }
 
@@ -229,6 +279,6 @@ public final class TailHub: @unchecked Sendable {
         condition.lock()
         clients.removeAll { descriptors.contains($0.fd) }
         condition.unlock()
-        for fd in descriptors { Glibc.close(fd) }
+        for fd in descriptors { UnixSocket.closeOwned(fd) }
     }
 }

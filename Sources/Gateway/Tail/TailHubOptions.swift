@@ -8,12 +8,19 @@ public struct TailHubOptions: Sendable, Equatable {
     public var group: String?
     /// Lines kept per client before its oldest are dropped (and reported as missed).
     public var clientCapacity: Int
+    /// Clients served at once (`tail.max_clients`, 1…1024); one more is told
+    /// `{"refused":"too many tail clients …"}` and closed.
+    public var maxClients: Int
+    /// The range `tail.max_clients` accepts: each client is a descriptor and a buffer.
+    public static let maxClientsRange = 1...1024
 
-    public init(path: String, mode: UInt32 = 0o660, group: String? = nil, clientCapacity: Int = 4096) {
+    public init(path: String, mode: UInt32 = 0o660, group: String? = nil, clientCapacity: Int = 4096, maxClients: Int = 32) {
+        precondition(Self.maxClientsRange.contains(maxClients), "tail max clients out of range")
         self.path = path
         self.mode = mode
         self.group = group
         self.clientCapacity = clientCapacity
+        self.maxClients = maxClients
     }
 }
 

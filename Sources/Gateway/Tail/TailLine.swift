@@ -22,6 +22,14 @@ public struct TailLine: Equatable, Sendable {
         case missed(UInt64)
     }
 
+    /// The reason in the hub's `{"refused":"…"}` notice (sent instead of any line to a client
+    /// beyond `tail.max_clients`); nil for any other line.
+    public static func refusal(_ text: Substring) -> String? {
+        var scanner = Scanner(bytes: Array(text.utf8))
+        guard scanner.take("{"), scanner.string() == "refused", scanner.take(":"), let reason = scanner.string(), scanner.take("}") else { return nil }
+        return reason
+    }
+
     /// Parses one line; nil when it is not a canonical line or a missed notice.
     public static func parse(_ text: Substring) -> Parsed? {
         var scanner = Scanner(bytes: Array(text.utf8))

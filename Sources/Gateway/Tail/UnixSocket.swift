@@ -42,8 +42,20 @@ enum UnixSocket {
         TailError(path: path, message: "\(call) failed: \(String(cString: strerror(errno)))")
     }
 
+    /// Closes a descriptor this process owns; only EBADF (our bug) can fail a socket's close.
+    static func closeOwned(_ fd: Int32) {
+        precondition(close(fd) == 0 || errno == EINTR, "close of an owned descriptor failed: errno \(errno)")
+    }
+
     static func setNonBlocking(_ fd: Int32) {
         let flags = fcntl(fd, F_GETFL)
         precondition(flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0, "fcntl on an owned descriptor failed")
+    }
+
+    /// Non-blocking and close-on-exec: the hub's own descriptors (accept4 and pipe2 are not
+    /// in Swift's Glibc module).
+    static func setNonBlockingCloseOnExec(_ fd: Int32) {
+        setNonBlocking(fd)
+        precondition(fcntl(fd, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an owned descriptor failed")
     }
 }
