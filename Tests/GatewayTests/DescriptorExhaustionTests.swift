@@ -72,6 +72,18 @@ import Glibc
         return false
     }
 
+    /// Once `capture` shows the accept failure: the CPU seconds this process uses in the next
+    /// 0.5 s (a spinning thread would use about 0.5), then the descriptors are released.
+    static func cpuWhileExhausted(_ capture: LogCapture, awaiting text: String, fillers: [Int32]) -> Double {
+        #expect(awaitLine(capture, containing: text))
+        let before = processCPUSeconds()
+        usleep(500_000)
+        let cpu = processCPUSeconds() - before
+        release(fillers)
+        print("log: \(capture.all)\nCPU while descriptors were exhausted: \(cpu) s in 0.5 s")
+        return cpu
+    }
+
     /// User plus system CPU seconds of this process so far.
     static func processCPUSeconds() -> Double {
         var usage = rusage()
@@ -105,25 +117,12 @@ import Glibc
         let fillers = try Self.exhaustDescriptors(copying: client)
         // The kernel completes the connection; the server's accept then fails with EMFILE.
         #expect(Self.connectIPv4(client, port: server.port))
-        #expect(Self.awaitLine(capture, containing: "cannot accept connections"))
-        let cpuBefore = Self.processCPUSeconds()
-        usleep(500_000)
-        let cpu = Self.processCPUSeconds() - cpuBefore
-        Self.release(fillers)
-        print("log: \(capture.all)\nCPU while descriptors were exhausted: \(cpu) s in 0.5 s")
+        let cpu = Self.cpuWhileExhausted(capture, awaiting: "cannot accept connections", fillers: fillers)
         #expect(capture.all.first?.contains("Too many open files") == true)
         #expect(cpu < 0.2)
         // Descriptors are back: the waiting connection is accepted and answered.
-        let request = Array("GET /metrics HTTP/1.1\r\n\r\n".utf8)
-        #expect(request.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count)
-        var reply: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            reply += chunk[..<n]
-        }
-        #expect(String(decoding: reply, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(MetricsTestClient.send(Array("GET /metrics HTTP/1.1\r\n\r\n".utf8), to: client))
+        #expect(MetricsTestClient.readAll(client).hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(try MetricsTestClient.scrape(port: server.port).hasPrefix("HTTP/1.1 200 OK\r\n"))
     }
 
@@ -140,12 +139,7 @@ import Glibc
         defer { close(client) }
         let fillers = try Self.exhaustDescriptors(copying: client)
         #expect(try UnixSocket.withAddress(hub.options.path) { connect(client, $0, $1) } == 0)
-        #expect(Self.awaitLine(capture, containing: "cannot accept clients"))
-        let cpuBefore = Self.processCPUSeconds()
-        usleep(500_000)
-        let cpu = Self.processCPUSeconds() - cpuBefore
-        Self.release(fillers)
-        print("log: \(capture.all)\nCPU while descriptors were exhausted: \(cpu) s in 0.5 s")
+        let cpu = Self.cpuWhileExhausted(capture, awaiting: "cannot accept clients", fillers: fillers)
         #expect(cpu < 0.2)
         hub.awaitClients(1)
         hub.publish(frameLine(3))

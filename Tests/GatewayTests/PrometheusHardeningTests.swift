@@ -30,13 +30,17 @@ final class MetricsTestClient: @unchecked Sendable {
     deinit { close(fd) }
 
     @discardableResult
-    func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    func send(_ text: String) -> Bool { Self.send(Array(text.utf8), to: fd) }
+
+    @discardableResult
+    static func send(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
     /// Everything until the server closes (or the read timeout passes).
-    func readAll() -> String {
+    func readAll() -> String { Self.readAll(fd) }
+
+    static func readAll(_ fd: Int32) -> String {
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -10,26 +10,9 @@ import Glibc
 
 /// One HTTP exchange over loopback: sends `request`, reads until the server closes.
 private func exchange(port: UInt16, _ request: [UInt8]) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw TestFailure("connect: errno \(errno)") }
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var response: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n <= 0 { break }
-        response += chunk[..<n]
-    }
-    return String(decoding: response, as: UTF8.self)
+    let client = try MetricsTestClient(port: port)
+    MetricsTestClient.send(request, to: client.fd)
+    return client.readAll()
 }
 
 /// The endpoint's families as the swift-prometheus registry writes them, read back with

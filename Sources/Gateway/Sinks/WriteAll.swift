@@ -37,7 +37,7 @@ struct LineFile {
         let fd = Glibc.open(path, flags, 0o644)
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link (candor does not write through links)" : String(cString: strerror(errno))
-            throw SinkError(.io, path: path, message: "cannot open for \(append ? "appending" : "writing"): \(reason)")
+            throw SinkError(.io, path: path, message: "cannot open for writing: \(reason)")
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
