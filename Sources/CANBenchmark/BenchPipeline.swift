@@ -7,8 +7,9 @@ import Telemetry
 import Glibc
 #endif
 
-/// The full replay pipeline on the bench workload: candump log → decode → aggregate →
-/// SQLite store, and the same without the store (so the store's share shows).
+/// The gateway's frame pipeline (`Gateway.FramePipeline`, the one replay and the daemon run)
+/// on the bench workload: candump log → decode → aggregate → SQLite store, and the same
+/// without the store (so the store's share shows).
 ///
 /// The telemetry configuration is built in code: one vehicle, the bench DBC on `can0`
 /// (1 Mbit/s, 5 Mbit/s data phase for the FD frames), the default 1 s and 60 s windows over
@@ -36,7 +37,6 @@ extension BenchRunner {
                 let store = withStore ? try SQLiteStore(path: storePath) : nil
                 let t0 = Self.now()
                 let (n, records) = try Self.runPipeline(capture, plan: plan, layout: layout, store: store)
-                try store?.close()
                 rates.append(Double(n) / (Self.now() - t0))
                 stored = records
             }
@@ -48,38 +48,20 @@ extension BenchRunner {
         return results
     }
 
-    /// Reads, decodes and aggregates every frame of `path`; the records of each batch of
-    /// closed windows go to `store` in one transaction. Returns (frames, records).
+    /// Reads every frame of `path` through the gateway's `FramePipeline` (decode, aggregate);
+    /// the records of each batch of closed windows go to `store`, as a service of a `SinkSet`,
+    /// in one transaction; closes the store. Returns (frames, records).
     static func runPipeline(_ path: String, plan: DecodePlan, layout: TelemetryLayout, store: SQLiteStore?) throws -> (Int, Int) {
         let reader = try CaptureReader(path: path, format: .candumpLog, strict: true)
-        var aggregator = TelemetryAggregator(layout: layout)
-        var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)
-        var batch: [TelemetryRecord] = []
-        batch.reserveCapacity(4096)
+        let services = try SinkSet(services: store.map { [$0] } ?? [])
+        var pipeline = FramePipeline(layout: layout, plans: [plan], batchFrames: 1024) { try services.write($0) }
         var frames = 0
-        var records = 0
-        var busIndex = -1
-        var busName = ""
-        func drain() throws {
-            aggregator.drainRecords { batch.append($0) }
-            guard !batch.isEmpty else { return }
-            records += batch.count
-            try store?.write(batch)
-            batch.removeAll(keepingCapacity: true)
-        }
         while let frame = try reader.next() {
-            if frame.bus != busName {
-                busName = frame.bus
-                busIndex = layout.busIndex(interface: busName) ?? -1
-            }
             frames += 1
-            guard busIndex >= 0 else { continue }
-            let outcome = plan.decode(frame, into: &values)
-            aggregator.ingest(frame, bus: busIndex, outcome: outcome, values: values)
-            if frames & 1023 == 0 { try drain() }
+            _ = try pipeline.ingest(frame)
         }
-        aggregator.finish()
-        try drain()
-        return (frames, records)
+        _ = try pipeline.finish()
+        try services.close()
+        return (frames, pipeline.records)
     }
 }

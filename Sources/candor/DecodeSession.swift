@@ -1,6 +1,7 @@
 import CANCapture
 import CANCore
 import CANDatabase
+import Gateway
 
 /// Decodes captures one after another into a shared output buffer and counts what it saw.
 struct DecodeSession {
@@ -8,12 +9,10 @@ struct DecodeSession {
     let format: DecodeCommand.OutputFormat
     let summary: Bool
     let output = OutputBuffer()
-    var values = DecodedSignals()
+    /// The pipeline's decode-only form, routing each bus to its plan (`plans.all` order).
+    var decoder: BusDecoder
     /// Frames per message, per plan (`plans.all` order).
     var perMessage: [[Int]]
-    /// The plan of the previous frame's bus: most frames repeat the bus before them.
-    var lastBus = ""
-    var lastPlan = -1
     var unknownFrames = 0
     var failedFrames = 0
     var errorFrames = 0
@@ -25,6 +24,7 @@ struct DecodeSession {
         self.format = format
         self.summary = summary
         self.perMessage = plans.all.map { Array(repeating: 0, count: $0.plan.messageCount) }
+        self.decoder = BusDecoder(plans: plans.all.map(\.plan), route: { plans.index(forBus: $0) })
     }
 
     mutating func decode(path: String, input: CaptureInputOptions) throws(CommandFailure) {
@@ -69,17 +69,15 @@ struct DecodeSession {
             errorFrames += 1
             return
         }
-        if frame.bus != lastBus || lastPlan < 0 {
-            lastBus = frame.bus
-            lastPlan = plans.index(forBus: frame.bus)
-        }
-        let plan = plans.all[lastPlan].plan
-        let outcome = plan.decode(frame, into: &values)
+        // Every bus has a plan (the fallback one decodes nothing).
+        let (bus, outcome) = decoder.decode(frame)!
+        let plan = decoder.plans[bus]
+        let values = decoder.values
         switch outcome {
         case .unknownMessage: unknownFrames += 1
-        case .decoded(let m): perMessage[lastPlan][m] += 1
+        case .decoded(let m): perMessage[bus][m] += 1
         case .failed(let m, _):
-            perMessage[lastPlan][m] += 1
+            perMessage[bus][m] += 1
             failedFrames += 1
         }
         guard !summary else { return }

@@ -89,7 +89,7 @@ struct TailCommand: ParsableCommand {
     /// Polls the file 10 times a second when it has nothing new (the recorder flushes when idle).
     private func followFile(_ path: String, printer: inout TailPrinter) throws(CommandFailure) {
         let plans = try BusPlans(dbc, j1939: false, j1939Buses: [])
-        var values = DecodedSignals()
+        var decoder = BusDecoder(plans: plans.all.map(\.plan), route: { plans.index(forBus: $0) })
         var line: [UInt8] = []
         do {
             let follower = try CaptureFollower(path: path)
@@ -102,10 +102,9 @@ struct TailCommand: ParsableCommand {
                     continue
                 }
                 for frame in frames where frame.kind != .error {
-                    let plan = plans.all[plans.index(forBus: frame.bus)].plan
-                    let outcome = plan.decode(frame, into: &values)
+                    let (bus, outcome) = decoder.decode(frame)!   // every bus has a plan (the fallback)
                     line.removeAll(keepingCapacity: true)
-                    CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
+                    CanonicalLine.append(frame: frame, plan: decoder.plans[bus], outcome: outcome, values: decoder.values, to: &line)
                     printer.print(Substring(decoding: line, as: UTF8.self))
                 }
                 printer.flush()

@@ -45,9 +45,8 @@ public struct ReplayResult: Sendable {
     public var records: Int
 }
 
-/// The whole gateway pipeline over capture files, on event time:
-///
-///     CaptureMerge ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
+/// The whole gateway pipeline over capture files, on event time: `CaptureMerge` in front of
+/// the one `FramePipeline` (decode per bus, aggregate, batches of records to the sink).
 ///
 /// As fast as possible, or paced on the captures' clock with a `ReplayClock`
 /// (`--realtime`). The same inputs always give the same records in the same order.
@@ -63,40 +62,24 @@ public struct ReplayPipeline {
     /// goes out every `batchFrames` frames and at the end.
     public func run(
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, events: ReplayEvents = ReplayEvents(),
-        batchFrames: Int = 1 << 16, sink: ([TelemetryRecord]) throws -> Void
+        batchFrames: Int = 1 << 16, sink: @escaping ([TelemetryRecord]) throws -> Void
     ) throws -> ReplayResult {
-        precondition(batchFrames > 0, "batch size must be positive")
-        let layout = setup.layout
-        let plans = setup.plans
-        let shortestWindow = layout.configuration.windowLengths[0]
-        var aggregator = TelemetryAggregator(layout: layout)
-        var values = DecodedSignals(capacity: max(1, plans.map(\.maxSignalsPerMessage).max() ?? 1))
+        let shortestWindow = setup.layout.configuration.windowLengths[0]
         var pacer = clock.map { RealtimePacer(clock: $0) }
         var unknownNames: [String] = []
         var unknownCounts: [Int] = []
-        var lastBusName = ""
-        var lastBus = -1
         var frames = 0
-        var records = 0
         var lateFrames = 0
         var nextProgress = events.progressInterval
-        var nextBatch = batchFrames
-        func deliver(_ batch: [TelemetryRecord]) throws {
-            guard !batch.isEmpty else { return }
-            records += batch.count
+        var pipeline = FramePipeline(setup: setup, batchFrames: batchFrames) { batch in
             for case .busHealth(let bus) in batch where bus.windowLength == shortestWindow { lateFrames += bus.lateFrames }
             try sink(batch)
         }
-
         while let frame = try merge.next() {
             frames += 1
             let time = frame.timestamp.totalNanoseconds
             pacer?.wait(forFrameAt: time)
-            if frame.bus != lastBusName {
-                lastBusName = frame.bus
-                lastBus = layout.busIndex(interface: frame.bus) ?? -1
-            }
-            if lastBus < 0 {
+            if try pipeline.ingest(frame) == nil {
                 if let i = unknownNames.firstIndex(of: frame.bus) {
                     unknownCounts[i] += 1
                 } else {
@@ -104,25 +87,14 @@ public struct ReplayPipeline {
                     unknownCounts.append(1)
                     events.unknownBus(frame.bus)
                 }
-            } else {
-                let outcome = plans[lastBus].decode(frame, into: &values)
-                aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
-            }
-            if frames == nextBatch {
-                nextBatch += batchFrames
-                try deliver(aggregator.takeRecords())
             }
             if frames == nextProgress {
                 nextProgress += events.progressInterval
                 events.progress(ReplayProgress(frames: frames, eventTime: time))
             }
         }
-        aggregator.finish()
-        let last = aggregator.takeRecords()
-        let summaries = last.compactMap { record -> OperationsSummary? in
-            if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
-        }
-        try deliver(last)
+        let summaries = try pipeline.finish()
+        let records = pipeline.records
         let names = merge.names
         return ReplayResult(
             frames: frames, summaries: summaries,

@@ -34,25 +34,17 @@ extension LiveGateway {
         let boundary = swapAt
         if latestEventTime != .min {
             // The windows ending at or before the boundary, empty ones included, as if time ran on to it.
-            if boundary != .min { aggregator.advance(to: boundary - 1) }
-            aggregator.finish()
-            try flush()
+            if boundary != .min { try pipeline.advance(to: boundary - 1) }
+            _ = try pipeline.finish()
         }
+        earlierRecords += pipeline.records
         setup = next.setup
-        aggregator = TelemetryAggregator(layout: next.setup.layout)
-        values = Self.signalBuffer(for: next.setup)
+        pipeline = FramePipeline(setup: next.setup, batchFrames: batchFrames, deliver: sink)
         decodedLogSelection = decodedLog.map { Self.selection($0, for: next.setup) }
-        lastBusName = ""
-        lastBus = -1
         pendingReload = nil
         swapAt = .max
         reloads?.reportApplied(ReloadRequest.Applied(
             generation: next.generation, setup: next.setup, effectiveFrom: boundary == .min ? nil : boundary))
-    }
-
-    /// Room for the most signals any message of `setup` decodes.
-    static func signalBuffer(for setup: GatewaySetup) -> DecodedSignals {
-        DecodedSignals(capacity: max(1, setup.plans.map(\.maxSignalsPerMessage).max() ?? 1))
     }
 
     /// The first instant after `time` that starts a window of every length: the next multiple

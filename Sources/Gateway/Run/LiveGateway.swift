@@ -16,9 +16,9 @@ public struct LiveGatewayCounts: Sendable, Hashable {
     public var decodedLogDrops = 0
 }
 
-/// The replay pipeline's stages with a socket in front:
+/// The replay pipeline's stages with a socket in front — the same `FramePipeline`:
 ///
-///     input ─► DecodePlan (per bus) ─► TelemetryAggregator ─► records ─► sink
+///     input ─► FramePipeline (decode per bus, aggregate) ─► batches of records ─► sink
 ///              └► Recorder (raw frames)   └► TailHub, DecodedFrameLog (canonical lines)
 ///
 /// Single-threaded: `ingest`, `advance`, `flush` and `finish` are called by the thread that
@@ -29,10 +29,17 @@ public struct LiveGatewayCounts: Sendable, Hashable {
 public final class LiveGateway {
     /// The setup decoding now; a reload (`reloads`) replaces it between frames.
     public internal(set) var setup: GatewaySetup
-    public private(set) var counts = LiveGatewayCounts()
-    var aggregator: TelemetryAggregator
-    var values: DecodedSignals
-    private let sink: ([TelemetryRecord]) throws -> Void
+    /// What was counted so far (records: of every setup, reloads included).
+    public var counts: LiveGatewayCounts {
+        var out = tallies
+        out.records = earlierRecords + pipeline.records
+        return out
+    }
+    private var tallies = LiveGatewayCounts()
+    /// Records handed out by the pipelines of setups a reload replaced.
+    var earlierRecords = 0
+    var pipeline: FramePipeline
+    let sink: ([TelemetryRecord]) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
     /// Gets the canonical lines its bus and message filters select.
@@ -40,11 +47,8 @@ public final class LiveGateway {
     /// The decoded log's filters resolved against the plans decoding now; resolved again
     /// when they change (a reload swapped the setup).
     var decodedLogSelection: DecodedLogSelection?
-    private let batchFrames: Int
-    private var framesSinceBatch = 0
+    let batchFrames: Int
     private var line: [UInt8] = []
-    var lastBusName = ""
-    var lastBus = -1
     private var finished = false
     // Reload state (LiveGateway+Reload.swift).
     let reloads: ReloadRequest?
@@ -63,8 +67,7 @@ public final class LiveGateway {
                 sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
-        self.aggregator = TelemetryAggregator(layout: setup.layout)
-        self.values = Self.signalBuffer(for: setup)
+        self.pipeline = FramePipeline(setup: setup, batchFrames: batchFrames, deliver: sink)
         self.sink = sink
         self.recorder = recorder
         self.tail = tail
@@ -81,30 +84,20 @@ public final class LiveGateway {
         let time = frame.timestamp.totalNanoseconds
         if time >= swapAt || reloads?.isWaiting == true { try reloadIfDue(at: time) }
         if time > latestEventTime { latestEventTime = time }
-        counts.frames += 1
-        if let recorder, !recorder.record(frame) { counts.recorderDrops += 1 }
-        if frame.bus != lastBusName {
-            lastBusName = frame.bus
-            lastBus = setup.layout.busIndex(interface: frame.bus) ?? -1
+        tallies.frames += 1
+        if let recorder, !recorder.record(frame) { tallies.recorderDrops += 1 }
+        guard let (bus, outcome) = try pipeline.ingest(frame) else {
+            tallies.unknownBusFrames += 1
+            return
         }
-        if lastBus < 0 {
-            counts.unknownBusFrames += 1
-        } else {
-            let plan = setup.plans[lastBus]
-            let outcome = plan.decode(frame, into: &values)
-            aggregator.ingest(frame, bus: lastBus, outcome: outcome, values: values)
-            if frame.kind != .error {
-                let logged = decodedLogSelection?.accepts(bus: lastBus, message: outcome.messageIndex) == true
-                if tail != nil || logged {
-                    line.removeAll(keepingCapacity: true)
-                    CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
-                    tail?.publish(line)
-                    if logged && !decodedLog!.append(line, time: frame.timestamp) { counts.decodedLogDrops += 1 }
-                }
-            }
+        guard frame.kind != .error else { return }
+        let logged = decodedLogSelection?.accepts(bus: bus, message: outcome.messageIndex) == true
+        if tail != nil || logged {
+            line.removeAll(keepingCapacity: true)
+            CanonicalLine.append(frame: frame, plan: setup.plans[bus], outcome: outcome, values: pipeline.decoder.values, to: &line)
+            tail?.publish(line)
+            if logged && !decodedLog!.append(line, time: frame.timestamp) { tallies.decodedLogDrops += 1 }
         }
-        framesSinceBatch += 1
-        if framesSinceBatch >= batchFrames { try flush() }
     }
 
     /// The decoded log's bus and message filters resolved against `setup`'s plans (at the
@@ -119,17 +112,12 @@ public final class LiveGateway {
     public func advance(to time: Int64) throws {
         precondition(!finished, "advance after finish")
         if time > latestEventTime { latestEventTime = time }
-        aggregator.advance(to: time)
-        try flush()
+        try pipeline.advance(to: time)
     }
 
     /// Hands the records emitted so far to the sink.
     public func flush() throws {
-        framesSinceBatch = 0
-        let batch = aggregator.takeRecords()
-        guard !batch.isEmpty else { return }
-        counts.records += batch.count
-        try sink(batch)
+        try pipeline.flush()
     }
 
     /// Closes every window, ends open episodes and trips, hands out the last records
@@ -138,16 +126,7 @@ public final class LiveGateway {
     public func finish() throws -> [OperationsSummary] {
         precondition(!finished, "finish twice")
         finished = true
-        aggregator.finish()
-        let last = aggregator.takeRecords()
-        let summaries = last.compactMap { record -> OperationsSummary? in
-            if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
-        }
-        if !last.isEmpty {
-            counts.records += last.count
-            try sink(last)
-        }
-        return summaries
+        return try pipeline.finish()
     }
 
     /// Reads `input` until it returns nil (stopped and drained, or exhausted), then `finish()`es.
