@@ -35,10 +35,11 @@ struct CandumpASCIIGrammar: LineGrammar {
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
             let seconds = cursor.decimalTime(), seconds.seconds < 61
         else { return nil }
+        // Years outside 1685...2255 are past what a nanosecond count holds in 64 bits.
         let days = ASCEncoder.daysSinceEpoch(year: year, month: Int(month), day: Int(day))
-        return CANTimestamp(
-            seconds: days * 86_400 + hour * 3600 + minute * 60 + seconds.seconds,
-            nanoseconds: seconds.nanoseconds, fractionDigits: seconds.fractionDigits)
+        let total = days * 86_400 + hour * 3600 + minute * 60 + seconds.seconds
+        guard total.magnitude <= ByteCursor.maxSeconds else { return nil }
+        return CANTimestamp(seconds: total, nanoseconds: seconds.nanoseconds, fractionDigits: seconds.fractionDigits)
     }
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
@@ -51,7 +52,7 @@ struct CandumpASCIIGrammar: LineGrammar {
             let stamp = cursor.peek(at: 4) == UInt8(ascii: "-") ? Self.dateTime(&cursor) : cursor.decimalTime()
             guard let stamp, cursor.take(UInt8(ascii: ")")) else {
                 return .malformed(LineFault(
-                    offset: cursor.index, expected: "a timestamp '(seconds.fraction)' or '(YYYY-MM-DD hh:mm:ss.fraction)'"))
+                    offset: cursor.index, expected: "a timestamp '(seconds.fraction)' or '(YYYY-MM-DD hh:mm:ss.fraction)' between the years 1685 and 2255"))
             }
             timestamp = stamp
             cursor.skipBlanks()

@@ -34,6 +34,19 @@ public enum CaptureFormat: String, CaseIterable, Sendable {
 }
 
 extension CaptureFormat {
+    /// The whole seconds of the times a format can write and candor read back: pcap's
+    /// 32-bit unsigned seconds, pcapng's unsigned 64-bit units and candump's unsigned
+    /// `(seconds.fraction)` start at 1970; every format ends where a nanosecond count
+    /// leaves 64 bits (about 2255), ASC and candump ASCII allow negative times.
+    public var writableSeconds: ClosedRange<Int64> {
+        let most = Int64(ByteCursor.maxSeconds)
+        switch self {
+        case .pcap: return 0...Int64(UInt32.max)
+        case .pcapng, .candumpLog: return 0...most
+        case .asc, .candumpASCII: return -most...most
+        }
+    }
+
     /// Whether a path names a gzip file (`.gz`).
     public static func isGzipPath(_ path: String) -> Bool {
         path.lowercased().hasSuffix(".gz")

@@ -11,10 +11,13 @@ import CANCore
 /// flushes what it can but cannot report errors.
 public final class CaptureWriter {
     public let format: CaptureFormat
+    /// The path as given, for errors.
+    public let name: String
     private let sink: GzipFileSink
     private var encoder: any FrameEncoder
     private var buffer: [UInt8] = []
     private var closed = false
+    private var written = 0
     private static let flushThreshold = 128 * 1024
 
     /// Creates `path` (`-` for standard output). The format and compression come from the
@@ -23,6 +26,7 @@ public final class CaptureWriter {
     public init(path: String, format: CaptureFormat? = nil, gzip: Bool? = nil) throws(CaptureError) {
         let chosen = format ?? CaptureFormat.fromExtension(of: path) ?? .candumpLog
         self.format = chosen
+        name = path
         encoder = Self.makeEncoder(for: chosen)
         sink = try GzipFileSink(path: path, gzip: gzip ?? CaptureFormat.isGzipPath(path))
         buffer.reserveCapacity(Self.flushThreshold + 4096)
@@ -39,9 +43,20 @@ public final class CaptureWriter {
         }
     }
 
-    /// Appends one frame.
+    /// Appends one frame. A time the format cannot hold (before 1970 in pcap, pcapng and
+    /// candump logs, after 2106 in pcap) throws instead of being written wrapped.
     public func write(_ frame: CANFrame) throws(CaptureError) {
         precondition(!closed, "CaptureWriter used after close()")
+        written += 1
+        guard format.writableSeconds.contains(frame.timestamp.seconds) else {
+            var text: [UInt8] = []
+            frame.timestamp.write(to: &text)
+            let range = format.writableSeconds
+            throw CaptureError(
+                file: name, line: written,
+                message: "frame \(written) is at \(String(decoding: text, as: UTF8.self)) s; a \(format.rawValue) capture "
+                    + "holds times from \(range.lowerBound) to \(range.upperBound) s only")
+        }
         encoder.encode(frame, into: &buffer)
         if buffer.count >= Self.flushThreshold { try flush() }
     }
