@@ -5,6 +5,7 @@ extension GatewayConfig {
     /// Reads `candor.yaml` text. `file` names it in errors and anchors relative paths;
     /// `environment` answers `${NAME}` references.
     public static func decode(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
+        try YAMLLimits.check(yaml, file: file)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -16,6 +17,7 @@ extension GatewayConfig {
         } catch {
             throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
+        try YAMLLimits.checkExpansion(root, file: file)
         let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
         let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log", "live"])
         let version = try top.required("version")

@@ -12,7 +12,7 @@ enum TextFile {
         var description: String { "\(path): \(reason)" }
     }
 
-    static let maximumSize = 16 << 20
+    static let maximumSize = YAMLLimits.maximumBytes
 
     static func read(_ path: String) throws(Failure) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
