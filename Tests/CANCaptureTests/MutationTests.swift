@@ -61,6 +61,11 @@ struct MutationTests {
         #expect(frames.count == 4)
         for format in CaptureFormat.allCases {
             let path = dir.appendingPathComponent("out.\(format.fileExtension)").path
+            if format == .pcap {
+                // pcap's seconds are 32 bits: the year 2255 is refused, not written wrapped.
+                #expect(throws: CaptureError.self) { try writeAll(frames, to: path, format: format) }
+                continue
+            }
             try writeAll(frames, to: path, format: format)
             let back = try CaptureReader(path: path, format: format)
             var count = 0

@@ -128,14 +128,14 @@ import Testing
          "vehicles.van01.faults.insulation.level: expected `value` or a level 1, 2 or 3"),
         ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: 500000 }\n    brake: { on_above: 2, off_below: 5 }",
          "vehicles.van01.brake.off_below: expected off_below ≤ on_above"),
-        ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: a.dbc, bitrate: 1 }\n  bus01:\n    buses:\n      can0: { dbc: b.dbc, bitrate: 1 }",
+        ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: a.dbc, bitrate: 500000 }\n  bus01:\n    buses:\n      can0: { dbc: b.dbc, bitrate: 500000 }",
          "vehicles.bus01.buses.can0: interface can0 is already a bus of vehicle van01"),
         (minimal + "\nwindows: [1s, 0s]", "windows.1: expected a duration"),
         (minimal + "\nday: { utc_offset: \"8\" }", "day.utc_offset: expected ±HH:MM"),
         (minimal + "\nhealth: { timeout_factor: 1 }", "health.timeout_factor: expected a factor > 1"),
         (minimal + "\nsinks: { sqlite: {} }", "sinks.sqlite: missing required key `path`"),
         ("version: 1\nvehicles: [a, b]", "vehicles: expected a map, found a list"),
-        ("version: 1\nvehicles:\n  van01:\n    buses: { can0: { dbc: x, bitrate: 1 } }\n  van01:\n    buses: {}", "vehicles.van01: duplicate key"),
+        ("version: 1\nvehicles:\n  van01:\n    buses: { can0: { dbc: x, bitrate: 500000 } }\n  van01:\n    buses: {}", "vehicles.van01: duplicate key"),
         ("version: [1", "not valid YAML"),
         ("", "empty configuration"),
     ])
@@ -183,7 +183,7 @@ import Testing
     }
 
     @Test func missingVariableIsAnErrorAtItsKey() {
-        let yaml = "version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: \"${DBC}\", bitrate: 1 }"
+        let yaml = "version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: \"${DBC}\", bitrate: 500000 }"
         let error = failure(yaml)
         #expect(error?.keyPath == "vehicles.van01.buses.can0.dbc")
         #expect(error?.message.contains("DBC is not set") == true)

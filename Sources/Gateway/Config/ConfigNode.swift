@@ -89,12 +89,6 @@ struct ConfigNode {
         return n
     }
 
-    func positiveInt(_ what: String) throws(ConfigError) -> Int {
-        let n = try int(what)
-        guard n > 0 else { throw error("expected \(what) > 0, found \(n)") }
-        return n
-    }
-
     func double(_ what: String = "a number") throws(ConfigError) -> Double {
         let value = try text()
         guard let x = Double(value), x.isFinite else { throw error("expected \(what), found \"\(value)\"") }

@@ -45,16 +45,26 @@ extension GatewayConfig {
         }
         if let windows = top["windows"] {
             let items = try windows.items()
-            guard !items.isEmpty else { throw windows.error("expected at least one window length") }
+            let count = ConfigRanges.windowCount
+            guard count.contains(items.count) else {
+                throw windows.error("expected \(count.lowerBound) to \(count.upperBound) window lengths, found \(items.count)")
+            }
             var lengths: [Int64] = []
-            for item in items { lengths.append(try item.duration()) }
+            for item in items {
+                let length = try item.duration(in: ConfigRanges.window)
+                guard !lengths.contains(length) else { throw item.error("the same window length twice") }
+                lengths.append(length)
+            }
             config.windowLengths = lengths
         }
         if let health = top["health"] {
             let f = try health.fields(["timeout_factor", "silent_after", "learn_frames"])
             let timeout = try f["timeout_factor"]?.double() ?? 2.0
-            let silent = try f["silent_after"]?.double() ?? 5
-            let learn = try f["learn_frames"]?.int() ?? 20
+            let silent = try f["silent_after"]?.double(in: ConfigRanges.silentAfter, "a number of cycles") ?? 5
+            let learn = try f["learn_frames"]?.int(in: ConfigRanges.learnFrames, "a frame count") ?? 20
+            if let n = f["timeout_factor"], timeout > ConfigRanges.timeoutFactor.upperBound {
+                throw n.error("expected a factor > 1 and at most \(ConfigRanges.timeoutFactor.upperBound), found \(timeout)")
+            }
             if timeout <= 1 { throw f["timeout_factor"]!.error("expected a factor > 1, found \(timeout)") }
             if silent < timeout { throw (f["silent_after"] ?? health).error("expected silent_after ≥ timeout_factor (\(timeout)), found \(silent)") }
             if learn < 2 { throw f["learn_frames"]!.error("expected at least 2 frames, found \(learn)") }
@@ -79,7 +89,7 @@ extension GatewayConfig {
             }
             if let n = f["jsonl"] { config.sinks.jsonlPath = try n.fields(["path"]).required("path").path() }
             if let n = f["line_protocol"] { config.sinks.lineProtocolPath = try n.fields(["path"]).required("path").path() }
-            if let n = f["prometheus"] { config.sinks.prometheusListen = try n.fields(["listen"]).required("listen").string() }
+            if let n = f["prometheus"] { config.sinks.prometheusListen = try listenAddress(n.fields(["listen"]).required("listen")) }
         }
         if let n = top["recorder"] { config.recorder = try decodeRecorder(n) }
         if let n = top["tail"] { config.tail = try decodeTail(n) }
@@ -156,20 +166,18 @@ extension GatewayConfig {
             var rule = TripRule()
             if let r = t["rule"] { rule.kind = TripRule.Kind(rawValue: try r.oneOf(["ready", "speed"])) }
             if let m = t["moving_speed"] {
-                rule.movingSpeed = try m.double("a speed in km/h")
-                if rule.movingSpeed < 0 { throw m.error("expected a speed ≥ 0 km/h, found \(rule.movingSpeed)") }
+                rule.movingSpeed = try m.double(in: ConfigRanges.movingSpeed, "a speed in km/h")
             }
-            if let i = t["idle_end"] { rule.idleEnd = try i.duration() }
+            if let i = t["idle_end"] { rule.idleEnd = try i.duration(in: ConfigRanges.idleEnd) }
             if let d = t["min_distance"] {
-                rule.minimumDistance = try d.double("a distance in km")
-                if rule.minimumDistance < 0 { throw d.error("expected a distance ≥ 0 km, found \(rule.minimumDistance)") }
+                rule.minimumDistance = try d.double(in: ConfigRanges.minimumDistance, "a distance in km")
             }
             vehicle.trips = rule
         }
         if let brake = f["brake"] {
             let b = try brake.fields(["on_above", "off_below"])
-            let on = try b["on_above"]?.double("a pressure in bar") ?? 5.0
-            let off = try b["off_below"]?.double("a pressure in bar") ?? 2.0
+            let on = try b["on_above"]?.double(in: ConfigRanges.brakePressure, "a pressure in bar") ?? 5.0
+            let off = try b["off_below"]?.double(in: ConfigRanges.brakePressure, "a pressure in bar") ?? 2.0
             guard off <= on else { throw (b["off_below"] ?? brake).error("expected off_below ≤ on_above (\(on)), found \(off)") }
             vehicle.brake = BrakeRule(onAbove: on, offBelow: off)
         }
@@ -183,19 +191,18 @@ extension GatewayConfig {
         let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages", "controller"])
         var bus = BusEntry(
             interface: interface, dbcPath: try f.required("dbc").path(),
-            bitrate: try f.required("bitrate").positiveInt("a bit rate in bit/s"))
-        bus.dataBitrate = try f["data_bitrate"]?.positiveInt("a bit rate in bit/s")
+            bitrate: try f.required("bitrate").int(in: ConfigRanges.bitrate, "a bit rate in bit/s"))
+        bus.dataBitrate = try f["data_bitrate"]?.int(in: ConfigRanges.dataBitrate, "a bit rate in bit/s")
         bus.j1939 = try f["j1939"]?.bool() ?? false
         if let controller = f["controller"] { bus.controller = try decodeController(controller) }
         if let messages = f["messages"] {
             for (name, value) in try messages.entries() {
                 let m = try value.fields(["cycle", "counter", "checksum"])
                 var rules = MessageRules()
-                rules.cycle = try m["cycle"]?.duration()
+                rules.cycle = try m["cycle"]?.duration(in: ConfigRanges.cycle)
                 if let counter = m["counter"] {
                     let c = try counter.fields(["signal", "modulus"])
-                    let modulus = try c["modulus"]?.int("an integer modulus")
-                    if let modulus, modulus < 2, let n = c["modulus"] { throw n.error("expected a modulus ≥ 2, found \(modulus)") }
+                    let modulus = try c["modulus"]?.int(in: ConfigRanges.counterModulus, "an integer modulus")
                     rules.counter = CounterRule(signal: try c.required("signal").string(), modulus: modulus)
                 }
                 if let checksum = m["checksum"] {

@@ -7,13 +7,9 @@ extension GatewayConfig {
         ])
         var options = DecodedLogOptions(directory: try f.required("directory").path())
         if let n = f["prefix"] { options.prefix = try n.fileNamePrefix() }
-        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.positiveInt("a positive byte count") }
-        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration()) }
-        if let n = f["retention_bytes"] {
-            let bytes = try n.int("a byte count")
-            if bytes < 0 { throw n.error("expected a byte count ≥ 0, found \(bytes)") }
-            options.retentionBytes = bytes
-        }
+        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.int(in: ConfigRanges.fileBytes, "a byte count") }
+        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration(in: ConfigRanges.fileAge)) }
+        if let n = f["retention_bytes"] { options.retentionBytes = try n.int(in: ConfigRanges.retentionBytes, "a byte count") }
         if let n = f["gzip"] { options.gzip = try n.bool() }
         if let n = f["buses"] {
             var buses: [String] = []
@@ -31,7 +27,7 @@ extension GatewayConfig {
             for item in try n.items() { globs.append(try item.string()) }
             options.messages = globs
         }
-        if let n = f["queue_bytes"] { options.queueBytes = try n.positiveInt("a positive byte count") }
+        if let n = f["queue_bytes"] { options.queueBytes = try n.int(in: ConfigRanges.decodedLogQueueBytes, "a byte count") }
         return options
     }
 }

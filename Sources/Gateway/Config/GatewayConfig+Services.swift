@@ -4,15 +4,11 @@ extension GatewayConfig {
         let f = try node.fields(["directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip", "queue"])
         var options = RecorderOptions(directory: try f.required("directory").path())
         if let n = f["prefix"] { options.prefix = try n.fileNamePrefix() }
-        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.positiveInt("a positive byte count") }
-        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration()) }
-        if let n = f["retention_bytes"] {
-            let bytes = try n.int("a byte count")
-            if bytes < 0 { throw n.error("expected a byte count ≥ 0, found \(bytes)") }
-            options.retentionBytes = bytes
-        }
+        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.int(in: ConfigRanges.fileBytes, "a byte count") }
+        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration(in: ConfigRanges.fileAge)) }
+        if let n = f["retention_bytes"] { options.retentionBytes = try n.int(in: ConfigRanges.retentionBytes, "a byte count") }
         if let n = f["gzip"] { options.gzip = try n.bool() }
-        if let n = f["queue"] { options.queueCapacity = try n.positiveInt("a positive frame count") }
+        if let n = f["queue"] { options.queueCapacity = try n.int(in: ConfigRanges.recorderQueue, "a frame count") }
         return options
     }
 
@@ -26,7 +22,7 @@ extension GatewayConfig {
             options.mode = mode
         }
         if let n = f["group"] { options.group = try n.text() }
-        if let n = f["client_buffer"] { options.clientCapacity = try n.positiveInt("a positive line count") }
+        if let n = f["client_buffer"] { options.clientCapacity = try n.int(in: ConfigRanges.tailClientBuffer, "a line count") }
         if let n = f["max_clients"] {
             let range = TailHubOptions.maxClientsRange
             let count = try n.int("a client count")
@@ -34,5 +30,22 @@ extension GatewayConfig {
             options.maxClients = count
         }
         return options
+    }
+
+    /// `sinks.prometheus.listen`: `host:port` with a dotted IPv4 host, as the metrics endpoint
+    /// binds it (no host names: `localhost:9464` would pass here and fail at `candor run`).
+    static func listenAddress(_ node: ConfigNode) throws(ConfigError) -> String {
+        let text = try node.string()
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        func decimal(_ part: Substring, atMost limit: Int) -> Bool {
+            (1...5).contains(part.count) && part.allSatisfy { $0.isASCII && $0.isNumber } && Int(part)! <= limit
+        }
+        guard parts.count == 2, octets.count == 4, octets.allSatisfy({ decimal($0, atMost: 255) }),
+            decimal(parts[1], atMost: 65_535)
+        else {
+            throw node.error("expected an IPv4 address and a port like 127.0.0.1:9464 (no host names), found \"\(text)\"")
+        }
+        return text
     }
 }

@@ -40,11 +40,15 @@ extension GatewayConfig {
             }
             options.receiveBufferBytes = bytes
         }
-        if let n = f["queue"] { options.queueCapacity = try n.positiveInt("a positive frame count") }
+        if let n = f["queue"] { options.queueCapacity = try n.int(in: ConfigRanges.liveQueue, "a frame count") }
         if let n = f["kernel_filter"] { options.kernelFilter = try n.bool() }
         if let n = f["reorder"] {
             let text = try n.text()
-            if text == "0" || text == "off" { options.reorderNanoseconds = 0 } else { options.reorderNanoseconds = try n.duration() }
+            if text == "0" || text == "off" {
+                options.reorderNanoseconds = 0
+            } else {
+                options.reorderNanoseconds = try n.duration(in: ConfigRanges.reorder)
+            }
         }
         return options
     }
