@@ -6,14 +6,7 @@ import Testing
 /// Deep, explosive or huge YAML is a config error with a position, never a crash or a
 /// runaway allocation (issue 10, item 2); the daemon's reload reads through the same limits.
 @Suite struct ConfigLimitsTests {
-    func failure(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try GatewayConfig.decode(yaml: yaml, file: "deep.yaml", environment: [:])
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func failure(_ yaml: String) -> ConfigError? { configFailure(yaml, file: "deep.yaml") }
 
     @Test(arguments: [5_000, 20_000])
     func deepFlowNestingIsAnErrorAtItsPosition(depth: Int) {

@@ -5,23 +5,9 @@ import Testing
 /// item 6): values that once passed and then aborted or flooded the daemon are errors at
 /// their key, naming the range.
 @Suite struct ConfigRangeTests {
-    static let base = """
-        version: 1
-        vehicles:
-          van01:
-            buses:
-              can0: { dbc: van.dbc, bitrate: 500000 }
+    static let base = ConfigTests.minimal + "\n"
 
-        """
-
-    func failure(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try GatewayConfig.decode(yaml: yaml, file: "candor.yaml", environment: [:])
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func failure(_ yaml: String) -> ConfigError? { configFailure(yaml, file: "candor.yaml") }
 
     @Test(arguments: [
         ("tail: { socket: /run/t.sock, client_buffer: 100000000000 }", "tail.client_buffer: expected a line count from 16 to 65536"),
@@ -80,5 +66,15 @@ import Testing
             """
         let error = failure(yaml)
         #expect(error == nil, "\(String(describing: error))")
+    }
+}
+
+/// The error decoding `yaml` gives, or nil when it decodes.
+func configFailure(_ yaml: String, file: String) -> ConfigError? {
+    do {
+        _ = try GatewayConfig.decode(yaml: yaml, file: file, environment: [:])
+        return nil
+    } catch {
+        return error
     }
 }
