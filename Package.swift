@@ -70,11 +70,15 @@ let package = Package(
         ),
         // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
         .target(name: "MQTT", dependencies: ["CMosquitto"]),
+        // Pure SVG charts for the report: scales with nice ticks, lines, bars, heatmaps, timelines.
+        .target(name: "Plot"),
+        // `candor report`: the operations report (HTML, Markdown, CSV) from a store.
+        .target(name: "Report", dependencies: ["Plot", "Gateway"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +91,8 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore"]),

@@ -31,6 +31,7 @@ struct Candor: ParsableCommand {
             TailCommand.self,
             RunCommand.self,
             GBT32960Command.self,
+            ReportCommand.self,
         ]
     )
 

@@ -1,0 +1,104 @@
+import Gateway
+
+/// Everything one report shows, read from a store and computed once; the HTML, Markdown
+/// and CSV writers only format it.
+public struct ReportModel: Sendable {
+    public var storePath: String
+    /// The range asked for (nanoseconds, half-open); `.min`/`.max` when open.
+    public var from: Int64
+    public var to: Int64
+    /// Vehicles known to the store (after `--vehicle`), sorted.
+    public var vehicles: [String]
+    public var days: [VehicleDay]
+    public var trips: [StoreReader.OperationsRow]
+    public var faults: [StoreReader.Episode]
+    public var silent: [StoreReader.Episode]
+    public var busHours: [StoreReader.BusHour]
+    public var soc: [StoreReader.SeriesPoint]
+    /// Charging sessions (from the day summaries, when the store has them).
+    public var charging: [ChargingSession]
+    /// Fleet rows: one per date, then the whole range.
+    public var fleet: [FleetRow]
+
+    public var isEmpty: Bool { days.isEmpty && trips.isEmpty && faults.isEmpty && silent.isEmpty && busHours.isEmpty }
+}
+
+/// One vehicle on one day: the row of the fleet table.
+public struct VehicleDay: Sendable, Hashable {
+    public var vehicle: String
+    /// `YYYY-MM-DD`, the day's local date.
+    public var date: String
+    public var start: Int64
+    /// First and last frame of the day (ns).
+    public var firstReport: Int64
+    public var lastReport: Int64
+    public var distanceKm: Double
+    public var drivingHours: Double?
+    public var trips: Int
+    /// Distance over driving time.
+    public var averageSpeed: Double?
+    public var tractionKWh: Double?
+    public var regenKWh: Double?
+    public var kWhPer100km: Double?
+    public var socStart: Double?, socEnd: Double?, socMin: Double?, socMax: Double?
+    public var charges: Int?
+    public var chargeKWh: Double?
+    public var chargeHours: Double?
+    public var fastChargeShare: Double?
+    public var hydrogenKg: Double?
+    public var hydrogenKgPer100km: Double? {
+        guard let kg = hydrogenKg, distanceKm > 0 else { return nil }
+        return kg / distanceKm * 100
+    }
+    /// Largest cell voltage spread, in mV.
+    public var maxCellSpreadMV: Double?
+    public var maxCellTemperature: Double?
+    /// The hottest configured extra temperature (motor, controller…) and its name.
+    public var maxOtherTemperature: Double?
+    public var maxOtherTemperatureName: String
+    public var ambientTemperature: Double?
+    /// Alarm episodes that started this day, by GB/T 32960 level 1, 2, 3.
+    public var alarms: [Int]
+    /// Faults by source: `kind[:target] ×n`, and silent messages per bus, sorted.
+    public var faultSources: String
+    public var checksumErrors: Int
+    public var counterErrors: Int
+}
+
+/// Figures over the whole fleet for one date (or the whole range, `date` = "all").
+public struct FleetRow: Sendable, Hashable {
+    public var date: String
+    /// Vehicles that reported, and vehicles known.
+    public var online: Int
+    public var registered: Int
+    public var onlineRate: Double? { registered > 0 ? Double(online) / Double(registered) * 100 : nil }
+    public var distanceKm: Double
+    /// Distance-weighted kWh/100 km per vehicle type (the vehicle name without its number).
+    public var kWhPer100kmByType: [(type: String, value: Double)]
+    public var alarms: Int
+    public var alarmsPer10000km: Double? { distanceKm > 0 ? Double(alarms) / distanceKm * 10_000 : nil }
+
+    public static func == (a: FleetRow, b: FleetRow) -> Bool {
+        a.date == b.date && a.online == b.online && a.registered == b.registered && a.distanceKm == b.distanceKm
+            && a.alarms == b.alarms && a.kWhPer100kmByType.map(\.type) == b.kWhPer100kmByType.map(\.type)
+            && a.kWhPer100kmByType.map(\.value) == b.kWhPer100kmByType.map(\.value)
+    }
+    public func hash(into h: inout Hasher) { h.combine(date); h.combine(distanceKm) }
+}
+
+/// The vehicle type of a name: `van01` → `van`, `bus-12` → `bus` (names are the config's).
+func vehicleType(_ name: String) -> String {
+    var s = Substring(name)
+    while let last = s.last, last.isNumber || last == "-" || last == "_" { s.removeLast() }
+    return s.isEmpty ? name : String(s)
+}
+
+/// One charging session of a vehicle (ns; energy into the pack; fast by peak power).
+public struct ChargingSession: Sendable, Hashable {
+    public var vehicle: String
+    public var start: Int64
+    public var end: Int64
+    public var energyKWh: Double
+    public var maxPowerKW: Double
+    public var fast: Bool
+}

@@ -1,0 +1,99 @@
+import Gateway
+import Plot
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `candor report` writes, chosen from the output path's extension.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case html, markdown, csv
+
+    /// `.html`/`.htm`, `.md`/`.markdown`, `.csv`; `-` (stdout) is Markdown.
+    public static func of(path: String) -> ReportFormat? {
+        if path == "-" { return .markdown }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .markdown }
+        if lower.hasSuffix(".csv") { return .csv }
+        return nil
+    }
+
+    public func render(_ model: ReportModel) -> String {
+        switch self {
+        case .html: return HTMLReport.render(model)
+        case .markdown: return MarkdownReport.render(model)
+        case .csv: return CSVReport.render(model)
+        }
+    }
+}
+
+/// A bad `--from`/`--to` value or an unwritable output.
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+public enum ReportDates {
+    /// Nanoseconds since the epoch of a UTC date `YYYY-MM-DD` or time `YYYY-MM-DDTHH:MM[:SS]`
+    /// (a space instead of `T` works too). With `endOfDay`, a bare date means the end of
+    /// that day (the next midnight): `--to 2026-01-31` includes the 31st.
+    public static func parse(_ text: String, endOfDay: Bool = false) throws(ReportError) -> Int64 {
+        let bad = ReportError(message: "'\(text)' is not a UTC date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM[:SS])")
+        let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " }).map(String.init)
+        guard parts.count == 1 || parts.count == 2 else { throw bad }
+        let date = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard date.count == 3, let y = date[0], let m = date[1], let d = date[2], parts[0].count == 10,
+              (1...12).contains(m), (1...31).contains(d) else { throw bad }
+        var seconds = UTCTime.days(year: y, month: m, day: d) * 86_400
+        guard UTCTime(seconds: Double(seconds)).day == d else { throw bad }  // 2026-02-30
+        if parts.count == 2 {
+            let clock = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { throw bad }
+            let h = clock[0]!, mi = clock[1]!, s = clock.count == 3 ? clock[2]! : 0
+            guard (0...23).contains(h), (0...59).contains(mi), (0...59).contains(s) else { throw bad }
+            seconds += Int64(h * 3600 + mi * 60 + s)
+        } else if endOfDay {
+            seconds += 86_400
+        }
+        return seconds * 1_000_000_000
+    }
+}
+
+public enum ReportFile {
+    /// Writes `text` to `path` through a temporary file in the same directory and a rename,
+    /// so a reader never sees half a report.
+    public static func write(_ text: String, to path: String) throws(ReportError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("cannot create \(temporary)") }
+        var ok = true
+        var bytes = Array(text.utf8)
+        var offset = 0
+        bytes.withUnsafeMutableBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    return
+                }
+                offset += n
+            }
+        }
+        let written = ok ? "" : String(cString: strerror(errno))
+        let closed = close(fd) == 0
+        guard ok, closed else {
+            if unlink(temporary) != 0 { /* the write error below is the one to report */ }
+            throw ReportError(message: "cannot write \(path): \(ok ? "close failed" : written)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = failure("cannot rename \(temporary) to \(path)")
+            if unlink(temporary) != 0 { /* keep the rename error */ }
+            throw error
+        }
+    }
+
+    private static func failure(_ what: String) -> ReportError {
+        ReportError(message: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+/// `candor report` run as a user runs it, on a store made by `candor replay --sqlite` from
+/// the fixture bundles; figures checked against each bundle's truth.json.
+@Suite struct ReportCommandTests {
+    func report(_ store: String, _ extra: [String] = [], output: String) throws -> Tool.Run {
+        try Tool.run(Tool.candor, ["report", "--store", store, "--output", output] + extra, timeout: 60)
+    }
+
+    /// The CSV's rows as dictionaries by column name.
+    func csvRows(_ text: String) -> [[String: String]] {
+        let lines = text.split(separator: "\r\n").map(String.init)
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
+        return lines.dropFirst().map { line in
+            // The fixture rows quote only the last field (faults by source).
+            var fields: [String] = []
+            var rest = Substring(line)
+            while !rest.isEmpty || fields.count < header.count {
+                if rest.hasPrefix("\"") {
+                    let end = rest.dropFirst().firstIndex(of: "\"") ?? rest.endIndex
+                    fields.append(String(rest[rest.index(after: rest.startIndex)..<end]))
+                    rest = end < rest.endIndex ? rest[rest.index(after: end)...].drop { $0 == "," } : ""
+                } else {
+                    let end = rest.firstIndex(of: ",") ?? rest.endIndex
+                    fields.append(String(rest[..<end]))
+                    rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+                    if rest.isEmpty && fields.count < header.count { fields.append(""); break }
+                }
+            }
+            return Dictionary(uniqueKeysWithValues: zip(header, fields))
+        }
+    }
+
+    @Test func dayTableMatchesEachBundlesTruth() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("csv")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try report(store, output: folder + "/days.csv")
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = csvRows(try String(contentsOfFile: folder + "/days.csv", encoding: .utf8))
+        #expect(rows.count == 4)
+        for bundle in FleetStore.bundles {
+            let truth = try FleetStore.truth(bundle)
+            let vehicle = FleetStore.vehicleOfBundle[bundle]!
+            guard let row = rows.first(where: { $0["vehicle"] == vehicle }) else {
+                Issue.record("no row for \(vehicle)")
+                continue
+            }
+            func close(_ column: String, _ key: String, _ tolerance: Double) {
+                let value = Double(row[column] ?? "") ?? .nan
+                let expected = truth[key] as! Double
+                #expect(abs(value - expected) <= tolerance, "\(vehicle) \(column) \(value) vs truth \(key) \(expected) ± \(tolerance)")
+            }
+            // Tolerances: the CSV's rounding (half a unit of its last decimal) plus the
+            // aggregation's own (distance and energy integrate sampled signals: 1 %).
+            close("distance_km", "distance_km", 0.005 + 0.01 * (truth["distance_km"] as! Double))
+            close("traction_kwh", "traction_energy_kwh", 0.005 + 0.01 * (truth["traction_energy_kwh"] as! Double))
+            close("regen_kwh", "regen_energy_kwh", 0.005 + 0.01 * (truth["regen_energy_kwh"] as! Double))
+            close("soc_start_pct", "soc_start", 0.05)
+            close("soc_end_pct", "soc_end", 0.05)
+            close("max_cell_temp_c", "max_cell_temp_c", 0.05)
+            #expect(row["trips"] == String((truth["trips"] as! [Any]).count), "\(vehicle) trips")
+            #expect(row["date"] == "2026-01-01")
+            let faults = truth["fault_episodes"] as! [[String: Any]]
+            let level = { (n: Int) in faults.filter { ($0["level"] as? Int) == n }.count }
+            #expect(row["alarms_level1"] == String(level(1)), "\(vehicle) L1")
+            #expect(row["alarms_level2"] == String(level(2)), "\(vehicle) L2")
+            // bus-off has no level in truth; the gateway records it as a level-3 fault.
+            let busOff = faults.filter { ($0["kind"] as? String) == "bus_off" }.count
+            #expect(row["alarms_level3"] == String(level(3) + busOff), "\(vehicle) L3")
+            let silent = (truth["silent_messages"] as! [Any]).count
+            if silent > 0 { #expect(row["faults_by_source"]?.contains("silent:can0 ×\(silent)") == true, "\(row["faults_by_source"] ?? "")") }
+        }
+    }
+
+    @Test func outputIsByteIdenticalAcrossProcesses() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("twice")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["a.html", "b.html", "a.md", "b.md", "a.csv", "b.csv"] {
+            let run = try report(store, output: folder + "/" + name)
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        for ext in ["html", "md", "csv"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a." + ext))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/b." + ext))
+            #expect(a == b && !a.isEmpty, "\(ext) differs between two runs")
+        }
+        let stdout = try report(store, output: "-")
+        #expect(stdout.status == 0)
+        #expect(Data(stdout.stdout.utf8) == (try Data(contentsOf: URL(fileURLWithPath: folder + "/a.md"))))
+        let html = try String(contentsOfFile: folder + "/a.html", encoding: .utf8)
+        #expect(!html.contains("NaN") && !html.contains("nan,") && !html.contains("inf"))
+        #expect(!html.contains("http://") || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+        #expect(!html.contains("https://") && !html.contains("<script") && !html.contains("@import") && !html.contains("url(http"))
+    }
+
+    @Test func badInputIsRefusedWithStatusTwo() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/r.html"
+        try "not a database\n".write(toFile: folder + "/junk.db", atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: folder + "/empty.db", contents: Data())
+        _ = try Tool.sqlite(folder + "/other.db", "CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        try FileManager.default.copyItem(atPath: store, toPath: folder + "/newer.db")
+        _ = try Tool.sqlite(folder + "/newer.db", "PRAGMA user_version = 99;")
+        let cases: [(String, [String], String)] = [
+            (folder + "/junk.db", [], "not an SQLite database"),
+            (folder + "/empty.db", [], "empty file"),
+            (folder + "/other.db", [], "not a candor store"),
+            (folder + "/newer.db", [], "newer than this candor"),
+            (folder + "/missing.db", [], "No such file"),
+            (store, ["--from", "2026-13-01"], "is not a UTC date"),
+            (store, ["--from", "2026-01-02", "--to", "2026-01-01"], "is not before"),
+        ]
+        for (path, extra, message) in cases {
+            let run = try report(path, extra, output: out)
+            #expect(run.status == 2, "\(path) \(extra): status \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(path) \(extra): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+        let badExtension = try report(store, output: folder + "/r.txt")
+        #expect(badExtension.status == 2 && badExtension.stderr.contains(".html, .md or .csv"))
+    }
+
+    @Test func emptyDataIsAnHonestNoDataPage() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("empty")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A candor store with the schema and no rows; one vehicle with no trips; a range
+        // with no data.
+        let schema = try Tool.sqlite(store, ".schema")
+        _ = try Tool.sqlite(folder + "/empty.db", schema + "\nPRAGMA application_id = 1128353348; PRAGMA user_version = "
+                            + (try Tool.sqlite(store, "PRAGMA user_version;")).trimmingCharacters(in: .whitespacesAndNewlines) + ";")
+        try FileManager.default.copyItem(atPath: store, toPath: folder + "/one.db")
+        _ = try Tool.sqlite(folder + "/one.db", """
+            DELETE FROM operations WHERE vehicle <> 'bus01' OR scope = 'trip'; DELETE FROM fault_episode; DELETE FROM silent_episode;
+            UPDATE operations SET distance_km = 0, driving_s = 0, kwh_per_100km = NULL, summary_json = '{"trips":[]}';
+            """)
+        let cases: [(String, [String], String)] = [
+            (folder + "/empty.db", [], "id=\"no-data\""),
+            (folder + "/one.db", ["--vehicle", "bus01"], "No data: bus01: trips has no rows"),
+            (store, ["--from", "2030-01-01"], "id=\"no-data\""),
+            (store, ["--vehicle", "nobody"], "id=\"no-data\""),
+        ]
+        for (path, extra, marker) in cases {
+            let out = folder + "/r.html"
+            let run = try report(path, extra, output: out)
+            #expect(run.status == 0, "\(path) \(extra): \(run.stderr)")
+            let html = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(html.contains(marker), "\(path) \(extra)")
+            #expect(!html.contains("NaN") && !html.contains("inf\""), "\(path) \(extra)")
+            let md = try report(path, extra, output: "-")
+            #expect(md.status == 0 && md.stdout.contains("No data"), "\(path) \(extra)")
+        }
+    }
+}

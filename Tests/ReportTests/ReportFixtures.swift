@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Processes with a timeout, the built `candor`, and stores made from the committed
+/// fixture bundles by `candor replay --sqlite`, as a user makes them.
+enum Tool {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var candor: String {
+        if let path = ProcessInfo.processInfo.environment["CANDOR_BIN"], !path.isEmpty { return path }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("candor").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/candor").path
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `executable` with a deadline; killed (and an error thrown) when it passes.
+    /// Output goes to files so that a large stdout cannot block the child.
+    static func run(_ executable: String, _ arguments: [String], timeout: Double = 60) throws -> Run {
+        let folder = try temporaryDirectory("run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/stdout", err = folder + "/stderr"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            done.wait()
+            throw Timeout(description: "\(executable) \(arguments.joined(separator: " ")) still running after \(timeout) s: killed")
+        }
+        try outHandle.close()
+        try errHandle.close()
+        return Run(status: process.terminationStatus,
+                   stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: err)), as: UTF8.self))
+    }
+
+    static func temporaryDirectory(_ name: String) throws -> String {
+        var template = Array("/tmp/candor-report-\(name)-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw Timeout(description: "mkdtemp failed")
+        }
+        return String(cString: made)
+    }
+
+    static func sqlite(_ database: String, _ sql: String) throws -> String {
+        let run = try run("/usr/bin/sqlite3", [database, sql], timeout: 30)
+        guard run.status == 0 else { throw Timeout(description: "sqlite3: \(run.stderr)") }
+        return run.stdout
+    }
+}
+
+/// The four fixture bundles replayed into one store (`van-urban-faults` as vehicle
+/// `van02`, its config's `van01` renamed, so that the two vans stay apart). Made once per
+/// test process.
+enum FleetStore {
+    static let bundles = ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban"]
+    static let vehicleOfBundle = ["van-cltc-p": "van01", "van-urban-faults": "van02", "bus-c-wtvc": "bus01", "fcev-urban": "fcev01"]
+
+    static let made: Result<String, any Error> = Result { try make() }
+
+    static func path() throws -> String { try made.get() }
+
+    static func make() throws -> String {
+        let folder = try Tool.temporaryDirectory("fleet")
+        let store = folder + "/fleet.db"
+        for bundle in bundles {
+            let source = Tool.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path
+            var config = source + "/candor.yaml"
+            if bundle == "van-urban-faults" {
+                let copy = folder + "/" + bundle
+                try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: source + "/van.dbc", toPath: copy + "/van.dbc")
+                let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "  van01:", with: "  van02:")
+                config = copy + "/candor.yaml"
+                try text.write(toFile: config, atomically: true, encoding: .utf8)
+            }
+            let run = try Tool.run(Tool.candor, ["replay", "--config", config, source + "/capture.log.gz", "--sqlite", store], timeout: 120)
+            guard run.status == 0 else { throw Tool.Timeout(description: "replay \(bundle): \(run.stderr)") }
+        }
+        return store
+    }
+
+    /// The bundle's truth.json.
+    static func truth(_ bundle: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Tool.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)/truth.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+}
