@@ -49,11 +49,12 @@ let package = Package(
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
         .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry"]),
-        // The gateway: candor.yaml, the replay pipeline (captures -> decode -> telemetry -> sinks).
+        // The gateway: candor.yaml, the frame pipeline (captures or buses -> decode -> telemetry ->
+        // services), and the daemon (its buses through SocketCAN).
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

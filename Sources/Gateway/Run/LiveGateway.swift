@@ -36,6 +36,8 @@ public final class LiveGateway {
         return out
     }
     private var tallies = LiveGatewayCounts()
+    /// Frames taken so far (`counts.frames`, without building the whole value).
+    public var frameCount: Int { tallies.frames }
     /// Records handed out by the pipelines of setups a reload replaced.
     var earlierRecords = 0
     var pipeline: FramePipeline

@@ -1,6 +1,60 @@
+import CANCore
 import CANDatabase
-import Gateway
 import SocketCAN
+
+/// The daemon's buses through SocketCAN: one `LiveFrameSource` over every interface of the
+/// config, the controllers through libsocketcan (`SocketCANControllers.swift`).
+public final class SocketCANBuses: DaemonBuses {
+    private var poller: ControllerPoller?
+
+    public init() {}
+
+    public func configureControllers(_ plans: [BusControllerPlan], log: GatewayLog) throws(DaemonError) {
+        try ControllerConfiguration.configure(plans, log: log)
+    }
+
+    public func open(_ setup: GatewaySetup, log: GatewayLog) throws(DaemonError) -> any DaemonFrameInput {
+        let interfaces = setup.layout.configuration.vehicles.flatMap { $0.buses.map(\.interface) }
+        let source: LiveFrameSource
+        let filters = LiveFrameSource.kernelFilters(for: setup, log: log)
+        do { source = try LiveFrameSource.forDaemon(interfaces: interfaces, live: setup.live, filters: filters) } catch {
+            throw DaemonError(.runtime, "run: cannot open \(interfaces.joined(separator: ", ")): \(error.description)")
+        }
+        source.logReceiveBuffers(asked: setup.live.receiveBufferBytes, to: log)
+        poller = ControllerPoller(interfaces: interfaces, plans: setup.controllers, log: log)
+        return SocketCANInput(source)
+    }
+
+    public func pollControllers(metrics: PrometheusMetrics, log: GatewayLog) {
+        poller?.poll(metrics: metrics)
+    }
+}
+
+/// `LiveFrameSource` as the daemon's input.
+final class SocketCANInput: DaemonFrameInput, @unchecked Sendable {
+    let source: LiveFrameSource
+    init(_ source: LiveFrameSource) { self.source = source }
+    func next() -> CANFrame? { source.next() }
+    func stop() { source.stop() }
+    var interfaces: [String] { source.interfaces }
+
+    func add(interfaces: [String]) throws(DaemonError) {
+        do { try source.add(interfaces: interfaces) } catch { throw DaemonError(.runtime, error.description) }
+    }
+
+    func remove(interfaces: [String]) { source.remove(interfaces: interfaces) }
+
+    func logEvents(to log: GatewayLog) { source.logEvents(to: log) }
+
+    var drops: [(stage: String, total: Int)] {
+        [("queue", source.queueOverflowCount), ("kernel", source.statistics.reduce(0) { $0 + $1.kernelDrops })]
+    }
+
+    func logTotals(to log: GatewayLog) {
+        source.logEvents(to: log)
+        source.logStatistics(to: log)
+    }
+}
 
 /// What the daemon says about its buses: reader events as they happen (an interface that
 /// went down or away, and came back) and each reader's counters at shutdown.

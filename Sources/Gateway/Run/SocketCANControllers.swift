@@ -1,4 +1,3 @@
-import Gateway
 import SocketCAN
 #if canImport(Glibc)
 import Glibc
@@ -6,9 +5,9 @@ import Glibc
 
 /// `candor run` and the CAN controllers: the opt-in startup configuration
 /// (`controller: { configure: true }`) and the supervisor's per-tick poll.
-enum RunControllers {
+enum ControllerConfiguration {
     /// Sets bitrate and restart-ms on every bus that asks for it, before the sockets open.
-    static func configure(_ plans: [BusControllerPlan], log: GatewayLog) throws(CommandFailure) {
+    static func configure(_ plans: [BusControllerPlan], log: GatewayLog) throws(DaemonError) {
         for plan in plans where plan.settings.configure {
             if plan.dataBitrate != nil {
                 log.warning("data_bitrate is not applied: libsocketcan cannot set the CAN FD data phase; set it with systemd-networkd (DataBitRate=)",
@@ -17,7 +16,7 @@ enum RunControllers {
             let setup = ControllerSetup(interface: plan.interface, bitrate: plan.bitrate, restartMilliseconds: plan.settings.restartMilliseconds)
             let timing: CANBitTiming?
             do { timing = try setup.apply(to: CANController(interface: plan.interface)) } catch {
-                throw CommandFailure.runtime("run: \(error)")
+                throw DaemonError(.runtime, "run: \(error)")
             }
             log.notice("controller configured", [
                 "bus": plan.interface, "bitrate": timing.map { String($0.bitrate) } ?? "?",
@@ -32,19 +31,17 @@ enum RunControllers {
 /// controller, logs what changed and hands the figures to the metrics endpoint.
 final class ControllerPoller: @unchecked Sendable {
     private var monitor: ControllerMonitor
-    private let metrics: PrometheusMetrics
     private let log: GatewayLog
 
-    init(interfaces: [String], plans: [BusControllerPlan], metrics: PrometheusMetrics, log: GatewayLog) {
+    init(interfaces: [String], plans: [BusControllerPlan], log: GatewayLog) {
         let restarting = Set(plans.filter(\.settings.restartOnBusOff).map(\.interface))
         monitor = ControllerMonitor(interfaces.map {
             ControllerMonitor.Watch(CANController(interface: $0), restartOnBusOff: restarting.contains($0))
         })
-        self.metrics = metrics
         self.log = log
     }
 
-    func poll() {
+    func poll(metrics: PrometheusMetrics) {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         for event in monitor.poll(now: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)) {

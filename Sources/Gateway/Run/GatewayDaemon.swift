@@ -1,0 +1,170 @@
+import CANCapture
+import CANCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `candor run` as a library call: the config read and resolved, the buses opened, the
+/// services started in order and stopped in reverse through one list (`ServiceGroup`), the
+/// supervisor and the watchdog threads, the frame loop on the calling thread until a stop
+/// signal drains it.
+///
+///     buses (DaemonBuses) → sinks (SinkSet: Prometheus feed, SQLite, JSONL, line protocol,
+///     `services`) → recorder → tail socket → metrics endpoint → decoded log
+///
+/// Everything environmental is injected — the buses, the signals, the clock, the exit — so
+/// that tests drive start, start failures, SIGHUP and SIGTERM in-process with frames from memory.
+public struct GatewayDaemon {
+    public var configFile: String
+    public var environment: [String: String]
+    public var log: GatewayLog
+    public var buses: any DaemonBuses
+    public var signals: any DaemonSignals
+    /// sd_notify target (nil outside systemd).
+    public var notifier: ServiceNotifier?
+    /// More record services, behind the configured sinks (an uplink: a `QueuedRecordService`).
+    public var services: (GatewaySetup) throws(SinkError) -> [any RecordService] = { _ in [] }
+    /// The frames' clock (CLOCK_REALTIME, nanoseconds), for closing the windows of quiet buses.
+    public var now: () -> Int64 = GatewayDaemon.wallClockNanoseconds
+    public var shutdownDeadline: Duration = .seconds(10)
+    /// How the process ends when the shutdown deadline passes or a second stop signal comes.
+    public var abort: @Sendable (String) -> Never = { _ in _exit(1) }
+    /// Sees each service's name as it starts and stops (tests).
+    public var journal: (String) -> Void = { _ in }
+
+    public init(configFile: String, environment: [String: String], log: GatewayLog, buses: any DaemonBuses,
+                signals: any DaemonSignals, notifier: ServiceNotifier?) {
+        self.configFile = configFile
+        self.environment = environment
+        self.log = log
+        self.buses = buses
+        self.signals = signals
+        self.notifier = notifier
+    }
+
+    /// Runs until a stop signal has drained the input (or the input ends); the counts.
+    @discardableResult
+    public func run() throws(DaemonError) -> LiveGatewayCounts {
+        let (runningConfig, setup): (GatewayConfig, GatewaySetup)
+        do { (runningConfig, setup) = try ConfigReload.load(configFile: configFile, environment: environment) } catch {
+            throw DaemonError(.config, error.description)
+        }
+        for warning in setup.warnings { log.warning(warning) }
+        try buses.configureControllers(setup.controllers, log: log)
+        let group = ServiceGroup(journal: journal)
+        let input = try group.start("buses", { () throws(DaemonError) in try buses.open(setup, log: log) }, stop: { $0.stop(); return nil })
+        let metrics = PrometheusMetrics(layout: setup.layout)
+        let sinks = try group.start("sinks", { () throws(DaemonError) in
+            do {
+                // Append: a restarted daemon keeps what it wrote before.
+                return try SinkSet(setup.sinks, fileMode: .append, before: [PrometheusRecordFeed(metrics)], after: try services(setup))
+            } catch { throw DaemonError(.runtime, "run: \(error)") }
+        }, stop: { sinks in Self.failure { () throws(SinkError) in try sinks.close() }.map { "run: \($0)" } })
+        let recorder = try group.start("recorder", { () throws(DaemonError) in try Self.recorder(setup.recorder) }, stop: { recorder in
+            Self.failure { () throws(CaptureError) in try recorder?.close() }.map { "run: recorder: \($0)" }
+        })
+        let tail = try group.start("tail", { () throws(DaemonError) in
+            do { return try setup.tail.map { options throws(TailError) in try TailHub(options: options, log: log.labelled("tail")) } } catch {
+                throw DaemonError(.runtime, "run: tail socket \(error)")
+            }
+        }, stop: { $0?.close(); return nil })
+        let listen = setup.sinks.prometheusListen ?? "127.0.0.1:9464"
+        let server = try group.start("metrics", { () throws(DaemonError) in
+            do { return try PrometheusServer(listen: listen, metrics: metrics, log: log.labelled("metrics")) } catch { throw DaemonError(.runtime, "run: \(error)") }
+        }, stop: { $0.close(); return nil })
+        let decodedLog = try group.start("decoded log", { () throws(DaemonError) in
+            do { return try setup.decodedLog.map { options throws(SinkError) in try DecodedFrameLog(options: options) } } catch {
+                throw DaemonError(.runtime, "run: decoded log \(error)")
+            }
+        }, stop: { log in Self.failure { () throws(SinkError) in try log?.close() }.map { "run: decoded log: \($0)" } })
+
+        let heartbeat = IngestHeartbeat()
+        let drops = DropReporter(log: log.labelled("drops"))
+        let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
+        let reload = ConfigReload(
+            configFile: configFile, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
+            openBuses: { interfaces in try input.add(interfaces: interfaces) },
+            closeBusesOtherThan: { wanted in input.remove(interfaces: input.interfaces.filter { !wanted.contains($0) }) })
+        let supervisor = Supervisor(Supervisor.Parts(
+            signals: signals, input: input, buses: buses, notifier: notifier, heartbeat: heartbeat, metrics: metrics, log: log,
+            reload: reload, shutdownDeadline: shutdownDeadline,
+            exportDrops: {
+                var totals = input.drops + [
+                    ("recorder", Int(recorder?.statistics.dropped ?? 0)), ("tail", Int(tail?.missedLines ?? 0)),
+                    ("decoded_log", Int(decodedLog?.statistics.dropped ?? 0)),
+                ]
+                for case let queued as QueuedRecordService in sinks.services {
+                    totals.append((queued.name, Int(queued.statistics.droppedRecords)))
+                }
+                for (stage, total) in totals {
+                    metrics.setDropped(stage: stage, total: total)
+                    drops.observe(stage: stage, total: total)
+                }
+                if let recorder {
+                    drops.observeWriteFailures(stage: "recorder", total: recorder.statistics.writeFailures, lastError: recorder.lastError?.description)
+                }
+                if let decodedLog {
+                    drops.observeWriteFailures(stage: "decoded_log", total: decodedLog.statistics.writeFailures, lastError: decodedLog.lastError?.description)
+                }
+            },
+            abort: { [log, abort] reason in
+                log.critical(reason)
+                abort(reason)
+            }))
+        let watchdog = notifier?.watchdogInterval.map { [notifier, log] interval in
+            IngestWatchdog(heartbeat: heartbeat, interval: interval,
+                           feed: { do { try notifier?.watchdog() } catch { log.warning("sd_notify: \(error)") } },
+                           stalled: { $0 ? log.warning("ingest stalled: watchdog not fed") : log.notice("ingest resumed") })
+        }
+        log.notice("buses open", ["buses": input.interfaces.joined(separator: ","), "metrics": "http://\(listen)/metrics",
+                                  "run": sinks.run.description])
+        do { try notifier?.ready(status: "reading \(input.interfaces.count) buses") } catch { log.warning("sd_notify: \(error)") }
+        supervisor.start()
+        watchdog?.start()
+
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
+            try sinks.write($0)
+        }
+        var failure: String?
+        do {
+            // Quiet buses: after 500 ms without a frame, windows ending before then close.
+            try gateway.run(ReorderedInput(TimedInput(input), horizon: setup.live.reorderNanoseconds), quietAfter: 500_000_000, now: now) {
+                heartbeat.beat(frames: $0.frameCount)
+            }
+        } catch {
+            failure = "run: \(error)"
+            input.stop()
+        }
+        supervisor.finish()
+        watchdog?.stop()
+        _ = server
+        failure = failure ?? group.stopAll()
+        input.logTotals(to: log)
+        let counts = gateway.counts
+        log.notice("stopped", ["frames": String(counts.frames), "records": String(counts.records)])
+        if let failure { throw DaemonError(.runtime, failure) }
+        return counts
+    }
+
+    /// The recorder, its directory made first.
+    static func recorder(_ options: RecorderOptions?) throws(DaemonError) -> Recorder? {
+        guard let options else { return nil }
+        if mkdir(options.directory, 0o750) != 0, errno != EEXIST {
+            throw DaemonError(.runtime, "run: recorder directory \(options.directory): \(String(cString: strerror(errno)))")
+        }
+        return Recorder(output: RotatingCaptureFiles(options: options), capacity: options.queueCapacity)
+    }
+
+    /// The error `body` throws, as text.
+    static func failure<E: Error>(_ body: () throws(E) -> Void) -> String? {
+        do { try body() } catch { return "\(error)" }
+        return nil
+    }
+
+    /// CLOCK_REALTIME in nanoseconds: the clock of SocketCAN's frame timestamps.
+    public static func wallClockNanoseconds() -> Int64 {
+        var now = timespec()
+        precondition(clock_gettime(CLOCK_REALTIME, &now) == 0, "clock_gettime(CLOCK_REALTIME) failed")
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
