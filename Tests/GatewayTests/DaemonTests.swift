@@ -7,7 +7,8 @@ import Synchronization
 import Telemetry
 import Testing
 
-/// Frames from memory, then blocks until `stop()` — buses that go quiet until SIGTERM.
+/// Frames from memory, then blocks until `stop()` — buses that go quiet until SIGTERM (also
+/// the input of RunGatewayTests).
 final class DaemonMemoryInput: DaemonFrameInput, @unchecked Sendable {
     private let frames: [CANFrame]
     private var position = 0

@@ -6,37 +6,15 @@ import Gateway
 import Telemetry
 import Testing
 
-/// Frames from memory, then blocks until `stop()` — a quiet bus until SIGTERM.
-private final class BlockingInput: LiveFrameInput, @unchecked Sendable {
-    private let frames: [CANFrame]
-    private var position = 0
-    let exhausted = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
-
-    init(_ frames: [CANFrame]) { self.frames = frames }
-
-    func next() -> CANFrame? {
-        if position < frames.count {
-            defer { position += 1 }
-            return frames[position]
-        }
-        exhausted.signal()
-        stopped.wait()
-        return nil
-    }
-
-    func stop() { stopped.signal() }
-}
-
 /// The daemon's reading thread: runs the gateway until its input stops, then closes the sinks.
 private final class DaemonThread: @unchecked Sendable {
     let gateway: LiveGateway
     let sinks: SinkSet
-    let input: BlockingInput
+    let input: DaemonMemoryInput
     let done = DispatchSemaphore(value: 0)
     var failure: (any Error)?
 
-    init(gateway: LiveGateway, sinks: SinkSet, input: BlockingInput) {
+    init(gateway: LiveGateway, sinks: SinkSet, input: DaemonMemoryInput) {
         self.gateway = gateway
         self.sinks = sinks
         self.input = input
@@ -90,7 +68,7 @@ private func frames(of path: String) throws -> [CANFrame] {
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try offlineSinks.write($0) }
         try offlineSinks.close()
 
-        let input = BlockingInput(try frames(of: bundle.capture))
+        let input = DaemonMemoryInput(try frames(of: bundle.capture), interfaces: [])
         let sinks = try SinkSet(SinkSettings(sqlitePath: live))
         let gateway = LiveGateway(setup: setup) { try sinks.write($0) }
         let daemon = DaemonThread(gateway: gateway, sinks: sinks, input: input)
