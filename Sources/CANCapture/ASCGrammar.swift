@@ -18,6 +18,12 @@ import CANCore
 /// data length (decimal), the data, then duration, bit count and the flags word
 /// (0x1000 EDL = CAN FD, 0x0010 remote), which decides the kind when present.
 ///
+/// Counted, never dropped silently: a line that starts with neither a time nor a known
+/// header word, an identifier past 29 bits, a CAN FD length no DLC gives (malformed); a
+/// `Begin Triggerblock` never ended (the log was cut: one malformed record at the end). A
+/// `CANFD` line whose flags lack EDL but that carries more than 8 bytes is read as CAN FD,
+/// as python-can does, and counted as bent.
+///
 /// `bus` is the channel as written (`"1"`); `t` is the time column as written, relative to
 /// the measurement start. Lines that are no CAN frame (headers, statistics, comments,
 /// events of other buses) are counted as non-frame lines.
@@ -25,6 +31,27 @@ struct ASCGrammar: LineGrammar {
     static var formatName: String { "Vector ASC" }
     private var decimal = false
     private var busNames = BusNameCache()
+    private var triggerblockOpen = false
+    /// Set by `parseFD` when it reads a line that bends the format.
+    private var bentReason: StaticString?
+
+    func faultAtEnd() -> StaticString? {
+        triggerblockOpen ? "the log ends inside a Triggerblock (no 'End TriggerBlock'): cut short?" : nil
+    }
+
+    /// Header and comment lines: they start with one of these words (any case).
+    private mutating func header(_ cursor: ByteCursor) -> LineOutcome? {
+        if cursor.startsWith(caseInsensitive: "begin triggerblock") { triggerblockOpen = true; return .nonFrame }
+        if cursor.startsWith(caseInsensitive: "end triggerblock") { triggerblockOpen = false; return .nonFrame }
+        if cursor.startsWith(caseInsensitive: "date ") || cursor.startsWith(caseInsensitive: "//")
+            || cursor.startsWith(caseInsensitive: "internal events logged")
+            || cursor.startsWith(caseInsensitive: "no internal events logged")
+            || cursor.startsWith(caseInsensitive: "base ")
+        {
+            return .nonFrame
+        }
+        return nil
+    }
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
         var cursor = ByteCursor(line)
@@ -38,8 +65,10 @@ struct ASCGrammar: LineGrammar {
                 if cursor.startsWith(caseInsensitive: "dec") { decimal = true }
                 else if cursor.startsWith(caseInsensitive: "hex") { decimal = false }
                 else { return .malformed(LineFault(offset: cursor.index, expected: "'hex' or 'dec' after 'base'")) }
+                return .nonFrame
             }
-            return .nonFrame  // date, comments, Begin/End Triggerblock, ...
+            if let outcome = header(cursor) { return outcome }
+            return .malformed(LineFault(offset: cursor.index, expected: "a time 'seconds.fraction' or a header line"))
         }
         guard let time = cursor.decimalTime(), cursor.skipBlanks() > 0 else {
             return .malformed(LineFault(offset: cursor.index, expected: "a time 'seconds.fraction' and a space"))
@@ -63,6 +92,9 @@ struct ASCGrammar: LineGrammar {
             return .frame(frame)
         }
         guard let (identifier, isExtended) = parseID(&cursor) else {
+            if looksLikeFrame(cursor) {
+                return .malformed(LineFault(offset: cursor.index, expected: "an identifier up to 7FF, or 1FFFFFFF with 'x'"))
+            }
             return .skipped("a channel event that is not a CAN frame")  // Statistic:, Chip status, ...
         }
         guard cursor.skipBlanks() > 0, let direction = parseDirection(&cursor), cursor.skipBlanks() > 0 else {
@@ -106,10 +138,14 @@ struct ASCGrammar: LineGrammar {
         return .frame(frame)
     }
 
-    private func finish(_ result: Result<CANFrame, LineFault>, time: CANTimestamp) -> LineOutcome {
+    private mutating func finish(_ result: Result<CANFrame, LineFault>, time: CANTimestamp) -> LineOutcome {
         switch result {
         case .success(var frame):
             frame.timestamp = time
+            if let how = bentReason {
+                bentReason = nil
+                return .bent(frame, how)
+            }
             return .frame(frame)
         case .failure(let fault):
             return .malformed(fault)
@@ -150,8 +186,9 @@ struct ASCGrammar: LineGrammar {
         guard let dlc = number(&cursor, hex: true, maxDigits: 1), cursor.skipBlanks() > 0 else {
             return .failure(LineFault(offset: cursor.index, expected: "a hex DLC"))
         }
-        guard let length = number(&cursor, hex: false, maxDigits: 2), length <= 64 else {
-            return .failure(LineFault(offset: cursor.index, expected: "a data length 0...64"))
+        let lengthAt = cursor.index
+        guard let length = number(&cursor, hex: false, maxDigits: 2), CANDLC.isValidFDLength(Int(length)) else {
+            return .failure(LineFault(offset: lengthAt, expected: "a data length 0...8, 12, 16, 20, 24, 32, 48 or 64"))
         }
         var payload = CANPayload()
         for i in 0..<Int(length) {
@@ -181,10 +218,10 @@ struct ASCGrammar: LineGrammar {
                 length: CANDLC.classicLength(forDLC: UInt8(dlc)), len8DLC: dlc > 8 ? UInt8(dlc) : 0)
         } else if isFD {
             frame = CANFrame(id: identifier, isExtended: isExtended, kind: .fd, fdFlags: fdFlags, length: Int(length), data: payload)
+        } else if length > 8 {
+            bentReason = "a CANFD line without the EDL flag but with more than 8 bytes; read as CAN FD"
+            frame = CANFrame(id: identifier, isExtended: isExtended, kind: .fd, fdFlags: fdFlags, length: Int(length), data: payload)
         } else {
-            guard length <= 8 else {
-                return .failure(LineFault(offset: cursor.index, expected: "at most 8 bytes in a classic frame (no EDL flag)"))
-            }
             frame = CANFrame(
                 id: identifier, isExtended: isExtended, length: Int(length),
                 len8DLC: dlc > 8 && length == 8 ? UInt8(dlc) : 0, data: payload)
@@ -192,6 +229,18 @@ struct ASCGrammar: LineGrammar {
         frame.bus = busName
         frame.direction = direction
         return .success(frame)
+    }
+
+    /// Whether the cursor is at `<hex digits>[x] Rx|Tx`: a frame line whose id did not parse.
+    private func looksLikeFrame(_ cursor: ByteCursor) -> Bool {
+        var probe = cursor
+        let range = probe.word()
+        let token = probe.line[range]
+        guard !token.isEmpty else { return false }
+        let digits = token.last.map { $0 | 0x20 == UInt8(ascii: "x") } == true ? token.dropLast() : token[...]
+        guard !digits.isEmpty, digits.allSatisfy({ hexValue($0) <= 15 }) else { return false }
+        probe.skipBlanks()
+        return probe.startsWith(caseInsensitive: "Rx") || probe.startsWith(caseInsensitive: "Tx")
     }
 
     /// `123`, `12345678x` (hex), or decimal digits with `base dec`.

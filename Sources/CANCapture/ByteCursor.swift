@@ -162,6 +162,9 @@ struct LineFault: Error {
 /// The outcome of parsing one line of a text capture.
 enum LineOutcome {
     case frame(CANFrame)
+    /// A frame read from a line that bends the format (an oversize classic payload, a
+    /// two-digit DLC...): returned and counted as a note, malformed when strict.
+    case bent(CANFrame, StaticString)
     /// A line with no frame that is not an error: blank, header, comment, detail line.
     case nonFrame
     /// A line that records something other than a CAN frame (an ASC statistics event).

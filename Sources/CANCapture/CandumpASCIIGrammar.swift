@@ -133,6 +133,9 @@ struct CandumpASCIIGrammar: LineGrammar {
             guard length <= (isFD ? CANDLC.maxFDLength : CANDLC.maxClassicLength) else {
                 return .malformed(LineFault(offset: lengthStart, expected: "a length up to 8 (classic) or 64 (CAN FD)"))
             }
+            guard !isFD || CANDLC.isValidFDLength(length) else {
+                return .malformed(LineFault(offset: lengthStart, expected: "a CAN FD length 0...8, 12, 16, 20, 24, 32, 48 or 64"))
+            }
         }
         cursor.skipBlanks()
         var frame: CANFrame

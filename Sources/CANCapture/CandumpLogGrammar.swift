@@ -11,7 +11,11 @@ import CANCore
 ///     (1700000000.000007)  vcan10 123#11 R                 right-aligned name, direction R/T
 ///     DROPCOUNT: dropped 3 CAN frames on 'can0' socket (total drops 7)
 ///     (1700000000.000008) can0 00242#81:00:00000000#11223344   CAN XL: skipped, not malformed
+///     (1594172462.126542) vcan0 064#F001FFFFFFFFFFFFFFFF       10 bytes classic: bent, 8 kept
 ///
+/// A classic frame with more than 8 data bytes (cantools' test data has them; python-can and
+/// cantools read them) is read with its first 8 bytes and counted as bent. A CAN FD length
+/// that no DLC gives (9, 11, 33...) is malformed.
 /// Hex is accepted in either case; data bytes may be separated by `.`.
 struct CandumpLogGrammar: LineGrammar {
     static var formatName: String { "candump log" }
@@ -62,6 +66,13 @@ struct CandumpLogGrammar: LineGrammar {
         }
         frame.timestamp = timestamp
         frame.bus = busNames.name(for: UnsafeBufferPointer(rebasing: line[nameRange]))
+        if frame.length > CANDLC.maxClassicLength && frame.kind != .fd {
+            frame.length = UInt8(CANDLC.maxClassicLength)
+            frame.data.withUnsafeMutableBytes { raw in
+                for i in CANDLC.maxClassicLength..<raw.count { raw[i] = 0 }
+            }
+            return .bent(frame, "a classic frame with more than 8 data bytes; the first 8 kept")
+        }
         return .frame(frame)
     }
 
@@ -85,8 +96,8 @@ struct CandumpLogGrammar: LineGrammar {
         }
         cursor.advance(7)
         cursor.skipBlanks()
-        guard let count = cursor.decimalNumber() else {
-            return .malformed(LineFault(offset: cursor.index, expected: "the number of dropped frames"))
+        guard let count = cursor.decimalNumber(), cursor.peek &- 0x30 > 9 else {
+            return .malformed(LineFault(offset: cursor.index, expected: "the number of dropped frames (at most 18 digits)"))
         }
         return .dropped(count.value)
     }
@@ -140,7 +151,11 @@ struct CandumpLogGrammar: LineGrammar {
             cursor.advance()
             frame.kind = .fd
             frame.fdFlags = CANFrame.FDFlags(rawValue: flags)
-            return parseData(&cursor, into: &frame, limit: CANDLC.maxFDLength)
+            if let fault = parseData(&cursor, into: &frame, limit: CANDLC.maxFDLength) { return fault }
+            guard CANDLC.isValidFDLength(Int(frame.length)) else {
+                return LineFault(offset: cursor.index, expected: "a CAN FD length 0...8, 12, 16, 20, 24, 32, 48 or 64")
+            }
+            return nil
         }
         if cursor.peek | 0x20 == UInt8(ascii: "r") {
             guard !isError else {
@@ -163,7 +178,7 @@ struct CandumpLogGrammar: LineGrammar {
             return nil
         }
         frame.kind = isError ? .error : .classic
-        if let fault = parseData(&cursor, into: &frame, limit: CANDLC.maxClassicLength) { return fault }
+        if let fault = parseData(&cursor, into: &frame, limit: CANDLC.maxFDLength) { return fault }
         if cursor.take(UInt8(ascii: "_")) {
             return parseRawDLC(&cursor, into: &frame)
         }

@@ -11,6 +11,12 @@ protocol LineGrammar {
     /// The format's name in messages (`candump log`, `Vector ASC`).
     static var formatName: String { get }
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome
+    /// Why the input cannot have ended where it did (a Triggerblock left open), or nil.
+    func faultAtEnd() -> StaticString?
+}
+
+extension LineGrammar {
+    func faultAtEnd() -> StaticString? { nil }
 }
 
 /// Reads a text capture line by line with a grammar; tolerant or strict.
@@ -21,6 +27,7 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
     private let strict: Bool
     private let rejectNonFrames: Bool
     private(set) var statistics = CaptureStatistics()
+    private var ended = false
 
     init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool, rejectNonFrames: Bool) {
         self.input = input
@@ -38,6 +45,12 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
                 try malformed(column: nil, reason: "line longer than \(InputBuffer.maxLineLength) bytes")
             case .text(let bytes):
                 switch grammar.parse(bytes) {
+                case .bent(let frame, let how):
+                    if strict { try malformed(column: nil, reason: "\(how)") }
+                    statistics.bentRecords += 1
+                    if statistics.firstBent == nil { statistics.firstBent = (statistics.records, "\(how)") }
+                    statistics.frames += 1
+                    return frame
                 case .frame(let frame):
                     if frame.kind == .error {
                         if rejectNonFrames { throw rejection(of: frame, name: name, record: statistics.records) }
@@ -69,6 +82,10 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
                     try malformed(column: fault.offset + 1, reason: fault.describe(in: bytes))
                 }
             }
+        }
+        if !ended {
+            ended = true
+            if let fault = grammar.faultAtEnd() { try malformed(column: nil, reason: "\(fault)") }
         }
         return nil
     }

@@ -2,7 +2,9 @@ import CZlib
 
 /// Inflates gzip data (one or more members, as `cat a.gz b.gz` makes) from a raw input as
 /// it is read, through zlib's `inflate`. A stream that ends before its last member does is
-/// reported as truncated; a damaged one as corrupt.
+/// reported as truncated; a damaged one as corrupt; bytes after a member that start no
+/// other member as junk (the frames after them would be lost), unless they are all zero
+/// (block padding, which gzip also ignores).
 final class InflatingSource: ByteSource {
     private let raw: RawInput
     private let name: String
@@ -11,6 +13,8 @@ final class InflatingSource: ByteSource {
     private static let stagingSize = 128 * 1024
     private var rawEnded = false
     private var finished = false
+    private var members = 0
+    private var pending: CaptureError?
 
     init(raw: RawInput, prefix: [UInt8], name: String) throws(CaptureError) {
         self.raw = raw
@@ -47,6 +51,11 @@ final class InflatingSource: ByteSource {
     }
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(CaptureError) -> Int {
+        if let error = pending {
+            pending = nil
+            finished = true
+            throw error
+        }
         if finished { return 0 }
         stream.pointee.next_out = buffer.assumingMemoryBound(to: UInt8.self)
         stream.pointee.avail_out = UInt32(min(count, Int(UInt32.max)))
@@ -60,11 +69,21 @@ final class InflatingSource: ByteSource {
             let total = count - Int(stream.pointee.avail_out)
             switch status {
             case Z_STREAM_END:
-                // Another member may follow; anything else after a member is ignored, as gzip does.
-                if try refillInput(), stream.pointee.next_in.pointee == 0x1F {
-                    inflateReset(stream)
-                    if total > 0 { return total }
-                    continue
+                members += 1
+                if try refillInput() {
+                    if stream.pointee.next_in.pointee == 0x1F {
+                        inflateReset(stream)
+                        if total > 0 { return total }
+                        continue
+                    }
+                    do { try expectPadding() } catch {
+                        // The bytes inflated so far go out first; the error comes next.
+                        guard total == 0 else {
+                            pending = error
+                            return total
+                        }
+                        throw error
+                    }
                 }
                 finished = true
                 return total
@@ -79,6 +98,21 @@ final class InflatingSource: ByteSource {
                 let text = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                 throw CaptureError(file: name, message: "corrupt gzip data: \(text)")
             }
+        }
+    }
+
+    /// What follows the last member: zero bytes to the end, or an error.
+    private func expectPadding() throws(CaptureError) {
+        while try refillInput() {
+            let count = Int(stream.pointee.avail_in)
+            let bytes = UnsafeBufferPointer(start: stream.pointee.next_in, count: count)
+            if let junk = bytes.first(where: { $0 != 0 }) {
+                throw CaptureError(
+                    file: name,
+                    message: "data after gzip member \(members) is not gzip (byte 0x\(String(junk, radix: 16))); "
+                        + "the rest of the file cannot be read")
+            }
+            stream.pointee.avail_in = 0
         }
     }
 

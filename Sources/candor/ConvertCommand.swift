@@ -1,5 +1,6 @@
 import ArgumentParser
 import CANCapture
+import Gateway
 
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,12 +33,12 @@ struct ConvertCommand: ParsableCommand {
         if destination == "-" && outputFormat == nil {
             throw ValidationError("writing to stdout needs --to FORMAT")
         }
-        if source == destination && source != "-" {
-            throw ValidationError("input and output are the same file")
-        }
     }
 
     func run() throws {
+        do { try OutputConflicts.check(inputs: [source], outputs: [destination]) } catch {
+            throw CommandFailure.input("convert: \(error)")
+        }
         let reader: CaptureReader
         let writer: CaptureWriter
         do {
@@ -61,8 +62,9 @@ struct ConvertCommand: ParsableCommand {
         }
         progress.finish()
         let stats = reader.statistics
-        var note = "candor: converted \(frames) frames (\(reader.format.rawValue) -> \(destination))"
-        if stats.malformedLines > 0 { note += "; skipped \(stats.malformedLines) malformed line(s)" }
-        if destination != "-" || stats.malformedLines > 0 { Terminal.printError(note) }
+        if destination != "-" {
+            Terminal.printError("candor: converted \(frames) frames (\(reader.format.rawValue) -> \(destination))")
+        }
+        for note in stats.notes(for: source) { Terminal.printError("candor: \(note)") }
     }
 }

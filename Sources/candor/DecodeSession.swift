@@ -54,13 +54,7 @@ struct DecodeSession {
         let stats = reader.statistics
         malformedLines += stats.malformedLines
         kernelDrops += Int(stats.droppedByKernel)
-        if stats.malformedLines > 0 {
-            var note = "candor: \(path): skipped \(stats.malformedLines) malformed line(s)"
-            if let first = stats.firstMalformed {
-                note += "; first at line \(first.line): \(first.reason)"
-            }
-            Terminal.printError(note + " (use --strict to stop at the first)")
-        }
+        for note in stats.notes(for: path) { Terminal.printError("candor: \(note)") }
     }
 
     @inline(__always)

@@ -92,10 +92,16 @@ struct ReplayCommand: ParsableCommand {
         }
         let setup = try loadSetup()
         for warning in setup.warnings { Terminal.printError("candor: warning: \(warning)") }
+        let outputs = setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol)
+        do {
+            try OutputConflicts.check(
+                inputs: captures + [config, dbc].compactMap { $0 },
+                outputs: [outputs.sqlitePath, outputs.jsonlPath, outputs.lineProtocolPath, summary].compactMap { $0 })
+        } catch { throw CommandFailure.input("replay: \(error)") }
         let merge = try openCaptures()
         let sinks: SinkSet
         do {
-            sinks = try SinkSet(setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol))
+            sinks = try SinkSet(outputs)
         } catch {
             throw CommandFailure.input("replay: \(error)")
         }
@@ -128,6 +134,7 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         print(ReplaySummary.table(result, operations: setup.hasOperations), terminator: "")
+        if let error = result.inputError { throw CommandFailure.input(error.description) }
     }
 
     func loadSetup() throws -> GatewaySetup {
@@ -153,15 +160,14 @@ struct ReplayCommand: ParsableCommand {
     /// The interface names in the captures, in order of first appearance (a first pass).
     func scanInterfaces() throws -> [String] {
         var names: [String] = []
-        do {
-            let merge = try CaptureMerge(paths: captures, format: input.inputFormat, strict: input.strict)
-            var last = ""
-            while let frame = try merge.next() {
-                guard frame.bus != last else { continue }
-                last = frame.bus
-                if !names.contains(last) { names.append(last) }
-            }
-        } catch { throw CommandFailure.input(error.description) }
+        let merge = try openCaptures()
+        var last = ""
+        // A capture cut short still names the buses before the cut; the replay reports the cut.
+        while let frame = try? merge.next() {
+            guard frame.bus != last else { continue }
+            last = frame.bus
+            if !names.contains(last) { names.append(last) }
+        }
         return names.isEmpty ? ["can0"] : names
     }
 
@@ -175,9 +181,7 @@ struct ReplayCommand: ParsableCommand {
         for (capture, count) in result.outOfOrderFrames where count > 0 {
             Terminal.printError("candor: replay: \(capture): \(count) frame(s) older than the frame before them; kept in file order (late frames: \(result.lateFrames))")
         }
-        for (capture, count) in result.malformedLines where count > 0 {
-            Terminal.printError("candor: replay: \(capture): skipped \(count) malformed line(s)")
-        }
+        for note in result.captureNotes { Terminal.printError("candor: replay: \(note)") }
         for (bus, frames) in result.unknownBuses {
             Terminal.printError("candor: replay: ignored \(frames) frame(s) on bus \(bus) (not in the configuration)")
         }

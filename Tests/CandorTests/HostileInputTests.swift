@@ -34,4 +34,74 @@ import Testing
             #expect(result.stderr.contains("sinks.prometheus.listen: expected an IPv4 address and a port"), "\(name)")
         }
     }
+
+    /// An output that is an input, or two outputs that are one file: exit 2 naming both,
+    /// before anything is opened for writing (issue 10, item 8).
+    @Test func outputsThatAreInputsOrEachOtherAreRefused() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("candor.yaml").path
+        let capture = folder.appendingPathComponent("one.log").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: capture))
+        let cases: [([String], String)] = [
+            (["replay", "--config", config, capture, "--jsonl", capture], "the output \(capture) is the input \(capture)"),
+            (["replay", "--config", config, capture, "--sqlite", folder.path + "/s.db", "--jsonl", folder.path + "/./s.db"],
+             "the outputs \(folder.path)/s.db and \(folder.path)/./s.db are the same file"),
+            (["replay", "--config", config, capture, "--summary", config], "is the input \(config)"),
+            (["convert", capture, folder.path + "/../" + folder.lastPathComponent + "/one.log"], "is the input \(capture)"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try candor.run(arguments)
+            #expect(!result.crashed)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: capture)) == before, "the capture is untouched")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/s.db"))
+    }
+
+    /// A capture cut inside its gzip data: replay writes the records of the frames before the
+    /// cut and then fails like decode, which prints those frames (issue 10, item 11).
+    @Test func replayOfATruncatedGzipKeepsWhatCameBeforeTheCut() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let whole = try Data(contentsOf: Self.bundle.appendingPathComponent("capture.log.gz"))
+        let cut = folder.appendingPathComponent("cut.log.gz")
+        try whole.prefix(200_000).write(to: cut)
+        let dbc = folder.appendingPathComponent("van.dbc").path
+        let jsonl = folder.appendingPathComponent("r.jsonl").path
+        let replay = try candor.run(["replay", "--dbc", dbc, cut.path, "--jsonl", jsonl])
+        let decode = try candor.run(["decode", "--dbc", dbc, cut.path])
+        for result in [replay, decode] {
+            #expect(result.status == 2 && !result.crashed)
+            #expect(result.stderr.contains("truncated gzip data"), "\(result.stderr)")
+        }
+        let records = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").count
+        let frames = decode.stdout.split(separator: "\n").count
+        print("truncated gzip: decode printed \(frames) frames, replay wrote \(records) records")
+        #expect(frames > 10_000 && records > 1_000)
+    }
+
+    /// One capture with a skipped and a bent line: decode, convert and replay tell the same.
+    @Test func everyCommandReportsSkippedAndBentLinesAlike() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let capture = folder.appendingPathComponent("odd.log").path
+        try "(1.000000) can0 123##1112233445566778899\n(1.100000) can0 123#00112233445566778899\n(1.2) can0 124#11\n"
+            .write(toFile: capture, atomically: true, encoding: .utf8)
+        let dbc = folder.appendingPathComponent("van.dbc").path
+        let runs = [
+            try candor.run(["decode", "--dbc", dbc, capture]),
+            try candor.run(["convert", capture, folder.path + "/out.asc"]),
+            try candor.run(["replay", "--dbc", dbc, capture]),
+        ]
+        for result in runs {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("\(capture): skipped 1 malformed line(s); first at line 1"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(capture): read 1 frame(s) from line(s) that bend the format; first at line 2"))
+        }
+    }
 }

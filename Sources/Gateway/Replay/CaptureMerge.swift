@@ -73,4 +73,6 @@ public final class CaptureMerge {
 
     /// Malformed lines skipped so far, per capture.
     public var malformedLines: [Int] { readers.map { $0.statistics.malformedLines } }
+    /// Per capture: what its reader skipped, bent and saw dropped (`CaptureStatistics.notes`).
+    public var statistics: [CaptureStatistics] { readers.map(\.statistics) }
 }

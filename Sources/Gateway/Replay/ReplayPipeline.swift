@@ -37,6 +37,11 @@ public struct ReplayResult: Sendable {
     public var outOfOrderFrames: [(capture: String, count: Int)]
     /// Per capture: lines that were not frames and were skipped.
     public var malformedLines: [(capture: String, count: Int)]
+    /// Per capture, one line per kind of record skipped, bent or dropped (empty when clean).
+    public var captureNotes: [String] = []
+    /// The error that ended the input early (a truncated gzip member, a strict malformed
+    /// line): the frames before it went through the pipeline and their records were delivered.
+    public var inputError: CaptureError?
     /// Interfaces no configured bus has, with their frame counts, in order of first sight.
     public var unknownBuses: [(bus: String, frames: Int)]
     /// Frames whose window had already closed (see Telemetry: counted, not aggregated).
@@ -75,7 +80,14 @@ public struct ReplayPipeline {
             for case .busHealth(let bus) in batch where bus.windowLength == shortestWindow { lateFrames += bus.lateFrames }
             try sink(batch)
         }
-        while let frame = try merge.next() {
+        var inputError: CaptureError?
+        while true {
+            let next: CANFrame?
+            do { next = try merge.next() } catch {
+                inputError = error
+                break
+            }
+            guard let frame = next else { break }
             frames += 1
             let time = frame.timestamp.totalNanoseconds
             pacer?.wait(forFrameAt: time)
@@ -96,11 +108,14 @@ public struct ReplayPipeline {
         let summaries = try pipeline.finish()
         let records = pipeline.records
         let names = merge.names
-        return ReplayResult(
+        var result = ReplayResult(
             frames: frames, summaries: summaries,
             outOfOrderFrames: zip(names, merge.outOfOrderFrames).map { ($0, $1) },
             malformedLines: zip(names, merge.malformedLines).map { ($0, $1) },
             unknownBuses: zip(unknownNames, unknownCounts).map { ($0, $1) },
             lateFrames: lateFrames, records: records)
+        result.captureNotes = zip(names, merge.statistics).flatMap { $1.notes(for: $0) }
+        result.inputError = inputError
+        return result
     }
 }

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A command's output that would destroy one of its inputs or another output: `--jsonl
+/// cap.log` over the capture being replayed, SQLite and JSONL into one file.
+public struct OutputConflict: Error, Sendable, CustomStringConvertible {
+    public let output: String
+    public let other: String
+    /// Whether `other` is an input (else another output).
+    public let otherIsInput: Bool
+
+    public var description: String {
+        otherIsInput
+            ? "the output \(output) is the input \(other); refusing to overwrite it"
+            : "the outputs \(output) and \(other) are the same file"
+    }
+}
+
+/// Checks a command's files before any output is opened. Two names are the same file when
+/// they have the same device and inode, or — for a file not yet created — the same absolute
+/// path once the directory is resolved (`./a/../x.jsonl` and `x.jsonl`). `-` (standard
+/// input or output) is never a conflict.
+public enum OutputConflicts {
+    public static func check(inputs: [String], outputs: [String]) throws(OutputConflict) {
+        let inputKeys = inputs.filter { $0 != "-" }.map { ($0, identity(of: $0)) }
+        var seen: [(String, FileIdentity)] = []
+        for output in outputs where output != "-" {
+            let key = identity(of: output)
+            if let input = inputKeys.first(where: { $0.1 == key }) {
+                throw OutputConflict(output: output, other: input.0, otherIsInput: true)
+            }
+            if let earlier = seen.first(where: { $0.1 == key }) {
+                throw OutputConflict(output: earlier.0, other: output, otherIsInput: false)
+            }
+            seen.append((output, key))
+        }
+    }
+
+    enum FileIdentity: Equatable {
+        case inode(device: UInt64, inode: UInt64)
+        case path(String)
+    }
+
+    static func identity(of path: String) -> FileIdentity {
+        var info = stat()
+        if stat(path, &info) == 0 { return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
+        // Not there yet: the resolved directory plus the name.
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let resolved = realpath(directory, nil) else { return .path(path) }
+        defer { free(resolved) }
+        return .path(String(cString: resolved) + "/" + name)
+    }
+}
