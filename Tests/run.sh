@@ -42,6 +42,8 @@ stage "opendbc differential (cantools vs candor)" \
     "$CANDOR_VENV/bin/python" Tests/Oracle/opendbc_differential.py --candor "$repo/.build/debug/candor"
 stage "random-DBC differential (cantools vs candor)" \
     "$CANDOR_VENV/bin/python" Tests/Oracle/random_dbc_differential.py --candor "$repo/.build/debug/candor"
+stage "capture differential (python-can, cantools vs candor)" \
+    "$CANDOR_VENV/bin/python" Tests/Oracle/capture_differential.py --candor "$repo/.build/debug/candor"
 stage "live checks under a real Linux kernel (qemu)" bash Tests/VM/run.sh
 
 echo

@@ -17,7 +17,7 @@ venv=${CANDOR_VENV:-$repo/.venv}
 packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients openssl"
 # rtm_con (GPL-2.0): the GB/T 32960 oracle, run as a separate process by the tests, never
 # vendored; openpyxl because rtm_con 1.0.4 cannot be imported without it.
-pip_pins="cantools==45.1.0 opendbc==0.3.1 prometheus-client==0.26.0 rtm_con==1.0.4 openpyxl==3.1.5"
+pip_pins="cantools==45.1.0 python-can==4.6.1 opendbc==0.3.1 prometheus-client==0.26.0 rtm_con==1.0.4 openpyxl==3.1.5"
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -64,5 +64,5 @@ else
     say "venv $venv has $pip_pins"
 fi
 
-"$venv/bin/python" -c 'import cantools, opendbc; print("setup: cantools", cantools.__version__, "opendbc at", opendbc.__path__[0])'
+"$venv/bin/python" -c 'import cantools, can, opendbc; print("setup: cantools", cantools.__version__, "python-can", can.__version__, "opendbc at", opendbc.__path__[0])'
 "$venv/bin/python" -c 'import rtm_con; print("setup: rtm_con (GB/T 32960 oracle) imports")'

@@ -103,6 +103,7 @@ struct ASCGrammar: LineGrammar {
         let type = cursor.peek | 0x20
         cursor.advance()
         var frame: CANFrame
+        var bent: StaticString?
         switch type {
         case UInt8(ascii: "r"):
             cursor.skipBlanks()
@@ -115,8 +116,13 @@ struct ASCGrammar: LineGrammar {
             frame = CANFrame(id: identifier, isExtended: isExtended, kind: .remote, length: length, len8DLC: rawDLC)
         case UInt8(ascii: "d"):
             cursor.skipBlanks()
-            guard let dlc = number(&cursor, hex: !decimal, maxDigits: 2), dlc <= 15 else {
+            guard var dlc = number(&cursor, hex: !decimal, maxDigits: 2) else {
                 return .malformed(LineFault(offset: cursor.index, expected: "a DLC 0...F after 'd'"))
+            }
+            if dlc > 15 {
+                // `d 40` (python-can's test data): read as python-can does, 8 bytes.
+                bent = "a classic frame with a DLC above F; 8 data bytes read"
+                dlc = 8
             }
             let length = CANDLC.classicLength(forDLC: UInt8(dlc))
             var payload = CANPayload()
@@ -135,6 +141,7 @@ struct ASCGrammar: LineGrammar {
         frame.timestamp = time
         frame.bus = busName
         frame.direction = direction
+        if let bent { return .bent(frame, bent) }
         return .frame(frame)
     }
 

@@ -81,6 +81,18 @@ struct CountedRecordsTests {
         #expect(throws: CaptureError.self) { _ = try readAll(text, strict: true) }
     }
 
+    @Test("what python-can and cantools test data hold: ASC `d 40`, a candump line with fewer bytes than [8]")
+    func bentLikeTheOracles() throws {
+        let asc = Self.ascHeader + " 0.000000 1  123x            Rx   d 40 00 01 02 03 04 05 06 07 08 09 0A\nEnd TriggerBlock\n"
+        let (frames, statistics) = try readAll(asc, name: "single_frame.asc")
+        #expect(frames.first?.length == 8 && frames.first?.data.bytes(count: 8) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(statistics.bentRecords == 1 && statistics.firstBent?.reason.contains("DLC above F") == true)
+        let screen = "(2020-12-29 11:33:26.291364)  vcan0  0000024A   [8]  32 05 47 05 55 05 40\n"
+        let (cut, counted) = try readAll(screen, name: "plot.txt", format: .candumpASCII)
+        #expect(cut.first?.length == 7 && counted.bentRecords == 1)
+        #expect(throws: CaptureError.self) { _ = try readAll(screen, name: "plot.txt", format: .candumpASCII, strict: true) }
+    }
+
     @Test("candump ASCII: an FD length no DLC gives is malformed")
     func candumpASCIILengths() throws {
         let (frames, statistics) = try readAll(
