@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "CandorTests", dependencies: ["candor"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore"]),

@@ -57,7 +57,7 @@ public struct Chart: Sendable {
 
     // The plot area inside the margins.
     var left: Double { leftMargin }
-    var right: Double { width - 16 }
+    var right: Double { width - 28 }
     var top: Double { 34 }
     var bottom: Double { height - 44 }
 

@@ -33,7 +33,7 @@ extension Chart {
                 let value = r < values.count && c < values[r].count ? values[r][c] : nil
                 let fill = value.flatMap { $0.isFinite ? Palette.sequential(fraction($0, ticks)) : nil } ?? "url(#\(id)-none)"
                 let note = "\(row), \(column): " + (value.map { "\(NumberText.format($0, decimals: decimals)) \(unit)" } ?? "no data")
-                svg.rect(left + Double(c) * cellWidth, y, cellWidth, cellHeight, [("fill", fill), ("stroke", "#fff"), ("stroke-width", "0.5")], title: note)
+                svg.rect(left + Double(c) * cellWidth, y, cellWidth, cellHeight, [("fill", fill), ("class", "cell")], title: note)
             }
         }
         if rows.isEmpty || columns.isEmpty { noData(&svg) }
@@ -64,14 +64,16 @@ extension Chart {
     }
 
     /// Rows against UTC time; each kind (e.g. alarm level) its colour, hatch and marker,
-    /// named in the legend by `kinds`.
-    public func timeline(rows: [String], events: [Event], kinds: [String]) -> String {
+    /// named in the legend by `kinds`. `styles` picks the palette series of each kind
+    /// (default: kind i is series i; `Palette.severities` for ordered levels).
+    public func timeline(rows: [String], events: [Event], kinds: [String], styles: [Int]? = nil) -> String {
+        let style = { (kind: Int) in styles.map { kind < $0.count ? $0[kind] : kind } ?? kind }
         let times = events.flatMap { [$0.start, $0.end] }
         let ticks = TimeTicks.extent(of: times)
         var svg = SVGText()
-        open(&svg, defs: Palette.hatchDefinitions(count: kinds.count, id: id))
+        open(&svg, defs: Palette.hatchDefinitions(series: kinds.indices.map(style), id: id))
         legend(&svg, kinds) { svg, i, x, y in
-            svg.rect(x, y - 6, 16, 12, [("fill", Palette.fill(i, id: id)), ("stroke", Palette.colour(i))])
+            svg.rect(x, y - 6, 16, 12, [("fill", Palette.fill(style(i), id: id)), ("stroke", Palette.colour(style(i)))])
         }
         xAxis(&svg, values: ticks.values, labels: ticks.labels, lower: ticks.lower, upper: ticks.upper)
         svg.line(left, top, left, bottom, "axis")
@@ -88,9 +90,9 @@ extension Chart {
             let h = min(rowHeight * 0.6, 18)
             if b - a >= 2 {
                 svg.rect(a, y + (rowHeight - h) / 2, b - a, h,
-                         [("fill", Palette.fill(event.kind, id: id)), ("stroke", Palette.colour(event.kind))], title: event.note)
+                         [("fill", Palette.fill(style(event.kind), id: id)), ("stroke", Palette.colour(style(event.kind)))], title: event.note)
             } else {
-                mark(&svg, series: event.kind, x: a, y: y + rowHeight / 2, note: event.note, size: min(h, 10))
+                mark(&svg, series: style(event.kind), x: a, y: y + rowHeight / 2, note: event.note, size: min(h, 10))
             }
         }
         close(&svg)

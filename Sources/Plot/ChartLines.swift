@@ -23,7 +23,9 @@ extension Chart {
         let xs = finite.map(\.x) + spans.flatMap { [$0.start, $0.end] }.filter(\.isFinite)
         let yTicks = Ticks.extent(of: finite.map(\.y), includeZero: includeZero, padding: connect ? 0 : 0.04)
         var svg = SVGText()
-        open(&svg)
+        // Scatter markers are drawn once in <defs> and placed with <use>: a point costs its
+        // position and hover text, not a path.
+        open(&svg, defs: connect ? "" : series.indices.map(markerDefinition).joined())
         var names = series.map(\.name)
         if !spans.isEmpty { names.append(spanName) }
         legend(&svg, names) { svg, i, x, y in
@@ -33,7 +35,7 @@ extension Chart {
                 svg.element("line", [("x1", SVGText.n(x)), ("y1", SVGText.n(y)), ("x2", SVGText.n(x + 16)), ("y2", SVGText.n(y)),
                                      ("stroke", Palette.colour(i)), ("stroke-dasharray", Palette.dash(i)), ("stroke-width", "2")])
             } else {
-                mark(&svg, series: i, x: x + 8, y: y, note: nil)
+                svg.element("use", [("href", "#\(id)-m\(i)"), ("x", SVGText.n(x + 8)), ("y", SVGText.n(y))])
             }
         }
         let lower: Double, upper: Double
@@ -68,12 +70,22 @@ extension Chart {
             } else {
                 for p in s.points where p.x.isFinite && p.y.isFinite {
                     let note = p.note ?? "\(s.name): \(NumberText.format(p.x, decimals: 2)), \(NumberText.format(p.y, decimals: 2))"
-                    mark(&svg, series: i, x: xPixel(p.x, lower, upper), y: yPixel(p.y, yTicks), note: note)
+                    svg.element("use", [("href", "#\(id)-m\(i)"), ("x", SVGText.n(xPixel(p.x, lower, upper))), ("y", SVGText.n(yPixel(p.y, yTicks)))], title: note)
                 }
             }
         }
         close(&svg)
         return svg.text
+    }
+
+    /// Series `series`'s marker around (0, 0), with the id `<chart id>-m<series>`.
+    func markerDefinition(_ series: Int) -> String {
+        let marker = Palette.marker(series)
+        let colour = Palette.colour(series)
+        let paint = Palette.isStroked(marker)
+            ? "fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\""
+            : "fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"0.6\""
+        return "<path id=\"\(SVGText.escape(id))-m\(series)\" d=\"\(Palette.markerPath(marker, x: 0, y: 0, size: 8))\" \(paint)/>"
     }
 
     /// Series `series`'s marker at (x, y), with its hover text.

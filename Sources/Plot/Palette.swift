@@ -26,6 +26,11 @@ public enum Palette {
     public static func dash(_ series: Int) -> String { dashes[series % dashes.count] }
     public static func marker(_ series: Int) -> Marker { Marker.allCases[series % Marker.allCases.count] }
 
+    /// Series indices for ordered severities (GB/T 32960 alarm levels 1, 2, 3, then "other"):
+    /// sky blue with vertical lines, orange with horizontal lines, vermillion with diagonal
+    /// hatching, solid black — light to dark, so that the order survives greyscale.
+    public static let severities = [5, 4, 1, 6]
+
     /// Hatch fill for bar series `series` (0 is solid): defined once per chart in `<defs>`.
     static let hatches: [String] = [
         "",
@@ -43,8 +48,12 @@ public enum Palette {
 
     /// `<pattern>`s for series `0..<count`: the series colour as a pale ground plus its hatch.
     static func hatchDefinitions(count: Int, id: String) -> String {
+        hatchDefinitions(series: Array(0..<count), id: id)
+    }
+
+    static func hatchDefinitions(series list: [Int], id: String) -> String {
         var out = ""
-        for series in 0..<count where series % hatches.count != 0 {
+        for series in list where series % hatches.count != 0 {
             let c = colour(series)
             out += "<pattern id=\"\(id)-h\(series)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
             out += "<rect width=\"6\" height=\"6\" fill=\"\(c)\" fill-opacity=\"0.35\"/>"

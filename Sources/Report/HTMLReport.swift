@@ -91,7 +91,9 @@ public enum HTMLReport {
 
     static func vehiclePage(_ model: ReportModel, _ vehicle: String) -> String {
         var out = "<section class=\"page\" id=\"\(anchor(vehicle))\">\n<h1>\(e(vehicle))</h1>\n"
-        out += table("days-\(anchor(vehicle))", ReportTables.days, model.days.filter { $0.vehicle == vehicle }, caption: "\(vehicle): days")
+        let days = model.days.filter { $0.vehicle == vehicle }
+        let km = days.reduce(0) { $0 + $1.distanceKm }
+        out += "<p class=\"meta\">\(days.count) days in the range, \(NumberText.format(km, decimals: 1)) km; its days are rows of the <a href=\"#vehicle-days\">per vehicle and day</a> table.</p>\n"
         if model.soc.contains(where: { $0.vehicle == vehicle }) {
             out += figure(ReportCharts.soc(model, vehicle: vehicle, id: "soc-\(anchor(vehicle))"), caption: "\(vehicle): state of charge, charging shaded.")
         } else {
@@ -108,7 +110,7 @@ public enum HTMLReport {
         nav a { margin-right: .8em; }
         h1 { font-size: 1.5em; margin: 1em 0 .3em; } h2 { font-size: 1.15em; margin: 1.2em 0 .3em; }
         .meta, .note { color: #444; } .nodata { font-style: italic; color: #444; }
-        .scroll { overflow-x: auto; }
+        .scroll { overflow-x: auto; } section.page { padding-top: 1px; }
         table { border-collapse: collapse; font-size: 12px; margin: .4em 0 1em; }
         caption { text-align: left; font-weight: 600; padding: .2em 0; }
         th, td { border: 1px solid #ccc; padding: 2px 5px; white-space: nowrap; }
@@ -120,6 +122,7 @@ public enum HTMLReport {
         svg .tick, svg .legend { fill: #222; font-size: 11px; } svg .axis-label { fill: #111; font-size: 12px; font-weight: 600; }
         svg .nodata { fill: #666; font-size: 14px; font-style: italic; }
         svg .span { fill: #999; fill-opacity: .22; stroke: none; }
+        svg .cell { stroke: #fff; stroke-width: .5; }
         @media print {
           nav { display: none; } body { margin: 0; font-size: 10px; }
           section.page { break-before: page; } section.page:first-of-type { break-before: auto; }

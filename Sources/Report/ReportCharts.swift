@@ -58,7 +58,7 @@ enum ReportCharts {
                           xLabel: "time (UTC)", yLabel: "vehicle")
         chart.leftMargin = leftMargin(rows)
         chart.height = 90 + Double(max(rows.count, 1)) * 22
-        return chart.timeline(rows: rows, events: events, kinds: ["level 1", "level 2", "level 3", "silent message"])
+        return chart.timeline(rows: rows, events: events, kinds: ["level 1", "level 2", "level 3", "silent message"], styles: Palette.severities)
     }
 
     /// Bus health per "vehicle bus" row and hour: one hour per column for up to two days,

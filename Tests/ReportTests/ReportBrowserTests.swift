@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The HTML report opened in Debian's chromium (headless), driven by
+/// Tests/Oracle/report_browser.py over the DevTools protocol: no request leaves the file, no
+/// console error, every chart titled, the table cells equal the store (read by Python's
+/// sqlite3), each page's screenshot not blank, printing gives a page per section.
+@Suite(.serialized) struct ReportBrowserTests {
+    static let chromium = "/usr/bin/chromium"
+    static var script: String { Tool.root.appendingPathComponent("Tests/Oracle/report_browser.py").path }
+
+    /// chromium and Python, or nil (a failure under Tests/run.sh, where CANDOR_VENV is set).
+    func oracle() -> String? {
+        guard FileManager.default.isExecutableFile(atPath: Self.chromium) else {
+            if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
+                Issue.record("CANDOR_VENV is set but \(Self.chromium) is missing: run Tests/setup.sh")
+            } else {
+                print("skipped: no \(Self.chromium) (Tests/setup.sh installs it)")
+            }
+            return nil
+        }
+        return PythonOracle.find()
+    }
+
+    func browse(_ html: String, store: String, shots: String) throws -> (status: Int32, summary: [String: Any], raw: String) {
+        guard let python = oracle() else { return (-1, [:], "") }
+        let run = try Tool.run(python, [Self.script, "--html", html, "--store", store, "--shots", shots], timeout: 180)
+        let summary = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        return (run.status, summary, run.stdout + run.stderr)
+    }
+
+    @Test func theFleetReportAsAUserSeesIt() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("browser")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let html = folder + "/report.html"
+        let made = try Tool.run(Tool.candor, ["report", "--store", store, "--output", html], timeout: 60)
+        #expect(made.status == 0, "\(made.stderr)")
+        let seen = try browse(html, store: store, shots: folder + "/shots")
+        guard seen.status != -1 else { return }
+        print(seen.raw)
+        #expect(seen.status == 0, "\(seen.summary["failures"] ?? seen.raw)")
+        #expect((seen.summary["table_rows"] as? Int) == 4)
+        #expect((seen.summary["cells_compared"] as? Int) == 40)
+        #expect(((seen.summary["svgs"] as? Int) ?? 0) >= 12)
+        // Fleet, plots, smart-connected and one page per vehicle.
+        #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 7)
+    }
+
+    /// The oracle itself: a page that fetches an image, logs an error, has an untitled chart
+    /// and a wrong distance fails each check (so a pass above means something).
+    @Test func theBrowserChecksCatchWhatTheyLookFor() throws {
+        let store = try FleetStore.path()
+        let folder = try Tool.temporaryDirectory("browser-bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let html = folder + "/report.html"
+        let made = try Tool.run(Tool.candor, ["report", "--store", store, "--output", html], timeout: 60)
+        #expect(made.status == 0)
+        let tampered = try String(contentsOfFile: html, encoding: .utf8).replacingOccurrences(
+            of: "</body>", with: "<img src=\"http://192.0.2.1/x.png\"><script>console.error('boom')</script><svg></svg></body>")
+            .replacingOccurrences(of: "<td class=\"n\">0.18</td>", with: "<td class=\"n\">0.81</td>")
+        try tampered.write(toFile: html, atomically: true, encoding: .utf8)
+        let seen = try browse(html, store: store, shots: folder + "/shots")
+        guard seen.status != -1 else { return }
+        let failures = (seen.summary["failures"] as? [String]) ?? []
+        #expect(seen.status == 1)
+        #expect(failures.contains { $0.hasPrefix("network:") && $0.contains("192.0.2.1") }, "\(failures)")
+        #expect(failures.contains { $0.hasPrefix("console:") && $0.contains("boom") }, "\(failures)")
+        #expect(failures.contains { $0.hasPrefix("svg: 1 charts without a title") }, "\(failures)")
+        #expect(failures.contains { $0.hasPrefix("tables: bus01 2026-01-01 km: page '0.81'") }, "\(failures)")
+    }
+}
