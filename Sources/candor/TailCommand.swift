@@ -93,8 +93,14 @@ struct TailCommand: ParsableCommand {
         var line: [UInt8] = []
         do {
             let follower = try CaptureFollower(path: path)
+            var toldSkipped = 0
             while true {
                 let frames = try follower.poll()
+                let skipped = follower.statistics.malformedLines + follower.statistics.bentRecords
+                if skipped > 0 && skipped >= 2 * toldSkipped {  // told at 1, 2, 4, 8... lines
+                    toldSkipped = skipped
+                    for note in follower.statistics.notes(for: follower.path) { Terminal.printError("candor: \(note)") }
+                }
                 if frames.isEmpty {
                     printer.flush()
                     var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)

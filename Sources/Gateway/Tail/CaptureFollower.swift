@@ -16,13 +16,25 @@ import Musl
 /// same directory after it. The recorder closes a file before it creates the next, so once
 /// the next exists the current one is complete; it is read to its end, then left. A file
 /// deleted by retention while followed is still read through its open descriptor.
-/// Growing `.gz` files cannot be followed (zlib output is not line-aligned).
+///
+/// Bounded like the other readers: at most `maximumPerPoll` bytes are read per poll, a line
+/// longer than `maximumLine` or binary data is an error (following `/dev/urandom` fails at
+/// once instead of growing without end). A gzip file (magic `1f 8b`) is read up to its last
+/// complete member; a member is bounded by `maximumMember` compressed bytes. Malformed and
+/// bent lines are counted in `statistics` (lines numbered from the start of the file).
 public final class CaptureFollower {
     public private(set) var path: String
     /// Files finished and left so far.
     public private(set) var rotations = 0
+    /// What the followed files held besides frames (every file so far).
+    public private(set) var statistics = CaptureStatistics()
+    static let maximumPerPoll = 4 << 20
+    static let maximumLine = 64 << 10
+    static let maximumMember = 64 << 20
     private var descriptor: Int32
     private var partial: [UInt8] = []
+    private var gzip: Bool?
+    private var linesBefore = 0
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     private let directory: String
     private let recording: (prefix: String, name: RecordingFileName)?
@@ -80,11 +92,14 @@ public final class CaptureFollower {
         path = nextPath
         current = next
         partial.removeAll()
+        gzip = nil
+        linesBefore = 0
         rotations += 1
     }
 
     private func readAppended() throws(CaptureError) -> [CANFrame] {
-        while true {
+        var taken = 0
+        while taken < Self.maximumPerPoll {
             let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -92,13 +107,47 @@ public final class CaptureFollower {
             }
             if n == 0 { break }
             partial.append(contentsOf: chunk[0..<n])
+            taken += n
         }
-        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
-        let complete = Array(partial[...lastNewline])
-        partial.removeSubrange(...lastNewline)
+        if gzip == nil && partial.count >= 2 { gzip = partial[0] == 0x1F && partial[1] == 0x8B }
+        let end: Int
+        if gzip == true {
+            end = try GzipMembers.completeLength(of: partial, name: path)
+            if end == 0 && partial.count > Self.maximumMember {
+                throw CaptureError(file: path, message: "no complete gzip member in \(Self.maximumMember >> 20) MiB")
+            }
+        } else {
+            end = partial.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let tail = partial.count - end
+            if tail > Self.maximumLine {
+                throw CaptureError(
+                    file: path, line: linesBefore + 1,
+                    message: "no line end in \(Self.maximumLine) bytes: not a candump log")
+            }
+        }
+        guard end > 0 else { return [] }
+        let complete = Array(partial[..<end])
+        partial.removeSubrange(..<end)
         let reader = try CaptureReader(bytes: complete, name: path, format: .candumpLog, strict: false)
         var frames: [CANFrame] = []
         while let frame = try reader.next() { frames.append(frame) }
+        count(reader.statistics)
         return frames
+    }
+
+    /// Adds one chunk's statistics to the file's, its line numbers made the file's.
+    private func count(_ chunk: CaptureStatistics) {
+        statistics.records += chunk.records
+        statistics.frames += chunk.frames
+        statistics.malformedLines += chunk.malformedLines
+        statistics.bentRecords += chunk.bentRecords
+        statistics.droppedByKernel &+= chunk.droppedByKernel
+        if statistics.firstMalformed == nil, let first = chunk.firstMalformed {
+            statistics.firstMalformed = (linesBefore + first.line, first.reason)
+        }
+        if statistics.firstBent == nil, let first = chunk.firstBent {
+            statistics.firstBent = (linesBefore + first.line, first.reason)
+        }
+        linesBefore += chunk.records
     }
 }
