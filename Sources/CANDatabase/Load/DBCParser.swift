@@ -26,9 +26,11 @@ public enum DBCParser {
     /// Valid UTF-8 is read as UTF-8; anything else as Windows-1252.
     public static func parse(_ bytes: [UInt8], file: String) -> DBCLoadResult {
         let encoding = DBCTextEncoding.detect(bytes)
-        let (statements, syntaxDiagnostics) = SyntaxParser.parse(bytes, encoding: encoding, file: file)
+        var (statements, syntaxDiagnostics) = SyntaxParser.parse(bytes, encoding: encoding, file: file)
         var builder = DatabaseBuilder(file: file)
-        let database = builder.build(statements)
+        // The builder takes the statements, so that each message's syntax is freed once its
+        // model is built (a DBC's syntax and model are never both whole in memory).
+        let database = builder.build(taking: &statements)
         let found = syntaxDiagnostics + builder.diagnostics
         let ordered = found.enumerated().sorted {
             ($0.element.location.line, $0.element.location.column, $0.offset)

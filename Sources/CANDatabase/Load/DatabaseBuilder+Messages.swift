@@ -3,7 +3,9 @@ extension DatabaseBuilder {
     mutating func buildMessages() -> [Message] {
         var messages: [Message] = []
         messages.reserveCapacity(messageSyntax.count)
-        for m in messageSyntax {
+        for index in messageSyntax.indices {
+            let m = messageSyntax[index]
+            messageSyntax[index].signals = []  // the model is built from `m`; its syntax goes with it
             if m.name == "VECTOR__INDEPENDENT_SIG_MSG" {
                 // Vector's holder of signals that belong to no message: dropped, as in cantools.
                 report(.note, at: m.location, "VECTOR__INDEPENDENT_SIG_MSG (signals not assigned to any message) skipped")
@@ -69,6 +71,15 @@ extension DatabaseBuilder {
 
     func hex(_ v: UInt32) -> String { String(v, radix: 16, uppercase: true) }
 
+    /// One shared array per distinct receiver list: most signals of a DBC name the same one or
+    /// two nodes, and a separate array each cost some 50 bytes per signal.
+    mutating func interned(receivers: [String]) -> [String] {
+        if receivers.isEmpty { return [] }
+        if let shared = receiverLists[receivers] { return shared }
+        receiverLists[receivers] = receivers
+        return receivers
+    }
+
     /// The message's one multiplexer switch, as cantools decides it: the signal marked `M` or
     /// `m<n>M` when there is exactly one such signal, else none (extended multiplexing, which
     /// then relies on `SG_MUL_VAL_` alone).
@@ -110,7 +121,7 @@ extension DatabaseBuilder {
                 byteOrder: s.byteOrder, isSigned: s.isSigned, valueType: valueType(key, length: s.length, at: s.location),
                 factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
                 unit: s.unit,
-                receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) },
+                receivers: interned(receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) }),
                 isMultiplexer: s.mux == .multiplexer || { if case .multiplexedMultiplexer = s.mux { return true } else { return false } }(),
                 multiplexer: condition,
                 comment: signalComments[key], startValue: startValue(attributes, of: s.name, at: s.location),

@@ -44,6 +44,8 @@ struct DatabaseBuilder {
     /// `SG_MUL_VAL_`: message → switch name → signal name → ranges (switches in first-seen order).
     var multiplexValues: [UInt64: [(switchName: String, signals: [String: Claimable<[ClosedRange<UInt64>]>])]] = [:]
     var signalGroupSyntax: [SignalGroupSyntax] = []
+    /// Receiver lists already built, shared by every signal with the same list.
+    var receiverLists: [[String]: [String]] = [:]
 
     init(file: String) {
         self.file = file
@@ -65,8 +67,11 @@ struct DatabaseBuilder {
         diagnostics.append(Diagnostic(severity, at: location ?? SourceLocation(file: file, line: 1, column: 1), message))
     }
 
-    mutating func build(_ statements: [Statement]) -> Database {
+    /// Builds the model; `statements` is emptied (the builder keeps what it needs and frees
+    /// each message's syntax as it goes).
+    mutating func build(taking statements: inout [Statement]) -> Database {
         collect(statements)
+        statements = []
         let messages = buildMessages()
         let environmentVariables = buildEnvironmentVariables()
         let groups = buildSignalGroups(messages)
