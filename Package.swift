@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore", "TestSupport"]),
+        .testTarget(name: "UplinkTests", dependencies: ["Gateway", "MQTT", "Outbox", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

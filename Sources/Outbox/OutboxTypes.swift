@@ -101,6 +101,8 @@ public struct OutboxStatistics: Sendable, Hashable {
     public var corruptBytes: UInt64 = 0
 
     public var evictedTotal: UInt64 { evicted.values.reduce(0, +) }
+
+    public init() {}
 }
 
 public struct OutboxError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -119,6 +119,7 @@ struct ReplayCommand: ParsableCommand {
                 try sinks.write($0)
             }
             try sinks.close()
+            for case let uplink as UplinkRecordService in sinks.services { Terminal.printError("candor: replay: \(uplink.uplink.report)") }
         } catch let error as CaptureError {
             try? sinks.close()
             throw CommandFailure.input(error.description)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import MQTT
 
 /// Polls `client` until `done` holds for the events seen so far, or `seconds` pass.

@@ -1,5 +1,6 @@
 import CANCore
 import Foundation
+import TestSupport
 import Testing
 @testable import MQTT
 

@@ -19,7 +19,7 @@ extension GatewayConfig {
         }
         try YAMLLimits.checkExpansion(root, file: file)
         let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
-        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log", "live"])
+        let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log", "live", "uplink"])
         let version = try top.required("version")
         guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
 
@@ -95,6 +95,7 @@ extension GatewayConfig {
         if let n = top["tail"] { config.tail = try decodeTail(n) }
         if let n = top["decoded_log"] { config.decodedLog = try decodeDecodedLog(n, interfaces: Set(interfaces.keys)) }
         if let n = top["live"] { config.live = try decodeLive(n) }
+        if let n = top["uplink"] { config.sinks.uplink = try decodeUplink(n, vehicles: config.vehicles, text: yaml) }
         return config
     }
 

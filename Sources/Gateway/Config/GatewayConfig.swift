@@ -92,6 +92,8 @@ public struct SinkSettings: Sendable, Hashable {
     public var lineProtocolPath: String?
     /// `host:port` of the Prometheus text endpoint (served by the live gateway, not by replay).
     public var prometheusListen: String?
+    /// `uplink:`: records to an MQTT broker through a durable outbox (`UplinkService`).
+    public var uplink: UplinkSettings?
 
     public init(sqlitePath: String? = nil, jsonlPath: String? = nil, lineProtocolPath: String? = nil, prometheusListen: String? = nil) {
         self.sqlitePath = sqlitePath

@@ -81,6 +81,7 @@ public struct GatewayDaemon {
         let heartbeat = IngestHeartbeat()
         let drops = DropReporter(log: log.labelled("drops"))
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
+        let uplinkMetrics = UplinkMetrics(metrics, services: sinks.services)
         let reload = ConfigReload(
             configFile: configFile, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try input.add(interfaces: interfaces) },
@@ -89,6 +90,7 @@ public struct GatewayDaemon {
             signals: signals, input: input, buses: buses, notifier: notifier, heartbeat: heartbeat, metrics: metrics, log: log,
             reload: reload, shutdownDeadline: shutdownDeadline,
             exportDrops: {
+                for line in uplinkMetrics?.update() ?? [] { log.notice(line) }
                 var totals = input.drops + [
                     ("recorder", Int(recorder?.statistics.dropped ?? 0)), ("tail", Int(tail?.missedLines ?? 0)),
                     ("decoded_log", Int(decodedLog?.statistics.dropped ?? 0)),

@@ -62,6 +62,7 @@ public final class SinkSet {
             if let path = settings.sqlitePath { sinks.append(try SQLiteStore(path: path, durability: settings.sqliteDurability)) }
             if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: fileMode)) }
             if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: fileMode)) }
+            if let uplink = settings.uplink { sinks.append(try UplinkService.make(uplink)) }
         } catch {
             for sink in sinks.reversed() { try? sink.close() }
             throw error

@@ -6,15 +6,15 @@ import Glibc
 /// A real mosquitto (Debian's 2.0) for one test: its own directory and config file, a free
 /// loopback port, persistence on; started and stopped by pid. `start` waits until the port
 /// accepts connections (at most 10 s).
-final class MosquittoBroker {
-    let directory: String
-    let port: Int
-    private var process: Process?
+public final class MosquittoBroker: @unchecked Sendable {
+    public let directory: String
+    public let port: Int
+    private var pid: pid_t?
     private(set) var extraConfig: String
 
     static let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    init(name: String, extraConfig: String = "", port: Int? = nil) throws {
+    public init(name: String, extraConfig: String = "", port: Int? = nil) throws {
         guard Self.binary != nil else { throw BrokerError("mosquitto is not installed (Tests/setup.sh installs it)") }
         directory = NSTemporaryDirectory() + "candor-mqtt-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,10 +22,10 @@ final class MosquittoBroker {
         self.extraConfig = extraConfig
     }
 
-    func setConfig(_ text: String) { extraConfig = text }
+    public func setConfig(_ text: String) { extraConfig = text }
 
     /// `listener` lines are ours; `extraConfig` adds to the listener (TLS files, passwords).
-    func start() throws {
+    public func start() throws {
         let config = """
         user root
         persistence true
@@ -37,38 +37,76 @@ final class MosquittoBroker {
 
         """
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary!)
-        p.arguments = ["-c", directory + "/mosquitto.conf"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
+        let pid = try Self.spawn(Self.binary!, ["-c", directory + "/mosquitto.conf"])
+        self.pid = pid
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.accepts(port) { return }
-            guard p.isRunning else { throw BrokerError("mosquitto exited at start: \(log())") }
+            guard isRunning else { throw BrokerError("mosquitto exited at start: \(log())") }
             usleep(20_000)
         }
         throw BrokerError("mosquitto did not listen on \(port) within 10 s")
     }
 
-    /// SIGKILL (a crash) or SIGTERM (a clean stop, persistence saved), then waits for the exit.
-    func stop(kill hard: Bool = false) {
-        guard let p = process, p.isRunning else { return }
-        kill(p.processIdentifier, hard ? SIGKILL : SIGTERM)
-        p.waitUntilExit()
-        process = nil
+    public var isRunning: Bool {
+        guard let pid else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid {
+            self.pid = nil
+            return false
+        }
+        return true
     }
 
-    func log() -> String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }
+    /// SIGKILL (a crash) or SIGTERM (a clean stop, persistence saved), then waits for the exit
+    /// (SIGKILL after 10 s).
+    public func stop(kill hard: Bool = false) {
+        guard let pid else { return }
+        kill(pid, hard ? SIGKILL : SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline { kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
+        self.pid = nil
+    }
+
+    /// posix_spawn with an empty signal mask and default dispositions: a child of a test
+    /// thread would otherwise inherit its blocked signals and never see SIGTERM.
+    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw BrokerError("posix_spawn \(path): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    public func log() -> String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }
 
     deinit {
         stop(kill: true)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BrokerError("socket: \(errno)") }
         defer { close(fd) }
@@ -84,7 +122,7 @@ final class MosquittoBroker {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(_ port: Int) -> Bool {
+    public static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -98,14 +136,14 @@ final class MosquittoBroker {
     }
 }
 
-struct BrokerError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct BrokerError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Runs a command with a timeout; returns its status and standard output.
 @discardableResult
-func runTool(_ path: String, _ arguments: [String], timeout: TimeInterval = 20) throws -> (status: Int32, output: String) {
+public func runTool(_ path: String, _ arguments: [String], timeout: TimeInterval = 20) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = arguments

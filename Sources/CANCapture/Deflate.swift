@@ -1,0 +1,44 @@
+import CZlib
+
+/// One-shot zlib (RFC 1950) compression of a buffer, for the uplink's message payloads.
+/// Here because this module is the one that imports zlib.
+public enum Deflate {
+    /// `bytes` compressed at `level` (1 fast … 9 small), zlib-framed (first byte 0x78).
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(compressBound(uLong(bytes.count))))
+        var length = uLongf(out.count)
+        let status = out.withUnsafeMutableBufferPointer { o in
+            bytes.withUnsafeBufferPointer { i in compress2(o.baseAddress, &length, i.baseAddress, uLong(i.count), level) }
+        }
+        precondition(status == Z_OK, "compress2 failed with a buffer of compressBound's size (status \(status))")
+        out.removeSubrange(Int(length)...)
+        return out
+    }
+
+    /// The bytes `compress` made, or nil when `bytes` is not a whole zlib stream or would
+    /// inflate past `limit` bytes.
+    public static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = bytes
+        return input.withUnsafeMutableBufferPointer { i -> [UInt8]? in
+            stream.next_in = i.baseAddress
+            stream.avail_in = uInt(i.count)
+            while true {
+                let (status, produced) = chunk.withUnsafeMutableBufferPointer { c -> (Int32, Int) in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = uInt(c.count)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    return (status, c.count - Int(stream.avail_out))
+                }
+                out.append(contentsOf: chunk[0..<produced])
+                if out.count > limit { return nil }
+                if status == Z_STREAM_END { return stream.avail_in == 0 ? out : nil }
+                if status != Z_OK || (produced == 0 && stream.avail_in == 0) { return nil }
+            }
+        }
+    }
+}

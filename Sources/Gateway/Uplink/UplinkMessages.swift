@@ -1,0 +1,112 @@
+import CANCapture
+import Outbox
+import Telemetry
+
+/// What goes up, and how it is packed.
+///
+/// Topic `candor/v1/<fleet>/<vehicle>/<kind>`, kind one of `signals`, `health`, `operations`,
+/// `episodes`, `status`. One message per (vehicle, kind) per batch (a window close), at most
+/// `maxRecords` records each. Payload, keys sorted:
+///
+///     {"kind":"signals","records":[<JSONL record>,…],"run":"<uuid>","seqs":[17,18,…],"v":1,"vehicle":"van"}
+///
+/// where each record is exactly the JSON-lines sink's object for it and `seqs[i]` its sequence
+/// in the run: (vehicle, run, seq) is the record identity a receiver removes duplicates by.
+/// The payload is zlib-compressed (first byte 0x78) when that makes it smaller; uncompressed
+/// it starts with `{`. The outbox label carries the MQTT 5 properties' inputs:
+/// `topic|run|first-seq|last-seq`.
+public enum UplinkKind: String, Sendable, CaseIterable {
+    case signals, health, operations, episodes, status
+
+    var outboxClass: OutboxClass {
+        switch self {
+        case .signals: .signals
+        case .health: .health
+        case .operations, .episodes, .status: .essential
+        }
+    }
+}
+
+struct UplinkMessage {
+    var label: String
+    var payload: [UInt8]
+    var outboxClass: OutboxClass
+    var records: Int
+}
+
+struct UplinkEncoder {
+    let settings: UplinkSettings
+    static let maxRecords = 2000
+    private let lengths: Set<Int64>
+
+    init(_ settings: UplinkSettings) {
+        self.settings = settings
+        lengths = Set(settings.windowLengths)
+    }
+
+    static func topic(fleet: String, vehicle: String, kind: UplinkKind) -> String {
+        "candor/v1/\(fleet)/\(vehicle)/\(kind.rawValue)"
+    }
+
+    /// The kind a record goes up as, or nil when it stays on the vehicle.
+    func kind(of record: TelemetryRecord) -> UplinkKind? {
+        switch record {
+        case .signalWindow(let r):
+            guard lengths.contains(r.windowLength) else { return nil }
+            return settings.allSignals || settings.mappedSignals.contains([r.vehicle, r.bus, r.message, r.signal]) ? .signals : nil
+        case .messageHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
+        case .busHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
+        case .silentEpisode, .faultEpisode: return .episodes
+        case .operations: return .operations
+        }
+    }
+
+    /// The messages for one batch, in the order of each group's first record.
+    func messages(_ batch: RecordBatch) -> [UplinkMessage] {
+        var groups: [String: (kind: UplinkKind, vehicle: String, indices: [Int])] = [:]
+        var order: [String] = []
+        for (i, record) in batch.records.enumerated() {
+            guard let kind = kind(of: record) else { continue }
+            let key = record.vehicle + "/" + kind.rawValue
+            if groups[key] == nil {
+                groups[key] = (kind, record.vehicle, [])
+                order.append(key)
+            }
+            groups[key]!.indices.append(i)
+        }
+        var out: [UplinkMessage] = []
+        for key in order {
+            let group = groups[key]!
+            var start = 0
+            while start < group.indices.count {
+                let chunk = Array(group.indices[start..<min(start + Self.maxRecords, group.indices.count)])
+                out.append(message(batch, kind: group.kind, vehicle: group.vehicle, indices: chunk))
+                start += chunk.count
+            }
+        }
+        return out
+    }
+
+    private func message(_ batch: RecordBatch, kind: UplinkKind, vehicle: String, indices: [Int]) -> UplinkMessage {
+        var json: [UInt8] = []
+        json.reserveCapacity(256 * indices.count)
+        json += Array(#"{"kind":""#.utf8) + Array(kind.rawValue.utf8) + Array(#"","records":["#.utf8)
+        for (n, i) in indices.enumerated() {
+            if n > 0 { json.append(UInt8(ascii: ",")) }
+            JSONLinesFormat.append(batch.records[i], to: &json)
+            json.removeLast()  // the line's "\n"
+        }
+        json += Array(#"],"run":""#.utf8) + Array(batch.run.description.utf8) + Array(#"","seqs":["#.utf8)
+        for (n, i) in indices.enumerated() {
+            if n > 0 { json.append(UInt8(ascii: ",")) }
+            json += Array(String(batch.firstSequence + UInt64(i)).utf8)
+        }
+        json += Array(#"],"v":1,"vehicle":""#.utf8) + Array(vehicle.utf8) + Array(#""}"#.utf8)
+        let packed = Deflate.compress(json)
+        let topic = Self.topic(fleet: settings.fleet, vehicle: vehicle, kind: kind)
+        let first = batch.firstSequence + UInt64(indices.first!)
+        let last = batch.firstSequence + UInt64(indices.last!)
+        return UplinkMessage(label: "\(topic)|\(batch.run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
+                             outboxClass: kind.outboxClass, records: indices.count)
+    }
+}

@@ -1,0 +1,108 @@
+import Outbox
+import Prometheus
+import Synchronization
+
+extension PrometheusFamily {
+    static let uplinkConnected = PrometheusFamily(name: "candor_uplink_connected", kind: .gauge,
+        help: "1 while the uplink is connected to its MQTT broker, else 0.")
+    static let outboxMessages = PrometheusFamily(name: "candor_uplink_outbox_messages", kind: .gauge,
+        help: "Messages in the uplink's outbox, not yet acknowledged by the broker.")
+    static let outboxBytes = PrometheusFamily(name: "candor_uplink_outbox_bytes", kind: .gauge,
+        help: "Bytes of the messages in the uplink's outbox.")
+    static let outboxOldest = PrometheusFamily(name: "candor_uplink_outbox_oldest_age_seconds", kind: .gauge,
+        help: "Age of the oldest message in the uplink's outbox (0 when empty).")
+    static let uplinkPublished = PrometheusFamily(name: "candor_uplink_published_total", kind: .counter,
+        help: "Messages the uplink handed to the broker (resends included).")
+    static let uplinkAcknowledged = PrometheusFamily(name: "candor_uplink_acknowledged_total", kind: .counter,
+        help: "Messages the broker acknowledged (PUBACK); they left the outbox.")
+    static let uplinkEvicted = PrometheusFamily(name: "candor_uplink_evicted_total", kind: .counter,
+        help: "Messages that left the outbox unacknowledged, by reason (full, age, disk, rejected).")
+    static let uplinkReconnects = PrometheusFamily(name: "candor_uplink_reconnects_total", kind: .counter,
+        help: "Connections to the broker after the first one.")
+    static let uplinkDropped = PrometheusFamily(name: "candor_uplink_dropped_records_total", kind: .counter,
+        help: "Records dropped before the outbox (the uplink's queue was full).")
+}
+
+/// The uplink's series on the daemon's metrics endpoint, refreshed by `update` (the daemon
+/// calls it with its other periodic figures). `service` is only read (its statistics lock);
+/// the series are under `series`.
+public final class UplinkMetrics: @unchecked Sendable {
+    private struct Series {
+        var connected: Gauge
+        var messages: Gauge
+        var bytes: Gauge
+        var oldest: Gauge
+        var published: MirroredTotal
+        var acknowledged: MirroredTotal
+        var evicted: [EvictionKey: MirroredTotal]
+        var reconnects: MirroredTotal
+        var dropped: MirroredTotal
+    }
+
+    private typealias EvictionKey = String
+    private let service: UplinkRecordService
+    private let series: Mutex<Series>
+
+    /// Nil when `services` has no uplink.
+    public init?(_ metrics: PrometheusMetrics, services: [any RecordService]) {
+        guard let service = services.compactMap({ $0 as? UplinkRecordService }).first else { return nil }
+        self.service = service
+        let r = metrics.registry
+        var evicted: [String: MirroredTotal] = [:]
+        for reason in ["full", "age", "disk", "rejected"] {
+            evicted[reason] = MirroredTotal(PrometheusFamily.uplinkEvicted.counter(in: r, [("reason", reason)]), total: 0)
+        }
+        series = Mutex(Series(
+            connected: PrometheusFamily.uplinkConnected.gauge(in: r, []),
+            messages: PrometheusFamily.outboxMessages.gauge(in: r, []),
+            bytes: PrometheusFamily.outboxBytes.gauge(in: r, []),
+            oldest: PrometheusFamily.outboxOldest.gauge(in: r, []),
+            published: MirroredTotal(PrometheusFamily.uplinkPublished.counter(in: r, []), total: 0),
+            acknowledged: MirroredTotal(PrometheusFamily.uplinkAcknowledged.counter(in: r, []), total: 0),
+            evicted: evicted,
+            reconnects: MirroredTotal(PrometheusFamily.uplinkReconnects.counter(in: r, []), total: 0),
+            dropped: MirroredTotal(PrometheusFamily.uplinkDropped.counter(in: r, []), total: 0)))
+    }
+
+    /// Sets the series from the uplink's statistics; returns the link and outbox events since
+    /// the last call, as log lines.
+    @discardableResult
+    public func update() -> [String] {
+        let s = service.uplink.statistics
+        let dropped = service.queue.statistics.droppedRecords
+        series.withLock { m in
+            m.connected.set(to: s.connected ? 1.0 : 0.0)
+            m.messages.set(to: Double(s.outbox.messages))
+            m.bytes.set(to: Double(s.outbox.bytes))
+            m.oldest.set(to: s.outbox.oldestStoredMillis.map { max(0, Double(Outbox.wallClockMillis() - $0) / 1000) } ?? 0)
+            m.published.advance(to: Int(s.published))
+            m.acknowledged.advance(to: Int(s.acknowledged))
+            for (reason, total) in s.outbox.evicted { m.evicted[reason.rawValue]?.advance(to: Int(total)) }
+            m.reconnects.advance(to: Int(s.reconnects))
+            m.dropped.advance(to: Int(dropped))
+        }
+        return service.uplink.takeEvents().map(\.logLine)
+    }
+}
+
+extension UplinkEvent {
+    public var logLine: String {
+        switch self {
+        case .connected(let broker, let present, let version):
+            "uplink connected to \(broker) (MQTT \(version == 5 ? "5" : "3.1.1"), session \(present ? "resumed" : "new"))"
+        case .connectFailed(let broker, let reason, let retry):
+            "uplink cannot connect to \(broker): \(reason); retrying in \(retry) s"
+        case .disconnected(let broker, let reason):
+            "uplink lost \(broker): \(reason)"
+        case .outbox(let event):
+            switch event {
+            case .corruptSegment(let path, let moved, let messages, let bytes):
+                "outbox: corrupt segment \(path) moved to \(moved); \(messages) messages and \(bytes) bytes lost"
+            case .tornTail(let path, let bytes): "outbox: \(path) ended in a partial record; \(bytes) bytes cut"
+            case .cursorReset(let path): "outbox: cursor \(path) unreadable; every stored message is sent again"
+            case .diskFull(let path, let code, let outboxClass, let messages):
+                "outbox: disk refused a write (errno \(code)); dropped \(path): \(messages) \(outboxClass) messages"
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import MQTT
+import Outbox
+import Telemetry
+
+/// The uplink as a record service: ingest hands batches to a `QueuedRecordService` (bounded,
+/// drops counted, never waits); its thread encodes them (`UplinkEncoder`) into the durable
+/// outbox; `UplinkLink`'s thread sends the outbox to the broker. `close` waits, at most
+/// `drain_timeout`, for the outbox to drain, and leaves what was not delivered in it for the
+/// next start; `report` says what happened.
+public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
+    public static let version = "0.1.0"
+    public let name = "mqtt"
+    public let settings: UplinkSettings
+    private let encoder: UplinkEncoder
+    private let link: UplinkLink
+    private let lock = NSLock()
+    private var final: UplinkStatistics?
+    private var events: [UplinkEvent] = []
+    private var eventsLost = 0
+
+    /// The record service `SinkSet` runs: this uplink behind a bounded queue.
+    public static func make(_ settings: UplinkSettings, log: (@Sendable (UplinkEvent) -> Void)? = nil,
+                            client: MQTTConnection? = nil) throws(SinkError) -> UplinkRecordService {
+        UplinkRecordService(try UplinkService(settings, log: log, client: client))
+    }
+
+    /// `log` receives link transitions and outbox events; without it they are kept (the last
+    /// 100) for `takeEvents`.
+    public init(_ settings: UplinkSettings, log: (@Sendable (UplinkEvent) -> Void)? = nil, client: MQTTConnection? = nil) throws(SinkError) {
+        self.settings = settings
+        encoder = UplinkEncoder(settings)
+        var options: MQTTClientOptions
+        switch MQTTClientOptions.parse(url: settings.url, clientID: settings.clientID) {
+        case .success(let o): options = o
+        case .failure(let f): throw SinkError(.io, path: settings.url, message: f.reason)
+        }
+        options.username = settings.username
+        options.password = settings.password
+        options.caFile = settings.caFile
+        options.certFile = settings.certFile
+        options.keyFile = settings.keyFile
+        options.keepAliveSeconds = settings.keepAliveSeconds
+        options.sessionExpirySeconds = settings.sessionExpirySeconds
+        let outbox: Outbox
+        do {
+            outbox = try Outbox(directory: settings.outboxPath, options: OutboxOptions(
+                maxBytes: settings.outboxMaxBytes, maxAgeMillis: max(1, settings.outboxMaxAge / 1_000_000),
+                durability: settings.outboxDurability))
+        } catch {
+            throw SinkError(.io, path: settings.outboxPath, message: error.description)
+        }
+        options.will = UplinkLink.status("offline", settings)
+        var seed = SystemRandomNumberGenerator()
+        let keep = Keep()
+        link = UplinkLink(settings: settings, outbox: outbox, client: client ?? MosquittoClient(options: options),
+                          broker: options.broker, seed: seed.next(), notify: log ?? { keep.service?.keep($0) })
+        keep.service = self
+        link.start()
+    }
+
+    public func consume(_ batch: RecordBatch) throws(SinkError) {
+        do { try link.store(encoder.messages(batch)) } catch {
+            throw SinkError(.io, path: settings.outboxPath, message: error.description)
+        }
+    }
+
+    public func close() throws(SinkError) {
+        let end = link.finish(timeout: settings.drainTimeoutSeconds)
+        lock.lock()
+        final = end
+        lock.unlock()
+        do { try link.close() } catch { throw SinkError(.io, path: settings.outboxPath, message: error.description) }
+    }
+
+    public func interrupt() {}
+
+    private func keep(_ event: UplinkEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        if events.count >= 100 {
+            events.removeFirst()
+            eventsLost += 1
+        }
+        events.append(event)
+    }
+
+    /// The events kept since the last call (when no `log` was given).
+    public func takeEvents() -> [UplinkEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { events.removeAll() }
+        return events
+    }
+
+    /// Now, or as it ended after `close`.
+    public var statistics: UplinkStatistics {
+        lock.lock()
+        let end = final
+        lock.unlock()
+        return end ?? link.statistics
+    }
+
+    /// One line: what was delivered, what is left in the outbox for the next start.
+    public var report: String {
+        let s = statistics
+        return "uplink: \(s.recordsStored) records in \(s.outbox.stored) messages stored, \(s.acknowledged) acknowledged (\(s.acknowledgedBytes) payload bytes), "
+            + "\(s.outbox.messages) not delivered (kept in \(settings.outboxPath)), \(s.outbox.evictedTotal) evicted"
+            + (s.lastError.map { ", last error: \($0)" } ?? "")
+    }
+}
+
+/// `UplinkService` behind its bounded queue, as one record service named `mqtt`.
+public final class UplinkRecordService: RecordService {
+    public let uplink: UplinkService
+    public let queue: QueuedRecordService
+    public var name: String { queue.name }
+
+    init(_ uplink: UplinkService) {
+        self.uplink = uplink
+        queue = QueuedRecordService(uplink, capacity: uplink.settings.queueRecords,
+                                    closeTimeout: .milliseconds(Int64(uplink.settings.drainTimeoutSeconds * 1000) + 5000))
+    }
+
+    public func start() throws(SinkError) { try queue.start() }
+    public func write(_ batch: RecordBatch) throws(SinkError) { queue.write(batch) }
+    public func flush() throws(SinkError) { queue.flush() }
+    public func close() throws(SinkError) { try queue.close() }
+}
+
+/// The uplink's link thread reports to its service, which it must not keep alive.
+private final class Keep: @unchecked Sendable {
+    weak var service: UplinkService?
+}

@@ -1,0 +1,111 @@
+import MQTT
+import Outbox
+import Telemetry
+
+/// `uplink:` — records off the vehicle over MQTT, through a durable outbox (README "Off the
+/// vehicle"). Resolved at decode: the vehicles, the signals of their mapped roles, a hash of
+/// the config text (reported in the retained status).
+public struct UplinkSettings: Sendable, Hashable {
+    /// `uplink.mqtt.url`: `mqtt://HOST:PORT` or `mqtts://HOST:PORT`.
+    public var url: String
+    public var fleet: String
+    public var clientID: String
+    public var username: String?
+    public var password: String?
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var keepAliveSeconds = 30
+    public var sessionExpirySeconds: UInt32 = 7 * 86_400
+    public var outboxPath: String
+    public var outboxMaxBytes = 64 << 20
+    public var outboxMaxAge: Int64 = 7 * 86_400 * 1_000_000_000
+    public var outboxDurability: OutboxDurability = .normal
+    /// Signal and health windows of these lengths go up (nanoseconds); the others stay local.
+    public var windowLengths: [Int64] = [60_000_000_000]
+    /// Only the signals of mapped roles (`mapped`, default) or every signal (`all`).
+    public var allSignals = false
+    /// Message and bus health windows go up.
+    public var health = true
+    /// Bytes per second at most (payloads); nil = no cap. Capped, operations figures and
+    /// episodes go before health, health before signal windows.
+    public var bandwidth: Int?
+    /// How long `candor replay` (and a stopping daemon) waits for the outbox to drain.
+    public var drainTimeoutSeconds: Double = 10
+    /// Records queued between ingest and the uplink's thread at most (more are dropped, counted).
+    public var queueRecords = 100_000
+    /// Resolved: the configured vehicles, in order (the first names the status topic).
+    public var vehicles: [String] = []
+    /// Resolved: vehicle, bus, message, signal of every mapped role and temperature.
+    public var mappedSignals: Set<[String]> = []
+    /// Resolved: FNV-1a 64 of the config file's text, hex.
+    public var configHash = ""
+
+    public init(url: String, fleet: String, clientID: String, outboxPath: String) {
+        self.url = url
+        self.fleet = fleet
+        self.clientID = clientID
+        self.outboxPath = outboxPath
+    }
+}
+
+extension GatewayConfig {
+    /// `uplink:`, after the vehicles were decoded.
+    static func decodeUplink(_ node: ConfigNode, vehicles: [VehicleEntry], text: String) throws(ConfigError) -> UplinkSettings {
+        let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue"])
+        let mqttNode = try f.required("mqtt")
+        let mqtt = try mqttNode.fields(["url", "fleet", "client_id", "username", "password", "ca_file", "cert_file", "key_file",
+                                        "keepalive", "session_expiry"])
+        let urlNode = try mqtt.required("url")
+        let url = try urlNode.string()
+        if case .failure(let failure) = MQTTClientOptions.parse(url: url, clientID: "x") { throw urlNode.error(failure.reason) }
+        let fleetNode = try mqtt.required("fleet")
+        let fleet = try fleetNode.string()
+        guard !fleet.isEmpty, fleet.unicodeScalars.allSatisfy({ isIdentifierScalar($0) }) else {
+            throw fleetNode.error("fleet must be letters, digits, `_`, `.` or `-` (it is a topic level)")
+        }
+        let outbox = try f.required("outbox").fields(["path", "max_bytes", "max_age", "synchronous"])
+        var s = UplinkSettings(url: url, fleet: fleet, clientID: try mqtt["client_id"]?.string() ?? "candor-\(vehicles.first?.name ?? "gateway")",
+                               outboxPath: try outbox.required("path").path())
+        s.username = try mqtt["username"]?.string()
+        s.password = try mqtt["password"]?.string()
+        s.caFile = try mqtt["ca_file"]?.path()
+        s.certFile = try mqtt["cert_file"]?.path()
+        s.keyFile = try mqtt["key_file"]?.path()
+        if (s.certFile == nil) != (s.keyFile == nil) { throw mqttNode.error("cert_file and key_file go together (mutual TLS)") }
+        if let n = mqtt["keepalive"] {
+            let seconds = try n.duration() / 1_000_000_000
+            guard (5...65_535).contains(seconds) else { throw n.error("expected a keepalive from 5s to 65535s") }
+            s.keepAliveSeconds = Int(seconds)
+        }
+        if let n = mqtt["session_expiry"] { s.sessionExpirySeconds = UInt32(min(Int64(UInt32.max), try n.duration() / 1_000_000_000)) }
+        if let n = outbox["max_bytes"] { s.outboxMaxBytes = try n.positiveInt("a positive byte count") }
+        if let n = outbox["max_age"] { s.outboxMaxAge = try n.duration() }
+        if let n = outbox["synchronous"] { s.outboxDurability = try n.oneOf(["normal", "full"]) == "full" ? .full : .normal }
+        if let n = f["windows"] {
+            s.windowLengths = []
+            for item in try n.items() { s.windowLengths.append(try item.duration()) }
+        }
+        if let n = f["signals"] { s.allSignals = try n.oneOf(["mapped", "all"]) == "all" }
+        if let n = f["health"] { s.health = try n.bool() }
+        if let n = f["bandwidth"] {
+            let bytes = try n.int("a byte rate")
+            if bytes < 0 { throw n.error("expected bytes per second ≥ 0 (0: no cap), found \(bytes)") }
+            s.bandwidth = bytes == 0 ? nil : bytes
+        }
+        if let n = f["drain_timeout"] { s.drainTimeoutSeconds = Double(try n.duration()) / 1e9 }
+        if let n = f["queue"] { s.queueRecords = try n.positiveInt("a positive record count") }
+        s.vehicles = vehicles.map(\.name)
+        for vehicle in vehicles {
+            let m = vehicle.signals
+            let references = [m.vehicleSpeed, m.packVoltage, m.packCurrent, m.soc, m.minCellVoltage, m.maxCellVoltage,
+                              m.maxCellTemperature, m.minCellTemperature, m.brakePressure, m.steeringAngle,
+                              m.ready?.reference, m.charging?.reference].compactMap { $0 } + vehicle.temperatures.map(\.reference)
+            for r in references { s.mappedSignals.insert([vehicle.name, r.bus, r.message, r.signal]) }
+        }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        s.configHash = String(hash, radix: 16)
+        return s
+    }
+}

@@ -1,0 +1,26 @@
+import Outbox
+
+/// What the uplink has done; read at any time (`UplinkLink.statistics`).
+public struct UplinkStatistics: Sendable, Hashable {
+    public var connected = false
+    public var outbox = OutboxStatistics()
+    /// Messages handed to the broker, and acknowledged by it (PUBACK).
+    public var published: UInt64 = 0
+    public var acknowledged: UInt64 = 0
+    /// Payload bytes of the acknowledged messages (what the link carried, before MQTT framing).
+    public var acknowledgedBytes: UInt64 = 0
+    /// Records put in the outbox (a message holds several).
+    public var recordsStored: UInt64 = 0
+    /// Connections made after the first one.
+    public var reconnects: UInt64 = 0
+    public var connectFailures: UInt64 = 0
+    public var lastError: String?
+}
+
+/// A link transition or an outbox event, for the log.
+public enum UplinkEvent: Sendable, Hashable {
+    case connected(broker: String, sessionPresent: Bool, version: Int)
+    case connectFailed(broker: String, reason: String, retryInSeconds: Double)
+    case disconnected(broker: String, reason: String)
+    case outbox(OutboxEvent)
+}

@@ -1,0 +1,103 @@
+import Foundation
+@testable import Gateway
+import MQTT
+import Telemetry
+import TestSupport
+import Testing
+
+/// The uplink end to end against a real mosquitto: a simulated van replayed with `uplink:`
+/// on; a persistent-session subscriber collects what arrived. The oracle is the pipeline's own
+/// record list (with the identities SinkSet gives) filtered by an independent restatement of
+/// the selection (60 s windows of the van's mapped roles, 60 s health, every episode and
+/// operations record), each compared as a JSON object with the JSON-lines sink's line.
+@Suite(.serialized) struct UplinkBrokerTests {
+    private func expected(_ bundle: UplinkBundle, _ records: [(RecordIdentity, TelemetryRecord)]) -> [UInt64: NSDictionary] {
+        let mapped = bundle.mappedSignals
+        var out: [UInt64: NSDictionary] = [:]
+        for (identity, record) in records {
+            let keep: Bool
+            switch record {
+            case .signalWindow(let r): keep = r.windowLength == 60_000_000_000 && mapped.contains([r.vehicle, r.bus, r.message, r.signal])
+            case .messageHealth(let r): keep = r.windowLength == 60_000_000_000
+            case .busHealth(let r): keep = r.windowLength == 60_000_000_000
+            case .silentEpisode, .faultEpisode, .operations: keep = true
+            }
+            if keep { out[identity.sequence] = jsonObject(record) }
+        }
+        return out
+    }
+
+    private func check(_ received: [MQTTIncoming], against expected: [UInt64: NSDictionary], run: RunID, vehicle: String) throws -> Int {
+        var seen: [UInt64: Int] = [:]
+        for m in received where !m.topic.hasSuffix("/status") {
+            let u = try UnpackedMessage(m)
+            #expect(u.topic == "candor/v1/testfleet/\(vehicle)/\(u.kind)" && u.vehicle == vehicle && u.run == run.description)
+            for (sequence, object) in u.records {
+                seen[sequence, default: 0] += 1
+                #expect(expected[sequence] == object, "record \(sequence) differs from the JSON-lines sink's")
+            }
+        }
+        #expect(Set(seen.keys) == Set(expected.keys), "missing \(Set(expected.keys).subtracting(seen.keys).count), extra \(Set(seen.keys).subtracting(expected.keys).count)")
+        return seen.values.reduce(0) { $0 + $1 - 1 }  // duplicates
+    }
+
+    @Test func aReplayUplinksEveryChosenRecordWithItsIdentity() throws {
+        let broker = try MosquittoBroker(name: "uplink", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
+        try broker.start()
+        let bundle = try UplinkBundle(name: "normal")
+        try bundle.writeConfig(port: broker.port)
+        let subscriber = try FleetSubscriber(port: broker.port)
+        let (records, uplink, run) = try bundle.replay()
+        let stats = uplink.statistics
+        print("UplinkBrokerTests normal: \(records.count) records, \(uplink.report)")
+        #expect(stats.outbox.messages == 0 && stats.acknowledged == stats.outbox.stored && stats.outbox.evictedTotal == 0)
+        try subscriber.drain()
+        let wanted = expected(bundle, records)
+        #expect(wanted.count > 50 && wanted.count < records.count)
+        let duplicates = try check(subscriber.received, against: wanted, run: run, vehicle: bundle.vehicle)
+        #expect(duplicates == 0)
+        let status = subscriber.received.filter { $0.topic.hasSuffix("/status") }.map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(status.first?.contains(#""state":"online""#) == true && status.last?.contains(#""state":"offline""#) == true, "\(status)")
+    }
+
+    @Test func aBrokerThatComesUpLateGetsEverything() throws {
+        let broker = try MosquittoBroker(name: "late", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
+        let bundle = try UplinkBundle(name: "late", seconds: 300)
+        try bundle.writeConfig(port: broker.port, drainTimeout: "30s")
+        // The subscriber's session must exist before the gateway publishes: start, subscribe, stop.
+        try broker.start()
+        let subscriber = try FleetSubscriber(port: broker.port)
+        broker.stop()
+        let started = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3) { try? broker.start() }
+        let (records, uplink, run) = try bundle.replay()
+        print("UplinkBrokerTests late: broker up after 3 s; drained after \(Date().timeIntervalSince(started)) s; \(uplink.report)")
+        #expect(uplink.statistics.outbox.messages == 0)
+        #expect(uplink.statistics.connectFailures > 0)
+        try subscriber.drain()
+        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+    }
+
+    @Test func whatWasNotDeliveredIsSentByTheNextStart() throws {
+        let broker = try MosquittoBroker(name: "restart", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
+        let bundle = try UplinkBundle(name: "restart", seconds: 300)
+        try bundle.writeConfig(port: broker.port, drainTimeout: "1s")
+        try broker.start()
+        let subscriber = try FleetSubscriber(port: broker.port)
+        broker.stop()
+        let (records, first, run) = try bundle.replay()
+        let left = first.statistics.outbox.messages
+        print("UplinkBrokerTests restart: broker down: \(first.report)")
+        #expect(left > 0 && first.statistics.acknowledged == 0)
+        #expect(first.report.contains("\(left) not delivered"))
+        // The next start (with nothing new to send) delivers the old run's records.
+        try broker.start()
+        let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
+        let second = try UplinkService(setup.sinks.uplink!)
+        try second.close()
+        print("UplinkBrokerTests restart: next start: \(second.report)")
+        #expect(second.statistics.outbox.messages == 0 && second.statistics.acknowledged == UInt64(left))
+        try subscriber.drain()
+        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+    }
+}

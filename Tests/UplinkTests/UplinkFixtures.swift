@@ -1,0 +1,146 @@
+import CANCapture
+import CANCore
+import FleetSimulator
+import Foundation
+@testable import Gateway
+import MQTT
+import Telemetry
+import TestSupport
+
+/// A simulated van written to a fresh directory (capture, DBCs, candor.yaml with an `uplink:`
+/// section pointing at `port`), replayed through the whole pipeline with the uplink on.
+struct UplinkBundle {
+    let directory: String
+    let definition: VehicleDefinition
+    let vehicle: String
+    var capture: String { directory + "/capture.log" }
+    var config: String { directory + "/candor.yaml" }
+    var outbox: String { directory + "/outbox" }
+
+    init(name: String, seconds: Int = 600, seed: UInt64 = 11) throws {
+        print("UplinkBundle \(name): van, \(seconds) s, seed \(seed)")
+        directory = NSTemporaryDirectory() + "candor-uplink-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let simulation = try FleetSimulation(SimulationOptions(vehicle: .van, durationSeconds: seconds, seed: seed))
+        let writer = try CaptureWriter(path: directory + "/capture.log", format: .candumpLog, gzip: false)
+        _ = try simulation.run { (frame: CANFrame) throws(CaptureError) in try writer.write(frame) }
+        try writer.close()
+        definition = simulation.definition
+        vehicle = "\(definition.name)01"
+        for bus in definition.buses { try bus.dbcText.write(toFile: directory + "/" + bus.dbcFile, atomically: true, encoding: .utf8) }
+    }
+
+    /// candor.yaml with `uplink:` (and `extra` lines under it).
+    func writeConfig(port: Int, drainTimeout: String = "20s", extra: [String] = []) throws {
+        var yaml = BundleConfig.yaml(for: definition)
+        yaml += """
+        uplink:
+          mqtt:
+            url: mqtt://127.0.0.1:\(port)
+            fleet: testfleet
+            keepalive: 5s
+          outbox:
+            path: outbox
+          drain_timeout: \(drainTimeout)
+
+        """
+        for line in extra { yaml += "  " + line + "\n" }
+        try yaml.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Replays the capture with the config's sinks; returns every record with its identity
+    /// and the uplink's end statistics.
+    func replay() throws -> (records: [(RecordIdentity, TelemetryRecord)], uplink: UplinkService, run: RunID) {
+        let setup = try GatewaySetup.load(configFile: config, environment: [:])
+        let sinks = try SinkSet(setup.sinks)
+        var records: [(RecordIdentity, TelemetryRecord)] = []
+        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [capture])) { batch in
+            for r in batch { records.append((RecordIdentity(vehicle: r.vehicle, run: sinks.run, sequence: UInt64(records.count + 1)), r)) }
+            try sinks.write(batch)
+        }
+        let uplink = sinks.services.compactMap { $0 as? UplinkRecordService }.first!.uplink
+        try sinks.close()
+        return (records, uplink, sinks.run)
+    }
+
+    /// The roles' signals of this van (the independent restatement of "mapped roles").
+    var mappedSignals: Set<[String]> {
+        Set((Array(definition.roles.values) + definition.temperatures.map(\.ref)).map { [vehicle, $0.bus, $0.message, $0.signal] })
+    }
+}
+
+/// A persistent-session subscriber to `candor/v1/testfleet/#`: subscribe first, then `drain`
+/// collects what the broker kept for it.
+final class FleetSubscriber {
+    let client: MosquittoClient
+    private(set) var received: [MQTTIncoming] = []
+
+    init(port: Int, id: String = "test-collector") throws {
+        client = MosquittoClient(options: MQTTClientOptions(host: "127.0.0.1", port: port, clientID: id))
+        try connect()
+        try client.subscribe("candor/v1/testfleet/#", qos: 1)
+        poll(seconds: 5) { events in events.contains { if case .subscribed = $0 { true } else { false } } }
+        client.disconnect()
+    }
+
+    func connect() throws {
+        try client.connect()
+        poll(seconds: 5) { events in events.contains { if case .connected = $0 { true } else { false } } }
+    }
+
+    /// Reconnects and collects until `quiet` seconds pass without a message.
+    func drain(quiet: Double = 1.5) throws {
+        try connect()
+        var last = Date()
+        while Date().timeIntervalSince(last) < quiet {
+            for event in client.poll(timeoutMillis: 50) {
+                if case .message(let m) = event {
+                    received.append(m)
+                    last = Date()
+                }
+            }
+        }
+        client.disconnect()
+    }
+
+    @discardableResult
+    private func poll(seconds: Double, until: ([MQTTEvent]) -> Bool) -> [MQTTEvent] {
+        var events: [MQTTEvent] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline && !until(events) {
+            for event in client.poll(timeoutMillis: 50) {
+                if case .message(let m) = event { received.append(m) } else { events.append(event) }
+            }
+        }
+        return events
+    }
+}
+
+/// One uplinked message, unpacked: its records' identities and JSON objects.
+struct UnpackedMessage {
+    var topic: String
+    var kind: String
+    var vehicle: String
+    var run: String
+    var records: [(sequence: UInt64, object: NSDictionary)]
+
+    init(_ m: MQTTIncoming) throws {
+        topic = m.topic
+        let json = m.payload.first == 0x78 ? Deflate.decompress(m.payload, limit: 64 << 20) : m.payload
+        guard let json, let top = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+              let kind = top["kind"] as? String, let vehicle = top["vehicle"] as? String, let run = top["run"] as? String,
+              let seqs = top["seqs"] as? [NSNumber], let records = top["records"] as? [NSDictionary], seqs.count == records.count,
+              top["v"] as? Int == 1 else {
+            throw BrokerError("malformed uplink payload on \(m.topic)")
+        }
+        self.kind = kind
+        self.vehicle = vehicle
+        self.run = run
+        self.records = zip(seqs, records).map { ($0.uint64Value, $1) }
+        if m.payload.first == 0x78 { precondition(m.contentType == "application/zlib") } else { precondition(m.contentType == "application/json") }
+    }
+}
+
+func jsonObject(_ record: TelemetryRecord) -> NSDictionary {
+    try! JSONSerialization.jsonObject(with: Data(JSONLinesFormat.line(record).utf8)) as! NSDictionary
+}
