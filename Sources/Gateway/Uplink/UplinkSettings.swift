@@ -50,6 +50,12 @@ public struct UplinkSettings: Sendable, Hashable {
 }
 
 extension GatewayConfig {
+    private static func positive(_ n: ConfigNode, _ what: String) throws(ConfigError) -> Int {
+        let value = try n.int(what)
+        guard value > 0 else { throw n.error("expected \(what), found \(value)") }
+        return value
+    }
+
     /// `uplink:`, after the vehicles were decoded.
     static func decodeUplink(_ node: ConfigNode, vehicles: [VehicleEntry], text: String) throws(ConfigError) -> UplinkSettings {
         let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue"])
@@ -79,7 +85,7 @@ extension GatewayConfig {
             s.keepAliveSeconds = Int(seconds)
         }
         if let n = mqtt["session_expiry"] { s.sessionExpirySeconds = UInt32(min(Int64(UInt32.max), try n.duration() / 1_000_000_000)) }
-        if let n = outbox["max_bytes"] { s.outboxMaxBytes = try n.positiveInt("a positive byte count") }
+        if let n = outbox["max_bytes"] { s.outboxMaxBytes = try positive(n, "a positive byte count") }
         if let n = outbox["max_age"] { s.outboxMaxAge = try n.duration() }
         if let n = outbox["synchronous"] { s.outboxDurability = try n.oneOf(["normal", "full"]) == "full" ? .full : .normal }
         if let n = f["windows"] {
@@ -94,7 +100,7 @@ extension GatewayConfig {
             s.bandwidth = bytes == 0 ? nil : bytes
         }
         if let n = f["drain_timeout"] { s.drainTimeoutSeconds = Double(try n.duration()) / 1e9 }
-        if let n = f["queue"] { s.queueRecords = try n.positiveInt("a positive record count") }
+        if let n = f["queue"] { s.queueRecords = try positive(n, "a positive record count") }
         s.vehicles = vehicles.map(\.name)
         for vehicle in vehicles {
             let m = vehicle.signals
