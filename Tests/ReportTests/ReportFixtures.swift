@@ -87,6 +87,12 @@ enum FleetStore {
     static func make() throws -> String {
         let folder = try Tool.temporaryDirectory("fleet")
         let store = folder + "/fleet.db"
+        // Shared by the suites of this process: removed when the process exits.
+        atexit {
+            if case .success(let store) = FleetStore.made {
+                try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: store).deletingLastPathComponent().path)
+            }
+        }
         for bundle in bundles {
             let source = Tool.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path
             var config = source + "/candor.yaml"
