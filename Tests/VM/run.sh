@@ -10,7 +10,11 @@
 # Cache: .cache/vm/ (kernel .deb and extracted tree; gitignored). Build: .build-vm/.
 # Knobs: VM_ACCEL=kvm|tcg (default: tcg unless a real kvm_intel/kvm_amd is usable),
 #        VM_TIMEOUT=seconds (default 720), VM_SKIP_APT=1, VM_SKIP_BUILD=1 (reuse .build-vm),
-#        VM_CHECKS="name ..." (run only these checks), VM_KEEP=1 (keep the initramfs tree).
+#        VM_CHECKS="name ..." (run only these checks), VM_KEEP=1 (keep the initramfs tree),
+#        CANDOR_VM_STRICT=1: timing conditions (zero drops at wire speed and at 1,000 frames/s,
+#        the senders' 10 % schedule, SIGTERM within 500 ms, ...) are gates, for an idle host or
+#        KVM. By default they are measured and printed with the host's load average, and the
+#        gate is exact accounting of every frame (see guest/checks.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -148,7 +152,9 @@ if [[ -z "$ACCEL" ]]; then
 fi
 if [[ "$ACCEL" == kvm ]]; then CPU=host; else CPU=max; fi
 LOG="$CACHE/console.log"
-say "booting ($ACCEL)"
+STRICT="${CANDOR_VM_STRICT:-0}"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "booting ($ACCEL, strict=$STRICT, host load average $LOAD_BEFORE on $(nproc) CPUs)"
 T_BOOT=$(now)
 set +e
 timeout "$TIMEOUT" qemu-system-x86_64 \
@@ -156,12 +162,17 @@ timeout "$TIMEOUT" qemu-system-x86_64 \
     -display none -serial stdio -no-reboot \
     -object can-bus,id=canbus0 -device kvaser_pci,canbus=canbus0 -device kvaser_pci,canbus=canbus0 \
     -kernel "$KERNEL" -initrd "$INITRD" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init candor_strict=$STRICT candor_hostload=${LOAD_BEFORE// /,}" \
     </dev/null 2>&1 | tr -d '\r' > "$LOG"
 QEMU_STATUS=${PIPESTATUS[0]}
 set -e
 say "qemu exit $QEMU_STATUS after $(since "$T_BOOT") s (total $(since "$T_START") s); console: $LOG"
 grep -E '^VMTEST ' "$LOG" >&2 || true
+say "host load average before the boot $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+if grep -q '^VMTEST INFO timing: .*NOT held' "$LOG"; then
+    say "timing conditions not held on this host (measured, not gated; CANDOR_VM_STRICT=1 gates them):"
+    grep '^VMTEST INFO timing: .*NOT held' "$LOG" >&2
+fi
 [[ "${VM_KEEP:-0}" == 1 ]] || rm -rf "$ROOT"
 
 if [[ $QEMU_STATUS -eq 0 ]] && grep -qE '^VMTEST SUMMARY pass=[1-9][0-9]* fail=0$' "$LOG"; then

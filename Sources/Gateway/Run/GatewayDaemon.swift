@@ -143,7 +143,10 @@ public struct GatewayDaemon {
         failure = failure ?? group.stopAll()
         input.logTotals(to: log)
         let counts = gateway.counts
-        log.notice("stopped", ["frames": String(counts.frames), "records": String(counts.records)])
+        log.notice("stopped", [
+            "frames": String(counts.frames), "records": String(counts.records),
+            "recorder_drops": String(recorder?.statistics.dropped ?? 0),
+        ])
         if let failure { throw DaemonError(.runtime, failure) }
         return counts
     }
