@@ -83,14 +83,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets, one per parser of untrusted bytes (Tests/Fuzz/README.md); built
+        // with --sanitize=fuzzer into .build-fuzz, harmless no-op executables in a plain build.
+        .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway"], path: "Tests/Fuzz/Support"),
+        .executableTarget(name: "FuzzDBC", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/DBC"),
+        .executableTarget(name: "FuzzCandumpLog", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpLog"),
+        .executableTarget(name: "FuzzCandumpASCII", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpASCII"),
+        .executableTarget(name: "FuzzASC", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/ASC"),
+        .executableTarget(name: "FuzzPcap", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Pcap"),
+        .executableTarget(name: "FuzzPcapng", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Pcapng"),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Config"),
+        .executableTarget(name: "FuzzTail", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Tail"),
         // Helpers shared by test targets (Python oracles); not a product, never in the binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),
         .testTarget(name: "GBT32960Tests", dependencies: ["GBT32960", "CANCore", "TestSupport"]),
-        .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture"]),
+        .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture", "TestSupport"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
-        .testTarget(name: "CandorTests", dependencies: ["candor"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor", "TestSupport"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, as README's quick start and CI (.ci/run) run it:
 #   bash Tests/run.sh
-# 1. installs what the tests need (Tests/setup.sh: apt packages, .venv with cantools/opendbc),
+# 1. installs what the tests need (Tests/setup.sh: apt packages, .venv pinned by
+#    Tests/requirements.lock) and checks that every oracle is there: CANDOR_VENV is set, so a
+#    test whose oracle (a tool or a Python package) is missing fails instead of skipping,
 # 2. builds and runs `swift test` (unit, property and end-to-end fixture tests),
 # 3. runs the opendbc differential test (cantools vs candor on 115 real DBCs),
-# 4. boots a real Linux kernel under qemu and runs the SocketCAN checks (Tests/VM/run.sh),
+# 4. fuzzes every parser briefly (Tests/Fuzz/run.sh) and runs the threaded tests under
+#    ThreadSanitizer,
+# 5. boots a real Linux kernel under qemu and runs the SocketCAN checks (Tests/VM/run.sh),
 # then prints one closing line `suite: N passed, N failed` over the stages.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +40,16 @@ if ((failed > 0)); then
     echo "suite: $passed passed, $failed failed"
     exit 1
 fi
+# Every external oracle the tests compare with, present before anything runs.
+oracle_tools="tshark editcap mergecap log2asc asc2log canplayer candump systemd-analyze sqlite3 gzip"
+oracles_present() {
+    local tool missing=""
+    for tool in $oracle_tools; do command -v "$tool" > /dev/null || missing="$missing $tool"; done
+    [ -z "$missing" ] || { echo "oracle tools missing:$missing"; return 1; }
+    echo "oracle tools present: $oracle_tools"
+    "$CANDOR_VENV/bin/python" -c 'import cantools, can, opendbc, prometheus_client; print("python oracles: cantools", cantools.__version__, "python-can", can.__version__)'
+}
+stage "oracles present (tools, pinned venv)" oracles_present
 stage "build" swift build --build-tests
 stage "swift test" swift test --skip-build
 stage "opendbc differential (cantools vs candor)" \
@@ -44,6 +58,22 @@ stage "random-DBC differential (cantools vs candor)" \
     "$CANDOR_VENV/bin/python" Tests/Oracle/random_dbc_differential.py --candor "$repo/.build/debug/candor"
 stage "capture differential (python-can, cantools vs candor)" \
     "$CANDOR_VENV/bin/python" Tests/Oracle/capture_differential.py --candor "$repo/.build/debug/candor"
+# libFuzzer targets (AddressSanitizer, .build-fuzz): each parser of untrusted bytes fuzzed
+# briefly from its seed corpus after replaying its regression inputs (Tests/Fuzz/run.sh).
+stage "fuzz smoke (8 libFuzzer targets, ASan)" env FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash Tests/Fuzz/run.sh
+# ThreadSanitizer over the threaded parts (.build-tsan): the live gateway with in-memory
+# input, quiet buses, reorder, timed input, reload, tail hub and follow, recorder, decoded
+# log, frame queue, metrics server, sink pipeline.
+tsan_filter='RunGatewayTests|RunQuietBusTests|RunReloadBoundaryTests|RunReloadTests|RunReorderTests|RunTimedInputTests|TailHubTests|TailFollowTests|RecorderTests|DecodedLogTests|DecodedLogFilesTests|FrameQueueTests|PrometheusTests|SinksPipelineTests'
+tsan() {
+    swift build --build-tests --sanitize=thread --scratch-path .build-tsan 2>&1 | tail -n 3
+    TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" SWIFT_BACKTRACE=enable=no \
+        swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$tsan_filter" > .build-tsan/tsan.log 2>&1
+    local status=$?
+    grep -E 'Test run with|passed after|failed after|ThreadSanitizer|SUMMARY' .build-tsan/tsan.log | tail -n 20
+    ! grep -q 'WARNING: ThreadSanitizer' .build-tsan/tsan.log && ((status == 0))
+}
+stage "ThreadSanitizer (threaded tests)" tsan
 stage "live checks under a real Linux kernel (qemu)" bash Tests/VM/run.sh
 
 echo

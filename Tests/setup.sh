@@ -8,8 +8,10 @@
 #   libsocketcan-dev, zlib1g-dev, libsqlite3-dev, python3-venv, libmosquitto-dev, mosquitto
 #   (+ clients) and openssl for the uplink tests, chromium for the report's browser test; `apt-get update` runs once,
 #   only when something is missing.
-# - Python: a venv at <repo>/.venv (gitignored) with cantools 45.1.0 and opendbc 0.3.1, the
-#   oracles of Tests/Oracle and Fixtures/tools. Tests find it through CANDOR_VENV (default .venv).
+# - Python: a venv at <repo>/.venv (gitignored) with Tests/requirements.lock (cantools 45.1.0,
+#   opendbc 0.3.1, python-can, prometheus_client and their dependencies, exact versions) and
+#   pip_pins, the oracles of Tests/Oracle and Fixtures/tools; every version is checked, and a
+#   venv that still differs after installing fails. Tests find it through CANDOR_VENV.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,20 +51,17 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 
-need_pip=0
-for pin in $pip_pins; do
-    name=${pin%%==*}
-    want=${pin##*==}
-    have=$("$venv/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')
-    [ "$have" = "$want" ] || need_pip=1
-done
-if [ "$need_pip" -eq 1 ]; then
-    say "pip install $pip_pins into $venv"
+lock="$repo/Tests/requirements.lock"
+unmet=$("$venv/bin/python" "$repo/Tests/Oracle/venv_pins.py" "$lock" $pip_pins)
+if [ -n "$unmet" ]; then
+    say "pip install -r Tests/requirements.lock $pip_pins into $venv"
     # shellcheck disable=SC2086
-    "$venv/bin/python" -m pip install -q $pip_pins
-else
-    say "venv $venv has $pip_pins"
+    "$venv/bin/python" -m pip install -q -r "$lock" $pip_pins
+    unmet=$("$venv/bin/python" "$repo/Tests/Oracle/venv_pins.py" "$lock" $pip_pins)
+    if [ -n "$unmet" ]; then
+        say "the venv differs from the pins:"; printf '%s\n' "$unmet"; exit 1
+    fi
 fi
-
+say "venv $venv matches Tests/requirements.lock and $pip_pins"
 "$venv/bin/python" -c 'import cantools, can, opendbc; print("setup: cantools", cantools.__version__, "python-can", can.__version__, "opendbc at", opendbc.__path__[0])'
 "$venv/bin/python" -c 'import rtm_con; print("setup: rtm_con (GB/T 32960 oracle) imports")'

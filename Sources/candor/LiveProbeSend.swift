@@ -46,6 +46,9 @@ struct LiveProbeSend: ParsableCommand {
     @Option(help: "With --from: send for this many seconds of paced time instead of --count frames.")
     var duration: Double?
 
+    @Option(help: "With --from: stop after this many seconds of real time even when behind the pace (a slow emulated host).")
+    var wallLimit: Double?
+
     func validate() throws {
         if from == nil && (bitrate != nil || dataBitrate != nil || duration != nil) {
             throw ValidationError("--bitrate, --data-bitrate and --duration need --from")
@@ -60,7 +63,7 @@ struct LiveProbeSend: ParsableCommand {
             try CaptureCycleSender(
                 frames: try CaptureCycleSender.load(from), interface: interface, bitrate: bitrate, dataBitrate: dataBitrate,
                 rate: rate, durationNanoseconds: duration.map { Int64($0 * 1e9) }, count: count, printBus: printBus,
-                print: print
+                print: print, wallLimit: wallLimit.map { .nanoseconds(Int64($0 * 1e9)) }
             ).run()
             return
         }

@@ -19,6 +19,8 @@ struct CaptureCycleSender {
     let count: Int
     let printBus: String?
     let print: Bool
+    /// Real time after which sending stops even when behind the pace (`SENT` says so).
+    var wallLimit: Duration? = nil
 
     /// Data and remote frames of `path`, in capture order.
     static func load(_ path: String) throws(CommandFailure) -> [CANFrame] {
@@ -62,6 +64,7 @@ struct CaptureCycleSender {
             var frame = frames[sent % frames.count]
             let next = due + spacing(of: frame)
             if let durationNanoseconds, next > Double(durationNanoseconds) { break }
+            if let wallLimit, sent % 256 == 0, started.duration(to: clock.now) > wallLimit { break }
             frame.timestamp = CANTimestamp(totalNanoseconds: Int64(due.rounded()), fractionDigits: 6)
             do { try replay.send(frame) } catch { throw .runtime(error.description) }
             wireBits += FrameBits.of(frame, worstCase: false).total

@@ -1,22 +1,14 @@
 import CANCore
 import Foundation
+import TestSupport
 import Testing
 @testable import CANCapture
 
 /// python-can (installed with cantools in the test venv) reads what we write.
 @Suite("oracle: python-can")
 struct PythonCANOracleTests {
-    /// `$CANDOR_VENV/bin/python`, else `.venv/bin/python` at the repository root.
-    static let python: String? = {
-        var candidates: [String] = []
-        if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
-            candidates.append(venv + "/bin/python")
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".venv/bin/python").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    /// A Python with python-can, found by `PythonOracle` (the one finder of every test).
+    static let enabled = PythonOracle.shouldRun(importing: ["can"])
 
     /// Prints one line per message python-can reads from a file.
     static let dump = """
@@ -29,7 +21,8 @@ struct PythonCANOracleTests {
         """
 
     static func messages(_ path: String) throws -> [String] {
-        try run(python!, ["-c", dump, path]).split(separator: "\n").map(String.init)
+        let python = try #require(PythonOracle.find(importing: ["can"]))
+        return try run(python, ["-c", dump, path]).split(separator: "\n").map(String.init)
     }
 
     /// What python-can should print for a frame of ours, as it reads the given format.
@@ -46,7 +39,7 @@ struct PythonCANOracleTests {
         return "\(stamp)|\(channel)|\(id)|\(flags.joined(separator: "|"))|\(dlc)|\(data)|\(frame.direction == .transmit ? 0 : 1)"
     }
 
-    @Test("python-can's ASCReader reads our ASC", .enabled(if: python != nil, "no test venv (set CANDOR_VENV or run Tests/setup.sh)"))
+    @Test("python-can's ASCReader reads our ASC", .enabled(if: enabled, "no test venv (set CANDOR_VENV or run Tests/setup.sh)"))
     func readsOurASC() throws {
         let dir = try makeScratchDirectory("pycan")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -63,7 +56,7 @@ struct PythonCANOracleTests {
         for (g, e) in zip(got, expected) { #expect(g == e) }
     }
 
-    @Test("python-can's CanutilsLogReader reads our candump log", .enabled(if: python != nil, "no test venv (set CANDOR_VENV or run Tests/setup.sh)"))
+    @Test("python-can's CanutilsLogReader reads our candump log", .enabled(if: enabled, "no test venv (set CANDOR_VENV or run Tests/setup.sh)"))
     func readsOurLog() throws {
         let dir = try makeScratchDirectory("pycan-log")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,5 +1,6 @@
 import CANCore
 import Foundation
+import TestSupport
 @testable import CANCapture
 
 /// Reads every frame of an in-memory capture.
@@ -43,14 +44,11 @@ func timestamp(_ seconds: Int64, _ nanoseconds: UInt32, digits: UInt8 = 6) -> CA
     CANTimestamp(seconds: seconds, nanoseconds: nanoseconds, fractionDigits: digits)
 }
 
-/// Finds an executable on PATH, as `/usr/bin/env` would.
+/// Finds an oracle executable (`OracleTool`). Missing: nil, so its test is skipped with a
+/// message — except under Tests/run.sh (`CANDOR_VENV` set), where every oracle is required:
+/// then a path that cannot run, so the test runs and fails saying which tool is missing.
 func findTool(_ name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-    for dir in path.split(separator: ":") {
-        let candidate = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
+    OracleTool.path(name) ?? (OracleTool.isRequired ? "/oracle-not-installed/\(name)" : nil)
 }
 
 /// Runs a tool; returns its standard output, throws when it exits non-zero.
@@ -66,11 +64,13 @@ func run(_ tool: String, _ arguments: [String], stdin: String? = nil) throws -> 
     let input = Pipe()
     process.standardInput = input
     try process.run()
+    let deadline = ProcessDeadline(process, seconds: 300)
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try deadline.check()
     guard process.terminationStatus == 0 else {
         throw ToolFailure(tool: tool, status: process.terminationStatus, stderr: String(decoding: errorData, as: UTF8.self))
     }

@@ -34,13 +34,16 @@ enum ParserSupport {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    /// Runs a program to completion; its exit status.
+    /// Runs a program to completion (killed after 20 minutes: the opendbc corpus through
+    /// cantools takes minutes on a busy host); its exit status.
     static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         try process.run()
+        let deadline = ProcessDeadline(process, seconds: 1200)
         process.waitUntilExit()
+        try deadline.check()
         return process.terminationStatus
     }
 

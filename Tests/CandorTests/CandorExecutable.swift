@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `candor` executable and the repository's fixture folders, as the end-to-end tests
 /// see them. The executable is `$CANDOR_BIN` when set, else the `candor` next to the test bundle
@@ -30,9 +31,10 @@ struct CandorExecutable {
         var crashed: Bool
     }
 
-    /// Runs candor to completion. Output goes through temporary files, so a large stdout can
-    /// never block the child while we wait for it.
-    func run(_ arguments: [String], stdin: URL? = nil) throws -> Run {
+    /// Runs candor to completion, killed after `timeout` seconds (then this throws). Output
+    /// goes through temporary files, so a large stdout can never block the child while we
+    /// wait for it.
+    func run(_ arguments: [String], stdin: URL? = nil, timeout: Double = 300) throws -> Run {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("candor-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -51,7 +53,9 @@ struct CandorExecutable {
         process.standardError = errHandle
         process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         try process.run()
+        let deadline = ProcessDeadline(process, seconds: timeout)
         process.waitUntilExit()
+        try deadline.check()
         try outHandle.close()
         try errHandle.close()
         return Run(

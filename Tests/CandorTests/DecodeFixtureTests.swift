@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One expected-output fixture: `Fixtures/expected/<name>.jsonl` is what cantools decodes from
@@ -90,7 +91,9 @@ struct DecodeFixture: Sendable, CustomTestStringConvertible {
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = ["-n", copy.path]
         try gzip.run()
+        let deadline = ProcessDeadline(gzip, seconds: 60)
         gzip.waitUntilExit()
+        try deadline.check()
         try #require(gzip.terminationStatus == 0)
         let result = try CandorExecutable.located().run(
             ["decode", "--dbc", f.dbc.path, "--format", "jsonl", copy.path + ".gz"])

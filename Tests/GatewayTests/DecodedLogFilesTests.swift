@@ -1,5 +1,6 @@
 import CANCore
 import Foundation
+import TestSupport
 @testable import Gateway
 import Testing
 
@@ -44,8 +45,10 @@ func gunzipLines(_ path: String) throws -> [String] {
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
+    let deadline = ProcessDeadline(process, seconds: 60)
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try deadline.check()
     #expect(process.terminationStatus == 0, "gzip -dc \(path) failed")
     #expect(data.last == UInt8(ascii: "\n"))
     return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)

@@ -1,5 +1,6 @@
 import CANCore
 import Foundation
+import TestSupport
 @testable import Telemetry
 import Testing
 @testable import Gateway
@@ -59,8 +60,10 @@ import Testing
         child.standardOutput = pipe
         child.standardError = FileHandle.nullDevice
         try child.run()
+        let deadline = ProcessDeadline(child, seconds: 300)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
+        try deadline.check()
         let lines = output.split(separator: "\n").map(String.init)
         let lastCommitted = lines.last(where: { $0.hasPrefix("committed ") }).flatMap { Int($0.dropFirst(10)) } ?? 0
         let error = lines.first(where: { $0.hasPrefix("error ") })
@@ -94,6 +97,7 @@ import Testing
             child.standardOutput = pipe
             child.standardError = FileHandle.nullDevice
             try child.run()
+            let deadline = ProcessDeadline(child, seconds: 300)
             var lastLogged = 0
             var text = ""
             let handle = pipe.fileHandleForReading
@@ -109,6 +113,7 @@ import Testing
             #expect(seenWhileRunning >= Int64(lastLogged), "round \(round): a reader saw \(seenWhileRunning) rows")
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
+            try deadline.check()
             #expect(child.terminationReason == .uncaughtSignal, "round \(round)")
             #expect(lastLogged >= killAfter * 20, "round \(round): the writer stopped early")
             #expect(try StoreReader.rows(path, "PRAGMA integrity_check") == [["ok"]], "round \(round)")

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestSupport
 @testable import Telemetry
 import Testing
 @testable import Gateway
@@ -174,16 +175,18 @@ enum StoreReader {
         #expect(try reader.integer("SELECT count(*) FROM signal_window") == 3)
         reader.close()
 
-        // The sqlite3 shell, when installed, reads it too.
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") {
+        // The sqlite3 shell reads it too (required under Tests/run.sh, else when installed).
+        if let sqlite3 = OracleTool.isRequired ? try OracleTool.require("sqlite3") : OracleTool.path("sqlite3") {
             let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            shell.executableURL = URL(fileURLWithPath: sqlite3)
             shell.arguments = ["-readonly", path, "SELECT count(*) FROM signal_window_named WHERE signal = 'SOC'"]
             let pipe = Pipe()
             shell.standardOutput = pipe
             try shell.run()
+            let deadline = ProcessDeadline(shell, seconds: 60)
             let output = pipe.fileHandleForReading.readDataToEndOfFile()
             shell.waitUntilExit()
+            try deadline.check()
             #expect(String(decoding: output, as: UTF8.self) == "3\n")
         }
         try store.close()

@@ -1,17 +1,16 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Systemd/candor.service passes `systemd-analyze verify` with no diagnostics at all (unknown
 /// keys are only warnings there, so the test requires empty output, not just exit status 0),
 /// and Systemd/80-can.network uses only keys systemd-networkd knows for a CAN link.
-/// Needs the `systemd` apt package (Tests/setup.sh); skipped with a message when absent.
+/// Needs the `systemd` apt package (Tests/setup.sh); skipped with a message when absent,
+/// a failure under Tests/run.sh (`OracleTool`).
 @Suite struct SystemdUnitTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
-    static let analyzer = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @Test(.enabled(if: analyzer != nil, "systemd-analyze not installed (apt package `systemd`); unit not verified"))
+    @Test(.enabled(if: OracleTool.shouldRun("systemd-analyze"), "systemd-analyze not installed (apt package `systemd`); unit not verified"))
     func unitVerifiesCleanly() throws {
         let unit = try String(contentsOfFile: Self.repository + "/Systemd/candor.service", encoding: .utf8)
         #expect(unit.contains("/usr/bin/candor run"))
@@ -19,19 +18,19 @@ import Testing
         let directory = try TemporaryDirectory.make("systemd")
         let path = directory + "/candor.service"
         try TestFile.write(unit.replacingOccurrences(of: "/usr/bin/candor", with: "/bin/true"), to: path)
-        let (status, output) = try Self.run(Self.analyzer!, ["verify", path])
+        let (status, output) = try Self.run(try OracleTool.require("systemd-analyze"), ["verify", path])
         print("systemd-analyze verify: status \(status), output: \(output.isEmpty ? "(none)" : output)")
         #expect(status == 0)
         #expect(output.isEmpty)
     }
 
-    @Test(.enabled(if: analyzer != nil, "systemd-analyze not installed (apt package `systemd`)"))
+    @Test(.enabled(if: OracleTool.shouldRun("systemd-analyze"), "systemd-analyze not installed (apt package `systemd`)"))
     func verifyReportsAnUnknownKey() throws {
         // The oracle itself: a misspelt option must be reported, or the test above proves nothing.
         let directory = try TemporaryDirectory.make("systemd-bad")
         let path = directory + "/candor.service"
         try TestFile.write("[Unit]\nDescription=x\n[Service]\nType=notify\nExecStart=/bin/true\nWatchdogSecs=5\n", to: path)
-        let (_, output) = try Self.run(Self.analyzer!, ["verify", path])
+        let (_, output) = try Self.run(try OracleTool.require("systemd-analyze"), ["verify", path])
         #expect(output.contains("WatchdogSecs"))
     }
 
@@ -96,8 +95,10 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        let deadline = ProcessDeadline(process, seconds: 120)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try deadline.check()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -91,7 +91,11 @@ def raw_messages(path):
 
 
 def run(command):
-    return subprocess.run(command, capture_output=True, text=True)
+    """Runs candor, killed after 300 s (a hang is a failure, not a stuck suite)."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as expired:
+        return subprocess.CompletedProcess(command, -9, expired.stdout or "", f"timed out after 300 s: {command}")
 
 
 def crashed(result):
@@ -124,6 +128,10 @@ def main():
     parser.add_argument("--per-message", type=int, default=20)
     parser.add_argument("--max-frames", type=int, default=2000)
     parser.add_argument("--only", help="substring of the DBC file names to test")
+    parser.add_argument("--min-files", type=int, default=None,
+                        help="fail unless cantools loads at least this many files (default 100; 1 with --only)")
+    parser.add_argument("--min-frames", type=int, default=None,
+                        help="fail unless at least this many frames are compared (default 20000; 1 with --only)")
     args = parser.parse_args()
     if not os.access(args.candor, os.X_OK):
         print(f"candor executable not found: {args.candor} (build it, or pass --candor / CANDOR_BIN)")
@@ -230,6 +238,14 @@ def main():
           f"frames compared {compared}, mismatches {mismatches}; frames skipped (cantools cannot "
           f"decode, candor unspecified) {skipped}; refused files: {refused_decoded} frames decoded; "
           f"crashes/failures {crashes}; {elapsed:.1f} s")
+    # An oracle that compared (almost) nothing proves nothing: a missing corpus, a cantools
+    # that refuses everything or an empty decode must fail, not pass.
+    min_files = args.min_files if args.min_files is not None else (1 if args.only else 100)
+    min_frames = args.min_frames if args.min_frames is not None else (1 if args.only else 20000)
+    print(f"compared: {loaded} files loaded by cantools (minimum {min_files}), {compared} frames (minimum {min_frames})")
+    if loaded < min_files or compared < min_frames:
+        print("FAIL: fewer files or frames compared than the minimum")
+        return 1
     return 1 if mismatches or crashes else 0
 
 

@@ -207,6 +207,10 @@ def main():
     parser.add_argument("--per-message", type=int, default=20)
     parser.add_argument("--keep", help="directory to keep the DBCs and logs in")
     parser.add_argument("--signed-switches", action="store_true", help="also generate signed multiplexer switches")
+    parser.add_argument("--min-dbcs", type=int, default=None,
+                        help="fail unless cantools loads at least this many DBCs (default: 90 %% of --dbcs)")
+    parser.add_argument("--min-frames", type=int, default=None,
+                        help="fail unless at least this many frames are compared (default: 100 per DBC)")
     args = parser.parse_args()
     if not os.access(args.candor, os.X_OK):
         print(f"candor executable not found: {args.candor}")
@@ -279,8 +283,11 @@ def main():
                 log_path = os.path.join(folder, f"random_{index:03d}{suffix}.log")
                 with open(log_path, "w") as f:
                     f.write("\n".join(lines_in) + "\n")
-                result = subprocess.run([args.candor, "decode", "--dbc", dbc_path, "--format", "jsonl", *options,
-                                         log_path], capture_output=True, text=True)
+                command = [args.candor, "decode", "--dbc", dbc_path, "--format", "jsonl", *options, log_path]
+                try:
+                    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+                except subprocess.TimeoutExpired:
+                    result = subprocess.CompletedProcess(command, -9, "", "timed out after 300 s")
                 if result.returncode != 0:
                     failures += 1
                     print(f"  FAIL {dbc_path} {' '.join(options)}: candor exit {result.returncode}: "
@@ -301,6 +308,14 @@ def main():
     print(f"summary: {args.dbcs} DBCs ({refused} refused by cantools), {messages} messages, {signals} signals; "
           f"frames compared {compared}, mismatches {mismatches}, candor failures {failures}; "
           f"{time.monotonic() - started:.1f} s")
+    # A differential that compared (almost) nothing proves nothing.
+    min_dbcs = args.min_dbcs if args.min_dbcs is not None else (args.dbcs * 9 + 9) // 10
+    min_frames = args.min_frames if args.min_frames is not None else 100 * args.dbcs
+    print(f"compared: {args.dbcs - refused} DBCs loaded by cantools (minimum {min_dbcs}), "
+          f"{compared} frames (minimum {min_frames})")
+    if args.dbcs - refused < min_dbcs or compared < min_frames:
+        print("FAIL: fewer DBCs or frames compared than the minimum")
+        return 1
     return 1 if mismatches or failures else 0
 
 

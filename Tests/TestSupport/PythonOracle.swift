@@ -27,13 +27,24 @@ public enum PythonOracle {
         return candidates.filter { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// The first interpreter that can `import` every module in `modules`, or nil; silent.
+    public static func locate(importing modules: [String] = []) -> String? {
+        let check = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
+        return interpreters().first { python in
+            (try? run(python, script: check, input: Data()))?.status == 0
+        }
+    }
+
+    /// For `.enabled(if:)`: an interpreter with `modules` exists, or oracles are required
+    /// (`CANDOR_VENV` set; the test then runs and `find` fails it).
+    public static func shouldRun(importing modules: [String] = []) -> Bool {
+        OracleTool.isRequired || locate(importing: modules) != nil
+    }
+
     /// The first interpreter that can `import` every module in `modules`; nil (with a
     /// "skipped" line, or a recorded issue when `CANDOR_VENV` is set) when there is none.
     public static func find(importing modules: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) -> String? {
-        let check = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
-        for python in interpreters() {
-            if let result = try? run(python, script: check, input: Data()), result.status == 0 { return python }
-        }
+        if let python = locate(importing: modules) { return python }
         let wanted = modules.isEmpty ? "Python" : "Python with " + modules.joined(separator: ", ")
         if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
             Issue.record("CANDOR_VENV=\(venv) is set but no \(wanted) was found: the oracle is missing", sourceLocation: sourceLocation)
@@ -52,8 +63,10 @@ public enum PythonOracle {
     }
 
     /// Runs `script` (`python -c script arguments…`) with `input` on stdin; output and errors
-    /// are read while it runs.
-    public static func run(_ python: String, script: String, arguments: [String] = [], input: Data = Data()) throws -> Result {
+    /// are read while it runs. Killed after `timeout` seconds (then this throws).
+    public static func run(
+        _ python: String, script: String, arguments: [String] = [], input: Data = Data(), timeout: Double = 900
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", script] + arguments
@@ -62,6 +75,7 @@ public enum PythonOracle {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        let deadline = ProcessDeadline(process, seconds: timeout)
         let writing = stdin.fileHandleForWriting
         DispatchQueue.global().async {
             writing.write(input)
@@ -77,6 +91,7 @@ public enum PythonOracle {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         errorsDone.wait()
+        try deadline.check()
         return Result(status: process.terminationStatus, output: output, errors: String(decoding: errors.data, as: UTF8.self))
     }
 
