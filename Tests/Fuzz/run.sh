@@ -4,14 +4,15 @@
 #   bash Tests/Fuzz/run.sh                       smoke: every target for FUZZ_SECONDS (default 20)
 #   FUZZ_SECONDS=1800 bash Tests/Fuzz/run.sh FuzzDBC FuzzASC     a campaign of chosen targets
 #
-# Build: `swift build -c release --sanitize=fuzzer --sanitize=address` into .build-fuzz (apart
-# from .build; the toolchain ships libFuzzer). Each target first replays its regression inputs
+# Build: `swift build -c debug --sanitize=fuzzer --sanitize=address` into .build-fuzz (apart
+# from .build; the toolchain ships libFuzzer); FUZZ_CONFIGURATION=release for a long campaign
+# (faster executions, a longer build). Each target first replays its regression inputs
 # (Tests/Fuzz/regressions/<Target>/: every input that once crashed it), then fuzzes from its
 # seed corpus (the fixtures named in Tests/Fuzz/seeds.txt, plus the regressions) and the
 # corpus grown by earlier runs (.build-fuzz/corpus/<Target>). A crash, a leak, an input taking
 # over 10 s or a target using over 2 GB fails; the input is kept in
 # .build-fuzz/artifacts/<Target>/. Prints per target: seconds, executions, corpus size.
-# Knobs: FUZZ_SECONDS, FUZZ_SKIP_BUILD=1, FUZZ_SEED (default 1; printed).
+# Knobs: FUZZ_SECONDS, FUZZ_CONFIGURATION, FUZZ_SKIP_BUILD=1, FUZZ_SEED (default 1; printed).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +20,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 SCRATCH="$REPO/.build-fuzz"
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
 SEED="${FUZZ_SEED:-1}"
+CONFIGURATION="${FUZZ_CONFIGURATION:-debug}"
 ALL=(FuzzDBC FuzzCandumpLog FuzzCandumpASCII FuzzASC FuzzPcap FuzzPcapng FuzzConfig FuzzTail)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
@@ -31,16 +33,16 @@ say() { printf '[fuzz] %s\n' "$*"; }
 if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     t0=$SECONDS
     for target in "${TARGETS[@]}"; do
-        swift build -c release --product "$target" --scratch-path "$SCRATCH" \
+        swift build -c "$CONFIGURATION" --product "$target" --scratch-path "$SCRATCH" \
             --sanitize=fuzzer --sanitize=address -Xswiftc -use-ld=lld 2>&1 | grep -E 'error|warning: unre|Compiling|Build' | tail -n 3
-        [[ -x "$SCRATCH/release/$target" ]] || { say "$target: build failed"; exit 1; }
+        [[ -x "$SCRATCH/$CONFIGURATION/$target" ]] || { say "$target: build failed"; exit 1; }
     done
     say "built ${#TARGETS[@]} targets in $((SECONDS - t0)) s"
 fi
 
 failed=()
 for target in "${TARGETS[@]}"; do
-    binary="$SCRATCH/release/$target"
+    binary="$SCRATCH/$CONFIGURATION/$target"
     seeds="$SCRATCH/seeds/$target" corpus="$SCRATCH/corpus/$target" artifacts="$SCRATCH/artifacts/$target"
     rm -rf "$seeds" && mkdir -p "$seeds" "$corpus" "$artifacts"
     (cd "$REPO" && awk -v t="$target" '$1 == t { print $2 }' "$HERE/seeds.txt" | while read -r glob; do

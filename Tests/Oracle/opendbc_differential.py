@@ -129,9 +129,9 @@ def main():
     parser.add_argument("--max-frames", type=int, default=2000)
     parser.add_argument("--only", help="substring of the DBC file names to test")
     parser.add_argument("--min-files", type=int, default=None,
-                        help="fail unless cantools loads at least this many files (default 100; 1 with --only)")
+                        help="fail unless cantools loads at least this many files (default 90; 1 with --only)")
     parser.add_argument("--min-frames", type=int, default=None,
-                        help="fail unless at least this many frames are compared (default 20000; 1 with --only)")
+                        help="fail unless at least this many frames are compared (default 40000; 1 with --only)")
     args = parser.parse_args()
     if not os.access(args.candor, os.X_OK):
         print(f"candor executable not found: {args.candor} (build it, or pass --candor / CANDOR_BIN)")
@@ -240,8 +240,8 @@ def main():
           f"crashes/failures {crashes}; {elapsed:.1f} s")
     # An oracle that compared (almost) nothing proves nothing: a missing corpus, a cantools
     # that refuses everything or an empty decode must fail, not pass.
-    min_files = args.min_files if args.min_files is not None else (1 if args.only else 100)
-    min_frames = args.min_frames if args.min_frames is not None else (1 if args.only else 20000)
+    min_files = args.min_files if args.min_files is not None else (1 if args.only else 90)
+    min_frames = args.min_frames if args.min_frames is not None else (1 if args.only else 40000)
     print(f"compared: {loaded} files loaded by cantools (minimum {min_files}), {compared} frames (minimum {min_frames})")
     if loaded < min_files or compared < min_frames:
         print("FAIL: fewer files or frames compared than the minimum")
