@@ -29,6 +29,10 @@ TARGETS=("$@")
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 say() { printf '[fuzz] %s\n' "$*"; }
+# The coverage counters a target's binary has (libFuzzer prints them at start).
+counters() {
+    "$SCRATCH/$CONFIGURATION/$1" -runs=0 2>&1 | sed -n 's/^INFO: Loaded 1 modules *(\([0-9]*\) inline.*/\1/p' | head -n 1
+}
 
 if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     t0=$SECONDS
@@ -36,6 +40,15 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
         swift build -c "$CONFIGURATION" --product "$target" --scratch-path "$SCRATCH" \
             --sanitize=fuzzer --sanitize=address -Xswiftc -use-ld=lld 2>&1 | grep -E 'error|warning: unre|Compiling|Build' | tail -n 3
         [[ -x "$SCRATCH/$CONFIGURATION/$target" ]] || { say "$target: build failed"; exit 1; }
+        # Seen once on a fresh scratch path: the first product linked with almost no coverage
+        # counters (4,649 instead of 50,360). Relink such a binary.
+        if (($(counters "$target") < 20000)); then
+            say "$target: only $(counters "$target") coverage counters; relinking"
+            rm -f "$SCRATCH/$CONFIGURATION/$target"
+            swift build -c "$CONFIGURATION" --product "$target" --scratch-path "$SCRATCH" \
+                --sanitize=fuzzer --sanitize=address -Xswiftc -use-ld=lld 2>&1 | tail -n 1
+            (($(counters "$target") >= 20000)) || { say "$target: still $(counters "$target") coverage counters"; exit 1; }
+        fi
     done
     say "built ${#TARGETS[@]} targets in $((SECONDS - t0)) s"
 fi
