@@ -12,15 +12,34 @@ public struct BenchResult: Sendable {
     public var unit: String
     /// Every repetition's value, so medians can be checked.
     public var samples: [Double]
+    /// How many times the Python peer's figure for the same work, measured in the same run.
+    public var ratio: Double?
+
+    public init(name: String, value: Double, unit: String, samples: [Double], ratio: Double? = nil) {
+        self.name = name
+        self.value = value
+        self.unit = unit
+        self.samples = samples
+        self.ratio = ratio
+    }
 }
 
 /// Runs candor's benchmark: DBC load, decode-only, end-to-end (candump text in, decoded
-/// frames out and discarded), and peak memory at two capture lengths.
+/// frames out and discarded), peak memory at two capture lengths, the user-facing stages
+/// (`BenchRunner.Stage`) on every workload, and the replay pipeline; with a Python peer,
+/// the cantools loop on the same files and the ratios.
 public struct BenchRunner {
     public var frames: Int
     public var repetitions: Int
     public var directory: String
+    /// The generated workload (every figure).
     public var workload: BenchWorkload
+    /// Further workloads on real DBCs (the stages only), e.g. opendbc's Toyota DBC.
+    public var extraWorkloads: [BenchWorkload] = []
+    /// cantools in the same run, when available.
+    public var peer: PythonPeer?
+    /// Lines of each capture the cantools loop decodes (it is some 20–40× slower).
+    public var peerLines = 200_000
     /// Called with a line of progress text (the executable decides where it goes).
     public var progress: (String) -> Void
 
@@ -34,18 +53,29 @@ public struct BenchRunner {
 
     public var dbcPath: String { directory + "/bench.dbc" }
     public func capturePath(frames: Int) -> String { directory + "/bench-\(frames).log" }
+    public func dbcPath(_ w: BenchWorkload) -> String { w.dbcPath ?? dbcPath }
+    public func capturePath(_ w: BenchWorkload) -> String {
+        w.dbcPath == nil ? capturePath(frames: frames) : directory + "/\(w.name)-\(frames).log"
+    }
 
-    /// Writes the DBC and the captures; returns the parsed DBC.
+    /// Writes the DBCs and the captures; returns the parsed generated DBC.
     public func prepare() throws -> Database {
         try writeFile(dbcPath, Array(workload.dbcText.utf8))
         for count in [frames / 4, frames] {
-            progress("writing \(count) frames to \(capturePath(frames: count))")
-            let writer = try CaptureWriter(path: capturePath(frames: count), format: .candumpLog)
-            for frame in workload.frames(count: count) { try writer.write(frame) }
-            try writer.close()
+            try writeCapture(workload, count: count, to: capturePath(frames: count))
+        }
+        for extra in extraWorkloads {
+            try writeCapture(extra, count: frames, to: capturePath(extra))
         }
         let loaded = DBCParser.parse(Array(workload.dbcText.utf8), file: dbcPath)
         return loaded.database
+    }
+
+    func writeCapture(_ w: BenchWorkload, count: Int, to path: String) throws {
+        progress("writing \(count) frames to \(path)")
+        let writer = try CaptureWriter(path: path, format: .candumpLog)
+        for frame in w.frames(count: count) { try writer.write(frame) }
+        try writer.close()
     }
 
     public func run() throws -> [BenchResult] {
@@ -95,9 +125,31 @@ public struct BenchRunner {
         }
         results.append(BenchResult(name: "decode only", value: Self.median(decodeSamples), unit: "ns/signal", samples: decodeSamples))
 
+        for w in [workload] + extraWorkloads {
+            results += try stageResults(for: w)
+        }
+
         results += try pipelineResults(database: database)
 
         return results
+    }
+
+    /// The stages on one workload's large capture, with the cantools loop beside them.
+    func stageResults(for w: BenchWorkload) throws -> [BenchResult] {
+        let db = w.database
+        let label = w.name
+        progress("\(w.name): \(w.messageCount) messages, \(w.signalCount) signals, \(frames) frames")
+        let stages = try stageResults(workload: label, capture: capturePath(w), plan: DecodePlan(db))
+        guard let peer else { return stages.map(\.1) }
+        progress("\(w.name): cantools loop over \(min(peerLines, frames)) lines of \(capturePath(w))")
+        let (rate, version) = try peer.cantoolsLoop(dbc: dbcPath(w), capture: capturePath(w), lines: min(peerLines, frames))
+        var out: [BenchResult] = stages.map { stage, result in
+            var r = result
+            if stage != .parse { r.ratio = result.value / rate }
+            return r
+        }
+        out.append(BenchResult(name: "\(label): cantools \(version) loop (\(min(peerLines, frames)) frames)", value: rate, unit: "frames/s", samples: [rate]))
+        return out
     }
 
     static func decodeFile(_ path: String, plan: DecodePlan, values: inout DecodedSignals) throws -> Int {
@@ -137,15 +189,17 @@ public struct BenchRunner {
     func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(description: "\(path): cannot create: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileError(description: "\(path): write failed: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw FileError(description: "\(path): write failed: \(reason)")
             }
             offset += n
         }
+        guard close(fd) == 0 else { throw FileError(description: "\(path): close failed: \(String(cString: strerror(errno)))") }
     }
 }

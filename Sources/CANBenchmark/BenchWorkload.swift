@@ -1,18 +1,136 @@
 import CANCore
+import CANDatabase
 
-/// A synthetic but realistic workload: a passenger-car-sized DBC (363 signals over 40
-/// classic messages plus 4 CAN FD messages) and frames with random payloads for it.
+/// A benchmark workload: a DBC and seeded frames for it.
 ///
-/// Everything is derived from `seed`, so the same seed gives the same DBC and capture.
+/// Two kinds, both deterministic for a seed:
+/// - `BenchWorkload(seed:)`, generated: a passenger-car-sized DBC (363 signals over 40 classic
+///   messages plus 4 CAN FD messages), frames in round-robin order 100 µs apart;
+/// - `BenchWorkload(name:dbcPath:seed:)`, a DBC file (e.g. opendbc's
+///   `toyota_nodsu_pt_generated.dbc`): every message at its own rate, as on a car's bus —
+///   its `GenMsgCycleTime` when the DBC has one, else a period drawn (seeded) from 10, 20,
+///   50, 100, 200 and 1000 ms; first frames spread over the first period.
+/// Payloads are random, the message's length (CAN FD lengths rounded up to a valid one).
 public struct BenchWorkload: Sendable {
+    public let name: String
     public let seed: UInt64
+    /// The generated DBC's text; empty for a DBC file.
     public let dbcText: String
-    /// (id, length, isFD) for every message, in DBC order.
-    public let messages: [(id: UInt32, length: Int, isFD: Bool)]
+    /// The DBC file; nil for the generated DBC (the runner writes it).
+    public let dbcPath: String?
+    public let database: Database
+    public let messageCount: Int
     public let signalCount: Int
+    let senders: [Sender]
 
+    struct Sender: Sendable {
+        var id: UInt32
+        var isExtended: Bool
+        var isFD: Bool
+        var length: Int
+        /// Nanoseconds between frames, and of the first frame after the start.
+        var period: Int64
+        var offset: Int64
+    }
+
+    /// The generated workload.
     public init(seed: UInt64 = 42) {
+        self.name = "generated"
         self.seed = seed
+        let generated = GeneratedDBC(seed: seed)
+        self.dbcText = generated.text
+        self.dbcPath = nil
+        self.database = DBCParser.parse(Array(generated.text.utf8), file: "bench.dbc").database
+        self.messageCount = generated.messages.count
+        self.signalCount = generated.signalCount
+        // Round robin, 100 µs apart: message i at i × 100 µs + k × (count × 100 µs).
+        let count = Int64(generated.messages.count)
+        self.senders = generated.messages.enumerated().map { i, m in
+            Sender(id: m.id, isExtended: false, isFD: m.isFD, length: m.length, period: count * 100_000, offset: Int64(i) * 100_000)
+        }
+    }
+
+    /// A workload on a DBC file, every message at its own rate.
+    public init(name: String, dbcPath: String, seed: UInt64 = 42) throws {
+        self.name = name
+        self.seed = seed
+        self.dbcText = ""
+        self.dbcPath = dbcPath
+        let database = try DBCFile.load(path: dbcPath).database
+        self.database = database
+        self.messageCount = database.messages.count
+        self.signalCount = database.messages.reduce(0) { $0 + $1.signals.count }
+        var rng = SplitMix64(seed: seed)
+        let periodsMs: [Int64] = [10, 20, 20, 50, 100, 100, 200, 1000]
+        let fdLengths = [8, 12, 16, 20, 24, 32, 48, 64]
+        self.senders = database.messages.map { m in
+            let ms = m.cycleTime.flatMap { $0 > 0 ? Int64($0) : nil } ?? periodsMs[Int(rng.next() % UInt64(periodsMs.count))]
+            let period = ms * 1_000_000
+            let isFD = m.isFD || m.length > 8
+            let length = isFD ? fdLengths.first { $0 >= m.length } ?? 64 : max(0, min(m.length, 8))
+            return Sender(id: m.id, isExtended: m.isExtended, isFD: isFD, length: length, period: period,
+                          offset: Int64(rng.next() % UInt64(period)))
+        }
+    }
+
+    /// `count` frames in time order.
+    public func frames(count: Int, bus: String = "can0") -> FrameSequence {
+        FrameSequence(workload: self, count: count, bus: bus)
+    }
+
+    /// Generates frames lazily: constant memory whatever the count.
+    public struct FrameSequence: Sequence, IteratorProtocol {
+        var senders: [Sender]
+        var due: [Int64]
+        let count: Int
+        let bus: String
+        var index = 0
+        var rng: SplitMix64
+
+        init(workload: BenchWorkload, count: Int, bus: String) {
+            self.senders = workload.senders
+            self.due = workload.senders.map(\.offset)
+            self.count = workload.senders.isEmpty ? 0 : count
+            self.bus = bus
+            self.rng = SplitMix64(seed: workload.seed ^ 0x5EED)
+        }
+
+        public mutating func next() -> CANFrame? {
+            guard index < count else { return nil }
+            var k = 0
+            for i in 1..<due.count where due[i] < due[k] { k = i }
+            let sender = senders[k]
+            let at = due[k]
+            due[k] += sender.period
+            var payload = CANPayload()
+            payload.withUnsafeMutableBytes { raw in
+                var i = 0
+                while i < sender.length {
+                    var word = rng.next()
+                    withUnsafeBytes(of: &word) { w in
+                        for j in 0..<8 where i + j < sender.length { raw[i + j] = w[j] }
+                    }
+                    i += 8
+                }
+            }
+            index += 1
+            return CANFrame(
+                timestamp: CANTimestamp(totalNanoseconds: 1_700_000_000_000_000_000 + at, fractionDigits: 6),
+                bus: bus, id: sender.id, isExtended: sender.isExtended,
+                kind: sender.isFD ? .fd : .classic, fdFlags: sender.isFD ? [.fdFormat, .bitRateSwitch] : [],
+                length: sender.length, data: payload)
+        }
+    }
+}
+
+/// The generated DBC of `BenchWorkload(seed:)`.
+struct GeneratedDBC {
+    let text: String
+    /// (id, length, isFD) for every message, in DBC order.
+    let messages: [(id: UInt32, length: Int, isFD: Bool)]
+    let signalCount: Int
+
+    init(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         var text = """
             VERSION "candor bench"
@@ -72,54 +190,8 @@ public struct BenchWorkload: Sendable {
         for (m, message) in messages.enumerated() {
             text += "BA_ \"GenMsgCycleTime\" BO_ \(message.0) \(m % 2 == 0 ? 10 : 100);\n"
         }
-        self.dbcText = text
+        self.text = text
         self.messages = messages
         self.signalCount = totalSignals
     }
-
-    /// `count` frames, messages in round-robin order, random payloads, 100 µs apart.
-    public func frames(count: Int, bus: String = "can0") -> FrameSequence {
-        FrameSequence(workload: self, count: count, bus: bus)
-    }
-
-    /// Generates frames lazily: constant memory whatever the count.
-    public struct FrameSequence: Sequence, IteratorProtocol {
-        let messages: [(id: UInt32, length: Int, isFD: Bool)]
-        let count: Int
-        let bus: String
-        var index = 0
-        var rng: SplitMix64
-
-        init(workload: BenchWorkload, count: Int, bus: String) {
-            self.messages = workload.messages
-            self.count = count
-            self.bus = bus
-            self.rng = SplitMix64(seed: workload.seed ^ 0x5EED)
-        }
-
-        public mutating func next() -> CANFrame? {
-            guard index < count else { return nil }
-            let message = messages[index % messages.count]
-            var payload = CANPayload()
-            payload.withUnsafeMutableBytes { raw in
-                var i = 0
-                while i < message.length {
-                    var word = rng.next()
-                    withUnsafeBytes(of: &word) { w in
-                        for k in 0..<8 where i + k < message.length { raw[i + k] = w[k] }
-                    }
-                    i += 8
-                }
-            }
-            let nanos = Int64(1_700_000_000) * 1_000_000_000 + Int64(index) * 100_000
-            let frame = CANFrame(
-                timestamp: CANTimestamp(totalNanoseconds: nanos, fractionDigits: 6),
-                bus: bus, id: message.id, isExtended: false,
-                kind: message.isFD ? .fd : .classic, fdFlags: message.isFD ? [.fdFormat, .bitRateSwitch] : [],
-                length: message.length, data: payload)
-            index += 1
-            return frame
-        }
-    }
 }
-

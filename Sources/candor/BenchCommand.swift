@@ -7,17 +7,26 @@ import Glibc
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure this machine: DBC load, decode-only and end-to-end throughput, peak memory.",
+        abstract: "Measure this machine: DBC load, decode, the output formats, the replay pipeline, peak memory.",
         discussion: """
             Generates a passenger-car-sized DBC (44 messages, 363 signals, 4 of them CAN FD) and \
             candump logs of N/4 and N frames with random payloads (fixed seed), then reports medians \
             over the repetitions, timed in CPU time of the measuring thread (so other load on the \
-            machine matters less). Build with `-c release` for meaningful numbers. The files stay in \
-            --directory so that other tools (e.g. cantools) can be measured on the same workload.
+            machine matters less). Each user-facing stage is reported on its own: parse only, decode \
+            (--summary), canonical JSONL, text, the tail line; then the replay pipeline.
+
+            A second workload shaped like a real car: --dbc FILE (every message at its \
+            GenMsgCycleTime, else at a seeded rate of 10 ms to 1 s). With the test venv \
+            (--venv, default $CANDOR_VENV) and no --dbc, opendbc's toyota_nodsu_pt_generated.dbc \
+            is made by opendbc's generator and used; and the cantools loop (split, bytes.fromhex, \
+            decode) runs on the same files in the same run, each stage printed with its ratio.
+
+            Build with `-c release` for meaningful numbers. The files stay in --directory.
 
             Examples:
               swift run -c release candor bench
-              candor bench --frames 4000000 --repetitions 5 --directory /var/tmp/candor-bench
+              CANDOR_VENV=.venv .build/release/candor bench --directory /tmp/cb
+              candor bench --frames 4000000 --repetitions 5 --dbc vehicle.dbc --directory /var/tmp/candor-bench
             """
     )
 
@@ -33,17 +42,43 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seed of the generated workload.")
     var seed: UInt64 = 42
 
+    @Option(help: ArgumentHelp("A real DBC for the second workload.", valueName: "file"))
+    var dbc: String?
+
+    @Option(help: ArgumentHelp("The Python venv with cantools (and opendbc); default $CANDOR_VENV.", valueName: "dir"))
+    var venv: String?
+
+    @Option(help: "Capture lines the cantools loop decodes (it is slow).")
+    var cantoolsLines = 200_000
+
     func validate() throws {
         guard frames >= 1000 else { throw ValidationError("--frames must be at least 1000") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard cantoolsLines >= 1000 else { throw ValidationError("--cantools-lines must be at least 1000") }
     }
 
     func run() throws {
         mkdir(directory, 0o755)
-        let runner = BenchRunner(
+        var runner = BenchRunner(
             frames: frames, repetitions: repetitions, directory: directory, seed: seed,
             progress: { Terminal.printError("bench: " + $0) })
-        Terminal.printError("bench: seed \(seed), \(frames) frames, \(repetitions) repetitions, files in \(directory)")
+        let venvPath = venv ?? getenv("CANDOR_VENV").map { String(cString: $0) }
+        runner.peer = venvPath.flatMap(PythonPeer.venv)
+        runner.peerLines = cantoolsLines
+        do {
+            if let dbc {
+                runner.extraWorkloads = [try BenchWorkload(name: baseName(dbc), dbcPath: dbc, seed: seed)]
+            } else if let peer = runner.peer {
+                let toyota = directory + "/toyota_nodsu_pt_generated.dbc"
+                if try peer.writeOpendbcToyotaDBC(to: toyota) {
+                    runner.extraWorkloads = [try BenchWorkload(name: "toyota_nodsu_pt_generated", dbcPath: toyota, seed: seed)]
+                }
+            }
+        } catch {
+            throw CommandFailure.input("bench: \(error)")
+        }
+        Terminal.printError("bench: seed \(seed), \(frames) frames, \(repetitions) repetitions, files in \(directory)"
+            + (runner.peer.map { ", cantools via \($0.python)" } ?? ", no Python peer (set CANDOR_VENV or --venv)"))
         let results: [BenchResult]
         do {
             results = try runner.run()
@@ -53,9 +88,19 @@ struct BenchCommand: ParsableCommand {
         let out = OutputBuffer()
         let width = results.map(\.name.count).max() ?? 0
         for result in results {
-            let value = result.value >= 100 ? String(Int(result.value.rounded())) : String(Double(Int(result.value * 100)) / 100)
-            out.write(result.name.padding(width) + "  " + value + " " + result.unit + "\n")
+            var line = result.name.padding(width) + "  " + Self.number(result.value) + " " + result.unit
+            if let ratio = result.ratio { line += "  (" + Self.number(ratio) + "× cantools)" }
+            out.write(line + "\n")
         }
         out.flush()
+    }
+
+    static func number(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
+    }
+
+    func baseName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".dbc") ? String(file.dropLast(4)) : file
     }
 }

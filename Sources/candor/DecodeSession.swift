@@ -11,6 +11,8 @@ struct DecodeSession {
     let output = OutputBuffer()
     /// The pipeline's decode-only form, routing each bus to its plan (`plans.all` order).
     var decoder: BusDecoder
+    /// The text pieces of each plan (`plans.all` order), made once for `--format text`.
+    let texts: [DecodedText]
     /// Frames per message, per plan (`plans.all` order).
     var perMessage: [[Int]]
     var unknownFrames = 0
@@ -25,6 +27,7 @@ struct DecodeSession {
         self.summary = summary
         self.perMessage = plans.all.map { Array(repeating: 0, count: $0.plan.messageCount) }
         self.decoder = BusDecoder(plans: plans.all.map(\.plan), route: { plans.index(forBus: $0) })
+        self.texts = format == .text && !summary ? plans.all.map { DecodedText(plan: $0.plan) } : []
     }
 
     mutating func decode(path: String, input: CaptureInputOptions) throws(CommandFailure) {
@@ -80,7 +83,7 @@ struct DecodeSession {
             CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &output.bytes)
             output.bytes.append(UInt8(ascii: "\n"))
         case .text:
-            DecodedText.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &output.bytes)
+            texts[bus].append(frame: frame, outcome: outcome, values: values, to: &output.bytes)
             output.bytes.append(UInt8(ascii: "\n"))
         }
         output.flushIfFull()

@@ -9,7 +9,21 @@ import CANCore
 /// Numbers are written as Python's `json.dumps` writes cantools' values: integers in
 /// decimal, floats as `repr(float)`, non-finite floats as the strings `"NaN"`,
 /// `"Infinity"`, `"-Infinity"`. Strings are escaped as `json.dumps` does (ASCII only).
+///
+/// The line is written in one pass into scratch memory bounded up front (`ByteWriter`): the
+/// message name and every `"SIGNAL":` key are JSON-escaped once, when the plan is compiled
+/// (`MessagePlan.jsonName`, `signalKeys`), the fixed pieces are literals, values are
+/// formatted in place; the finished line is appended to the caller's buffer in one copy.
+/// No `String` or `Array` per frame (but the reason of a frame that fails to decode).
 public enum CanonicalLine {
+    /// The widest value text: a 128-bit integer (`-170141183460469231731687303715884105728`).
+    @inlinable static var maxValueLength: Int { 40 }
+
+    /// Every fixed piece of the longest line but the bus, names, error and values:
+    /// `{"bus":`, `,"ext":false,"id":`, the id (10 digits), `,"msg":`, `null,"signals":{}` or
+    /// `,"signals":{` and `}`, `,"t":`, the timestamp (31 bytes), `}`.
+    static var fixedLength: Int { 7 + 18 + 10 + 7 + 17 + 5 + 31 + 1 }
+
     /// Appends the line for `frame` (no trailing newline). Error frames produce no line, so
     /// nothing is appended for them. `outcome` and `values` are what `plan.decode` returned
     /// for this frame; values are written in their order, which `decode` makes the name order.
@@ -18,92 +32,117 @@ public enum CanonicalLine {
         to buffer: inout [UInt8]
     ) {
         guard frame.kind != .error else { return }
-        buffer.append(contentsOf: Keys.bus)
-        JSONText.appendQuoted(frame.bus, to: &buffer)
-        if case .failed(_, let failure) = outcome {
-            buffer.append(contentsOf: Keys.error)
-            JSONText.appendQuoted(failure.canonicalText, to: &buffer)
-        }
-        buffer.append(contentsOf: frame.isExtended ? Keys.extTrue : Keys.extFalse)
-        DecimalText.appendUnsigned(UInt64(frame.id), to: &buffer)
-        buffer.append(contentsOf: Keys.msg)
-        if let index = outcome.messageIndex {
-            buffer.append(contentsOf: plan.plans[index].jsonName)
-        } else {
-            buffer.append(contentsOf: Keys.null)
-        }
+        let bound = fixedLength + JSONText.maxQuotedLength(frame.bus)
         switch outcome {
-        case .failed:
-            break
         case .unknownMessage:
-            buffer.append(contentsOf: Keys.signals)
-            buffer.append(UInt8(ascii: "}"))
-        case .decoded(let index):
-            buffer.append(contentsOf: Keys.signals)
-            let names = plan.plans[index].signalJSONNames
-            for i in 0..<values.count {
-                if i > 0 { buffer.append(UInt8(ascii: ",")) }
-                let entry = values[i]
-                buffer.append(contentsOf: names[entry.signal])
-                buffer.append(UInt8(ascii: ":"))
-                appendValue(entry.value, to: &buffer)
+            ByteWriter.append(to: &buffer, capacity: bound) { w in
+                writeHead(frame, to: &w)
+                w.bytes("null,\"signals\":{}")
+                writeTail(frame, to: &w)
             }
-            buffer.append(UInt8(ascii: "}"))
+        case .failed(let index, let failure):
+            let text = failure.canonicalText
+            let p = plan.plans[index]
+            ByteWriter.append(to: &buffer, capacity: bound + p.jsonName.count + 9 + JSONText.maxQuotedLength(text)) { w in
+                w.bytes("{\"bus\":")
+                JSONText.write(frame.bus, to: &w)
+                w.bytes(",\"error\":")
+                JSONText.write(text, to: &w)
+                writeID(frame, to: &w)
+                w.bytes(p.jsonName)
+                writeTail(frame, to: &w)
+            }
+        case .decoded(let index):
+            let p = plan.plans[index]
+            p.signalKeys.withUnsafeBufferPointer { keys in
+                p.signalKeyEnds.withUnsafeBufferPointer { ends in
+                    values.signals.withUnsafeBufferPointer { signals in
+                        values.values.withUnsafeBufferPointer { entries in
+                            let n = values.count
+                            var capacity = bound + p.jsonName.count
+                            for i in 0..<n {
+                                let s = Int(signals[i])
+                                capacity &+= Int(ends[s] &- (s > 0 ? ends[s &- 1] : 0)) &+ 1 &+ maxValueLength
+                            }
+                            ByteWriter.append(to: &buffer, capacity: capacity) { w in
+                                writeHead(frame, to: &w)
+                                w.bytes(p.jsonName)
+                                w.bytes(",\"signals\":{")
+                                for i in 0..<n {
+                                    if i > 0 { w.byte(UInt8(ascii: ",")) }
+                                    let s = Int(signals[i])
+                                    let start = s > 0 ? Int(ends[s &- 1]) : 0
+                                    w.bytes(keys.baseAddress! + start, count: Int(ends[s]) &- start)
+                                    writeValue(entries[i], to: &w)
+                                }
+                                w.byte(UInt8(ascii: "}"))
+                                writeTail(frame, to: &w)
+                            }
+                        }
+                    }
+                }
+            }
         }
-        buffer.append(contentsOf: Keys.t)
-        frame.timestamp.write(to: &buffer)
-        buffer.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"bus":"…","ext":…,"id":…,"msg":`
+    @inline(__always)
+    static func writeHead(_ frame: CANFrame, to w: inout ByteWriter) {
+        w.bytes("{\"bus\":")
+        JSONText.write(frame.bus, to: &w)
+        writeID(frame, to: &w)
+    }
+
+    /// `,"ext":…,"id":…,"msg":`
+    @inline(__always)
+    static func writeID(_ frame: CANFrame, to w: inout ByteWriter) {
+        if frame.isExtended { w.bytes(",\"ext\":true,\"id\":") } else { w.bytes(",\"ext\":false,\"id\":") }
+        w.unsigned(UInt64(frame.id))
+        w.bytes(",\"msg\":")
+    }
+
+    /// `,"t":…}`
+    @inline(__always)
+    static func writeTail(_ frame: CANFrame, to w: inout ByteWriter) {
+        w.bytes(",\"t\":")
+        w.timestamp(frame.timestamp)
+        w.byte(UInt8(ascii: "}"))
     }
 
     /// A value as the canonical line writes it.
     @inlinable
     public static func appendValue(_ value: SignalValue, to buffer: inout [UInt8]) {
+        ByteWriter.append(to: &buffer, capacity: maxValueLength) { writeValue(value, to: &$0) }
+    }
+
+    @inlinable
+    static func writeValue(_ value: SignalValue, to w: inout ByteWriter) {
         switch value {
-        case .integer(let v): DecimalText.appendSigned(v, to: &buffer)
-        case .unsigned(let v): DecimalText.appendUnsigned(v, to: &buffer)
-        case .real(let v): PythonFloatText.appendJSON(v, to: &buffer)
-        case .wideInteger(let v): appendWide(v.value, to: &buffer)
+        case .integer(let v): w.signed(v)
+        case .unsigned(let v): w.unsigned(v)
+        case .real(let v): PythonFloatText.writeJSON(v, to: &w)
+        case .wideInteger(let v): writeWide(v.value, to: &w)
         }
     }
 
     /// Decimal digits of a 128-bit integer.
     @usableFromInline
-    static func appendWide(_ value: Int128, to buffer: inout [UInt8]) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+    static func writeWide(_ value: Int128, to w: inout ByteWriter) {
+        if value < 0 { w.byte(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
         let chunk: UInt128 = 10_000_000_000_000_000_000  // 10^19
         if magnitude < chunk {
-            DecimalText.appendUnsigned(UInt64(magnitude), to: &buffer)
+            w.unsigned(UInt64(magnitude))
             return
         }
         let (high, low) = magnitude.quotientAndRemainder(dividingBy: chunk)
         if high < chunk {
-            DecimalText.appendUnsigned(UInt64(high), to: &buffer)
+            w.unsigned(UInt64(high))
         } else {
             let (top, middle) = high.quotientAndRemainder(dividingBy: chunk)
-            DecimalText.appendUnsigned(UInt64(top), to: &buffer)
-            appendPadded(UInt64(middle), to: &buffer)
+            w.unsigned(UInt64(top))
+            w.padded(UInt64(middle), digits: 19)
         }
-        appendPadded(UInt64(low), to: &buffer)
-    }
-
-    /// 19 digits with leading zeros.
-    static func appendPadded(_ value: UInt64, to buffer: inout [UInt8]) {
-        var divisor: UInt64 = 1_000_000_000_000_000_000
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") &+ UInt8((value / divisor) % 10))
-            divisor /= 10
-        }
-    }
-
-    enum Keys {
-        static let bus: [UInt8] = Array("{\"bus\":".utf8)
-        static let error: [UInt8] = Array(",\"error\":".utf8)
-        static let extTrue: [UInt8] = Array(",\"ext\":true,\"id\":".utf8)
-        static let extFalse: [UInt8] = Array(",\"ext\":false,\"id\":".utf8)
-        static let msg: [UInt8] = Array(",\"msg\":".utf8)
-        static let null: [UInt8] = Array("null".utf8)
-        static let signals: [UInt8] = Array(",\"signals\":{".utf8)
-        static let t: [UInt8] = Array(",\"t\":".utf8)
+        w.padded(UInt64(low), digits: 19)
     }
 }

@@ -11,31 +11,47 @@ public enum JSONText {
 
     /// Appends `text` as a quoted JSON string.
     public static func appendQuoted(_ text: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
-        if plain {
-            buffer.append(contentsOf: text.utf8)
-            buffer.append(UInt8(ascii: "\""))
-            return
+        ByteWriter.append(to: &buffer, capacity: maxQuotedLength(text)) { write(text, to: &$0) }
+    }
+
+    /// The most bytes `text` can take quoted: 6 per UTF-8 byte (`\uXXXX`; a 4-byte
+    /// character becomes two of them, 12 bytes) and the quotes.
+    @usableFromInline
+    static func maxQuotedLength(_ text: String) -> Int { text.utf8.count &* 6 &+ 2 }
+
+    /// Writes `text` quoted; plain printable ASCII (the usual bus or name) in one copy.
+    @usableFromInline
+    static func write(_ text: String, to w: inout ByteWriter) {
+        w.byte(UInt8(ascii: "\""))
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            for b in bytes where b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C { return false }
+            guard let start = bytes.baseAddress else { return true }
+            w.bytes(start, count: bytes.count)
+            return true
         }
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: buffer.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: buffer.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: buffer.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x20..<0x7F: buffer.append(UInt8(unit))
-            default:
-                buffer.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    buffer.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
-                }
+        if !plain {
+            for unit in text.utf16 { writeEscaped(unit, to: &w) }
+        }
+        w.byte(UInt8(ascii: "\""))
+    }
+
+    static func writeEscaped(_ unit: UInt16, to w: inout ByteWriter) {
+        switch unit {
+        case 0x22: w.bytes(0x5C, 0x22)
+        case 0x5C: w.bytes(0x5C, 0x5C)
+        case 0x0A: w.bytes(0x5C, UInt8(ascii: "n"))
+        case 0x0D: w.bytes(0x5C, UInt8(ascii: "r"))
+        case 0x09: w.bytes(0x5C, UInt8(ascii: "t"))
+        case 0x08: w.bytes(0x5C, UInt8(ascii: "b"))
+        case 0x0C: w.bytes(0x5C, UInt8(ascii: "f"))
+        case 0x20..<0x7F: w.byte(UInt8(unit))
+        default:
+            w.bytes(0x5C, UInt8(ascii: "u"))
+            for shift in stride(from: 12, through: 0, by: -4) {
+                w.byte(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
             }
         }
-        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Python writes `\u00e9`: lower-case hex digits.

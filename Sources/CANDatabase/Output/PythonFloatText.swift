@@ -3,31 +3,124 @@ import CANCore
 /// Doubles written exactly as Python's `repr(float)` (and so `json.dumps`) writes them.
 ///
 /// The digits are the shortest that read back as the same double, the closest to it among
-/// those (Swift's own printing produces the same digits; only the layout differs, so it is
-/// rebuilt here). Nothing is allocated beyond the output buffer's growth. With `d1 d2 … dn × 10^e` (one digit before the point):
+/// those. With `d1 d2 … dn × 10^e` (one digit before the point):
 /// - exponent form when `e < -4` or `e >= 16`: `d1.d2…dn` (just `d1` when n = 1), `e`, a
 ///   sign and at least two digits: `1e-05`, `1.5e+16`, `5e-324`;
 /// - otherwise fixed notation with at least one digit after the point: `5.0`, `0.0001`,
 ///   `-110.116`, `1234567890123456.0`.
 /// `-0.0` keeps its sign. Non-finite values have no JSON number; see `appendJSON`.
+///
+/// Two ways to the digits, the same answer (the 100,000-double test against Python checks both):
+/// - Fast, for `1e-4 <= |v| < 2^53` — what decoding `raw * factor + offset` produces: the
+///   fewest decimals `k` for which `n = round(|v| * 10^k)` reads back as `v`. `n / 10^k` in
+///   doubles is the correctly rounded reading (Clinger's fast path: `n < 2^53` and `10^k`
+///   both exact, one IEEE division), so a match round-trips; the fewest decimals in fixed
+///   notation is the fewest digits. The scan stops (and falls back) once `ulp(v) * 10^k`
+///   reaches 1/4: below that the rounding interval (width ≤ ulp) holds at most one integer,
+///   within 1/8 of `|v| * 10^k`, and the product's own rounding error (under half its ulp,
+///   under `ulp(v) * 10^k`) cannot move `round()` off it, so no shorter candidate is missed.
+/// - General: Swift's shortest round-trip text (`Double.write(to:)`), re-laid out.
+/// Nothing is allocated beyond the output buffer's growth.
 public enum PythonFloatText {
+    /// The longest text `write` produces: `-1.2345678901234567e-308`.
+    @inlinable static var maxLength: Int { 24 }
+    /// The longest text `writeJSON` produces.
+    @inlinable static var maxJSONLength: Int { 24 }
+
     /// Appends `repr(value)`; `nan`, `inf`, `-inf` for non-finite values.
     public static func append(_ value: Double, to buffer: inout [UInt8]) {
+        ByteWriter.append(to: &buffer, capacity: maxLength) { write(value, to: &$0) }
+    }
+
+    /// Appends the value as the canonical line writes it: a JSON number, or the strings
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    public static func appendJSON(_ value: Double, to buffer: inout [UInt8]) {
+        ByteWriter.append(to: &buffer, capacity: maxJSONLength) { writeJSON(value, to: &$0) }
+    }
+
+    /// `repr(value)` as a `String` (for tests and tools).
+    public static func text(_ value: Double) -> String {
+        var buffer: [UInt8] = []
+        append(value, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    @inlinable
+    static func writeJSON(_ value: Double, to w: inout ByteWriter) {
         if value.isNaN {
-            buffer.append(contentsOf: [0x6E, 0x61, 0x6E])  // nan
+            w.bytes("\"NaN\"")
+        } else if value.isInfinite {
+            if value < 0 { w.bytes("\"-Infinity\"") } else { w.bytes("\"Infinity\"") }
+        } else {
+            write(value, to: &w)
+        }
+    }
+
+    @inlinable
+    static func write(_ value: Double, to w: inout ByteWriter) {
+        if !value.isFinite {
+            if value.isNaN {
+                w.bytes("nan")
+            } else {
+                if value < 0 { w.byte(UInt8(ascii: "-")) }
+                w.bytes("inf")
+            }
             return
         }
-        if value.isInfinite {
-            if value < 0 { buffer.append(UInt8(ascii: "-")) }
-            buffer.append(contentsOf: [0x69, 0x6E, 0x66])  // inf
+        if value.sign == .minus { w.byte(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        if magnitude == 0 {
+            w.bytes("0.0")
             return
         }
-        if value.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-        if value == 0 {
-            buffer.append(contentsOf: [0x30, 0x2E, 0x30])  // 0.0
+        if !writeFixedFast(magnitude, to: &w) {
+            writeGeneral(magnitude, to: &w)
+        }
+    }
+
+    /// The fast path (see the type's comment); false when it does not apply.
+    @inlinable
+    static func writeFixedFast(_ m: Double, to w: inout ByteWriter) -> Bool {
+        guard m >= 1e-4, m < 0x1p53 else { return false }
+        let ulp = m.ulp
+        var scale = 1.0  // 10^k, exact up to k = 22
+        var k = 0
+        while k <= 22 {
+            if ulp * scale >= 0.25 { return false }
+            let n = (m * scale).rounded(.toNearestOrEven)
+            if n >= 0x1p53 { return false }
+            if n / scale == m {
+                writeFixed(UInt64(n), decimals: k, to: &w)
+                return true
+            }
+            scale *= 10
+            k &+= 1
+        }
+        return false
+    }
+
+    /// `n / 10^decimals` in fixed notation: `12.5`, `0.0001`, `7.0`.
+    @inlinable
+    static func writeFixed(_ n: UInt64, decimals: Int, to w: inout ByteWriter) {
+        if decimals == 0 {
+            w.unsigned(n)
+            w.bytes(UInt8(ascii: "."), UInt8(ascii: "0"))
             return
         }
-        // Digits and decimal exponent from Swift's shortest round-trip text.
+        var divisor: UInt64 = 1
+        for _ in 0..<decimals { divisor &*= 10 }
+        let (whole, fraction) = n.quotientAndRemainder(dividingBy: divisor)
+        w.unsigned(whole)
+        w.byte(UInt8(ascii: "."))
+        w.padded(fraction, digits: decimals)
+    }
+
+    /// Any finite, non-zero magnitude: Swift's shortest digits, laid out the Python way.
+    @usableFromInline
+    static func writeGeneral(_ magnitude: Double, to w: inout ByteWriter) {
+        var text = ShortestText()
+        magnitude.write(to: &text)
+        // Digits d1…dn (leading zeros dropped) and where the point goes.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits
         var count = 0
         var pointAt = 0           // digits before the point, as written
@@ -37,10 +130,9 @@ public enum PythonFloatText {
         var exponentNegative = false
         var leadingZeros = true
         var zerosAfterPoint = 0   // zeros skipped after the point before the first digit
-        var text = ShortestText()
-        value.magnitude.write(to: &text)
         withUnsafeMutableBytes(of: &digits) { out in
-            for c in text.bytes() {
+            for i in 0..<text.count {
+                let c = text[i]
                 switch c {
                 case UInt8(ascii: "."):
                     seenPoint = true
@@ -48,8 +140,6 @@ public enum PythonFloatText {
                     inExponent = true
                 case UInt8(ascii: "-") where inExponent:
                     exponentNegative = true
-                case UInt8(ascii: "+"):
-                    break
                 case UInt8(ascii: "0")...UInt8(ascii: "9"):
                     let d = c &- UInt8(ascii: "0")
                     if inExponent {
@@ -75,42 +165,28 @@ public enum PythonFloatText {
             let e = decimalPoint - 1
             let zero = UInt8(ascii: "0")
             if e < -4 || e >= 16 {
-                buffer.append(zero &+ d[0])
+                w.byte(zero &+ d[0])
                 if n > 1 {
-                    buffer.append(UInt8(ascii: "."))
-                    for i in 1..<n { buffer.append(zero &+ d[i]) }
+                    w.byte(UInt8(ascii: "."))
+                    for i in 1..<n { w.byte(zero &+ d[i]) }
                 }
-                buffer.append(UInt8(ascii: "e"))
-                buffer.append(UInt8(ascii: e < 0 ? "-" : "+"))
+                w.bytes(UInt8(ascii: "e"), UInt8(ascii: e < 0 ? "-" : "+"))
                 let m = e.magnitude
-                if m < 10 { buffer.append(zero) }
-                DecimalText.appendUnsigned(UInt64(m), to: &buffer)
+                if m < 10 { w.byte(zero) }
+                w.unsigned(UInt64(m))
             } else if decimalPoint <= 0 {
-                buffer.append(zero)
-                buffer.append(UInt8(ascii: "."))
-                for _ in 0..<(-decimalPoint) { buffer.append(zero) }
-                for i in 0..<n { buffer.append(zero &+ d[i]) }
+                w.bytes(zero, UInt8(ascii: "."))
+                for _ in 0..<(-decimalPoint) { w.byte(zero) }
+                for i in 0..<n { w.byte(zero &+ d[i]) }
             } else if decimalPoint < n {
-                for i in 0..<decimalPoint { buffer.append(zero &+ d[i]) }
-                buffer.append(UInt8(ascii: "."))
-                for i in decimalPoint..<n { buffer.append(zero &+ d[i]) }
+                for i in 0..<decimalPoint { w.byte(zero &+ d[i]) }
+                w.byte(UInt8(ascii: "."))
+                for i in decimalPoint..<n { w.byte(zero &+ d[i]) }
             } else {
-                for i in 0..<n { buffer.append(zero &+ d[i]) }
-                for _ in n..<decimalPoint { buffer.append(zero) }
-                buffer.append(contentsOf: [UInt8(ascii: "."), zero])
+                for i in 0..<n { w.byte(zero &+ d[i]) }
+                for _ in n..<decimalPoint { w.byte(zero) }
+                w.bytes(UInt8(ascii: "."), zero)
             }
-        }
-    }
-
-    /// Appends the value as the canonical line writes it: a JSON number, or the strings
-    /// `"NaN"`, `"Infinity"`, `"-Infinity"`.
-    public static func appendJSON(_ value: Double, to buffer: inout [UInt8]) {
-        if value.isNaN {
-            buffer.append(contentsOf: nanJSON)
-        } else if value.isInfinite {
-            if value < 0 { buffer.append(contentsOf: minusInfinityJSON) } else { buffer.append(contentsOf: infinityJSON) }
-        } else {
-            append(value, to: &buffer)
         }
     }
 
@@ -134,36 +210,6 @@ public enum PythonFloatText {
             count += 1
         }
 
-        /// The bytes written (a small fixed buffer: at most 32 bytes).
-        func bytes() -> ShortestTextBytes { ShortestTextBytes(storage: storage, count: count) }
-    }
-
-    struct ShortestTextBytes: Sequence, IteratorProtocol {
-        var storage: (UInt64, UInt64, UInt64, UInt64)
-        var count: Int
-        var index = 0
-
-        init(storage: (UInt64, UInt64, UInt64, UInt64), count: Int) {
-            self.storage = storage
-            self.count = count
-        }
-
-        mutating func next() -> UInt8? {
-            guard index < count else { return nil }
-            let c = withUnsafeBytes(of: storage) { $0[index] }
-            index += 1
-            return c
-        }
-    }
-
-    static let nanJSON: [UInt8] = Array("\"NaN\"".utf8)
-    static let infinityJSON: [UInt8] = Array("\"Infinity\"".utf8)
-    static let minusInfinityJSON: [UInt8] = Array("\"-Infinity\"".utf8)
-
-    /// `repr(value)` as a `String` (for tests and tools).
-    public static func text(_ value: Double) -> String {
-        var buffer: [UInt8] = []
-        append(value, to: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        subscript(i: Int) -> UInt8 { withUnsafeBytes(of: storage) { $0[i] } }
     }
 }

@@ -58,6 +58,11 @@ final class MessagePlan: Sendable {
     /// JSON-escaped names for the canonical line (with quotes).
     @usableFromInline let jsonName: [UInt8]
     @usableFromInline let signalJSONNames: [[UInt8]]
+    /// The canonical line's `"NAME":` of every signal back to back (`CanonicalLine`):
+    /// signal `i`'s key is `signalKeys[signalKeyEnds[i - 1] ..< signalKeyEnds[i]]` (from 0 for
+    /// the first), so a line reads its keys from one array, without reference counting.
+    @usableFromInline let signalKeys: [UInt8]
+    @usableFromInline let signalKeyEnds: [Int32]
 
     init(message: Message, databaseIndex: Int) {
         self.databaseIndex = databaseIndex
@@ -172,6 +177,15 @@ final class MessagePlan: Sendable {
         self.duplicateNames = zip(compiled, compiled.dropFirst()).contains { signals[$0.index].name == signals[$1.index].name }
         self.jsonName = JSONText.quoted(message.name)
         self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+        var keys: [UInt8] = []
+        var ends: [Int32] = []
+        for name in signalJSONNames {
+            keys += name
+            keys.append(UInt8(ascii: ":"))
+            ends.append(Int32(keys.count))
+        }
+        self.signalKeys = keys
+        self.signalKeyEnds = ends
     }
 
     /// Two signals with the same name in the same branch (an invalid DBC that loads): cantools

@@ -10,11 +10,13 @@
 /// A signal shows `start|length@order±` (order 1 Intel, 0 Motorola), `(factor, offset)`,
 /// `[min|max]` when given, the unit when not empty, `float32`/`float64` for float signals,
 /// `multiplexer` for a switch, `when SWITCH in …` for a multiplexed signal, and its values.
+/// Names, units and labels are the file's text with control characters escaped
+/// (`TerminalText`): a DBC cannot drive the terminal that shows it.
 public enum DatabaseDescription {
     public static func render(_ db: Database) -> String {
         var out = ""
         if !db.version.isEmpty { out += "version \(quoted(db.version))\n" }
-        if !db.nodes.isEmpty { out += "nodes \(db.nodes.map(\.name).joined(separator: " "))\n" }
+        if !db.nodes.isEmpty { out += "nodes \(db.nodes.map { safe($0.name) }.joined(separator: " "))\n" }
         out += "\(db.messages.count) message\(db.messages.count == 1 ? "" : "s"), \(db.messages.reduce(0) { $0 + $1.signals.count }) signals\n"
         for message in db.messages {
             out += line(message) + "\n"
@@ -29,16 +31,16 @@ public enum DatabaseDescription {
         let digits = m.isExtended ? 8 : 3
         var hex = String(m.id, radix: 16, uppercase: true)
         if hex.count < digits { hex = String(repeating: "0", count: digits - hex.count) + hex }
-        var parts = ["0x\(hex)", m.name, m.isExtended ? "ext" : "std", "\(m.length) byte\(m.length == 1 ? "" : "s")"]
+        var parts = ["0x\(hex)", safe(m.name), m.isExtended ? "ext" : "std", "\(m.length) byte\(m.length == 1 ? "" : "s")"]
         if let cycle = m.cycleTime { parts.append("cycle \(cycle) ms") }
         if m.isFD { parts.append(m.bitRateSwitch == true ? "FD BRS" : "FD") }
-        if !m.senders.isEmpty { parts.append("senders \(m.senders.joined(separator: ","))") }
+        if !m.senders.isEmpty { parts.append("senders \(m.senders.map(safe).joined(separator: ","))") }
         return parts.joined(separator: " ")
     }
 
     static func line(_ s: Signal) -> String {
         var parts = [
-            s.name,
+            safe(s.name),
             "\(s.startBit)|\(s.length)@\(s.byteOrder == .littleEndian ? 1 : 0)\(s.isSigned ? "-" : "+")",
             "(\(s.factor), \(s.offset))",
         ]
@@ -52,7 +54,7 @@ public enum DatabaseDescription {
         if s.isMultiplexer { parts.append("multiplexer") }
         if let mux = s.multiplexer {
             let ranges = mux.ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-            parts.append("when \(mux.switchName) in \(ranges.joined(separator: ", "))")
+            parts.append("when \(safe(mux.switchName)) in \(ranges.joined(separator: ", "))")
         }
         if !s.valueDescriptions.isEmpty {
             parts.append("values " + s.valueDescriptions.map { "\($0.value) \(quoted($0.label))" }.joined(separator: ", "))
@@ -75,9 +77,11 @@ public enum DatabaseDescription {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
+            default: out += safe(String(c))
             }
         }
         return out + "\""
     }
+
+    static func safe(_ s: String) -> String { TerminalText.escaped(s) }
 }
