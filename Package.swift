@@ -62,7 +62,7 @@ let package = Package(
         // The durable outbox of the uplinks: append-only CRC-checked segments + ack cursor.
         .target(name: "Outbox"),
         // GB/T 32960.3 (2016 and 2025): frames, bodies, stream framing. Pure, stdlib only.
-        .target(name: "GBT32960"),
+        .target(name: "GBT32960", dependencies: ["CANCore"]),
         // libmosquitto (EPL-2.0/EDL-1.0, linked dynamically), imported only by MQTT.
         .systemLibrary(
             name: "CMosquitto",
@@ -72,7 +72,7 @@ let package = Package(
         // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
         .target(name: "MQTT", dependencies: ["CMosquitto"]),
         // Pure SVG charts for the report: scales with nice ticks, lines, bars, heatmaps, timelines.
-        .target(name: "Plot"),
+        .target(name: "Plot", dependencies: ["CANCore"]),
         // `candor report`: the operations report (HTML, Markdown, CSV) from a store.
         .target(name: "Report", dependencies: ["Plot", "Gateway"]),
         // The executable: one file per subcommand, thin.

@@ -36,7 +36,7 @@ struct CandumpASCIIGrammar: LineGrammar {
             let seconds = cursor.decimalTime(), seconds.seconds < 61
         else { return nil }
         // Years outside 1685...2255 are past what a nanosecond count holds in 64 bits.
-        let days = ASCEncoder.daysSinceEpoch(year: year, month: Int(month), day: Int(day))
+        let days = CivilDate.days(year: year, month: Int(month), day: Int(day))
         let total = days * 86_400 + hour * 3600 + minute * 60 + seconds.seconds
         guard total.magnitude <= ByteCursor.maxSeconds else { return nil }
         return CANTimestamp(seconds: total, nanoseconds: seconds.nanoseconds, fractionDigits: seconds.fractionDigits)

@@ -1,3 +1,5 @@
+import CANCore
+
 /// The protocol's 6-byte time `YY MM DD hh mm ss`: Beijing time (UTC+8), the year counted
 /// from 2000 (every peer adds 2000; Table 5 allows 0–99).
 public struct BeijingTime: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -25,14 +27,14 @@ public struct BeijingTime: Hashable, Comparable, Sendable, CustomStringConvertib
         let local = unixSeconds + Self.offsetSeconds
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = Int(local - days * 86_400)
-        let civil = Self.civil(fromDays: days)
-        self.init(year: civil.year, month: civil.month, day: civil.day,
+        let civil = CivilDate.date(days: days)
+        self.init(year: Int(civil.year), month: civil.month, day: civil.day,
                   hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60)
     }
 
     /// The Unix instant this Beijing wall-clock time names.
     public var unixSeconds: Int64 {
-        Self.days(year: year, month: month, day: day) * 86_400
+        CivilDate.days(year: Int64(year), month: month, day: day) * 86_400
             + Int64(hour * 3600 + minute * 60 + second) - Self.offsetSeconds
     }
 
@@ -70,30 +72,5 @@ public struct BeijingTime: Hashable, Comparable, Sendable, CustomStringConvertib
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The inverse of `days(year:month:day:)` (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays z0: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 }

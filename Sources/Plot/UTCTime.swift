@@ -1,3 +1,5 @@
+import CANCore
+
 /// Calendar arithmetic on UTC seconds since the Unix epoch, without Foundation or the
 /// process's time zone (the report's text must not depend on the machine's TZ).
 public struct UTCTime: Sendable, Hashable {
@@ -10,35 +12,16 @@ public struct UTCTime: Sendable, Hashable {
         var days = whole / 86_400
         var rest = whole % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        (year, month, day) = Self.civil(fromDays: days)
+        let date = CivilDate.date(days: days)
+        (year, month, day) = (Int(date.year), date.month, date.day)
         hour = Int(rest / 3600)
         minute = Int(rest % 3600 / 60)
         second = Int(rest % 60)
     }
 
-    /// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-    /// (the era-based method: 400-year eras of 146,097 days).
-    static func civil(fromDays z: Int64) -> (Int, Int, Int) {
-        let z = z + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
-    }
-
     /// (year, month, day) → days since 1970-01-01.
     public static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.days(year: Int64(year), month: month, day: day)
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -111,12 +111,6 @@ struct ASCTests {
         #expect(text.hasSuffix("End TriggerBlock\n"))
     }
 
-    @Test("days since the epoch invert the civil date", arguments: [Int64(-800_000), -1, 0, 59, 11_016, 19_675, 47_541, 2_932_896])
-    func dayCounts(days: Int64) {
-        let (year, month, day) = ASCEncoder.civilDate(daysSinceEpoch: days)
-        #expect(ASCEncoder.daysSinceEpoch(year: year, month: month, day: day) == days)
-    }
-
     @Test("the date header is UTC civil time")
     func dates() {
         #expect(ASCEncoder.dateText(0) == "Thu Jan 01 00:00:00.000 1970")
