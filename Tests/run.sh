@@ -41,7 +41,7 @@ if ((failed > 0)); then
     exit 1
 fi
 # Every external oracle the tests compare with, present before anything runs.
-oracle_tools="tshark editcap mergecap log2asc asc2log canplayer candump systemd-analyze sqlite3 gzip"
+oracle_tools="tshark editcap mergecap text2pcap log2asc asc2log canplayer candump systemd-analyze sqlite3 gzip mosquitto_sub mosquitto_pub openssl chromium"
 oracles_present() {
     local tool missing=""
     for tool in $oracle_tools; do command -v "$tool" > /dev/null || missing="$missing $tool"; done

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `candor gbt32960 decode`: hex lines, raw bytes and a pcap TCP session written by
@@ -62,11 +63,9 @@ import Testing
         #expect(run.stderr.contains("skipped 3 byte(s)"))
     }
 
-    @Test func tcpSessionInAPcapFromText2pcap() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/text2pcap") else {
-            if ProcessInfo.processInfo.environment["CANDOR_VENV"] != nil { Issue.record("text2pcap (tshark's wireshark-common) is missing") }
-            return
-        }
+    @Test(.enabled(if: OracleTool.shouldRun("text2pcap"), "text2pcap not installed (apt package `wireshark-common`, with tshark)"))
+    func tcpSessionInAPcapFromText2pcap() throws {
+        let text2pcap = try OracleTool.require("text2pcap")
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Two segments: the login and half the heartbeat, then the rest of it and the logout.
@@ -81,10 +80,12 @@ import Testing
         try (dump(stream.prefix(cut)) + dump(stream.dropFirst(cut))).write(to: text, atomically: true, encoding: .utf8)
         let pcap = dir.appendingPathComponent("session.pcapng")
         let tool = Process()
-        tool.executableURL = URL(fileURLWithPath: "/usr/bin/text2pcap")
+        tool.executableURL = URL(fileURLWithPath: text2pcap)
         tool.arguments = ["-q", "-4", "127.0.0.1,127.0.0.2", "-T", "40000,32960", text.path, pcap.path]
         try tool.run()
+        let deadline = ProcessDeadline(tool, seconds: 60)
         tool.waitUntilExit()
+        try deadline.check()
         #expect(tool.terminationStatus == 0)
         let run = try CandorExecutable.located().run(["gbt32960", "decode", pcap.path])
         #expect(run.status == 0, "stderr: \(run.stderr)")

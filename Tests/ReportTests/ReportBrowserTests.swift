@@ -7,24 +7,21 @@ import TestSupport
 /// console error, every chart titled, the table cells equal the store (read by Python's
 /// sqlite3), each page's screenshot not blank, printing gives a page per section.
 @Suite(.serialized) struct ReportBrowserTests {
-    static let chromium = "/usr/bin/chromium"
     static var script: String { Tool.root.appendingPathComponent("Tests/Oracle/report_browser.py").path }
 
-    /// chromium and Python, or nil (a failure under Tests/run.sh, where CANDOR_VENV is set).
-    func oracle() -> String? {
-        guard FileManager.default.isExecutableFile(atPath: Self.chromium) else {
-            if let venv = ProcessInfo.processInfo.environment["CANDOR_VENV"], !venv.isEmpty {
-                Issue.record("CANDOR_VENV is set but \(Self.chromium) is missing: run Tests/setup.sh")
-            } else {
-                print("skipped: no \(Self.chromium) (Tests/setup.sh installs it)")
-            }
+    /// chromium and Python, or nil when they are absent and not required; a failure under
+    /// Tests/run.sh, where CANDOR_VENV is set (`OracleTool`, `PythonOracle`).
+    func oracle() throws -> String? {
+        guard OracleTool.shouldRun("chromium") else {
+            print("skipped: no chromium (Tests/setup.sh installs it)")
             return nil
         }
+        _ = try OracleTool.require("chromium")
         return PythonOracle.find()
     }
 
     func browse(_ html: String, store: String, shots: String) throws -> (status: Int32, summary: [String: Any], raw: String) {
-        guard let python = oracle() else { return (-1, [:], "") }
+        guard let python = try oracle() else { return (-1, [:], "") }
         let run = try Tool.run(python, [Self.script, "--html", html, "--store", store, "--shots", shots], timeout: 180)
         let summary = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
         return (run.status, summary, run.stdout + run.stderr)

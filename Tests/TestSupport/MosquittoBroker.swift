@@ -11,11 +11,10 @@ public final class MosquittoBroker: @unchecked Sendable {
     public let port: Int
     private var pid: pid_t?
     private(set) var extraConfig: String
-
-    static let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    private let binary: String
 
     public init(name: String, extraConfig: String = "", port: Int? = nil) throws {
-        guard Self.binary != nil else { throw BrokerError("mosquitto is not installed (Tests/setup.sh installs it)") }
+        binary = try OracleTool.require("mosquitto")
         directory = NSTemporaryDirectory() + "candor-mqtt-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.port = try port ?? Self.freePort()
@@ -37,7 +36,7 @@ public final class MosquittoBroker: @unchecked Sendable {
 
         """
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        let pid = try Self.spawn(Self.binary!, ["-c", directory + "/mosquitto.conf"])
+        let pid = try Self.spawn(binary, ["-c", directory + "/mosquitto.conf"])
         self.pid = pid
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
