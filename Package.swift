@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT", "GBT32960",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

@@ -18,6 +18,8 @@ public struct GatewayConfig: Sendable {
     public var recorder: RecorderOptions?
     /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
     public var tail: TailHubOptions?
+    /// `uplink.gbt32960:` — the GB/T 32960 terminal (not yet started by `candor run`).
+    public var gbt32960: GBT32960UplinkOptions?
     /// `decoded_log:`: the canonical decoded-frame lines to rotating files (live gateway only).
     public var decodedLog: DecodedLogOptions?
     /// `live:`: receive buffer, queue and reorder horizon of `candor run`'s readers.

@@ -58,7 +58,7 @@ extension GatewayConfig {
 
     /// `uplink:`, after the vehicles were decoded.
     static func decodeUplink(_ node: ConfigNode, vehicles: [VehicleEntry], text: String) throws(ConfigError) -> UplinkSettings {
-        let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue"])
+        let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue", "gbt32960"])
         let mqttNode = try f.required("mqtt")
         let mqtt = try mqttNode.fields(["url", "fleet", "client_id", "username", "password", "ca_file", "cert_file", "key_file",
                                         "keepalive", "session_expiry"])

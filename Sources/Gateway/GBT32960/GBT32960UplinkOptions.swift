@@ -1,0 +1,69 @@
+import GBT32960
+
+/// `uplink.gbt32960:` — the GB/T 32960 terminal: the platform, the edition, the vehicle's
+/// identity and the session's timers.
+///
+///     uplink:
+///       gbt32960:
+///         server: platform.example.cn:32960   # HOST:PORT
+///         tls: { ca: /etc/candor/platform-ca.pem, certificate: /etc/candor/vehicle.pem, key: /etc/candor/vehicle.key }
+///         edition: 2016                        # or 2025
+///         vin: LFWADRJF011002346               # 17 characters
+///         iccid: "89860624400014310964"        # 20 characters
+///         period: 10s                          # 2016: 1s–600s (≤ 30 s while driving); 2025: 1s–30s
+///         heartbeat: 30s                       # 1s–240s
+///         response_timeout: 60s                # 1s–600s
+///         login_backoff: 30m                   # 1m–240m
+///         state_directory: /var/lib/candor/gbt32960   # the reissue store and the login serial
+public struct GBT32960UplinkOptions: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var tls: TLSFiles?
+    public var terminal: TerminalConfig
+    public var stateDirectory: String
+
+    public struct TLSFiles: Sendable, Equatable {
+        /// The platform's CA; nil trusts the system store.
+        public var ca: String?
+        public var certificate: String?
+        public var key: String?
+    }
+}
+
+extension GatewayConfig {
+    static func decodeGBT32960(_ node: ConfigNode) throws(ConfigError) -> GBT32960UplinkOptions {
+        let f = try node.fields(["server", "tls", "edition", "vin", "iccid", "period", "heartbeat", "response_timeout",
+                                 "login_backoff", "reconnect", "time_sync", "state_directory"])
+        let server = try f.required("server")
+        let text = try server.string()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port),
+              colon != text.startIndex else {
+            throw server.error("expected HOST:PORT, found \"\(text)\"")
+        }
+        let edition = Edition(rawValue: try f.required("edition").oneOf(["2016", "2025"]))!
+        var terminal = TerminalConfig(edition: edition, vin: try f.required("vin").text(), iccid: try f.required("iccid").text())
+        func millis(_ key: String) throws(ConfigError) -> Int64? {
+            guard let n = f[key] else { return nil }
+            return try n.duration() / 1_000_000
+        }
+        if let v = try millis("period") { terminal.periodMillis = v }
+        if let v = try millis("heartbeat") { terminal.heartbeatMillis = v }
+        if let v = try millis("response_timeout") { terminal.responseTimeoutMillis = v }
+        if let v = try millis("login_backoff") { terminal.loginBackoffMillis = v }
+        if let v = try millis("reconnect") { terminal.reconnectMillis = v }
+        if let n = f["time_sync"] { terminal.timeSyncOnLogin = try n.bool() }
+        let names = ["vin": "vin", "iccid": "iccid", "period": "period", "heartbeat": "heartbeat",
+                     "response_timeout": "response_timeout", "login_backoff": "login_backoff"]
+        if let problem = terminal.problems().first {
+            throw (f[names[problem.setting] ?? ""] ?? node).error(problem.message)
+        }
+        var tls: GBT32960UplinkOptions.TLSFiles?
+        if let n = f["tls"] {
+            let t = try n.fields(["ca", "certificate", "key"])
+            tls = .init(ca: try t["ca"]?.path(), certificate: try t["certificate"]?.path(), key: try t["key"]?.path())
+            if (tls?.certificate == nil) != (tls?.key == nil) { throw n.error("a client certificate needs its key, and a key its certificate") }
+        }
+        return GBT32960UplinkOptions(host: String(text[..<colon]), port: port, tls: tls, terminal: terminal,
+                                     stateDirectory: try f.required("state_directory").path())
+    }
+}
