@@ -25,6 +25,26 @@ import Testing
         }
     }
 
+    /// Every mapped signal of every committed bundle, decoded by cantools
+    /// (Tests/Oracle/truth_cantools.py), against truth.json — which the simulator writes from
+    /// its physical state: the samples at their instants, SOC first/last, the cell and
+    /// temperature extremes (within half the signal's factor) and the alarm episodes
+    /// (kind, level, instants exact). About 1.3 s of CPU per bundle.
+    @Test(arguments: ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban"])
+    func everyMappedSignalAgreesWithTruth(bundle: String) throws {
+        guard let python = PythonOracle.find(importing: ["cantools"]) else { return }
+        let directory = Self.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path
+        let script = try String(contentsOfFile: Self.root.appendingPathComponent("Tests/Oracle/truth_cantools.py").path, encoding: .utf8)
+        let result = try PythonOracle.run(python, script: script, arguments: [directory], timeout: 300)
+        print("truth_cantools \(bundle): \(result.text)\(result.errors)")
+        #expect(result.status == 0, "\(result.text)\(result.errors)")
+        let summary = try JSONSerialization.jsonObject(with: result.output) as! [String: Any]
+        let mapped = summary["mapped_signals"] as! Int, samples = summary["samples_compared"] as! Int
+        #expect(mapped >= 30 && samples >= 200, "\(mapped) mapped signals, \(samples) samples compared")
+        #expect(summary["mismatch_count"] as! Int == 0)
+        if bundle == "van-urban-faults" { #expect(summary["alarm_episodes"] as! Int == 2) }
+    }
+
     static let script = #"""
 import gzip, json, re, sys, cantools
 d = sys.argv[1]

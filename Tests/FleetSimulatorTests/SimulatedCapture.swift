@@ -66,6 +66,15 @@ struct SimulatedCapture {
         return out
     }
 
+    /// Half the signal's factor (plus rounding slack): how far a decoded value may lie from
+    /// the physical value the simulator encoded.
+    func halfStep(_ ref: SignalReference) -> Double {
+        let plan = simulation.plans[busIndex(ref.bus)]
+        guard let m = plan.messageIndex(named: ref.message),
+              let signal = plan.message(at: m).signals.first(where: { $0.name == ref.signal }) else { return 0 }
+        return abs(signal.factor.doubleValue) / 2 + 1e-9
+    }
+
     /// The raw payload bytes of every frame of one message.
     func payloads(bus: String, message: String) -> [(t: Double, frame: CANFrame)] {
         let plan = simulation.plans[busIndex(bus)]

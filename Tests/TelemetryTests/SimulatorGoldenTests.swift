@@ -108,13 +108,23 @@ struct SimulatorGoldenTests {
         expectClose(ours.tractionEnergyKWh, truth.tractionEnergyKWh, relative: 0.005, absolute: 1e-3, "traction_energy_kwh")
         expectClose(ours.regenEnergyKWh, truth.regenEnergyKWh, relative: 0.005, absolute: 1e-3, "regen_energy_kwh")
         expectClose(ours.chargeEnergyKWh, truth.chargeEnergyKWh, relative: 0.005, absolute: 1e-3, "charge_energy_kwh")
-        expectClose(ours.socStart, truth.socStart, relative: 0, absolute: 1e-9, "soc_start")
-        expectClose(ours.socEnd, truth.socEnd, relative: 0, absolute: 1e-9, "soc_end")
-        expectClose(ours.minCellVoltage, truth.minCellVoltageV, relative: 0, absolute: 1e-9, "min_cell_voltage_v")
-        expectClose(ours.maxCellVoltage, truth.maxCellVoltageV, relative: 0, absolute: 1e-9, "max_cell_voltage_v")
-        expectClose(ours.maxCellTemperature, truth.maxCellTempC, relative: 0, absolute: 1e-9, "max_cell_temp_c")
+        // Reported figures: truth holds the physical values the model gave the frames; the
+        // aggregator sees them rounded to the signal's raw grid (within half its factor).
+        func halfStep(_ r: FleetSimulator.SignalReference?) -> Double {
+            guard let r, let plan = layout.busIndex(interface: r.bus).map({ plans[$0] }),
+                  let m = plan.messageIndex(named: r.message),
+                  let signal = plan.message(at: m).signals.first(where: { $0.name == r.signal }) else { return 1e-9 }
+            return abs(signal.factor.doubleValue) / 2 + 1e-9
+        }
+        let roles = simulation.definition.roles
+        expectClose(ours.socStart, truth.socStart, relative: 0, absolute: halfStep(roles[.soc]), "soc_start")
+        expectClose(ours.socEnd, truth.socEnd, relative: 0, absolute: halfStep(roles[.soc]), "soc_end")
+        expectClose(ours.minCellVoltage, truth.minCellVoltageV, relative: 0, absolute: halfStep(roles[.minCellVoltage]), "min_cell_voltage_v")
+        expectClose(ours.maxCellVoltage, truth.maxCellVoltageV, relative: 0, absolute: halfStep(roles[.maxCellVoltage]), "max_cell_voltage_v")
+        expectClose(ours.maxCellTemperature, truth.maxCellTempC, relative: 0, absolute: halfStep(roles[.maxCellTemperature]), "max_cell_temp_c")
         for temperature in ours.maxTemperatures {
-            expectClose(temperature.value, truth.maxTemperatures[temperature.name], relative: 0, absolute: 1e-9, "max_\(temperature.name)_temp_c")
+            let ref = simulation.definition.temperatures.first { $0.name == temperature.name }?.ref
+            expectClose(temperature.value, truth.maxTemperatures[temperature.name], relative: 0, absolute: halfStep(ref), "max_\(temperature.name)_temp_c")
         }
         #expect(ours.brakeApplications == truth.brakeApplications)
         #expect(ours.checksumErrors == truth.checksumErrors)

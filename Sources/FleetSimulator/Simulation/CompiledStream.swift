@@ -59,33 +59,23 @@ struct CompiledSource {
     var constant: Double
 }
 
-/// What a written frame tells the truth recorder.
+/// What a written frame tells the truth recorder: the physical value the simulator put
+/// into one mapped signal (read from its state before encoding, never from the bits).
 struct Observation {
     enum Kind {
         case soc, minCellVoltage, maxCellVoltage, maxCellTemperature
         case temperature(Int)
         case faultFlag(Int)
+        /// A mapped role that only feeds `GroundTruth.samples`.
+        case sampleOnly
     }
     var kind: Kind
+    /// The signal's index in its message.
     var signal: Int
-    var isSigned: Bool
-    var length: Int
-    var factor: Double
-    var offset: Double
-
-    /// The physical value of the raw bits, as a decoder sees it.
-    func physical(raw: UInt64) -> Double {
-        var value: Double
-        if isSigned && length < 64 && raw & (1 << UInt64(length - 1)) != 0 {
-            value = Double(Int64(bitPattern: raw | ~((1 << UInt64(length)) - 1)))
-        } else if isSigned {
-            value = Double(Int64(bitPattern: raw))
-        } else {
-            value = Double(raw)
-        }
-        value = value * factor + offset
-        return value
-    }
+    /// Index into `CompiledVehicle.sampleNames`.
+    var sample: Int
+    /// The multiplexer group that carries the signal; -1 when always present.
+    var group: Int
 }
 
 /// The messages of all buses of one vehicle, compiled for sending.
@@ -103,6 +93,9 @@ struct CompiledVehicle {
     var alwaysPresent: [[Int]]
     var temperatureNames: [String]
     var faultFlagKinds: [String]
+    /// The config's names of the mapped signals (`soc`, `temperatures.motor`,
+    /// `faults.insulation`, …), one per `GroundTruth.samples` series.
+    var sampleNames: [String]
 
     init(_ definition: VehicleDefinition, random: SimulationRandom) throws(SimulationError) {
         var plans: [DecodePlan] = []
@@ -113,6 +106,12 @@ struct CompiledVehicle {
         var maxSignals = 0
         var groupSpans: [(first: Int, count: Int)] = []
         var alwaysPresent: [[Int]] = []
+        var sampleNames: [String] = []
+        func sampleIndex(_ name: String) -> Int {
+            if let i = sampleNames.firstIndex(of: name) { return i }
+            sampleNames.append(name)
+            return sampleNames.count - 1
+        }
         var streamRandom = random.derived(100)
         for (busIndex, bus) in definition.buses.enumerated() {
             let loaded = DBCParser.parse(Array(bus.dbcText.utf8), file: bus.dbcFile)
@@ -181,22 +180,26 @@ struct CompiledVehicle {
                     modulus = 1 << message.signals[c].length
                 }
                 let observationStart = observations.count
-                func observe(_ ref: SignalReference?, _ kind: Observation.Kind) {
+                func observe(_ ref: SignalReference?, _ kind: Observation.Kind, name: String) {
                     guard let ref, ref.bus == bus.interface, ref.message == message.name else { return }
                     guard let i = message.signals.firstIndex(where: { $0.name == ref.signal }) else {
                         preconditionFailure("\(definition.name): no signal \(ref.signal) in \(message.name)")
                     }
-                    let s = message.signals[i]
-                    observations.append(Observation(
-                        kind: kind, signal: i, isSigned: s.isSigned, length: s.length,
-                        factor: s.factor.doubleValue, offset: s.offset.doubleValue))
+                    observations.append(Observation(kind: kind, signal: i, sample: sampleIndex(name), group: sources[sourceStart + i].group))
                 }
-                observe(definition.roles[.soc], .soc)
-                observe(definition.roles[.minCellVoltage], .minCellVoltage)
-                observe(definition.roles[.maxCellVoltage], .maxCellVoltage)
-                observe(definition.roles[.maxCellTemperature], .maxCellTemperature)
-                for (i, t) in definition.temperatures.enumerated() { observe(t.ref, .temperature(i)) }
-                for (i, f) in definition.faultFlags.enumerated() { observe(f.ref, .faultFlag(i)) }
+                for role in SignalRole.allCases {
+                    let kind: Observation.Kind
+                    switch role {
+                    case .soc: kind = .soc
+                    case .minCellVoltage: kind = .minCellVoltage
+                    case .maxCellVoltage: kind = .maxCellVoltage
+                    case .maxCellTemperature: kind = .maxCellTemperature
+                    default: kind = .sampleOnly
+                    }
+                    observe(definition.roles[role], kind, name: role.rawValue)
+                }
+                for (i, t) in definition.temperatures.enumerated() { observe(t.ref, .temperature(i), name: "temperatures." + t.name) }
+                for (i, f) in definition.faultFlags.enumerated() { observe(f.ref, .faultFlag(i), name: "faults." + f.kind) }
                 let observationCount = observations.count - observationStart
 
                 let isFD = message.isFD || message.length > 8
@@ -241,5 +244,6 @@ struct CompiledVehicle {
         self.alwaysPresent = alwaysPresent
         self.temperatureNames = definition.temperatures.map(\.name)
         self.faultFlagKinds = definition.faultFlags.map(\.kind)
+        self.sampleNames = sampleNames
     }
 }

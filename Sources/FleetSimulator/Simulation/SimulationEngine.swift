@@ -195,17 +195,19 @@ struct SimulationEngine {
             if counterError { truth.truth.counterErrors += 1 }
             stream.counter = (stream.counter + 1) % stream.counterModulus
         }
-        if stream.groupCount > 0 { stream.group = (stream.group + 1) % stream.groupCount }
+        // The truth reads the physical values the model gave this frame (not its bits).
         for o in stream.observationStart..<(stream.observationStart + stream.observationCount) {
             let observation = observations[o]
-            guard let raw = plan.raw(signal: observation.signal, messageIndex: stream.messageIndex, in: frame.data) else { continue }
-            let value = observation.physical(raw: raw)
+            if observation.group >= 0 && observation.group != stream.group { continue }
+            let value = values[observation.signal]
             if case .temperature(let i) = observation.kind {
                 truth.observeTemperature(name: simulation.vehicle.temperatureNames[i], value)
             } else {
                 truth.observe(observation.kind, value, at: tUs)
             }
+            truth.sample(observation.sample, value, at: tUs)
         }
+        if stream.groupCount > 0 { stream.group = (stream.group + 1) % stream.groupCount }
         return frame
     }
 }

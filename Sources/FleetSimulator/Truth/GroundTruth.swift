@@ -2,9 +2,13 @@
 ///
 /// Physics figures (distance, energies, brake applications, trips) are integrated from the
 /// model in its 10 ms steps. Reported figures (SOC, cell voltage and temperature extremes,
-/// alarm episodes, silent messages) are taken from the bits of the frames actually written,
-/// with the same rules the config schema gives the metrics. Times are seconds on the
-/// capture's clock.
+/// alarm episodes, silent messages) are the physical values the model gave the frames
+/// actually written — read from its state before encoding, never decoded from the bits, so
+/// a decoder agrees within half a signal's resolution (the encoder rounds to the nearest
+/// raw value) — with the rules README.md gives the metrics (`TruthRules`). `samples` holds
+/// every mapped signal's physical value at recorded instants (frame times), for an
+/// independent decoder (cantools) to check the encoder. Times are seconds on the capture's
+/// clock.
 ///
 /// Gaps: the metrics (Telemetry) integrate between consecutive samples on event time and
 /// skip an interval longer than 60 s (gateway off, logger paused); a shorter gap is
@@ -30,6 +34,12 @@ public struct GroundTruth: Sendable, Equatable {
         public var end: Double
         /// What a transport fault hit (ECU, interface or message), when it says.
         public var target: String?
+    }
+
+    /// One mapped signal's physical value in the frame written at `t`.
+    public struct Sample: Sendable, Equatable {
+        public var t: Double
+        public var value: Double
     }
 
     public struct SilentMessage: Sendable, Equatable {
@@ -65,6 +75,9 @@ public struct GroundTruth: Sendable, Equatable {
     public var frames: [String: Int] = [:]
     /// Error frames per interface.
     public var errorFrames: [String: Int] = [:]
+    /// Per mapped signal (config name: `soc`, `temperatures.motor`, `faults.insulation`, …):
+    /// its value at the first frame at or after every 10 s, and at its last frame.
+    public var samples: [String: [Sample]] = [:]
 
     /// `truth.json`: keys sorted, two-space indentation, numbers with fixed decimals.
     public func json() -> String {
@@ -90,6 +103,9 @@ public struct GroundTruth: Sendable, Equatable {
             ("max_cell_voltage_v", Self.optional(maxCellVoltageV)),
             ("min_cell_voltage_v", Self.optional(minCellVoltageV)),
             ("regen_energy_kwh", Self.fixed(regenEnergyKWh)),
+            ("samples", Self.object(samples.sorted { $0.key < $1.key }.map { entry in
+                (entry.key, "[" + entry.value.map { "[\(Self.fixed($0.t)), \(Self.fixed($0.value))]" }.joined(separator: ", ") + "]")
+            }, indent: 1)),
             ("seed", String(seed)),
             ("silent_messages", Self.array(silentMessages.map {
                 [("bus", Self.quoted($0.bus)), ("end", Self.fixed($0.end)), ("message", Self.quoted($0.message)), ("start", Self.fixed($0.start))]

@@ -1,5 +1,6 @@
 /// Accumulates `GroundTruth` while the simulation runs: physics figures once per model
-/// step, reported figures from every frame written.
+/// step, reported figures from the physical values the model gave every frame written
+/// (never decoded from the frame's bits); episodes and trips cut by `TruthRules`.
 struct TruthRecorder {
     var truth: GroundTruth
     let energyFromTractionDCLink: Bool
@@ -18,6 +19,10 @@ struct TruthRecorder {
     private let busNames: [String]
     private var framesPerBus: [Int]
     private var errorFramesPerBus: [Int]
+    // Samples per mapped signal: when the next is due, and the latest value seen.
+    private let sampleNames: [String]
+    private var nextSampleNs: [Int64]
+    private var latestSample: [(ns: Int64, value: Double)?]
 
     init(truth: GroundTruth, definition: VehicleDefinition, vehicle: CompiledVehicle) {
         self.truth = truth
@@ -31,6 +36,10 @@ struct TruthRecorder {
         busNames = definition.buses.map(\.interface)
         framesPerBus = Array(repeating: 0, count: busNames.count)
         errorFramesPerBus = Array(repeating: 0, count: busNames.count)
+        sampleNames = vehicle.sampleNames
+        nextSampleNs = Array(repeating: 0, count: sampleNames.count)
+        latestSample = Array(repeating: nil, count: sampleNames.count)
+        for name in sampleNames { self.truth.samples[name] = [] }
     }
 
     func seconds(_ ns: Int64) -> Double { epoch + Double(ns) / 1e9 }
@@ -63,8 +72,7 @@ struct TruthRecorder {
     }
 
     private mutating func closeTrip(at t: Double) {
-        // The metrics drop trips shorter than 10 m (config default `min_distance`).
-        if tripDistance >= 0.01 {
+        if tripDistance >= TruthRules.tripMinimumDistanceKm {
             truth.trips.append(GroundTruth.Trip(start: tripStart, end: t, distanceKm: tripDistance))
         }
     }
@@ -76,7 +84,7 @@ struct TruthRecorder {
         let cycle = keys[messageKey].cycleNs
         if last >= 0 {
             let gap = ns - last
-            if gap > 5 * cycle && gap > 1_000_000_000 {
+            if TruthRules.isSilent(gapNs: gap, cycleNs: cycle) {
                 truth.silentMessages.append(GroundTruth.SilentMessage(
                     message: keys[messageKey].message, bus: busNames[keys[messageKey].bus],
                     start: seconds(last + cycle), end: seconds(ns)))
@@ -89,7 +97,16 @@ struct TruthRecorder {
         errorFramesPerBus[bus] += 1
     }
 
-    /// A reported value, as decoded from the frame's bits.
+    /// A mapped signal's physical value in a frame written at `ns`: kept as a sample when one
+    /// is due (see `TruthRules.sampleIntervalNs`).
+    mutating func sample(_ index: Int, _ value: Double, at ns: Int64) {
+        latestSample[index] = (ns, value)
+        guard ns >= nextSampleNs[index] else { return }
+        nextSampleNs[index] = (ns / TruthRules.sampleIntervalNs + 1) * TruthRules.sampleIntervalNs
+        truth.samples[sampleNames[index], default: []].append(GroundTruth.Sample(t: seconds(ns), value: value))
+    }
+
+    /// A reported value: the physical value the model gave the frame.
     mutating func observe(_ kind: Observation.Kind, _ value: Double, at ns: Int64) {
         switch kind {
         case .soc:
@@ -101,8 +118,8 @@ struct TruthRecorder {
             truth.maxCellVoltageV = max(truth.maxCellVoltageV ?? value, value)
         case .maxCellTemperature:
             truth.maxCellTempC = max(truth.maxCellTempC ?? value, value)
-        case .temperature:
-            break  // handled by `observeTemperature`
+        case .temperature, .sampleOnly:
+            break  // temperatures: `observeTemperature`
         case .faultFlag(let i):
             let level = Int(value)
             if level >= 1 {
@@ -139,10 +156,14 @@ struct TruthRecorder {
         for (k, last) in lastFrameNs.enumerated() where last >= 0 {
             let cycle = keys[k].cycleNs
             let gap = endNs - last
-            if gap > 5 * cycle && gap > 1_000_000_000 {
+            if TruthRules.isSilent(gapNs: gap, cycleNs: cycle) {
                 truth.silentMessages.append(GroundTruth.SilentMessage(
                     message: keys[k].message, bus: busNames[keys[k].bus], start: seconds(last + cycle), end: end))
             }
+        }
+        for (i, latest) in latestSample.enumerated() {
+            guard let latest, let last = truth.samples[sampleNames[i]]?.last, last.t != seconds(latest.ns) else { continue }
+            truth.samples[sampleNames[i], default: []].append(GroundTruth.Sample(t: seconds(latest.ns), value: latest.value))
         }
         truth.faultEpisodes.append(contentsOf: injected)
         truth.faultEpisodes.sort { ($0.start, $0.kind) < ($1.start, $1.kind) }
