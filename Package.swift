@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "CANCaptureTests", dependencies: ["CANCapture", "TestSupport"]),
         .testTarget(name: "CANDatabaseTests", dependencies: ["CANDatabase", "CANCapture", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "FleetSimulator", "CANDatabase", "CANCore"]),
-        .testTarget(name: "CandorTests", dependencies: ["candor", "TestSupport"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor", "CANCore", "TestSupport"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),
