@@ -9,7 +9,9 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             Formats are detected from the file names (.log, .asc, .pcap, .pcapng, candump ASCII \
             output; any of them .gz) or the input's content; --input-format / --to override. \
-            `-` reads stdin or writes stdout.
+            `-` reads stdin or writes stdout. The output appears whole or not at all: it is \
+            written beside the destination and renamed over it at the end, so a conversion that \
+            fails leaves the destination as it was.
 
             Examples:
               candor convert drive.log drive.pcapng
@@ -40,10 +42,10 @@ struct ConvertCommand: ParsableCommand {
             throw CommandFailure.input("convert: \(error)")
         }
         let reader: CaptureReader
-        let writer: CaptureWriter
+        let writer: ReplacingCaptureWriter
         do {
             reader = try CaptureReader(path: source, format: input.inputFormat, strict: input.strict)
-            writer = try CaptureWriter(path: destination, format: outputFormat)
+            writer = try ReplacingCaptureWriter(path: destination, format: outputFormat)
         } catch {
             throw CommandFailure.input(error.description)
         }
@@ -55,9 +57,11 @@ struct ConvertCommand: ParsableCommand {
                 frames += 1
                 progress.update(frames: frames, file: source)
             }
-            try writer.close()
+            try writer.commit()
         } catch {
             progress.finish()
+            // Refused or failed: no partial capture is left at the destination.
+            if let leftover = writer.discard() { Terminal.printError("candor: \(leftover)") }
             throw CommandFailure.input(error.description)
         }
         progress.finish()

@@ -95,8 +95,9 @@ struct ReplayCommand: ParsableCommand {
         let outputs = setup.sinks.overridden(sqlite: sqlite, jsonl: jsonl, lineProtocol: lineProtocol)
         do {
             try OutputConflicts.check(
-                inputs: captures + [config, dbc].compactMap { $0 },
-                outputs: [outputs.sqlitePath, outputs.jsonlPath, outputs.lineProtocolPath, summary].compactMap { $0 })
+                inputs: captures + [config].compactMap { $0 } + setup.dbcPaths,
+                outputs: (outputs.sqlitePath.map { [OutputFile.sqlite($0)] } ?? [])
+                    + [outputs.jsonlPath, outputs.lineProtocolPath, summary].compactMap { $0 }.map { OutputFile($0) })
         } catch { throw CommandFailure.input("replay: \(error)") }
         let merge = try openCaptures()
         let sinks: SinkSet

@@ -61,6 +61,78 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/s.db"))
     }
 
+    /// The DBCs a config names are inputs too, and a SQLite store's `-journal`, `-wal` and
+    /// `-shm` files are outputs beside it: JSONL over the DBC, or into the store's WAL, is
+    /// refused before anything is opened for writing.
+    @Test func outputsOverTheConfigsDBCsOrBesideTheSQLiteStoreAreRefused() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let f = folder.path
+        let config = f + "/candor.yaml"
+        let capture = f + "/one.log"
+        try FileManager.default.copyItem(atPath: capture, toPath: f + "/x.db-shm")
+        let dbc = try Data(contentsOf: URL(fileURLWithPath: f + "/van.dbc"))
+        let cases: [([String], String)] = [
+            (["replay", "--config", config, capture, "--jsonl", f + "/van.dbc"], "the output \(f)/van.dbc is the input \(f)/van.dbc"),
+            (["replay", "--config", config, capture, "--summary", f + "/./van.dbc"], "the output \(f)/./van.dbc is the input \(f)/van.dbc"),
+            (["replay", "--config", config, capture, "--sqlite", f + "/s.db", "--jsonl", f + "/s.db-wal"],
+             "the outputs \(f)/s.db-wal (beside \(f)/s.db) and \(f)/s.db-wal are the same file"),
+            (["replay", "--config", config, capture, "--sqlite", f + "/s.db", "--line-protocol", f + "/s.db-journal"],
+             "the outputs \(f)/s.db-journal (beside \(f)/s.db) and \(f)/s.db-journal are the same file"),
+            (["replay", "--config", config, f + "/x.db-shm", "--sqlite", f + "/x.db"],
+             "the output \(f)/x.db-shm (beside \(f)/x.db) is the input \(f)/x.db-shm"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try candor.run(arguments)
+            print("\(arguments.suffix(4)): status \(result.status), \(result.stderr)")
+            #expect(!result.crashed)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: f + "/van.dbc")) == dbc, "the DBC is untouched")
+        for name in ["s.db", "s.db-wal", "s.db-journal", "x.db"] {
+            #expect(!FileManager.default.fileExists(atPath: f + "/" + name), "\(name) created")
+        }
+        // Apart, the same outputs are fine.
+        let fine = try candor.run(["replay", "--config", config, capture, "--sqlite", f + "/s.db", "--jsonl", f + "/s.jsonl"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
+    /// `convert` that fails half-way (a gzip capture cut short, after more than one buffer of
+    /// output was written) leaves no partial capture: the destination is absent, or the file it
+    /// was before; a finished convert leaves no temporary file; a device is written in place.
+    @Test func aConvertThatFailsLeavesTheDestinationAsItWas() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let f = folder.path
+        let whole = try Data(contentsOf: Self.bundle.appendingPathComponent("capture.log.gz"))
+        try whole.prefix(200_000).write(to: URL(fileURLWithPath: f + "/cut.log.gz"))
+        try "precious\n".write(toFile: f + "/old.asc", atomically: true, encoding: .utf8)
+        for destination in ["new.asc", "old.asc", "new.pcapng.gz"] {
+            let result = try candor.run(["convert", f + "/cut.log.gz", f + "/" + destination])
+            print("convert cut.log.gz \(destination): status \(result.status), \(result.stderr)")
+            #expect(result.status == 2 && !result.crashed)
+            #expect(result.stderr.contains("truncated gzip data"), "\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: f + "/new.asc"))
+        #expect(!FileManager.default.fileExists(atPath: f + "/new.pcapng.gz"))
+        #expect(try String(contentsOfFile: f + "/old.asc", encoding: .utf8) == "precious\n")
+        let ok = try candor.run(["convert", f + "/one.log", f + "/old.asc"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try String(contentsOfFile: f + "/old.asc", encoding: .utf8).contains("123"))
+        let device = try candor.run(["convert", "--to", "asc", f + "/one.log", "/dev/null"])
+        #expect(device.status == 0, "\(device.stderr)")
+        var info = stat()
+        #expect(lstat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "/dev/null is still a device")
+        let left = try FileManager.default.contentsOfDirectory(atPath: f).filter { $0.hasSuffix(".partial") }
+        #expect(left.isEmpty, "temporary files left: \(left)")
+        try FileManager.default.createSymbolicLink(atPath: f + "/link.asc", withDestinationPath: f + "/old.asc")
+        let link = try candor.run(["convert", f + "/one.log", f + "/link.asc"])
+        #expect(link.status == 2 && link.stderr.contains("it is a symbolic link"), "\(link.stderr)")
+    }
+
     /// A capture cut inside its gzip data: replay writes the records of the frames before the
     /// cut and then fails like decode, which prints those frames (issue 10, item 11).
     @Test func replayOfATruncatedGzipKeepsWhatCameBeforeTheCut() throws {

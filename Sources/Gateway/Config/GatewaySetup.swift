@@ -25,6 +25,8 @@ public struct GatewaySetup: Sendable {
     public let hasOperations: Bool
     /// Problems worth telling that do not stop a replay (DBC constructs that could not be read).
     public let warnings: [String]
+    /// Every DBC file read, once each, in the order first named (inputs a command must not overwrite).
+    public let dbcPaths: [String]
 
     /// Reads `candor.yaml` at `path`, substitutes the environment, loads every DBC.
     public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> GatewaySetup {
@@ -41,6 +43,7 @@ public struct GatewaySetup: Sendable {
         var warnings: [String] = []
         var loaded: [String: DBCLoadResult] = [:]
         var controllers: [BusControllerPlan] = []
+        var dbcPaths: [String] = []
         for vehicle in config.vehicles {
             var buses: [BusConfiguration] = []
             for bus in vehicle.buses {
@@ -53,6 +56,7 @@ public struct GatewaySetup: Sendable {
                         throw config.positions.error(file: config.file, keyPath: keyPath, message: error.description)
                     }
                     loaded[bus.dbcPath] = result
+                    dbcPaths.append(bus.dbcPath)
                     let errors = result.diagnostics.filter { $0.severity == .error }
                     if let first = errors.first {
                         warnings.append("\(keyPath): \(errors.count) construct(s) of \(bus.dbcPath) could not be read, first: \(first)")
@@ -88,6 +92,7 @@ public struct GatewaySetup: Sendable {
         self.live = config.live
         self.hasOperations = true
         self.warnings = warnings
+        self.dbcPaths = dbcPaths
     }
 
     /// `--dbc` without a config: one vehicle named `vehicle`, one bus per interface (all
@@ -110,6 +115,7 @@ public struct GatewaySetup: Sendable {
         plans = interfaces.map { _ in plan }
         sinks = SinkSettings()
         hasOperations = false
+        dbcPaths = [dbcPath]
         let errors = result.diagnostics.filter { $0.severity == .error }
         warnings = errors.first.map { ["\(dbcPath): \(errors.count) construct(s) could not be read, first: \($0)"] } ?? []
     }

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CANCore
+
+/// A capture written whole or not at all: into a temporary file beside `path`
+/// (`.NAME.PID.partial`), renamed over `path` by `commit()`. A conversion that fails half-way
+/// calls `discard()` (a writer dropped uncommitted does the same): the temporary file is
+/// removed and `path` is as it was — absent, or the file it was before.
+///
+/// Only a regular file (or nothing) at `path` is replaced this way; standard output, a
+/// device or a FIFO is written directly, and a symbolic link is refused like every output.
+public final class ReplacingCaptureWriter {
+    public let path: String
+    public var format: CaptureFormat { writer.format }
+    private let writer: CaptureWriter
+    /// The temporary file, or nil when writing `path` directly.
+    private let temporary: String?
+    private var finished = false
+
+    public init(path: String, format: CaptureFormat? = nil) throws(CaptureError) {
+        self.path = path
+        let chosen = format ?? CaptureFormat.fromExtension(of: path) ?? .candumpLog
+        var info = stat()
+        let exists = path != "-" && lstat(path, &info) == 0
+        if exists && (info.st_mode & S_IFMT) == S_IFLNK {
+            throw CaptureError(file: path, message: "cannot create: it is a symbolic link (candor does not write through links)")
+        }
+        guard path != "-" && (!exists || (info.st_mode & S_IFMT) == S_IFREG) else {
+            temporary = nil
+            writer = try CaptureWriter(path: path, format: chosen)
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(directory).\(name).\(getpid()).partial"
+        self.temporary = temporary
+        do {
+            writer = try CaptureWriter(path: temporary, format: chosen, gzip: CaptureFormat.isGzipPath(path))
+        } catch {
+            throw Self.named(error, temporary: temporary, path: path)
+        }
+    }
+
+    public func write(_ frame: CANFrame) throws(CaptureError) {
+        do { try writer.write(frame) } catch { throw renamed(error) }
+    }
+
+    /// Closes the capture and puts it at `path`; on failure the temporary file is removed.
+    public func commit() throws(CaptureError) {
+        guard !finished else { return }
+        do { try writer.close() } catch {
+            discard()
+            throw renamed(error)
+        }
+        finished = true
+        guard let temporary else { return }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            finished = false
+            let leftover = discard().map { "; \($0)" } ?? ""
+            throw CaptureError(file: path, message: "cannot replace: \(reason)\(leftover)")
+        }
+    }
+
+    /// Drops what was written: the temporary file is removed, `path` left as it was. Returns
+    /// why the temporary file could not be removed, if it could not.
+    @discardableResult
+    public func discard() -> String? {
+        guard !finished else { return nil }
+        finished = true
+        try? writer.close()
+        guard let temporary, unlink(temporary) != 0, errno != ENOENT else { return nil }
+        return "\(temporary): cannot remove: \(String(cString: strerror(errno)))"
+    }
+
+    deinit { discard() }
+
+    private func renamed(_ error: CaptureError) -> CaptureError {
+        guard let temporary else { return error }
+        return Self.named(error, temporary: temporary, path: path)
+    }
+
+    private static func named(_ error: CaptureError, temporary: String, path: String) -> CaptureError {
+        var error = error
+        if error.file == temporary { error.file = path }
+        return error
+    }
+}
