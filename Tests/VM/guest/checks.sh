@@ -953,6 +953,68 @@ check_live_kernel_filter() {
     echo "INFO kernel-filter: run: recorded $(wc -l < b) frames: the van capture and the extended 0x101, not 7FE, 1FFFFFFF, 123"
 }
 
+# PrivateUsers= (Systemd/candor.service) as systemd sets it up: a user namespace mapping only
+# root and the service's user (here uid/gid 1000), the daemon started as that user with no
+# capabilities. It still opens its CAN socket, records every frame played onto vcan0, serves
+# metrics and the tail socket; and root inside such a namespace cannot change the interface
+# (EPERM: the network namespace belongs to the host's user namespace), which is why the
+# controller drop-in (CAP_NET_ADMIN) must also set PrivateUsers=no.
+check_run_private_users() {
+    ip link set lo up
+    vcan_ensure vcan0 || { echo "no vcan0"; return 1; }
+    van_bundle /tmp/pu vcan0 || { echo "candor simulate failed"; return 1; }
+    printf 'recorder: { directory: rec, prefix: live }\ntail: { socket: /tmp/pu/tail.sock }\n' >> /tmp/pu/run.yaml
+    grep -q '^candor:' /etc/passwd 2>/dev/null || echo 'candor:x:1000:1000::/tmp/pu:/bin/sh' >> /etc/passwd
+    rm -f /tmp/pu/go; mkfifo /tmp/pu/go
+    chown -R 1000:1000 /tmp/pu
+    # Inside: root of the new namespace (a second exec once the maps exist gives it the
+    # namespace's capabilities), then su to uid 1000, whose exec drops them all.
+    cat > /tmp/pu/inside.sh << 'EOF2'
+cat /proc/self/uid_map > /tmp/pu/root-map
+ip link set vcan0 mtu 16 2> /tmp/pu/root-ip.err; echo $? > /tmp/pu/root-ip.rc
+touch /tmp/pu/grouped; chown 0:2000 /tmp/pu/grouped 2> /tmp/pu/root-chown.err; echo $? > /tmp/pu/root-chown.rc
+exec su -s /bin/sh candor -c "cd /tmp/pu; cat /proc/self/status > status; exec timeout 120 candor run --config run.yaml > run.out 2> run.err"
+EOF2
+    # unshare, sh and su exec: $! is the daemon itself once the maps are written and the fifo read.
+    unshare -U sh -c 'read go < /tmp/pu/go; exec sh /tmp/pu/inside.sh' &
+    daemon=$!
+    # The maps can be written once the child has its own namespace (before, its uid_map is ours).
+    i=0
+    while [ "$(readlink /proc/$daemon/ns/user)" = "$(readlink /proc/self/ns/user)" ]; do
+        i=$((i + 1)); [ $i -gt 600 ] && { echo "no user namespace after 60 s"; return 1; }
+        usleep 100000
+    done
+    printf '0 0 1\n1000 1000 1\n' > /proc/$daemon/uid_map || { echo "cannot write uid_map"; return 1; }
+    printf '0 0 1\n1000 1000 1\n' > /proc/$daemon/gid_map || { echo "cannot write gid_map"; return 1; }
+    echo go > /tmp/pu/go
+    wait_started /tmp/pu/run.err || return 1
+    echo "INFO private-users: uid_map in the daemon's namespace: $(tr -s ' \n' ' ' < /tmp/pu/root-map)"
+    [ "$(wc -l < /tmp/pu/root-map)" = 2 ] || { echo "not a private user namespace"; return 1; }
+    echo "INFO private-users: daemon $(grep -E '^(Uid|CapEff)' /tmp/pu/status | tr -s '\t\n' '  ')"
+    grep -q '^Uid:[[:space:]]*1000[[:space:]]' /tmp/pu/status || { echo "daemon not uid 1000"; cat /tmp/pu/status; return 1; }
+    grep -q '^CapEff:[[:space:]]*0000000000000000' /tmp/pu/status || { echo "daemon has capabilities"; return 1; }
+    [ "$(cat /tmp/pu/root-ip.rc)" != 0 ] && grep -q 'Operation not permitted' /tmp/pu/root-ip.err \
+        || { echo "root in the namespace changed vcan0: rc $(cat /tmp/pu/root-ip.rc) $(cat /tmp/pu/root-ip.err)"; return 1; }
+    echo "INFO private-users: root inside the namespace, ip link set vcan0 mtu 16: $(cat /tmp/pu/root-ip.err)"
+    [ "$(cat /sys/class/net/vcan0/mtu)" = 72 ] || { echo "vcan0 mtu changed"; return 1; }
+    # tail.group names a group; one the namespace does not map cannot be given to a file.
+    [ "$(cat /tmp/pu/root-chown.rc)" != 0 ] || { echo "chown to the unmapped gid 2000 succeeded"; return 1; }
+    echo "INFO private-users: root inside the namespace, chown to the unmapped gid 2000: $(cat /tmp/pu/root-chown.err)"
+    timeout 100 candor tail --socket /tmp/pu/tail.sock --format jsonl > /tmp/pu/tail.jsonl 2> /tmp/pu/tail.err & client=$!
+    wait_tail_clients /tmp/pu/tail.sock 1 || return 1
+    taskset 1 canplayer -I /tmp/pu/vcan.log || { echo "canplayer failed"; return 1; }
+    sent=$(wc -l < /tmp/pu/vcan.log)
+    wait_frames vcan0 $sent 60 || return 1
+    wait_lines /tmp/pu/tail.jsonl $sent 60 || return 1
+    [ "$(drops_metric kernel)" = 0 ] && [ "$(drops_metric queue)" = 0 ] || { echo "drops: kernel $(drops_metric kernel) queue $(drops_metric queue)"; return 1; }
+    stop_daemon $daemon /tmp/pu/run.err || return 1
+    wait $client
+    frames_only /tmp/pu/vcan.log > a; recording_of /tmp/pu/rec | cut -d' ' -f2- > b
+    same a b "sent frames and the recording made in a private user namespace" || return 1
+    echo "INFO private-users: $sent frames played, recorded and tailed by candor run as uid 1000 in its own user namespace"
+    rm -rf /tmp/pu/rec
+}
+
 vcan_create && echo "VMTEST INFO vcan0 up (mtu 72)" || echo "VMTEST FAIL vcan0 create"
 # Every socket gets a 4 MiB receive buffer by default (about 4,000 frames, seconds at these
 # rates): a vCPU the busy host deschedules must not make the checks that compare exact frame
@@ -978,6 +1040,7 @@ run_check run-controller check_run_controller
 run_check run-reload check_run_reload
 run_check run-tail check_run_tail
 run_check run-metrics check_run_metrics
+run_check run-private-users check_run_private_users
 run_check run-down-up-readd check_run_down_up_readd
 run_check run-two-buses-wire-speed check_run_two_buses_wire_speed
 run_check run-max-rate measure_run_max_rate
