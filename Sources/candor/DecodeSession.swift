@@ -9,6 +9,9 @@ struct DecodeSession {
     let format: DecodeCommand.OutputFormat
     let summary: Bool
     let output = OutputBuffer()
+    /// Lines not yet handed to `output`: a buffer of this struct, so that appending to it
+    /// needs no run-time exclusivity check per frame (the class's buffer would).
+    var lines: [UInt8] = []
     /// The pipeline's decode-only form, routing each bus to its plan (`plans.all` order).
     var decoder: BusDecoder
     /// The text pieces of each plan (`plans.all` order), made once for `--format text`.
@@ -50,7 +53,7 @@ struct DecodeSession {
             }
         } catch {
             progress.finish()
-            output.flush()
+            flushLines()
             throw .input(error.description)
         }
         progress.finish()
@@ -80,16 +83,23 @@ struct DecodeSession {
         guard !summary else { return }
         switch format {
         case .jsonl:
-            CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &output.bytes)
-            output.bytes.append(UInt8(ascii: "\n"))
+            CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &lines)
+            lines.append(UInt8(ascii: "\n"))
         case .text:
-            texts[bus].append(frame: frame, outcome: outcome, values: values, to: &output.bytes)
-            output.bytes.append(UInt8(ascii: "\n"))
+            texts[bus].append(frame: frame, outcome: outcome, values: values, to: &lines)
+            lines.append(UInt8(ascii: "\n"))
         }
-        output.flushIfFull()
+        if lines.count >= 1 << 16 { flushLines() }
     }
 
-    func finish() {
+    /// Writes the pending lines out.
+    mutating func flushLines() {
+        swap(&lines, &output.bytes)
+        output.flush()
+    }
+
+    mutating func finish() {
+        flushLines()
         if summary {
             output.write(summaryTable())
         }

@@ -15,11 +15,11 @@ import CANCore
 /// capture or the DBC (bus, names, units, labels, the reason) has its control characters
 /// escaped (`TerminalText`).
 ///
-/// Build one `DecodedText` per plan and reuse it: the pieces of every message and signal
+/// Make one `DecodedText` per plan and reuse it: the pieces of every message and signal
 /// (escaped name, `\n  NAME = `, ` unit`, ` "label"`) are made once, back to back in one
 /// byte array, so a frame costs no `String`, `Array` or reference count, only its bytes in
 /// the caller's buffer.
-public struct DecodedText: Sendable {
+public final class DecodedText: Sendable {
     public let plan: DecodePlan
     /// Every piece's bytes, back to back.
     let pieces: [UInt8]
@@ -169,10 +169,12 @@ public struct DecodedText: Sendable {
         guard let raw = plan.raw(signal: signalIndex, messageIndex: message, in: frame.data) else { return }
         let shift = UInt64(signal.signShift)
         let key = Int64(bitPattern: raw &<< shift) &>> Int64(shift)
-        let first = Int(signal.firstLabel)
-        for label in labels[first..<first + Int(signal.labelCount)] where label.raw == key {
-            w.bytes(pieces.baseAddress! + Int(label.start), count: Int(label.end - label.start))
-            return
+        labels.withUnsafeBufferPointer { labels in
+            let first = Int(signal.firstLabel)
+            for i in first..<first + Int(signal.labelCount) where labels[i].raw == key {
+                w.bytes(pieces.baseAddress! + Int(labels[i].start), count: Int(labels[i].end - labels[i].start))
+                return
+            }
         }
     }
 
