@@ -71,6 +71,12 @@ let package = Package(
         ),
         // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
         .target(name: "MQTT", dependencies: ["CMosquitto"]),
+        // `candor collect`: the fleet side of the uplink (shared subscription -> fleet store).
+        .target(
+            name: "Collector",
+            dependencies: ["Gateway", "MQTT", "Telemetry", "CANCapture", "CANCore",
+                           .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
         // Pure SVG charts for the report: scales with nice ticks, lines, bars, heatmaps, timelines.
         .target(name: "Plot", dependencies: ["CANCore"]),
         // `candor report`: the operations report (HTML, Markdown, CSV) from a store.
@@ -79,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960", "Report",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960", "Report", "Collector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,6 +114,7 @@ let package = Package(
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Gateway", "MQTT", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
         .testTarget(name: "UplinkTests", dependencies: ["Gateway", "MQTT", "Outbox", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],

@@ -13,7 +13,15 @@ public protocol MQTTConnection: AnyObject {
     func poll(timeoutMillis: Int32) -> [MQTTEvent]
     /// Sends DISCONNECT (normal: the broker drops the will) and closes.
     func disconnect()
+    /// Closes the socket without sending anything more: the PUBACKs of messages received
+    /// since the last `poll` never leave, so the broker delivers those messages again (the
+    /// collector's answer to a failed store write).
+    func abandon()
     var isConnected: Bool { get }
+}
+
+extension MQTTConnection {
+    public func abandon() { disconnect() }
 }
 
 public enum MQTTProtocolVersion: Int, Sendable, Hashable {

@@ -144,6 +144,11 @@ public final class MosquittoClient: MQTTConnection {
         destroy()
     }
 
+    public func abandon() {
+        isConnected = false
+        destroy()
+    }
+
     private func take() -> [MQTTEvent] {
         defer { events.removeAll(keepingCapacity: true) }
         return events

@@ -32,6 +32,7 @@ struct Candor: ParsableCommand {
             RunCommand.self,
             GBT32960Command.self,
             ReportCommand.self,
+            CollectCommand.self,
         ]
     )
 

@@ -31,7 +31,7 @@ public final class PrometheusServer: @unchecked Sendable {
     /// Time from accept to the last byte of the response; a connection past it is closed.
     public let requestDeadline: Duration
     static let maxRequestBytes = 8192
-    private let metrics: PrometheusMetrics
+    private let render: @Sendable () -> String
     private let log: GatewayLog
     private let fd: Int32
     /// A pipe that `close()` writes to, to end the thread's poll.
@@ -46,13 +46,22 @@ public final class PrometheusServer: @unchecked Sendable {
     private var acceptAgainAt: Int64 = 0
 
     /// `listen`: `host:port` with a dotted IPv4 host (`127.0.0.1:9464`).
-    public init(
+    public convenience init(
         listen: String, metrics: PrometheusMetrics, log: GatewayLog,
+        maxConnections: Int = 16, requestDeadline: Duration = .seconds(3)
+    ) throws(MetricsServerError) {
+        try self.init(listen: listen, render: { metrics.exposition() }, log: log,
+                      maxConnections: maxConnections, requestDeadline: requestDeadline)
+    }
+
+    /// Serves what `render` returns (another process's registry: `candor collect`'s).
+    public init(
+        listen: String, render: @escaping @Sendable () -> String, log: GatewayLog,
         maxConnections: Int = 16, requestDeadline: Duration = .seconds(3)
     ) throws(MetricsServerError) {
         precondition(maxConnections > 0, "the metrics endpoint needs at least one connection")
         self.listen = listen
-        self.metrics = metrics
+        self.render = render
         self.log = log
         self.maxConnections = maxConnections
         self.requestDeadline = requestDeadline
@@ -194,7 +203,7 @@ public final class PrometheusServer: @unchecked Sendable {
         guard target == Array("/metrics".utf8) || target.starts(with: Array("/metrics?".utf8)) else {
             return Self.response(status: "404 Not Found", body: "not found: try /metrics\n")
         }
-        return Self.response(status: "200 OK", body: metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        return Self.response(status: "200 OK", body: render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     static func hasHeaderEnd(_ bytes: [UInt8]) -> Bool {

@@ -11,7 +11,7 @@ import Glibc
 /// (same window, same episode start) is ignored. See `StoreSchema` for the tables.
 public final class SQLiteStore: MetricSink {
     public let path: String
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let statements: StoreStatements
     /// `signal.signal_id` per (vehicle, bus, message, signal), filled on first use.
     private var signalIDs: [SignalKey: Int64] = [:]
@@ -79,6 +79,12 @@ public final class SQLiteStore: MetricSink {
     }
 
     public func write(_ records: [TelemetryRecord]) throws(SinkError) {
+        try write(records) { () throws(SinkError) in }
+    }
+
+    /// `write`, with `alongside` run in the same transaction after the records' rows (the
+    /// fleet store's record identities).
+    func write(_ records: [TelemetryRecord], alongside: () throws(SinkError) -> Void) throws(SinkError) {
         guard !closed else { throw SinkError(.closed, path: path, message: "written after close") }
         guard !records.isEmpty else { return }
         try statements.begin.run()
@@ -104,6 +110,7 @@ public final class SQLiteStore: MetricSink {
             }
             for i in pendingWindows { try insert(records[i]) }
             pendingWindows.removeAll(keepingCapacity: true)
+            try alongside()
             try statements.commit.run()
         } catch {
             try? statements.rollback.run()

@@ -219,6 +219,8 @@ final class UplinkLink: @unchecked Sendable {
         let compressed = message.payload.first == 0x78
         var properties = [("run", parts.count > 1 ? parts[1] : "")]
         if parts.count > 3 { properties += [("first_seq", parts[2]), ("last_seq", parts[3])] }
+        // When the batch was stored (window close, wall clock): the collector's latency figure.
+        properties.append(("stored_ms", String(message.storedMillis)))
         return MQTTOutgoing(topic: parts[0], payload: message.payload, qos: 1,
                             contentType: compressed ? "application/zlib" : "application/json", userProperties: properties)
     }

@@ -1,0 +1,227 @@
+import Foundation
+import Gateway
+import MQTT
+import Synchronization
+
+/// What `candor collect` needs: the broker, the fleet, the store and how to reach them.
+public struct CollectorOptions: Sendable {
+    /// `mqtt://HOST:PORT` or `mqtts://HOST:PORT`.
+    public var url: String
+    public var fleet: String
+    /// The fleet store (SQLite, the gateway's schema); created when missing.
+    public var sqlitePath: String
+    /// The shared subscription's group: collectors of one group split the fleet's messages.
+    public var group = "candor"
+    /// Stable across restarts (the broker keeps this client's session and queue).
+    public var clientID: String
+    public var username: String?
+    public var password: String?
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var keepAliveSeconds = 30
+    public var sessionExpirySeconds: UInt32 = 7 * 86_400
+    public var durability: SQLiteStore.Durability = .normal
+
+    public init(url: String, fleet: String, sqlitePath: String, clientID: String) {
+        self.url = url
+        self.fleet = fleet
+        self.sqlitePath = sqlitePath
+        self.clientID = clientID
+    }
+
+    /// `$share/<group>/candor/v1/<fleet>/#`
+    public var filter: String { "$share/\(group)/candor/v1/\(fleet)/#" }
+}
+
+public struct CollectorError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case usage, runtime }
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+}
+
+/// The fleet side: subscribes to a fleet's uplink through an MQTT 5 shared subscription with a
+/// persistent session, writes every record once into the fleet store (`FleetStore`), and
+/// acknowledges a message only after its transaction committed: libmosquitto queues a
+/// received message's PUBACK and `MosquittoClient` writes it at the next `poll`, which comes
+/// after the store write; a failed write drops the connection without writing (`abandon`),
+/// so the broker delivers those messages again. Malformed messages are counted, the first of
+/// each kind logged with its topic, and skipped. Reconnects back off exponentially with
+/// jitter; a broker that refuses the very first connection (credentials, certificate) ends
+/// `run` with an error.
+public final class Collector: @unchecked Sendable {
+    public let options: CollectorOptions
+    public let metrics = CollectorMetrics()
+    private let store: FleetStore
+    private let client: MQTTConnection
+    private let broker: String
+    private let log: GatewayLog
+    private let stopping = Atomic<Bool>(false)
+    private var backoff: ReconnectBackoff
+    private var connecting = false
+    private var everConnected = false
+    private var attemptStarted: UInt64 = 0
+    private var nextAttempt: UInt64 = 0
+    private var loggedKinds: Set<MalformedKind> = []
+    private let counts = Mutex(CollectorStatistics())
+
+    public init(_ options: CollectorOptions, log: GatewayLog, client: MQTTConnection? = nil) throws(CollectorError) {
+        self.options = options
+        self.log = log
+        var mqtt: MQTTClientOptions
+        switch MQTTClientOptions.parse(url: options.url, clientID: options.clientID) {
+        case .success(let o): mqtt = o
+        case .failure(let f): throw CollectorError(kind: .usage, message: f.description)
+        }
+        mqtt.username = options.username
+        mqtt.password = options.password
+        mqtt.caFile = options.caFile
+        mqtt.certFile = options.certFile
+        mqtt.keyFile = options.keyFile
+        mqtt.keepAliveSeconds = options.keepAliveSeconds
+        mqtt.sessionExpirySeconds = options.sessionExpirySeconds
+        broker = mqtt.broker
+        do { store = try FleetStore(path: options.sqlitePath, durability: options.durability) } catch {
+            throw CollectorError(kind: error.kind == .io ? .runtime : .usage, message: error.description)
+        }
+        self.client = client ?? MosquittoClient(options: mqtt)
+        var seed = SystemRandomNumberGenerator()
+        backoff = ReconnectBackoff(baseMillis: 500, capMillis: 30_000, seed: seed.next())
+    }
+
+    /// Asks `run` to return (any thread): what was received is stored, its PUBACKs sent.
+    public func stop() { stopping.store(true, ordering: .relaxed) }
+
+    public var statistics: CollectorStatistics { counts.withLock { $0 } }
+
+    /// Receives and stores until `stop`; closes the store. Throws when the broker refuses the
+    /// first connection or the store cannot be closed.
+    public func run() throws(CollectorError) {
+        defer { try? store.close() }
+        while !stopping.load(ordering: .relaxed) {
+            let now = Self.monotonicMillis()
+            if !client.isConnected && !connecting && now >= nextAttempt { attempt(now) }
+            if connecting && now - attemptStarted > 15_000 { failed("no CONNACK within 15 s", now) }
+            var received: [MQTTIncoming] = []
+            for event in client.poll(timeoutMillis: 50) {
+                switch event {
+                case .connected(let present, let version):
+                    connecting = false
+                    backoff.reset()
+                    if everConnected { metrics.reconnected(); counts.withLock { $0.reconnects += 1 } }
+                    everConnected = true
+                    metrics.setConnected(true)
+                    counts.withLock { $0.connected = true }
+                    log.notice("connected", ["broker": broker, "session_present": "\(present)", "mqtt": version == .v5 ? "5" : "3.1.1"])
+                    do { try client.subscribe(options.filter, qos: 1) } catch { failed(error.message, Self.monotonicMillis()) }
+                case .refused(let code, let reason):
+                    if !everConnected {
+                        throw CollectorError(kind: .runtime, message: "MQTT \(broker) refused the connection: \(reason) (\(code))")
+                    }
+                    failed("refused: \(reason) (\(code))", Self.monotonicMillis())
+                case .disconnected(let reason):
+                    if !connecting { log.warning("disconnected", ["broker": broker, "reason": reason]) }
+                    failed(reason, Self.monotonicMillis())
+                case .subscribed(_, let granted):
+                    if granted.contains(where: { $0 >= 0x80 }) {
+                        log.error("subscription refused", ["broker": broker, "filter": options.filter, "code": "\(granted)"])
+                    } else {
+                        log.info("subscribed", ["filter": options.filter])
+                    }
+                case .message(let m):
+                    received.append(m)
+                case .acknowledged:
+                    break
+                }
+            }
+            if !received.isEmpty {
+                do { try store(received) } catch {
+                    // Not acknowledged: the broker sends these again after the reconnect.
+                    log.error("fleet store write failed; reconnecting without acknowledging", ["path": options.sqlitePath, "error": error.description])
+                    client.abandon()
+                    failed("store: \(error.description)", Self.monotonicMillis())
+                }
+            }
+        }
+        // Every message `poll` returned is stored: their queued PUBACKs leave with DISCONNECT.
+        client.disconnect()
+        metrics.setConnected(false)
+        counts.withLock { $0.connected = false }
+        do { try store.close() } catch { throw CollectorError(kind: .runtime, message: error.description) }
+    }
+
+    private func store(_ messages: [MQTTIncoming]) throws(SinkError) {
+        for m in messages {
+            metrics.received()
+            counts.withLock { $0.messages += 1 }
+            let payload: UplinkPayload
+            do { payload = try UplinkPayload(m, fleet: options.fleet) } catch {
+                metrics.skipped(error.kind)
+                counts.withLock { $0.malformed += 1 }
+                if loggedKinds.insert(error.kind).inserted {
+                    log.warning("malformed message skipped (further ones of this kind are only counted)",
+                                ["topic": error.topic, "kind": error.kind.rawValue, "reason": error.reason])
+                }
+                continue
+            }
+            let wall = Date().timeIntervalSince1970
+            if let state = payload.state {
+                metrics.seen(vehicle: payload.vehicle, at: wall, online: state == "online")
+                continue
+            }
+            let duplicates = try store.write(vehicle: payload.vehicle, run: payload.run, sequences: payload.sequences, records: payload.records)
+            metrics.stored(records: payload.records.count - duplicates, duplicates: duplicates)
+            metrics.seen(vehicle: payload.vehicle, at: Date().timeIntervalSince1970)
+            var lag: Double?
+            if let stored = m.userProperties.first(where: { $0.0 == "stored_ms" }).flatMap({ Int64($0.1) }) {
+                lag = Date().timeIntervalSince1970 - Double(stored) / 1000
+                metrics.lag(seconds: lag!)
+            }
+            counts.withLock {
+                $0.records += payload.records.count - duplicates
+                $0.duplicates += duplicates
+                if let lag, $0.lags.count < CollectorStatistics.maxLags { $0.lags.append(lag) }
+            }
+        }
+    }
+
+    private func attempt(_ now: UInt64) {
+        do {
+            try client.connect()
+            connecting = true
+            attemptStarted = now
+        } catch {
+            failed(error.message, now)
+        }
+    }
+
+    private func failed(_ reason: String, _ now: UInt64) {
+        connecting = false
+        metrics.setConnected(false)
+        counts.withLock { $0.connected = false }
+        let delay = backoff.nextDelayMillis()
+        nextAttempt = now + UInt64(delay)
+        log.info("connection attempt failed; retrying", ["broker": broker, "reason": reason, "retry_in_s": "\(Double(delay) / 1000)"])
+    }
+
+    static func monotonicMillis() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// What the collector did so far.
+public struct CollectorStatistics: Sendable {
+    public var messages = 0
+    public var records = 0
+    public var duplicates = 0
+    public var malformed = 0
+    public var reconnects = 0
+    public var connected = false
+    /// Per stored message, seconds from the gateway storing it to the commit (the first
+    /// `maxLags`, for the figures).
+    public var lags: [Double] = []
+    public static let maxLags = 1_000_000
+}

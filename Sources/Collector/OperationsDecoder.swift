@@ -1,0 +1,72 @@
+import Telemetry
+
+/// An `operations` record's JSON (`OperationsSummaryJSON` under `summary`, with `scope` and
+/// `trip`) back into the `OperationsSummary`, so that the store writes the same columns and the
+/// same `summary_json` text. `kwh_per_100km` and `soc_used` are derived by the summary itself.
+enum OperationsDecoder {
+    static func summary(_ record: Fields) throws(RecordDecoder.Failure) -> OperationsSummary {
+        let scope: OperationsSummary.Scope
+        switch try record.string("scope") {
+        case "vehicle": scope = .vehicle
+        case "day": scope = .day
+        case "trip": scope = .trip(index: try record.int("trip"))
+        case let other: throw RecordDecoder.Failure(reason: "unknown operations scope \(other)")
+        }
+        let o = Fields(try record.value("summary"))
+        var s = OperationsSummary(vehicle: try o.string("vehicle"), scope: scope, start: try o.time("start"), end: try o.time("end"))
+        s.distanceKm = try o.optionalDouble("distance_km") ?? .nan
+        s.tractionEnergyKWh = try o.optionalDouble("traction_energy_kwh") ?? .nan
+        s.regenEnergyKWh = try o.optionalDouble("regen_energy_kwh") ?? .nan
+        s.chargeEnergyKWh = try o.optionalDouble("charge_energy_kwh") ?? .nan
+        s.socStart = try o.optionalDouble("soc_start")
+        s.socEnd = try o.optionalDouble("soc_end")
+        s.minCellVoltage = try o.optionalDouble("min_cell_voltage_v")
+        s.maxCellVoltage = try o.optionalDouble("max_cell_voltage_v")
+        s.maxCellSpread = try o.optionalDouble("max_cell_spread_v")
+        s.maxCellTemperature = try o.optionalDouble("max_cell_temp_c")
+        s.minCellTemperature = try o.optionalDouble("min_cell_temp_c")
+        s.brakeApplications = try o.int("brake_applications")
+        s.drivingSeconds = try o.optionalDouble("driving_s") ?? .nan
+        s.chargingSeconds = try o.optionalDouble("charging_s") ?? .nan
+        s.idleSeconds = try o.optionalDouble("idle_s") ?? .nan
+        s.checksumErrors = try o.int("checksum_errors")
+        s.counterErrors = try o.int("counter_errors")
+        s.frames = try counts(o.value("frames"))
+        s.errorFrames = try counts(o.value("error_frames"))
+        guard case .object(let members) = o.value else { throw RecordDecoder.Failure(reason: "summary is not an object") }
+        for (name, value) in members where name.hasPrefix("max_") && name.hasSuffix("_temp_c") && name != "max_cell_temp_c" {
+            let temperature = String(name.dropFirst(4).dropLast(7))
+            s.maxTemperatures.append(NamedValue(name: temperature, value: try Fields(.object([(name, value)])).optionalDouble(name) ?? .nan))
+        }
+        for (i, trip) in try items(o.value("trips"), "trips").enumerated() {
+            let t = Fields(trip)
+            s.trips.append(TripFigure(index: i, start: try t.time("start"), end: try t.time("end"),
+                                      distanceKm: try t.optionalDouble("distance_km") ?? .nan))
+        }
+        for episode in try items(o.value("fault_episodes"), "fault_episodes") {
+            let e = Fields(episode)
+            s.faultEpisodes.append(FaultEpisode(vehicle: s.vehicle, kind: try e.string("kind"), level: try e.int("level"),
+                                                start: try e.time("start"), end: try e.time("end"), open: try e.bool("open"),
+                                                target: e.has("target") ? try e.string("target") : nil))
+        }
+        for episode in try items(o.value("silent_messages"), "silent_messages") {
+            let e = Fields(episode)
+            s.silentMessages.append(SilentEpisode.make(vehicle: s.vehicle, bus: try e.string("bus"), message: try e.string("message"),
+                                                  start: try e.time("start"), end: try e.time("end"), open: try e.bool("open")))
+        }
+        return s
+    }
+
+    private static func items(_ value: JSONValue, _ name: String) throws(RecordDecoder.Failure) -> [JSONValue] {
+        guard case .array(let items) = value else { throw RecordDecoder.Failure(reason: "\(name) is not an array") }
+        return items
+    }
+
+    /// `{"can0":12,"can1":3}` in its order.
+    private static func counts(_ value: JSONValue) throws(RecordDecoder.Failure) -> [NamedCount] {
+        guard case .object(let members) = value else { throw RecordDecoder.Failure(reason: "frame counts are not an object") }
+        var out: [NamedCount] = []
+        for (name, count) in members { out.append(NamedCount(name: name, count: try Fields.int(count, name))) }
+        return out
+    }
+}

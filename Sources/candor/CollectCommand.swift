@@ -1,0 +1,136 @@
+import ArgumentParser
+import Collector
+import Foundation
+import Gateway
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `candor collect`: the fleet side of the uplink (`Collector`); this file parses the options,
+/// runs the collector on a thread and stops it on SIGTERM/SIGINT.
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Receive a fleet's uplink from an MQTT broker and write the fleet store.",
+        discussion: """
+            Subscribes to candor/v1/<fleet>/# through the MQTT 5 shared subscription \
+            $share/<group>/candor/v1/<fleet>/# with a persistent session (QoS 1), so several \
+            collectors of one group split a fleet's messages and a restarted collector gets \
+            what the broker kept for it. Every record is written once into the fleet store \
+            (--sqlite: the gateway's SQLite schema for all vehicles, the same rows the \
+            gateway's own store holds, plus uplinked_record with each record identity \
+            (vehicle, run, seq)); a record received again is counted as a duplicate and not \
+            stored again, also after a restart. A message is acknowledged (PUBACK) only after \
+            its records are committed. Malformed messages are counted, the first of each kind \
+            logged with its topic, and skipped.
+
+            The broker is retried with exponential backoff while it is unreachable; a broker \
+            that refuses the first connection (credentials, certificate) ends collect with \
+            exit status 1. SIGTERM or SIGINT: what was received is stored and acknowledged, \
+            then collect disconnects and exits 0. Logs go to standard error.
+
+            --metrics HOST:PORT serves Prometheus metrics: candor_collect_records_total, \
+            _duplicates_total, _malformed_total{kind}, _ingest_lag_seconds, \
+            _last_seen_seconds{vehicle}, _vehicle_online{vehicle}, _connected.
+
+            Exit status: 0 after SIGTERM/SIGINT, 1 runtime failure, 2 usage error.
+
+            Examples:
+              candor collect --mqtt mqtt://127.0.0.1:1883 --fleet demo --sqlite fleet.db
+              candor collect --mqtt mqtts://broker:8883 --fleet demo --sqlite /var/lib/candor/fleet.db \\
+                --ca ca.pem --cert collector.pem --key collector.key --client-id collect-a --metrics 127.0.0.1:9465
+              MQTT_PASSWORD=… candor collect --mqtt mqtt://broker:1883 --fleet demo --sqlite fleet.db \\
+                --username collector --password-env MQTT_PASSWORD
+            """
+    )
+
+    @Option(help: "The broker: mqtt://HOST:PORT or mqtts://HOST:PORT.")
+    var mqtt: String
+    @Option(help: "The fleet: the <fleet> of candor/v1/<fleet>/<vehicle>/<kind>.")
+    var fleet: String
+    @Option(help: "The fleet store (SQLite); created when missing.")
+    var sqlite: String
+    @Option(help: "The shared subscription's group (collectors of one group split the load).")
+    var group = "candor"
+    @Option(help: "MQTT client id; keep it stable across restarts (default candor-collect-<group>-<host>).")
+    var clientId: String?
+    @Option(help: "Serve Prometheus metrics on HOST:PORT (IPv4).")
+    var metrics: String?
+    @Option(help: "MQTT username.")
+    var username: String?
+    @Option(help: "Name of the environment variable holding the MQTT password.")
+    var passwordEnv: String?
+    @Option(help: "PEM file: the CA that signed the broker's certificate (mqtts://).")
+    var ca: String?
+    @Option(help: "PEM file: this collector's client certificate (mutual TLS).")
+    var cert: String?
+    @Option(help: "PEM file: the client certificate's key.")
+    var key: String?
+    @Option(help: "Fleet store sync: normal (a crash loses nothing committed) or full (power loss neither).")
+    var sync = "normal"
+
+    func run() throws {
+        let environment = Environment.current()
+        let signals = ProcessSignals()
+        let log = GatewayLog(label: "candor-collect", format: .detect(environment: environment))
+        var host = [CChar](repeating: 0, count: 256)
+        let hostname = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
+        var options = CollectorOptions(url: mqtt, fleet: fleet, sqlitePath: sqlite, clientID: clientId ?? "candor-collect-\(group)-\(hostname)")
+        options.group = group
+        options.username = username
+        if let name = passwordEnv {
+            guard let value = ProcessInfo.processInfo.environment[name] else { throw CommandFailure.input("collect: $\(name) is not set") }
+            options.password = value
+        }
+        options.caFile = ca
+        options.certFile = cert
+        options.keyFile = key
+        guard let durability = SQLiteStore.Durability(rawValue: sync.uppercased()) else {
+            throw CommandFailure.input("collect: --sync: expected normal or full, got \(sync)")
+        }
+        options.durability = durability
+        guard !fleet.isEmpty, !fleet.contains("/"), !fleet.contains("+"), !fleet.contains("#") else {
+            throw CommandFailure.input("collect: --fleet: a topic level without / + #")
+        }
+        let collector: Collector
+        do { collector = try Collector(options, log: log) } catch {
+            throw error.kind == .usage ? CommandFailure.input("collect: \(error)") : CommandFailure.runtime("collect: \(error)")
+        }
+        var server: PrometheusServer?
+        if let metrics {
+            let rendered = collector.metrics
+            do { server = try PrometheusServer(listen: metrics, render: { rendered.exposition() }, log: log) } catch {
+                throw CommandFailure.runtime("collect: \(error)")
+            }
+        }
+        defer { server?.close() }
+        let outcome = Outcome()
+        let thread = Thread {
+            do throws(CollectorError) { try collector.run() } catch { outcome.set(error) }
+            outcome.finish()
+        }
+        thread.name = "candor-collect"
+        thread.start()
+        while !outcome.isFinished {
+            if case .stop(let name) = signals.wait(timeout: .milliseconds(200)) {
+                log.notice("stopping", ["signal": name])
+                collector.stop()
+            }
+        }
+        if let error = outcome.error { throw CommandFailure.runtime("collect: \(error)") }
+        let s = collector.statistics
+        log.notice("stopped", ["messages": "\(s.messages)", "records": "\(s.records)", "duplicates": "\(s.duplicates)", "malformed": "\(s.malformed)"])
+    }
+}
+
+/// How the collector thread ended.
+private final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var failure: CollectorError?
+
+    func set(_ error: CollectorError) { lock.withLock { failure = error } }
+    func finish() { lock.withLock { done = true } }
+    var isFinished: Bool { lock.withLock { done } }
+    var error: CollectorError? { lock.withLock { failure } }
+}

@@ -1,0 +1,174 @@
+import Foundation
+@testable import Collector
+@testable import Gateway
+import MQTT
+import Telemetry
+import TestSupport
+import Testing
+
+/// The collector's parts without processes: records back from their JSON, malformed messages,
+/// identities kept across a restart.
+@Suite(.serialized) struct CollectorUnitTests {
+    /// Every record of two fixture bundles (every window length, episodes, operations of every
+    /// scope) read back from its JSON line is the same record: written again, the same bytes.
+    @Test func everyRecordReadsBackToTheSameJSONLine() throws {
+        var checked: [String: Int] = [:]
+        for name in ["van-urban-faults", "fcev-urban"] {
+            let setup = try GatewaySetup.load(configFile: Repository.bundle(name) + "/candor.yaml", environment: [:])
+            _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [Repository.bundle(name) + "/capture.log.gz"])) { batch in
+                for record in batch {
+                    let line = JSONLinesFormat.line(record)
+                    let value = try JSONParser.parse(Array(line.utf8.dropLast()))
+                    let back = try RecordDecoder.record(value)
+                    #expect(JSONLinesFormat.line(back) == line)
+                    if case .operations(let a) = record, case .operations(let b) = back {
+                        #expect(OperationsSummaryJSON.text(a) == OperationsSummaryJSON.text(b))
+                    }
+                    checked[String(line.split(separator: "\"kind\":\"")[1].prefix { $0 != "\"" }), default: 0] += 1
+                }
+            }
+        }
+        print("CollectorUnitTests round trip: \(checked.sorted { $0.key < $1.key })")
+        for kind in ["signal_window", "message_health", "bus_health", "fault_episode", "silent_episode", "operations"] {
+            #expect(checked[kind, default: 0] > 0, "no \(kind) record in the fixtures")
+        }
+    }
+
+    @Test func timesAndDurationsAreReadExactly() {
+        #expect(Fields.nanoseconds("1767225600.000100") == 1_767_225_600_000_100_000)
+        #expect(Fields.nanoseconds("1767225600.123456789") == 1_767_225_600_123_456_789)
+        #expect(Fields.nanoseconds("-1.5") == -1_500_000_000)
+        #expect(Fields.nanoseconds("1.1234567891") == nil && Fields.nanoseconds("1e3") == nil && Fields.nanoseconds("99999999999.0") == nil)
+        #expect((try? Fields(.object([("w", .string("500ms"))])).duration("w")) == 500_000_000)
+        #expect((try? Fields(.object([("w", .string("60s"))])).duration("w")) == 60_000_000_000)
+    }
+
+    @Test func malformedJSONIsRefusedWithItsOffset() {
+        for bad in ["", "{", "{\"a\":}", "[1,]", "01", "\"\\x\"", "{\"a\":1}x", "\"\u{01}\"", String(repeating: "[", count: 40)] {
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(bad.utf8)) }
+        }
+        #expect((try? JSONParser.parse(Array(#"{"a":[1,-2.5e3,"\u00e9\ud83d\ude00",true,null]}"#.utf8))) ==
+            .object([("a", .array([.number("1"), .number("-2.5e3"), .string("é😀"), .bool(true), .null]))]))
+    }
+
+    static func publish(_ port: Int, _ messages: [MQTTOutgoing]) throws {
+        let client = MosquittoClient(options: MQTTClientOptions(host: "127.0.0.1", port: port, clientID: "test-publisher"))
+        try client.connect()
+        #expect(eventually(seconds: 10) { client.poll(timeoutMillis: 50).contains { if case .connected = $0 { true } else { false } } })
+        var pending = Set<Int32>()
+        for m in messages { pending.insert(try client.publish(m)) }
+        #expect(eventually(seconds: 10) {
+            for case .acknowledged(let id) in client.poll(timeoutMillis: 50) { pending.remove(id) }
+            return pending.isEmpty
+        })
+        client.disconnect()
+    }
+
+    static func valid(seq: UInt64, run: String = "00000000-0000-4000-8000-000000000001") -> MQTTOutgoing {
+        let record = #"{"bus":"can0","end":1767225610.000000,"kind":"silent_episode","message":"BMS_1","open":false,"start":1767225600.500000,"vehicle":"van01"}"#
+        let json = #"{"kind":"episodes","records":[\#(record)],"run":"\#(run)","seqs":[\#(seq)],"v":1,"vehicle":"van01"}"#
+        return MQTTOutgoing(topic: "candor/v1/testfleet/van01/episodes", payload: Array(json.utf8))
+    }
+
+    @Test func malformedMessagesAreCountedLoggedOncePerKindAndSkipped() throws {
+        let scratch = try Scratch("malformed")
+        let broker = try MosquittoBroker(name: "malformed")
+        try broker.start()
+        let running = try Running(port: broker.port, store: scratch.path + "/fleet.db", id: "collect-malformed")
+        func m(_ topic: String, _ text: String) -> MQTTOutgoing { MQTTOutgoing(topic: "candor/v1/testfleet/" + topic, payload: Array(text.utf8)) }
+        let envelope = #""records":[],"run":"r","seqs":[],"vehicle":"van01""#
+        try Self.publish(broker.port, [
+            m("van01/signals", "not json"), m("van01/signals", "{\"kind\""),                         // json ×2
+            MQTTOutgoing(topic: "candor/v1/testfleet/van01/signals", payload: [0x78, 0x9C, 1, 2, 3]),  // json (zlib)
+            m("van01/signals", #"{"kind":"signals",\#(envelope),"v":2}"#),                          // version
+            m("van01/gossip", #"{"kind":"gossip",\#(envelope),"v":1}"#),                            // kind
+            m("van02/signals", #"{"kind":"signals",\#(envelope),"v":1}"#),                          // envelope
+            m("van01/episodes", #"{"kind":"episodes","records":[{"kind":"silent_episode"}],"run":"r","seqs":[1],"v":1,"vehicle":"van01"}"#),  // record
+            m("van01", "{}"),                                                                       // topic
+            Self.valid(seq: 1),
+        ])
+        #expect(eventually(seconds: 20) { running.collector.statistics.messages == 9 })
+        running.stop()
+        let s = running.collector.statistics
+        #expect(s.malformed == 8 && s.records == 1 && s.duplicates == 0)
+        let text = running.collector.metrics.exposition()
+        for (kind, n) in [("json", 3), ("version", 1), ("kind", 1), ("envelope", 1), ("record", 1), ("topic", 1)] {
+            #expect(text.contains("candor_collect_malformed_total{kind=\"\(kind)\"} \(n)"), "\(kind): \(text)")
+        }
+        let warnings = running.lines.all.filter { $0.contains("malformed message skipped") }
+        #expect(warnings.count == 6, "\(warnings)")
+        #expect(warnings.contains { $0.contains("candor/v1/testfleet/van01/gossip") })
+        #expect(try SQLiteShell.query(scratch.path + "/fleet.db", "SELECT count(*) FROM silent_episode") == "1")
+    }
+
+    /// Identities are kept in the store: a second collector (a restart, a new session) that gets
+    /// the same records again counts them as duplicates and stores nothing twice.
+    @Test func aRestartedCollectorRecognisesWhatWasStored() throws {
+        let scratch = try Scratch("restart")
+        let broker = try MosquittoBroker(name: "restart")
+        try broker.start()
+        let store = scratch.path + "/fleet.db"
+        let first = try Running(port: broker.port, store: store, id: "collect-first")
+        try Self.publish(broker.port, [Self.valid(seq: 1), Self.valid(seq: 2), Self.valid(seq: 1)])
+        #expect(eventually(seconds: 20) { first.collector.statistics.messages == 3 })
+        first.stop()
+        #expect(first.collector.statistics.records == 2 && first.collector.statistics.duplicates == 1)
+        // The same client id: a restart resumes its session (a new id would be a second member
+        // of the shared group, and the first one's offline session would keep getting its share).
+        let second = try Running(port: broker.port, store: store, id: "collect-first")
+        try Self.publish(broker.port, [Self.valid(seq: 2), Self.valid(seq: 3)])
+        #expect(eventually(seconds: 20) { second.collector.statistics.messages == 2 })
+        second.stop()
+        #expect(second.collector.statistics.records == 1 && second.collector.statistics.duplicates == 1)
+        #expect(try SQLiteShell.query(store, "SELECT count(*) FROM uplinked_record") == "3")
+        #expect(try SQLiteShell.query(store, "SELECT count(*) FROM silent_episode") == "1")
+    }
+
+    @Test func aBrokerThatRefusesTheFirstConnectionEndsCollectWithStatus1() throws {
+        let scratch = try Scratch("refused")
+        let passwords = scratch.path + "/passwd"
+        FileManager.default.createFile(atPath: passwords, contents: nil)
+        try runTool(try OracleTool.require("mosquitto_passwd"), ["-b", passwords, "van", "s3cret"])
+        let broker = try MosquittoBroker(name: "refused", extraConfig: "allow_anonymous false\npassword_file \(scratch.path)/passwd")
+        try broker.start()
+        let child = try Child(["collect", "--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--fleet", "testfleet",
+                               "--sqlite", scratch.path + "/fleet.db", "--client-id", "collect-refused"],
+                              log: scratch.path + "/collect.log", seconds: 60)
+        #expect(try child.wait() == 1)
+        #expect(child.output.contains("127.0.0.1:\(broker.port) refused the connection"), "\(child.output)")
+    }
+}
+
+/// A collector in this process against a real broker; the test publishes.
+final class Running: @unchecked Sendable {
+    let collector: Collector
+    let lines = LogLines()
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(port: Int, store: String, id: String) throws {
+        let lines = self.lines
+        let log = GatewayLog(label: "test", minimum: .info, format: .terminal, output: { lines.append($0) })
+        collector = try Collector(CollectorOptions(url: "mqtt://127.0.0.1:\(port)", fleet: "testfleet", sqlitePath: store, clientID: id), log: log)
+        let t = Thread { [collector, done] in
+            try? collector.run()
+            done.signal()
+        }
+        t.start()
+        thread = t
+        #expect(eventually(seconds: 20) { lines.all.contains { $0.contains("subscribed") } })
+    }
+
+    func stop() {
+        collector.stop()
+        #expect(done.wait(timeout: .now() + 20) == .success)
+    }
+}
+
+/// Log lines a test keeps.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
