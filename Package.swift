@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Gateway", "MQTT", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
         .testTarget(name: "UplinkTests", dependencies: ["Gateway", "MQTT", "Outbox", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "GBT32960", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "CANDatabase", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

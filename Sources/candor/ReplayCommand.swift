@@ -121,6 +121,7 @@ struct ReplayCommand: ParsableCommand {
             }
             try sinks.close()
             for case let uplink as UplinkRecordService in sinks.services { Terminal.printError("candor: replay: \(uplink.uplink.report)") }
+            for case let gbt as GBT32960RecordService in sinks.services { Terminal.printError("candor: replay: \(gbt.terminal.report)") }
         } catch let error as CaptureError {
             try? sinks.close()
             throw CommandFailure.input(error.description)

@@ -1,6 +1,6 @@
 /// What a GB/T 32960 terminal needs to know (`uplink.gbt32960` in candor.yaml). Times in
 /// milliseconds on the session's clock (the vehicle's event time in replay, the wall clock live).
-public struct TerminalConfig: Sendable, Equatable {
+public struct TerminalConfig: Sendable, Hashable {
     public var edition: Edition
     /// 17 characters.
     public var vin: String

@@ -67,6 +67,7 @@ extension TerminalSession {
     /// A reply to a real-time or reissue report (some platforms acknowledge every report).
     /// Matched by collection time when the reply carries it; else to the newest report.
     func reportReply(_ command: Command, flag: ResponseFlag, time: BeijingTime?, now: Int64) {
+        statistics.reportReplies += 1
         let timeBytes = time?.bytes
         let candidates: [(index: Int, data: [UInt8])] = unconfirmed + inflight.map { ($0.index, $0.data) }
         let match = candidates.last { timeBytes != nil && Array($0.data.prefix(6)) == timeBytes! } ?? candidates.last

@@ -76,6 +76,19 @@ public final class TerminalSession {
     }
 
     public var isLoggedIn: Bool { state == .loggedIn }
+    public var isFinished: Bool { state == .finished }
+
+    /// A login, heartbeat, time sync or logout waits for the platform's reply.
+    public var awaitingReply: Bool {
+        switch state {
+        case .loggingIn, .loggingOut: true
+        case .loggedIn: heartbeat != nil || timeSync != nil
+        default: false
+        }
+    }
+
+    /// Reports sent on this connection and not yet confirmed by a reply.
+    public var hasUnconfirmedReports: Bool { !unconfirmed.isEmpty || !inflight.isEmpty }
 
     /// Starts the session: asks for a connection.
     public func start(atMillis now: Int64) -> [TerminalAction] {

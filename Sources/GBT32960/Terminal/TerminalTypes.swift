@@ -41,6 +41,8 @@ public struct TerminalStatistics: Equatable, Sendable {
     public var repliesEcho = 0
     public var repliesEmpty = 0
     public var errorReplies = 0
+    /// Replies to real-time or reissue reports (a platform that acknowledges every report).
+    public var reportReplies = 0
     public var resent = 0
     public var unexpectedReplies = 0
     public var downlinkIgnored = 0

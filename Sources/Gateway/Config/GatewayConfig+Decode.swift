@@ -93,7 +93,7 @@ extension GatewayConfig {
         }
         if let n = top["recorder"] { config.recorder = try decodeRecorder(n) }
         if let n = top["tail"] { config.tail = try decodeTail(n) }
-        if let n = top["uplink"], let g = try n.entries().first(where: { $0.key == "gbt32960" }) { config.gbt32960 = try decodeGBT32960(g.value) }
+        if let n = top["uplink"], let g = try n.entries().first(where: { $0.key == "gbt32960" }) { config.sinks.gbt32960 = try decodeGBT32960(g.value, vehicles: config.vehicles) }
         if let n = top["decoded_log"] { config.decodedLog = try decodeDecodedLog(n, interfaces: Set(interfaces.keys)) }
         if let n = top["live"] { config.live = try decodeLive(n) }
         if let n = top["uplink"], try n.entries().contains(where: { $0.key != "gbt32960" }) {

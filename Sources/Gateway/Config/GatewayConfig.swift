@@ -18,8 +18,8 @@ public struct GatewayConfig: Sendable {
     public var recorder: RecorderOptions?
     /// `tail:`: the decoded-line socket for `candor tail` (live gateway only).
     public var tail: TailHubOptions?
-    /// `uplink.gbt32960:` — the GB/T 32960 terminal (not yet started by `candor run`).
-    public var gbt32960: GBT32960UplinkOptions?
+    /// `uplink.gbt32960:` — the GB/T 32960 terminal (a record service: `sinks.gbt32960`).
+    public var gbt32960: GBT32960UplinkOptions? { sinks.gbt32960 }
     /// `decoded_log:`: the canonical decoded-frame lines to rotating files (live gateway only).
     public var decodedLog: DecodedLogOptions?
     /// `live:`: receive buffer, queue and reorder horizon of `candor run`'s readers.
@@ -96,6 +96,8 @@ public struct SinkSettings: Sendable, Hashable {
     public var prometheusListen: String?
     /// `uplink:`: records to an MQTT broker through a durable outbox (`UplinkService`).
     public var uplink: UplinkSettings?
+    /// `uplink.gbt32960:`: the GB/T 32960 terminal (`GBT32960Service`).
+    public var gbt32960: GBT32960UplinkOptions?
 
     public init(sqlitePath: String? = nil, jsonlPath: String? = nil, lineProtocolPath: String? = nil, prometheusListen: String? = nil) {
         self.sqlitePath = sqlitePath

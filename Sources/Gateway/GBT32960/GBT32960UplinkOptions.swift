@@ -1,4 +1,5 @@
 import GBT32960
+import Telemetry
 
 /// `uplink.gbt32960:` — the GB/T 32960 terminal: the platform, the edition, the vehicle's
 /// identity and the session's timers.
@@ -15,14 +16,29 @@ import GBT32960
 ///         response_timeout: 60s                # 1s–600s
 ///         login_backoff: 30m                   # 1m–240m
 ///         state_directory: /var/lib/candor/gbt32960   # the reissue store and the login serial
-public struct GBT32960UplinkOptions: Sendable, Equatable {
+///         vehicle: van01                       # the reported vehicle; default: the only one
+public struct GBT32960UplinkOptions: Sendable, Hashable {
     public var host: String
     public var port: Int
     public var tls: TLSFiles?
     public var terminal: TerminalConfig
     public var stateDirectory: String
+    /// The vehicle whose signals are reported, its semantic map and fault flags.
+    public var vehicle = ""
+    public var signals = SemanticMap()
+    public var faults: [Fault] = []
+    /// Records queued between ingest and the terminal's thread at most (more dropped, counted).
+    public var queueRecords = 100_000
+    /// Wall-clock bound on waiting for the platform's reply to a login, heartbeat, time sync or
+    /// logout before the session's clock moves on (replay runs faster than the wall clock).
+    public var replyWaitMillis: Int32 = 2_000
 
-    public struct TLSFiles: Sendable, Equatable {
+    public struct Fault: Sendable, Hashable {
+        public var kind: String
+        public var flag: FaultFlag
+    }
+
+    public struct TLSFiles: Sendable, Hashable {
         /// The platform's CA; nil trusts the system store.
         public var ca: String?
         public var certificate: String?
@@ -31,9 +47,9 @@ public struct GBT32960UplinkOptions: Sendable, Equatable {
 }
 
 extension GatewayConfig {
-    static func decodeGBT32960(_ node: ConfigNode) throws(ConfigError) -> GBT32960UplinkOptions {
+    static func decodeGBT32960(_ node: ConfigNode, vehicles: [VehicleEntry]) throws(ConfigError) -> GBT32960UplinkOptions {
         let f = try node.fields(["server", "tls", "edition", "vin", "iccid", "period", "heartbeat", "response_timeout",
-                                 "login_backoff", "reconnect", "time_sync", "state_directory"])
+                                 "login_backoff", "reconnect", "time_sync", "state_directory", "vehicle", "reply_wait"])
         let server = try f.required("server")
         let text = try server.string()
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port),
@@ -63,7 +79,27 @@ extension GatewayConfig {
             tls = .init(ca: try t["ca"]?.path(), certificate: try t["certificate"]?.path(), key: try t["key"]?.path())
             if (tls?.certificate == nil) != (tls?.key == nil) { throw n.error("a client certificate needs its key, and a key its certificate") }
         }
-        return GBT32960UplinkOptions(host: String(text[..<colon]), port: port, tls: tls, terminal: terminal,
-                                     stateDirectory: try f.required("state_directory").path())
+        var options = GBT32960UplinkOptions(host: String(text[..<colon]), port: port, tls: tls, terminal: terminal,
+                                            stateDirectory: try f.required("state_directory").path())
+        if let n = f["reply_wait"] { options.replyWaitMillis = Int32(clamping: try n.duration() / 1_000_000) }
+        let chosen: VehicleEntry?
+        if let n = f["vehicle"] {
+            let name = try n.text()
+            guard let v = vehicles.first(where: { $0.name == name }) else {
+                throw n.error("no vehicle \"\(name)\" in vehicles: (\(vehicles.map(\.name).joined(separator: ", ")))")
+            }
+            chosen = v
+        } else if vehicles.count == 1 {
+            chosen = vehicles[0]
+        } else {
+            chosen = nil
+            if vehicles.count > 1 { throw node.error("several vehicles: name the reported one with `vehicle:`") }
+        }
+        if let chosen {
+            options.vehicle = chosen.name
+            options.signals = chosen.signals
+            options.faults = chosen.faults.map { GBT32960UplinkOptions.Fault(kind: $0.kind, flag: $0.flag) }
+        }
+        return options
     }
 }

@@ -63,6 +63,7 @@ public final class SinkSet {
             if let path = settings.jsonlPath { sinks.append(try JSONLinesSink(path: path, mode: fileMode)) }
             if let path = settings.lineProtocolPath { sinks.append(try LineProtocolSink(path: path, mode: fileMode)) }
             if let uplink = settings.uplink { sinks.append(try UplinkService.make(uplink)) }
+            if let terminal = settings.gbt32960 { sinks.append(try GBT32960Service.make(terminal)) }
         } catch {
             for sink in sinks.reversed() { try? sink.close() }
             throw error

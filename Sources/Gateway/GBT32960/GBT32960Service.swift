@@ -1,0 +1,207 @@
+import Foundation
+import GBT32960
+import Outbox
+import Telemetry
+
+/// The GB/T 32960 terminal as a record service: ingest hands batches to a bounded
+/// `QueuedRecordService`; on its thread this consumer feeds the reported vehicle's shortest
+/// signal windows into a `SignalSnapshot` and drives the `TerminalSession` on the vehicle's
+/// clock — each window end is a tick (event time in replay, so a replay reports exactly as the
+/// drive would have). The session's actions go to one plain TCP connection.
+///
+/// Replay runs faster than the wall clock, so after a login, heartbeat, time sync or logout
+/// (and after a report, once the platform has shown that it acknowledges reports) the thread
+/// waits up to `reply_wait` of wall time for the reply before the session's clock moves on.
+/// Reports stored while the platform is unreachable are in the outbox on disk
+/// (`state_directory/outbox`) and go out as reissue after the next login, in this run or a
+/// later one.
+public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
+    public let name = "gbt32960"
+    public let options: GBT32960UplinkOptions
+    let session: TerminalSession
+    let snapshot: SignalSnapshot
+    let outbox: Outbox
+    let connection = PlatformConnection()
+    private let log: (@Sendable (String) -> Void)?
+    private let lock = NSLock()
+    private var kept: [String] = []
+    private var shortestWindow = Int64.max
+    private var started = false
+    private var now: Int64 = 0
+    /// Frames sent when a wait for a reply last ran out (-1: none did).
+    private var waitedInVain = -1
+
+    public static func make(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) -> GBT32960RecordService {
+        GBT32960RecordService(try GBT32960Service(options, log: log))
+    }
+
+    /// `log` receives one line per session event; without it the last 200 are kept (`takeEvents`).
+    public init(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) {
+        self.options = options
+        self.log = log
+        let directory = options.stateDirectory
+        // Never fall back to plain TCP when the config asks for TLS.
+        if options.tls != nil {
+            throw SinkError(.io, path: "uplink.gbt32960.tls", message: "TLS to the platform is not implemented yet (plain TCP only): remove `tls:` or use a TLS tunnel")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SinkError(.io, path: directory, message: "cannot create the state directory: \(error.localizedDescription)")
+        }
+        do {
+            outbox = try Outbox(directory: directory + "/outbox", options: OutboxOptions(
+                maxAgeMillis: options.terminal.retentionMillis, durability: .full))
+        } catch {
+            throw SinkError(.io, path: directory + "/outbox", message: error.description)
+        }
+        snapshot = SignalSnapshot(signals: options.signals, faults: options.faults, edition: options.terminal.edition)
+        session = TerminalSession(config: options.terminal, store: OutboxReportStore(outbox: outbox),
+                                  serials: FileLoginSerialStore(path: directory + "/login-serial"), source: snapshot)
+    }
+
+    public var statistics: TerminalStatistics {
+        lock.lock(); defer { lock.unlock() }
+        return session.statistics
+    }
+
+    /// The session's event lines kept since the last call (when no `log` was given).
+    public func takeEvents() -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        defer { kept.removeAll() }
+        return kept
+    }
+
+    public func consume(_ batch: RecordBatch) throws(SinkError) {
+        var groupEnd: Int64?
+        for case let .signalWindow(window) in batch.records where window.vehicle == options.vehicle {
+            shortestWindow = min(shortestWindow, window.windowLength)
+            guard window.windowLength == shortestWindow else { continue }
+            let end = (window.windowStart + window.windowLength) / 1_000_000
+            if let current = groupEnd, end > current { advance(to: current) }
+            groupEnd = end
+            snapshot.update(window)
+        }
+        if let groupEnd { advance(to: groupEnd) }
+    }
+
+    public func close() throws(SinkError) {
+        if started {
+            perform(locked { session.shutdown(atMillis: now) })
+            awaitReplies()
+        }
+        if let problem = connection.close() { note("close: \(problem)") }
+        do { try outbox.close() } catch { throw SinkError(.io, path: options.stateDirectory + "/outbox", message: error.description) }
+    }
+
+    public func interrupt() { connection.interrupt() }
+
+    /// One second of the vehicle's clock (or more, across a gap): the session samples, reports
+    /// and runs its timers; then what the platform sent is read.
+    private func advance(to time: Int64) {
+        guard time > now || !started else { return }
+        now = time
+        if !started {
+            started = true
+            perform(locked { session.start(atMillis: time) })
+        }
+        perform(locked { session.tick(atMillis: time) })
+        awaitReplies()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock(); defer { lock.unlock() }
+        return body()
+    }
+
+    /// Reads what is there; while a reply is awaited, waits for it (at most `reply_wait`, and
+    /// only once for the same frames: a stalled platform costs one wait, not one per tick).
+    private func awaitReplies() {
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(options.replyWaitMillis)))
+        var first = true
+        while connection.isOpen {
+            let (waiting, sent) = locked {
+                (!session.isFinished && (session.awaitingReply || (session.statistics.reportReplies > 0 && session.hasUnconfirmedReports)),
+                 session.statistics.sent.values.reduce(0, +))
+            }
+            let left = deadline - ContinuousClock.now
+            if waiting && left <= .zero { waitedInVain = sent }
+            let millis = first ? 0 : (waiting && left > .zero && sent != waitedInVain
+                ? Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1) : -1)
+            if millis < 0 { return }
+            first = false
+            do {
+                let bytes = try connection.receive(timeoutMillis: millis)
+                if !bytes.isEmpty { perform(locked { session.received(bytes, atMillis: now) }) }
+            } catch {
+                lostConnection(error.description)
+            }
+        }
+    }
+
+    private func lostConnection(_ reason: String) {
+        note("connection lost: \(reason)")
+        if let problem = connection.close() { note("close: \(problem)") }
+        perform(locked { session.disconnected(atMillis: now) })
+    }
+
+    private func perform(_ actions: [TerminalAction]) {
+        for action in actions {
+            switch action {
+            case let .send(bytes):
+                guard connection.isOpen else { continue }
+                do { try connection.send(bytes, timeoutMillis: options.replyWaitMillis) } catch { lostConnection(error.description) }
+            case .connect:
+                do {
+                    try connection.open(host: options.host, port: options.port, timeoutMillis: options.replyWaitMillis)
+                    note("connected to \(options.host):\(options.port)")
+                    perform(locked { session.connected(atMillis: now) })
+                } catch {
+                    note("cannot connect: \(error)")
+                    perform(locked { session.connectionFailed(atMillis: now) })
+                }
+            case .disconnect:
+                if let problem = connection.close() { note("close: \(problem)") }
+                perform(locked { session.disconnected(atMillis: now) })
+            case .finished:
+                if let problem = connection.close() { note("close: \(problem)") }
+            case let .event(event):
+                note("\(event)")
+            }
+        }
+    }
+
+    private func note(_ line: String) {
+        if let log { return log(line) }
+        lock.lock(); defer { lock.unlock() }
+        if kept.count >= 200 { kept.removeFirst() }
+        kept.append(line)
+    }
+
+    /// One line for the end of a replay: what was sent, what is left for the next start.
+    public var report: String {
+        let s = statistics
+        let sent = { (c: Command) in s.sent[c.rawValue, default: 0] }
+        return "gbt32960: \(sent(.login)) logins, \(sent(.realtime)) real-time reports, \(sent(.reissue)) reissued "
+            + "(\(s.reissueConfirmed) confirmed), \(sent(.heartbeat)) heartbeats, \(s.realtimeStored) stored while offline, "
+            + "\(outbox.currentStatistics.messages) left in \(options.stateDirectory)/outbox"
+    }
+}
+
+/// `GBT32960Service` behind its bounded queue, as one record service named `gbt32960`.
+public final class GBT32960RecordService: RecordService {
+    public let terminal: GBT32960Service
+    public let queue: QueuedRecordService
+    public var name: String { queue.name }
+
+    init(_ terminal: GBT32960Service) {
+        self.terminal = terminal
+        queue = QueuedRecordService(terminal, capacity: terminal.options.queueRecords,
+                                    closeTimeout: .milliseconds(Int64(terminal.options.replyWaitMillis) * 2 + 5_000))
+    }
+
+    public func start() throws(SinkError) { try queue.start() }
+    public func write(_ batch: RecordBatch) throws(SinkError) { queue.write(batch) }
+    public func flush() throws(SinkError) { queue.flush() }
+    public func close() throws(SinkError) { try queue.close() }
+}

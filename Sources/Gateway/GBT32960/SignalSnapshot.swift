@@ -1,0 +1,146 @@
+import GBT32960
+import Telemetry
+
+/// The vehicle's mapped signals as the terminal's `ReportSource`: the newest value of each
+/// role, taken from the shortest signal windows (their `last` value and its time), turned
+/// into the real-time bodies. A role that is unmapped, never seen, or older than `staleMillis`
+/// at the report's instant is sent as the table's invalid sentinel — never a made-up number.
+///
+/// Sourced today (`vehicles.<id>.signals` and `faults`): vehicle state (ready), charging
+/// state (charging, speed), speed, pack voltage and current, SOC; 2016's extreme values (max/min
+/// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
+/// bits, their highest level); position invalid (no GNSS source yet). Everything else in those
+/// bodies is the invalid sentinel.
+final class SignalSnapshot: ReportSource {
+    enum Role: Int, CaseIterable {
+        case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
+    }
+
+    struct Binding {
+        var slot: Int
+        var scale: Double
+        var offset: Double
+    }
+
+    let edition: Edition
+    let staleMillis: Int64
+    /// "bus message signal" → the slots the signal feeds.
+    private var bindings: [String: [Binding]] = [:]
+    private var readyOn: [Double] = []
+    private var chargingOn: [Double] = []
+    private var currentSign = 1.0
+    /// Slots: the roles, then one per fault flag.
+    private var values: [(value: Double, time: Int64)?]
+    private var faultBits: [UInt8?] = []
+    private var faultFixedLevel: [Int?] = []
+    private var mapped: Set<Int> = []
+
+    /// GB/T 32960.3 2016 Table 18: the fault kinds of `faults:` that have a general alarm bit.
+    static let alarmBits: [String: UInt8] = [
+        "temperature_difference": 0, "over_temperature": 1, "pack_over_voltage": 2, "pack_under_voltage": 3, "soc_low": 4,
+        "cell_over_voltage": 5, "cell_under_voltage": 6, "soc_high": 7, "soc_jump": 8, "battery_mismatch": 9,
+        "cell_consistency": 10, "insulation": 11, "dcdc_temperature": 12, "brake_system": 13, "dcdc_status": 14,
+        "controller_temperature": 15, "hv_interlock": 16, "motor_temperature": 17, "over_charge": 18,
+    ]
+
+    init(signals: SemanticMap, faults: [GBT32960UplinkOptions.Fault], edition: Edition, staleMillis: Int64 = 5_000) {
+        self.edition = edition
+        self.staleMillis = staleMillis
+        values = Array(repeating: nil, count: Role.allCases.count + faults.count)
+        let roles: [(SignalReference?, Role)] = [
+            (signals.vehicleSpeed, .speed), (signals.packVoltage, .packVoltage), (signals.packCurrent, .packCurrent),
+            (signals.soc, .soc), (signals.minCellVoltage, .minCellVoltage), (signals.maxCellVoltage, .maxCellVoltage),
+            (signals.maxCellTemperature, .maxCellTemperature), (signals.minCellTemperature, .minCellTemperature),
+            (signals.ready?.reference, .ready), (signals.charging?.reference, .charging),
+        ]
+        for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
+        readyOn = signals.ready?.onValues ?? []
+        chargingOn = signals.charging?.onValues ?? []
+        currentSign = signals.packCurrentPositive == .discharge ? 1 : -1
+        for (i, fault) in faults.enumerated() {
+            bind(fault.flag.reference, slot: Role.allCases.count + i)
+            faultBits.append(Self.alarmBits[fault.kind])
+            if case let .fixed(level) = fault.flag.level { faultFixedLevel.append(level) } else { faultFixedLevel.append(nil) }
+        }
+    }
+
+    private func bind(_ reference: SignalReference, slot: Int) {
+        bindings[Self.key(reference.bus, reference.message, reference.signal), default: []]
+            .append(Binding(slot: slot, scale: reference.scale, offset: reference.offset))
+        mapped.insert(slot)
+    }
+
+    static func key(_ bus: String, _ message: String, _ signal: String) -> String { bus + " " + message + " " + signal }
+
+    /// The window's last value, for every role its signal feeds. Times in milliseconds.
+    func update(_ window: SignalWindowRecord) {
+        guard let targets = bindings[Self.key(window.bus, window.message, window.signal)] else { return }
+        for target in targets { values[target.slot] = (window.last * target.scale + target.offset, window.lastTime / 1_000_000) }
+    }
+
+    /// A role's value at `time`, or nil (unmapped, not seen yet, stale).
+    func value(_ slot: Int, at time: Int64) -> Double? {
+        guard let entry = values[slot], entry.time <= time, time - entry.time <= staleMillis else { return nil }
+        return entry.value
+    }
+
+    func value(_ role: Role, at time: Int64) -> Double? { value(role.rawValue, at: time) }
+
+    func items(atMillis time: Int64) -> [InfoItem] {
+        var items: [InfoItem] = [.vehicle(vehicle(at: time))]
+        items.append(.position(Position(latitude: nil, longitude: nil, valid: false)))
+        if edition == .v2016 { items.append(.extremeValues(extremes(at: time))) }
+        items.append(.alarm(alarm(at: time)))
+        return items
+    }
+
+    func vehicle(at time: Int64) -> VehicleData {
+        let f = VehicleData.Fields(edition)
+        let speed = value(.speed, at: time)
+        let ready = value(.ready, at: time).map { readyOn.isEmpty ? $0 != 0 : readyOn.contains($0) }
+        let charging = value(.charging, at: time).map { chargingOn.isEmpty ? $0 != 0 : chargingOn.contains($0) }
+        let chargingState: UInt8 = switch (charging, speed) {
+        case (nil, _): 0xFF
+        case (false?, _): 3
+        case (true?, let s?) where s > 0: 2
+        case (true?, _): 1
+        }
+        return VehicleData(
+            vehicleState: ready.map { $0 ? 1 : 2 } ?? 0xFF, chargingState: chargingState, runningMode: 0xFF,
+            speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(nil),
+            voltage: UInt16(f.voltage.raw(value(.packVoltage, at: time))),
+            current: UInt16(f.current.raw(value(.packCurrent, at: time).map { $0 * currentSign })),
+            soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: 0xFF, gear: 0xFF,
+            insulation: UInt16(f.insulation.raw(nil)),
+            accelerator: UInt8(f.accelerator.raw(nil)), brake: UInt8(f.brake.raw(nil)))
+    }
+
+    func extremes(at time: Int64) -> ExtremeValues {
+        typealias F = ExtremeValues.Fields
+        let unknown = UInt8(F.number.raw(nil))
+        return ExtremeValues(
+            maxVoltageSubsystem: unknown, maxVoltageCell: unknown, maxVoltage: UInt16(F.voltage.raw(value(.maxCellVoltage, at: time))),
+            minVoltageSubsystem: unknown, minVoltageCell: unknown, minVoltage: UInt16(F.voltage.raw(value(.minCellVoltage, at: time))),
+            maxTemperatureSubsystem: unknown, maxTemperatureProbe: unknown,
+            maxTemperature: UInt8(F.temperature.raw(value(.maxCellTemperature, at: time))),
+            minTemperatureSubsystem: unknown, minTemperatureProbe: unknown,
+            minTemperature: UInt8(F.temperature.raw(value(.minCellTemperature, at: time))))
+    }
+
+    /// The fault flags: the highest level and the general alarm bits of those active. No fault
+    /// mapped, or one of them stale → the level is invalid (0xFF).
+    func alarm(at time: Int64) -> AlarmData {
+        let base = Role.allCases.count
+        guard !faultBits.isEmpty else { return AlarmData(maxLevel: 0xFF, flags: 0) }
+        var level = 0
+        var flags: UInt32 = 0
+        for i in faultBits.indices {
+            guard let raw = value(base + i, at: time) else { return AlarmData(maxLevel: 0xFF, flags: 0) }
+            let flagLevel = raw == 0 ? 0 : (faultFixedLevel[i] ?? Int(raw.rounded()))
+            guard flagLevel > 0 else { continue }
+            level = max(level, min(flagLevel, Int(edition.maxAlarmLevel)))
+            if let bit = faultBits[i] { flags |= 1 << UInt32(bit) }
+        }
+        return AlarmData(maxLevel: UInt8(level), flags: flags)
+    }
+}

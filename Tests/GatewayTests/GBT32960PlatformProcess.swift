@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The asyncio test platform (Tests/GBT32960Platform/platform.py) as a child process on a free
+/// loopback port, with what it recorded.
+final class GBT32960PlatformProcess {
+    static let script = PythonOracle.repositoryRoot.appendingPathComponent("Tests/GBT32960Platform/platform.py").path
+
+    let directory: String
+    let port: Int
+    private let process: Process
+    private let deadline: ProcessDeadline
+    var recordPath: String { directory + "/platform.jsonl" }
+
+    /// One recorded line.
+    struct Entry {
+        var event: String
+        var conn: Int
+        var command: Int?
+        var flag: Int?
+        var time: Int64?
+        var accepted: Bool
+        var hex: String?
+        var bytes: [UInt8] {
+            guard let hex else { return [] }
+            var out: [UInt8] = []
+            var i = hex.startIndex
+            while i < hex.endIndex {
+                let j = hex.index(i, offsetBy: 2)
+                out.append(UInt8(hex[i..<j], radix: 16)!)
+                i = j
+            }
+            return out
+        }
+    }
+
+    /// Starts the platform with `arguments` (see the script's help); returns once it listens.
+    init(python: String, directory: String, arguments: [String] = [], seconds: Double = 300) throws {
+        self.directory = directory
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.script, "--record", directory + "/platform.jsonl"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        deadline = ProcessDeadline(process, seconds: seconds)
+        // The script prints its port once it listens (the deadline ends a hung start: EOF here).
+        var line: [UInt8] = []
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let found = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw TestFailure("the GB/T 32960 test platform did not start")
+        }
+        port = found
+    }
+
+    /// SIGTERM, then waits (the deadline kills it if it hangs).
+    func stop() throws {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try deadline.check()
+    }
+
+    func entries() throws -> [Entry] {
+        let text = try String(contentsOfFile: recordPath, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw TestFailure("bad record line \(line)") }
+            return Entry(event: o["event"] as? String ?? "", conn: o["conn"] as? Int ?? 0, command: o["command"] as? Int,
+                         flag: o["flag"] as? Int, time: (o["time"] as? NSNumber)?.int64Value,
+                         accepted: o["accepted"] as? Bool ?? false, hex: o["hex"] as? String)
+        }
+    }
+
+    /// The frames the terminal sent that the platform accepted.
+    func acceptedFrames() throws -> [Entry] { try entries().filter { $0.event == "frame" && $0.accepted } }
+}

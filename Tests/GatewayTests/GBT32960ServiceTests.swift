@@ -1,0 +1,202 @@
+import FleetSimulator
+import Foundation
+@testable import GBT32960
+import Testing
+import TestSupport
+@testable import Gateway
+
+/// The GB/T 32960 terminal service end to end: a simulated drive replayed through the whole
+/// pipeline (`SinkSet` from the config, as `candor replay` builds it) against the asyncio test
+/// platform (Tests/GBT32960Platform/platform.py, a separate process on a loopback port).
+/// Expected values come from cantools decoding the capture; every frame candor sent is decoded
+/// by rtm_con too (separate processes).
+@Suite(.serialized, .enabled(if: PythonOracle.shouldRun(importing: ["cantools", "rtm_con"])))
+struct GBT32960ServiceTests {
+    static let seed: UInt64 = 32960
+
+    struct Drive {
+        let bundle: SimulatedBundle
+        let platform: GBT32960PlatformProcess
+        let statistics: TerminalStatistics
+        let start: Int64
+        /// Reports left in the outbox for the next start.
+        let left: Int
+        let wallSeconds: Double
+    }
+
+    /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
+    /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds).
+    func drive(_ name: String, seconds: Int = 120, faults: [FaultSpec] = [], platformArguments: [String] = [],
+               python: String) throws -> Drive {
+        print("GBT32960 service \(name): seed \(Self.seed)")
+        let options = SimulationOptions(vehicle: .van, durationSeconds: seconds, seed: Self.seed, faults: faults)
+        let bundle = try SimulatedBundle(options, name: "gbt-" + name)
+        let start = options.startEpochSeconds
+        let platform = try GBT32960PlatformProcess(
+            python: python, directory: bundle.directory,
+            arguments: platformArguments.map { Self.offset($0, start) })
+        defer { try? platform.stop() }
+        let config = bundle.directory + "/gbt.yaml"
+        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + """
+
+            uplink:
+              gbt32960:
+                server: 127.0.0.1:\(platform.port)
+                edition: 2016
+                vin: LTEST000000032960
+                iccid: "89860000000000032960"
+                period: 10s
+                heartbeat: 30s
+                state_directory: \(bundle.directory)/gbt-state
+
+            """, to: config)
+        let setup = try GatewaySetup.load(configFile: config, environment: [:])
+        let began = Date()
+        let sinks = try SinkSet(setup.sinks)
+        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
+        try sinks.close()
+        let service = try #require(sinks.services.compactMap { $0 as? GBT32960RecordService }.first)
+        #expect(service.queue.statistics.droppedBatches == 0)
+        print("GBT32960 service \(name): \(service.terminal.report)")
+        try platform.stop()
+        return Drive(bundle: bundle, platform: platform, statistics: service.terminal.statistics, start: start,
+                     left: service.terminal.outbox.currentStatistics.messages, wallSeconds: Date().timeIntervalSince(began))
+    }
+
+    /// "{START}+30" → the capture's start + 30.
+    static func offset(_ text: String, _ start: Int64) -> String {
+        guard text.hasPrefix("{START}") else { return text }
+        return String(start + (Int64(text.dropFirst("{START}+".count)) ?? 0))
+    }
+
+    static func message(_ entry: GBT32960PlatformProcess.Entry) throws -> Message {
+        let (frame, _) = try Frame.decode(entry.bytes)
+        return try Message(frame: frame)
+    }
+
+    static func vehicle(_ message: Message) -> VehicleData? {
+        guard case let .report(report) = message.payload else { return nil }
+        for case let .vehicle(v) in report.items { return v }
+        return nil
+    }
+
+    @Test(arguments: [("time", true), ("echo", false)])
+    func aReplayedDriveLogsInReportsEveryPeriodWithTheDecodedValuesAndLogsOut(ack: String, garbage: Bool) throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let d = try drive("ack-\(ack)", platformArguments: ["--ack", ack] + (garbage ? ["--garbage"] : []), python: python)
+        let frames = try d.platform.acceptedFrames()
+        #expect(frames.first?.command == 0x01 && frames.last?.command == 0x04)
+        let login = try #require(try frames.first.map(Self.message))
+        let logout = try #require(try frames.last.map(Self.message))
+        if case let .login(l) = login.payload, case let .logout(o) = logout.payload {
+            #expect(l.serial == o.serial && l.serial >= 1)
+        } else { Issue.record("first and last frames are not login and logout") }
+        // Every report of the drive once, on the 10 s grid of the vehicle's clock.
+        let reports = frames.filter { $0.command == 0x02 || $0.command == 0x03 }
+        let times = reports.compactMap(\.time)
+        #expect(times.count == reports.count && Set(times).count == times.count, "a report twice")
+        let t0 = try #require(times.min())
+        #expect(times.sorted() == Array(stride(from: t0, through: times.max()!, by: 10)))
+        #expect(times.count >= 11 && t0 - d.start <= 1)
+        #expect(frames.filter { $0.command == 0x02 }.count >= 10)
+        #expect(frames.filter { $0.command == 0x07 }.count >= 2, "heartbeats while idle")
+        if garbage { #expect(d.statistics.garbageBytes > 0 && d.statistics.badChecksums > 0) }
+        #expect(d.statistics.repliesTimeOnly + d.statistics.repliesEcho + d.statistics.repliesEmpty > 0)
+        try expectDecodedValues(reports, bundle: d.bundle, python: python)
+        try expectRtmConAgrees(frames, python: python)
+    }
+
+    /// The reports' whole-vehicle values against cantools' decode of the capture: the last value
+    /// of each signal before the report's instant (half a wire step of tolerance).
+    func expectDecodedValues(_ reports: [GBT32960PlatformProcess.Entry], bundle: SimulatedBundle, python: String) throws {
+        let script = """
+            import cantools, json, sys
+            db = cantools.database.load_file(sys.argv[1])
+            wanted = {"VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC"}
+            instants = sorted(json.loads(sys.stdin.read()))
+            last, out, i = {}, {}, 0
+            for line in open(sys.argv[2]):
+                stamp, _, frame = line.split()
+                sec, frac = stamp.strip("()").split(".")
+                micros = int(sec) * 1000000 + int(frac.ljust(6, "0"))
+                while i < len(instants) and instants[i] * 1000000 <= micros:
+                    out[str(instants[i])] = dict(last); i += 1
+                ident, data = frame.split("#")
+                try:
+                    message = db.get_message_by_frame_id(int(ident, 16))
+                except KeyError:
+                    continue
+                if not wanted & {s.name for s in message.signals}:
+                    continue
+                values = message.decode(bytes.fromhex(data), decode_choices=False)
+                last.update({k: float(v) for k, v in values.items() if k in wanted})
+            print(json.dumps(out))
+            """
+        let instants = reports.compactMap(\.time)
+        let dbc = bundle.directory + "/" + bundle.definition.buses[0].dbcFile
+        let result = try PythonOracle.run(python, script: script, arguments: [dbc, bundle.capture],
+                                          input: try JSONSerialization.data(withJSONObject: instants), timeout: 300)
+        #expect(result.status == 0, "\(result.errors)")
+        let expected = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])
+        let f = VehicleData.Fields(.v2016)
+        var compared = 0
+        for entry in reports {
+            let v = try #require(Self.vehicle(try Self.message(entry)))
+            let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
+            for (field, raw, signal, tolerance) in [(f.speed, UInt32(v.speed), "VCU_VehicleSpeed", 0.05), (f.voltage, UInt32(v.voltage), "BMS_PackVoltage", 0.05),
+                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5)] {
+                guard let value = want[signal] else { continue }
+                let got = field.reading(raw).value
+                #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
+                compared += 1
+            }
+        }
+        #expect(compared >= reports.count * 4 - 4)
+    }
+
+    /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.
+    func expectRtmConAgrees(_ frames: [GBT32960PlatformProcess.Entry], python: String) throws {
+        var input = ""
+        for entry in frames {
+            let bytes = entry.bytes
+            input += entry.hex! + "\t" + FrameInput.describe(LocatedFrame(bytes: bytes, checksumValid: true, location: [])).rendered + "\n"
+        }
+        let script = PythonOracle.repositoryRoot.appendingPathComponent("Tests/Oracle/gbt32960_rtm_con.py").path
+        let runner = "import runpy, signal, sys; signal.alarm(300); sys.argv = [sys.argv[1]]; runpy.run_path(sys.argv[0], run_name='__main__')"
+        let result = try PythonOracle.run(python, script: runner, arguments: [script], input: Data(input.utf8), timeout: 320)
+        #expect(result.status == 0, "rtm_con: \(result.text) \(result.errors)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: Any], "\(result.errors)")
+        #expect(summary["frames"] as? Int == frames.count && summary["mismatch_count"] as? Int == 0, "\(result.text)")
+    }
+
+    @Test func anOutageOnTheVehiclesClockIsReissuedWithOriginalTimesNoneMissingNoneTwice() throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let d = try drive("outage", platformArguments: ["--ack-reports", "--down", "{START}+30", "{START}+70"], python: python)
+        let entries = try d.platform.entries()
+        #expect(entries.contains { $0.event == "outage" }, "the platform never went down")
+        let frames = entries.filter { $0.event == "frame" && $0.accepted }
+        let reports = frames.filter { $0.command == 0x02 || $0.command == 0x03 }
+        let times = reports.compactMap(\.time)
+        #expect(Set(times).count == times.count, "a report arrived twice: \(times.sorted())")
+        let t0 = try #require(times.min())
+        #expect(times.sorted() == Array(stride(from: t0, through: times.max()!, by: 10)), "a report is missing")
+        let outage = reports.filter { $0.time! >= d.start + 30 && $0.time! < d.start + 70 }
+        #expect(outage.count == 4 && outage.allSatisfy { $0.command == 0x03 }, "\(outage.map { ($0.command, $0.time) })")
+        // Each reissue carries its own collection time in its body, as rtm_con reads it too.
+        try expectRtmConAgrees(frames, python: python)
+        #expect(frames.filter { $0.command == 0x01 }.count >= 2)
+    }
+
+    /// A platform that accepts the connection and never answers: the replay is not held up (one
+    /// bounded wait per unanswered request, not one per second), nothing is sent as real-time,
+    /// and every report of the drive is left in the outbox for the next start.
+    @Test func aStalledPlatformNeitherStallsTheReplayNorLosesAReport() throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let d = try drive("stall", seconds: 60, platformArguments: ["--stall"], python: python)
+        let frames = try d.platform.acceptedFrames()
+        #expect(!frames.isEmpty && frames.allSatisfy { $0.command == 0x01 }, "\(frames.map(\.command))")
+        #expect(d.statistics.sent[0x02] == nil && d.statistics.sent[0x03] == nil)
+        #expect(d.left == 6 && d.statistics.realtimeStored == 6, "\(d.left) left, \(d.statistics.realtimeStored) stored")
+        #expect(d.wallSeconds < 30, "the replay took \(d.wallSeconds) s")
+    }
+}
