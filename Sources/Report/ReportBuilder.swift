@@ -57,9 +57,9 @@ public enum ReportBuilder {
         let hottest = others.max { $0.value < $1.value }
         return VehicleDay(
             vehicle: row.vehicle, date: date(ofDayStart: row.start), start: row.start,
-            firstReport: summary.firstFrame ?? row.start, lastReport: row.end,
+            firstReport: summary.firstFrame ?? row.start, lastReport: summary.lastFrame ?? row.end,
             distanceKm: distance, drivingHours: driving, trips: summary.tripCount,
-            averageSpeed: driving.flatMap { $0 > 0 ? distance / $0 : nil },
+            averageSpeed: summary.averageSpeed ?? driving.flatMap { $0 > 0 ? distance / $0 : nil },
             tractionKWh: row.tractionKWh, regenKWh: row.regenKWh, kWhPer100km: row.kWhPer100km,
             socStart: row.socStart, socEnd: row.socEnd,
             socMin: summary.socMin ?? socInDay.min(), socMax: summary.socMax ?? socInDay.max(),
@@ -121,7 +121,8 @@ public enum ReportBuilder {
 struct SummaryFields {
     var tripCount = 0
     var temperatures: [(name: String, value: Double)] = []
-    var firstFrame: Int64?
+    var firstFrame: Int64?, lastFrame: Int64?
+    var averageSpeed: Double?
     var socMin: Double?, socMax: Double?
     var charges: Int?
     var fastChargeShare: Double?
@@ -147,6 +148,8 @@ struct SummaryFields {
             }
         }
         firstFrame = (object["first_frame"] as? NSNumber).map { Int64(($0.doubleValue * 1e9).rounded()) }
+        lastFrame = (object["last_frame"] as? NSNumber).map { Int64(($0.doubleValue * 1e9).rounded()) }
+        averageSpeed = (object["average_speed_kmh"] as? NSNumber)?.doubleValue
         socMin = (object["soc_min"] as? NSNumber)?.doubleValue
         socMax = (object["soc_max"] as? NSNumber)?.doubleValue
         charges = (object["charges"] as? [Any])?.count

@@ -75,6 +75,13 @@ struct SimulatedCapture {
         return abs(signal.factor.doubleValue) / 2 + 1e-9
     }
 
+    /// The DBC cycle time of the message that carries `ref`, seconds.
+    func cycleSeconds(_ ref: SignalReference) -> Double {
+        let plan = simulation.plans[busIndex(ref.bus)]
+        guard let m = plan.messageIndex(named: ref.message) else { return 0 }
+        return Double(plan.message(at: m).cycleTime ?? 0) / 1000
+    }
+
     /// The raw payload bytes of every frame of one message.
     func payloads(bus: String, message: String) -> [(t: Double, frame: CANFrame)] {
         let plan = simulation.plans[busIndex(bus)]

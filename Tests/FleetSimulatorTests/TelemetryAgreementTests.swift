@@ -56,7 +56,8 @@ import Telemetry
         return aggregator.summary(vehicle: 0)
     }
 
-    func compare(_ c: SimulatedCapture) throws {
+    @discardableResult
+    func compare(_ c: SimulatedCapture) throws -> OperationsSummary {
         let s = try Self.summary(c)
         let t = c.truth
         func seconds(_ ns: Int64) -> Double { Double(ns) / 1e9 }
@@ -79,6 +80,42 @@ import Telemetry
         onGrid(s.minCellVoltage, t.minCellVoltageV, .minCellVoltage)
         onGrid(s.maxCellVoltage, t.maxCellVoltageV, .maxCellVoltage)
         onGrid(s.maxCellTemperature, t.maxCellTempC, .maxCellTemperature)
+        // The report's figures (issue 15 item 3), each against truth with its tolerance.
+        print("\(t.vehicle) report figures: SOC \(s.socMin ?? .nan)…\(s.socMax ?? .nan) vs \(t.socMin ?? .nan)…\(t.socMax ?? .nan), "
+              + "average speed \(s.averageSpeedKmh ?? .nan) vs \(t.averageSpeedKmh ?? .nan) km/h, alarms by level \(s.alarmsByLevel), "
+              + "sessions \(s.chargingSessions.map { "\($0.energyKWh) kWh \($0.maxPowerKW) kW \($0.seconds) s" }) vs "
+              + "\(t.chargingSessions.map { "\($0.energyKWh) kWh \($0.maxPowerKW) kW \($0.end - $0.start) s" })")
+        onGrid(s.socMin, t.socMin, .soc)
+        onGrid(s.socMax, t.socMax, .soc)
+        // Online span: the first and last frame, exactly (microsecond timestamps).
+        #expect(s.firstFrame.map { abs(seconds($0) - t.firstFrame!) < 1e-6 } == true, "\(t.vehicle) first frame \(String(describing: s.firstFrame)) vs \(String(describing: t.firstFrame))")
+        #expect(s.lastFrame.map { abs(seconds($0) - t.lastFrame!) < 1e-6 } == true, "\(t.vehicle) last frame \(String(describing: s.lastFrame)) vs \(String(describing: t.lastFrame))")
+        // Average speed: driving time from speed samples (held per interval) vs the model's
+        // 10 ms steps: within 1 % (and 0.05 km/h).
+        if let truthSpeed = t.averageSpeedKmh {
+            let ours = s.averageSpeedKmh ?? .nan
+            #expect(abs(ours - truthSpeed) <= max(0.01 * truthSpeed, 0.05), "\(t.vehicle) average speed: metrics \(ours), truth \(truthSpeed) km/h")
+        } else {
+            #expect(s.distanceKm < 1e-3, "\(t.vehicle): truth never drove")
+        }
+        // Alarms by GB/T 32960 level: exact (a bus-off is a level-3 fault).
+        var truthLevels = [0, 0, 0]
+        for e in t.faultEpisodes {
+            if let level = e.level { truthLevels[level - 1] += 1 } else if e.kind == "bus_off" { truthLevels[2] += 1 }
+        }
+        #expect(s.alarmsByLevel == truthLevels, "\(t.vehicle) alarms by level: metrics \(s.alarmsByLevel), truth \(truthLevels)")
+        // Charging sessions: same count and fast/slow; start and end within one cycle of the
+        // charging-state message (plus a model step); energy within 1 % (+ 1 Wh); peak power 2 %.
+        #expect(s.chargingSessions.count == t.chargingSessions.count, "\(t.vehicle) charging sessions: metrics \(s.chargingSessions), truth \(t.chargingSessions)")
+        if let charging = roles[.charging] {
+            let cycle = c.cycleSeconds(charging) + 0.01
+            for (a, b) in zip(s.chargingSessions, t.chargingSessions) {
+                #expect(abs(seconds(a.start) - b.start) <= cycle && abs(seconds(a.end) - b.end) <= cycle, "\(t.vehicle) session \(a) vs \(b)")
+                #expect(abs(a.energyKWh - b.energyKWh) <= 0.01 * b.energyKWh + 1e-3, "\(t.vehicle) session energy \(a.energyKWh) vs \(b.energyKWh) kWh")
+                #expect(abs(a.maxPowerKW - b.maxPowerKW) <= 0.02 * b.maxPowerKW, "\(t.vehicle) session power \(a.maxPowerKW) vs \(b.maxPowerKW) kW")
+                #expect(a.fast == b.fast)
+            }
+        }
         #expect(s.brakeApplications == t.brakeApplications, "\(t.vehicle) brakes: metrics \(s.brakeApplications), truth \(t.brakeApplications)")
         #expect(s.trips.count == t.trips.count, "\(t.vehicle) trips: metrics \(s.trips.count), truth \(t.trips.count)")
         for (a, b) in zip(s.trips, t.trips) {
@@ -101,6 +138,7 @@ import Telemetry
             #expect(s.silentMessages.contains { $0.bus == e.bus && $0.message == e.message && abs(seconds($0.start) - e.start) < 1e-6 && abs(seconds($0.end) - e.end) < 1e-6 },
                     "\(t.vehicle) silent \(e.bus)/\(e.message) \(e.start)-\(e.end)")
         }
+        return s
     }
 
     @Test func vanWithEveryFault() throws {
@@ -110,7 +148,15 @@ import Telemetry
     }
 
     @Test func vanCharging() throws {
-        try compare(try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .depotCharging, durationSeconds: 90, seed: 5), name: "tel-charge"))
+        let c = try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .depotCharging, durationSeconds: 90, seed: 5), name: "tel-charge")
+        let s = try compare(c)
+        #expect(!c.truth.chargingSessions.isEmpty && s.chargingSessions.allSatisfy { !$0.fast }, "the van charges slowly (6.2 kW)")
+    }
+
+    @Test func busFastCharging() throws {
+        let c = try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .depotCharging, durationSeconds: 60, seed: 6), name: "tel-bus-charge")
+        let s = try compare(c)
+        #expect(!c.truth.chargingSessions.isEmpty && s.chargingSessions.allSatisfy(\.fast), "the bus charges fast (150 kW)")
     }
 
     @Test func busOnThreeBuses() throws {

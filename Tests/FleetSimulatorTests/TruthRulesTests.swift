@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FleetSimulator
+import Telemetry
 
 /// The truth's episode and trip rules are README.md's definitions: read from its
 /// configuration table here, so that a change on either side fails until both agree.
@@ -27,6 +28,12 @@ import Testing
 
     @Test func shortTripsAreTheReadmesMinimumDistance() throws {
         let line = try row("vehicles.<v>.trips.rule")
-        #expect(line.contains("/ \(TruthRules.tripMinimumDistanceKm) |"), "\(line)")
+        #expect(line.contains("/ \(TruthRules.movingSpeedKmh) / 300s / \(TruthRules.tripMinimumDistanceKm) |"), "\(line)")
+    }
+
+    @Test func fastChargingIsTheReadmesThreshold() throws {
+        let text = try String(contentsOf: Self.readme, encoding: .utf8).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("fast when its highest charging power exceeds \(Int(TruthRules.fastChargeAboveKW)) kW"))
+        #expect(TruthRules.fastChargeAboveKW == Telemetry.ChargingSessionFigure.fastAboveKW)
     }
 }

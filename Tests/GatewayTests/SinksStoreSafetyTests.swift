@@ -69,32 +69,61 @@ import Testing
     }
 
     @Test func migrationsRunInOrderAndKeepRows() throws {
-        // A fake schema history: v1 creates a table, v2 adds a column with a default.
-        let v1 = StoreSchema.Migration(version: 1, statements: StoreSchema.migrations[0].statements)
-        let v2 = StoreSchema.Migration(version: 2, statements: ["ALTER TABLE signal ADD COLUMN unit TEXT NOT NULL DEFAULT ''"])
+        // A fake next step after today's schema: it adds a column with a default.
+        let current = StoreSchema.migrations
+        let next = StoreSchema.Migration(version: StoreSchema.currentVersion + 1, statements: ["ALTER TABLE signal ADD COLUMN unit TEXT NOT NULL DEFAULT ''"])
         let path = SinksFixtures.directory("migrate") + "/m.db"
-        let old = try SQLiteStore(path: path, migrations: [v1])
+        let old = try SQLiteStore(path: path, migrations: current)
         try old.write(SinksFixtures.all())
         try old.close()
-        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["1"]])
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["\(StoreSchema.currentVersion)"]])
 
-        let new = try SQLiteStore(path: path, migrations: [v1, v2])
+        let new = try SQLiteStore(path: path, migrations: current + [next])
         try new.close()
-        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["2"]])
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["\(next.version)"]])
         #expect(try StoreReader.rows(path, "SELECT name, unit FROM signal ORDER BY name") == [["PACK_V", ""], ["SOC", ""]])
         #expect(try StoreReader.count(path, "signal_window") == 3)
 
-        // The v1 code now refuses the v2 file.
-        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: [v1]) }
+        // Today's code now refuses the newer file.
+        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: current) }
+    }
+
+    /// A version-1 store (as candor wrote before the report's figures) opens: migration 2
+    /// adds the operations columns, keeps the old rows (their new columns NULL), and new
+    /// rows fill them.
+    @Test func aVersion1StoreGainsTheReportColumns() throws {
+        let path = SinksFixtures.directory("v1") + "/m.db"
+        let connection = try SQLiteConnection(path: path)
+        try StoreOpening.migrate(connection, from: 0, migrations: [StoreSchema.migrations[0]])
+        try connection.execute("""
+            INSERT INTO operations (vehicle, scope, start, "end", brake_applications, checksum_errors, counter_errors, summary_json)
+            VALUES ('van01', 'vehicle', 1, 2, 0, 0, 0, '{}')
+            """)
+        connection.close()
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["1"]])
+        let store = try SQLiteStore(path: path)
+        var summary = OperationsSummary(vehicle: "van02", scope: .vehicle, start: 10, end: 20)
+        summary.socMin = 40; summary.socMax = 80; summary.firstFrame = 10; summary.lastFrame = 20
+        summary.distanceKm = 1; summary.drivingSeconds = 360
+        summary.chargingSessions = [ChargingSessionFigure(start: 11, end: 3_600_000_000_011, energyKWh: 5, maxPowerKW: 60)]
+        summary.faultEpisodes = [FaultEpisode(vehicle: "van02", kind: "insulation", level: 2, start: 12, end: 13, open: false)]
+        try store.write([.operations(summary)])
+        try store.close()
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["\(StoreSchema.currentVersion)"]])
+        let columns = "vehicle, soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s, alarms_level1, alarms_level2, alarms_level3"
+        #expect(try StoreReader.rows(path, "SELECT \(columns) FROM operations ORDER BY vehicle") == [
+            ["van01", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"],
+            ["van02", "40.0", "80.0", "10", "20", "10.0", "1", "1", "3600.0", "0", "1", "0"],
+        ])
     }
 
     @Test func aFailingMigrationLeavesTheOldVersion() throws {
-        let v1 = StoreSchema.migrations[0]
-        let broken = StoreSchema.Migration(version: 2, statements: ["CREATE TABLE extra (x)", "THIS IS NOT SQL"])
+        let current = StoreSchema.migrations
+        let broken = StoreSchema.Migration(version: StoreSchema.currentVersion + 1, statements: ["CREATE TABLE extra (x)", "THIS IS NOT SQL"])
         let path = SinksFixtures.directory("badmigrate") + "/m.db"
-        try SQLiteStore(path: path, migrations: [v1]).close()
-        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: [v1, broken]) }
-        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["1"]])
+        try SQLiteStore(path: path, migrations: current).close()
+        #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: current + [broken]) }
+        #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["\(StoreSchema.currentVersion)"]])
         #expect(try StoreReader.rows(path, "SELECT name FROM sqlite_schema WHERE name = 'extra'") == [])
     }
 

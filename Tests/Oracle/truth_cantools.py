@@ -9,7 +9,7 @@ is decoded by cantools from capture.log.gz and compared with truth.json:
 
 - `samples`: each recorded (instant, physical value) against the cantools value of the frame
   written at that instant;
-- `soc_start` / `soc_end` against the first / last SOC, `min_cell_voltage_v`,
+- `soc_start` / `soc_end` against the first / last SOC, `soc_min` / `soc_max`, `min_cell_voltage_v`,
   `max_cell_voltage_v`, `max_cell_temp_c` and `max_<name>_temp_c` against the extremes over
   every frame;
 - the alarm episodes (`fault_episodes` with a level) against the episodes cantools' values of
@@ -150,6 +150,8 @@ def main():
             figures += 1
     figure("soc_start", "soc", lambda s, v: s[0][1])
     figure("soc_end", "soc", lambda s, v: s[-1][1])
+    figure("soc_min", "soc", lambda s, v: min(v))
+    figure("soc_max", "soc", lambda s, v: max(v))
     figure("min_cell_voltage_v", "min_cell_voltage", lambda s, v: min(v))
     figure("max_cell_voltage_v", "max_cell_voltage", lambda s, v: max(v))
     figure("max_cell_temp_c", "max_cell_temperature", lambda s, v: max(v))

@@ -134,7 +134,7 @@ struct SimulationEngine {
             timestamp: timestamp(e.ns / 1000 * 1000), bus: simulation.definition.buses[e.bus].interface,
             id: e.classes, kind: .error, length: 8, data: e.details)
         try emit(frame)
-        truth.errorFrameWritten(bus: e.bus)
+        truth.errorFrameWritten(bus: e.bus, at: e.ns / 1000 * 1000)
     }
 
     /// One signal's physical value into `values[j]`. The model is read in place (through a

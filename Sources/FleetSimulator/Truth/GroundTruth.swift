@@ -42,6 +42,16 @@ public struct GroundTruth: Sendable, Equatable {
         public var value: Double
     }
 
+    /// A charging session: the model in charging mode, from its first to its last step;
+    /// the energy into the pack meanwhile and the highest charging power.
+    public struct ChargingSession: Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var energyKWh: Double
+        public var maxPowerKW: Double
+        public var fast: Bool { maxPowerKW > TruthRules.fastChargeAboveKW }
+    }
+
     public struct SilentMessage: Sendable, Equatable {
         public var message: String
         public var bus: String
@@ -60,6 +70,16 @@ public struct GroundTruth: Sendable, Equatable {
     public var chargeEnergyKWh = 0.0
     public var socStart: Double?
     public var socEnd: Double?
+    /// Lowest and highest SOC the frames carried.
+    public var socMin: Double?
+    public var socMax: Double?
+    /// The first and last frame written (data or error), seconds: the online span.
+    public var firstFrame: Double?
+    public var lastFrame: Double?
+    /// Seconds the vehicle moved faster than `TruthRules.movingSpeedKmh`, not charging.
+    public var drivingSeconds = 0.0
+    public var averageSpeedKmh: Double? { drivingSeconds > 0 ? distanceKm / (drivingSeconds / 3600) : nil }
+    public var chargingSessions: [ChargingSession] = []
     public var minCellVoltageV: Double?
     public var maxCellVoltageV: Double?
     public var maxCellTempC: Double?
@@ -82,13 +102,19 @@ public struct GroundTruth: Sendable, Equatable {
     /// `truth.json`: keys sorted, two-space indentation, numbers with fixed decimals.
     public func json() -> String {
         var entries: [(String, String)] = [
+            ("average_speed_kmh", Self.optional(averageSpeedKmh)),
             ("brake_applications", String(brakeApplications)),
+            ("charges", Self.array(chargingSessions.map {
+                [("end", Self.fixed($0.end)), ("energy_kwh", Self.fixed($0.energyKWh)), ("fast", $0.fast ? "true" : "false"),
+                 ("max_power_kw", Self.fixed($0.maxPowerKW)), ("start", Self.fixed($0.start))]
+            })),
             ("capture_start", Self.fixed(captureStart)),
             ("charge_energy_kwh", Self.fixed(chargeEnergyKWh)),
             ("checksum_errors", String(checksumErrors)),
             ("counter_errors", String(counterErrors)),
             ("cycle", Self.quoted(cycle)),
             ("distance_km", Self.fixed(distanceKm)),
+            ("driving_s", Self.fixed(drivingSeconds)),
             ("duration_s", String(durationSeconds)),
             ("error_frames", Self.object(errorFrames.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) }, indent: 1)),
             ("fault_episodes", Self.array(faultEpisodes.map { e in
@@ -98,7 +124,9 @@ public struct GroundTruth: Sendable, Equatable {
                 if let target = e.target { fields.append(("target", Self.quoted(target))) }
                 return fields
             })),
+            ("first_frame", Self.optional(firstFrame)),
             ("frames", Self.object(frames.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) }, indent: 1)),
+            ("last_frame", Self.optional(lastFrame)),
             ("max_cell_temp_c", Self.optional(maxCellTempC)),
             ("max_cell_voltage_v", Self.optional(maxCellVoltageV)),
             ("min_cell_voltage_v", Self.optional(minCellVoltageV)),
@@ -111,6 +139,8 @@ public struct GroundTruth: Sendable, Equatable {
                 [("bus", Self.quoted($0.bus)), ("end", Self.fixed($0.end)), ("message", Self.quoted($0.message)), ("start", Self.fixed($0.start))]
             })),
             ("soc_end", Self.optional(socEnd)),
+            ("soc_max", Self.optional(socMax)),
+            ("soc_min", Self.optional(socMin)),
             ("soc_start", Self.optional(socStart)),
             ("traction_energy_kwh", Self.fixed(tractionEnergyKWh)),
             ("trips", Self.array(trips.map {

@@ -7,6 +7,7 @@ struct TruthRecorder {
     let epoch: Double
     private var wasBraking = false
     private var wasReady = false
+    private var session: GroundTruth.ChargingSession?
     private var tripStart = 0.0
     private var tripDistance = 0.0
     // Alarm episodes per fault flag: open since, highest level.
@@ -52,16 +53,23 @@ struct TruthRecorder {
         truth.distanceKm += km
         let power = energyFromTractionDCLink ? s.motorDCVoltage * s.motorDCCurrent : s.packVoltage * s.packCurrent
         let kWh = power * dt / 3_600_000
+        let t = epoch + s.time
         if s.mode == .charging {
             if kWh < 0 { truth.chargeEnergyKWh -= kWh }
-        } else if kWh > 0 {
-            truth.tractionEnergyKWh += kWh
+            if session == nil { session = GroundTruth.ChargingSession(start: t, end: t, energyKWh: 0, maxPowerKW: 0) }
+            session!.end = t
+            session!.energyKWh += max(0, -kWh)
+            session!.maxPowerKW = max(session!.maxPowerKW, -power / 1000)
         } else {
-            truth.regenEnergyKWh -= kWh
+            if kWh > 0 { truth.tractionEnergyKWh += kWh } else { truth.regenEnergyKWh -= kWh }
+            if s.speedKmh > TruthRules.movingSpeedKmh { truth.drivingSeconds += dt }
+            if let open = session {
+                truth.chargingSessions.append(open)
+                session = nil
+            }
         }
         if s.brakePressed && !wasBraking { truth.brakeApplications += 1 }
         wasBraking = s.brakePressed
-        let t = epoch + s.time
         if s.ready && !wasReady {
             tripStart = t
             tripDistance = 0
@@ -80,6 +88,7 @@ struct TruthRecorder {
     /// For each data frame written.
     mutating func frameWritten(bus: Int, messageKey: Int, at ns: Int64) {
         framesPerBus[bus] += 1
+        online(at: ns)
         let last = lastFrameNs[messageKey]
         let cycle = keys[messageKey].cycleNs
         if last >= 0 {
@@ -93,8 +102,15 @@ struct TruthRecorder {
         lastFrameNs[messageKey] = ns
     }
 
-    mutating func errorFrameWritten(bus: Int) {
+    mutating func errorFrameWritten(bus: Int, at ns: Int64) {
         errorFramesPerBus[bus] += 1
+        online(at: ns)
+    }
+
+    private mutating func online(at ns: Int64) {
+        let t = seconds(ns)
+        if truth.firstFrame == nil { truth.firstFrame = t }
+        truth.lastFrame = max(truth.lastFrame ?? t, t)
     }
 
     /// A mapped signal's physical value in a frame written at `ns`: kept as a sample when one
@@ -112,6 +128,8 @@ struct TruthRecorder {
         case .soc:
             if truth.socStart == nil { truth.socStart = value }
             truth.socEnd = value
+            truth.socMin = min(truth.socMin ?? value, value)
+            truth.socMax = max(truth.socMax ?? value, value)
         case .minCellVoltage:
             truth.minCellVoltageV = min(truth.minCellVoltageV ?? value, value)
         case .maxCellVoltage:
@@ -148,6 +166,7 @@ struct TruthRecorder {
             truth.errorFrames[name] = errorFramesPerBus[i]
         }
         if wasReady { closeTrip(at: end) }
+        if let open = session { truth.chargingSessions.append(open) }
         for i in flagOpen.indices {
             if let start = flagOpen[i] {
                 truth.faultEpisodes.append(GroundTruth.FaultEpisode(kind: flagKinds[i], level: flagLevel[i], start: start, end: end, target: nil))

@@ -9,6 +9,13 @@ enum TruthRules {
     /// README: `trips.min_distance` 0.01 (km) — a trip shorter than this is not a trip.
     static let tripMinimumDistanceKm = 0.01
 
+    /// README: `trips.moving_speed` 1.0 (km/h) — above it the vehicle is driving (the time
+    /// `average_speed_kmh` divides by).
+    static let movingSpeedKmh = 1.0
+    /// README (the report's figures): a charging session is fast when its highest charging
+    /// power exceeds 22 kW (more than AC three-phase gives: a DC charger).
+    static let fastChargeAboveKW = 22.0
+
     /// A gap of `gapNs` after a frame of a message with cycle `cycleNs` is a silent episode.
     static func isSilent(gapNs: Int64, cycleNs: Int64) -> Bool {
         gapNs > silentAfterCycles * cycleNs && gapNs > silentMinimumGapNs

@@ -88,6 +88,9 @@ final class SQLiteStatement {
     func bind(_ index: Int32, _ value: Double?) {
         if let value { bind(index, value) } else { check(sqlite3_bind_null(raw, index)) }
     }
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { bind(index, value) } else { check(sqlite3_bind_null(raw, index)) }
+    }
     func bind(_ index: Int32, _ value: String) {
         var value = value
         let rc = value.withUTF8 { text in

@@ -193,6 +193,11 @@ public final class SQLiteStore: MetricSink {
         s.bind(20, r.drivingSeconds); s.bind(21, r.chargingSeconds); s.bind(22, r.idleSeconds)
         s.bind(23, r.checksumErrors); s.bind(24, r.counterErrors)
         s.bind(25, OperationsSummaryJSON.text(r))
+        s.bind(26, r.socMin); s.bind(27, r.socMax); s.bind(28, r.firstFrame); s.bind(29, r.lastFrame)
+        s.bind(30, r.averageSpeedKmh); s.bind(31, r.chargingSessions.count); s.bind(32, r.chargingSessions.filter(\.fast).count)
+        s.bind(33, r.chargingSessions.reduce(0) { $0 + $1.seconds })
+        let alarms = r.alarmsByLevel
+        s.bind(34, alarms[0]); s.bind(35, alarms[1]); s.bind(36, alarms[2])
         try s.run()
     }
 
@@ -290,9 +295,11 @@ final class StoreStatements {
             INSERT OR IGNORE INTO operations (vehicle, scope, trip_index, start, "end", distance_km,
                 traction_energy_kwh, regen_energy_kwh, charge_energy_kwh, kwh_per_100km, soc_start, soc_end, soc_used,
                 min_cell_voltage_v, max_cell_voltage_v, max_cell_spread_v, min_cell_temp_c, max_cell_temp_c,
-                brake_applications, driving_s, charging_s, idle_s, checksum_errors, counter_errors, summary_json)
+                brake_applications, driving_s, charging_s, idle_s, checksum_errors, counter_errors, summary_json,
+                soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s,
+                alarms_level1, alarms_level2, alarms_level3)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
             """)
     }
 

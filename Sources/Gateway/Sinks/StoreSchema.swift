@@ -22,7 +22,9 @@ public enum StoreSchema {
     }
 
     /// Every migration, in order. The last one's version is the current schema version.
-    public static let migrations: [Migration] = [Migration(version: 1, statements: version1)]
+    public static let migrations: [Migration] = [
+        Migration(version: 1, statements: version1), Migration(version: 2, statements: version2),
+    ]
 
     public static var currentVersion: Int { migrations.last!.version }
 
@@ -153,5 +155,22 @@ public enum StoreSchema {
             PRIMARY KEY (vehicle, scope, start)
         ) WITHOUT ROWID
         """,
+    ]
+
+    /// The report's figures (issue 15): SOC range, online span (first and last frame, ns),
+    /// average speed, charging sessions (count, fast ones, their hours; each in
+    /// `summary_json`'s `charges`), alarm episodes by GB/T 32960 level. Older rows keep NULL.
+    static let version2: [String] = [
+        "ALTER TABLE operations ADD COLUMN soc_min REAL",
+        "ALTER TABLE operations ADD COLUMN soc_max REAL",
+        "ALTER TABLE operations ADD COLUMN first_frame INTEGER",
+        "ALTER TABLE operations ADD COLUMN last_frame INTEGER",
+        "ALTER TABLE operations ADD COLUMN average_speed_kmh REAL",
+        "ALTER TABLE operations ADD COLUMN charges INTEGER",
+        "ALTER TABLE operations ADD COLUMN fast_charges INTEGER",
+        "ALTER TABLE operations ADD COLUMN charge_session_s REAL",
+        "ALTER TABLE operations ADD COLUMN alarms_level1 INTEGER",
+        "ALTER TABLE operations ADD COLUMN alarms_level2 INTEGER",
+        "ALTER TABLE operations ADD COLUMN alarms_level3 INTEGER",
     ]
 }

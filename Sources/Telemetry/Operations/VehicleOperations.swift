@@ -56,6 +56,7 @@ struct VehicleOperations: Sendable {
     private var braking = false
     private var faultOpen: [Bool], faultStart: [Int64], faultLevel: [Int]
     private var lastMoving: Int64 = 0
+    private var sessions = ChargingSessions()
 
     // Figures.
     private(set) var total: OperationsSummary
@@ -120,6 +121,10 @@ struct VehicleOperations: Sendable {
     mutating func countFrame(onBus local: Int, error: Bool, at t: Int64, into output: inout [TelemetryRecord]) {
         if !hasDay || t >= nextDayStart { rollDay(at: t, into: &output) }
         if error { errorFrameCounts[local] += 1 } else { frameCounts[local] += 1 }
+        if total.firstFrame == nil { total.firstFrame = t }
+        if day.firstFrame == nil { day.firstFrame = t }
+        total.lastFrame = max(total.lastFrame ?? t, t)
+        day.lastFrame = max(day.lastFrame ?? t, t)
     }
 
     /// `frames` and `errorFrames` since `base`.
@@ -185,12 +190,16 @@ struct VehicleOperations: Sendable {
                     $0.tractionEnergyKWh += outKWh
                     if isCharging { $0.chargeEnergyKWh += inKWh } else { $0.regenEnergyKWh += inKWh }
                 }
+                if isCharging { sessions.add(energyKWh: inKWh, powerW: -p, at: t) }
             }
             power = p
             powerTime = t
             hasPower = true
         }
-        if let c = take(11), let rule = signals.charging { charging = rule.isOn(c) }
+        if let c = take(11), let rule = signals.charging {
+            charging = rule.isOn(c)
+            if let ended = sessions.charging(charging, at: t) { each { $0.chargingSessions.append(ended) } }
+        }
         if let r = take(10), let rule = signals.ready {
             let on = rule.isOn(r)
             if tripKind == .ready {
@@ -207,6 +216,8 @@ struct VehicleOperations: Sendable {
             each {
                 if $0.socStart == nil { $0.socStart = s }
                 $0.socEnd = s
+                $0.socMin = min($0.socMin ?? s, s)
+                $0.socMax = max($0.socMax ?? s, s)
             }
         }
         let cellsUpdated = isStaged[4] || isStaged[5]
@@ -334,6 +345,7 @@ struct VehicleOperations: Sendable {
 
     /// Ends the input: open trips end, open faults are recorded as open, the day is emitted.
     mutating func finish(into output: inout [TelemetryRecord]) {
+        if let ended = sessions.finish(at: lastTime) { each { $0.chargingSessions.append(ended) } }
         if inTrip { endTrip(at: tripKind == .speed ? max(lastMoving, trip.start) : lastTime, into: &output) }
         for i in faultKinds.indices where faultOpen[i] {
             faultOpen[i] = false

@@ -37,6 +37,25 @@ public struct OperationsSummary: Sendable, Hashable {
         guard let a = socStart, let b = socEnd else { return nil }
         return a - b
     }
+    /// Lowest and highest SOC reported (`soc_min`, `soc_max`).
+    public var socMin: Double?
+    public var socMax: Double?
+    /// Nanoseconds: the first and last frame (data, remote or error) on the vehicle's buses
+    /// (`first_frame`, `last_frame`): its online span. Vehicle and day scopes.
+    public var firstFrame: Int64?
+    public var lastFrame: Int64?
+    /// Charging sessions that ended in this scope (`charges`).
+    public var chargingSessions: [ChargingSessionFigure] = []
+    /// Distance over driving time, km/h (`average_speed_kmh`).
+    public var averageSpeedKmh: Double? {
+        drivingSeconds > 0 ? distanceKm / (drivingSeconds / 3600) : nil
+    }
+    /// Fault episodes of GB/T 32960 level 1, 2 and 3 (`alarms_by_level`; bus-off counts as 3).
+    public var alarmsByLevel: [Int] {
+        var counts = [0, 0, 0]
+        for e in faultEpisodes where (1...3).contains(e.level) { counts[e.level - 1] += 1 }
+        return counts
+    }
     /// (`min_cell_voltage_v`, `max_cell_voltage_v`)
     public var minCellVoltage: Double?
     public var maxCellVoltage: Double?
@@ -106,5 +125,24 @@ public struct TripFigure: Sendable, Hashable {
         self.start = start
         self.end = end
         self.distanceKm = distanceKm
+    }
+}
+
+/// One charging session (`charges[]`): the charging state on, from its first to its last
+/// reported instant; energy into the pack meanwhile; fast when the highest charging power
+/// exceeds `fastAboveKW` (more than AC three-phase charging gives: a DC charger).
+public struct ChargingSessionFigure: Sendable, Hashable {
+    public static let fastAboveKW = 22.0
+    public var start: Int64
+    public var end: Int64
+    public var energyKWh: Double
+    public var maxPowerKW: Double
+    public var fast: Bool { maxPowerKW > Self.fastAboveKW }
+    public var seconds: Double { Double(end - start) / 1e9 }
+    public init(start: Int64, end: Int64, energyKWh: Double = 0, maxPowerKW: Double = 0) {
+        self.start = start
+        self.end = end
+        self.energyKWh = energyKWh
+        self.maxPowerKW = maxPowerKW
     }
 }

@@ -11,7 +11,16 @@ import CANCore
 public enum OperationsSummaryJSON {
     public static func append(_ summary: OperationsSummary, to buffer: inout [UInt8]) {
         var fields: [(String, (inout [UInt8]) -> Void)] = [
+            ("alarms_by_level", { out in array(summary.alarmsByLevel, &out) { n, o in int(n, &o) } }),
+            ("average_speed_kmh", { number(summary.averageSpeedKmh, &$0) }),
             ("brake_applications", { int(summary.brakeApplications, &$0) }),
+            ("charges", { out in
+                array(summary.chargingSessions, &out) { c, o in
+                    object([("end", { time(c.end, &$0) }), ("energy_kwh", { number(c.energyKWh, &$0) }),
+                            ("fast", { bool(c.fast, &$0) }), ("max_power_kw", { number(c.maxPowerKW, &$0) }),
+                            ("start", { time(c.start, &$0) })], &o)
+                }
+            }),
             ("charge_energy_kwh", { number(summary.chargeEnergyKWh, &$0) }),
             ("charging_s", { number(summary.chargingSeconds, &$0) }),
             ("checksum_errors", { int(summary.checksumErrors, &$0) }),
@@ -30,9 +39,11 @@ public enum OperationsSummaryJSON {
                     object(fields, &o)
                 }
             }),
+            ("first_frame", { out in if let t = summary.firstFrame { time(t, &out) } else { out.append(contentsOf: "null".utf8) } }),
             ("frames", { out in object(summary.frames.map { f in (f.name, { int(f.count, &$0) }) }, &out) }),
             ("idle_s", { number(summary.idleSeconds, &$0) }),
             ("kwh_per_100km", { number(summary.kWhPer100km, &$0) }),
+            ("last_frame", { out in if let t = summary.lastFrame { time(t, &out) } else { out.append(contentsOf: "null".utf8) } }),
             ("max_cell_spread_v", { number(summary.maxCellSpread, &$0) }),
             ("max_cell_temp_c", { number(summary.maxCellTemperature, &$0) }),
             ("max_cell_voltage_v", { number(summary.maxCellVoltage, &$0) }),
@@ -46,6 +57,8 @@ public enum OperationsSummaryJSON {
                 }
             }),
             ("soc_end", { number(summary.socEnd, &$0) }),
+            ("soc_max", { number(summary.socMax, &$0) }),
+            ("soc_min", { number(summary.socMin, &$0) }),
             ("soc_start", { number(summary.socStart, &$0) }),
             ("soc_used", { number(summary.socUsed, &$0) }),
             ("start", { time(summary.start, &$0) }),
