@@ -39,7 +39,7 @@ import TestSupport
         print(seen.raw)
         #expect(seen.status == 0, "\(seen.summary["failures"] ?? seen.raw)")
         #expect((seen.summary["table_rows"] as? Int) == 4)
-        #expect((seen.summary["cells_compared"] as? Int) == 40)
+        #expect((seen.summary["cells_compared"] as? Int) == 52)  // 4 rows × 13 columns (SOC min/max and average speed included)
         #expect(((seen.summary["svgs"] as? Int) ?? 0) >= 12)
         // Fleet, plots, smart-connected and one page per vehicle.
         #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 7)

@@ -62,6 +62,17 @@ import Testing
             close("soc_start_pct", "soc_start", 0.05 + 0.2)
             close("soc_end_pct", "soc_end", 0.05 + 0.2)
             close("max_cell_temp_c", "max_cell_temp_c", 0.05 + 0.5)
+            // The figures Telemetry adds for the report (issue 15 item 3), against truth.
+            close("soc_min_pct", "soc_min", 0.05 + 0.2)
+            close("soc_max_pct", "soc_max", 0.05 + 0.2)
+            close("average_speed_kmh", "average_speed_kmh", 0.05 + 0.01 * (truth["average_speed_kmh"] as! Double))
+            #expect(row["charges"] == String((truth["charges"] as! [Any]).count), "\(vehicle) charges")
+            func clock(_ key: String) -> String {
+                let t = Int((truth[key] as! Double).rounded(.down)) % 86_400
+                return String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+            }
+            #expect(row["first_report_utc"]?.hasPrefix(clock("first_frame")) == true, "\(vehicle) first report \(row["first_report_utc"] ?? "") vs \(clock("first_frame"))")
+            #expect(row["last_report_utc"]?.hasPrefix(clock("last_frame")) == true, "\(vehicle) last report \(row["last_report_utc"] ?? "") vs \(clock("last_frame"))")
             #expect(row["trips"] == String((truth["trips"] as! [Any]).count), "\(vehicle) trips")
             #expect(row["date"] == "2026-01-01")
             let faults = truth["fault_episodes"] as! [[String: Any]]
