@@ -91,7 +91,7 @@ let package = Package(
         ),
         // libFuzzer targets, one per parser of untrusted bytes (Tests/Fuzz/README.md); built
         // with --sanitize=fuzzer into .build-fuzz, harmless no-op executables in a plain build.
-        .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway"], path: "Tests/Fuzz/Support"),
+        .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway", "GBT32960"], path: "Tests/Fuzz/Support"),
         .executableTarget(name: "FuzzDBC", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/DBC"),
         .executableTarget(name: "FuzzCandumpLog", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpLog"),
         .executableTarget(name: "FuzzCandumpASCII", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpASCII"),
@@ -100,6 +100,7 @@ let package = Package(
         .executableTarget(name: "FuzzPcapng", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Pcapng"),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Config"),
         .executableTarget(name: "FuzzTail", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Tail"),
+        .executableTarget(name: "FuzzGBT32960", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/GBT32960"),
         // Helpers shared by test targets (Python oracles); not a product, never in the binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),

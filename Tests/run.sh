@@ -8,7 +8,8 @@
 # 3. runs the opendbc differential test (cantools vs candor on 115 real DBCs), the random-DBC
 #    one, and compares replay/decode of the committed bundles across processes and with
 #    Fixtures/golden,
-# 4. boots a real Linux kernel under qemu and runs the SocketCAN checks (Tests/VM/run.sh),
+# 4. fuzzes every parser of untrusted bytes briefly (Tests/Fuzz/run.sh, libFuzzer + ASan),
+# 5. boots a real Linux kernel under qemu and runs the SocketCAN checks (Tests/VM/run.sh),
 # then prints one closing line `suite: N passed, N failed` over the stages.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +62,10 @@ stage "capture differential (python-can, cantools vs candor)" \
 # Replay and decode of the committed bundles: two processes give the same bytes, equal to
 # Fixtures/golden (regenerate with `bash Fixtures/tools/golden.sh write` when a change is meant).
 stage "determinism across processes, golden outputs" bash Fixtures/tools/golden.sh check "$repo/.build/debug/candor"
+# libFuzzer + AddressSanitizer: every parser of untrusted bytes, 15 s per target from the
+# committed seeds (Tests/Fuzz/seeds.txt), its regression inputs replayed first. Its own debug
+# build (.build-fuzz): 2.5 min of CPU, 8 min at host load 20; then 9 x 15 s (README, Testing).
+stage "fuzz smoke (9 libFuzzer targets, ASan)" env FUZZ_SECONDS=15 bash Tests/Fuzz/run.sh
 stage "live checks under a real Linux kernel (qemu)" bash Tests/VM/run.sh
 
 echo

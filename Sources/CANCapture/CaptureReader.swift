@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CANCore
 
 /// Reads frames from a capture file, standard input or bytes, in file order, in constant
@@ -47,15 +52,16 @@ public final class CaptureReader {
         try self.init(
             source: source, name: name, format: format,
             extensionHint: CaptureFormat.fromExtension(of: name), strict: strict,
-            rejectNonFrames: rejectNonFrames, bus: bus)
+            rejectNonFrames: rejectNonFrames, bus: bus,
+            inputSize: source is PassThroughSource ? bytes.count : nil)
     }
 
     private init(
         source: ByteSource, name: String, format: CaptureFormat?, extensionHint: CaptureFormat?,
-        strict: Bool, rejectNonFrames: Bool, bus: String?
+        strict: Bool, rejectNonFrames: Bool, bus: String?, inputSize: Int? = nil
     ) throws(CaptureError) {
         self.name = name
-        let input = InputBuffer(source: source)
+        let input = InputBuffer(source: source, inputSize: inputSize)
         guard try input.fill(atLeast: 1) else {
             throw CaptureError(file: name, message: "empty capture: the input holds no bytes")
         }
@@ -72,8 +78,8 @@ public final class CaptureReader {
                     + CaptureFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if chosen.isText {
-            let probe = head.prefix(4096)
-            if probe.contains(0) {
+            let probe = UnsafeRawBufferPointer(rebasing: head.prefix(4096))
+            if let base = probe.baseAddress, memchr(base, 0, probe.count) != nil {
                 let hint = sniffed.map { " (it looks like \($0.rawValue))" } ?? ""
                 throw CaptureError(
                     file: name,

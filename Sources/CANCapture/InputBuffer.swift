@@ -33,9 +33,14 @@ final class InputBuffer {
         case overlong
     }
 
-    init(source: ByteSource) {
+    /// `inputSize`: the exact number of bytes `source` yields, when known (bytes held in
+    /// memory, not inflated); the buffer is then no larger than the whole input plus one
+    /// byte, so the last read (returning 0) still has room and reading a small capture does
+    /// not map half a megabyte.
+    init(source: ByteSource, inputSize: Int? = nil) {
         self.source = source
-        capacity = Self.chunkSize + Self.maxRecord
+        let full = Self.chunkSize + Self.maxRecord
+        capacity = inputSize.map { min(full, max($0, 0) + 1) } ?? full
         storage = .allocate(byteCount: capacity, alignment: 16)
     }
 
