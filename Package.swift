@@ -89,7 +89,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // libFuzzer targets, one per parser of untrusted bytes (Tests/Fuzz/README.md); built
+        // libFuzzer targets, one per parser of untrusted bytes (README.md, Testing); built
         // with --sanitize=fuzzer into .build-fuzz, harmless no-op executables in a plain build.
         .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway", "GBT32960"], path: "Tests/Fuzz/Support"),
         .executableTarget(name: "FuzzDBC", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/DBC"),

@@ -6,7 +6,7 @@ import Gateway
 /// What each libFuzzer target does with one input (Tests/Fuzz/<Target>/main.swift holds only
 /// the `LLVMFuzzerTestOneInput` entry). Every parser of untrusted bytes must return or throw
 /// its typed error for any input: a trap, an out-of-bounds access (AddressSanitizer) or a
-/// hang is a finding. Tests/Fuzz/README.md says how to build and run them.
+/// hang is a finding. README.md (Testing) says how to build and run them.
 public enum FuzzTargets {
     /// The DBC parser, then what `candor decode` does with what it loaded: decode plans,
     /// a frame of every message decoded (payload from the input's last bytes), canonical
