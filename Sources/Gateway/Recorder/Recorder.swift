@@ -110,8 +110,10 @@ public final class Recorder: @unchecked Sendable {
     /// without holding the lock, repeat; flush on request; close when asked and drained.
     private func drain() {
         var batch: [CANFrame] = []
-        batch.reserveCapacity(min(ring.count, 4096))
         condition.lock()
+        // `ring` is read under the lock too: record() may be assigning an element already
+        // (ThreadSanitizer reported this read racing with record()'s write).
+        batch.reserveCapacity(min(ring.count, 4096))
         while true {
             while count == 0 && !closing && flushesDone == flushRequests { condition.wait() }
             if count > 0 {
