@@ -26,7 +26,7 @@ public struct BenchResult: Sendable {
 
 /// Runs candor's benchmark: DBC load, decode-only, end-to-end (candump text in, decoded
 /// frames out and discarded), peak memory at two capture lengths, the user-facing stages
-/// (`BenchRunner.Stage`) on every workload, and the replay pipeline; with a Python peer,
+/// (`BenchRunner.Stage`) and the replay pipeline into each sink on every workload; with a Python peer,
 /// the cantools loop on the same files and the ratios.
 public struct BenchRunner {
     public var frames: Int
@@ -129,7 +129,9 @@ public struct BenchRunner {
             results += try stageResults(for: w)
         }
 
-        results += try pipelineResults(database: database)
+        for w in [workload] + extraWorkloads {
+            results += try pipelineResults(for: w)
+        }
 
         return results
     }

@@ -13,7 +13,9 @@ struct BenchCommand: ParsableCommand {
             candump logs of N/4 and N frames with random payloads (fixed seed), then reports medians \
             over the repetitions, timed in CPU time of the measuring thread (so other load on the \
             machine matters less). Each user-facing stage is reported on its own: parse only, decode \
-            (--summary), canonical JSONL, text, the tail line; then the replay pipeline.
+            (--summary), canonical JSONL, text, the tail line; then the replay pipeline (decode, \
+            aggregate) without a sink and into SQLite, JSON lines and line protocol, each with its \
+            share of the replay without a sink.
 
             A second workload shaped like a real car: --dbc FILE (every message at its \
             GenMsgCycleTime, else at a seeded rate of 10 ms to 1 s). With the test venv \
