@@ -16,7 +16,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
-packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients openssl chromium"
+packages="tshark can-utils libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients openssl chromium victoria-metrics"
 # rtm_con (GPL-2.0): the GB/T 32960 oracle, run as a separate process by the tests, never
 # vendored; openpyxl because rtm_con 1.0.4 cannot be imported without it.
 pip_pins="cantools==45.1.0 python-can==4.6.1 opendbc==0.3.1 prometheus-client==0.26.0 rtm_con==1.0.4 openpyxl==3.1.5"

@@ -22,6 +22,8 @@ public struct CollectorOptions: Sendable {
     public var keepAliveSeconds = 30
     public var sessionExpirySeconds: UInt32 = 7 * 86_400
     public var durability: SQLiteStore.Durability = .normal
+    /// Also write line protocol to `<url>/write` (VictoriaMetrics, InfluxDB 1.x).
+    public var influxURL: String?
 
     public init(url: String, fleet: String, sqlitePath: String, clientID: String) {
         self.url = url
@@ -54,15 +56,13 @@ public final class Collector: @unchecked Sendable {
     public let options: CollectorOptions
     public let metrics = CollectorMetrics()
     private let store: FleetStore
+    private let influx: LineProtocolWriter?
     private let client: MQTTConnection
     private let broker: String
     private let log: GatewayLog
     private let stopping = Atomic<Bool>(false)
-    private var backoff: ReconnectBackoff
-    private var connecting = false
+    private var schedule: ConnectSchedule
     private var everConnected = false
-    private var attemptStarted: UInt64 = 0
-    private var nextAttempt: UInt64 = 0
     private var loggedKinds: Set<MalformedKind> = []
     private let counts = Mutex(CollectorStatistics())
 
@@ -82,12 +82,13 @@ public final class Collector: @unchecked Sendable {
         mqtt.keepAliveSeconds = options.keepAliveSeconds
         mqtt.sessionExpirySeconds = options.sessionExpirySeconds
         broker = mqtt.broker
+        influx = try options.influxURL.map { url throws(CollectorError) in try LineProtocolWriter(url: url) }
         do { store = try FleetStore(path: options.sqlitePath, durability: options.durability) } catch {
             throw CollectorError(kind: error.kind == .io ? .runtime : .usage, message: error.description)
         }
         self.client = client ?? MosquittoClient(options: mqtt)
         var seed = SystemRandomNumberGenerator()
-        backoff = ReconnectBackoff(baseMillis: 500, capMillis: 30_000, seed: seed.next())
+        schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 30_000, seed: seed.next()))
     }
 
     /// Asks `run` to return (any thread): what was received is stored, its PUBACKs sent.
@@ -100,29 +101,31 @@ public final class Collector: @unchecked Sendable {
     public func run() throws(CollectorError) {
         defer { try? store.close() }
         while !stopping.load(ordering: .relaxed) {
-            let now = Self.monotonicMillis()
-            if !client.isConnected && !connecting && now >= nextAttempt { attempt(now) }
-            if connecting && now - attemptStarted > 15_000 { failed("no CONNACK within 15 s", now) }
+            let now = ConnectSchedule.monotonicMillis()
+            switch schedule.step(now: now, connected: client.isConnected) {
+            case .connect: attempt(now)
+            case .timedOut: failed("no CONNACK within 15 s", now)
+            case .wait: break
+            }
             var received: [MQTTIncoming] = []
             for event in client.poll(timeoutMillis: 50) {
                 switch event {
                 case .connected(let present, let version):
-                    connecting = false
-                    backoff.reset()
+                    schedule.succeeded()
                     if everConnected { metrics.reconnected(); counts.withLock { $0.reconnects += 1 } }
                     everConnected = true
                     metrics.setConnected(true)
                     counts.withLock { $0.connected = true }
                     log.notice("connected", ["broker": broker, "session_present": "\(present)", "mqtt": version == .v5 ? "5" : "3.1.1"])
-                    do { try client.subscribe(options.filter, qos: 1) } catch { failed(error.message, Self.monotonicMillis()) }
+                    do { try client.subscribe(options.filter, qos: 1) } catch { failed(error.message, ConnectSchedule.monotonicMillis()) }
                 case .refused(let code, let reason):
                     if !everConnected {
                         throw CollectorError(kind: .runtime, message: "MQTT \(broker) refused the connection: \(reason) (\(code))")
                     }
-                    failed("refused: \(reason) (\(code))", Self.monotonicMillis())
+                    failed("refused: \(reason) (\(code))", ConnectSchedule.monotonicMillis())
                 case .disconnected(let reason):
-                    if !connecting { log.warning("disconnected", ["broker": broker, "reason": reason]) }
-                    failed(reason, Self.monotonicMillis())
+                    if !schedule.connecting { log.warning("disconnected", ["broker": broker, "reason": reason]) }
+                    failed(reason, ConnectSchedule.monotonicMillis())
                 case .subscribed(_, let granted):
                     if granted.contains(where: { $0 >= 0x80 }) {
                         log.error("subscription refused", ["broker": broker, "filter": options.filter, "code": "\(granted)"])
@@ -138,9 +141,9 @@ public final class Collector: @unchecked Sendable {
             if !received.isEmpty {
                 do { try store(received) } catch {
                     // Not acknowledged: the broker sends these again after the reconnect.
-                    log.error("fleet store write failed; reconnecting without acknowledging", ["path": options.sqlitePath, "error": error.description])
+                    log.error("write failed; reconnecting without acknowledging", ["error": error.description])
                     client.abandon()
-                    failed("store: \(error.description)", Self.monotonicMillis())
+                    failed("store: \(error.description)", ConnectSchedule.monotonicMillis())
                 }
             }
         }
@@ -151,7 +154,11 @@ public final class Collector: @unchecked Sendable {
         do { try store.close() } catch { throw CollectorError(kind: .runtime, message: error.description) }
     }
 
-    private func store(_ messages: [MQTTIncoming]) throws(SinkError) {
+    /// Decodes, writes line protocol for the records not stored yet (when asked), then commits
+    /// each message's records with their identities. Throws before anything is committed
+    /// when the line-protocol write fails (after its retries).
+    private func store(_ messages: [MQTTIncoming]) throws(CollectorError) {
+        var decoded: [(message: MQTTIncoming, payload: UplinkPayload)] = []
         for m in messages {
             metrics.received()
             counts.withLock { $0.messages += 1 }
@@ -165,23 +172,59 @@ public final class Collector: @unchecked Sendable {
                 }
                 continue
             }
-            let wall = Date().timeIntervalSince1970
             if let state = payload.state {
-                metrics.seen(vehicle: payload.vehicle, at: wall, online: state == "online")
-                continue
+                metrics.seen(vehicle: payload.vehicle, at: Date().timeIntervalSince1970, online: state == "online")
+            } else {
+                decoded.append((m, payload))
             }
-            let duplicates = try store.write(vehicle: payload.vehicle, run: payload.run, sequences: payload.sequences, records: payload.records)
-            metrics.stored(records: payload.records.count - duplicates, duplicates: duplicates)
-            metrics.seen(vehicle: payload.vehicle, at: Date().timeIntervalSince1970)
-            var lag: Double?
-            if let stored = m.userProperties.first(where: { $0.0 == "stored_ms" }).flatMap({ Int64($0.1) }) {
-                lag = Date().timeIntervalSince1970 - Double(stored) / 1000
-                metrics.lag(seconds: lag!)
+        }
+        do {
+            if let influx { try writeLines(decoded.map(\.payload), to: influx) }
+            for (m, payload) in decoded {
+                let duplicates = try store.write(vehicle: payload.vehicle, run: payload.run, sequences: payload.sequences, records: payload.records)
+                metrics.stored(records: payload.records.count - duplicates, duplicates: duplicates)
+                let now = Date().timeIntervalSince1970
+                metrics.seen(vehicle: payload.vehicle, at: now)
+                var lag: Double?
+                if let stored = m.userProperties.first(where: { $0.0 == "stored_ms" }).flatMap({ Int64($0.1) }) {
+                    lag = now - Double(stored) / 1000
+                    metrics.lag(seconds: lag!)
+                }
+                counts.withLock {
+                    $0.records += payload.records.count - duplicates
+                    $0.duplicates += duplicates
+                    if let lag, $0.lags.count < CollectorStatistics.maxLags { $0.lags.append(lag) }
+                }
             }
-            counts.withLock {
-                $0.records += payload.records.count - duplicates
-                $0.duplicates += duplicates
-                if let lag, $0.lags.count < CollectorStatistics.maxLags { $0.lags.append(lag) }
+        } catch let error as SinkError {
+            throw CollectorError(kind: .runtime, message: error.description)
+        } catch let error as CollectorError {
+            throw error
+        } catch {
+            throw CollectorError(kind: .runtime, message: "\(error)")
+        }
+    }
+
+    /// One POST for the batch's records not stored yet, tried 3 times (0.5 s, then 1 s apart).
+    private func writeLines(_ payloads: [UplinkPayload], to influx: LineProtocolWriter) throws(CollectorError) {
+        var body: [UInt8] = []
+        for p in payloads {
+            let fresh: [Int]
+            do { fresh = try store.unseen(vehicle: p.vehicle, run: p.run, sequences: p.sequences) } catch {
+                throw CollectorError(kind: .runtime, message: error.description)
+            }
+            LineProtocolWriter.lines(fresh.map { p.records[$0] }, into: &body)
+        }
+        guard !body.isEmpty else { return }
+        for attempt in 1...3 {
+            do {
+                try influx.post(body)
+                counts.withLock { $0.linesPosted += 1 }
+                return
+            } catch {
+                if attempt == 3 { throw error }
+                log.warning("line protocol write failed; retrying", ["url": influx.url, "error": error.message])
+                usleep(UInt32(500_000 * attempt))
             }
         }
     }
@@ -189,27 +232,19 @@ public final class Collector: @unchecked Sendable {
     private func attempt(_ now: UInt64) {
         do {
             try client.connect()
-            connecting = true
-            attemptStarted = now
+            schedule.started(now: now)
         } catch {
             failed(error.message, now)
         }
     }
 
     private func failed(_ reason: String, _ now: UInt64) {
-        connecting = false
         metrics.setConnected(false)
         counts.withLock { $0.connected = false }
-        let delay = backoff.nextDelayMillis()
-        nextAttempt = now + UInt64(delay)
+        let delay = schedule.failed(now: now)
         log.info("connection attempt failed; retrying", ["broker": broker, "reason": reason, "retry_in_s": "\(Double(delay) / 1000)"])
     }
 
-    static func monotonicMillis() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
 }
 
 /// What the collector did so far.
@@ -220,6 +255,8 @@ public struct CollectorStatistics: Sendable {
     public var malformed = 0
     public var reconnects = 0
     public var connected = false
+    /// Line-protocol batches written (`--influx-url`).
+    public var linesPosted = 0
     /// Per stored message, seconds from the gateway storing it to the commit (the first
     /// `maxLags`, for the figures).
     public var lags: [Double] = []

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where and how to connect. `url` is `mqtt://HOST:PORT` (TCP, default port 1883) or
 /// `mqtts://HOST:PORT` (TLS, default 8883).
 public struct MQTTClientOptions: Sendable, Hashable {
@@ -104,4 +108,50 @@ public struct ReconnectBackoff: Sendable {
     }
 
     public mutating func reset() { attempt = 0 }
+}
+
+/// When an MQTT owner thread (re)connects: one attempt at a time, the next one a backoff delay
+/// after a failure, an attempt without CONNACK within `connackTimeoutMillis` a failure.
+public struct ConnectSchedule: Sendable {
+    public enum Step: Sendable { case wait, connect, timedOut }
+
+    public private(set) var connecting = false
+    public var connackTimeoutMillis: UInt64 = 15_000
+    private var backoff: ReconnectBackoff
+    private var nextAttempt: UInt64 = 0
+    private var started: UInt64 = 0
+
+    public init(backoff: ReconnectBackoff) { self.backoff = backoff }
+
+    /// What to do at `now` (monotonic milliseconds) with the client `connected` or not.
+    public func step(now: UInt64, connected: Bool) -> Step {
+        if connecting { return now - started > connackTimeoutMillis ? .timedOut : .wait }
+        return !connected && now >= nextAttempt ? .connect : .wait
+    }
+
+    /// `connect` was called and returned: CONNACK awaited.
+    public mutating func started(now: UInt64) {
+        connecting = true
+        started = now
+    }
+
+    /// CONNACK accepted: the backoff starts over.
+    public mutating func succeeded() {
+        connecting = false
+        backoff.reset()
+    }
+
+    /// The attempt or the connection failed: returns the delay before the next attempt.
+    public mutating func failed(now: UInt64) -> Int64 {
+        connecting = false
+        let delay = backoff.nextDelayMillis()
+        nextAttempt = now + UInt64(delay)
+        return delay
+    }
+
+    public static func monotonicMillis() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+    }
 }

@@ -33,6 +33,12 @@ struct CollectCommand: ParsableCommand {
             _duplicates_total, _malformed_total{kind}, _ingest_lag_seconds, \
             _last_seen_seconds{vehicle}, _vehicle_online{vehicle}, _connected.
 
+            --influx-url http://HOST:PORT also writes each new record as the gateway's line \
+            protocol (candor_signal, candor_operations, …) to HOST:PORT/write — VictoriaMetrics \
+            or InfluxDB 1.x — one POST per batch, tried three times, before the batch is \
+            committed and acknowledged; when it still fails, nothing is acknowledged and the \
+            broker delivers the batch again.
+
             Exit status: 0 after SIGTERM/SIGINT, 1 runtime failure, 2 usage error.
 
             Examples:
@@ -41,6 +47,7 @@ struct CollectCommand: ParsableCommand {
                 --ca ca.pem --cert collector.pem --key collector.key --client-id collect-a --metrics 127.0.0.1:9465
               MQTT_PASSWORD=… candor collect --mqtt mqtt://broker:1883 --fleet demo --sqlite fleet.db \\
                 --username collector --password-env MQTT_PASSWORD
+              candor collect --mqtt mqtt://127.0.0.1:1883 --fleet demo --sqlite fleet.db --influx-url http://127.0.0.1:8428
             """
     )
 
@@ -66,6 +73,8 @@ struct CollectCommand: ParsableCommand {
     var cert: String?
     @Option(help: "PEM file: the client certificate's key.")
     var key: String?
+    @Option(help: "Also write InfluxDB line protocol to URL/write (VictoriaMetrics, InfluxDB 1.x): http://HOST:PORT.")
+    var influxUrl: String?
     @Option(help: "Fleet store sync: normal (a crash loses nothing committed) or full (power loss neither).")
     var sync = "normal"
 
@@ -89,6 +98,7 @@ struct CollectCommand: ParsableCommand {
             throw CommandFailure.input("collect: --sync: expected normal or full, got \(sync)")
         }
         options.durability = durability
+        options.influxURL = influxUrl
         guard !fleet.isEmpty, !fleet.contains("/"), !fleet.contains("+"), !fleet.contains("#") else {
             throw CommandFailure.input("collect: --fleet: a topic level without / + #")
         }

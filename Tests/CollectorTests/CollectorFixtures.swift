@@ -45,10 +45,15 @@ struct GatewayBundle {
     var outbox: String { directory + "/outbox" }
 
     init(_ name: String, in scratch: Scratch, port: Int, extra: [String] = []) throws {
+        try FileManager.default.copyItem(atPath: Repository.bundle(name), toPath: scratch.path + "/" + name)
+        try self.init(reusing: name, at: scratch.path, port: port, extra: extra)
+    }
+
+    /// Writes candor.yaml again in a copy already made (the outbox and store stay).
+    init(reusing name: String, at scratch: String, port: Int, extra: [String] = []) throws {
         self.name = name
-        directory = scratch.path + "/" + name
-        try FileManager.default.copyItem(atPath: Repository.bundle(name), toPath: directory)
-        var yaml = try String(contentsOfFile: directory + "/candor.yaml", encoding: .utf8)
+        directory = scratch + "/" + name
+        var yaml = try String(contentsOfFile: Repository.bundle(name) + "/candor.yaml", encoding: .utf8)
         // Two fixture vans are both `van01`: one fleet needs distinct vehicles.
         if name == "van-urban-faults" { yaml = yaml.replacingOccurrences(of: "\n  van01:\n", with: "\n  van02:\n") }
         yaml += """

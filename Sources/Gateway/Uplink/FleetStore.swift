@@ -48,13 +48,9 @@ public final class FleetStore {
         lookUpIdentity = try c.prepare("SELECT 1 FROM uplinked_record WHERE vehicle = ?1 AND run = ?2 AND seq = ?3")
     }
 
-    /// Stores the records not stored before (by identity) in one transaction with their
-    /// identities; returns how many were duplicates. `identities[i]` names `records[i]`;
-    /// `run` is the text form of the run id.
-    public func write(vehicle: String, run: String, sequences: [UInt64], records: [TelemetryRecord]) throws(SinkError) -> Int {
-        precondition(sequences.count == records.count, "one sequence per record")
+    /// The indices of the sequences whose identity is not stored yet.
+    public func unseen(vehicle: String, run: String, sequences: [UInt64]) throws(SinkError) -> [Int] {
         var fresh: [Int] = []
-        fresh.reserveCapacity(records.count)
         for (i, sequence) in sequences.enumerated() {
             let s = lookUpIdentity
             s.bind(1, vehicle); s.bind(2, run); s.bind(3, Int64(bitPattern: sequence))
@@ -62,6 +58,15 @@ public final class FleetStore {
             s.reset()
             if !known { fresh.append(i) }
         }
+        return fresh
+    }
+
+    /// Stores the records not stored before (by identity) in one transaction with their
+    /// identities; returns how many were duplicates. `identities[i]` names `records[i]`;
+    /// `run` is the text form of the run id.
+    public func write(vehicle: String, run: String, sequences: [UInt64], records: [TelemetryRecord]) throws(SinkError) -> Int {
+        precondition(sequences.count == records.count, "one sequence per record")
+        let fresh = try unseen(vehicle: vehicle, run: run, sequences: sequences)
         var duplicates = records.count - fresh.count
         guard !fresh.isEmpty else { return duplicates }
         let handle = store.connection.handle

@@ -22,11 +22,8 @@ final class UplinkLink: @unchecked Sendable {
     private var finished = false
     // Owned by the network thread.
     private var inFlight: [Int32: (sequence: UInt64, bytes: Int)] = [:]
-    private var backoff: ReconnectBackoff
-    private var connecting = false
+    private var schedule: ConnectSchedule
     private var everConnected = false
-    private var nextAttempt: UInt64 = 0
-    private var attemptStarted: UInt64 = 0
     private var tokens: Double = 0
     private var lastRefill: UInt64 = 0
     private var lastAgeCheck: UInt64 = 0
@@ -39,7 +36,7 @@ final class UplinkLink: @unchecked Sendable {
         self.client = client
         self.broker = broker
         self.notify = notify
-        self.backoff = ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed)
+        self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
     }
 
     var statistics: UplinkStatistics {
@@ -99,9 +96,12 @@ final class UplinkLink: @unchecked Sendable {
             let stop = stopping
             lock.unlock()
             if stop { break }
-            let now = Self.monotonicMillis()
-            if !client.isConnected && !connecting && now >= nextAttempt { attempt(now) }
-            if connecting && now - attemptStarted > 15_000 { failed("no CONNACK within 15 s", now) }
+            let now = ConnectSchedule.monotonicMillis()
+            switch schedule.step(now: now, connected: client.isConnected) {
+            case .connect: attempt(now)
+            case .timedOut: failed("no CONNACK within 15 s", now)
+            case .wait: break
+            }
             for event in client.poll(timeoutMillis: client.isConnected && !inFlight.isEmpty ? 10 : 25) { handle(event) }
             if client.isConnected { send() }
             if now - lastAgeCheck > 1000 {
@@ -113,9 +113,9 @@ final class UplinkLink: @unchecked Sendable {
         }
         if client.isConnected {
             _ = try? client.publish(Self.status("offline", settings))
-            let deadline = Self.monotonicMillis() + 1000
+            let deadline = ConnectSchedule.monotonicMillis() + 1000
             var acked = false
-            while !acked && client.isConnected && Self.monotonicMillis() < deadline {
+            while !acked && client.isConnected && ConnectSchedule.monotonicMillis() < deadline {
                 acked = client.poll(timeoutMillis: 20).contains { if case .acknowledged = $0 { true } else { false } }
             }
             client.disconnect()
@@ -130,17 +130,14 @@ final class UplinkLink: @unchecked Sendable {
     private func attempt(_ now: UInt64) {
         do {
             try client.connect()
-            connecting = true
-            attemptStarted = now
+            schedule.started(now: now)
         } catch {
             failed(error.message, now)
         }
     }
 
     private func failed(_ reason: String, _ now: UInt64) {
-        connecting = false
-        let delay = backoff.nextDelayMillis()
-        nextAttempt = now + UInt64(delay)
+        let delay = schedule.failed(now: now)
         lock.lock()
         stats.connectFailures += 1
         stats.lastError = reason
@@ -151,8 +148,7 @@ final class UplinkLink: @unchecked Sendable {
     private func handle(_ event: MQTTEvent) {
         switch event {
         case .connected(let present, let version):
-            connecting = false
-            backoff.reset()
+            schedule.succeeded()
             inFlight.removeAll()
             lock.lock()
             outbox.resend()
@@ -163,15 +159,15 @@ final class UplinkLink: @unchecked Sendable {
             _ = try? client.publish(Self.status("online", settings))
             notify(.connected(broker: broker, sessionPresent: present, version: version.rawValue))
         case .refused(let code, let reason):
-            failed("refused: \(reason) (\(code))", Self.monotonicMillis())
+            failed("refused: \(reason) (\(code))", ConnectSchedule.monotonicMillis())
         case .disconnected(let reason):
-            let wasConnected = !connecting
+            let wasConnected = !schedule.connecting
             inFlight.removeAll()
             lock.lock()
             stats.connected = false
             lock.unlock()
             if wasConnected { notify(.disconnected(broker: broker, reason: reason)) }
-            failed(reason, Self.monotonicMillis())
+            failed(reason, ConnectSchedule.monotonicMillis())
         case .acknowledged(let id):
             guard let sent = inFlight.removeValue(forKey: id) else { return }
             lock.lock()
@@ -186,7 +182,7 @@ final class UplinkLink: @unchecked Sendable {
     }
 
     private func send() {
-        let now = Self.monotonicMillis()
+        let now = ConnectSchedule.monotonicMillis()
         if let cap = settings.bandwidth {
             tokens = min(Double(cap), tokens + Double(now - lastRefill) * Double(cap) / 1000)
         }
@@ -232,9 +228,4 @@ final class UplinkLink: @unchecked Sendable {
                             payload: Array(json.utf8), qos: 1, retain: true, contentType: "application/json")
     }
 
-    static func monotonicMillis() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
 }

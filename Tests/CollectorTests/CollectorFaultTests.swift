@@ -1,0 +1,107 @@
+import Foundation
+import MQTT
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Faults between the gateways and the fleet store, each against real processes on a real
+/// mosquitto (persistence on). The oracle for every scenario: the fleet store's identities are
+/// exactly the ones an independent observer saw published (each record of every run), its rows
+/// are the gateways' rows both ways (`CollectorBrokerTests.checkRows`), and no identity is stored
+/// twice; duplicates the collector removed are printed and checked against its own count.
+@Suite(.serialized) struct CollectorFaultTests {
+    /// A broker, an observer, a fleet store and the collector `collect-f` (same id on restart).
+    final class Rig {
+        let scratch: Scratch
+        let broker: MosquittoBroker
+        let observer: Observer
+        let fleet: String
+        var collector: Child?
+        private var starts = 0
+
+        init(_ name: String) throws {
+            scratch = try Scratch(name)
+            broker = try MosquittoBroker(name: name, extraConfig: "allow_anonymous true\nmax_queued_messages 100000\nautosave_interval 1")
+            try broker.start()
+            observer = try Observer(port: broker.port)
+            fleet = scratch.path + "/fleet.db"
+        }
+
+        func startCollector() throws {
+            starts += 1
+            let c = try Child(["collect", "--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--fleet", "testfleet", "--sqlite", fleet,
+                               "--client-id", "collect-f"], log: scratch.path + "/collect-\(starts).log")
+            collector = c
+        }
+
+        func awaitSubscribed() {
+            #expect(eventually(seconds: 60) { collector?.output.contains("subscribed") == true }, "collector did not subscribe")
+        }
+
+        func stored() -> Int { (try? SQLiteShell.identities(fleet).count) ?? 0 }
+
+        /// Everything the observer saw is in the store; the collector stops with 0; the oracle.
+        func finish(_ gateways: [GatewayBundle], label: String) throws -> [String: Int] {
+            try observer.poll(seconds: 3)
+            let published = Set(observer.identities.keys)
+            #expect(try eventually(seconds: 90) { stored() >= published.count }, "\(label): \(stored()) of \(published.count) stored")
+            collector?.signal(SIGTERM)
+            #expect(try collector?.wait() == 0, "\(label): \(collector?.output ?? "")")
+            #expect(try SQLiteShell.identities(fleet) == published, "\(label): the fleet store's identities differ from those published")
+            try CollectorBrokerTests.checkRows(fleet: fleet, gateways: gateways)
+            let resent = observer.identities.values.filter { $0 > 1 }.count
+            let counts = CollectorBrokerTests.finalCounts(collector?.output ?? "")
+            print("CollectorFaultTests \(label): \(published.count) records published, \(resent) of them published more than once; last collector: \(counts)")
+            observer.close()
+            return counts
+        }
+    }
+
+    static let capped = ["bandwidth: 1500"]
+
+    @Test func collectorKilledMidStreamGetsTheRestAfterItsRestart() throws {
+        let rig = try Rig("collector-kill")
+        try rig.startCollector()
+        rig.awaitSubscribed()
+        let gateways = try ["van-cltc-p", "fcev-urban"].map { try GatewayBundle($0, in: rig.scratch, port: rig.broker.port, extra: Self.capped) }
+        let replays = try gateways.map { try Child($0.replayArguments(), log: $0.directory + "/replay.log") }
+        #expect(eventually(seconds: 60) { rig.stored() > 0 })
+        rig.collector?.signal(SIGKILL)
+        try rig.collector?.wait()
+        let before = rig.stored()
+        try rig.startCollector()
+        for r in replays { #expect(try r.wait() == 0, "\(r.output)") }
+        let counts = try rig.finish(gateways, label: "collector kill -9 after \(before) records stored")
+        #expect(counts["duplicates", default: -1] >= 0)
+    }
+
+    @Test func gatewayKilledMidPublishResumesFromItsOutbox() throws {
+        let rig = try Rig("gateway-kill")
+        try rig.startCollector()
+        rig.awaitSubscribed()
+        let bundle = try GatewayBundle("van-urban-faults", in: rig.scratch, port: rig.broker.port, extra: Self.capped)
+        let first = try Child(bundle.replayArguments(), log: bundle.directory + "/replay-1.log")
+        #expect(eventually(seconds: 60) { rig.stored() > 0 })
+        first.signal(SIGKILL)
+        _ = try? first.wait()
+        let before = rig.stored()
+        // The same bundle again without the cap: the outbox's leftovers of the killed run first,
+        // then this run's own records (a new run id: new identities, the same rows).
+        let again = try GatewayBundle.rewritten(bundle, port: rig.broker.port)
+        let second = try Child(again.replayArguments(), log: bundle.directory + "/replay-2.log")
+        #expect(try second.wait() == 0, "\(second.output)")
+        #expect(second.output.contains("0 not delivered"), "\(second.output)")
+        let counts = try rig.finish([bundle], label: "gateway kill -9 after \(before) records stored")
+        #expect(counts["records", default: 0] > 0)
+    }
+}
+
+extension GatewayBundle {
+    /// The bundle's config written again without the `extra` lines (the same outbox and store).
+    static func rewritten(_ bundle: GatewayBundle, port: Int) throws -> GatewayBundle {
+        let scratch = URL(fileURLWithPath: bundle.directory).deletingLastPathComponent().path
+        return try GatewayBundle(reusing: bundle.name, at: scratch, port: port)
+    }
+}
