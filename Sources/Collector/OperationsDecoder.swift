@@ -49,6 +49,19 @@ enum OperationsDecoder {
                                                 start: try e.time("start"), end: try e.time("end"), open: try e.bool("open"),
                                                 target: e.has("target") ? try e.string("target") : nil))
         }
+        // The report's figures (store schema 2); absent from older gateways' records.
+        if o.has("soc_min") { s.socMin = try o.optionalDouble("soc_min") }
+        if o.has("soc_max") { s.socMax = try o.optionalDouble("soc_max") }
+        if o.has("first_frame"), try o.value("first_frame") != .null { s.firstFrame = try o.time("first_frame") }
+        if o.has("last_frame"), try o.value("last_frame") != .null { s.lastFrame = try o.time("last_frame") }
+        if o.has("charges") {
+            for session in try items(o.value("charges"), "charges") {
+                let c = Fields(session)
+                s.chargingSessions.append(ChargingSessionFigure(
+                    start: try c.time("start"), end: try c.time("end"),
+                    energyKWh: try c.optionalDouble("energy_kwh") ?? .nan, maxPowerKW: try c.optionalDouble("max_power_kw") ?? .nan))
+            }
+        }
         for episode in try items(o.value("silent_messages"), "silent_messages") {
             let e = Fields(episode)
             s.silentMessages.append(SilentEpisode.make(vehicle: s.vehicle, bus: try e.string("bus"), message: try e.string("message"),
