@@ -28,7 +28,8 @@ struct RunCommand: ParsableCommand {
 
             Exit status: 0 after a clean shutdown, 1 when a bus cannot be opened (no AF_CAN in \
             the kernel, missing interface, no permission), a controller cannot be configured or \
-            a sink fails, 2 for a bad config.
+            a sink cannot be opened, 2 for a bad config. A sink, the recorder or the decoded log \
+            that fails while running (disk full, I/O error) is logged and counted; ingest goes on.
 
             Examples:
               candor run --config /etc/candor/candor.yaml

@@ -43,6 +43,8 @@ public final class DecodedFrameLog: @unchecked Sendable {
     private var finished = false
     private var stats = DecodedLogStatistics()
     private var lastFailure: SinkError?
+    /// The last failure once closing began (the drain's writes, the output's close).
+    private var closeFailure: SinkError?
     // Owned by the writer thread once started.
     private let output: any DecodedLogOutput
 
@@ -116,13 +118,15 @@ public final class DecodedFrameLog: @unchecked Sendable {
     }
 
     /// Drains the queue, closes the output and stops the thread. Lines appended afterwards
-    /// are dropped. Calling it again does nothing but report the last failure.
+    /// are dropped. Throws when the drain or the close failed; a write that failed earlier and
+    /// was followed by good ones (a disk full for a while) was counted and logged then.
+    /// Calling it again does nothing but report that failure again.
     public func close() throws(SinkError) {
         condition.lock()
         closing = true
         condition.broadcast()
         while !finished { condition.wait() }
-        let failure = lastFailure
+        let failure = closeFailure
         condition.unlock()
         if let failure { throw failure }
     }
@@ -150,6 +154,7 @@ public final class DecodedFrameLog: @unchecked Sendable {
                 if let failure = result.failure {
                     stats.writeFailures += 1
                     lastFailure = failure
+                    if closing { closeFailure = failure }
                 }
                 handled += UInt64(batch.lineCount)
                 batch.removeAll()
@@ -164,6 +169,7 @@ public final class DecodedFrameLog: @unchecked Sendable {
             if let failure {
                 stats.writeFailures += 1
                 lastFailure = failure
+                closeFailure = failure
             }
             finished = true
             condition.broadcast()

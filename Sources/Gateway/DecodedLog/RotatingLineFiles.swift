@@ -176,6 +176,11 @@ public final class RotatingLineFiles: DecodedLogOutput {
         let (offset, failure) = pending.withUnsafeBytes { writeAll(fd, $0) }
         if failure != 0 {
             endsMidLine = offset > 0 && pending[offset - 1] != UInt8(ascii: "\n")
+            if endsMidLine {
+                // The line cut short is truncated off, so the file keeps whole lines only.
+                let partial = offset - (pending[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+                endsMidLine = !LineFile.removeTail(fd, bytes: partial)
+            }
             pending.removeAll(keepingCapacity: true)
             throw SinkError(.io, path: options.currentPath, message: "write failed: \(String(cString: strerror(failure)))")
         }

@@ -7,6 +7,14 @@ public protocol RecordingOutput: AnyObject {
     func write(_ frames: ArraySlice<CANFrame>) throws(CaptureError)
     func flush() throws(CaptureError)
     func close() throws(CaptureError)
+    /// Frames lost in failed writes so far, when the output counts them itself (the frames of
+    /// a file a failure made unreadable, not only the batch being written); nil: a failed
+    /// `write` lost its batch.
+    var framesLost: UInt64? { get }
+}
+
+extension RecordingOutput {
+    public var framesLost: UInt64? { nil }
 }
 
 /// Counters for the metrics endpoint.
@@ -41,6 +49,10 @@ public final class Recorder: @unchecked Sendable {
     private var finished = false
     private var stats = RecorderStatistics()
     private var lastFailure: CaptureError?
+    /// The last failure once closing began (the drain's writes, the output's close).
+    private var closeFailure: CaptureError?
+    /// `output.framesLost` already in `stats.dropped`.
+    private var outputLossCounted: UInt64 = 0
     // Owned by the writer thread once started.
     private let output: any RecordingOutput
     private var thread: Thread?
@@ -95,13 +107,15 @@ public final class Recorder: @unchecked Sendable {
     }
 
     /// Drains the queue, closes the output and stops the thread. Frames recorded afterwards
-    /// are dropped. Calling it again does nothing.
+    /// are dropped. Throws when the drain or the close failed; a write that failed earlier and
+    /// was followed by good ones (a disk full for a while) was counted and logged then.
+    /// Calling it again does nothing.
     public func close() throws(CaptureError) {
         condition.lock()
         closing = true
         condition.broadcast()
         while !finished { condition.wait() }
-        let failure = lastFailure
+        let failure = closeFailure
         condition.unlock()
         if let failure { throw failure }
     }
@@ -166,8 +180,14 @@ public final class Recorder: @unchecked Sendable {
     private func record(_ failure: CaptureError?, frames: Int) {
         if let failure {
             stats.writeFailures += 1
-            stats.dropped += UInt64(frames)
+            if let lost = output.framesLost {
+                stats.dropped += lost - min(lost, outputLossCounted)
+                outputLossCounted = max(lost, outputLossCounted)
+            } else {
+                stats.dropped += UInt64(frames)
+            }
             lastFailure = failure
+            if closing { closeFailure = failure }
         } else {
             stats.written += UInt64(frames)
         }

@@ -30,13 +30,73 @@ public final class RotatingCaptureFiles: RecordingOutput {
     /// The file being written, if any.
     public var currentFile: String? { current.map { options.directory + "/" + $0.text } }
 
+    /// A write that fails (disk full, I/O error) gives the file up: zlib keeps a failed
+    /// write's error, so that file would take nothing more. The next frame starts a new file,
+    /// so recording resumes as soon as the disk takes writes again. What the failure cost is
+    /// counted in `framesLost`: the frames of the batch not yet taken, and those taken into the
+    /// file that are not in it whole (a gzip file that could not be finished loses them all).
     public func write(_ frames: ArraySlice<CANFrame>) throws(CaptureError) {
-        for frame in frames {
-            let bytes = CandumpLineLength.of(frame, scratch: &scratch)
-            if writer != nil && mustRotate(before: frame, bytes: bytes) { try finishFile() }
-            if writer == nil { try startFile(at: frame.timestamp) }
-            try writer!.write(frame)
-            currentBytes += bytes
+        var taken = 0
+        do {
+            for frame in frames {
+                let bytes = CandumpLineLength.of(frame, scratch: &scratch)
+                if writer != nil && mustRotate(before: frame, bytes: bytes) { try finishFile() }
+                if writer == nil { try startFile(at: frame.timestamp) }
+                taken += 1
+                framesInFile += 1
+                try writer!.write(frame)
+                currentBytes += bytes
+            }
+        } catch {
+            lost += UInt64(frames.count - taken)
+            abandonFile()
+            throw error
+        }
+    }
+
+    /// Frames lost in failed writes and closes so far.
+    public var framesLost: UInt64? { lost }
+    private var lost: UInt64 = 0
+    /// Frames handed to the current file (or to the one whose close failed).
+    private var framesInFile: UInt64 = 0
+
+    /// Drops the current file after a failed write; its close is tried once and its error is
+    /// not reported again (the write's error was).
+    private func abandonFile() {
+        if let open = writer {
+            writer = nil
+            do { try open.close() } catch {}
+        }
+        countLostFrames()
+    }
+
+    /// After a failure: the frames of the current file that are not in it as whole lines. A
+    /// file left without a single one is deleted (a full disk would otherwise leave an empty
+    /// file behind at every batch it refuses).
+    private func countLostFrames() {
+        guard framesInFile > 0, let path = currentFile else { return }
+        var info = stat()
+        let size = stat(path, &info) == 0 ? Int(info.st_size) : -1
+        let whole = options.gzip || size <= 0 ? 0 : Self.completeLines(in: path)
+        lost += framesInFile - min(UInt64(whole), framesInFile)
+        framesInFile = 0
+        if size == 0 || (size > 0 && !options.gzip && whole == 0) {
+            if unlink(path) == 0 { current = nil }
+        }
+    }
+
+    /// Newlines in the file at `path` (0 when it cannot be read).
+    static func completeLines(in path: String) -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { precondition(Glibc.close(fd) == 0, "close of an owned descriptor failed") }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var lines = 0
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return lines }
+            for byte in chunk[0..<n] where byte == UInt8(ascii: "\n") { lines += 1 }
         }
     }
 
@@ -61,11 +121,20 @@ public final class RotatingCaptureFiles: RecordingOutput {
     private func finishFile() throws(CaptureError) {
         guard let open = writer else { return }
         writer = nil
-        try open.close()
+        do { try open.close() } catch {
+            countLostFrames()
+            throw error
+        }
+        framesInFile = 0
         try applyRetention()
     }
 
-    public func flush() throws(CaptureError) { try writer?.flush() }
+    public func flush() throws(CaptureError) {
+        do { try writer?.flush() } catch {
+            abandonFile()
+            throw error
+        }
+    }
 
     public func close() throws(CaptureError) {
         try finishFile()

@@ -24,8 +24,10 @@ public struct GatewayDaemon {
     public var notifier: ServiceNotifier?
     /// More record services, behind the configured sinks (an uplink: a `QueuedRecordService`).
     public var services: (GatewaySetup) throws(SinkError) -> [any RecordService] = { _ in [] }
-    /// The frames' clock (CLOCK_REALTIME, nanoseconds), for closing the windows of quiet buses.
-    public var now: () -> Int64 = GatewayDaemon.wallClockNanoseconds
+    /// The frames' clock (nanoseconds since the epoch), for closing the windows of quiet buses;
+    /// nil: the newest frame's time plus the monotonic time since (`QuietClock`), which a
+    /// stepped wall clock does not move (tests inject a fixed clock).
+    public var now: (() -> Int64)?
     public var shutdownDeadline: Duration = .seconds(10)
     /// How the process ends when the shutdown deadline passes or a second stop signal comes.
     public var abort: @Sendable (String) -> Never = { _ in _exit(1) }
@@ -98,6 +100,8 @@ public struct GatewayDaemon {
                 for case let queued as QueuedRecordService in sinks.services {
                     totals.append((queued.name, Int(queued.statistics.droppedRecords)))
                 }
+                let sinkFailures = sinks.failures
+                for (name, failed) in sinkFailures { totals.append((name, Int(failed.droppedRecords))) }
                 for (stage, total) in totals {
                     metrics.setDropped(stage: stage, total: total)
                     drops.observe(stage: stage, total: total)
@@ -107,6 +111,9 @@ public struct GatewayDaemon {
                 }
                 if let decodedLog {
                     drops.observeWriteFailures(stage: "decoded_log", total: decodedLog.statistics.writeFailures, lastError: decodedLog.lastError?.description)
+                }
+                for (name, failed) in sinkFailures.sorted(by: { $0.key < $1.key }) {
+                    drops.observeWriteFailures(stage: name, total: failed.failures, lastError: failed.lastError?.description)
                 }
             },
             abort: { [log, abort] reason in
@@ -124,8 +131,9 @@ public struct GatewayDaemon {
         supervisor.start()
         watchdog?.start()
 
+        // A sink that fails (disk full, I/O error) is counted and logged; ingest goes on.
         let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
-            try sinks.write($0)
+            sinks.writeEach($0)
         }
         var failure: String?
         do {

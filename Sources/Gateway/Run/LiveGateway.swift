@@ -145,22 +145,29 @@ public final class LiveGateway {
     /// Like `run(_:between:)`, for inputs that can time out: when no frame arrives for
     /// `quietAfter` nanoseconds, the windows ending before `now() - quietAfter` are closed
     /// (`advance(to:)`) so that quiet buses still give records. `now` is the frames' clock
-    /// (nanoseconds since the epoch; injected in tests). Unlike a replay, which jumps over
-    /// a gap, this emits the records of the quiet (empty) windows.
+    /// (nanoseconds since the epoch; injected in tests); nil (the daemon) is `QuietClock`: the
+    /// newest frame's time plus the monotonic time since, never the process's wall clock,
+    /// which can be stepped. Unlike a replay, which jumps over a gap, this emits the records
+    /// of the quiet (empty) windows.
     @discardableResult
     public func run(
-        _ input: any LiveFrameInput, quietAfter: Int64, now: () -> Int64, between: (LiveGateway) throws -> Void = { _ in }
+        _ input: any LiveFrameInput, quietAfter: Int64, now: (() -> Int64)? = nil, between: (LiveGateway) throws -> Void = { _ in }
     ) throws -> [OperationsSummary] {
         precondition(quietAfter > 0, "quiet interval must be positive")
         var latest = Int64.min
+        var latestFrame = Int64.min
+        var clock = QuietClock(quietAfter: quietAfter)
         loop: while true {
             switch input.next(waitingAtMost: quietAfter) {
             case .frame(let frame):
                 latest = max(latest, frame.timestamp.totalNanoseconds)
+                latestFrame = max(latestFrame, frame.timestamp.totalNanoseconds)
                 try ingest(frame)
             case .idle:
                 // Not before the first frame: the windows are aligned on the first frame, as in a replay.
-                let time = now() - quietAfter
+                let time = if let now { now() - quietAfter } else if latestFrame == .min { Int64.min } else {
+                    clock.now(latestEvent: latestFrame, monotonic: LogThrottle.monotonicNow()) - quietAfter
+                }
                 try reloadIfDue(at: time)
                 if latest != .min && time > latest {
                     latest = time

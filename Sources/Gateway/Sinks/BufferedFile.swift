@@ -14,11 +14,20 @@ public enum FileSinkMode: Sendable, Hashable {
 /// file when it passes `capacity` or on `flush`. One `write(2)` loop per flush; no stdio.
 /// Opened as a `LineFile`: never through a symlink, and an appended file whose last line was
 /// cut short (a previous run died mid-write) gets a newline before the first new record.
+///
+/// A write that fails (disk full, I/O error) gives up what is buffered: the lines that did not
+/// reach the file whole are counted in `linesLost`, memory stays bounded however long the disk
+/// stays full, and the next flush writes again. A line cut short is truncated off the file (or,
+/// when even that fails, the next flush starts with a newline), so every line stays whole.
 final class BufferedFile {
     let path: String
     private var fd: Int32
     var buffer: [UInt8] = []
     let capacity: Int
+    /// Lines (records) given up because a write failed.
+    private(set) var linesLost: UInt64 = 0
+    /// `buffer` starts with a newline that ends a line cut short, not a record's.
+    private var separatorFirst = false
 
     init(path: String, mode: FileSinkMode, capacity: Int = 1 << 16) throws(SinkError) {
         self.path = path
@@ -26,7 +35,10 @@ final class BufferedFile {
         let file = try LineFile.open(path, append: mode == .append)
         fd = file.fd
         buffer.reserveCapacity(capacity + 4096)
-        if file.endsMidLine { buffer.append(UInt8(ascii: "\n")) }
+        if file.endsMidLine {
+            buffer.append(UInt8(ascii: "\n"))
+            separatorFirst = true
+        }
     }
 
     /// Writes the buffer out when it is full.
@@ -38,10 +50,23 @@ final class BufferedFile {
         guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
         let (offset, failure) = buffer.withUnsafeBytes { writeAll(fd, $0) }
         if failure != 0 {
-            buffer.removeFirst(offset)
+            let newline = UInt8(ascii: "\n")
+            var lost = buffer[offset...].reduce(0) { $1 == newline ? $0 + 1 : $0 }
+            if separatorFirst && offset == 0 { lost -= 1 }
+            linesLost += UInt64(lost)
+            // Nothing written: the file ends as before (mid-line if the separator is pending).
+            var cut = offset > 0 ? buffer[offset - 1] != newline : separatorFirst
+            if offset > 0 && cut {
+                let partial = offset - (buffer[..<offset].lastIndex(of: newline).map { $0 + 1 } ?? 0)
+                cut = !LineFile.removeTail(fd, bytes: partial)
+            }
+            buffer.removeAll(keepingCapacity: true)
+            separatorFirst = cut
+            if cut { buffer.append(newline) }
             throw SinkError(.io, path: path, message: "write failed: \(String(cString: strerror(failure)))")
         }
         buffer.removeAll(keepingCapacity: true)
+        separatorFirst = false
     }
 
     /// Flushes, syncs and closes; a second call does nothing.

@@ -8,12 +8,19 @@ public final class JSONLinesSink: MetricSink {
         file = try BufferedFile(path: path, mode: mode)
     }
 
+    /// A failed write throws after the whole batch was offered: the records after it are
+    /// buffered for the next write, those given up are counted (`recordsLost`).
     public func write(_ records: [TelemetryRecord]) throws(SinkError) {
+        var failure: SinkError?
         for record in records {
             JSONLinesFormat.append(record, to: &file.buffer)
-            try file.maybeFlush()
+            do { try file.maybeFlush() } catch { failure = failure ?? error }
         }
+        if let failure { throw failure }
     }
+
+    /// Records given up because a write failed (one line each).
+    public var recordsLost: UInt64 { file.linesLost }
 
     public func flush() throws(SinkError) { try file.flush() }
     public func close() throws(SinkError) { try file.close() }

@@ -114,8 +114,20 @@ public final class SQLiteStore: MetricSink {
             try statements.commit.run()
         } catch {
             try? statements.rollback.run()
+            // The ids of signals first inserted in this transaction were rolled back with it
+            // (disk full, I/O error): forget every cached id, so that the next batch looks them
+            // up again instead of writing windows of a signal row that does not exist.
+            forgetSignalIDs()
             throw error
         }
+    }
+
+    private func forgetSignalIDs() {
+        signalIDs.removeAll()
+        recentKeys.removeAll()
+        recentSlots.removeAll()
+        recentWindow = (0, .min)
+        recentCursor = 0
     }
 
     /// Nothing is pending between `write` calls: each one committed.

@@ -1,3 +1,4 @@
+import Synchronization
 import Telemetry
 
 /// The record services of one run of the pipeline (`candor replay`, `candor run`, `candor
@@ -81,6 +82,33 @@ public final class SinkSet {
         for service in services { try service.write(batch) }
     }
 
+    /// Like `write`, but a service whose write throws stops neither the others nor the caller:
+    /// its failure is counted (`failures`) and the batch is lost to that service alone (to a
+    /// file sink, the lines it could not write). The daemon writes this way: a full disk or
+    /// an I/O error under the store must not stop ingest, the other sinks or the recorder,
+    /// and the next batch is tried again (so writing resumes when space returns).
+    public func writeEach(_ records: [TelemetryRecord]) {
+        guard !records.isEmpty else { return }
+        let batch = RecordBatch(run: run, firstSequence: nextSequence, records: records)
+        nextSequence = batch.nextSequence
+        for service in services {
+            do { try service.write(batch) } catch {
+                let lost = (service as? any LosesRecords)?.recordsLost
+                failureCounts.withLock { all in
+                    var entry = all[service.name] ?? SinkFailures()
+                    entry.failures += 1
+                    entry.droppedRecords = lost ?? entry.droppedRecords + UInt64(records.count)
+                    entry.lastError = error
+                    all[service.name] = entry
+                }
+            }
+        }
+    }
+
+    /// The failed writes of `writeEach` so far, per service name (read from any thread).
+    public var failures: [String: SinkFailures] { failureCounts.withLock { $0 } }
+    private let failureCounts = Mutex<[String: SinkFailures]>([:])
+
     public func flush() throws(SinkError) {
         for service in services { try service.flush() }
     }
@@ -114,3 +142,18 @@ extension SinkSettings {
 extension SQLiteStore { public var name: String { "sqlite" } }
 extension JSONLinesSink { public var name: String { "jsonl" } }
 extension LineProtocolSink { public var name: String { "line_protocol" } }
+
+/// What `SinkSet.writeEach` counted for one service.
+public struct SinkFailures: Sendable, Hashable {
+    /// Writes that threw.
+    public var failures: UInt64 = 0
+    /// Records lost: the batches whose write threw, or what the sink itself counted as lost.
+    public var droppedRecords: UInt64 = 0
+    public var lastError: SinkError?
+}
+
+/// A sink that counts the records it gave up on a failed write (the file sinks: a failed
+/// write loses buffered lines of earlier batches, and not always the whole batch).
+protocol LosesRecords { var recordsLost: UInt64 { get } }
+extension JSONLinesSink: LosesRecords {}
+extension LineProtocolSink: LosesRecords {}

@@ -19,6 +19,16 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, er
     return (offset, 0)
 }
 
+extension LineFile {
+    /// Truncates the last `bytes` bytes off the file open at `fd` (a line a failed write cut
+    /// short, so that the file ends with a whole line again). False when that failed.
+    static func removeTail(_ fd: Int32, bytes: Int) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int(info.st_size) >= bytes else { return false }
+        return ftruncate(fd, info.st_size - off_t(bytes)) == 0
+    }
+}
+
 /// A file of text lines opened for writing (the file sinks, the decoded-frame log): created
 /// when missing, never through a symbolic link (`O_NOFOLLOW`: a link planted at an output's
 /// path must not send candor's writes elsewhere), and, when appending, checked for a last
