@@ -59,7 +59,16 @@ struct VehicleOperations: Sendable {
     private var sessions = ChargingSessions()
 
     // Figures.
-    private(set) var total: OperationsSummary
+    private var totals: OperationsSummary
+    /// The newest frame's time (`.min` before the first): the `last_frame` of the vehicle and
+    /// of the open day, stamped on them when they are read or emitted, not kept per frame.
+    private var lastFrame: Int64 = .min
+    /// The vehicle's figures so far.
+    var total: OperationsSummary {
+        var summary = totals
+        if lastFrame != .min { summary.lastFrame = lastFrame }
+        return summary
+    }
     /// The open trip and day, valid while `inTrip` / `hasDay` (not optionals: mutated in
     /// place on every sample, without copying).
     private var trip: OperationsSummary
@@ -91,10 +100,10 @@ struct VehicleOperations: Sendable {
         faultOpen = [Bool](repeating: false, count: vehicle.faults.count)
         faultStart = [Int64](repeating: 0, count: vehicle.faults.count)
         faultLevel = [Int](repeating: 0, count: vehicle.faults.count)
-        total = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
-        trip = total
-        day = total
-        total.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+        totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        trip = totals
+        day = totals
+        totals.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
     }
 
     private func slot(_ role: Role) -> Int {
@@ -121,10 +130,7 @@ struct VehicleOperations: Sendable {
     mutating func countFrame(onBus local: Int, error: Bool, at t: Int64, into output: inout [TelemetryRecord]) {
         if !hasDay || t >= nextDayStart { rollDay(at: t, into: &output) }
         if error { errorFrameCounts[local] += 1 } else { frameCounts[local] += 1 }
-        if total.firstFrame == nil { total.firstFrame = t }
-        if day.firstFrame == nil { day.firstFrame = t }
-        total.lastFrame = max(total.lastFrame ?? t, t)
-        day.lastFrame = max(day.lastFrame ?? t, t)
+        if t > lastFrame { lastFrame = t }
     }
 
     /// `frames` and `errorFrames` since `base`.
@@ -151,7 +157,7 @@ struct VehicleOperations: Sendable {
 
     /// Applies `body` to the vehicle, day and trip figures.
     private mutating func each(_ body: (inout OperationsSummary) -> Void) {
-        body(&total)
+        body(&totals)
         if hasDay { body(&day) }
         if inTrip { body(&trip) }
     }
@@ -161,7 +167,7 @@ struct VehicleOperations: Sendable {
         guard stagedAny else { return }
         stagedAny = false
         if lastTime == .min {
-            total.start = t
+            totals.start = t
         } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
             // Time split over [previous semantic frame, now], by the state in force.
             let dt = Double(t - lastTime) / 1e9
@@ -212,7 +218,7 @@ struct VehicleOperations: Sendable {
             endTrip(at: lastMoving, into: &output)
         }
         if let s = take(3) {
-            if total.socStart == nil { total.socStart = s }
+            if totals.socStart == nil { totals.socStart = s }
             each {
                 if $0.socStart == nil { $0.socStart = s }
                 $0.socEnd = s
@@ -303,7 +309,7 @@ struct VehicleOperations: Sendable {
         guard summary.distanceKm >= trips.minimumDistance else { return }
         let figure = TripFigure(index: tripCount, start: summary.start, end: summary.end, distanceKm: summary.distanceKm)
         tripCount += 1
-        total.trips.append(figure)
+        totals.trips.append(figure)
         if hasDay { day.trips.append(figure) }
         if tripKind == .speed {
             var ended = withFrames(summary, since: tripBase)
@@ -326,15 +332,25 @@ struct VehicleOperations: Sendable {
         let shifted = t + dayOffset
         let index = shifted >= 0 ? shifted / length : (shifted - length + 1) / length
         guard index > dayIndex || dayIndex == .min else { return }  // days only move forward
-        if hasDay { output.append(.operations(withFrames(day, since: dayBase))) }
+        if hasDay { output.append(.operations(closedDay())) }
         dayIndex = index
         var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
+        summary.firstFrame = t  // the frame that opens the day
+        if totals.firstFrame == nil { totals.firstFrame = t }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
-        if let s = total.socEnd { summary.socStart = s }
+        if let s = totals.socEnd { summary.socStart = s }
         day = summary
         hasDay = true
         nextDayStart = (index + 1) * length - dayOffset
         dayBase = (frameCounts, errorFrameCounts)
+    }
+
+    /// The open day as emitted: its frame counts and its last frame (days only move forward,
+    /// so the newest frame so far is the day's).
+    private func closedDay() -> OperationsSummary {
+        var summary = withFrames(day, since: dayBase)
+        summary.lastFrame = lastFrame
+        return summary
     }
 
     /// Adds what the health side found to the figures.
@@ -351,7 +367,7 @@ struct VehicleOperations: Sendable {
             faultOpen[i] = false
             recordFault(i, end: lastTime, open: true, into: &output)
         }
-        if hasDay { output.append(.operations(withFrames(day, since: dayBase))) }
+        if hasDay { output.append(.operations(closedDay())) }
         hasDay = false
     }
 }
