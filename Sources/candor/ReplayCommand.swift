@@ -120,8 +120,8 @@ struct ReplayCommand: ParsableCommand {
                 try sinks.write($0)
             }
             try sinks.close()
-            for case let uplink as UplinkRecordService in sinks.services { Terminal.printError("candor: replay: \(uplink.uplink.report)") }
-            for case let gbt as GBT32960RecordService in sinks.services { Terminal.printError("candor: replay: \(gbt.terminal.report)") }
+            if let (uplink, _) = sinks.services.queued(UplinkService.self) { Terminal.printError("candor: replay: \(uplink.report)") }
+            if let (terminal, _) = sinks.services.queued(GBT32960Service.self) { Terminal.printError("candor: replay: \(terminal.report)") }
         } catch let error as CaptureError {
             try? sinks.close()
             throw CommandFailure.input(error.description)

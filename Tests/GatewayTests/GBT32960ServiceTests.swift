@@ -55,12 +55,12 @@ struct GBT32960ServiceTests {
         let sinks = try SinkSet(setup.sinks)
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
         try sinks.close()
-        let service = try #require(sinks.services.compactMap { $0 as? GBT32960RecordService }.first)
-        #expect(service.queue.statistics.droppedBatches == 0)
-        print("GBT32960 service \(name): \(service.terminal.report)")
+        let (terminal, queue) = try #require(sinks.services.queued(GBT32960Service.self))
+        #expect(queue.statistics.droppedBatches == 0)
+        print("GBT32960 service \(name): \(terminal.report)")
         try platform.stop()
-        return Drive(bundle: bundle, platform: platform, statistics: service.terminal.statistics, start: start,
-                     left: service.terminal.outbox.currentStatistics.messages, wallSeconds: Date().timeIntervalSince(began))
+        return Drive(bundle: bundle, platform: platform, statistics: terminal.statistics, start: start,
+                     left: terminal.outbox.currentStatistics.messages, wallSeconds: Date().timeIntervalSince(began))
     }
 
     /// "{START}+30" → the capture's start + 30.

@@ -58,7 +58,7 @@ struct UplinkBundle {
             for r in batch { records.append((RecordIdentity(vehicle: r.vehicle, run: sinks.run, sequence: UInt64(records.count + 1)), r)) }
             try sinks.write(batch)
         }
-        let uplink = sinks.services.compactMap { $0 as? UplinkRecordService }.first!.uplink
+        let uplink = sinks.services.queued(UplinkService.self)!.consumer
         try sinks.close()
         return (records, uplink, sinks.run)
     }

@@ -31,8 +31,10 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     /// Frames sent when a wait for a reply last ran out (-1: none did).
     private var waitedInVain = -1
 
-    public static func make(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) -> GBT32960RecordService {
-        GBT32960RecordService(try GBT32960Service(options, log: log))
+    /// The record service `SinkSet` runs: this terminal behind a bounded queue.
+    public static func make(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) -> QueuedRecordService {
+        QueuedRecordService(try GBT32960Service(options, log: log), capacity: options.queueRecords,
+                            closeTimeout: .milliseconds(Int64(options.replyWaitMillis) * 2 + 5_000))
     }
 
     /// `log` receives one line per session event; without it the last 200 are kept (`takeEvents`).
@@ -186,22 +188,4 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
             + "(\(s.reissueConfirmed) confirmed), \(sent(.heartbeat)) heartbeats, \(s.realtimeStored) stored while offline, "
             + "\(outbox.currentStatistics.messages) left in \(options.stateDirectory)/outbox"
     }
-}
-
-/// `GBT32960Service` behind its bounded queue, as one record service named `gbt32960`.
-public final class GBT32960RecordService: RecordService {
-    public let terminal: GBT32960Service
-    public let queue: QueuedRecordService
-    public var name: String { queue.name }
-
-    init(_ terminal: GBT32960Service) {
-        self.terminal = terminal
-        queue = QueuedRecordService(terminal, capacity: terminal.options.queueRecords,
-                                    closeTimeout: .milliseconds(Int64(terminal.options.replyWaitMillis) * 2 + 5_000))
-    }
-
-    public func start() throws(SinkError) { try queue.start() }
-    public func write(_ batch: RecordBatch) throws(SinkError) { queue.write(batch) }
-    public func flush() throws(SinkError) { queue.flush() }
-    public func close() throws(SinkError) { try queue.close() }
 }

@@ -36,7 +36,8 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
     public let name: String
     public let capacity: Int
     public let closeTimeout: Duration
-    private let consumer: any AsyncRecordConsumer
+    /// What the queue feeds (find one with `[any RecordService].queued(_:)`).
+    public let consumer: any AsyncRecordConsumer
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
     private var queue: [RecordBatch] = []
@@ -225,5 +226,15 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
     private func countDropped(_ batch: RecordBatch) {
         stats.droppedBatches += 1
         stats.droppedRecords += UInt64(batch.records.count)
+    }
+}
+
+extension Array where Element == any RecordService {
+    /// The first service that is a `C` behind its queue, with that queue (for its statistics).
+    public func queued<C: AsyncRecordConsumer>(_ type: C.Type) -> (consumer: C, queue: QueuedRecordService)? {
+        for case let queue as QueuedRecordService in self {
+            if let consumer = queue.consumer as? C { return (consumer, queue) }
+        }
+        return nil
     }
 }

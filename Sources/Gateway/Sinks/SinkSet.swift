@@ -76,10 +76,16 @@ public final class SinkSet {
 
     /// One batch of records to every service, numbered (the store commits it as one transaction).
     public func write(_ records: [TelemetryRecord]) throws(SinkError) {
-        guard !records.isEmpty else { return }
+        guard let batch = numbered(records) else { return }
+        for service in services { try service.write(batch) }
+    }
+
+    /// `records` as the next numbered batch; nil when there are none.
+    private func numbered(_ records: [TelemetryRecord]) -> RecordBatch? {
+        guard !records.isEmpty else { return nil }
         let batch = RecordBatch(run: run, firstSequence: nextSequence, records: records)
         nextSequence = batch.nextSequence
-        for service in services { try service.write(batch) }
+        return batch
     }
 
     /// Like `write`, but a service whose write throws stops neither the others nor the caller:
@@ -88,9 +94,7 @@ public final class SinkSet {
     /// an I/O error under the store must not stop ingest, the other sinks or the recorder,
     /// and the next batch is tried again (so writing resumes when space returns).
     public func writeEach(_ records: [TelemetryRecord]) {
-        guard !records.isEmpty else { return }
-        let batch = RecordBatch(run: run, firstSequence: nextSequence, records: records)
-        nextSequence = batch.nextSequence
+        guard let batch = numbered(records) else { return }
         for service in services {
             do { try service.write(batch) } catch {
                 let lost = (service as? any LosesRecords)?.recordsLost

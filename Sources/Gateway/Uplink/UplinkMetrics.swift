@@ -40,13 +40,15 @@ public final class UplinkMetrics: @unchecked Sendable {
     }
 
     private typealias EvictionKey = String
-    private let service: UplinkRecordService
+    private let uplink: UplinkService
+    private let queue: QueuedRecordService
     private let series: Mutex<Series>
 
     /// Nil when `services` has no uplink.
     public init?(_ metrics: PrometheusMetrics, services: [any RecordService]) {
-        guard let service = services.compactMap({ $0 as? UplinkRecordService }).first else { return nil }
-        self.service = service
+        guard let (uplink, queue) = services.queued(UplinkService.self) else { return nil }
+        self.uplink = uplink
+        self.queue = queue
         let r = metrics.registry
         var evicted: [String: MirroredTotal] = [:]
         for reason in ["full", "age", "disk", "rejected"] {
@@ -68,8 +70,8 @@ public final class UplinkMetrics: @unchecked Sendable {
     /// the last call, as log lines.
     @discardableResult
     public func update() -> [String] {
-        let s = service.uplink.statistics
-        let dropped = service.queue.statistics.droppedRecords
+        let s = uplink.statistics
+        let dropped = queue.statistics.droppedRecords
         series.withLock { m in
             m.connected.set(to: s.connected ? 1.0 : 0.0)
             m.messages.set(to: Double(s.outbox.messages))
@@ -81,7 +83,7 @@ public final class UplinkMetrics: @unchecked Sendable {
             m.reconnects.advance(to: Int(s.reconnects))
             m.dropped.advance(to: Int(dropped))
         }
-        return service.uplink.takeEvents().map(\.logLine)
+        return uplink.takeEvents().map(\.logLine)
     }
 }
 

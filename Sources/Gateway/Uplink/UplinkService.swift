@@ -21,8 +21,9 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
 
     /// The record service `SinkSet` runs: this uplink behind a bounded queue.
     public static func make(_ settings: UplinkSettings, log: (@Sendable (UplinkEvent) -> Void)? = nil,
-                            client: MQTTConnection? = nil) throws(SinkError) -> UplinkRecordService {
-        UplinkRecordService(try UplinkService(settings, log: log, client: client))
+                            client: MQTTConnection? = nil) throws(SinkError) -> QueuedRecordService {
+        QueuedRecordService(try UplinkService(settings, log: log, client: client), capacity: settings.queueRecords,
+                            closeTimeout: .milliseconds(Int64(settings.drainTimeoutSeconds * 1000) + 5000))
     }
 
     /// `log` receives link transitions and outbox events; without it they are kept (the last
@@ -108,24 +109,6 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
             + "\(s.outbox.messages) not delivered (kept in \(settings.outboxPath)), \(s.outbox.evictedTotal) evicted"
             + (s.lastError.map { ", last error: \($0)" } ?? "")
     }
-}
-
-/// `UplinkService` behind its bounded queue, as one record service named `mqtt`.
-public final class UplinkRecordService: RecordService {
-    public let uplink: UplinkService
-    public let queue: QueuedRecordService
-    public var name: String { queue.name }
-
-    init(_ uplink: UplinkService) {
-        self.uplink = uplink
-        queue = QueuedRecordService(uplink, capacity: uplink.settings.queueRecords,
-                                    closeTimeout: .milliseconds(Int64(uplink.settings.drainTimeoutSeconds * 1000) + 5000))
-    }
-
-    public func start() throws(SinkError) { try queue.start() }
-    public func write(_ batch: RecordBatch) throws(SinkError) { queue.write(batch) }
-    public func flush() throws(SinkError) { queue.flush() }
-    public func close() throws(SinkError) { try queue.close() }
 }
 
 /// The uplink's link thread reports to its service, which it must not keep alive.
