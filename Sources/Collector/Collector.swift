@@ -5,31 +5,22 @@ import Synchronization
 
 /// What `candor collect` needs: the broker, the fleet, the store and how to reach them.
 public struct CollectorOptions: Sendable {
-    /// `mqtt://HOST:PORT` or `mqtts://HOST:PORT`.
-    public var url: String
+    /// The broker (`mqtt://HOST:PORT` or `mqtts://HOST:PORT`), the client id — stable across
+    /// restarts, the broker keeps this client's session and queue — credentials and TLS files.
+    public var broker: MQTTClientOptions
     public var fleet: String
     /// The fleet store (SQLite, the gateway's schema); created when missing.
     public var sqlitePath: String
     /// The shared subscription's group: collectors of one group split the fleet's messages.
     public var group = "candor"
-    /// Stable across restarts (the broker keeps this client's session and queue).
-    public var clientID: String
-    public var username: String?
-    public var password: String?
-    public var caFile: String?
-    public var certFile: String?
-    public var keyFile: String?
-    public var keepAliveSeconds = 30
-    public var sessionExpirySeconds: UInt32 = 7 * 86_400
     public var durability: SQLiteStore.Durability = .normal
     /// Also write line protocol to `<url>/write` (VictoriaMetrics, InfluxDB 1.x).
     public var influxURL: String?
 
-    public init(url: String, fleet: String, sqlitePath: String, clientID: String) {
-        self.url = url
+    public init(broker: MQTTClientOptions, fleet: String, sqlitePath: String) {
+        self.broker = broker
         self.fleet = fleet
         self.sqlitePath = sqlitePath
-        self.clientID = clientID
     }
 
     /// `$share/<group>/candor/v1/<fleet>/#`
@@ -69,18 +60,7 @@ public final class Collector: @unchecked Sendable {
     public init(_ options: CollectorOptions, log: GatewayLog, client: MQTTConnection? = nil) throws(CollectorError) {
         self.options = options
         self.log = log
-        var mqtt: MQTTClientOptions
-        switch MQTTClientOptions.parse(url: options.url, clientID: options.clientID) {
-        case .success(let o): mqtt = o
-        case .failure(let f): throw CollectorError(kind: .usage, message: f.description)
-        }
-        mqtt.username = options.username
-        mqtt.password = options.password
-        mqtt.caFile = options.caFile
-        mqtt.certFile = options.certFile
-        mqtt.keyFile = options.keyFile
-        mqtt.keepAliveSeconds = options.keepAliveSeconds
-        mqtt.sessionExpirySeconds = options.sessionExpirySeconds
+        let mqtt = options.broker
         broker = mqtt.broker
         influx = try options.influxURL.map { url throws(CollectorError) in try LineProtocolWriter(url: url) }
         do { store = try FleetStore(path: options.sqlitePath, durability: options.durability) } catch {

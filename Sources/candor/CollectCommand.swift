@@ -2,6 +2,7 @@ import ArgumentParser
 import Collector
 import Foundation
 import Gateway
+import MQTT
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,16 +85,21 @@ struct CollectCommand: ParsableCommand {
         let log = GatewayLog(label: "candor-collect", format: .detect(environment: environment))
         var host = [CChar](repeating: 0, count: 256)
         let hostname = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
-        var options = CollectorOptions(url: mqtt, fleet: fleet, sqlitePath: sqlite, clientID: clientId ?? "candor-collect-\(group)-\(hostname)")
-        options.group = group
-        options.username = username
+        var broker: MQTTClientOptions
+        switch MQTTClientOptions.parse(url: mqtt, clientID: clientId ?? "candor-collect-\(group)-\(hostname)") {
+        case .success(let parsed): broker = parsed
+        case .failure(let failure): throw CommandFailure.input("collect: \(failure)")
+        }
+        broker.username = username
         if let name = passwordEnv {
             guard let value = ProcessInfo.processInfo.environment[name] else { throw CommandFailure.input("collect: $\(name) is not set") }
-            options.password = value
+            broker.password = value
         }
-        options.caFile = ca
-        options.certFile = cert
-        options.keyFile = key
+        broker.caFile = ca
+        broker.certFile = cert
+        broker.keyFile = key
+        var options = CollectorOptions(broker: broker, fleet: fleet, sqlitePath: sqlite)
+        options.group = group
         guard let durability = SQLiteStore.Durability(rawValue: sync.uppercased()) else {
             throw CommandFailure.input("collect: --sync: expected normal or full, got \(sync)")
         }

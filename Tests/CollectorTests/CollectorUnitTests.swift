@@ -149,7 +149,7 @@ final class Running: @unchecked Sendable {
     init(port: Int, store: String, id: String) throws {
         let lines = self.lines
         let log = GatewayLog(label: "test", minimum: .info, format: .terminal, output: { lines.append($0) })
-        collector = try Collector(CollectorOptions(url: "mqtt://127.0.0.1:\(port)", fleet: "testfleet", sqlitePath: store, clientID: id), log: log)
+        collector = try Collector(CollectorOptions(broker: MQTTClientOptions(host: "127.0.0.1", port: port, clientID: id), fleet: "testfleet", sqlitePath: store), log: log)
         let t = Thread { [collector, done] in
             try? collector.run()
             done.signal()

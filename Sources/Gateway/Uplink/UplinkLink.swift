@@ -222,8 +222,8 @@ final class UplinkLink: @unchecked Sendable {
     }
 
     static func status(_ state: String, _ settings: UplinkSettings) -> MQTTOutgoing {
-        let vehicle = settings.vehicles.first ?? settings.clientID
-        let json = #"{"client":"\#(settings.clientID)","config":"\#(settings.configHash)","state":"\#(state)","version":"\#(UplinkService.version)"}"#
+        let vehicle = settings.vehicles.first ?? settings.broker.clientID
+        let json = #"{"client":"\#(settings.broker.clientID)","config":"\#(settings.configHash)","state":"\#(state)","version":"\#(UplinkService.version)"}"#
         return MQTTOutgoing(topic: UplinkEncoder.topic(fleet: settings.fleet, vehicle: vehicle, kind: .status),
                             payload: Array(json.utf8), qos: 1, retain: true, contentType: "application/json")
     }

@@ -31,18 +31,7 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
     public init(_ settings: UplinkSettings, log: (@Sendable (UplinkEvent) -> Void)? = nil, client: MQTTConnection? = nil) throws(SinkError) {
         self.settings = settings
         encoder = UplinkEncoder(settings)
-        var options: MQTTClientOptions
-        switch MQTTClientOptions.parse(url: settings.url, clientID: settings.clientID) {
-        case .success(let o): options = o
-        case .failure(let f): throw SinkError(.io, path: settings.url, message: f.reason)
-        }
-        options.username = settings.username
-        options.password = settings.password
-        options.caFile = settings.caFile
-        options.certFile = settings.certFile
-        options.keyFile = settings.keyFile
-        options.keepAliveSeconds = settings.keepAliveSeconds
-        options.sessionExpirySeconds = settings.sessionExpirySeconds
+        var options = settings.broker
         let outbox: Outbox
         do {
             outbox = try Outbox(directory: settings.outboxPath, options: OutboxOptions(

@@ -6,17 +6,10 @@ import Telemetry
 /// vehicle"). Resolved at decode: the vehicles, the signals of their mapped roles, a hash of
 /// the config text (reported in the retained status).
 public struct UplinkSettings: Sendable, Hashable {
-    /// `uplink.mqtt.url`: `mqtt://HOST:PORT` or `mqtts://HOST:PORT`.
-    public var url: String
+    /// `uplink.mqtt`: the broker (`url`), the client id, credentials, TLS files, keepalive and
+    /// session expiry, as the MQTT client takes them.
+    public var broker: MQTTClientOptions
     public var fleet: String
-    public var clientID: String
-    public var username: String?
-    public var password: String?
-    public var caFile: String?
-    public var certFile: String?
-    public var keyFile: String?
-    public var keepAliveSeconds = 30
-    public var sessionExpirySeconds: UInt32 = 7 * 86_400
     public var outboxPath: String
     public var outboxMaxBytes = 64 << 20
     public var outboxMaxAge: Int64 = 7 * 86_400 * 1_000_000_000
@@ -41,10 +34,9 @@ public struct UplinkSettings: Sendable, Hashable {
     /// Resolved: FNV-1a 64 of the config file's text, hex.
     public var configHash = ""
 
-    public init(url: String, fleet: String, clientID: String, outboxPath: String) {
-        self.url = url
+    public init(broker: MQTTClientOptions, fleet: String, outboxPath: String) {
+        self.broker = broker
         self.fleet = fleet
-        self.clientID = clientID
         self.outboxPath = outboxPath
     }
 }
@@ -63,28 +55,30 @@ extension GatewayConfig {
         let mqtt = try mqttNode.fields(["url", "fleet", "client_id", "username", "password", "ca_file", "cert_file", "key_file",
                                         "keepalive", "session_expiry"])
         let urlNode = try mqtt.required("url")
-        let url = try urlNode.string()
-        if case .failure(let failure) = MQTTClientOptions.parse(url: url, clientID: "x") { throw urlNode.error(failure.reason) }
+        var broker: MQTTClientOptions
+        switch MQTTClientOptions.parse(url: try urlNode.string(), clientID: try mqtt["client_id"]?.string() ?? "candor-\(vehicles.first?.name ?? "gateway")") {
+        case .success(let options): broker = options
+        case .failure(let failure): throw urlNode.error(failure.reason)
+        }
+        broker.username = try mqtt["username"]?.string()
+        broker.password = try mqtt["password"]?.string()
+        broker.caFile = try mqtt["ca_file"]?.path()
+        broker.certFile = try mqtt["cert_file"]?.path()
+        broker.keyFile = try mqtt["key_file"]?.path()
+        if (broker.certFile == nil) != (broker.keyFile == nil) { throw mqttNode.error("cert_file and key_file go together (mutual TLS)") }
+        if let n = mqtt["keepalive"] {
+            let seconds = try n.duration() / 1_000_000_000
+            guard (5...65_535).contains(seconds) else { throw n.error("expected a keepalive from 5s to 65535s") }
+            broker.keepAliveSeconds = Int(seconds)
+        }
+        if let n = mqtt["session_expiry"] { broker.sessionExpirySeconds = UInt32(min(Int64(UInt32.max), try n.duration() / 1_000_000_000)) }
         let fleetNode = try mqtt.required("fleet")
         let fleet = try fleetNode.string()
         guard !fleet.isEmpty, fleet.unicodeScalars.allSatisfy({ isIdentifierScalar($0) }) else {
             throw fleetNode.error("fleet must be letters, digits, `_`, `.` or `-` (it is a topic level)")
         }
         let outbox = try f.required("outbox").fields(["path", "max_bytes", "max_age", "synchronous"])
-        var s = UplinkSettings(url: url, fleet: fleet, clientID: try mqtt["client_id"]?.string() ?? "candor-\(vehicles.first?.name ?? "gateway")",
-                               outboxPath: try outbox.required("path").path())
-        s.username = try mqtt["username"]?.string()
-        s.password = try mqtt["password"]?.string()
-        s.caFile = try mqtt["ca_file"]?.path()
-        s.certFile = try mqtt["cert_file"]?.path()
-        s.keyFile = try mqtt["key_file"]?.path()
-        if (s.certFile == nil) != (s.keyFile == nil) { throw mqttNode.error("cert_file and key_file go together (mutual TLS)") }
-        if let n = mqtt["keepalive"] {
-            let seconds = try n.duration() / 1_000_000_000
-            guard (5...65_535).contains(seconds) else { throw n.error("expected a keepalive from 5s to 65535s") }
-            s.keepAliveSeconds = Int(seconds)
-        }
-        if let n = mqtt["session_expiry"] { s.sessionExpirySeconds = UInt32(min(Int64(UInt32.max), try n.duration() / 1_000_000_000)) }
+        var s = UplinkSettings(broker: broker, fleet: fleet, outboxPath: try outbox.required("path").path())
         if let n = outbox["max_bytes"] { s.outboxMaxBytes = try positive(n, "a positive byte count") }
         if let n = outbox["max_age"] { s.outboxMaxAge = try n.duration() }
         if let n = outbox["synchronous"] { s.outboxDurability = try n.oneOf(["normal", "full"]) == "full" ? .full : .normal }
