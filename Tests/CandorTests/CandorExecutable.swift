@@ -7,22 +7,7 @@ import TestSupport
 struct CandorExecutable {
     let url: URL
 
-    static func located() -> CandorExecutable {
-        if let path = ProcessInfo.processInfo.environment["CANDOR_BIN"], !path.isEmpty {
-            return CandorExecutable(url: URL(fileURLWithPath: path))
-        }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // On Linux arguments[0] is `<build>/candorPackageTests.xctest`; inside a bundle, walk up.
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("candor")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return CandorExecutable(url: candidate)
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        return CandorExecutable(url: URL(fileURLWithPath: CommandLine.arguments[0])
-            .deletingLastPathComponent().appendingPathComponent("candor"))
-    }
+    static func located() -> CandorExecutable { CandorExecutable(url: URL(fileURLWithPath: CandorBinary.path)) }
 
     struct Run {
         var status: Int32

@@ -12,16 +12,7 @@ enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static func bundle(_ name: String) -> String { root + "/Fixtures/captures/fleet/" + name }
 
-    static var candor: String {
-        if let path = ProcessInfo.processInfo.environment["CANDOR_BIN"], !path.isEmpty { return path }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("candor").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return root + "/.build/debug/candor"
-    }
+    static var candor: String { CandorBinary.path }
 }
 
 /// A unique temporary directory, removed at deinit.

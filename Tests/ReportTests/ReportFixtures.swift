@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Processes with a timeout, the built `candor`, and stores made from the committed
@@ -6,16 +7,7 @@ import Testing
 enum Tool {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var candor: String {
-        if let path = ProcessInfo.processInfo.environment["CANDOR_BIN"], !path.isEmpty { return path }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("candor").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return root.appendingPathComponent(".build/debug/candor").path
-    }
+    static var candor: String { CandorBinary.path }
 
     struct Run {
         var status: Int32
