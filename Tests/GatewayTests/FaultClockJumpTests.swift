@@ -148,26 +148,18 @@ import Glibc
         let directory = try TemporaryDirectory.make("fault-clock")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try TestFile.write("+0", to: directory + "/faketime")
-        let child = Process()
         // Through sh's exec: spawned directly with libfaketime preloaded, the test binary starts
         // XCTest instead of swift-testing (seen with Foundation's Process and Python's subprocess).
-        child.executableURL = URL(fileURLWithPath: "/bin/sh")
-        child.arguments = ["-c", "exec \"$0\" --testing-library swift-testing --filter clockJumpChild", binary]
-        child.environment = ProcessInfo.processInfo.environment.merging([
-            "CANDOR_FAULT_CLOCK_CHILD": directory, "LD_PRELOAD": Self.library,
-            "FAKETIME_TIMESTAMP_FILE": directory + "/faketime", "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-        ]) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let deadline = ProcessDeadline(child, seconds: 600)
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        try deadline.check()
+        let (status, output) = try ProcessDeadline.run(
+            "/bin/sh", ["-c", "exec \"$0\" --testing-library swift-testing --filter clockJumpChild", binary],
+            environment: ProcessInfo.processInfo.environment.merging([
+                "CANDOR_FAULT_CLOCK_CHILD": directory, "LD_PRELOAD": Self.library,
+                "FAKETIME_TIMESTAMP_FILE": directory + "/faketime", "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+            ]) { $1 },
+            seconds: 600)
         let relevant = output.split(separator: "\n").filter { $0.contains("FaultClockJumpTests") || $0.contains("Expectation failed") || $0.contains("✘") }
         for line in relevant { print("  child: \(line)") }
-        #expect(child.terminationStatus == 0, "the child under libfaketime failed")
+        #expect(status == 0, "the child under libfaketime failed")
         #expect(output.contains("FaultClockJumpTests child: checked"), "the child ran its checks")
     }
 }

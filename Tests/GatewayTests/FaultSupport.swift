@@ -16,20 +16,9 @@ enum FaultMount {
 
     /// `mount`/`umount` with a deadline; throws with their exit status and output.
     static func run(_ tool: String, _ arguments: [String]) throws {
-        let path = try OracleTool.require(tool)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let deadline = ProcessDeadline(process, seconds: 60)
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try deadline.check()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(tool) \(arguments.joined(separator: " ")): exit \(process.terminationStatus): \(output)"
+        let (status, output) = try ProcessDeadline.run(try OracleTool.require(tool), arguments, seconds: 60)
+        guard status == 0 else {
+            throw TestFailure("\(tool) \(arguments.joined(separator: " ")): exit \(status): \(output)"
                               + " (the fault tests need root / CAP_SYS_ADMIN to mount)")
         }
     }

@@ -88,17 +88,7 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let deadline = ProcessDeadline(process, seconds: 120)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try deadline.check()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let (status, output) = try ProcessDeadline.run(executable, arguments, seconds: 120)
+        return (status, output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

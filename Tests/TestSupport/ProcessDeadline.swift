@@ -57,3 +57,24 @@ public final class ProcessDeadline: @unchecked Sendable {
         public var description: String { "\(name) did not finish within \(Int(seconds)) s and was killed" }
     }
 }
+
+extension ProcessDeadline {
+    /// Runs `executable` to its end under a limit of `seconds`, stdout and stderr read together:
+    /// its exit status and output. Throws `Expired` when the limit killed it.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           seconds: Double) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = ProcessDeadline(process, seconds: seconds)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try deadline.check()
+        return (process.terminationStatus, output)
+    }
+}
