@@ -98,11 +98,19 @@ struct WireWriter {
         guard let b = t.bytes else { preconditionFailure("time \(t) is outside 2000-2099") }
         bytes.append(contentsOf: b)
     }
-    /// A fixed-width STRING: ASCII, 0x00-padded (or cut) to `width` bytes.
+    /// A fixed-width STRING: ASCII, 0x00-padded (or cut) to `width` bytes. A text longer than
+    /// the field is cut at a character, never inside one: a decoded field may hold U+FFFD for a
+    /// byte over 0x7F, and cutting its three UTF-8 bytes short would write a lone lead byte that
+    /// reads back as another U+FFFD, so decode and encode would not settle.
     mutating func string(_ s: String, width: Int) {
-        var b = Array(s.utf8.prefix(width))
-        b.append(contentsOf: repeatElement(0, count: width - b.count))
-        bytes.append(contentsOf: b)
+        var written = 0
+        for scalar in s.unicodeScalars {
+            let size = UTF8.width(scalar)
+            guard written + size <= width else { break }
+            UTF8.encode(scalar) { bytes.append($0) }
+            written += size
+        }
+        bytes.append(contentsOf: repeatElement(0, count: width - written))
     }
 }
 

@@ -48,6 +48,22 @@ import Testing
         #expect(try RealtimeReport.decode(data, edition: .v2025) == report)
     }
 
+    /// A VIN whose last bytes are a byte over 0x7F and then a two-byte character: it reads as
+    /// U+FFFD and "é", which take five bytes where the field has three left. Encoding cuts at
+    /// the character (the fuzzer's input, Tests/Fuzz/regressions/FuzzGBT32960/vin-cut-inside-a-character,
+    /// had it cut inside "é", writing a lone 0xC3 that read back as a second U+FFFD).
+    @Test func textLongerThanItsFieldIsCutAtACharacter() throws {
+        var raw: [UInt8] = [0x23, 0x23, 0x01, 0xFE] + Array("LFNA4LDA9JKL0".utf8) + [0x80, 0xC3, 0xA9, 0x41]
+        raw += [0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00]
+        raw.append(raw[2...].reduce(0, ^))
+        let decoded = try Message(frame: Frame.decode(raw).frame)
+        #expect(decoded.vin == "LFNA4LDA9JKL0\u{FFFD}\u{E9}A")
+        let once = decoded.frame.bytes
+        #expect(Array(once[4..<21]) == Array("LFNA4LDA9JKL0\u{FFFD}".utf8) + [0x00])
+        let again = try Message(frame: Frame.decode(once).frame)
+        #expect(again.frame.bytes == once)
+    }
+
     @Test func bodiesAnEditionLacksHaveNoTypeCode() {
         var random = RandomMessages(seed: 9)
         #expect(InfoItem.extremeValues(random.extremes()).typeCode(.v2025) == nil)
