@@ -21,7 +21,8 @@ struct GBT32960ServiceTests {
         let start: Int64
         /// Reports left in the outbox for the next start.
         let left: Int
-        let wallSeconds: Double
+        /// Waits for a reply that ran out of `reply_wait`.
+        let expiredWaits: Int
     }
 
     /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
@@ -51,7 +52,6 @@ struct GBT32960ServiceTests {
 
             """, to: config)
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
-        let began = Date()
         let sinks = try SinkSet(setup.sinks)
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
         try sinks.close()
@@ -60,7 +60,7 @@ struct GBT32960ServiceTests {
         print("GBT32960 service \(name): \(terminal.report)")
         try platform.stop()
         return Drive(bundle: bundle, platform: platform, statistics: terminal.statistics, start: start,
-                     left: terminal.outbox.currentStatistics.messages, wallSeconds: Date().timeIntervalSince(began))
+                     left: terminal.outbox.currentStatistics.messages, expiredWaits: terminal.expiredWaits)
     }
 
     /// "{START}+30" → the capture's start + 30.
@@ -197,6 +197,33 @@ struct GBT32960ServiceTests {
         #expect(!frames.isEmpty && frames.allSatisfy { $0.command == 0x01 }, "\(frames.map(\.command))")
         #expect(d.statistics.sent[0x02] == nil && d.statistics.sent[0x03] == nil)
         #expect(d.left == 6 && d.statistics.realtimeStored == 6, "\(d.left) left, \(d.statistics.realtimeStored) stored")
-        #expect(d.wallSeconds < 30, "the replay took \(d.wallSeconds) s")
+        // One run-out wait per unanswered login (three, then the back-off), not one per tick.
+        let logins = frames.count
+        #expect(d.expiredWaits <= logins + 1, "\(d.expiredWaits) waits ran out for \(logins) logins")
+    }
+
+    static func alarm(_ message: Message) -> AlarmData? {
+        guard case let .report(report) = message.payload else { return nil }
+        for case let .alarm(a) in report.items { return a }
+        return nil
+    }
+
+    /// A level-3 episode from the simulator (`--fault over-temperature@50+40`): the first report
+    /// carrying level 3 comes at once (not on the 10 s grid), the 30 s of 1 s history before it
+    /// arrive as reissue with their own times, and real-time reports follow every second for at
+    /// least 30 s, with the over-temperature bit (1) set while level 3 holds.
+    @Test func aLevelThreeFaultSendsTheThirtySecondsBeforeAsReissueThenOneSecondReports() throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let d = try drive("level3", faults: [FaultSpec(kind: .overTemperature, start: 50, duration: 40)], python: python)
+        let reports = try d.platform.acceptedFrames().filter { $0.command == 0x02 || $0.command == 0x03 }
+        let decoded = try reports.map { ($0.command!, $0.time!, try #require(Self.alarm(try Self.message($0)))) }
+        let first = try #require(decoded.first { $0.0 == 0x02 && $0.2.maxLevel == 3 }, "no level-3 report")
+        let onset = first.1
+        print("GBT32960 service level3: level 3 from \(onset - d.start) s")
+        #expect(first.2.flags & (1 << 1) != 0)
+        let history = decoded.filter { $0.0 == 0x03 && $0.1 >= onset - 30 && $0.1 < onset }.map(\.1)
+        #expect(history == Array(onset - 30..<onset), "\(history.map { $0 - d.start })")
+        let fast = decoded.filter { $0.0 == 0x02 && $0.1 >= onset && $0.1 < onset + 30 }.map(\.1)
+        #expect(fast == Array(onset..<onset + 30), "\(fast.map { $0 - d.start })")
     }
 }

@@ -30,6 +30,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     private var now: Int64 = 0
     /// Frames sent when a wait for a reply last ran out (-1: none did).
     private var waitedInVain = -1
+    private var waitsRunOut = 0
 
     /// The record service `SinkSet` runs: this terminal behind a bounded queue.
     public static func make(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) -> QueuedRecordService {
@@ -65,6 +66,13 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     public var statistics: TerminalStatistics {
         lock.lock(); defer { lock.unlock() }
         return session.statistics
+    }
+
+    /// Waits for a reply that ran out of `reply_wait` (a stalled platform costs one per
+    /// unanswered request, not one per tick).
+    public var expiredWaits: Int {
+        lock.lock(); defer { lock.unlock() }
+        return waitsRunOut
     }
 
     /// The session's event lines kept since the last call (when no `log` was given).
@@ -127,7 +135,10 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
                  session.statistics.sent.values.reduce(0, +))
             }
             let left = deadline - ContinuousClock.now
-            if waiting && left <= .zero { waitedInVain = sent }
+            if waiting && left <= .zero && sent != waitedInVain {
+                waitedInVain = sent
+                locked { waitsRunOut += 1 }
+            }
             let millis = first ? 0 : (waiting && left > .zero && sent != waitedInVain
                 ? Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1) : -1)
             if millis < 0 { return }
