@@ -100,6 +100,10 @@ public enum HTMLReport {
             out += "<p class=\"nodata\">No data: no state-of-charge windows for \(e(vehicle)) in this range.</p>\n"
         }
         out += table("trips-\(anchor(vehicle))", ReportTables.trips, model.trips.filter { $0.vehicle == vehicle }, caption: "\(vehicle): trips")
+        let sessions = model.charging.filter { $0.vehicle == vehicle }
+        if !sessions.isEmpty {
+            out += table("charging-\(anchor(vehicle))", ReportTables.charging, sessions, caption: "\(vehicle): charging sessions")
+        }
         out += table("alarms-\(anchor(vehicle))", ReportTables.episodes, model.faults.filter { $0.vehicle == vehicle }, caption: "\(vehicle): alarms and faults")
         return out + "</section>\n"
     }

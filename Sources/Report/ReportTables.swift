@@ -104,6 +104,16 @@ enum ReportTables {
         Column(label: "brakes", csv: "brake_applications") { .count($0.brakeApplications) },
     ]
 
+    /// Charging sessions of one vehicle (the day summaries' `charges`).
+    static let charging: [Column<ChargingSession>] = [
+        Column(label: "start (UTC)", csv: "start_utc") { .text(dateTime($0.start)) },
+        Column(label: "end (UTC)", csv: "end_utc") { .text(dateTime($0.end)) },
+        Column(label: "minutes", csv: "duration_min") { .number(Double($0.end - $0.start) / 60e9, 2) },
+        Column(label: "kWh", csv: "energy_kwh") { .number($0.energyKWh, 3) },
+        Column(label: "peak kW", csv: "max_power_kw") { .number($0.maxPowerKW, 1) },
+        Column(label: "fast", csv: "fast") { .text($0.fast ? "yes" : "no") },
+    ]
+
     static let episodes: [Column<StoreReader.Episode>] = [
         Column(label: "vehicle", csv: "vehicle") { .text($0.vehicle) },
         Column(label: "start (UTC)", csv: "start_utc") { .text(dateTime($0.start)) },

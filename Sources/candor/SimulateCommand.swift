@@ -21,7 +21,8 @@ struct SimulateCommand: ParsableCommand {
             The same arguments always give byte-identical files.
 
             Vehicles: van (classic CAN), bus (J1939 + CAN FD + battery bus), fcev (fuel cell).
-            Cycles: cltc-p, c-wtvc, urban, highway, depot-charging, idle.
+            Cycles: cltc-p, c-wtvc, urban, highway, depot-charging, charging-stops (city legs with a
+            DC fast-charge stop and an AC top-up; the van and the bus), idle.
             Faults (repeatable): KIND[:TARGET]@TIME[+DURATION], times in s, or with s/m/h:
               over-temperature, insulation-drop, silent-ecu[:ECU], bus-off[:IFACE],
               bad-checksum[:MESSAGE], counter-jump[:MESSAGE]

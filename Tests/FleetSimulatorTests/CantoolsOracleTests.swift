@@ -30,7 +30,7 @@ import Testing
     /// its physical state: the samples at their instants, SOC first/last, the cell and
     /// temperature extremes (within half the signal's factor) and the alarm episodes
     /// (kind, level, instants exact). About 1.3 s of CPU per bundle.
-    @Test(arguments: ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban"])
+    @Test(arguments: ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban", "van-charging-stops"])
     func everyMappedSignalAgreesWithTruth(bundle: String) throws {
         guard let python = PythonOracle.find(importing: ["cantools"]) else { return }
         let directory = Self.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path

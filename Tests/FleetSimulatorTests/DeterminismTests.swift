@@ -45,7 +45,7 @@ import CANCore
 @Suite struct ScenarioMatrixTests {
     @Test(arguments: FleetVehicle.allCases)
     func everyScenarioRuns(vehicle: FleetVehicle) throws {
-        for cycle in DriveCycle.allCases where !(vehicle == .fcev && cycle == .depotCharging) {
+        for cycle in DriveCycle.allCases where !(vehicle == .fcev && cycle.charges) {
             for (seconds, seed) in [(7, UInt64(9)), (62, UInt64(10))] {
                 let simulation = try FleetSimulation(SimulationOptions(vehicle: vehicle, cycle: cycle, durationSeconds: seconds, seed: seed))
                 var frames = 0

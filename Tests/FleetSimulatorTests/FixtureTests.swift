@@ -5,21 +5,24 @@ import CANCore
 
 /// The committed fixture is what the simulator writes today (see Fixtures/captures/fleet/README.md).
 @Suite struct FixtureTests {
-    static let directory = FleetDBCTests.fixtureDirectory + "/../../captures/fleet/van-cltc-p"
+    static let directory = FleetDBCTests.fixtureDirectory + "/../../captures/fleet"
 
-    @Test func vanFixtureIsReproducible() throws {
-        let simulation = try FleetSimulation(SimulationOptions(vehicle: .van, cycle: .cltcP, durationSeconds: 180, seed: 1))
+    /// `van-cltc-p`, and `van-charging-stops` (the bundle with a DC fast and an AC charge).
+    @Test(arguments: [("van-cltc-p", DriveCycle.cltcP, 180), ("van-charging-stops", .chargingStops, 240)])
+    func vanFixtureIsReproducible(bundle: String, cycle: DriveCycle, seconds: Int) throws {
+        let directory = Self.directory + "/" + bundle
+        let simulation = try FleetSimulation(SimulationOptions(vehicle: .van, cycle: cycle, durationSeconds: seconds, seed: 1))
         var generated: [CANFrame] = []
         let truth = simulation.run { (frame: CANFrame) in generated.append(frame) }
-        let reader = try CaptureReader(path: Self.directory + "/capture.log.gz", strict: true)
+        let reader = try CaptureReader(path: directory + "/capture.log.gz", strict: true)
         var committed: [CANFrame] = []
         while let f = try reader.next() { committed.append(f) }
         #expect(committed.count == generated.count)
         let same = committed == generated
         #expect(same, "regenerate the fleet fixtures with the commands in Fixtures/captures/fleet/README.md")
-        let truthOnDisk = try SimulatedCapture.read(Self.directory + "/truth.json")
+        let truthOnDisk = try SimulatedCapture.read(directory + "/truth.json")
         #expect(truthOnDisk == Array(truth.json().utf8))
-        let configOnDisk = try SimulatedCapture.read(Self.directory + "/candor.yaml")
+        let configOnDisk = try SimulatedCapture.read(directory + "/candor.yaml")
         #expect(configOnDisk == Array(BundleConfig.yaml(for: simulation.definition).utf8))
     }
 }

@@ -153,6 +153,12 @@ import Telemetry
         #expect(!c.truth.chargingSessions.isEmpty && s.chargingSessions.allSatisfy { !$0.fast }, "the van charges slowly (6.2 kW)")
     }
 
+    @Test func vanChargingStops() throws {
+        let c = try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .chargingStops, seed: 1), name: "tel-stops")
+        let s = try compare(c)
+        #expect(s.chargingSessions.map(\.fast) == [true, false], "a DC fast stop, then an AC top-up")
+    }
+
     @Test func busFastCharging() throws {
         let c = try SimulatedCapture(SimulationOptions(vehicle: .bus, cycle: .depotCharging, durationSeconds: 60, seed: 6), name: "tel-bus-charge")
         let s = try compare(c)

@@ -38,11 +38,11 @@ import TestSupport
         guard seen.status != -1 else { return }
         print(seen.raw)
         #expect(seen.status == 0, "\(seen.summary["failures"] ?? seen.raw)")
-        #expect((seen.summary["table_rows"] as? Int) == 4)
-        #expect((seen.summary["cells_compared"] as? Int) == 52)  // 4 rows × 13 columns (SOC min/max and average speed included)
+        #expect((seen.summary["table_rows"] as? Int) == FleetStore.bundles.count)
+        #expect((seen.summary["cells_compared"] as? Int) == 15 * FleetStore.bundles.count)  // 15 columns a row (SOC min/max, average speed, charges and charge kWh included)
         #expect(((seen.summary["svgs"] as? Int) ?? 0) >= 12)
         // Fleet, plots, smart-connected and one page per vehicle.
-        #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 7)
+        #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 3 + FleetStore.bundles.count)
     }
 
     /// The oracle itself: a page that fetches an image, logs an error, has an untitled chart

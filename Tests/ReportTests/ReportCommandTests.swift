@@ -39,7 +39,7 @@ import Testing
         let run = try report(store, output: folder + "/days.csv")
         #expect(run.status == 0, "\(run.stderr)")
         let rows = csvRows(try String(contentsOfFile: folder + "/days.csv", encoding: .utf8))
-        #expect(rows.count == 4)
+        #expect(rows.count == FleetStore.bundles.count)
         for bundle in FleetStore.bundles {
             let truth = try FleetStore.truth(bundle)
             let vehicle = FleetStore.vehicleOfBundle[bundle]!
@@ -84,6 +84,47 @@ import Testing
             #expect(row["alarms_level3"] == String(level(3) + busOff), "\(vehicle) L3")
             let silent = (truth["silent_messages"] as! [Any]).count
             if silent > 0 { #expect(row["faults_by_source"]?.contains("silent:can0 ×\(silent)") == true, "\(row["faults_by_source"] ?? "")") }
+        }
+    }
+
+    /// The van that stops at a DC fast charger and an AC charger (`van-charging-stops`): the
+    /// day row's charge count, energy, hours and fast share, and each session of its page,
+    /// against the simulator's sessions in truth.json (its physical state, not a decode).
+    @Test func chargingFiguresMatchTruth() throws {
+        let store = try FleetStore.path()
+        let truth = try FleetStore.truth("van-charging-stops")
+        let sessions = (truth["charges"] as! [[String: Any]]).map {
+            (start: $0["start"] as! Double, end: $0["end"] as! Double, kWh: $0["energy_kwh"] as! Double, fast: $0["fast"] as! Bool)
+        }
+        #expect(sessions.count == 2 && sessions.filter(\.fast).count == 1, "the bundle has one DC fast and one AC session")
+        let folder = try Tool.temporaryDirectory("charging")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try report(store, ["--vehicle", "van03"], output: folder + "/van03.csv")
+        #expect(run.status == 0, "\(run.stderr)")
+        let row = csvRows(try String(contentsOfFile: folder + "/van03.csv", encoding: .utf8)).first ?? [:]
+        func number(_ column: String) -> Double { Double(row[column] ?? "") ?? .nan }
+        // A session starts and ends at a frame of the charging-state message (BMS_Charge,
+        // 100 ms) where truth has the model's 10 ms steps: 0.11 s each end. Energy: 1 %
+        // (+ 1 Wh) as TelemetryAgreementTests; CSV rounding: half its last decimal.
+        let hours = sessions.reduce(0) { $0 + ($1.end - $1.start) } / 3600
+        let kWh = truth["charge_energy_kwh"] as! Double
+        #expect(row["charges"] == "2")
+        #expect(abs(number("charge_kwh") - kWh) <= 0.005 + 0.01 * kWh + 1e-3, "charge kWh \(number("charge_kwh")) vs truth \(kWh)")
+        #expect(abs(number("charge_h") - hours) <= 0.005 + 2 * 0.22 / 3600, "charge h \(number("charge_h")) vs truth \(hours)")
+        #expect(row["fast_charge_share_pct"] == "50")
+        // Each session on the vehicle's page (Markdown): minutes, kWh, fast.
+        let md = try report(store, ["--vehicle", "van03"], output: "-")
+        #expect(md.status == 0)
+        let section = md.stdout.components(separatedBy: "## van03: charging sessions\n\n").dropFirst().first ?? ""
+        let lines = section.split(separator: "\n").prefix { $0.hasPrefix("|") }.dropFirst(2)
+        #expect(lines.count == sessions.count, "\(section)")
+        for (line, truthSession) in zip(lines, sessions) {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let minutes = Double(cells[2]) ?? .nan, energy = Double(cells[3]) ?? .nan
+            let expectedMinutes = (truthSession.end - truthSession.start) / 60
+            #expect(abs(minutes - expectedMinutes) <= 0.005 + 0.22 / 60, "session minutes \(minutes) vs truth \(expectedMinutes)")
+            #expect(abs(energy - truthSession.kWh) <= 0.0005 + 0.01 * truthSession.kWh + 1e-3, "session kWh \(energy) vs truth \(truthSession.kWh)")
+            #expect(cells[5] == (truthSession.fast ? "yes" : "no"))
         }
     }
 

@@ -65,12 +65,13 @@ enum Tool {
     }
 }
 
-/// The four fixture bundles replayed into one store (`van-urban-faults` as vehicle
-/// `van02`, its config's `van01` renamed, so that the two vans stay apart). Made once per
-/// test process.
+/// The five fixture bundles replayed into one store (`van-urban-faults` as vehicle `van02`
+/// and `van-charging-stops` as `van03`, their config's `van01` renamed, so that the vans
+/// stay apart). Made once per test process.
 enum FleetStore {
-    static let bundles = ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban"]
-    static let vehicleOfBundle = ["van-cltc-p": "van01", "van-urban-faults": "van02", "bus-c-wtvc": "bus01", "fcev-urban": "fcev01"]
+    static let bundles = ["van-cltc-p", "van-urban-faults", "bus-c-wtvc", "fcev-urban", "van-charging-stops"]
+    static let vehicleOfBundle = ["van-cltc-p": "van01", "van-urban-faults": "van02", "bus-c-wtvc": "bus01", "fcev-urban": "fcev01",
+                                  "van-charging-stops": "van03"]
 
     static let made: Result<String, any Error> = Result { try make() }
 
@@ -88,11 +89,11 @@ enum FleetStore {
         for bundle in bundles {
             let source = Tool.root.appendingPathComponent("Fixtures/captures/fleet/\(bundle)").path
             var config = source + "/candor.yaml"
-            if bundle == "van-urban-faults" {
+            if let vehicle = vehicleOfBundle[bundle], vehicle.hasPrefix("van"), vehicle != "van01" {
                 let copy = folder + "/" + bundle
                 try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
                 try FileManager.default.copyItem(atPath: source + "/van.dbc", toPath: copy + "/van.dbc")
-                let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "  van01:", with: "  van02:")
+                let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "  van01:", with: "  \(vehicle):")
                 config = copy + "/candor.yaml"
                 try text.write(toFile: config, atomically: true, encoding: .utf8)
             }

@@ -56,6 +56,24 @@ public struct BatteryParameters: Sendable {
     public var packResistanceOhm: Double { cellResistanceOhm * Double(seriesCells) / Double(parallelStrings) }
     /// Nominal energy, kWh (at the OCV of 50 % SOC).
     public var nominalEnergyKWh: Double { capacityAh * Double(seriesCells) * BatteryCells.ocv(chemistry, soc: 0.5) / 1000 }
+
+    /// The charge current the BMS accepts at `soc`, A: the pack's C-rate falls as it fills
+    /// (constant current up to 55 %, then tapering like the constant-voltage phase of a
+    /// CC-CV charge: 1 C → 0.45 C at 80 %, → 0.12 C at 95 %, → 0.03 C at 98 %, where the
+    /// charge completes).
+    public func chargeCurrentLimitA(soc: Double) -> Double {
+        let knots: [(soc: Double, cRate: Double)] = [(0.55, 1.0), (0.80, 0.45), (0.95, 0.12), (0.98, 0.03)]
+        var cRate = knots[knots.count - 1].cRate
+        if soc <= knots[0].soc {
+            cRate = knots[0].cRate
+        } else {
+            for (a, b) in zip(knots, knots.dropFirst()) where soc <= b.soc {
+                cRate = a.cRate + (b.cRate - a.cRate) * (soc - a.soc) / (b.soc - a.soc)
+                break
+            }
+        }
+        return cRate * capacityAh
+    }
 }
 
 /// The cells of one battery: each cell's fixed deviations, drawn once from the seed.

@@ -138,19 +138,23 @@ public struct PowertrainModel: Sendable {
         s.dcdcCurrentA = s.contactorsClosed ? (s.ready ? 45 : 12) + 3 * (0.1 * t).sin : 0
         s.dcdcTempC += Self.dt * (s.dcdcCurrentA * 0.9 - 2.0 * (s.dcdcTempC - p.ambientC)) / 2000
 
-        // Charging: constant power, tapering above 90 % SOC, complete at 98 %.
+        // Charging: the charger's power, or less where the BMS accepts less current (the
+        // taper as the pack fills); complete at 98 %.
         var chargeW = 0.0
         if s.mode == .charging {
+            let charger = trace.charger(at: t)
+            s.chargerIsDC = charger.dc
             if s.chargeState == 2 || s.soc >= 0.98 {
                 s.chargeState = 2
             } else {
                 s.chargeState = 1
-                let taper = s.soc < 0.9 ? 1 : max(0.05, (0.99 - s.soc) / 0.09)
+                let acceptedW = p.battery.chargeCurrentLimitA(soc: s.soc) * cells.packOCV(soc: s.soc)
                 let softStart = handshake ? 0 : min(1, (t0 - chargingSince - 2) / 5)
-                chargeW = trace.chargerPowerKW * 1000 * taper * softStart
+                chargeW = min(charger.powerKW * 1000, acceptedW) * softStart
             }
         } else {
             s.chargeState = 0
+            s.chargerIsDC = false
         }
         s.chargePowerKW = chargeW / 1000
 

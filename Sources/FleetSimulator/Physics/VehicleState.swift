@@ -81,6 +81,8 @@ public struct VehicleState: Sendable {
     /// 0 not charging, 1 charging, 2 complete, 3 fault.
     public var chargeState = 0.0
     public var chargePowerKW = 0.0
+    /// Plugged into a DC charger (the on-board AC charger idles).
+    public var chargerIsDC = false
     public var alarms = AlarmLevels()
     // Brakes and steering
     /// Driver-demand (pedal simulator) pressure, bar.

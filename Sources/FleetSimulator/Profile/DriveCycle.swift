@@ -18,6 +18,9 @@ public enum DriveCycle: String, CaseIterable, Sendable {
     case highway
     /// Parked at the depot on the charger.
     case depotCharging = "depot-charging"
+    /// City driving with a DC fast-charging stop and an AC top-up, repeated: the charging
+    /// power follows what the battery accepts as it fills.
+    case chargingStops = "charging-stops"
     /// Ready, standing still with the brake held (HVAC and auxiliaries only).
     case idle
 
@@ -28,6 +31,7 @@ public enum DriveCycle: String, CaseIterable, Sendable {
         case .urban: return 1200
         case .highway: return 1200
         case .depotCharging: return 1800
+        case .chargingStops: return 240
         case .idle: return 300
         }
     }
@@ -54,9 +58,15 @@ public struct DrivingStyle: Sendable {
 }
 
 extension DriveCycle {
+    /// The scenario plugs the vehicle in: it needs a charging inlet.
+    public var charges: Bool { self == .depotCharging || self == .chargingStops }
+
     /// The trace of this scenario, exactly `seconds` long: 5 s parked, the scenario body
     /// repeated as needed, and (when there is room) 3 s standing ready and 2 s parked.
-    public func trace(seconds: Int, style: DrivingStyle, chargerPowerKW: Double, random: SimulationRandom) -> DriveTrace {
+    /// `stopChargers` are the chargers of `charging-stops` (DC fast, AC slow; kW), by
+    /// default the vehicle's own charger for both.
+    public func trace(seconds: Int, style: DrivingStyle, chargerPowerKW: Double, stopChargers: StopChargers? = nil,
+                      random: SimulationRandom) -> DriveTrace {
         precondition(seconds > 0, "duration must be positive")
         var rng = random
         var trace = DriveTrace(chargerPowerKW: chargerPowerKW)
@@ -67,7 +77,7 @@ extension DriveCycle {
         if bodyLength > 0 {
             var body = DriveTrace(chargerPowerKW: chargerPowerKW)
             while body.duration < bodyLength {
-                body.append(block(style: style, random: &rng))
+                body.append(block(style: style, chargers: stopChargers ?? StopChargers(fastDCKW: chargerPowerKW, slowACKW: chargerPowerKW), random: &rng))
             }
             trace.append(body.fitted(to: bodyLength))
         }
@@ -87,7 +97,7 @@ extension DriveCycle {
     }
 
     /// One repetition of the scenario body.
-    func block(style: DrivingStyle, random rng: inout SimulationRandom) -> DriveTrace {
+    func block(style: DrivingStyle, chargers: StopChargers, random rng: inout SimulationRandom) -> DriveTrace {
         switch self {
         case .cltcP: return PhaseTables.cltcP(style: style)
         case .cWTVC: return PhaseTables.cWTVC(style: style)
@@ -101,7 +111,45 @@ extension DriveCycle {
             var t = DriveTrace()
             t.hold(600, .ready)
             return t
+        case .chargingStops: return ScenarioBlocks.chargingStops(style: style, chargers: chargers, random: &rng)
         }
+    }
+}
+
+/// The chargers of the `charging-stops` scenario, kW offered at the pack.
+public struct StopChargers: Sendable, Hashable {
+    /// A DC fast charger (CCS/GB/T DC, pantograph).
+    public var fastDCKW: Double
+    /// An AC charger through the on-board charger.
+    public var slowACKW: Double
+
+    public init(fastDCKW: Double, slowACKW: Double) {
+        self.fastDCKW = fastDCKW
+        self.slowACKW = slowACKW
+    }
+}
+
+extension ScenarioBlocks {
+    /// About three and a half minutes: two city legs, a 45 s stop on a DC fast charger, a
+    /// third leg, a 30 s stop on an AC charger (each stop: brake to standstill, ignition off, plug in).
+    static func chargingStops(style: DrivingStyle, chargers: StopChargers, random rng: inout SimulationRandom) -> DriveTrace {
+        var t = DriveTrace()
+        func leg(idle: Int, cruise: Int) {
+            let peak = rng.uniform(style.urbanPeakKmh.lowerBound, style.urbanPeakKmh.upperBound)
+            t.microTrip(idle: idle, peakKmh: peak, accel: style.accel, cruise: cruise, decel: style.decel)
+        }
+        func stop(_ seconds: Int, powerKW: Double, dc: Bool) {
+            t.hold(3, .ready)
+            t.hold(2, .parked)
+            t.plugIn(seconds, powerKW: powerKW, dc: dc)
+            t.hold(3, .parked)
+        }
+        leg(idle: 5, cruise: 12)
+        leg(idle: 6, cruise: 10)
+        stop(45, powerKW: chargers.fastDCKW, dc: true)
+        leg(idle: 5, cruise: 10)
+        stop(30, powerKW: chargers.slowACKW, dc: false)
+        return t
     }
 }
 

@@ -48,6 +48,15 @@ public struct SteeringManoeuvre: Sendable, Hashable {
     }
 }
 
+/// A charger the vehicle is plugged into from second `start` on (until the next stop):
+/// the power it offers at the pack, and whether it is a DC charger (the on-board AC
+/// charger stays idle) or AC (through the on-board charger).
+public struct ChargerStop: Sendable, Hashable {
+    public var start: Int
+    public var powerKW: Double
+    public var dc: Bool
+}
+
 /// A scenario as a second-by-second trace, the way regulatory drive cycles are published:
 /// the target speed at each whole second (linear in between) and the operating mode of
 /// each second, plus the steering manoeuvres and the charger power while plugged in.
@@ -57,13 +66,17 @@ public struct DriveTrace: Sendable {
     /// The mode during each second `[i, i+1)`.
     public private(set) var modes: [OperatingMode]
     public private(set) var steering: [SteeringManoeuvre]
-    /// Charger power offered at the pack while plugged in, kW.
+    /// Charger power offered at the pack while plugged in, kW (an AC charger), unless a
+    /// `ChargerStop` says otherwise.
     public var chargerPowerKW: Double
+    /// Charging stops with their own charger, sorted by start.
+    public private(set) var chargerStops: [ChargerStop]
 
     public init(chargerPowerKW: Double = 0) {
         speedsKmh = [0]
         modes = []
         steering = []
+        chargerStops = []
         self.chargerPowerKW = chargerPowerKW
     }
 
@@ -115,6 +128,23 @@ public struct DriveTrace: Sendable {
 
     public mutating func steer(_ manoeuvre: SteeringManoeuvre) { steering.append(manoeuvre) }
 
+    /// Plugged into a charger offering `powerKW` for `seconds` (standing, ignition off).
+    public mutating func plugIn(_ seconds: Int, powerKW: Double, dc: Bool) {
+        chargerStops.append(ChargerStop(start: duration, powerKW: powerKW, dc: dc))
+        hold(seconds, .charging)
+    }
+
+    /// The charger offered at `t` seconds: the latest stop started by then, else the
+    /// trace's own (AC) charger.
+    public func charger(at t: Double) -> (powerKW: Double, dc: Bool) {
+        var found: ChargerStop?
+        for stop in chargerStops {
+            if Double(stop.start) > t { break }
+            found = stop
+        }
+        return found.map { ($0.powerKW, $0.dc) } ?? (chargerPowerKW, false)
+    }
+
     /// Appends `other`, shifted to start where this trace ends.
     public mutating func append(_ other: DriveTrace) {
         let shift = Double(duration)
@@ -123,6 +153,10 @@ public struct DriveTrace: Sendable {
         for var m in other.steering {
             m.start += shift
             steering.append(m)
+        }
+        for var stop in other.chargerStops {
+            stop.start += Int(shift)
+            chargerStops.append(stop)
         }
     }
 
@@ -134,6 +168,7 @@ public struct DriveTrace: Sendable {
         out.modes.removeLast(out.modes.count - seconds)
         out.speedsKmh.removeLast(out.speedsKmh.count - seconds - 1)
         out.steering.removeAll { $0.start >= Double(seconds) }
+        out.chargerStops.removeAll { $0.start >= seconds }
         return out
     }
 

@@ -28,11 +28,12 @@ public final class FleetSimulation {
         guard duration > 0, Int64(duration) * 1_000_000_000 < EventQueue.maxTime else {
             throw SimulationError("duration must be between 1 s and 72 h, got \(duration) s")
         }
-        if options.cycle == .depotCharging && definition.chargerPowerKW == nil {
+        if options.cycle.charges && definition.chargerPowerKW == nil {
             throw SimulationError("the \(definition.name) has no charging inlet; choose another --cycle")
         }
         random = SimulationRandom(seed: options.seed)
-        trace = options.cycle.trace(seconds: duration, style: definition.style, chargerPowerKW: definition.chargerPowerKW ?? 0, random: random.derived(3))
+        trace = options.cycle.trace(seconds: duration, style: definition.style, chargerPowerKW: definition.chargerPowerKW ?? 0,
+                                   stopChargers: definition.stopChargers, random: random.derived(3))
         vehicle = try CompiledVehicle(definition, random: random)
         try Self.check(options.faults, definition: definition, vehicle: vehicle, duration: duration)
     }

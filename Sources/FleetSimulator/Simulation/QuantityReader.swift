@@ -71,7 +71,7 @@ final class QuantityReader {
         case .chargePowerLimitKW: return s.soc > 0.95 ? 20 : model.parameters.maxRegenPowerKW * 1.2
         case .dischargeCurrentLimitA: return 3 * model.parameters.battery.capacityAh
         case .chargeCurrentLimitA:
-            return s.chargerConnected && s.chargeState == 1 ? 1.5 * s.chargePowerKW * 1000 / max(1, s.packVoltage) : model.parameters.battery.capacityAh
+            return s.chargerConnected && s.chargeState == 1 ? model.parameters.battery.chargeCurrentLimitA(soc: s.soc) : model.parameters.battery.capacityAh
         case .chargeState: return s.chargeState
         case .chargerConnected: return flag(s.chargerConnected)
         case .chargeVoltageLimit: return 3.65 * Double(model.parameters.battery.seriesCells)
@@ -79,11 +79,11 @@ final class QuantityReader {
             guard s.chargeState == 1, s.chargePowerKW > 0.1 else { return 0 }
             return ((0.98 - s.soc) * model.parameters.battery.nominalEnergyKWh / s.chargePowerKW * 60).rounded(.up)
         case .chargePowerKW: return s.chargePowerKW
-        case .obcACVoltage: return s.chargerConnected ? 228 + 2 * (s.time / 61).sin : 0
-        case .obcACCurrent: return s.chargerConnected ? s.chargePowerKW * 1000 / 0.94 / 228 : 0
-        case .obcDCVoltage: return s.chargerConnected ? s.packVoltage : 0
-        case .obcDCCurrent: return s.chargerConnected ? s.chargePowerKW * 1000 / max(1, s.packVoltage) : 0
-        case .obcState: return !s.chargerConnected ? 0 : s.chargeState == 2 ? 3 : 2
+        case .obcACVoltage: return s.chargerConnected && !s.chargerIsDC ? 228 + 2 * (s.time / 61).sin : 0
+        case .obcACCurrent: return s.chargerConnected && !s.chargerIsDC ? s.chargePowerKW * 1000 / 0.94 / 228 : 0
+        case .obcDCVoltage: return s.chargerConnected && !s.chargerIsDC ? s.packVoltage : 0
+        case .obcDCCurrent: return s.chargerConnected && !s.chargerIsDC ? s.chargePowerKW * 1000 / max(1, s.packVoltage) : 0
+        case .obcState: return !s.chargerConnected || s.chargerIsDC ? 0 : s.chargeState == 2 ? 3 : 2
         case .dcdcCurrent: return s.dcdcCurrentA
         case .dcdcVoltage24: return 2 * s.lowVoltageV
         case .dcdcCurrent24: return 2 * s.dcdcCurrentA

@@ -181,7 +181,9 @@ enum CityBusDefinition {
             faultFlags: AlarmCategory.faultFlags(bus: bat, message: "BMS_Alarm", prefix: "BMS"),
             brakeHysteresis: (1.0, 0.5),
             energyFromTractionDCLink: false,
-            initialSOC: { cycle in cycle == .depotCharging ? 0.28 : cycle == .idle ? 0.6 : 0.92 })
+            initialSOC: { cycle in cycle == .depotCharging ? 0.28 : cycle == .idle ? 0.6 : cycle == .chargingStops ? 0.8 : 0.92 },
+            // A pantograph at the terminus, and a 40 kW AC depot point.
+            stopChargers: StopChargers(fastDCKW: 150, slowACKW: 40))
     }
 }
 

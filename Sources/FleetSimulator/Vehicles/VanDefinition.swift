@@ -105,6 +105,8 @@ enum VanDefinition {
             faultFlags: AlarmCategory.faultFlags(bus: bus, message: "BMS_Alarm", prefix: "BMS"),
             brakeHysteresis: (5.0, 2.0),
             energyFromTractionDCLink: false,
-            initialSOC: { cycle in cycle == .depotCharging ? 0.32 : cycle == .idle ? 0.64 : 0.88 })
+            initialSOC: { cycle in cycle == .depotCharging ? 0.32 : cycle == .idle ? 0.64 : cycle == .chargingStops ? 0.7 : 0.88 },
+            // A CCS fast charger (a 52 kWh van accepts about 1 C), and the 6.6 kW on-board charger.
+            stopChargers: StopChargers(fastDCKW: 50, slowACKW: 6.2))
     }
 }

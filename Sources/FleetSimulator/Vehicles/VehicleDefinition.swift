@@ -87,6 +87,8 @@ public struct VehicleDefinition: Sendable {
     public var energyFromTractionDCLink: Bool
     /// Initial SOC for a scenario.
     public var initialSOC: @Sendable (DriveCycle) -> Double
+    /// The chargers of the `charging-stops` scenario; nil: the vehicle's own charger.
+    public var stopChargers: StopChargers? = nil
 }
 
 /// The three demonstration vehicles.
