@@ -24,6 +24,12 @@ extension MQTTConnection {
     public func abandon() { disconnect() }
 }
 
+/// MQTT 5 reason codes the clients act on.
+public enum MQTTReasonCode {
+    /// PUBACK 0x10: accepted, but no subscription matched (nobody received the message).
+    public static let noMatchingSubscribers = 0x10
+}
+
 public enum MQTTProtocolVersion: Int, Sendable, Hashable {
     case v311 = 4
     case v5 = 5
@@ -73,8 +79,10 @@ public enum MQTTEvent: Sendable {
     case refused(code: Int, reason: String)
     /// The connection ended (or could not be made); `reason` says why.
     case disconnected(reason: String)
-    /// PUBACK for the message id `publish` returned.
-    case acknowledged(messageID: Int32)
+    /// PUBACK for the message id `publish` returned, with its MQTT 5 reason code (0 on 3.1.1):
+    /// 0 success, `noMatchingSubscribers` (0x10) when the broker accepted the message but no
+    /// subscription matched it — nobody got it — and 0x80 or more when it refused the message.
+    case acknowledged(messageID: Int32, reasonCode: Int)
     case message(MQTTIncoming)
     case subscribed(messageID: Int32, grantedQoS: [Int])
 }

@@ -204,8 +204,8 @@ public final class MosquittoClient: MQTTConnection {
         mosquitto_disconnect_v5_callback_set(mosq) { _, obj, rc, _ in
             client(obj).lost(rc)
         }
-        mosquitto_publish_v5_callback_set(mosq) { _, obj, mid, _, _ in
-            client(obj).events.append(.acknowledged(messageID: mid))
+        mosquitto_publish_v5_callback_set(mosq) { _, obj, mid, reason, _ in
+            client(obj).events.append(.acknowledged(messageID: mid, reasonCode: Int(reason)))
         }
         mosquitto_subscribe_v5_callback_set(mosq) { _, obj, mid, count, granted, _ in
             let qos = (0..<Int(count)).map { Int(granted![$0]) }

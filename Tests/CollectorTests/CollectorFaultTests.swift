@@ -103,6 +103,59 @@ import Glibc
     }
 }
 
+extension CollectorFaultTests {
+    /// The broker unreachable at first: a collector and a gateway start while it is down and
+    /// it comes up after both have failed to connect (the collector several times, so its next
+    /// attempt is seconds away and the gateway is likely to reach the broker first). No
+    /// observer: its plain subscription would take the messages that the collector's missing
+    /// subscription cannot, and hide the loss. The oracle is the gateway's own store (rows
+    /// both ways) and the number of records its uplink stored, each of them in the fleet store.
+    @Test func aBrokerUpAfterTheCollectorAndTheGatewayLosesNothing() throws {
+        let scratch = try Scratch("broker-late")
+        let broker = try MosquittoBroker(name: "broker-late", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
+        let fleet = scratch.path + "/fleet.db"
+        let collector = try Child(["collect", "--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--fleet", "testfleet", "--sqlite", fleet,
+                                   "--client-id", "collect-late"], log: scratch.path + "/collect.log")
+        let failures = { collector.output.components(separatedBy: "connection attempt failed").count - 1 }
+        #expect(eventually(seconds: 60) { failures() >= 5 }, "the collector did not retry: \(collector.output)")
+        let bundle = try GatewayBundle("van-cltc-p", in: scratch, port: broker.port)
+        let replay = try Child(bundle.replayArguments(), log: bundle.directory + "/replay.log")
+        #expect(eventually(seconds: 60) { Self.outboxBytes(bundle.outbox) > 0 }, "the gateway stored nothing in its outbox")
+        // Up right after one more failure of the collector: its next attempt is seconds away.
+        let before = failures()
+        #expect(eventually(seconds: 60) { failures() > before })
+        try broker.start()
+        #expect(try replay.wait() == 0, "\(replay.output)")
+        #expect(replay.output.contains("0 not delivered"), "\(replay.output)")
+        let uplinked = Self.recordsStored(replay.output)
+        #expect(uplinked > 50, "\(replay.output)")
+        let stored = { (try? SQLiteShell.identities(fleet).count) ?? 0 }
+        #expect(eventually(seconds: 90) { stored() >= uplinked }, "\(stored()) of \(uplinked) records in the fleet store")
+        collector.signal(SIGTERM)
+        #expect(try collector.wait() == 0, "\(collector.output)")
+        #expect(stored() == uplinked, "the fleet store holds \(stored()) identities, the gateway uplinked \(uplinked)")
+        try CollectorBrokerTests.checkRows(fleet: fleet, gateways: [bundle])
+        let report = replay.output.split(separator: "\n").first { $0.contains("uplink: ") } ?? ""
+        print("CollectorFaultTests broker late: collector failed \(failures()) times before the broker came up; "
+              + "\(stored()) records stored; collector \(CollectorBrokerTests.finalCounts(collector.output)); gateway \(report)")
+    }
+
+    /// The bytes in an outbox directory's segment files.
+    static func outboxBytes(_ directory: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".seg") }.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
+            return total + (size ?? 0)
+        }
+    }
+
+    /// `uplink: N records in M messages stored, …` from a replay's output.
+    static func recordsStored(_ output: String) -> Int {
+        guard let range = output.range(of: "uplink: ") else { return 0 }
+        return Int(output[range.upperBound...].prefix { $0.isNumber }) ?? 0
+    }
+}
+
 extension GatewayBundle {
     /// The bundle's config written again without the `extra` lines (the same outbox and store).
     static func rewritten(_ bundle: GatewayBundle, port: Int) throws -> GatewayBundle {

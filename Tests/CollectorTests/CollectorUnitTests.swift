@@ -58,7 +58,7 @@ import Testing
         var pending = Set<Int32>()
         for m in messages { pending.insert(try client.publish(m)) }
         #expect(eventually(seconds: 10) {
-            for case .acknowledged(let id) in client.poll(timeoutMillis: 50) { pending.remove(id) }
+            for case .acknowledged(let id, _) in client.poll(timeoutMillis: 50) { pending.remove(id) }
             return pending.isEmpty
         })
         client.disconnect()

@@ -27,7 +27,7 @@ func endedOrRefused(_ events: [MQTTEvent]) -> Bool {
 }
 
 func acknowledgedIDs(_ events: [MQTTEvent]) -> Set<Int32> {
-    Set(events.compactMap { if case .acknowledged(let id) = $0 { id } else { nil } })
+    Set(events.compactMap { if case .acknowledged(let id, _) = $0 { id } else { nil } })
 }
 
 func messages(_ events: [MQTTEvent]) -> [MQTTIncoming] {

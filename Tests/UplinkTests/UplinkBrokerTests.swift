@@ -78,6 +78,34 @@ import Testing
         #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
     }
 
+    /// A broker without any subscriber yet (a new fleet, or mosquitto 2.0 restarted: it keeps
+    /// no shared subscription) answers PUBACK 0x10 "no matching subscribers": those messages
+    /// stay in the outbox and go again once a subscriber exists. The subscriber's session is
+    /// made only after the broker logged such a PUBACK for a records message.
+    @Test func messagesNobodySubscribedToAreSentAgainWhenASubscriberCame() throws {
+        let broker = try MosquittoBroker(name: "unmatched", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
+        let bundle = try UplinkBundle(name: "unmatched", seconds: 300)
+        try bundle.writeConfig(port: broker.port, drainTimeout: "60s")
+        try broker.start()
+        let late = LateSubscriber()
+        Thread {
+            // The status message is the first publish; a second 0x10 answers a records message.
+            let deadline = Date().addingTimeInterval(60)
+            var found = false
+            while !found && Date() < deadline {
+                found = broker.log().components(separatedBy: ", rc16)").count > 2
+                if !found { usleep(20_000) }
+            }
+            late.set(found ? Result { try FleetSubscriber(port: broker.port) } : .failure(BrokerError("no PUBACK 0x10 in 60 s")))
+        }.start()
+        let (records, uplink, run) = try bundle.replay()
+        print("UplinkBrokerTests unmatched: \(uplink.report)")
+        let subscriber = try #require(try late.wait().get())
+        #expect(uplink.statistics.unmatched > 0 && uplink.statistics.outbox.messages == 0)
+        try subscriber.drain()
+        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+    }
+
     @Test func whatWasNotDeliveredIsSentByTheNextStart() throws {
         let broker = try MosquittoBroker(name: "restart", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
         let bundle = try UplinkBundle(name: "restart", seconds: 300)
@@ -99,5 +127,25 @@ import Testing
         #expect(second.statistics.outbox.messages == 0 && second.statistics.acknowledged == UInt64(left))
         try subscriber.drain()
         #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+    }
+}
+
+/// A value one thread sets and another awaits.
+final class LateSubscriber: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: Result<FleetSubscriber, Error>?
+
+    func set(_ result: Result<FleetSubscriber, Error>) {
+        condition.lock()
+        value = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() -> Result<FleetSubscriber, Error> {
+        condition.lock()
+        defer { condition.unlock() }
+        while value == nil { condition.wait() }
+        return value!
     }
 }

@@ -8,6 +8,14 @@ import Outbox
 /// exponentially with jitter. With a bandwidth cap, a token bucket (one second of burst)
 /// paces the payload bytes and the most important class goes first.
 ///
+/// A PUBACK that says no subscription matched (MQTT 5 reason 0x10) is not a delivery: a fleet
+/// whose collectors have not subscribed yet — a new broker, or mosquitto 2.0 after a restart,
+/// which does not keep shared subscriptions — would otherwise lose everything the gateways
+/// send before the collectors are back. Such a message stays in the outbox; once the other
+/// messages in flight are answered, sending pauses (`hold`: 1 s doubling to 30 s, jittered)
+/// and starts again with the oldest unacknowledged message, one at a time until a subscriber
+/// takes one (`settings.requireSubscriber`).
+///
 /// The outbox is shared with the thread that stores batches (`store`): every use of it is
 /// under `lock`.
 final class UplinkLink: @unchecked Sendable {
@@ -27,6 +35,10 @@ final class UplinkLink: @unchecked Sendable {
     private var tokens: Double = 0
     private var lastRefill: UInt64 = 0
     private var lastAgeCheck: UInt64 = 0
+    private var hold: ReconnectBackoff
+    private var holding = false
+    private var unmatchedInFlight = false
+    private var holdUntil: UInt64 = 0
     static let maxInFlight = 32
 
     init(settings: UplinkSettings, outbox: Outbox, client: MQTTConnection, broker: String, seed: UInt64,
@@ -37,6 +49,7 @@ final class UplinkLink: @unchecked Sendable {
         self.broker = broker
         self.notify = notify
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
+        self.hold = ReconnectBackoff(baseMillis: 1000, capMillis: 30_000, seed: seed &+ 1)
     }
 
     var statistics: UplinkStatistics {
@@ -150,6 +163,7 @@ final class UplinkLink: @unchecked Sendable {
         case .connected(let present, let version):
             schedule.succeeded()
             inFlight.removeAll()
+            unmatchedInFlight = false
             lock.lock()
             outbox.resend()
             stats.connected = true
@@ -163,13 +177,26 @@ final class UplinkLink: @unchecked Sendable {
         case .disconnected(let reason):
             let wasConnected = !schedule.connecting
             inFlight.removeAll()
+            unmatchedInFlight = false
             lock.lock()
             stats.connected = false
             lock.unlock()
             if wasConnected { notify(.disconnected(broker: broker, reason: reason)) }
             failed(reason, ConnectSchedule.monotonicMillis())
-        case .acknowledged(let id):
+        case .acknowledged(let id, let reason):
             guard let sent = inFlight.removeValue(forKey: id) else { return }
+            if reason == MQTTReasonCode.noMatchingSubscribers && settings.requireSubscriber {
+                unmatchedInFlight = true
+                lock.lock()
+                stats.unmatched += 1
+                lock.unlock()
+                return
+            }
+            if holding {
+                holding = false
+                hold.reset()
+                notify(.noSubscriber(broker: broker, holding: false, retryInSeconds: 0))
+            }
             lock.lock()
             try? outbox.acknowledge(sent.sequence)
             stats.acknowledged += 1
@@ -187,7 +214,21 @@ final class UplinkLink: @unchecked Sendable {
             tokens = min(Double(cap), tokens + Double(now - lastRefill) * Double(cap) / 1000)
         }
         lastRefill = now
-        while inFlight.count < Self.maxInFlight {
+        if unmatchedInFlight {
+            // Nobody received a message: when the rest in flight are answered, pause, then
+            // send again from the oldest message not acknowledged.
+            guard inFlight.isEmpty else { return }
+            unmatchedInFlight = false
+            lock.lock()
+            outbox.resend()
+            lock.unlock()
+            let delay = hold.nextDelayMillis()
+            holdUntil = now + UInt64(delay)
+            if !holding { notify(.noSubscriber(broker: broker, holding: true, retryInSeconds: Double(delay) / 1000)) }
+            holding = true
+        }
+        if now < holdUntil { return }
+        while inFlight.count < (holding ? 1 : Self.maxInFlight) {
             if settings.bandwidth != nil && tokens <= 0 { return }
             lock.lock()
             let next = try? outbox.next(limit: 1, importantFirst: settings.bandwidth != nil)

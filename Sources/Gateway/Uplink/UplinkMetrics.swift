@@ -96,6 +96,10 @@ extension UplinkEvent {
             "uplink cannot connect to \(broker): \(reason); retrying in \(retry) s"
         case .disconnected(let broker, let reason):
             "uplink lost \(broker): \(reason)"
+        case .noSubscriber(let broker, true, let retry):
+            "uplink: \(broker) has no subscriber for the fleet's messages (PUBACK 0x10); they stay in the outbox, sent again in \(retry) s"
+        case .noSubscriber(let broker, false, _):
+            "uplink: \(broker) has a subscriber again; sending resumed"
         case .outbox(let event):
             switch event {
             case .corruptSegment(let path, let moved, let messages, let bytes):

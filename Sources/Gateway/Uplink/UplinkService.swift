@@ -96,6 +96,7 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         let s = statistics
         return "uplink: \(s.recordsStored) records in \(s.outbox.stored) messages stored, \(s.acknowledged) acknowledged (\(s.acknowledgedBytes) payload bytes), "
             + "\(s.outbox.messages) not delivered (kept in \(settings.outboxPath)), \(s.outbox.evictedTotal) evicted"
+            + (s.unmatched > 0 ? ", \(s.unmatched) answered without a subscriber and sent again" : "")
             + (s.lastError.map { ", last error: \($0)" } ?? "")
     }
 }

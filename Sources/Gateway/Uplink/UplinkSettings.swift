@@ -23,6 +23,11 @@ public struct UplinkSettings: Sendable, Hashable {
     /// Bytes per second at most (payloads); nil = no cap. Capped, operations figures and
     /// episodes go before health, health before signal windows.
     public var bandwidth: Int?
+    /// A PUBACK with MQTT 5 reason 0x10 (no matching subscribers: nobody received the message)
+    /// leaves the message in the outbox; sending pauses (1 s doubling to 30 s) and starts again
+    /// with it. Off (`uplink.mqtt.require_subscriber: false`) such a PUBACK counts as delivered,
+    /// for brokers whose consumers are not subscribers (a rule engine).
+    public var requireSubscriber = true
     /// How long `candor replay` (and a stopping daemon) waits for the outbox to drain.
     public var drainTimeoutSeconds: Double = 10
     /// Records queued between ingest and the uplink's thread at most (more are dropped, counted).
@@ -53,7 +58,7 @@ extension GatewayConfig {
         let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue", "gbt32960"])
         let mqttNode = try f.required("mqtt")
         let mqtt = try mqttNode.fields(["url", "fleet", "client_id", "username", "password", "ca_file", "cert_file", "key_file",
-                                        "keepalive", "session_expiry"])
+                                        "keepalive", "session_expiry", "require_subscriber"])
         let urlNode = try mqtt.required("url")
         var broker: MQTTClientOptions
         switch MQTTClientOptions.parse(url: try urlNode.string(), clientID: try mqtt["client_id"]?.string() ?? "candor-\(vehicles.first?.name ?? "gateway")") {
@@ -93,6 +98,7 @@ extension GatewayConfig {
             if bytes < 0 { throw n.error("expected bytes per second ≥ 0 (0: no cap), found \(bytes)") }
             s.bandwidth = bytes == 0 ? nil : bytes
         }
+        if let n = mqtt["require_subscriber"] { s.requireSubscriber = try n.bool() }
         if let n = f["drain_timeout"] { s.drainTimeoutSeconds = Double(try n.duration()) / 1e9 }
         if let n = f["queue"] { s.queueRecords = try positive(n, "a positive record count") }
         s.vehicles = vehicles.map(\.name)

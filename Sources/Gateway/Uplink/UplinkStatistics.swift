@@ -14,6 +14,9 @@ public struct UplinkStatistics: Sendable, Hashable {
     /// Connections made after the first one.
     public var reconnects: UInt64 = 0
     public var connectFailures: UInt64 = 0
+    /// PUBACKs saying no subscription matched (MQTT 5 reason 0x10): with
+    /// `requireSubscriber` those messages stay in the outbox and are sent again.
+    public var unmatched: UInt64 = 0
     public var lastError: String?
 }
 
@@ -22,5 +25,8 @@ public enum UplinkEvent: Sendable, Hashable {
     case connected(broker: String, sessionPresent: Bool, version: Int)
     case connectFailed(broker: String, reason: String, retryInSeconds: Double)
     case disconnected(broker: String, reason: String)
+    /// The broker has no subscriber for the uplink's messages: sending paused, retried in
+    /// `retryInSeconds`; `false` when a subscriber took them again.
+    case noSubscriber(broker: String, holding: Bool, retryInSeconds: Double)
     case outbox(OutboxEvent)
 }
