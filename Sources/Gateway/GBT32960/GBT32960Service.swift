@@ -15,6 +15,11 @@ import Telemetry
 /// Reports stored while the platform is unreachable are in the outbox on disk
 /// (`state_directory/outbox`) and go out as reissue after the next login, in this run or a
 /// later one.
+///
+/// Under `candor run` (`liveClock`), a bus that falls silent stops the windows, not the
+/// session: after `idleAfterMillis` without a window the clock runs on from the newest
+/// window's end by monotonic time (`IdleClock`), so heartbeats keep the session and reports go
+/// on (their stale values as the tables' sentinels). Replay stays on event time alone.
 public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     public let name = "gbt32960"
     public let options: GBT32960UplinkOptions
@@ -24,6 +29,10 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let connection = PlatformConnection()
     private let log: (@Sendable (String) -> Void)?
     private let lock = NSLock()
+    /// Held by whatever moves the session's clock: a batch, an idle tick, close.
+    private let driving = NSLock()
+    private let idle: IdleClock?
+    private var closed = false
     private var kept: [String] = []
     private var shortestWindow = Int64.max
     private var started = false
@@ -61,6 +70,8 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         snapshot = SignalSnapshot(signals: options.signals, faults: options.faults, edition: options.terminal.edition)
         session = TerminalSession(config: options.terminal, store: OutboxReportStore(outbox: outbox),
                                   serials: FileLoginSerialStore(path: directory + "/login-serial"), source: snapshot)
+        idle = options.liveClock ? IdleClock(idleAfterMillis: options.idleAfterMillis) : nil
+        idle?.start { [weak self] time in self?.idleTick(time) }
     }
 
     public var statistics: TerminalStatistics {
@@ -83,6 +94,8 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     }
 
     public func consume(_ batch: RecordBatch) throws(SinkError) {
+        driving.lock(); defer { driving.unlock() }
+        let before = now
         var groupEnd: Int64?
         for case let .signalWindow(window) in batch.records where window.vehicle == options.vehicle {
             shortestWindow = min(shortestWindow, window.windowLength)
@@ -93,9 +106,20 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
             snapshot.update(window)
         }
         if let groupEnd { advance(to: groupEnd) }
+        if now > before { idle?.anchor(at: now) }
+    }
+
+    /// The bus has been silent (live only): the clock runs on by monotonic time.
+    private func idleTick(_ time: Int64) {
+        driving.lock(); defer { driving.unlock() }
+        guard started, !closed else { return }
+        advance(to: time)
     }
 
     public func close() throws(SinkError) {
+        idle?.stop()
+        driving.lock(); defer { driving.unlock() }
+        closed = true
         if started {
             perform(locked { session.shutdown(atMillis: now) })
             awaitReplies()

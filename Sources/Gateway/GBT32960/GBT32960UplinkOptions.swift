@@ -32,6 +32,12 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// Wall-clock bound on waiting for the platform's reply to a login, heartbeat, time sync or
     /// logout before the session's clock moves on (replay runs faster than the wall clock).
     public var replyWaitMillis: Int32 = 2_000
+    /// Live (`candor run` sets it; not a config key): when no window has moved the session's
+    /// clock for `idleAfterMillis` of monotonic time, the clock runs on from the newest
+    /// window's end by the monotonic time elapsed (`IdleClock`), so heartbeats and reports go
+    /// on while the bus is silent. Replay keeps event time alone.
+    public var liveClock = false
+    public var idleAfterMillis: Int64 = 2_000
 
     public struct Fault: Sendable, Hashable {
         public var kind: String

@@ -59,7 +59,9 @@ public struct GatewayDaemon {
         let sinks = try group.start("sinks", { () throws(DaemonError) in
             do {
                 // Append: a restarted daemon keeps what it wrote before.
-                return try SinkSet(setup.sinks, fileMode: .append, before: [PrometheusRecordFeed(metrics)], after: try services(setup))
+                var settings = setup.sinks
+                settings.gbt32960?.liveClock = true  // heartbeats go on while the buses are silent
+                return try SinkSet(settings, fileMode: .append, before: [PrometheusRecordFeed(metrics)], after: try services(setup))
             } catch { throw DaemonError(.runtime, "run: \(error)") }
         }, stop: { sinks in Self.failure { () throws(SinkError) in try sinks.close() }.map { "run: \($0)" } })
         let recorder = try group.start("recorder", { () throws(DaemonError) in try Self.recorder(setup.recorder) }, stop: { recorder in

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The terminal's clock while the bus is silent under `candor run`: the end of the newest
+/// window that moved the session's clock, plus the CLOCK_MONOTONIC time elapsed since. The
+/// session otherwise ticks only when a window arrives, so a bus silent for minutes would send
+/// no heartbeat, and the platform would drop the session. Replay never runs it (its clock is
+/// the capture's event time alone).
+///
+/// A thread wakes every second (monotonic waits) and, once no window has moved the clock for
+/// `idleAfter`, calls `tick` with that time (whole milliseconds). Windows that arrive again
+/// re-anchor it; those ending at or before the time already reached only update the values.
+final class IdleClock: @unchecked Sendable {
+    let idleAfterNanos: Int64
+    private let lock = NSLock()
+    private var anchor: (eventMillis: Int64, monotonic: Int64)?
+    private let stopped = DispatchSemaphore(value: 0)
+    private var stopping = false
+    private var thread: Thread?
+
+    init(idleAfterMillis: Int64) { idleAfterNanos = idleAfterMillis * 1_000_000 }
+
+    /// The session's clock moved to `eventMillis` on a window (call from the consumer).
+    func anchor(at eventMillis: Int64) {
+        let now = LogThrottle.monotonicNow()
+        lock.withLock { anchor = (eventMillis, now) }
+    }
+
+    /// The clock's time now, once idle for `idleAfter`; nil before the first anchor or while
+    /// windows are arriving.
+    func idleTime(monotonic now: Int64 = LogThrottle.monotonicNow()) -> Int64? {
+        lock.withLock {
+            guard let anchor, now - anchor.monotonic >= idleAfterNanos else { return nil }
+            return anchor.eventMillis + (now - anchor.monotonic) / 1_000_000
+        }
+    }
+
+    /// Starts the thread; `tick` runs on it with the idle time, once a second while idle.
+    func start(_ tick: @escaping @Sendable (Int64) -> Void) {
+        let thread = Thread { [self] in
+            while stopped.wait(timeout: .now() + .seconds(1)) == .timedOut {
+                if let time = idleTime() { tick(time) }
+            }
+        }
+        thread.name = "candor-gbt32960-idle"
+        lock.withLock { self.thread = thread }
+        thread.start()
+    }
+
+    /// Ends the thread (it finishes the tick it may be in); idempotent.
+    func stop() {
+        let signal = lock.withLock { () -> Bool in
+            defer { stopping = true }
+            return thread != nil && !stopping
+        }
+        if signal { stopped.signal() }
+    }
+}
