@@ -30,22 +30,6 @@ struct GBT32960KillTests {
         _ = FileHandle.standardInput.readDataToEndOfFile()
     }
 
-    static func gbtSection(port: Int, state: String) -> String {
-        """
-
-        uplink:
-          gbt32960:
-            server: 127.0.0.1:\(port)
-            edition: 2016
-            vin: LTEST000000032960
-            iccid: "89860000000000032960"
-            period: 10s
-            heartbeat: 30s
-            state_directory: \(state)
-
-        """
-    }
-
     @Test func aKilledTerminalReissuesTheOutageAfterRestart() throws {
         guard ProcessInfo.processInfo.environment["CANDOR_GBT_KILL_CHILD"] == nil else { return }
         let binary = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -63,7 +47,7 @@ struct GBT32960KillTests {
         defer { try? platform.stop() }
         let state = drive1.directory + "/gbt-state"
         for bundle in [drive1, drive2] {
-            try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + Self.gbtSection(port: platform.port, state: state),
+            try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + platform.uplinkSection(state: state),
                                to: bundle.directory + "/gbt.yaml")
         }
         let child = Process()

@@ -24,21 +24,10 @@ struct GBT32960LiveTests {
         let platform = try GBT32960PlatformProcess(python: python, directory: bundle.directory, arguments: ["--ack", "time"])
         defer { try? platform.stop() }
         let config = bundle.directory + "/gbt-live.yaml"
-        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + """
-
-            uplink:
-              gbt32960:
-                server: 127.0.0.1:\(platform.port)
-                edition: 2016
-                vin: LTEST000000032961
-                iccid: "89860000000000032961"
-                period: 5s
-                heartbeat: 1s
-                state_directory: \(bundle.directory)/gbt-state
-            sinks:
-              prometheus: { listen: "127.0.0.1:0" }
-
-            """, to: config)
+        let section = platform.uplinkSection(state: bundle.directory + "/gbt-state", vin: "LTEST000000032961",
+                                             iccid: "89860000000000032961", period: "5s", heartbeat: "1s")
+        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + section
+                           + "sinks:\n  prometheus: { listen: \"127.0.0.1:0\" }\n", to: config)
         let input = DaemonMemoryInput(frames, interfaces: bundle.definition.buses.map(\.interface))
         let signals = DaemonScriptedSignals()
         let lines = DaemonLines()

@@ -38,19 +38,8 @@ struct GBT32960ServiceTests {
             arguments: platformArguments.map { Self.offset($0, start) })
         defer { try? platform.stop() }
         let config = bundle.directory + "/gbt.yaml"
-        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self) + """
-
-            uplink:
-              gbt32960:
-                server: 127.0.0.1:\(platform.port)
-                edition: 2016
-                vin: LTEST000000032960
-                iccid: "89860000000000032960"
-                period: 10s
-                heartbeat: 30s
-                state_directory: \(bundle.directory)/gbt-state
-
-            """, to: config)
+        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self)
+                           + platform.uplinkSection(state: bundle.directory + "/gbt-state"), to: config)
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         let sinks = try SinkSet(setup.sinks)
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
