@@ -11,8 +11,12 @@ import Glibc
 /// program), and a rerun of the same replay into the same file must leave exactly the rows of
 /// an uninterrupted run (every table, compared row by row through sqlite3).
 ///
-/// The instants are uniform over the uninterrupted run's wall time (measured first, in the same
-/// test), from a fixed seed that is printed. About 75 s of CPU in all (50 killed runs, 50 reruns).
+/// The instants are uniform over the CPU time of an uninterrupted run (measured first, in the
+/// same test), read on each child's own CPU clock (`clock_getcpuclockid`), from a fixed seed
+/// that is printed. They were uniform over its wall time: in CI at host load 13, with the
+/// other tests running beside it, every one of the 50 kills then landed before the first
+/// commit, since the killed runs were slower than the measured one; CPU time is what the
+/// child has done, whatever the load. About 75 s of CPU in all (50 killed runs, 50 reruns).
 @Suite struct FaultKillReplayTests {
     static let bundle = FixturePaths.root.appendingPathComponent("Fixtures/captures/fleet/van-urban-faults")
     static let seed: UInt64 = 20261206
@@ -70,21 +74,27 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let reference = folder.appendingPathComponent("reference.db").path
-        let started = Date()
-        let whole = try candor.run(replayArguments(reference), timeout: 600)
-        let wall = Date().timeIntervalSince(started)
-        try #require(whole.status == 0, "uninterrupted replay: \(whole.stderr)")
+        let whole = Process()
+        whole.executableURL = candor.url
+        whole.arguments = replayArguments(reference)
+        whole.standardOutput = FileHandle.nullDevice
+        whole.standardError = FileHandle.nullDevice
+        try whole.run()
+        let wholeDeadline = ProcessDeadline(whole, seconds: 600)
+        let cpu = try Self.cpuUntilExit(whole)
+        try wholeDeadline.check()
+        try #require(whole.terminationStatus == 0, "uninterrupted replay exited \(whole.terminationStatus)")
         let expected = try sqlite.dump(reference)
         let expectedWindows = try sqlite.count(reference, "signal_window")
         try #require(expectedWindows > 1000, "the reference store holds \(expectedWindows) signal windows")
-        print("FaultKillReplayTests: seed \(Self.seed), \(Self.kills) kills over \(String(format: "%.2f", wall)) s "
-              + "(the uninterrupted run), reference \(expectedWindows) signal windows")
+        print("FaultKillReplayTests: seed \(Self.seed), \(Self.kills) kills over \(String(format: "%.2f", cpu)) s "
+              + "of CPU (the uninterrupted run), reference \(expectedWindows) signal windows")
 
         var random = SplitMix64(seed: Self.seed)
         var landed = (empty: 0, partial: 0, complete: 0, exited: 0)
         for round in 0..<Self.kills {
             let store = folder.appendingPathComponent("kill\(round).db").path
-            let delay = wall * Double(random.next() % 10_000) / 10_000
+            let delay = cpu * Double(random.next() % 10_000) / 10_000
             let process = Process()
             process.executableURL = candor.url
             process.arguments = replayArguments(store)
@@ -92,8 +102,8 @@ import Glibc
             process.standardError = FileHandle.nullDevice
             try process.run()
             let deadline = ProcessDeadline(process, seconds: 600)
-            // The instant itself is what is random: nothing to await.
-            usleep(useconds_t(delay * 1_000_000))
+            // The instant itself is what is random: nothing to await but the child's CPU clock.
+            try Self.waitForCPU(process, seconds: delay)
             let signalled = kill(process.processIdentifier, SIGKILL) == 0
             process.waitUntilExit()
             try deadline.check()
@@ -103,14 +113,14 @@ import Glibc
             var rows = 0
             if FileManager.default.fileExists(atPath: store) {
                 let integrity = try sqlite.run(store, "PRAGMA integrity_check").trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(integrity == "'ok'", "round \(round): integrity_check after kill -9 at \(delay) s: \(integrity)")
+                #expect(integrity == "'ok'", "round \(round): integrity_check after kill -9 at \(delay) s of CPU: \(integrity)")
                 let tables = try sqlite.run(store, "SELECT count(*) FROM sqlite_schema WHERE name = 'signal_window'")
                 if tables.hasPrefix("1") { rows = try sqlite.count(store, "signal_window") }
             }
             if !killed { landed.exited += 1 } else if rows == 0 { landed.empty += 1 } else if rows < expectedWindows {
                 landed.partial += 1
             } else { landed.complete += 1 }
-            print("FaultKillReplayTests round \(round): kill -9 at \(String(format: "%.3f", delay)) s "
+            print("FaultKillReplayTests round \(round): kill -9 at \(String(format: "%.3f", delay)) s of CPU "
                   + (killed ? "" : "(had exited) ") + "\(rows) signal windows, wal \(wal.map(String.init) ?? "none")")
 
             let rerun = try candor.run(replayArguments(store), timeout: 600)
@@ -127,5 +137,32 @@ import Glibc
         print("FaultKillReplayTests: kills landed before the first commit \(landed.empty), between commits "
               + "\(landed.partial), after the last \(landed.complete), after exit \(landed.exited)")
         #expect(landed.partial + landed.complete > 0, "no kill landed after a commit")
+    }
+
+    /// `process`'s CPU time so far (user + system), from its CPU clock; nil once it has exited.
+    static func cpuTime(_ process: Process) -> Double? {
+        var clock = clockid_t()
+        guard clock_getcpuclockid(process.processIdentifier, &clock) == 0 else { return nil }
+        var now = timespec()
+        guard clock_gettime(clock, &now) == 0 else { return nil }
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Returns once `process` has used `seconds` of CPU, or has exited.
+    static func waitForCPU(_ process: Process, seconds: Double) throws {
+        while process.isRunning, let used = cpuTime(process), used < seconds { usleep(500) }
+    }
+
+    /// The CPU time `process` used until it exited: its clock read every 0.5 ms, the last
+    /// reading kept (the run takes about a second of CPU, so within a fraction of a percent).
+    static func cpuUntilExit(_ process: Process) throws -> Double {
+        var last = 0.0
+        while process.isRunning {
+            if let used = cpuTime(process) { last = used }
+            usleep(500)
+        }
+        process.waitUntilExit()
+        guard last > 0.1 else { throw Failure("the uninterrupted run used \(last) s of CPU as read") }
+        return last
     }
 }
