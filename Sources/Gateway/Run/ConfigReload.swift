@@ -51,14 +51,18 @@ public final class ConfigReload {
     /// Whether a checked setup waits for the gateway's swap.
     public var isWaiting: Bool { !submitted.isEmpty }
 
-    /// The config file read, decoded and resolved against its DBCs: what the daemon starts with.
+    /// The config file read, decoded and resolved against its DBCs, its outputs checked
+    /// against its inputs (`checkRunOutputs`): what the daemon starts with.
     public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> (GatewayConfig, GatewaySetup) {
         let text: String
         do { text = try TextFile.read(path) } catch {
             throw ConfigError(file: path, keyPath: "", message: error.reason)
         }
         let config = try GatewayConfig.decode(yaml: text, file: path, environment: environment)
-        return (config, try GatewaySetup(config))
+        let setup = try GatewaySetup(config)
+        // No output over the config, a DBC, or a file retention would take for a recording.
+        try config.checkRunOutputs(inputs: [path] + setup.dbcPaths)
+        return (config, setup)
     }
 
     /// SIGHUP: checks the config file again and hands a good one to the gateway.
