@@ -12,6 +12,12 @@ import CANCore
 ///
 /// Only a regular file (or nothing) at `path` is replaced this way; standard output, a
 /// device or a FIFO is written directly, and a symbolic link is refused like every output.
+///
+/// A file that is replaced keeps what `cp` keeps when it overwrites one: its permission bits
+/// (a 0600 capture stays 0600, set on the temporary file before anything is written), and
+/// its owner and group where this process may give them (root, or the owner itself; else
+/// the new file belongs to whoever converted). A file this process may not write is refused
+/// as `cp` refuses it, although renaming over it would work. A new file gets 0644.
 public final class ReplacingCaptureWriter {
     public let path: String
     public var format: CaptureFormat { writer.format }
@@ -36,12 +42,43 @@ public final class ReplacingCaptureWriter {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        if exists && access(path, W_OK) != 0 {
+            throw CaptureError(file: path, message: "cannot replace: \(String(cString: strerror(errno)))")
+        }
         let temporary = "\(directory).\(name).\(getpid()).partial"
         self.temporary = temporary
         do {
             writer = try CaptureWriter(path: temporary, format: chosen, gzip: CaptureFormat.isGzipPath(path))
         } catch {
             throw Self.named(error, temporary: temporary, path: path)
+        }
+        if exists {
+            do { try Self.give(temporary, theModeOf: info) } catch {
+                discard()
+                throw Self.named(error, temporary: temporary, path: path)
+            }
+        }
+    }
+
+    /// The replaced file's permission bits, and its owner and group where allowed (`EPERM`
+    /// for a user who is not the owner: the file stays theirs, as with any rename-based editor).
+    private static func give(_ temporary: String, theModeOf original: stat) throws(CaptureError) {
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw CaptureError(file: temporary, message: "cannot open to set its mode: \(String(cString: strerror(errno)))") }
+        defer { closeDescriptor(fd) }
+        var created = stat()
+        guard fstat(fd, &created) == 0 else { throw CaptureError(file: temporary, message: "cannot stat: \(String(cString: strerror(errno)))") }
+        if created.st_uid != original.st_uid || created.st_gid != original.st_gid {
+            if fchown(fd, original.st_uid, original.st_gid) != 0 {
+                guard errno == EPERM else { throw CaptureError(file: temporary, message: "cannot set owner: \(String(cString: strerror(errno)))") }
+                // Not root: the group at least, when this user is in it.
+                if fchown(fd, uid_t.max, original.st_gid) != 0 && errno != EPERM {
+                    throw CaptureError(file: temporary, message: "cannot set group: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        guard fchmod(fd, original.st_mode & 0o777) == 0 else {
+            throw CaptureError(file: temporary, message: "cannot set mode: \(String(cString: strerror(errno)))")
         }
     }
 

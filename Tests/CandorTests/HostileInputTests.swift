@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// Issue 10 through the command line: what a hostile but realistic user gives candor is a
@@ -131,6 +134,41 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: f + "/link.asc", withDestinationPath: f + "/old.asc")
         let link = try candor.run(["convert", f + "/one.log", f + "/link.asc"])
         #expect(link.status == 2 && link.stderr.contains("it is a symbolic link"), "\(link.stderr)")
+    }
+
+    /// `convert` over an existing capture keeps what `cp` keeps: its permission bits (a 0600
+    /// capture does not become 0644) and, when root converts, its owner and group. A new file
+    /// gets 0644 less the umask. Before: every replaced file came out 0644, owned by root.
+    @Test func aConvertKeepsTheModeAndOwnerOfTheFileItReplaces() throws {
+        let candor = CandorExecutable.located()
+        let folder = try folder(config: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let f = folder.path
+        func mode(_ path: String) -> (mode: mode_t, uid: uid_t, gid: gid_t)? {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            return (info.st_mode & 0o7777, info.st_uid, info.st_gid)
+        }
+        for (name, wanted) in [("secret.asc", mode_t(0o600)), ("shared.pcapng", 0o640), ("open.log.gz", 0o664)] {
+            try "old\n".write(toFile: f + "/" + name, atomically: true, encoding: .utf8)
+            #expect(chmod(f + "/" + name, wanted) == 0)
+            let result = try candor.run(["convert", f + "/one.log", f + "/" + name])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(mode(f + "/" + name)?.mode == wanted, "\(name)")
+        }
+        let mask = umask(0o022)
+        umask(mask)
+        let created = try candor.run(["convert", f + "/one.log", f + "/new.asc"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(mode(f + "/new.asc")?.mode == 0o644 & ~mask)
+        guard geteuid() == 0 else { print("not root: the owner is not checked"); return }
+        try "old\n".write(toFile: f + "/theirs.asc", atomically: true, encoding: .utf8)
+        #expect(chown(f + "/theirs.asc", 1000, 1000) == 0 && chmod(f + "/theirs.asc", 0o640) == 0)
+        let theirs = try candor.run(["convert", f + "/one.log", f + "/theirs.asc"])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        let after = mode(f + "/theirs.asc")
+        #expect(after?.uid == 1000 && after?.gid == 1000 && after?.mode == 0o640)
+        #expect(try String(contentsOfFile: f + "/theirs.asc", encoding: .utf8).contains("123"))
     }
 
     /// A capture cut inside its gzip data: replay writes the records of the frames before the
