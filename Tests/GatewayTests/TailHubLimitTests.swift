@@ -50,7 +50,7 @@ import Glibc
         #expect(close(fd) == 0)
         let hub = try TailHub(options: TailHubOptions(path: path))
         defer { hub.close() }
-        let client = try TailConnection(path: path)
+        let client = try TailConnection(path: path, readTimeout: .seconds(10))
         hub.awaitClients(1)
         hub.publish(frameLine(1))
         #expect(try client.nextLine().map(String.init) == frameLine(1))
@@ -68,16 +68,18 @@ import Glibc
         #expect(quiet.all.isEmpty)
     }
 
+    /// Every read has a 10 s limit: a hub that neither refuses nor streams fails the test
+    /// instead of hanging it.
     @Test func clientsBeyondTheLimitAreRefusedWithAReason() throws {
         let directory = try TemporaryDirectory.make("tail-limit")
         let capture = LogCapture()
         let hub = try TailHub(options: TailHubOptions(path: directory + "/tail.sock", maxClients: 3), log: Self.silentLog(capture))
         defer { hub.close() }
-        let admitted = try (0..<3).map { _ in try TailConnection(path: hub.options.path) }
+        let admitted = try (0..<3).map { _ in try TailConnection(path: hub.options.path, readTimeout: .seconds(10)) }
         hub.awaitClients(3)
         // 50 more: every one is told why and closed; the three keep their stream.
         for _ in 0..<50 {
-            let extra = try TailConnection(path: hub.options.path)
+            let extra = try TailConnection(path: hub.options.path, readTimeout: .seconds(10))
             #expect {
                 _ = try extra.nextLine()
             } throws: { error in
@@ -90,6 +92,19 @@ import Glibc
         for client in admitted { #expect(try client.nextLine().map(String.init) == frameLine(7)) }
         // Throttled: the first refusal is logged at once, the other 49 within 10 s are not.
         #expect(capture.all.filter { $0.contains("tail client refused") }.count == 1)
+    }
+
+    @Test func aReadTimeoutEndsTheWaitForALineThatNeverComes() throws {
+        let directory = try TemporaryDirectory.make("tail-timeout")
+        let hub = try TailHub(options: TailHubOptions(path: directory + "/tail.sock"))
+        defer { hub.close() }
+        let client = try TailConnection(path: hub.options.path, readTimeout: .milliseconds(200))
+        hub.awaitClients(1)
+        #expect {
+            _ = try client.nextLine()
+        } throws: { error in
+            (error as? TailError)?.message == "no line within 0.2 seconds"
+        }
     }
 
     @Test func maxClientsIsAConfigKeyWithARange() throws {

@@ -13,10 +13,23 @@ public final class TailConnection {
     private var start = 0
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
-    public init(path: String) throws(TailError) {
+    /// `readTimeout`: `nextLine()` throws when no line came within it (tests); nil waits forever.
+    public init(path: String, readTimeout: Duration? = nil) throws(TailError) {
         self.path = path
         descriptor = try UnixSocket.connect(to: path)
+        if let readTimeout {
+            let (seconds, attoseconds) = readTimeout.components
+            var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+            guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+                let failure = UnixSocket.failure(path, "setsockopt SO_RCVTIMEO")
+                UnixSocket.closeOwned(descriptor)
+                throw failure
+            }
+        }
+        self.readTimeout = readTimeout
     }
+
+    private let readTimeout: Duration?
 
     deinit { close(descriptor) }
 
@@ -37,6 +50,9 @@ public final class TailConnection {
             let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
+                if let readTimeout, errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw TailError(path: path, message: "no line within \(readTimeout)")
+                }
                 throw UnixSocket.failure(path, "read")
             }
             if n == 0 { return nil }

@@ -35,6 +35,7 @@ public final class TailHub: @unchecked Sendable {
     private var missedTotal: UInt64 = 0
     private var refusedTotal = 0
     private var wakePending = false
+    private var passes = 0
     // Owned by the I/O thread after init.
     private let listener: Int32
     /// The wake pipe: publish() writes a byte when the I/O thread may be asleep in poll().
@@ -112,6 +113,13 @@ public final class TailHub: @unchecked Sendable {
         return missedTotal
     }
 
+    /// Passes of the I/O thread's loop so far, one `poll` each: what a spinning thread shows
+    /// (for tests of the accept back-off).
+    var loopPasses: Int {
+        condition.lock(); defer { condition.unlock() }
+        return passes
+    }
+
     /// Waits until at least `count` clients are connected (for tests and start-up ordering).
     public func awaitClients(_ count: Int) {
         condition.lock()
@@ -149,6 +157,7 @@ public final class TailHub: @unchecked Sendable {
             let now = LogThrottle.monotonicNow()
             let refillDue = now - lastRefill >= Self.refillInterval
             condition.lock()
+            passes += 1
             if stopping { condition.unlock(); break }
             if refillDue {
                 wakePending = false
