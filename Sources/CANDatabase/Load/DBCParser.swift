@@ -15,8 +15,8 @@ public struct DBCLoadResult: Sendable {
 
 /// Reads DBC text into a `Database`, tolerantly.
 ///
-/// The pipeline is bytes → tokens (with line and column) → statements → model. Any section
-/// order is accepted. A construct that cannot be read is reported as an `error` diagnostic
+/// The pipeline is bytes → tokens (with line and column) → statements → model, one
+/// statement at a time. Any section order is accepted. A construct that cannot be read is reported as an `error` diagnostic
 /// and reading resumes at the next line that starts with a DBC keyword; constructs that load
 /// but are unusual (or that cantools refuses) are `warning`s; rare sections that are skipped
 /// are `note`s.
@@ -26,12 +26,13 @@ public enum DBCParser {
     /// Valid UTF-8 is read as UTF-8; anything else as Windows-1252.
     public static func parse(_ bytes: [UInt8], file: String) -> DBCLoadResult {
         let encoding = DBCTextEncoding.detect(bytes)
-        var (statements, syntaxDiagnostics) = SyntaxParser.parse(bytes, encoding: encoding, file: file)
+        var parser = SyntaxParser(bytes: bytes, encoding: encoding, file: file)
         var builder = DatabaseBuilder(file: file)
-        // The builder takes the statements, so that each message's syntax is freed once its
-        // model is built (a DBC's syntax and model are never both whole in memory).
-        let database = builder.build(taking: &statements)
-        let found = syntaxDiagnostics + builder.diagnostics
+        // Each statement goes to the builder as soon as it is read, and a message's model is
+        // built from its syntax at once: the syntax of the whole file is never in memory.
+        while let statement = parser.nextStatement() { builder.take(statement) }
+        let database = builder.finish()
+        let found = parser.allDiagnostics + builder.diagnostics
         let ordered = found.enumerated().sorted {
             ($0.element.location.line, $0.element.location.column, $0.offset)
                 < ($1.element.location.line, $1.element.location.column, $1.offset)

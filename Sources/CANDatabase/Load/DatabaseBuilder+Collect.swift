@@ -1,51 +1,43 @@
-/// The first pass: file each statement under the object it belongs to.
+/// Taking statements: a message is built at once, everything else filed under the object it
+/// belongs to.
 extension DatabaseBuilder {
-    mutating func collect(_ statements: [Statement]) {
-        // Definitions first: BA_ values are converted by their definition's type wherever the
-        // BA_DEF_ stands in the file.
-        for statement in statements {
-            switch statement {
-            case .attributeDefinition(let d): define(d)
-            case .attributeDefault(let d): defaults[d.name] = d
-            default: break
-            }
-        }
-        applyDefaults()
-        for statement in statements {
-            switch statement {
-            case .version(let text, _):
-                if version == nil { version = text }
-            case .bitTiming(let timing, _):
-                if let timing, bitTiming == nil { bitTiming = timing }
-            case .nodes(let names, _):
-                for n in names where !nodeNames.contains(n.name) { nodeNames.append(n.name) }
-            case .valueTable(let t):
-                valueTables[t.name] = valueDescriptions(t.pairs, what: "VAL_TABLE_ \(t.name)")
-            case .message(let m):
-                messageSyntax.append(m)
-            case .transmitters(let t):
-                var senders = extraSenders[t.rawID]?.value ?? []
-                senders += t.senders
-                extraSenders[t.rawID] = Claimable(value: senders, location: extraSenders[t.rawID]?.location ?? t.location)
-            case .environmentVariable(let ev):
-                environmentVariableSyntax.append(ev)
-            case .environmentVariableData:
-                break
-            case .comment(let c):
-                collectComment(c)
-            case .attributeDefinition, .attributeDefault:
-                break
-            case .attributeValue(let a):
-                collectAttribute(a)
-            case .valueDescriptions(let v):
-                collectValueDescriptions(v)
-            case .signalValueType(let t):
-                signalValueTypes[SignalKey(rawID: t.rawID, name: t.signal)] = Claimable(value: t.type, location: t.location)
-            case .signalGroup(let g):
-                signalGroupSyntax.append(g)
-            case .multiplexValues(let m):
-                collectMultiplexValues(m)
-            }
+    mutating func take(_ statement: Statement) {
+        switch statement {
+        case .version(let text, _):
+            if version == nil { version = text }
+        case .bitTiming(let timing, _):
+            if let timing, bitTiming == nil { bitTiming = timing }
+        case .nodes(let names, _):
+            for n in names where !nodeNames.contains(n.name) { nodeNames.append(n.name) }
+        case .valueTable(let t):
+            valueTables[t.name] = valueDescriptions(t.pairs, what: "VAL_TABLE_ \(t.name)")
+        case .message(let m):
+            startMessage(m)
+        case .transmitters(let t):
+            var senders = extraSenders[t.rawID]?.value ?? []
+            senders += t.senders
+            extraSenders[t.rawID] = Claimable(value: senders, location: extraSenders[t.rawID]?.location ?? t.location)
+        case .environmentVariable(let ev):
+            environmentVariableSyntax.append(ev)
+        case .environmentVariableData:
+            break
+        case .comment(let c):
+            collectComment(c)
+        case .attributeDefinition(let d):
+            define(d)
+        case .attributeDefault(let d):
+            defaults[d.name] = d
+        case .attributeValue(let a):
+            // Converted by the definition's type wherever the BA_DEF_ stands in the file.
+            attributeValues.append(a)
+        case .valueDescriptions(let v):
+            collectValueDescriptions(v)
+        case .signalValueType(let t):
+            signalValueTypes[SignalKey(rawID: t.rawID, name: t.signal)] = Claimable(value: t.type, location: t.location)
+        case .signalGroup(let g):
+            signalGroupSyntax.append(g)
+        case .multiplexValues(let m):
+            collectMultiplexValues(m)
         }
     }
 

@@ -1,36 +1,13 @@
-/// The second pass: messages and their signals.
+/// Messages and their signals: the model of a `BO_` as it is read (`startMessage`), completed
+/// with what the rest of the file says about it once all is read (`finishMessages`).
 extension DatabaseBuilder {
-    mutating func buildMessages() -> [Message] {
-        var messages: [Message] = []
-        messages.reserveCapacity(messageSyntax.count)
-        for index in messageSyntax.indices {
-            let m = messageSyntax[index]
-            messageSyntax[index].signals = []  // the model is built from `m`; its syntax goes with it
-            if m.name == "VECTOR__INDEPENDENT_SIG_MSG" {
-                // Vector's holder of signals that belong to no message: dropped, as in cantools.
-                report(.note, at: m.location, "VECTOR__INDEPENDENT_SIG_MSG (signals not assigned to any message) skipped")
-                claimAll(rawID: m.rawID)
-                continue
-            }
-            messages.append(buildMessage(m))
+    mutating func startMessage(_ m: MessageSyntax) {
+        if m.name == "VECTOR__INDEPENDENT_SIG_MSG" {
+            // Vector's holder of signals that belong to no message: dropped, as in cantools.
+            report(.note, at: m.location, "VECTOR__INDEPENDENT_SIG_MSG (signals not assigned to any message) skipped")
+            pendingMessages.append(PendingMessage(rawID: m.rawID, sender: m.sender, model: nil, simpleSwitch: nil, hasSwitch: false, mux: []))
+            return
         }
-        return messages
-    }
-
-    /// Marks everything filed under a message id as used (for a message that is dropped on purpose).
-    mutating func claimAll(rawID: UInt64) {
-        for key in signalValueDescriptions.keys where key.rawID == rawID { signalValueDescriptions[key]?.claimed = true }
-        for key in signalValueTypes.keys where key.rawID == rawID { signalValueTypes[key]?.claimed = true }
-        extraSenders[rawID]?.claimed = true
-        if var switches = multiplexValues[rawID] {
-            for i in switches.indices {
-                for name in switches[i].signals.keys { switches[i].signals[name]?.claimed = true }
-            }
-            multiplexValues[rawID] = switches
-        }
-    }
-
-    mutating func buildMessage(_ m: MessageSyntax) -> Message {
         let raw = m.rawID
         var (id, isExtended) = Self.frameID(raw)
         if raw & 0x8000_0000 != 0 {
@@ -52,21 +29,111 @@ extension DatabaseBuilder {
             report(.warning, at: m.location, "message length \(length) is not a CAN FD frame length (12, 16, 20, 24, 32, 48, 64)")
         }
 
-        var senders = [longName(node: m.sender)]
+        var signals: [Signal] = []
+        signals.reserveCapacity(m.signals.count)
+        var mux: [SignalSyntax.MuxIndicator] = []
+        for s in m.signals {
+            guard s.length >= 1, s.length <= 64, s.startBit >= 0, s.startBit <= 511 else {
+                report(.error, at: s.location, "signal '\(s.name)' has start bit \(s.startBit) and length \(s.length); expected a start bit in 0...511 and a length in 1...64; signal skipped")
+                continue
+            }
+            var signal = Signal(
+                name: s.name, startBit: Int(s.startBit), length: Int(s.length),
+                byteOrder: s.byteOrder, isSigned: s.isSigned,
+                factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
+                unit: s.unit,
+                receivers: interned(receivers: s.receivers.filter { $0 != "Vector__XXX" }),
+                isMultiplexer: s.mux.isSwitch, location: s.location)
+            // `[0|0]` means "not given": cantools compares the text, so `[0.0|0]` is a range.
+            if !(s.minimum.text == "0" && s.maximum.text == "0") {
+                signal.minimum = s.minimum.doubleValue
+                signal.maximum = s.maximum.doubleValue
+            }
+            signals.append(signal)
+            mux.append(s.mux)
+        }
+        if mux.allSatisfy({ $0 == .none }) { mux = [] }
+        messages.append(Message(
+            id: id, isExtended: isExtended, name: m.name, length: length, signals: signals, location: m.location))
+        pendingMessages.append(PendingMessage(
+            rawID: raw, sender: m.sender, model: messages.count - 1, simpleSwitch: Self.simpleSwitch(m.signals),
+            hasSwitch: m.signals.contains { $0.mux.isSwitch }, mux: mux))
+    }
+
+    /// Every message completed, in file order (which decides who takes a value claimed once).
+    mutating func finishMessages() -> [Message] {
+        var built = messages
+        messages = []
+        let pending = pendingMessages
+        pendingMessages = []
+        let longNodeNames = nodeAttributes.values.contains { $0["SystemNodeLongSymbol"] != nil }
+        for p in pending {
+            guard let index = p.model else {
+                claimAll(rawID: p.rawID)
+                continue
+            }
+            finish(&built[index], p, longNodeNames: longNodeNames)
+        }
+        return built
+    }
+
+    /// Marks everything filed under a message id as used (for a message that is dropped on purpose).
+    mutating func claimAll(rawID: UInt64) {
+        for key in signalValueDescriptions.keys where key.rawID == rawID { signalValueDescriptions[key]?.claimed = true }
+        for key in signalValueTypes.keys where key.rawID == rawID { signalValueTypes[key]?.claimed = true }
+        extraSenders[rawID]?.claimed = true
+        if var switches = multiplexValues[rawID] {
+            for i in switches.indices {
+                for name in switches[i].signals.keys { switches[i].signals[name]?.claimed = true }
+            }
+            multiplexValues[rawID] = switches
+        }
+    }
+
+    /// Senders, comment, attributes and what they mean, long names; each signal's multiplexing,
+    /// value type, value descriptions, comment, attributes and long name.
+    mutating func finish(_ message: inout Message, _ p: PendingMessage, longNodeNames: Bool) {
+        let raw = p.rawID
+        var senders = [longName(node: p.sender)]
         if let extra = extraSenders[raw] {
             extraSenders[raw]?.claimed = true
             for s in extra.value.map({ longName(node: $0) }) where !senders.contains(s) { senders.append(s) }
         }
         senders.removeAll { $0 == "Vector__XXX" }
+        let format = frameFormat(rawID: raw, at: message.location)
+        let isFD = (format?.hasSuffix("CAN_FD") ?? busIsFD) || message.length > 8
+        message.name = longName(message: message.name, rawID: raw)
+        message.senders = senders
+        message.comment = messageComments[raw]
+        message.cycleTime = cycleTime(rawID: raw)
+        message.isFD = isFD
+        message.bitRateSwitch = isFD ? bitRateSwitch(rawID: raw) : nil
+        message.attributes = messageAttributes[raw] ?? [:]
 
-        let format = frameFormat(rawID: raw, at: m.location)
-        let isFD = (format?.hasSuffix("CAN_FD") ?? busIsFD) || length > 8
-
-        return Message(
-            id: id, isExtended: isExtended, name: longName(message: m.name, rawID: raw), length: length,
-            senders: senders, signals: buildSignals(m), comment: messageComments[raw],
-            cycleTime: cycleTime(rawID: raw), isFD: isFD, bitRateSwitch: isFD ? bitRateSwitch(rawID: raw) : nil,
-            attributes: messageAttributes[raw] ?? [:], location: m.location)
+        var switchOfSignal: [String: String] = [:]
+        for entry in multiplexValues[raw] ?? [] {
+            for name in entry.signals.keys { switchOfSignal[name] = entry.switchName }
+        }
+        for i in message.signals.indices {
+            let short = message.signals[i].name
+            let location = message.signals[i].location ?? SourceLocation(file: file, line: 1, column: 1)
+            let key = SignalKey(rawID: raw, name: short)
+            message.signals[i].multiplexer = multiplexCondition(
+                short, p.mux.isEmpty ? .none : p.mux[i], at: location, rawID: raw, pending: p, switchOfSignal: switchOfSignal)
+            let attributes = signalAttributes[key] ?? [:]
+            message.signals[i].valueType = valueType(key, length: Int64(message.signals[i].length), at: location)
+            message.signals[i].comment = signalComments[key]
+            message.signals[i].startValue = startValue(attributes, of: short, at: location)
+            if case .string(let long)? = attributes["SystemSignalLongSymbol"] { message.signals[i].name = long }
+            message.signals[i].attributes = attributes
+            if longNodeNames {
+                message.signals[i].receivers = interned(receivers: message.signals[i].receivers.map { longName(node: $0) })
+            }
+            if let d = signalValueDescriptions[key], !d.claimed {
+                message.signals[i].valueDescriptions = d.value
+                signalValueDescriptions[key]?.claimed = true
+            }
+        }
     }
 
     func hex(_ v: UInt32) -> String { String(v, radix: 16, uppercase: true) }
@@ -85,59 +152,11 @@ extension DatabaseBuilder {
     /// then relies on `SG_MUL_VAL_` alone).
     static func simpleSwitch(_ signals: [SignalSyntax]) -> String? {
         var found: String?
-        for s in signals {
-            switch s.mux {
-            case .multiplexer, .multiplexedMultiplexer:
-                if found != nil { return nil }
-                found = s.name
-            default: break
-            }
+        for s in signals where s.mux.isSwitch {
+            if found != nil { return nil }
+            found = s.name
         }
         return found
-    }
-
-    mutating func buildSignals(_ m: MessageSyntax) -> [Signal] {
-        let raw = m.rawID
-        let simpleSwitch = Self.simpleSwitch(m.signals)
-        let switches = multiplexValues[raw] ?? []
-        var switchOfSignal: [String: String] = [:]
-        for entry in switches {
-            for name in entry.signals.keys { switchOfSignal[name] = entry.switchName }
-        }
-        var signals: [Signal] = []
-        signals.reserveCapacity(m.signals.count)
-        for s in m.signals {
-            let key = SignalKey(rawID: raw, name: s.name)
-            guard s.length >= 1, s.length <= 64, s.startBit >= 0, s.startBit <= 511 else {
-                report(.error, at: s.location, "signal '\(s.name)' has start bit \(s.startBit) and length \(s.length); expected a start bit in 0...511 and a length in 1...64; signal skipped")
-                continue
-            }
-            let condition = multiplexCondition(s, message: m, simpleSwitch: simpleSwitch, switchOfSignal: switchOfSignal)
-            let attributes = signalAttributes[key] ?? [:]
-            var name = s.name
-            if case .string(let long)? = attributes["SystemSignalLongSymbol"] { name = long }
-            var signal = Signal(
-                name: name, startBit: Int(s.startBit), length: Int(s.length),
-                byteOrder: s.byteOrder, isSigned: s.isSigned, valueType: valueType(key, length: s.length, at: s.location),
-                factor: number(s.factor, what: "factor"), offset: number(s.offset, what: "offset"),
-                unit: s.unit,
-                receivers: interned(receivers: s.receivers.filter { $0 != "Vector__XXX" }.map { longName(node: $0) }),
-                isMultiplexer: s.mux == .multiplexer || { if case .multiplexedMultiplexer = s.mux { return true } else { return false } }(),
-                multiplexer: condition,
-                comment: signalComments[key], startValue: startValue(attributes, of: s.name, at: s.location),
-                attributes: attributes, location: s.location)
-            // `[0|0]` means "not given": cantools compares the text, so `[0.0|0]` is a range.
-            if !(s.minimum.text == "0" && s.maximum.text == "0") {
-                signal.minimum = s.minimum.doubleValue
-                signal.maximum = s.maximum.doubleValue
-            }
-            if let d = signalValueDescriptions[key], !d.claimed {
-                signal.valueDescriptions = d.value
-                signalValueDescriptions[key]?.claimed = true
-            }
-            signals.append(signal)
-        }
-        return signals
     }
 
     /// cantools' `num()`: an integer literal stays an integer.
@@ -179,55 +198,57 @@ extension DatabaseBuilder {
 
     /// When the signal is present, exactly as cantools decides it.
     mutating func multiplexCondition(
-        _ s: SignalSyntax, message m: MessageSyntax, simpleSwitch: String?, switchOfSignal: [String: String]
+        _ name: String, _ indicator: SignalSyntax.MuxIndicator, at location: SourceLocation, rawID: UInt64,
+        pending p: PendingMessage, switchOfSignal: [String: String]
     ) -> Signal.MultiplexCondition? {
+        let simpleSwitch = p.simpleSwitch
         var ranges: [ClosedRange<UInt64>] = []
         let switchForRanges: String?
         if let simpleSwitch {
-            if case .multiplexed(let n) = s.mux { ranges.append(n...n) }
+            if case .multiplexed(let n) = indicator { ranges.append(n...n) }
             switchForRanges = simpleSwitch
         } else {
-            switchForRanges = switchOfSignal[s.name]
+            switchForRanges = switchOfSignal[name]
         }
         if let switchForRanges,
-           let i = multiplexValues[m.rawID]?.firstIndex(where: { $0.switchName == switchForRanges }),
-           let entry = multiplexValues[m.rawID]?[i].signals[s.name] {
+           let i = multiplexValues[rawID]?.firstIndex(where: { $0.switchName == switchForRanges }),
+           let entry = multiplexValues[rawID]?[i].signals[name] {
             ranges += entry.value
-            multiplexValues[m.rawID]?[i].signals[s.name]?.claimed = true
+            multiplexValues[rawID]?[i].signals[name]?.claimed = true
         }
 
         // The switch this signal depends on (cantools' `multiplexer_signal`).
         let switchName: String?
-        switch s.mux {
+        switch indicator {
         case .none:
             switchName = nil
             if !ranges.isEmpty {
-                report(.warning, at: s.location, "SG_MUL_VAL_ names signal '\(s.name)', which has no multiplexer indicator; it is always present (as in cantools)")
+                report(.warning, at: location, "SG_MUL_VAL_ names signal '\(name)', which has no multiplexer indicator; it is always present (as in cantools)")
             }
         case .multiplexer:
-            switchName = simpleSwitch == nil ? switchOfSignal[s.name] : nil
+            switchName = simpleSwitch == nil ? switchOfSignal[name] : nil
         case .multiplexedMultiplexer(let n):
             if simpleSwitch != nil {
                 switchName = nil
-                report(.warning, at: s.location, "signal '\(s.name)' is marked m\(n)M, but it is the message's only switch and no SG_MUL_VAL_ places it; read as a plain switch 'M' (as in cantools)")
+                report(.warning, at: location, "signal '\(name)' is marked m\(n)M, but it is the message's only switch and no SG_MUL_VAL_ places it; read as a plain switch 'M' (as in cantools)")
             } else {
-                switchName = switchOfSignal[s.name]
+                switchName = switchOfSignal[name]
             }
         case .multiplexed(let n):
             if let simpleSwitch {
-                switchName = s.name == simpleSwitch ? nil : simpleSwitch
+                switchName = name == simpleSwitch ? nil : simpleSwitch
             } else {
-                switchName = switchOfSignal[s.name]
+                switchName = switchOfSignal[name]
                 if switchName == nil {
-                    let why = m.signals.contains(where: { $0.mux == .multiplexer || { if case .multiplexedMultiplexer = $0.mux { return true } else { return false } }($0) })
+                    let why = p.hasSwitch
                         ? "the message has several multiplexer switches and no SG_MUL_VAL_ places this signal"
                         : "the message has no multiplexer switch 'M'"
-                    report(.warning, at: s.location, "signal '\(s.name)' is marked m\(n), but \(why); it is always present (as in cantools)")
+                    report(.warning, at: location, "signal '\(name)' is marked m\(n), but \(why); it is always present (as in cantools)")
                 }
             }
         }
         guard let switchName, !ranges.isEmpty else { return nil }
-        return Signal.MultiplexCondition(switchName: longName(signal: switchName, rawID: m.rawID), ranges: Self.merged(ranges))
+        return Signal.MultiplexCondition(switchName: longName(signal: switchName, rawID: rawID), ranges: Self.merged(ranges))
     }
 
     /// Sorted, with overlapping and adjacent ranges joined.

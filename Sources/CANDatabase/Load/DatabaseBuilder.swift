@@ -1,10 +1,13 @@
 /// Turns DBC statements into the `Database` model, with the meaning cantools gives them.
 ///
-/// The first pass (`collect`) files every statement that refers to another object (comments,
-/// attributes, value descriptions, value types, multiplexer ranges, extra transmitters) under
-/// the object's key, exactly as written: messages by their `BO_` id with bit 31, signals by
-/// message id and name. The second pass builds messages and signals and takes what belongs
-/// to them. Whatever is left over refers to an object that does not exist and is reported.
+/// Statements come one at a time (`take`), in file order. A `BO_` becomes its message's
+/// model at once, with what its own lines say (ids, lengths, bit positions, scaling,
+/// receivers), and its syntax is dropped. Every statement that refers to another object
+/// (comments, attributes, value descriptions, value types, multiplexer ranges, extra
+/// transmitters) is filed under the object's key, exactly as written: messages by their
+/// `BO_` id with bit 31, signals by message id and short name. `finish` then gives each
+/// model what was filed for it (these statements usually follow the `BO_` sections).
+/// Whatever is left over refers to an object that does not exist and is reported.
 struct DatabaseBuilder {
     let file: String
     var diagnostics: [Diagnostic] = []
@@ -13,7 +16,12 @@ struct DatabaseBuilder {
     var version: String?
     var bitTiming: BitTiming?
     var nodeNames: [String] = []
-    var messageSyntax: [MessageSyntax] = []
+    /// Built as their `BO_` is read; names, senders and receivers short until `finish`.
+    var messages: [Message] = []
+    /// One per `BO_`, in file order: what `finish` needs besides the model.
+    var pendingMessages: [PendingMessage] = []
+    /// `BA_`/`BA_REL_` values, converted by their definition's type once every `BA_DEF_` is read.
+    var attributeValues: [AttributeValueSyntax] = []
     var environmentVariableSyntax: [EnvironmentVariableSyntax] = []
     var valueTables: [String: [ValueDescription]] = [:]
 
@@ -56,6 +64,21 @@ struct DatabaseBuilder {
         var name: String
     }
 
+    /// What a message's model still needs from its `BO_` syntax once the file is read.
+    struct PendingMessage {
+        var rawID: UInt64
+        /// The `BO_` transmitter, short name.
+        var sender: String
+        /// The model's index in `messages`; nil for `VECTOR__INDEPENDENT_SIG_MSG` (dropped).
+        var model: Int?
+        /// cantools' one switch of the message (`simpleSwitch`), from all its `SG_` lines.
+        var simpleSwitch: String?
+        /// Some `SG_` line of the message is a switch (`M` or `m<n>M`).
+        var hasSwitch: Bool
+        /// Each kept signal's multiplexer indicator; empty when none has one.
+        var mux: [SignalSyntax.MuxIndicator]
+    }
+
     /// A collected value and where it was written; `claimed` once an object took it.
     struct Claimable<Value> {
         var value: Value
@@ -67,12 +90,12 @@ struct DatabaseBuilder {
         diagnostics.append(Diagnostic(severity, at: location ?? SourceLocation(file: file, line: 1, column: 1), message))
     }
 
-    /// Builds the model; `statements` is emptied (the builder keeps what it needs and frees
-    /// each message's syntax as it goes).
-    mutating func build(taking statements: inout [Statement]) -> Database {
-        collect(statements)
-        statements = []
-        let messages = buildMessages()
+    /// The model, once every statement was taken.
+    mutating func finish() -> Database {
+        applyDefaults()
+        for a in attributeValues { collectAttribute(a) }
+        attributeValues = []
+        let messages = finishMessages()
         let environmentVariables = buildEnvironmentVariables()
         let groups = buildSignalGroups(messages)
         reportUnclaimed()

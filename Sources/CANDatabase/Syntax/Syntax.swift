@@ -79,6 +79,14 @@ struct SignalSyntax: Sendable {
         case multiplexed(UInt64)
         /// `m<n>M`
         case multiplexedMultiplexer(UInt64)
+
+        /// `M` or `m<n>M`: the signal is a switch.
+        var isSwitch: Bool {
+            switch self {
+            case .multiplexer, .multiplexedMultiplexer: return true
+            case .none, .multiplexed: return false
+            }
+        }
     }
 
     var name: String

@@ -10,6 +10,7 @@ struct SyntaxParser {
     private(set) var previousToken: Token
     private(set) var token: Token
     private(set) var nextToken: Token
+    /// Read but not yet taken by `nextStatement()`.
     var statements: [Statement] = []
     var diagnostics: [Diagnostic] = []
 
@@ -21,11 +22,18 @@ struct SyntaxParser {
         previousToken = token
     }
 
-    static func parse(_ bytes: [UInt8], encoding: DBCTextEncoding, file: String) -> (statements: [Statement], diagnostics: [Diagnostic]) {
-        var parser = SyntaxParser(bytes: bytes, encoding: encoding, file: file)
-        parser.parseFile()
-        return (parser.statements, parser.lexer.diagnostics + parser.diagnostics)
+    /// The next statement, read as far as needed (statements that cannot be read are
+    /// reported and skipped); nil at the end of the file.
+    mutating func nextStatement() -> Statement? {
+        while statements.isEmpty {
+            guard token.kind != .end else { return nil }
+            parseNext()
+        }
+        return statements.removeFirst()
     }
+
+    /// The lexer's diagnostics, then the parser's.
+    var allDiagnostics: [Diagnostic] { lexer.diagnostics + diagnostics }
 
     // MARK: Token access
 
@@ -162,23 +170,22 @@ struct SyntaxParser {
 
     // MARK: File
 
-    mutating func parseFile() {
-        while token.kind != .end {
-            let start = token
-            guard start.kind == .identifier, Keyword.startsStatement(start) else {
-                report(.error, at: start, "expected a DBC keyword (BO_, SG_, CM_, BA_, VAL_, …), found \(start.quoted); skipped to the next statement")
-                resynchronize()
-                continue
-            }
-            if Keyword.skipped.contains(start.text) {
-                skipStatement(start)
-                continue
-            }
-            do throws(SyntaxFailure) {
-                try parseStatement(start.text)
-            } catch {
-                resynchronize(skippingSignals: start.text == "BO_")
-            }
+    /// Reads one statement, or skips what cannot be read up to where reading resumes.
+    mutating func parseNext() {
+        let start = token
+        guard start.kind == .identifier, Keyword.startsStatement(start) else {
+            report(.error, at: start, "expected a DBC keyword (BO_, SG_, CM_, BA_, VAL_, …), found \(start.quoted); skipped to the next statement")
+            resynchronize()
+            return
+        }
+        if Keyword.skipped.contains(start.text) {
+            skipStatement(start)
+            return
+        }
+        do throws(SyntaxFailure) {
+            try parseStatement(start.text)
+        } catch {
+            resynchronize(skippingSignals: start.text == "BO_")
         }
     }
 
