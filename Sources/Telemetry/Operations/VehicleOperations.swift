@@ -16,36 +16,23 @@
 /// integrated.
 struct VehicleOperations: Sendable {
     static let maximumIntegrationGap: Int64 = 60_000_000_000
-    static let roleCount = 12
 
     let name: String
     let signals: SemanticMap
     let trips: TripRule
     let tripKind: TripRule.Kind
     let brake: BrakeRule
-    let faultKinds: [String]
-    let faultLevels: [FaultFlag.Level]
     let temperatureNames: [String]
-    let busNames: [String]
     let dayOffset: Int64
 
-    // Frames and error frames per bus of this vehicle, and their values when the open trip
+    // Frames and error frames per bus of this vehicle, and their counts when the open trip
     // and day started (trip and day summaries report the difference).
-    private var frameCounts: [Int]
-    private var errorFrameCounts: [Int]
-    private var tripBase: (frames: [Int], errors: [Int]) = ([], [])
-    /// The counts at the last moving speed sample: where a speed-rule trip ends.
-    private var movingFrameCounts: [Int]
-    private var movingErrorFrameCounts: [Int]
+    private var counts: BusFrameCounts
+    private var tripBase: BusFrameCounts.Mark
     private var nextDayStart: Int64 = .max
-    private var dayBase: (frames: [Int], errors: [Int]) = ([], [])
+    private var dayBase: BusFrameCounts.Mark
 
-    // Staging: one slot per fixed role, then temperatures, then faults.
-    private var staged: [Double]
-    private var isStaged: [Bool]
-    private var stagedAny = false
-    /// A temperature or fault slot is staged (most frames carry neither: skip their loops).
-    private var stagedExtra = false
+    private var staged: StagedRoles
 
     // Latest samples.
     private var speed = 0.0, speedTime: Int64 = 0, hasSpeed = false
@@ -54,7 +41,7 @@ struct VehicleOperations: Sendable {
     private var minCell = 0.0, maxCell = 0.0, hasMinCell = false, hasMaxCell = false
     private var charging = false, ready = false
     private var braking = false
-    private var faultOpen: [Bool], faultStart: [Int64], faultLevel: [Int]
+    private var faults: FaultFlagEpisodes
     private var lastMoving: Int64 = 0
     private var sessions = ChargingSessions()
 
@@ -85,75 +72,30 @@ struct VehicleOperations: Sendable {
         trips = vehicle.trips
         self.tripKind = tripKind
         brake = vehicle.brake
-        faultKinds = vehicle.faults.map(\.kind)
-        faultLevels = vehicle.faults.map(\.flag.level)
         temperatureNames = vehicle.temperatures.map(\.name)
-        busNames = vehicle.buses.map(\.interface)
-        frameCounts = [Int](repeating: 0, count: vehicle.buses.count)
-        errorFrameCounts = [Int](repeating: 0, count: vehicle.buses.count)
-        movingFrameCounts = frameCounts
-        movingErrorFrameCounts = errorFrameCounts
+        counts = BusFrameCounts(buses: vehicle.buses.map(\.interface))
+        tripBase = counts.now
+        dayBase = counts.now
         dayOffset = dayUTCOffsetSeconds * 1_000_000_000
-        let slots = Self.roleCount + vehicle.temperatures.count + vehicle.faults.count
-        staged = [Double](repeating: 0, count: slots)
-        isStaged = [Bool](repeating: false, count: slots)
-        faultOpen = [Bool](repeating: false, count: vehicle.faults.count)
-        faultStart = [Int64](repeating: 0, count: vehicle.faults.count)
-        faultLevel = [Int](repeating: 0, count: vehicle.faults.count)
+        staged = StagedRoles(temperatures: vehicle.temperatures.count, faults: vehicle.faults.count)
+        faults = FaultFlagEpisodes(vehicle.faults.map(\.flag.level), kinds: vehicle.faults.map(\.kind))
         totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
         trip = totals
         day = totals
         totals.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
     }
 
-    private func slot(_ role: Role) -> Int {
-        switch role {
-        case .vehicleSpeed: return 0
-        case .packVoltage: return 1
-        case .packCurrent: return 2
-        case .soc: return 3
-        case .minCellVoltage: return 4
-        case .maxCellVoltage: return 5
-        case .maxCellTemperature: return 6
-        case .minCellTemperature: return 7
-        case .brakePressure: return 8
-        case .steeringAngle: return 9
-        case .ready: return 10
-        case .charging: return 11
-        case .temperature(let i): return Self.roleCount + i
-        case .fault(let i): return Self.roleCount + temperatureNames.count + i
-        }
-    }
-
     /// Counts one data or remote frame (or error frame) at `t` on the vehicle's bus `local`;
     /// a frame past local midnight first closes the day.
     mutating func countFrame(onBus local: Int, error: Bool, at t: Int64, into output: inout [TelemetryRecord]) {
         if !hasDay || t >= nextDayStart { rollDay(at: t, into: &output) }
-        if error { errorFrameCounts[local] += 1 } else { frameCounts[local] += 1 }
+        counts.count(bus: local, error: error)
         if t > lastFrame { lastFrame = t }
     }
 
-    /// `frames` and `errorFrames` since `base`.
-    private func withFrames(_ summary: OperationsSummary, since base: (frames: [Int], errors: [Int])) -> OperationsSummary {
-        var summary = summary
-        summary.frames = busNames.indices.map { NamedCount(name: busNames[$0], count: frameCounts[$0] - base.frames[$0]) }
-        summary.errorFrames = busNames.indices.map { NamedCount(name: busNames[$0], count: errorFrameCounts[$0] - base.errors[$0]) }
-        return summary
-    }
+    mutating func stage(_ role: Role, _ value: Double) { staged.stage(role, value) }
 
-    mutating func stage(_ role: Role, _ value: Double) {
-        let s = slot(role)
-        staged[s] = value
-        isStaged[s] = true
-        stagedAny = true
-        if s >= Self.roleCount { stagedExtra = true }
-    }
-
-    private mutating func take(_ s: Int) -> Double? {
-        guard isStaged[s] else { return nil }
-        isStaged[s] = false
-        return staged[s]
-    }
+    private mutating func take(_ s: Int) -> Double? { staged.take(s) }
 
     /// Applies `body` to the vehicle, day and trip figures.
     private mutating func each(_ body: (inout OperationsSummary) -> Void) {
@@ -164,8 +106,7 @@ struct VehicleOperations: Sendable {
 
     /// Commits the values staged from one frame at time `t`.
     mutating func commit(at t: Int64, into output: inout [TelemetryRecord]) {
-        guard stagedAny else { return }
-        stagedAny = false
+        guard staged.beginCommit() else { return }
         if lastTime == .min {
             totals.start = t
         } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
@@ -226,7 +167,7 @@ struct VehicleOperations: Sendable {
                 $0.socMax = max($0.socMax ?? s, s)
             }
         }
-        let cellsUpdated = isStaged[4] || isStaged[5]
+        let cellsUpdated = staged.has(4) || staged.has(5)
         if let v = take(4) { minCell = v; hasMinCell = true; each { $0.minCellVoltage = min($0.minCellVoltage ?? v, v) } }
         if let v = take(5) { maxCell = v; hasMaxCell = true; each { $0.maxCellVoltage = max($0.maxCellVoltage ?? v, v) } }
         if cellsUpdated && hasMinCell && hasMaxCell {
@@ -244,31 +185,17 @@ struct VehicleOperations: Sendable {
             }
         }
         _ = take(9)  // steering angle: windows only, no operations figure yet
-        guard stagedExtra else { return }
-        stagedExtra = false
+        guard staged.beginExtra() else { return }
         for i in temperatureNames.indices {
-            if let v = take(Self.roleCount + i) {
+            if let v = take(StagedRoles.roleCount + i) {
                 each { $0.maxTemperatures[i].value = max($0.maxTemperatures[i].value, v) }
             }
         }
-        let faultBase = Self.roleCount + temperatureNames.count
-        for i in faultKinds.indices {
+        let faultBase = staged.faultBase
+        for i in faults.kinds.indices {
             guard let v = take(faultBase + i) else { continue }
-            let level: Int
-            switch faultLevels[i] {
-            case .fromValue: level = v.isFinite ? Int(max(0, min(v, 255))) : 0
-            case .fixed(let fixed): level = v != 0 ? fixed : 0
-            }
-            if level > 0 {
-                if !faultOpen[i] {
-                    faultOpen[i] = true
-                    faultStart[i] = t
-                    faultLevel[i] = 0
-                }
-                faultLevel[i] = max(faultLevel[i], level)
-            } else if faultOpen[i] {
-                faultOpen[i] = false
-                recordFault(i, end: t, open: false, into: &output)
+            if let closed = faults.sample(i, v, at: t) {
+                recordFault(i, start: closed.start, level: closed.level, end: t, open: false, into: &output)
             }
         }
     }
@@ -278,10 +205,7 @@ struct VehicleOperations: Sendable {
         if v > moving {
             if tripKind == .speed && !inTrip { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
             lastMoving = t
-            for i in busNames.indices {
-                movingFrameCounts[i] = frameCounts[i]
-                movingErrorFrameCounts[i] = errorFrameCounts[i]
-            }
+            counts.markMoving()
         }
         if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
             let dt = Double(t - speedTime) / 1e9
@@ -298,7 +222,7 @@ struct VehicleOperations: Sendable {
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         trip = summary
         inTrip = true
-        tripBase = (frameCounts, errorFrameCounts)
+        tripBase = counts.now
     }
 
     private mutating func endTrip(at t: Int64, into output: inout [TelemetryRecord]) {
@@ -311,18 +235,12 @@ struct VehicleOperations: Sendable {
         tripCount += 1
         totals.trips.append(figure)
         if hasDay { day.trips.append(figure) }
-        if tripKind == .speed {
-            var ended = withFrames(summary, since: tripBase)
-            ended.frames = busNames.indices.map { NamedCount(name: busNames[$0], count: movingFrameCounts[$0] - tripBase.frames[$0]) }
-            ended.errorFrames = busNames.indices.map { NamedCount(name: busNames[$0], count: movingErrorFrameCounts[$0] - tripBase.errors[$0]) }
-            output.append(.operations(ended))
-        } else {
-            output.append(.operations(withFrames(summary, since: tripBase)))
-        }
+        // A speed-rule trip ends at the last moving sample, with the counts of then.
+        output.append(.operations(counts.stamp(summary, since: tripBase, until: tripKind == .speed ? counts.atLastMoving : nil)))
     }
 
-    private mutating func recordFault(_ i: Int, end: Int64, open: Bool, into output: inout [TelemetryRecord]) {
-        let episode = FaultEpisode(vehicle: name, kind: faultKinds[i], level: faultLevel[i], start: faultStart[i], end: end, open: open)
+    private mutating func recordFault(_ i: Int, start: Int64, level: Int, end: Int64, open: Bool, into output: inout [TelemetryRecord]) {
+        let episode = FaultEpisode(vehicle: name, kind: faults.kinds[i], level: level, start: start, end: end, open: open)
         each { $0.faultEpisodes.append(episode) }
         output.append(.faultEpisode(episode))
     }
@@ -342,13 +260,13 @@ struct VehicleOperations: Sendable {
         day = summary
         hasDay = true
         nextDayStart = (index + 1) * length - dayOffset
-        dayBase = (frameCounts, errorFrameCounts)
+        dayBase = counts.now
     }
 
     /// The open day as emitted: its frame counts and its last frame (days only move forward,
     /// so the newest frame so far is the day's).
     private func closedDay() -> OperationsSummary {
-        var summary = withFrames(day, since: dayBase)
+        var summary = counts.stamp(day, since: dayBase)
         summary.lastFrame = lastFrame
         return summary
     }
@@ -363,9 +281,8 @@ struct VehicleOperations: Sendable {
     mutating func finish(into output: inout [TelemetryRecord]) {
         if let ended = sessions.finish(at: lastTime) { each { $0.chargingSessions.append(ended) } }
         if inTrip { endTrip(at: tripKind == .speed ? max(lastMoving, trip.start) : lastTime, into: &output) }
-        for i in faultKinds.indices where faultOpen[i] {
-            faultOpen[i] = false
-            recordFault(i, end: lastTime, open: true, into: &output)
+        for closed in faults.closeAll() {
+            recordFault(closed.index, start: closed.start, level: closed.level, end: lastTime, open: true, into: &output)
         }
         if hasDay { output.append(.operations(closedDay())) }
         hasDay = false

@@ -1,0 +1,161 @@
+/// The values one frame stages for `VehicleOperations.commit`: one slot per fixed role,
+/// then the configured temperatures, then the fault flags. Fixed-size arrays, reused for
+/// every frame (no allocation per frame).
+struct StagedRoles: Sendable {
+    static let roleCount = 12
+
+    private let temperatureCount: Int
+    private var values: [Double]
+    private var isStaged: [Bool]
+    /// Something is staged since the last commit.
+    private(set) var any = false
+    /// A temperature or fault slot is staged (most frames carry neither: skip their loops).
+    private(set) var extra = false
+
+    init(temperatures: Int, faults: Int) {
+        temperatureCount = temperatures
+        values = [Double](repeating: 0, count: Self.roleCount + temperatures + faults)
+        isStaged = [Bool](repeating: false, count: values.count)
+    }
+
+    func slot(_ role: Role) -> Int {
+        switch role {
+        case .vehicleSpeed: return 0
+        case .packVoltage: return 1
+        case .packCurrent: return 2
+        case .soc: return 3
+        case .minCellVoltage: return 4
+        case .maxCellVoltage: return 5
+        case .maxCellTemperature: return 6
+        case .minCellTemperature: return 7
+        case .brakePressure: return 8
+        case .steeringAngle: return 9
+        case .ready: return 10
+        case .charging: return 11
+        case .temperature(let i): return Self.roleCount + i
+        case .fault(let i): return Self.roleCount + temperatureCount + i
+        }
+    }
+
+    var faultBase: Int { Self.roleCount + temperatureCount }
+
+    mutating func stage(_ role: Role, _ value: Double) {
+        let s = slot(role)
+        values[s] = value
+        isStaged[s] = true
+        any = true
+        if s >= Self.roleCount { extra = true }
+    }
+
+    func has(_ s: Int) -> Bool { isStaged[s] }
+
+    /// The value staged in slot `s`, unstaging it.
+    mutating func take(_ s: Int) -> Double? {
+        guard isStaged[s] else { return nil }
+        isStaged[s] = false
+        return values[s]
+    }
+
+    /// Starts a commit: false when nothing is staged.
+    mutating func beginCommit() -> Bool {
+        guard any else { return false }
+        any = false
+        return true
+    }
+
+    /// Before the temperature and fault slots: false when none is staged.
+    mutating func beginExtra() -> Bool {
+        guard extra else { return false }
+        extra = false
+        return true
+    }
+}
+
+/// Data and error frames per bus of one vehicle, and marks of their counts (where the open
+/// trip and day started, and at the last moving speed sample, where a speed-rule trip ends):
+/// a trip or day summary reports the difference.
+struct BusFrameCounts: Sendable {
+    struct Mark: Sendable {
+        var frames: [Int]
+        var errors: [Int]
+    }
+
+    let names: [String]
+    private(set) var now: Mark
+    /// The counts at the last moving speed sample.
+    private(set) var atLastMoving: Mark
+
+    init(buses: [String]) {
+        names = buses
+        now = Mark(frames: [Int](repeating: 0, count: buses.count), errors: [Int](repeating: 0, count: buses.count))
+        atLastMoving = now
+    }
+
+    mutating func count(bus local: Int, error: Bool) {
+        if error { now.errors[local] += 1 } else { now.frames[local] += 1 }
+    }
+
+    /// The vehicle moved: a speed-rule trip ending later ends with these counts.
+    mutating func markMoving() {
+        for i in names.indices {
+            atLastMoving.frames[i] = now.frames[i]
+            atLastMoving.errors[i] = now.errors[i]
+        }
+    }
+
+    /// `summary` with its frames and error frames from `base` to `end` (default: now).
+    func stamp(_ summary: OperationsSummary, since base: Mark, until end: Mark? = nil) -> OperationsSummary {
+        let end = end ?? now
+        var summary = summary
+        summary.frames = names.indices.map { NamedCount(name: names[$0], count: end.frames[$0] - base.frames[$0]) }
+        summary.errorFrames = names.indices.map { NamedCount(name: names[$0], count: end.errors[$0] - base.errors[$0]) }
+        return summary
+    }
+}
+
+/// Alarm episodes of one vehicle's fault flags: an episode opens at the first sample with a
+/// level above 0, keeps the highest level, and closes at the first sample at level 0.
+struct FaultFlagEpisodes: Sendable {
+    let kinds: [String]
+    let levels: [FaultFlag.Level]
+    private var open: [Bool], start: [Int64], level: [Int]
+
+    init(_ faults: [FaultFlag.Level], kinds: [String]) {
+        self.kinds = kinds
+        levels = faults
+        open = [Bool](repeating: false, count: faults.count)
+        start = [Int64](repeating: 0, count: faults.count)
+        level = [Int](repeating: 0, count: faults.count)
+    }
+
+    /// Flag `i` reads `value` at `t`; the episode this closes, if any.
+    mutating func sample(_ i: Int, _ value: Double, at t: Int64) -> (start: Int64, level: Int)? {
+        let now: Int
+        switch levels[i] {
+        case .fromValue: now = value.isFinite ? Int(max(0, min(value, 255))) : 0
+        case .fixed(let fixed): now = value != 0 ? fixed : 0
+        }
+        if now > 0 {
+            if !open[i] {
+                open[i] = true
+                start[i] = t
+                level[i] = 0
+            }
+            level[i] = max(level[i], now)
+        } else if open[i] {
+            open[i] = false
+            return (start[i], level[i])
+        }
+        return nil
+    }
+
+    /// Closes every open episode (the end of the input): their flags, starts and levels.
+    mutating func closeAll() -> [(index: Int, start: Int64, level: Int)] {
+        var closed: [(index: Int, start: Int64, level: Int)] = []
+        for i in kinds.indices where open[i] {
+            open[i] = false
+            closed.append((i, start[i], level[i]))
+        }
+        return closed
+    }
+}
