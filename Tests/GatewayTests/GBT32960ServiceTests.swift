@@ -63,6 +63,12 @@ struct GBT32960ServiceTests {
         return try Message(frame: frame)
     }
 
+    static func motors(_ message: Message) -> [DriveMotor] {
+        guard case let .report(report) = message.payload else { return [] }
+        for case let .driveMotors(m) in report.items { return m }
+        return []
+    }
+
     static func vehicle(_ message: Message) -> VehicleData? {
         guard case let .report(report) = message.payload else { return nil }
         for case let .vehicle(v) in report.items { return v }
@@ -101,7 +107,8 @@ struct GBT32960ServiceTests {
         let script = """
             import cantools, json, sys
             db = cantools.database.load_file(sys.argv[1])
-            wanted = {"VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC"}
+            wanted = {"VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC", "VCU_Odometer", "MCU_MotorSpeed",
+                      "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp"}
             instants = sorted(json.loads(sys.stdin.read()))
             last, out, i = {}, {}, 0
             for line in open(sys.argv[2]):
@@ -127,20 +134,27 @@ struct GBT32960ServiceTests {
                                           input: try JSONSerialization.data(withJSONObject: instants), timeout: 300)
         #expect(result.status == 0, "\(result.errors)")
         let expected = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])
-        let f = VehicleData.Fields(.v2016)
+        let f = VehicleData.Fields(.v2016), m = DriveMotor.Fields(.v2016)
         var compared = 0
         for entry in reports {
-            let v = try #require(Self.vehicle(try Self.message(entry)))
+            let message = try Self.message(entry)
+            let v = try #require(Self.vehicle(message))
+            let motor = try #require(Self.motors(message).first, "no drive-motor body")
             let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
             for (field, raw, signal, tolerance) in [(f.speed, UInt32(v.speed), "VCU_VehicleSpeed", 0.05), (f.voltage, UInt32(v.voltage), "BMS_PackVoltage", 0.05),
-                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5)] {
+                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5),
+                                                    (f.mileage, v.mileage, "VCU_Odometer", 0.05), (m.speed, UInt32(motor.speed), "MCU_MotorSpeed", 0.5),
+                                                    (m.torque, motor.torque, "MCU_MotorTorque", 0.05), (m.controllerVoltage, UInt32(motor.controllerVoltage), "MCU_DCVoltage", 0.05),
+                                                    (m.controllerCurrent, UInt32(motor.controllerCurrent), "MCU_DCCurrent", 0.05),
+                                                    (m.temperature, UInt32(motor.temperature), "MCU_MotorTemp", 0.5),
+                                                    (m.controllerTemperature, UInt32(motor.controllerTemperature), "MCU_ControllerTemp", 0.5)] {
                 guard let value = want[signal] else { continue }
                 let got = field.reading(raw).value
                 #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
                 compared += 1
             }
         }
-        #expect(compared >= reports.count * 4 - 4)
+        #expect(compared >= reports.count * 11 - 11, "\(compared) values compared in \(reports.count) reports")
     }
 
     /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.

@@ -62,6 +62,15 @@ struct SimulatorGoldenTests {
             case .steeringAngle: map.steeringAngle = ref
             case .ready: map.ready = StateReference(ref, onValues: definition.readyOnValues.map(Double.init))
             case .charging: map.charging = StateReference(ref, onValues: definition.chargingOnValues.map(Double.init))
+            case .odometer: map.odometer = ref
+            case .motorSpeed: map.motorSpeed = ref
+            case .motorTorque: map.motorTorque = ref
+            case .motorDCVoltage: map.motorDCVoltage = ref
+            case .motorDCCurrent: map.motorDCCurrent = ref
+            case .fuelCellVoltage: map.fuelCellVoltage = ref
+            case .fuelCellCurrent: map.fuelCellCurrent = ref
+            case .hydrogenPressure: map.hydrogenPressure = ref
+            case .hydrogenTemperature: map.hydrogenTemperature = ref
             }
         }
         let vehicle = VehicleConfiguration(

@@ -172,6 +172,10 @@ enum CityBusDefinition {
                 .steeringAngle: SignalReference(adas, "SBW_Feedback", "SBW_HandwheelAngle"),
                 .ready: SignalReference(pt, "ETC2", "ETC2_CurrentGear"),
                 .charging: SignalReference(pt, "BMS_PackStatus", "BMS_ChargeState"),
+                .motorSpeed: SignalReference(pt, "MCU_Status", "MCU_MotorSpeed"),
+                .motorTorque: SignalReference(pt, "MCU_Status", "MCU_MotorTorque"),
+                .motorDCVoltage: SignalReference(pt, "MCU_DCBus", "MCU_DCVoltage"),
+                .motorDCCurrent: SignalReference(pt, "MCU_DCBus", "MCU_DCCurrent"),
             ],
             readyOnValues: [1], chargingOnValues: [1, 2],
             temperatures: [

@@ -96,6 +96,11 @@ enum VanDefinition {
                 .steeringAngle: SignalReference(bus, "EPS_Status", "EPS_SteeringAngle"),
                 .ready: SignalReference(bus, "VCU_Status", "VCU_Ready"),
                 .charging: SignalReference(bus, "BMS_Charge", "BMS_ChargeState"),
+                .odometer: SignalReference(bus, "VCU_Odometer", "VCU_Odometer"),
+                .motorSpeed: SignalReference(bus, "MCU_Status", "MCU_MotorSpeed"),
+                .motorTorque: SignalReference(bus, "MCU_Status", "MCU_MotorTorque"),
+                .motorDCVoltage: SignalReference(bus, "MCU_Power", "MCU_DCVoltage"),
+                .motorDCCurrent: SignalReference(bus, "MCU_Power", "MCU_DCCurrent"),
             ],
             readyOnValues: [1], chargingOnValues: [1, 2],
             temperatures: [

@@ -52,6 +52,16 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case steeringAngle = "steering_angle"
     case ready
     case charging
+    // The GB/T 32960 terminal's.
+    case odometer
+    case motorSpeed = "motor_speed"
+    case motorTorque = "motor_torque"
+    case motorDCVoltage = "motor_dc_voltage"
+    case motorDCCurrent = "motor_dc_current"
+    case fuelCellVoltage = "fuel_cell_voltage"
+    case fuelCellCurrent = "fuel_cell_current"
+    case hydrogenPressure = "hydrogen_pressure"
+    case hydrogenTemperature = "hydrogen_temperature"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.

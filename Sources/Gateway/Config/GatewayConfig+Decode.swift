@@ -112,7 +112,9 @@ extension GatewayConfig {
 
         if let signals = f["signals"] {
             let roles = ["vehicle_speed", "pack_voltage", "pack_current", "soc", "min_cell_voltage", "max_cell_voltage",
-                         "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging"]
+                         "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
+                         "odometer", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
+                         "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -139,6 +141,15 @@ extension GatewayConfig {
                     case "max_cell_temperature": map.maxCellTemperature = reference
                     case "min_cell_temperature": map.minCellTemperature = reference
                     case "brake_pressure": map.brakePressure = reference
+                    case "odometer": map.odometer = reference
+                    case "motor_speed": map.motorSpeed = reference
+                    case "motor_torque": map.motorTorque = reference
+                    case "motor_dc_voltage": map.motorDCVoltage = reference
+                    case "motor_dc_current": map.motorDCCurrent = reference
+                    case "fuel_cell_voltage": map.fuelCellVoltage = reference
+                    case "fuel_cell_current": map.fuelCellCurrent = reference
+                    case "hydrogen_pressure": map.hydrogenPressure = reference
+                    case "hydrogen_temperature": map.hydrogenTemperature = reference
                     default: map.steeringAngle = reference
                     }
                 }

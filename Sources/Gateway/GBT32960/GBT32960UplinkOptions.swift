@@ -26,6 +26,8 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// The vehicle whose signals are reported, its semantic map and fault flags.
     public var vehicle = ""
     public var signals = SemanticMap()
+    /// The vehicle's `temperatures:` by name (`motor` and `controller` feed the drive-motor body).
+    public var temperatures: [String: SignalReference] = [:]
     public var faults: [Fault] = []
     /// Records queued between ingest and the terminal's thread at most (more dropped, counted).
     public var queueRecords = 100_000
@@ -104,6 +106,7 @@ extension GatewayConfig {
         if let chosen {
             options.vehicle = chosen.name
             options.signals = chosen.signals
+            for (name, reference) in chosen.temperatures { options.temperatures[name] = reference }
             options.faults = chosen.faults.map { GBT32960UplinkOptions.Fault(kind: $0.kind, flag: $0.flag) }
         }
         return options

@@ -6,14 +6,23 @@ import Telemetry
 /// into the real-time bodies. A role that is unmapped, never seen, or older than `staleMillis`
 /// at the report's instant is sent as the table's invalid sentinel — never a made-up number.
 ///
-/// Sourced today (`vehicles.<id>.signals` and `faults`): vehicle state (ready), charging
-/// state (charging, speed), speed, pack voltage and current, SOC; 2016's extreme values (max/min
+/// Sourced today (`vehicles.<id>.signals`, `temperatures` and `faults`): vehicle state (ready),
+/// charging state (charging, speed), speed, mileage (odometer), pack voltage and current, SOC;
+/// one drive motor when any motor role is mapped (speed, torque, DC voltage and current, the
+/// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
+/// (stack voltage and current, hydrogen pressure and temperature); 2016's extreme values (max/min
 /// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); position invalid (no GNSS source yet). Everything else in those
-/// bodies is the invalid sentinel.
+/// bodies (gear, motor state, hydrogen consumption and concentration, probe lists) is the
+/// invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
+        case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
+        case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
+
+        static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature]
+        static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature]
     }
 
     struct Binding {
@@ -43,7 +52,8 @@ final class SignalSnapshot: ReportSource {
         "controller_temperature": 15, "hv_interlock": 16, "motor_temperature": 17, "over_charge": 18,
     ]
 
-    init(signals: SemanticMap, faults: [GBT32960UplinkOptions.Fault], edition: Edition, staleMillis: Int64 = 5_000) {
+    init(signals: SemanticMap, temperatures: [String: SignalReference] = [:], faults: [GBT32960UplinkOptions.Fault],
+         edition: Edition, staleMillis: Int64 = 5_000) {
         self.edition = edition
         self.staleMillis = staleMillis
         values = Array(repeating: nil, count: Role.allCases.count + faults.count)
@@ -51,7 +61,12 @@ final class SignalSnapshot: ReportSource {
             (signals.vehicleSpeed, .speed), (signals.packVoltage, .packVoltage), (signals.packCurrent, .packCurrent),
             (signals.soc, .soc), (signals.minCellVoltage, .minCellVoltage), (signals.maxCellVoltage, .maxCellVoltage),
             (signals.maxCellTemperature, .maxCellTemperature), (signals.minCellTemperature, .minCellTemperature),
-            (signals.ready?.reference, .ready), (signals.charging?.reference, .charging),
+            (signals.ready?.reference, .ready), (signals.charging?.reference, .charging), (signals.odometer, .odometer),
+            (signals.motorSpeed, .motorSpeed), (signals.motorTorque, .motorTorque), (signals.motorDCVoltage, .motorDCVoltage),
+            (signals.motorDCCurrent, .motorDCCurrent), (temperatures["motor"], .motorTemperature),
+            (temperatures["controller"], .controllerTemperature), (signals.fuelCellVoltage, .fuelCellVoltage),
+            (signals.fuelCellCurrent, .fuelCellCurrent), (signals.hydrogenPressure, .hydrogenPressure),
+            (signals.hydrogenTemperature, .hydrogenTemperature),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         readyOn = signals.ready?.onValues ?? []
@@ -88,6 +103,8 @@ final class SignalSnapshot: ReportSource {
 
     func items(atMillis time: Int64) -> [InfoItem] {
         var items: [InfoItem] = [.vehicle(vehicle(at: time))]
+        if Role.motor.contains(where: { mapped.contains($0.rawValue) }) { items.append(.driveMotors([motor(at: time)])) }
+        if edition == .v2016 && Role.fuelCell.contains(where: { mapped.contains($0.rawValue) }) { items.append(.fuelCell(fuelCell(at: time))) }
         items.append(.position(Position(latitude: nil, longitude: nil, valid: false)))
         if edition == .v2016 { items.append(.extremeValues(extremes(at: time))) }
         items.append(.alarm(alarm(at: time)))
@@ -107,12 +124,38 @@ final class SignalSnapshot: ReportSource {
         }
         return VehicleData(
             vehicleState: ready.map { $0 ? 1 : 2 } ?? 0xFF, chargingState: chargingState, runningMode: 0xFF,
-            speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(nil),
+            speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(value(.odometer, at: time)),
             voltage: UInt16(f.voltage.raw(value(.packVoltage, at: time))),
             current: UInt16(f.current.raw(value(.packCurrent, at: time).map { $0 * currentSign })),
             soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: 0xFF, gear: 0xFF,
             insulation: UInt16(f.insulation.raw(nil)),
             accelerator: UInt8(f.accelerator.raw(nil)), brake: UInt8(f.brake.raw(nil)))
+    }
+
+    /// The one traction motor (sequence 1); its state is not mapped (invalid).
+    func motor(at time: Int64) -> DriveMotor {
+        let f = DriveMotor.Fields(edition)
+        return DriveMotor(
+            sequence: 1, state: 0xFF, controllerTemperature: UInt8(f.controllerTemperature.raw(value(.controllerTemperature, at: time))),
+            speed: UInt16(f.speed.raw(value(.motorSpeed, at: time))), torque: f.torque.raw(value(.motorTorque, at: time)),
+            temperature: UInt8(f.temperature.raw(value(.motorTemperature, at: time))),
+            controllerVoltage: UInt16(f.controllerVoltage.raw(value(.motorDCVoltage, at: time))),
+            controllerCurrent: UInt16(f.controllerCurrent.raw(value(.motorDCCurrent, at: time))))
+    }
+
+    /// 2016's fuel-cell body: the stack and the hydrogen system's pressure and temperature
+    /// (their probe and sensor numbers unknown: invalid); no probe list; consumption,
+    /// concentration and the DC/DC state not mapped (invalid).
+    func fuelCell(at time: Int64) -> FuelCell {
+        typealias F = FuelCell.Fields
+        let unknown = UInt8(F.sensorID.raw(nil))
+        return FuelCell(
+            voltage: UInt16(F.voltage.raw(value(.fuelCellVoltage, at: time))), current: UInt16(F.current.raw(value(.fuelCellCurrent, at: time))),
+            consumption: UInt16(F.consumption.raw(nil)), probeTemperatures: [],
+            hydrogenMaxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))), hydrogenMaxTemperatureProbe: unknown,
+            hydrogenMaxConcentration: UInt16(F.maxConcentration.raw(nil)), hydrogenMaxConcentrationSensor: unknown,
+            hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), hydrogenMaxPressureSensor: unknown,
+            dcdcState: 0xFF)
     }
 
     func extremes(at time: Int64) -> ExtremeValues {

@@ -192,6 +192,17 @@ public struct SemanticMap: Sendable, Hashable {
     public var steeringAngle: SignalReference?
     public var ready: StateReference?
     public var charging: StateReference?
+    /// The GB/T 32960 terminal's roles (km, r/min, N·m, V, A, MPa, °C): the odometer, the
+    /// traction motor, the fuel-cell stack and its hydrogen system.
+    public var odometer: SignalReference?
+    public var motorSpeed: SignalReference?
+    public var motorTorque: SignalReference?
+    public var motorDCVoltage: SignalReference?
+    public var motorDCCurrent: SignalReference?
+    public var fuelCellVoltage: SignalReference?
+    public var fuelCellCurrent: SignalReference?
+    public var hydrogenPressure: SignalReference?
+    public var hydrogenTemperature: SignalReference?
 
     public init(
         vehicleSpeed: SignalReference? = nil, packVoltage: SignalReference? = nil,
