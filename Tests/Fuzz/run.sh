@@ -22,12 +22,14 @@
 # The smoke (no FUZZ_SECONDS; what Tests/run.sh runs) is reproducible: a fixed number of
 # executions per target (SMOKE_RUNS below, about 15 s each on an idle 2-core EPYC; FUZZ_RUNS
 # sets one number for all), from a fresh corpus, with the address space not randomized
-# (setarch -R), Swift's hashing fixed (SWIFT_DETERMINISTIC_HASHING), no value profile (it
-# hashes compared pointers), no corpus reload and no allocator purge (both timed; with the
-# purge on, one pcapng run of four grew 230 inputs where the others grew 233 — the purge is
-# the one timed input left that can move later allocations, not a proven cause). Two runs then
-# execute the same inputs and grow the same corpus, whose digest is printed, so a smoke
-# passes or fails on every host alike. It was timed before (15 s a target), and in CI it once ran into a GB/T 32960
+# (setarch -R), Swift's hashing fixed (SWIFT_DETERMINISTIC_HASHING), no value profile and no
+# comparison tracing (both feed compared operands to the mutator, and operands that are
+# addresses differ between two builds: our build and a CI clone's, in another directory, grew
+# different corpora for candump logs and pcap with tracing on and the same with it off), no
+# corpus reload and no allocator purge (both timed; with the purge on, one pcapng run of four
+# grew 230 inputs where the others grew 233 — not a proven cause). Two runs, of this build or
+# another of the same source, then execute the same inputs and grow the same corpus, whose
+# digest is printed, so a smoke passes or fails on every host alike. It was timed before (15 s a target), and in CI it once ran into a GB/T 32960
 # encoder bug that the same script had not reached on this machine: a finding belongs to a
 # campaign, which then leaves its input in regressions/. A busy host only makes the smoke
 # slower; FUZZ_CAP (default 600 s a target) stops a target early, after a prefix of the same
@@ -130,7 +132,7 @@ for target in "${TARGETS[@]}"; do
         runs=""
     else
         runs="${FUZZ_RUNS:-${SMOKE_RUNS[$target]:-3000}}"
-        mode=(-runs="$runs" -max_total_time="$CAP" -use_value_profile=0 -reload=0 -purge_allocator_interval=-1)
+        mode=(-runs="$runs" -max_total_time="$CAP" -use_value_profile=0 -use_cmp=0 -reload=0 -purge_allocator_interval=-1)
     fi
     "${fixed_layout[@]}" "$binary" "$corpus" "$seeds" "${dict[@]}" -seed="$SEED" "${mode[@]}" -timeout=60 \
         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
