@@ -91,7 +91,8 @@ let package = Package(
         ),
         // libFuzzer targets, one per parser of untrusted bytes (README.md, Testing); built
         // with --sanitize=fuzzer into .build-fuzz, harmless no-op executables in a plain build.
-        .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway", "GBT32960"], path: "Tests/Fuzz/Support"),
+        .target(name: "FuzzSupport", dependencies: ["CANCapture", "CANCore", "CANDatabase", "Gateway", "GBT32960", "Collector", "MQTT", "Telemetry"],
+                path: "Tests/Fuzz/Support"),
         .executableTarget(name: "FuzzDBC", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/DBC"),
         .executableTarget(name: "FuzzCandumpLog", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpLog"),
         .executableTarget(name: "FuzzCandumpASCII", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/CandumpASCII"),
@@ -101,6 +102,7 @@ let package = Package(
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Config"),
         .executableTarget(name: "FuzzTail", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Tail"),
         .executableTarget(name: "FuzzGBT32960", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/GBT32960"),
+        .executableTarget(name: "FuzzCollector", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Collector"),
         // Helpers shared by test targets (Python oracles); not a product, never in the binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),

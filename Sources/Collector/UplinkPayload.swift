@@ -91,7 +91,7 @@ public struct UplinkPayload: Sendable {
         for (seq, item) in zip(seqs, items) {
             guard case .number(let text) = seq, let n = UInt64(text), n > 0 else { throw bad(.envelope, "sequence \(seq)") }
             let record: TelemetryRecord
-            do { record = try RecordDecoder.record(item) } catch { throw bad(.record, "sequence \(n): \(error.reason)") }
+            do { record = try JSONLinesFormat.record(item) } catch { throw bad(.record, "sequence \(n): \(error.reason)") }
             guard record.vehicle == vehicle else { throw bad(.record, "sequence \(n) names vehicle \(record.vehicle)") }
             sequences.append(n)
             records.append(record)

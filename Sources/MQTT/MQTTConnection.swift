@@ -71,6 +71,13 @@ public struct MQTTIncoming: Sendable {
     public var payload: [UInt8]
     public var contentType: String?
     public var userProperties: [(String, String)]
+
+    public init(topic: String, payload: [UInt8], contentType: String? = nil, userProperties: [(String, String)] = []) {
+        self.topic = topic
+        self.payload = payload
+        self.contentType = contentType
+        self.userProperties = userProperties
+    }
 }
 
 public enum MQTTEvent: Sendable {

@@ -6,51 +6,9 @@ import Telemetry
 import TestSupport
 import Testing
 
-/// The collector's parts without processes: records back from their JSON, malformed messages,
-/// identities kept across a restart.
+/// The collector's parts without processes: malformed messages, identities kept across a
+/// restart. (Records back from their JSON: `RecordJSONRoundTripTests`, beside the encoder's.)
 @Suite(.serialized) struct CollectorUnitTests {
-    /// Every record of two fixture bundles (every window length, episodes, operations of every
-    /// scope) read back from its JSON line is the same record: written again, the same bytes.
-    @Test func everyRecordReadsBackToTheSameJSONLine() throws {
-        var checked: [String: Int] = [:]
-        for name in ["van-urban-faults", "fcev-urban"] {
-            let setup = try GatewaySetup.load(configFile: Repository.bundle(name) + "/candor.yaml", environment: [:])
-            _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [Repository.bundle(name) + "/capture.log.gz"])) { batch in
-                for record in batch {
-                    let line = JSONLinesFormat.line(record)
-                    let value = try JSONParser.parse(Array(line.utf8.dropLast()))
-                    let back = try RecordDecoder.record(value)
-                    #expect(JSONLinesFormat.line(back) == line)
-                    if case .operations(let a) = record, case .operations(let b) = back {
-                        #expect(OperationsSummaryJSON.text(a) == OperationsSummaryJSON.text(b))
-                    }
-                    checked[String(line.split(separator: "\"kind\":\"")[1].prefix { $0 != "\"" }), default: 0] += 1
-                }
-            }
-        }
-        print("CollectorUnitTests round trip: \(checked.sorted { $0.key < $1.key })")
-        for kind in ["signal_window", "message_health", "bus_health", "fault_episode", "silent_episode", "operations"] {
-            #expect(checked[kind, default: 0] > 0, "no \(kind) record in the fixtures")
-        }
-    }
-
-    @Test func timesAndDurationsAreReadExactly() {
-        #expect(Fields.nanoseconds("1767225600.000100") == 1_767_225_600_000_100_000)
-        #expect(Fields.nanoseconds("1767225600.123456789") == 1_767_225_600_123_456_789)
-        #expect(Fields.nanoseconds("-1.5") == -1_500_000_000)
-        #expect(Fields.nanoseconds("1.1234567891") == nil && Fields.nanoseconds("1e3") == nil && Fields.nanoseconds("99999999999.0") == nil)
-        #expect((try? Fields(.object([("w", .string("500ms"))])).duration("w")) == 500_000_000)
-        #expect((try? Fields(.object([("w", .string("60s"))])).duration("w")) == 60_000_000_000)
-    }
-
-    @Test func malformedJSONIsRefusedWithItsOffset() {
-        for bad in ["", "{", "{\"a\":}", "[1,]", "01", "\"\\x\"", "{\"a\":1}x", "\"\u{01}\"", String(repeating: "[", count: 40)] {
-            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(bad.utf8)) }
-        }
-        #expect((try? JSONParser.parse(Array(#"{"a":[1,-2.5e3,"\u00e9\ud83d\ude00",true,null]}"#.utf8))) ==
-            .object([("a", .array([.number("1"), .number("-2.5e3"), .string("é😀"), .bool(true), .null]))]))
-    }
-
     static func publish(_ port: Int, _ messages: [MQTTOutgoing]) throws {
         let client = MosquittoClient(options: MQTTClientOptions(host: "127.0.0.1", port: port, clientID: "test-publisher"))
         try client.connect()

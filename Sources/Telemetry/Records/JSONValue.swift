@@ -1,7 +1,8 @@
-/// A parsed JSON value for the collector: numbers kept as their text (a time or a double is
-/// converted exactly by its reader, never through a lossy step) and object members in their
-/// order (an operations summary lists its buses in config order).
-enum JSONValue: Sendable, Equatable {
+/// A parsed JSON value, for reading records back from the JSON their formats write
+/// (`OperationsSummaryJSON`, the JSON-lines sink's records): numbers kept as their text (a time
+/// or a double is converted exactly by its reader, never through a lossy step) and object
+/// members in their order (an operations summary lists its buses in config order).
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -9,7 +10,7 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
@@ -21,26 +22,26 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The member `name` of an object (the first, when repeated).
-    subscript(name: String) -> JSONValue? {
+    public subscript(name: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == name }?.1
     }
 }
 
 /// Why bytes are not JSON: the byte offset and what was expected there.
-struct JSONSyntaxError: Error, Sendable {
-    var offset: Int
-    var expected: String
+public struct JSONSyntaxError: Error, Sendable {
+    public var offset: Int
+    public var expected: String
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes, nesting at most `maxDepth` deep.
-struct JSONParser {
+public struct JSONParser {
     private let bytes: [UInt8]
     private var at = 0
     private var depth = 0
-    static let maxDepth = 32
+    public static let maxDepth = 32
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         let value = try parser.value()
         parser.skipSpace()

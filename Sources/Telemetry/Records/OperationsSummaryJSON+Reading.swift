@@ -1,18 +1,13 @@
-import Telemetry
-
-/// An `operations` record's JSON (`OperationsSummaryJSON` under `summary`, with `scope` and
-/// `trip`) back into the `OperationsSummary`, so that the store writes the same columns and the
-/// same `summary_json` text. `kwh_per_100km` and `soc_used` are derived by the summary itself.
-enum OperationsDecoder {
-    static func summary(_ record: Fields) throws(RecordDecoder.Failure) -> OperationsSummary {
-        let scope: OperationsSummary.Scope
-        switch try record.string("scope") {
-        case "vehicle": scope = .vehicle
-        case "day": scope = .day
-        case "trip": scope = .trip(index: try record.int("trip"))
-        case let other: throw RecordDecoder.Failure(reason: "unknown operations scope \(other)")
-        }
-        let o = Fields(try record.value("summary"))
+/// The other direction of `append`: the summary object back into the `OperationsSummary`, so
+/// that a receiver of the JSON (the fleet collector) stores the same columns and the same
+/// `summary_json` text. The scope is not in the object (the record around it carries it);
+/// `kwh_per_100km`, `soc_used`, `average_speed_kmh` and `alarms_by_level` are derived by the
+/// summary itself. `null` reads back as NaN where the summary holds a plain number and as nil
+/// where it holds an optional. The `max_<name>_temp_c` members come back in key order.
+extension OperationsSummaryJSON {
+    public static func summary(_ value: JSONValue, scope: OperationsSummary.Scope) throws(RecordJSONError) -> OperationsSummary {
+        let o = JSONFields(value)
+        guard case .object(let members) = value else { throw RecordJSONError(reason: "summary is not an object") }
         var s = OperationsSummary(vehicle: try o.string("vehicle"), scope: scope, start: try o.time("start"), end: try o.time("end"))
         s.distanceKm = try o.optionalDouble("distance_km") ?? .nan
         s.tractionEnergyKWh = try o.optionalDouble("traction_energy_kwh") ?? .nan
@@ -33,18 +28,17 @@ enum OperationsDecoder {
         s.counterErrors = try o.int("counter_errors")
         s.frames = try counts(o.value("frames"))
         s.errorFrames = try counts(o.value("error_frames"))
-        guard case .object(let members) = o.value else { throw RecordDecoder.Failure(reason: "summary is not an object") }
         for (name, value) in members where name.hasPrefix("max_") && name.hasSuffix("_temp_c") && name != "max_cell_temp_c" {
             let temperature = String(name.dropFirst(4).dropLast(7))
-            s.maxTemperatures.append(NamedValue(name: temperature, value: try Fields(.object([(name, value)])).optionalDouble(name) ?? .nan))
+            s.maxTemperatures.append(NamedValue(name: temperature, value: try JSONFields(.object([(name, value)])).optionalDouble(name) ?? .nan))
         }
-        for (i, trip) in try items(o.value("trips"), "trips").enumerated() {
-            let t = Fields(trip)
+        for (i, trip) in try o.items("trips").enumerated() {
+            let t = JSONFields(trip)
             s.trips.append(TripFigure(index: i, start: try t.time("start"), end: try t.time("end"),
                                       distanceKm: try t.optionalDouble("distance_km") ?? .nan))
         }
-        for episode in try items(o.value("fault_episodes"), "fault_episodes") {
-            let e = Fields(episode)
+        for episode in try o.items("fault_episodes") {
+            let e = JSONFields(episode)
             s.faultEpisodes.append(FaultEpisode(vehicle: s.vehicle, kind: try e.string("kind"), level: try e.int("level"),
                                                 start: try e.time("start"), end: try e.time("end"), open: try e.bool("open"),
                                                 target: e.has("target") ? try e.string("target") : nil))
@@ -55,31 +49,26 @@ enum OperationsDecoder {
         if o.has("first_frame"), try o.value("first_frame") != .null { s.firstFrame = try o.time("first_frame") }
         if o.has("last_frame"), try o.value("last_frame") != .null { s.lastFrame = try o.time("last_frame") }
         if o.has("charges") {
-            for session in try items(o.value("charges"), "charges") {
-                let c = Fields(session)
+            for session in try o.items("charges") {
+                let c = JSONFields(session)
                 s.chargingSessions.append(ChargingSessionFigure(
                     start: try c.time("start"), end: try c.time("end"),
                     energyKWh: try c.optionalDouble("energy_kwh") ?? .nan, maxPowerKW: try c.optionalDouble("max_power_kw") ?? .nan))
             }
         }
-        for episode in try items(o.value("silent_messages"), "silent_messages") {
-            let e = Fields(episode)
+        for episode in try o.items("silent_messages") {
+            let e = JSONFields(episode)
             s.silentMessages.append(SilentEpisode.make(vehicle: s.vehicle, bus: try e.string("bus"), message: try e.string("message"),
-                                                  start: try e.time("start"), end: try e.time("end"), open: try e.bool("open")))
+                                                       start: try e.time("start"), end: try e.time("end"), open: try e.bool("open")))
         }
         return s
     }
 
-    private static func items(_ value: JSONValue, _ name: String) throws(RecordDecoder.Failure) -> [JSONValue] {
-        guard case .array(let items) = value else { throw RecordDecoder.Failure(reason: "\(name) is not an array") }
-        return items
-    }
-
     /// `{"can0":12,"can1":3}` in its order.
-    private static func counts(_ value: JSONValue) throws(RecordDecoder.Failure) -> [NamedCount] {
-        guard case .object(let members) = value else { throw RecordDecoder.Failure(reason: "frame counts are not an object") }
+    private static func counts(_ value: JSONValue) throws(RecordJSONError) -> [NamedCount] {
+        guard case .object(let members) = value else { throw RecordJSONError(reason: "frame counts are not an object") }
         var out: [NamedCount] = []
-        for (name, count) in members { out.append(NamedCount(name: name, count: try Fields.int(count, name))) }
+        for (name, count) in members { out.append(NamedCount(name: name, count: try JSONFields.int(count, name))) }
         return out
     }
 }
