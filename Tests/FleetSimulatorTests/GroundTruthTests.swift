@@ -75,6 +75,22 @@ import CANCore
         check(try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .highway, durationSeconds: 180, seed: 15), name: "fcev-highway"))
     }
 
+    /// Hydrogen in truth (the model's tank) against the stack current the frames carry,
+    /// integrated by Faraday's law (330 cells, 2 electrons per H₂, M = 2.016 g/mol,
+    /// F = 96 485 C/mol): within 1 %. The vehicles without a fuel cell report none.
+    @Test func hydrogenFollowsTheStackCurrent() throws {
+        let c = try SimulatedCapture(SimulationOptions(vehicle: .fcev, cycle: .urban, durationSeconds: 120, seed: 1), name: "fcev-h2")
+        let current = c.series(SignalReference("can0", "FCU_Status", "FCU_StackCurrent"))
+        let kgPerAmpereSecond = 330 * 2.016e-3 / (2 * 96_485)
+        let kg = integrate(current) * kgPerAmpereSecond
+        let truth = try #require(c.truth.hydrogenKg)
+        print("fcev urban 120 s: hydrogen from the stack current \(kg) kg, truth \(truth) kg")
+        #expect(truth > 0.005 && abs(kg / truth - 1) < 0.01)
+        #expect(String(decoding: Array(c.truth.json().utf8), as: UTF8.self).contains("\"hydrogen_kg\": "))
+        let van = try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .urban, durationSeconds: 10, seed: 1), name: "van-h2")
+        #expect(van.truth.hydrogenKg == nil && !van.truth.json().contains("hydrogen_kg"))
+    }
+
     @Test func brakeApplicationsAndTripsFollowTheSignals() throws {
         let c = try SimulatedCapture(SimulationOptions(vehicle: .van, cycle: .urban, durationSeconds: 600, seed: 16), name: "van-urban")
         let d = c.simulation.definition

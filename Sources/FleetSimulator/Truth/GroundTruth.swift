@@ -80,6 +80,9 @@ public struct GroundTruth: Sendable, Equatable {
     public var drivingSeconds = 0.0
     public var averageSpeedKmh: Double? { drivingSeconds > 0 ? distanceKm / (drivingSeconds / 3600) : nil }
     public var chargingSessions: [ChargingSession] = []
+    /// Hydrogen the fuel cell consumed, kg (from the stack's current by Faraday's law:
+    /// 2 electrons per H₂ molecule, per cell); nil for a vehicle without a fuel cell.
+    public var hydrogenKg: Double?
     public var minCellVoltageV: Double?
     public var maxCellVoltageV: Double?
     public var maxCellTempC: Double?
@@ -149,6 +152,7 @@ public struct GroundTruth: Sendable, Equatable {
             ("vehicle", Self.quoted(vehicle)),
         ]
         for (name, value) in maxTemperatures { entries.append(("max_\(name)_temp_c", Self.fixed(value))) }
+        if let hydrogenKg { entries.append(("hydrogen_kg", Self.fixed(hydrogenKg))) }
         entries.sort { $0.0 < $1.0 }
         return Self.object(entries, indent: 0) + "\n"
     }

@@ -8,6 +8,8 @@ struct TruthRecorder {
     private var wasBraking = false
     private var wasReady = false
     private var session: GroundTruth.ChargingSession?
+    /// Hydrogen in the tank after the last step (kg), for a fuel-cell vehicle.
+    private var hydrogenMass: Double?
     private var tripStart = 0.0
     private var tripDistance = 0.0
     // Alarm episodes per fault flag: open since, highest level.
@@ -41,6 +43,10 @@ struct TruthRecorder {
         nextSampleNs = Array(repeating: 0, count: sampleNames.count)
         latestSample = Array(repeating: nil, count: sampleNames.count)
         for name in sampleNames { self.truth.samples[name] = [] }
+        if let fc = definition.parameters.fuelCell {
+            hydrogenMass = fc.tankCapacityKg * fc.tankFillFraction
+            self.truth.hydrogenKg = 0
+        }
     }
 
     func seconds(_ ns: Int64) -> Double { epoch + Double(ns) / 1e9 }
@@ -67,6 +73,10 @@ struct TruthRecorder {
                 truth.chargingSessions.append(open)
                 session = nil
             }
+        }
+        if let previous = hydrogenMass {
+            truth.hydrogenKg! += max(0, previous - s.h2MassKg)
+            hydrogenMass = s.h2MassKg
         }
         if s.brakePressed && !wasBraking { truth.brakeApplications += 1 }
         wasBraking = s.brakePressed
