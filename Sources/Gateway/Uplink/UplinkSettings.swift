@@ -103,11 +103,9 @@ extension GatewayConfig {
         if let n = f["queue"] { s.queueRecords = try positive(n, "a positive record count") }
         s.vehicles = vehicles.map(\.name)
         for vehicle in vehicles {
-            let m = vehicle.signals
-            let references = [m.vehicleSpeed, m.packVoltage, m.packCurrent, m.soc, m.minCellVoltage, m.maxCellVoltage,
-                              m.maxCellTemperature, m.minCellTemperature, m.brakePressure, m.steeringAngle,
-                              m.ready?.reference, m.charging?.reference].compactMap { $0 } + vehicle.temperatures.map(\.reference)
-            for r in references { s.mappedSignals.insert([vehicle.name, r.bus, r.message, r.signal]) }
+            for r in vehicle.signals.references + vehicle.temperatures.map(\.reference) {
+                s.mappedSignals.insert([vehicle.name, r.bus, r.message, r.signal])
+            }
         }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }

@@ -204,6 +204,16 @@ public struct SemanticMap: Sendable, Hashable {
     public var hydrogenPressure: SignalReference?
     public var hydrogenTemperature: SignalReference?
 
+    /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
+    /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
+    /// role added here is chosen everywhere at once.
+    public var references: [SignalReference] {
+        [vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature,
+         minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
+         motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
+         hydrogenPressure, hydrogenTemperature].compactMap { $0 }
+    }
+
     public init(
         vehicleSpeed: SignalReference? = nil, packVoltage: SignalReference? = nil,
         packCurrent: SignalReference? = nil, packCurrentPositive: CurrentDirection = .discharge,
