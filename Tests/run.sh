@@ -67,7 +67,7 @@ stage "determinism across processes, golden outputs" bash Fixtures/tools/golden.
 # (Tests/Fuzz/seeds.txt), its regression inputs replayed first, then a fixed number of
 # executions (about 15 s a target idle) that two runs make alike. Its own debug build
 # (.build-fuzz): 2.5 min of CPU, 8 min at host load 20 (README, Testing).
-stage "fuzz smoke (9 libFuzzer targets, ASan)" bash Tests/Fuzz/run.sh
+stage "fuzz smoke (every libFuzzer target, ASan)" bash Tests/Fuzz/run.sh
 # ThreadSanitizer over the threaded tests (the subset is listed in the script): its own build
 # (.build-tsan) took 7 min of CPU (40 min wall at host load 20), the run 2.5 min of CPU (7 min).
 stage "ThreadSanitizer (threaded tests)" bash Tests/Sanitizers/tsan.sh

@@ -65,6 +65,17 @@ import Glibc
          Self.bundle.appendingPathComponent("capture.log.gz").path, "--sqlite", store]
     }
 
+    /// `candor` with `arguments`, its output discarded, under a 600 s deadline.
+    func launch(_ candor: CandorExecutable, _ arguments: [String]) throws -> (Process, ProcessDeadline) {
+        let process = Process()
+        process.executableURL = candor.url
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, ProcessDeadline(process, seconds: 600))
+    }
+
     @Test(.enabled(if: OracleTool.shouldRun("sqlite3"), "sqlite3 is not installed"))
     func killMinus9AtRandomInstantsLeavesAStoreARerunCompletes() throws {
         let sqlite = SQLite(path: try OracleTool.require("sqlite3"))
@@ -74,13 +85,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let reference = folder.appendingPathComponent("reference.db").path
-        let whole = Process()
-        whole.executableURL = candor.url
-        whole.arguments = replayArguments(reference)
-        whole.standardOutput = FileHandle.nullDevice
-        whole.standardError = FileHandle.nullDevice
-        try whole.run()
-        let wholeDeadline = ProcessDeadline(whole, seconds: 600)
+        let (whole, wholeDeadline) = try launch(candor, replayArguments(reference))
         let cpu = try Self.cpuUntilExit(whole)
         try wholeDeadline.check()
         try #require(whole.terminationStatus == 0, "uninterrupted replay exited \(whole.terminationStatus)")
@@ -95,13 +100,7 @@ import Glibc
         for round in 0..<Self.kills {
             let store = folder.appendingPathComponent("kill\(round).db").path
             let delay = cpu * Double(random.next() % 10_000) / 10_000
-            let process = Process()
-            process.executableURL = candor.url
-            process.arguments = replayArguments(store)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = ProcessDeadline(process, seconds: 600)
+            let (process, deadline) = try launch(candor, replayArguments(store))
             // The instant itself is what is random: nothing to await but the child's CPU clock.
             try Self.waitForCPU(process, seconds: delay)
             let signalled = kill(process.processIdentifier, SIGKILL) == 0
