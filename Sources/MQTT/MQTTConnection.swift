@@ -28,6 +28,31 @@ extension MQTTConnection {
 public enum MQTTReasonCode {
     /// PUBACK 0x10: accepted, but no subscription matched (nobody received the message).
     public static let noMatchingSubscribers = 0x10
+    /// PUBACK reason codes from here up are refusals: the broker did not take the message.
+    public static let firstRefusal = 0x80
+
+    /// The name MQTT 5 (section 3.4.2.1) gives a PUBACK reason code, or "reason 0xNN" for a
+    /// code the standard does not define for PUBACK.
+    public static func pubackName(_ code: Int) -> String {
+        switch code {
+        case 0x00: "Success"
+        case 0x10: "No matching subscribers"
+        case 0x80: "Unspecified error"
+        case 0x83: "Implementation specific error"
+        case 0x87: "Not authorized"
+        case 0x90: "Topic Name invalid"
+        case 0x91: "Packet identifier in use"
+        case 0x97: "Quota exceeded"
+        case 0x99: "Payload format invalid"
+        default: "reason \(hex(code))"
+        }
+    }
+
+    /// `0x87`: how the log and the metrics label write a reason code.
+    public static func hex(_ code: Int) -> String {
+        let digits = String(code, radix: 16)
+        return "0x" + (digits.count < 2 ? "0" + digits : digits)
+    }
 }
 
 public enum MQTTProtocolVersion: Int, Sendable, Hashable {

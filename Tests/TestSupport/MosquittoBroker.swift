@@ -71,6 +71,13 @@ public final class MosquittoBroker: @unchecked Sendable {
         self.pid = nil
     }
 
+    /// SIGHUP: mosquitto reads its configuration again (ACL and password files included);
+    /// connected clients stay connected.
+    public func reload() throws {
+        guard let pid else { throw BrokerError("mosquitto is not running") }
+        guard kill(pid, SIGHUP) == 0 else { throw BrokerError("kill SIGHUP \(pid): errno \(errno)") }
+    }
+
     /// posix_spawn with an empty signal mask and default dispositions: a child of a test
     /// thread would otherwise inherit its blocked signals and never see SIGTERM.
     static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {

@@ -100,10 +100,58 @@ import Testing
         }.start()
         let (records, uplink, run) = try bundle.replay()
         print("UplinkBrokerTests unmatched: \(uplink.report)")
-        let subscriber = try #require(try late.wait().get())
+        let subscriber = try late.wait().get()
         #expect(uplink.statistics.unmatched > 0 && uplink.statistics.outbox.messages == 0)
         try subscriber.drain()
         #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+    }
+
+    /// A broker whose ACL denies the gateway write to the data topics answers each records
+    /// message with PUBACK 0x87 (mosquitto 2.0.11 does, for an MQTT 5 client; it logs "Denied
+    /// PUBLISH"): nothing leaves the outbox, the refusals are counted (statistics, metrics, one
+    /// log line naming the code). Once the ACL allows it (mosquitto reloads it on SIGHUP; the
+    /// connection stays), the same link delivers every record exactly once.
+    @Test func messagesTheBrokerRefusesStayInTheOutboxUntilItTakesThem() throws {
+        let acl = NSTemporaryDirectory() + "candor-acl-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try "topic read candor/v1/testfleet/#\ntopic write candor/v1/testfleet/+/status\n".write(toFile: acl, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: acl) }
+        let broker = try MosquittoBroker(name: "acl", extraConfig: "allow_anonymous true\nmax_queued_messages 100000\nacl_file \(acl)")
+        let bundle = try UplinkBundle(name: "refused", seconds: 300)
+        try bundle.writeConfig(port: broker.port, drainTimeout: "120s")
+        try broker.start()
+        let subscriber = try FleetSubscriber(port: broker.port)
+        let (records, uplink, run) = try bundle.replay { sinks, setup in
+            let (service, queue) = try #require(sinks.services.queued(UplinkService.self))
+            #expect(queue.waitUntilIdle(timeout: .seconds(120)))
+            // Everything stored is answered once, then the oldest goes alone after each pause:
+            // wait for two such resends.
+            func refused() -> UInt64 { service.statistics.refused[0x87, default: 0] }
+            let deadline = Date().addingTimeInterval(120)
+            while refused() == 0 && Date() < deadline { usleep(20_000) }
+            let first = refused()
+            while refused() < first + 2 && Date() < deadline { usleep(20_000) }
+            let s = service.statistics
+            print("UplinkBrokerTests refused: before the ACL allows: \(service.report)")
+            #expect(refused() >= first + 2 && first > 0 && s.refused.count == 1 && s.acknowledged == 0)
+            #expect(s.outbox.stored > 0 && s.outbox.messages == Int(s.outbox.stored) && s.outbox.evictedTotal == 0)
+            #expect(broker.log().contains("Denied PUBLISH") && broker.log().contains(", rc135)"))
+            let metrics = PrometheusMetrics(layout: setup.layout)
+            let lines = try #require(UplinkMetrics(metrics, services: sinks.services)).update()
+            let refusals = lines.filter { $0.contains("refused") }
+            #expect(refusals.count == 1 && refusals.first?.contains("PUBACK 0x87 (Not authorized)") == true, "\(lines)")
+            let sample = metrics.exposition().split(separator: "\n").first { $0.hasPrefix(#"candor_uplink_refused_total{reason="0x87"}"#) }
+            #expect(sample.flatMap { Double($0.split(separator: " ").last!) }.map { $0 >= Double(first + 2) } == true, "\(String(describing: sample))")
+            try "topic readwrite candor/v1/testfleet/#\n".write(toFile: acl, atomically: true, encoding: .utf8)
+            try broker.reload()
+        }
+        print("UplinkBrokerTests refused: after: \(uplink.report)")
+        let s = uplink.statistics
+        #expect(s.outbox.messages == 0 && s.acknowledged == s.outbox.stored && s.outbox.evictedTotal == 0 && s.reconnects == 0)
+        #expect(uplink.takeEvents().contains(.accepted(broker: "127.0.0.1:\(broker.port)")))
+        try subscriber.drain()
+        let duplicates = try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle)
+        print("UplinkBrokerTests refused: \(duplicates) duplicates")
+        #expect(duplicates == 0)
     }
 
     @Test func whatWasNotDeliveredIsSentByTheNextStart() throws {

@@ -49,8 +49,10 @@ struct UplinkBundle {
     }
 
     /// Replays the capture with the config's sinks; returns every record with its identity
-    /// and the uplink's end statistics.
-    func replay() throws -> (records: [(RecordIdentity, TelemetryRecord)], uplink: UplinkService, run: RunID) {
+    /// and the uplink's end statistics. `beforeClose` sees the sinks once every record was
+    /// handed to them, before the uplink's drain.
+    func replay(beforeClose: ((SinkSet, GatewaySetup) throws -> Void)? = nil)
+        throws -> (records: [(RecordIdentity, TelemetryRecord)], uplink: UplinkService, run: RunID) {
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         let sinks = try SinkSet(setup.sinks)
         var records: [(RecordIdentity, TelemetryRecord)] = []
@@ -59,6 +61,7 @@ struct UplinkBundle {
             try sinks.write(batch)
         }
         let uplink = sinks.services.queued(UplinkService.self)!.consumer
+        try beforeClose?(sinks, setup)
         try sinks.close()
         return (records, uplink, sinks.run)
     }

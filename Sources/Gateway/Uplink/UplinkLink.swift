@@ -8,13 +8,16 @@ import Outbox
 /// exponentially with jitter. With a bandwidth cap, a token bucket (one second of burst)
 /// paces the payload bytes and the most important class goes first.
 ///
-/// A PUBACK that says no subscription matched (MQTT 5 reason 0x10) is not a delivery: a fleet
-/// whose collectors have not subscribed yet — a new broker, or mosquitto 2.0 after a restart,
-/// which does not keep shared subscriptions — would otherwise lose everything the gateways
-/// send before the collectors are back. Such a message stays in the outbox; once the other
-/// messages in flight are answered, sending pauses (`hold`: 1 s doubling to 30 s, jittered)
-/// and starts again with the oldest unacknowledged message, one at a time until a subscriber
-/// takes one (`settings.requireSubscriber`).
+/// Only a PUBACK that is a delivery (`PubackVerdict`) removes a message. A refusal (MQTT 5
+/// reason 0x80 and up: not authorized, quota exceeded, …) and, with
+/// `settings.requireSubscriber`, "no matching subscribers" (0x10: a fleet whose collectors
+/// have not subscribed yet — a new broker, or mosquitto 2.0 after a restart, which does not
+/// keep shared subscriptions) leave the message in the outbox; once the other messages in
+/// flight are answered, sending pauses (`hold`: 1 s doubling to 30 s, jittered) and starts
+/// again with the oldest unacknowledged message, one at a time until the broker takes one.
+/// Refusals are counted by reason code and logged (`ThrottledLine`: at once, then at most once
+/// a minute); so are the outbox's I/O errors on this thread (the message stays where it was,
+/// or, for an acknowledgement, the broker has it and the next start may send it again).
 ///
 /// The outbox is shared with the thread that stores batches (`store`): every use of it is
 /// under `lock`.
@@ -37,19 +40,25 @@ final class UplinkLink: @unchecked Sendable {
     private var lastAgeCheck: UInt64 = 0
     private var hold: ReconnectBackoff
     private var holding = false
-    private var unmatchedInFlight = false
+    /// Why the hold began (the log line that ends it says so).
+    private var holdCause: PubackVerdict = .noSubscriber
+    /// A message in flight was answered without a delivery: hold when the rest are answered.
+    private var undeliveredInFlight: PubackVerdict?
+    private var refusalLine = ThrottledLine()
+    private var outboxLine = ThrottledLine()
     private var holdUntil: UInt64 = 0
     static let maxInFlight = 32
 
+    /// `holdBaseMillis`: the first pause after an undelivered PUBACK (doubling to 30 s).
     init(settings: UplinkSettings, outbox: Outbox, client: MQTTConnection, broker: String, seed: UInt64,
-         notify: @escaping @Sendable (UplinkEvent) -> Void) {
+         holdBaseMillis: Int64 = 1000, notify: @escaping @Sendable (UplinkEvent) -> Void) {
         self.settings = settings
         self.outbox = outbox
         self.client = client
         self.broker = broker
         self.notify = notify
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
-        self.hold = ReconnectBackoff(baseMillis: 1000, capMillis: 30_000, seed: seed &+ 1)
+        self.hold = ReconnectBackoff(baseMillis: holdBaseMillis, capMillis: 30_000, seed: seed &+ 1)
     }
 
     var statistics: UplinkStatistics {
@@ -120,7 +129,7 @@ final class UplinkLink: @unchecked Sendable {
             if now - lastAgeCheck > 1000 {
                 lastAgeCheck = now
                 lock.lock()
-                try? outbox.evictExpired(now: Outbox.wallClockMillis())
+                do { try outbox.evictExpired(now: Outbox.wallClockMillis()) } catch { outboxFailed(error) }
                 lock.unlock()
             }
         }
@@ -163,7 +172,7 @@ final class UplinkLink: @unchecked Sendable {
         case .connected(let present, let version):
             schedule.succeeded()
             inFlight.removeAll()
-            unmatchedInFlight = false
+            undeliveredInFlight = nil
             lock.lock()
             outbox.resend()
             stats.connected = true
@@ -177,7 +186,7 @@ final class UplinkLink: @unchecked Sendable {
         case .disconnected(let reason):
             let wasConnected = !schedule.connecting
             inFlight.removeAll()
-            unmatchedInFlight = false
+            undeliveredInFlight = nil
             lock.lock()
             stats.connected = false
             lock.unlock()
@@ -185,20 +194,36 @@ final class UplinkLink: @unchecked Sendable {
             failed(reason, ConnectSchedule.monotonicMillis())
         case .acknowledged(let id, let reason):
             guard let sent = inFlight.removeValue(forKey: id) else { return }
-            if reason == MQTTReasonCode.noMatchingSubscribers && settings.requireSubscriber {
-                unmatchedInFlight = true
+            let verdict = PubackVerdict(reasonCode: reason, requireSubscriber: settings.requireSubscriber)
+            switch verdict {
+            case .noSubscriber:
+                if undeliveredInFlight == nil { undeliveredInFlight = verdict }
                 lock.lock()
                 stats.unmatched += 1
                 lock.unlock()
                 return
+            case .refused(let code):
+                undeliveredInFlight = verdict  // a refusal names the hold before a missing subscriber
+                refusalLine.note()
+                lock.lock()
+                stats.refused[code, default: 0] += 1
+                lock.unlock()
+                return
+            case .delivered:
+                break
             }
             if holding {
                 holding = false
                 hold.reset()
-                notify(.noSubscriber(broker: broker, holding: false, retryInSeconds: 0))
+                refusalLine.reset()
+                if case .refused = holdCause {
+                    notify(.accepted(broker: broker))
+                } else {
+                    notify(.noSubscriber(broker: broker, holding: false, retryInSeconds: 0))
+                }
             }
             lock.lock()
-            try? outbox.acknowledge(sent.sequence)
+            do { try outbox.acknowledge(sent.sequence) } catch { outboxFailed(error) }
             stats.acknowledged += 1
             stats.acknowledgedBytes += UInt64(sent.bytes)
             lock.broadcast()
@@ -214,26 +239,39 @@ final class UplinkLink: @unchecked Sendable {
             tokens = min(Double(cap), tokens + Double(now - lastRefill) * Double(cap) / 1000)
         }
         lastRefill = now
-        if unmatchedInFlight {
-            // Nobody received a message: when the rest in flight are answered, pause, then
+        if let cause = undeliveredInFlight {
+            // A message was not delivered: when the rest in flight are answered, pause, then
             // send again from the oldest message not acknowledged.
             guard inFlight.isEmpty else { return }
-            unmatchedInFlight = false
+            undeliveredInFlight = nil
             lock.lock()
             outbox.resend()
             lock.unlock()
             let delay = hold.nextDelayMillis()
             holdUntil = now + UInt64(delay)
-            if !holding { notify(.noSubscriber(broker: broker, holding: true, retryInSeconds: Double(delay) / 1000)) }
+            let retry = Double(delay) / 1000
+            if case .refused(let code) = cause {
+                if let count = refusalLine.due(MQTTReasonCode.hex(code), now: now) {
+                    notify(.refused(broker: broker, reasonCode: code, messages: count, retryInSeconds: retry))
+                }
+            } else if !holding || holdCause != .noSubscriber {
+                notify(.noSubscriber(broker: broker, holding: true, retryInSeconds: retry))
+            }
             holding = true
+            holdCause = cause
         }
         if now < holdUntil { return }
         while inFlight.count < (holding ? 1 : Self.maxInFlight) {
             if settings.bandwidth != nil && tokens <= 0 { return }
             lock.lock()
-            let next = try? outbox.next(limit: 1, importantFirst: settings.bandwidth != nil)
+            let next: [OutboxMessage]
+            do { next = try outbox.next(limit: 1, importantFirst: settings.bandwidth != nil) } catch {
+                outboxFailed(error)
+                lock.unlock()
+                return
+            }
             lock.unlock()
-            guard let message = next?.first else { return }
+            guard let message = next.first else { return }
             do {
                 let id = try client.publish(outgoing(message))
                 inFlight[id] = (message.sequence, message.payload.count)
@@ -251,22 +289,13 @@ final class UplinkLink: @unchecked Sendable {
         }
     }
 
-    private func outgoing(_ message: OutboxMessage) -> MQTTOutgoing {
-        let parts = message.label.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        let compressed = message.payload.first == 0x78
-        var properties = [("run", parts.count > 1 ? parts[1] : "")]
-        if parts.count > 3 { properties += [("first_seq", parts[2]), ("last_seq", parts[3])] }
-        // When the batch was stored (window close, wall clock): the collector's latency figure.
-        properties.append(("stored_ms", String(message.storedMillis)))
-        return MQTTOutgoing(topic: parts[0], payload: message.payload, qos: 1,
-                            contentType: compressed ? "application/zlib" : "application/json", userProperties: properties)
+    /// An outbox operation of this thread failed (under `lock`): counted, logged (throttled).
+    private func outboxFailed(_ error: OutboxError) {
+        stats.outboxErrors += 1
+        stats.lastError = error.description
+        outboxLine.note()
+        if let count = outboxLine.due(error.operation, now: ConnectSchedule.monotonicMillis()) {
+            notify(.outboxFailed(message: error.description, occurrences: count))
+        }
     }
-
-    static func status(_ state: String, _ settings: UplinkSettings) -> MQTTOutgoing {
-        let vehicle = settings.vehicles.first ?? settings.broker.clientID
-        let json = #"{"client":"\#(settings.broker.clientID)","config":"\#(settings.configHash)","state":"\#(state)","version":"\#(UplinkService.version)"}"#
-        return MQTTOutgoing(topic: UplinkEncoder.topic(fleet: settings.fleet, vehicle: vehicle, kind: .status),
-                            payload: Array(json.utf8), qos: 1, retain: true, contentType: "application/json")
-    }
-
 }

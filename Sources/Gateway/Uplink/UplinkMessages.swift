@@ -1,4 +1,5 @@
 import CANCapture
+import MQTT
 import Outbox
 import Telemetry
 
@@ -108,5 +109,26 @@ struct UplinkEncoder {
         let last = batch.firstSequence + UInt64(indices.last!)
         return UplinkMessage(label: "\(topic)|\(batch.run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
                              outboxClass: kind.outboxClass, records: indices.count)
+    }
+}
+
+extension UplinkLink {
+    /// The MQTT message of a stored one (the label carries topic, run and sequences).
+    func outgoing(_ message: OutboxMessage) -> MQTTOutgoing {
+        let parts = message.label.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let compressed = message.payload.first == 0x78
+        var properties = [("run", parts.count > 1 ? parts[1] : "")]
+        if parts.count > 3 { properties += [("first_seq", parts[2]), ("last_seq", parts[3])] }
+        // When the batch was stored (window close, wall clock): the collector's latency figure.
+        properties.append(("stored_ms", String(message.storedMillis)))
+        return MQTTOutgoing(topic: parts[0], payload: message.payload, qos: 1,
+                            contentType: compressed ? "application/zlib" : "application/json", userProperties: properties)
+    }
+
+    static func status(_ state: String, _ settings: UplinkSettings) -> MQTTOutgoing {
+        let vehicle = settings.vehicles.first ?? settings.broker.clientID
+        let json = #"{"client":"\#(settings.broker.clientID)","config":"\#(settings.configHash)","state":"\#(state)","version":"\#(UplinkService.version)"}"#
+        return MQTTOutgoing(topic: UplinkEncoder.topic(fleet: settings.fleet, vehicle: vehicle, kind: .status),
+                            payload: Array(json.utf8), qos: 1, retain: true, contentType: "application/json")
     }
 }

@@ -1,3 +1,4 @@
+import MQTT
 import Outbox
 import Prometheus
 import Synchronization
@@ -17,6 +18,12 @@ extension PrometheusFamily {
         help: "Messages the broker acknowledged (PUBACK); they left the outbox.")
     static let uplinkEvicted = PrometheusFamily(name: "candor_uplink_evicted_total", kind: .counter,
         help: "Messages that left the outbox unacknowledged, by reason (full, age, disk, rejected).")
+    static let uplinkRefused = PrometheusFamily(name: "candor_uplink_refused_total", kind: .counter,
+        help: "PUBACKs refusing a message, by MQTT 5 reason code (0x80 and up); the message stays in the outbox and is sent again.")
+    static let uplinkUnmatched = PrometheusFamily(name: "candor_uplink_unmatched_total", kind: .counter,
+        help: "PUBACKs saying no subscriber matched (0x10) with require_subscriber; the message stays in the outbox and is sent again.")
+    static let uplinkOutboxErrors = PrometheusFamily(name: "candor_uplink_outbox_errors_total", kind: .counter,
+        help: "Outbox operations of the uplink's link that failed (read, acknowledge, evict by age).")
     static let uplinkReconnects = PrometheusFamily(name: "candor_uplink_reconnects_total", kind: .counter,
         help: "Connections to the broker after the first one.")
     static let uplinkDropped = PrometheusFamily(name: "candor_uplink_dropped_records_total", kind: .counter,
@@ -35,6 +42,9 @@ public final class UplinkMetrics: @unchecked Sendable {
         var published: MirroredTotal
         var acknowledged: MirroredTotal
         var evicted: [EvictionKey: MirroredTotal]
+        var refused: [Int: MirroredTotal] = [:]
+        var unmatched: MirroredTotal
+        var outboxErrors: MirroredTotal
         var reconnects: MirroredTotal
         var dropped: MirroredTotal
     }
@@ -43,6 +53,7 @@ public final class UplinkMetrics: @unchecked Sendable {
     private let uplink: UplinkService
     private let queue: QueuedRecordService
     private let series: Mutex<Series>
+    private let registry: PrometheusCollectorRegistry
 
     /// Nil when `services` has no uplink.
     public init?(_ metrics: PrometheusMetrics, services: [any RecordService]) {
@@ -50,6 +61,7 @@ public final class UplinkMetrics: @unchecked Sendable {
         self.uplink = uplink
         self.queue = queue
         let r = metrics.registry
+        registry = r
         var evicted: [String: MirroredTotal] = [:]
         for reason in ["full", "age", "disk", "rejected"] {
             evicted[reason] = MirroredTotal(PrometheusFamily.uplinkEvicted.counter(in: r, [("reason", reason)]), total: 0)
@@ -62,6 +74,8 @@ public final class UplinkMetrics: @unchecked Sendable {
             published: MirroredTotal(PrometheusFamily.uplinkPublished.counter(in: r, []), total: 0),
             acknowledged: MirroredTotal(PrometheusFamily.uplinkAcknowledged.counter(in: r, []), total: 0),
             evicted: evicted,
+            unmatched: MirroredTotal(PrometheusFamily.uplinkUnmatched.counter(in: r, []), total: 0),
+            outboxErrors: MirroredTotal(PrometheusFamily.uplinkOutboxErrors.counter(in: r, []), total: 0),
             reconnects: MirroredTotal(PrometheusFamily.uplinkReconnects.counter(in: r, []), total: 0),
             dropped: MirroredTotal(PrometheusFamily.uplinkDropped.counter(in: r, []), total: 0)))
     }
@@ -80,6 +94,15 @@ public final class UplinkMetrics: @unchecked Sendable {
             m.published.advance(to: Int(s.published))
             m.acknowledged.advance(to: Int(s.acknowledged))
             for (reason, total) in s.outbox.evicted { m.evicted[reason.rawValue]?.advance(to: Int(total)) }
+            for (code, total) in s.refused {
+                if m.refused[code] == nil {
+                    let label = [("reason", MQTTReasonCode.hex(code))]
+                    m.refused[code] = MirroredTotal(PrometheusFamily.uplinkRefused.counter(in: registry, label), total: 0)
+                }
+                m.refused[code]?.advance(to: Int(total))
+            }
+            m.unmatched.advance(to: Int(s.unmatched))
+            m.outboxErrors.advance(to: Int(s.outboxErrors))
             m.reconnects.advance(to: Int(s.reconnects))
             m.dropped.advance(to: Int(dropped))
         }
@@ -100,6 +123,13 @@ extension UplinkEvent {
             "uplink: \(broker) has no subscriber for the fleet's messages (PUBACK 0x10); they stay in the outbox, sent again in \(retry) s"
         case .noSubscriber(let broker, false, _):
             "uplink: \(broker) has a subscriber again; sending resumed"
+        case .refused(let broker, let code, let messages, let retry):
+            "uplink: \(broker) refused \(messages) message\(messages == 1 ? "" : "s") with PUBACK \(MQTTReasonCode.hex(code)) "
+                + "(\(MQTTReasonCode.pubackName(code))); they stay in the outbox, sent again in \(retry) s"
+        case .accepted(let broker):
+            "uplink: \(broker) accepts the fleet's messages again; sending resumed"
+        case .outboxFailed(let message, let occurrences):
+            "uplink: \(message)\(occurrences > 1 ? " (\(occurrences) times since the last line)" : ""); the messages stay in the outbox"
         case .outbox(let event):
             switch event {
             case .corruptSegment(let path, let moved, let messages, let bytes):

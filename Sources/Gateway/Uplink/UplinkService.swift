@@ -97,7 +97,17 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         return "uplink: \(s.recordsStored) records in \(s.outbox.stored) messages stored, \(s.acknowledged) acknowledged (\(s.acknowledgedBytes) payload bytes), "
             + "\(s.outbox.messages) not delivered (kept in \(settings.outboxPath)), \(s.outbox.evictedTotal) evicted"
             + (s.unmatched > 0 ? ", \(s.unmatched) answered without a subscriber and sent again" : "")
+            + (s.refusedTotal > 0 ? ", \(s.refusedTotal) refused by the broker (\(Self.reasons(s.refused))) and kept" : "")
+            + (s.outboxErrors > 0 ? ", \(s.outboxErrors) outbox errors" : "")
             + (s.lastError.map { ", last error: \($0)" } ?? "")
+    }
+}
+
+extension UplinkService {
+    /// `0x87 Not authorized: 12, …` in code order.
+    static func reasons(_ refused: [Int: UInt64]) -> String {
+        refused.sorted { $0.key < $1.key }.map { "\(MQTTReasonCode.hex($0.key)) \(MQTTReasonCode.pubackName($0.key)): \($0.value)" }
+            .joined(separator: ", ")
     }
 }
 

@@ -17,7 +17,15 @@ public struct UplinkStatistics: Sendable, Hashable {
     /// PUBACKs saying no subscription matched (MQTT 5 reason 0x10): with
     /// `requireSubscriber` those messages stay in the outbox and are sent again.
     public var unmatched: UInt64 = 0
+    /// PUBACKs refusing the message (MQTT 5 reason 0x80 and up), by reason code: those
+    /// messages stay in the outbox and are sent again.
+    public var refused: [Int: UInt64] = [:]
+    /// Outbox operations of the link's thread that failed (reading the next message,
+    /// removing an acknowledged one, evicting by age).
+    public var outboxErrors: UInt64 = 0
     public var lastError: String?
+
+    public var refusedTotal: UInt64 { refused.values.reduce(0, +) }
 }
 
 /// A link transition or an outbox event, for the log.
@@ -28,5 +36,12 @@ public enum UplinkEvent: Sendable, Hashable {
     /// The broker has no subscriber for the uplink's messages: sending paused, retried in
     /// `retryInSeconds`; `false` when a subscriber took them again.
     case noSubscriber(broker: String, holding: Bool, retryInSeconds: Double)
+    /// The broker refused `messages` messages (since the last such line) with `reasonCode`
+    /// (MQTT 5, 0x80 and up): they stay in the outbox, sending paused for `retryInSeconds`.
+    case refused(broker: String, reasonCode: Int, messages: Int, retryInSeconds: Double)
+    /// After refusals, the broker took a message again: sending resumed.
+    case accepted(broker: String)
+    /// An outbox operation failed `occurrences` times since the last such line.
+    case outboxFailed(message: String, occurrences: Int)
     case outbox(OutboxEvent)
 }
