@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Gateway", "MQTT", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),
         .testTarget(name: "UplinkTests", dependencies: ["Gateway", "MQTT", "Outbox", "FleetSimulator", "Telemetry", "CANCore", "CANCapture", "TestSupport"]),

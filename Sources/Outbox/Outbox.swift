@@ -86,7 +86,10 @@ public final class Outbox {
             // Remove what part of the record reached the file.
             try FileSystem.truncate(segment.fd, segment.size, segment.path)
             guard (code == ENOSPC || code == EFBIG || code == EDQUOT), attempt == 0 else {
-                if code == ENOSPC || code == EFBIG || code == EDQUOT { return reject(outboxClass) }
+                if code == ENOSPC || code == EFBIG || code == EDQUOT {
+                    events.append(.diskRejected(path: segment.path, errno: code, outboxClass: outboxClass))
+                    return reject(outboxClass)
+                }
                 throw FileSystem.failure("write", segment.path, code)
             }
             try dropOldestSegment(below: outboxClass, errno: code)

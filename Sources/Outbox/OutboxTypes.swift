@@ -83,6 +83,9 @@ public enum OutboxEvent: Sendable, Hashable {
     case cursorReset(path: String)
     /// The disk refused a write; the oldest segment of `outboxClass` was dropped.
     case diskFull(path: String, errno: Int32, outboxClass: OutboxClass, messages: Int)
+    /// The disk refused a write even after that (or nothing could be given up for a message
+    /// of `outboxClass`): the new message was not stored (counted under `rejected`).
+    case diskRejected(path: String, errno: Int32, outboxClass: OutboxClass)
 }
 
 public struct OutboxStatistics: Sendable, Hashable {

@@ -2,6 +2,9 @@ import MQTT
 import Outbox
 import Prometheus
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PrometheusFamily {
     static let uplinkConnected = PrometheusFamily(name: "candor_uplink_connected", kind: .gauge,
@@ -137,8 +140,15 @@ extension UplinkEvent {
             case .tornTail(let path, let bytes): "outbox: \(path) ended in a partial record; \(bytes) bytes cut"
             case .cursorReset(let path): "outbox: cursor \(path) unreadable; every stored message is sent again"
             case .diskFull(let path, let code, let outboxClass, let messages):
-                "outbox: disk refused a write (errno \(code)); dropped \(path): \(messages) \(outboxClass) messages"
+                "outbox: disk refused a write (\(Self.errorName(code))); dropped \(path): \(messages) \(outboxClass) messages"
+            case .diskRejected(let path, let code, let outboxClass):
+                "outbox: disk refused a write to \(path) (\(Self.errorName(code))); a new \(outboxClass) message was not stored"
             }
         }
+    }
+
+    /// `No space left on device, errno 28`.
+    static func errorName(_ code: Int32) -> String {
+        "\(String(cString: strerror(code))), errno \(code)"
     }
 }
