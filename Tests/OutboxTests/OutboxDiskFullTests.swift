@@ -13,23 +13,11 @@ import TestSupport
 /// outlive signal windows; when space returns (the tmpfs grown by a remount) every append
 /// succeeds again. About 1 s; needs root for the mount (required under `Tests/run.sh`).
 @Suite(.serialized) struct OutboxDiskFullTests {
-    static var shouldRun: Bool { getuid() == 0 || OracleTool.isRequired }
-
-    private static func mount(_ arguments: [String]) throws {
-        let (status, output) = try runTool(try OracleTool.require("mount"), arguments, timeout: 60)
-        guard status == 0 else { throw BrokerError("mount \(arguments.joined(separator: " ")): exit \(status) \(output) (needs root)") }
-    }
-
-    @Test(.enabled(if: shouldRun, "mounting a tmpfs needs root"))
+    @Test(.enabled(if: ScratchTmpfs.mayMount, "mounting a tmpfs needs root"))
     func aFullDiskGivesUpCountedSegmentsAndWritingResumesWhenSpaceReturns() throws {
-        let mountPoint = OutboxFixtures.directory("tmpfs")
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try Self.mount(["-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", mountPoint])
-        defer {
-            _ = try? runTool(try OracleTool.require("umount"), [mountPoint], timeout: 60)
-            try? FileManager.default.removeItem(atPath: mountPoint)
-        }
-        let dir = mountPoint + "/outbox"
+        let disk = try ScratchTmpfs("outbox", size: "256k")
+        defer { try? disk.unmount() }
+        let dir = disk.path + "/outbox"
         let options = OutboxOptions(maxBytes: 64 << 20, segmentBytes: 16 << 10)
         var outbox = try Outbox(directory: dir, options: options)
         // Seeded payloads (OutboxFixtures.payload, 10…3009 bytes); every 10th message essential,
@@ -68,7 +56,7 @@ import TestSupport
         #expect(outbox.takeEvents() == [], "a refused write left something behind")
         #expect(try check(outbox) == left)
         // Space returns: every append succeeds, nothing more is given up.
-        try Self.mount(["-o", "remount,size=4m", mountPoint])
+        try disk.resize("4m")
         outbox.resend()
         for n in 500..<UInt64(600) {
             let payload = OutboxFixtures.payload(n)

@@ -31,7 +31,7 @@ struct UplinkBundle {
     }
 
     /// candor.yaml with `uplink:` (and `extra` lines under it).
-    func writeConfig(port: Int, drainTimeout: String = "20s", extra: [String] = []) throws {
+    func writeConfig(port: Int, drainTimeout: String = "20s", extra: [String] = [], outbox: [String] = ["path: outbox"]) throws {
         var yaml = BundleConfig.yaml(for: definition)
         yaml += """
         uplink:
@@ -40,7 +40,7 @@ struct UplinkBundle {
             fleet: testfleet
             keepalive: 5s
           outbox:
-            path: outbox
+        \(outbox.map { "    " + $0 }.joined(separator: "\n"))
           drain_timeout: \(drainTimeout)
 
         """
