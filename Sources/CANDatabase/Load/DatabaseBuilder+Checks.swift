@@ -29,19 +29,20 @@ extension DatabaseBuilder {
     }
 
     mutating func checkMessages(_ messages: [Message]) {
-        var firstByID: [UInt64: Message] = [:]
-        var firstByName: [String: Message] = [:]
-        for message in messages {
+        // The first message with each id and name, by index (not a copy of each message).
+        var firstByID: [UInt64: Int] = [:]
+        var firstByName: [String: Int] = [:]
+        for (index, message) in messages.enumerated() {
             let key = UInt64(message.id) | (message.isExtended ? 1 << 32 : 0)
-            if let first = firstByID[key] {
+            if let first = firstByID[key].map({ messages[$0] }) {
                 report(.warning, at: message.location, "message id 0x\(hex(message.id))\(message.isExtended ? " (extended)" : "") is defined again ('\(message.name)'; first '\(first.name)' at line \(first.location?.line ?? 0)); the last definition wins")
             } else {
-                firstByID[key] = message
+                firstByID[key] = index
             }
-            if let first = firstByName[message.name] {
+            if let first = firstByName[message.name].map({ messages[$0] }) {
                 report(.warning, at: message.location, "message name '\(message.name)' is used again (first at line \(first.location?.line ?? 0))")
             } else {
-                firstByName[message.name] = message
+                firstByName[message.name] = index
             }
             checkSignals(of: message)
             checkMultiplexerCycles(of: message)

@@ -59,6 +59,8 @@ public final class DecodePlan: Sendable {
         var allBranches: [BranchTable.Branch] = []
         var allBranchSteps: [Int32] = []
         var branchTables: [BranchTable] = []
+        allSteps.reserveCapacity(plans.reduce(0) { $0 + $1.steps.count })
+        spans.reserveCapacity(plans.count)
         for plan in plans {
             var table: Int32 = -1
             if let branches = BranchTable(plan) {

@@ -52,6 +52,7 @@ struct EncodeTables: Sendable {
         var branches: [Branch] = []
         var branchSteps: [Int32] = []
         spans.reserveCapacity(plans.count)
+        stepOfSignal.reserveCapacity(plans.reduce(0) { $0 + $1.stepOfSignal.count })
         for (plan, span) in zip(plans, decodeSpans) {
             var entry = Span(
                 first: span.first, count: span.count, length: span.length,

@@ -57,7 +57,6 @@ final class MessagePlan: Sendable {
     @usableFromInline let duplicateNames: Bool
     /// JSON-escaped names for the canonical line (with quotes).
     @usableFromInline let jsonName: [UInt8]
-    @usableFromInline let signalJSONNames: [[UInt8]]
     /// The canonical line's `"NAME":` of every signal back to back (`CanonicalLine`):
     /// signal `i`'s key is `signalKeys[signalKeyEnds[i - 1] ..< signalKeyEnds[i]]` (from 0 for
     /// the first), so a line reads its keys from one array, without reference counting.
@@ -176,11 +175,12 @@ final class MessagePlan: Sendable {
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
         self.duplicateNames = zip(compiled, compiled.dropFirst()).contains { signals[$0.index].name == signals[$1.index].name }
         self.jsonName = JSONText.quoted(message.name)
-        self.signalJSONNames = signals.map { JSONText.quoted($0.name) }
+        // One array for all names (an array per signal cost some 70 bytes each).
         var keys: [UInt8] = []
         var ends: [Int32] = []
-        for name in signalJSONNames {
-            keys += name
+        ends.reserveCapacity(signals.count)
+        for signal in signals {
+            keys += JSONText.quoted(signal.name)
             keys.append(UInt8(ascii: ":"))
             ends.append(Int32(keys.count))
         }
@@ -238,12 +238,17 @@ final class MessagePlan: Sendable {
         return gate < 0 ? -1 : Int(gates[Int(gate)].switchSlot)
     }
 
+    /// Signal `i`'s `"NAME":` in `signalKeys`.
+    func signalKey(_ i: Int) -> ArraySlice<UInt8> {
+        signalKeys[(i > 0 ? Int(signalKeyEnds[i - 1]) : 0)..<Int(signalKeyEnds[i])]
+    }
+
     /// Removes, among adjacent entries with the same name, all but the one cantools keeps.
     func keepLastDecoded(_ values: inout DecodedSignals) {
         var kept = 0
         for i in 0..<values.used {
             let signal = Int(values.signals[i])
-            if kept > 0 && signalJSONNames[Int(values.signals[kept - 1])] == signalJSONNames[signal] {
+            if kept > 0 && signalKey(Int(values.signals[kept - 1])) == signalKey(signal) {
                 if branchOrder(ofSignal: signal) >= branchOrder(ofSignal: Int(values.signals[kept - 1])) {
                     values.signals[kept - 1] = values.signals[i]
                     values.values[kept - 1] = values.values[i]
