@@ -147,7 +147,10 @@ def extremes(c, o, t, edition):
 
 
 def alarm(c, o, t, edition):
-    c.same("alarm.max_level", o["max_level"]["value"], int(t.max_warning_level))
+    # rtm_con prints the level's raw byte; candor reads 0xFE/0xFF as abnormal/invalid.
+    level = o["max_level"]
+    raw = {"abnormal": 0xFE, "invalid": 0xFF}.get(level.get("status"), level["value"])
+    c.same("alarm.max_level", raw, int(t.max_warning_level))
     bits = 19 if edition == "2016" else 28
     for bit in range(bits):
         c.same("alarm.flag[%d]" % bit, bool(o["flags_raw"] >> bit & 1), bool(t.general_warnings[WARNING_BITS[bit]]))

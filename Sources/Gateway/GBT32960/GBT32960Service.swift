@@ -19,7 +19,10 @@ import Telemetry
 /// Under `candor run` (`liveClock`), a bus that falls silent stops the windows, not the
 /// session: after `idleAfterMillis` without a window the clock runs on from the newest
 /// window's end by monotonic time (`IdleClock`), so heartbeats keep the session and reports go
-/// on (their stale values as the tables' sentinels). Replay stays on event time alone.
+/// on (their stale values as the tables' sentinels). A bus silent from the start logs in on the
+/// wall clock after `idleAfterMillis` and reports on from it; windows that come later move the
+/// clock only forward (a window ending at or before it updates the values, not the time), so
+/// the reports' times never decrease. Replay stays on event time alone.
 public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     public let name = "gbt32960"
     public let options: GBT32960UplinkOptions
@@ -110,10 +113,11 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         if now > before { idle?.anchor(at: now) }
     }
 
-    /// The bus has been silent (live only): the clock runs on by monotonic time.
+    /// The bus has been silent (live only): the clock runs on by monotonic time; silent since
+    /// the start, the session starts (logs in) on the wall clock's time.
     private func idleTick(_ time: Int64) {
         driving.lock(); defer { driving.unlock() }
-        guard started, !closed else { return }
+        guard !closed else { return }
         advance(to: time)
     }
 

@@ -6,6 +6,10 @@ import Foundation
 /// no heartbeat, and the platform would drop the session. Replay never runs it (its clock is
 /// the capture's event time alone).
 ///
+/// A bus silent from the start has no window to anchor on: once `idleAfter` has passed since
+/// `start` without one, the clock anchors on the wall clock (`CLOCK_REALTIME`, the time base of
+/// SocketCAN's receive stamps), read once, and runs on by monotonic time from there.
+///
 /// A thread wakes every second (monotonic waits) and, once no window has moved the clock for
 /// `idleAfter`, calls `tick` with that time (whole milliseconds). Windows that arrive again
 /// re-anchor it; those ending at or before the time already reached only update the values.
@@ -16,8 +20,17 @@ final class IdleClock: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private var stopping = false
     private var thread: Thread?
+    /// When `start` ran (monotonic): the silence before any window counts from there.
+    private var startedAt: Int64?
+    private let wallMillis: @Sendable () -> Int64
 
-    init(idleAfterMillis: Int64) { idleAfterNanos = idleAfterMillis * 1_000_000 }
+    init(idleAfterMillis: Int64, wallMillis: @escaping @Sendable () -> Int64 = IdleClock.realtimeMillis) {
+        idleAfterNanos = idleAfterMillis * 1_000_000
+        self.wallMillis = wallMillis
+    }
+
+    /// CLOCK_REALTIME in whole milliseconds since the Unix epoch.
+    static func realtimeMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// The session's clock moved to `eventMillis` on a window (call from the consumer).
     func anchor(at eventMillis: Int64) {
@@ -25,10 +38,16 @@ final class IdleClock: @unchecked Sendable {
         lock.withLock { anchor = (eventMillis, now) }
     }
 
-    /// The clock's time now, once idle for `idleAfter`; nil before the first anchor or while
-    /// windows are arriving.
+    /// The clock's time now, once idle for `idleAfter`; nil while windows are arriving, and
+    /// before the first anchor until `idleAfter` has passed since `start` (then the wall clock
+    /// becomes the anchor).
     func idleTime(monotonic now: Int64 = LogThrottle.monotonicNow()) -> Int64? {
         lock.withLock {
+            if anchor == nil, let startedAt, now - startedAt >= idleAfterNanos {
+                let wall = wallMillis()
+                anchor = (wall, now)
+                return wall
+            }
             guard let anchor, now - anchor.monotonic >= idleAfterNanos else { return nil }
             return anchor.eventMillis + (now - anchor.monotonic) / 1_000_000
         }
@@ -42,7 +61,8 @@ final class IdleClock: @unchecked Sendable {
             }
         }
         thread.name = "candor-gbt32960-idle"
-        lock.withLock { self.thread = thread }
+        let now = LogThrottle.monotonicNow()
+        lock.withLock { self.thread = thread; startedAt = now }
         thread.start()
     }
 
