@@ -12,7 +12,7 @@ import CANCore
 ///
 /// The line is written in one pass into scratch memory bounded up front (`ByteWriter`): the
 /// message name and every `"SIGNAL":` key are JSON-escaped once, when the plan is compiled
-/// (`MessagePlan.jsonName`, `signalKeys`), the fixed pieces are literals, values are
+/// (`CanonicalKeys`), the fixed pieces are literals, values are
 /// formatted in place; the finished line is appended to the caller's buffer in one copy.
 /// No `String` or `Array` per frame (but the reason of a frame that fails to decode).
 public enum CanonicalLine {
@@ -41,42 +41,49 @@ public enum CanonicalLine {
                 writeTail(frame, to: &w)
             }
         case .failed(let index, let failure):
-            let text = failure.canonicalText
-            let p = plan.plans[index]
-            ByteWriter.append(to: &buffer, capacity: bound + p.jsonName.count + 9 + JSONText.maxQuotedLength(text)) { w in
-                w.bytes("{\"bus\":")
-                JSONText.write(frame.bus, to: &w)
-                w.bytes(",\"error\":")
-                JSONText.write(text, to: &w)
-                writeID(frame, to: &w)
-                w.bytes(p.jsonName)
-                writeTail(frame, to: &w)
+            let reason = failure.canonicalText
+            let text = plan.canonicalKeys
+            let name = text.name(index)
+            text.names.withUnsafeBufferPointer { names in
+                ByteWriter.append(to: &buffer, capacity: bound + name.count + 9 + JSONText.maxQuotedLength(reason)) { w in
+                    w.bytes("{\"bus\":")
+                    JSONText.write(frame.bus, to: &w)
+                    w.bytes(",\"error\":")
+                    JSONText.write(reason, to: &w)
+                    writeID(frame, to: &w)
+                    w.bytes(names.baseAddress! + name.lowerBound, count: name.count)
+                    writeTail(frame, to: &w)
+                }
             }
         case .decoded(let index):
-            let p = plan.plans[index]
-            p.signalKeys.withUnsafeBufferPointer { keys in
-                p.signalKeyEnds.withUnsafeBufferPointer { ends in
-                    values.signals.withUnsafeBufferPointer { signals in
-                        values.values.withUnsafeBufferPointer { entries in
-                            let n = values.count
-                            var capacity = bound + p.jsonName.count
-                            for i in 0..<n {
-                                let s = Int(signals[i])
-                                capacity &+= Int(ends[s] &- (s > 0 ? ends[s &- 1] : 0)) &+ 1 &+ maxValueLength
-                            }
-                            ByteWriter.append(to: &buffer, capacity: capacity) { w in
-                                writeHead(frame, to: &w)
-                                w.bytes(p.jsonName)
-                                w.bytes(",\"signals\":{")
+            let text = plan.canonicalKeys
+            let name = text.name(index)
+            let firstKey = Int(text.firstKey[index])
+            text.names.withUnsafeBufferPointer { names in
+                text.keys.withUnsafeBufferPointer { keys in
+                    text.keyOffsets.withUnsafeBufferPointer { offsets in
+                        values.signals.withUnsafeBufferPointer { signals in
+                            values.values.withUnsafeBufferPointer { entries in
+                                let n = values.count
+                                var capacity = bound + name.count
                                 for i in 0..<n {
-                                    if i > 0 { w.byte(UInt8(ascii: ",")) }
-                                    let s = Int(signals[i])
-                                    let start = s > 0 ? Int(ends[s &- 1]) : 0
-                                    w.bytes(keys.baseAddress! + start, count: Int(ends[s]) &- start)
-                                    writeValue(entries[i], to: &w)
+                                    let k = firstKey &+ Int(signals[i])
+                                    capacity &+= Int(offsets[k &+ 1] &- offsets[k]) &+ 1 &+ maxValueLength
                                 }
-                                w.byte(UInt8(ascii: "}"))
-                                writeTail(frame, to: &w)
+                                ByteWriter.append(to: &buffer, capacity: capacity) { w in
+                                    writeHead(frame, to: &w)
+                                    w.bytes(names.baseAddress! + name.lowerBound, count: name.count)
+                                    w.bytes(",\"signals\":{")
+                                    for i in 0..<n {
+                                        if i > 0 { w.byte(UInt8(ascii: ",")) }
+                                        let k = firstKey &+ Int(signals[i])
+                                        let start = Int(offsets[k])
+                                        w.bytes(keys.baseAddress! + start, count: Int(offsets[k &+ 1]) &- start)
+                                        writeValue(entries[i], to: &w)
+                                    }
+                                    w.byte(UInt8(ascii: "}"))
+                                    writeTail(frame, to: &w)
+                                }
                             }
                         }
                     }

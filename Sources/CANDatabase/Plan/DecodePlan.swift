@@ -30,6 +30,8 @@ public final class DecodePlan: Sendable {
     let allBranchSteps: [Int32]
     /// The same steps seen by the encoder: per-signal and per-branch indices (`EncodeTables`).
     let encoding: EncodeTables
+    /// Message names and signal keys of the canonical line, JSON-escaped.
+    let canonicalKeys: CanonicalKeys
     @usableFromInline let table: MessageTable
     let indexByName: [String: Int]
     /// The most signals any message decodes; `DecodedSignals(capacity:)` of this never grows.
@@ -43,8 +45,14 @@ public final class DecodePlan: Sendable {
         var standard: [(UInt32, Int)] = []
         var extended: [(UInt32, Int)] = []
         var names: [String: Int] = [:]
+        // Each message's steps go straight into the flat arrays the hot paths read.
+        let signalCount = database.messages.reduce(0) { $0 + $1.signals.count }
+        var allSteps: [SignalStep] = []
+        var stepOfSignal: [Int32] = []
+        allSteps.reserveCapacity(signalCount)
+        stepOfSignal.reserveCapacity(signalCount)
         for (index, message) in database.messages.enumerated() {
-            plans.append(MessagePlan(message: message, databaseIndex: index))
+            plans.append(MessagePlan(message: message, databaseIndex: index, allSteps: &allSteps, allStepOfSignal: &stepOfSignal))
             if message.isExtended {
                 extended.append((options.matchJ1939ByPGN ? J1939.matchKey(message.id) : message.id, index))
             } else {
@@ -53,14 +61,13 @@ public final class DecodePlan: Sendable {
             names[message.name] = index
         }
         self.plans = plans
-        var allSteps: [SignalStep] = []
         var spans: [MessageSpan] = []
         var branchHeads: [BranchHead] = []
         var allBranches: [BranchTable.Branch] = []
         var allBranchSteps: [Int32] = []
         var branchTables: [BranchTable] = []
-        allSteps.reserveCapacity(plans.reduce(0) { $0 + $1.steps.count })
         spans.reserveCapacity(plans.count)
+        var first = 0
         for plan in plans {
             var table: Int32 = -1
             if let branches = BranchTable(plan) {
@@ -77,20 +84,21 @@ public final class DecodePlan: Sendable {
                 allBranchSteps.append(contentsOf: branches.steps)
             }
             spans.append(MessageSpan(
-                first: Int32(allSteps.count), count: Int32(plan.steps.count), length: Int32(plan.length),
+                first: Int32(first), count: Int32(plan.stepCount), length: Int32(plan.length),
                 isMultiplexed: !plan.switches.isEmpty, overhangs: plan.overhangs, branchTable: table,
                 duplicateNames: plan.duplicateNames))
-            allSteps.append(contentsOf: plan.steps)
+            first += plan.stepCount
         }
         self.allSteps = allSteps
         self.spans = spans
         self.branchHeads = branchHeads
         self.allBranches = allBranches
         self.allBranchSteps = allBranchSteps
-        self.encoding = EncodeTables(plans: plans, spans: spans, branchTables: branchTables)
+        self.encoding = EncodeTables(plans: plans, spans: spans, branchTables: branchTables, stepOfSignal: stepOfSignal)
+        self.canonicalKeys = CanonicalKeys(database.messages)
         self.table = MessageTable(standard: standard, extended: extended)
         self.indexByName = names
-        self.maxSignalsPerMessage = plans.map(\.steps.count).max() ?? 0
+        self.maxSignalsPerMessage = plans.map(\.stepCount).max() ?? 0
     }
 
     /// Number of messages (`database.messages.count`).
@@ -121,7 +129,8 @@ public final class DecodePlan: Sendable {
     /// Indices into `message(at:).signals` in the order `decode` emits them (by name),
     /// leaving out signals that are never decoded.
     public func decodedSignalOrder(messageIndex: Int) -> [Int] {
-        plans[messageIndex].steps.map { Int($0.signal) }
+        let span = spans[messageIndex]
+        return allSteps[Int(span.first)..<Int(span.first + span.count)].map { Int($0.signal) }
     }
 
     /// Decodes `frame` into `values` (emptied first). On `.decoded`, `values` holds one
@@ -158,7 +167,7 @@ public final class DecodePlan: Sendable {
             return .failed(message: index, .undefinedMultiplexerValue(switchName: plans[index].switches[0].name, value: value))
         }
         if let failure { return .failed(message: index, failure) }
-        if span.duplicateNames { plans[index].keepLastDecoded(&values) }
+        if span.duplicateNames { plans[index].keepLastDecoded(&values) { canonicalKeys.key(message: index, signal: $0) } }
         return .decoded(message: index)
     }
 

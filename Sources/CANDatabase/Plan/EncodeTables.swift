@@ -46,19 +46,20 @@ struct EncodeTables: Sendable {
     /// Indices into `allSteps`, branch after branch (root signals included, name order).
     let branchSteps: [Int32]
 
-    init(plans: [MessagePlan], spans decodeSpans: [MessageSpan], branchTables: [BranchTable]) {
+    /// `stepOfSignal`: every message's signals' steps in `allSteps` (or -1), message after
+    /// message, as `MessagePlan.init` appends them.
+    init(plans: [MessagePlan], spans decodeSpans: [MessageSpan], branchTables: [BranchTable], stepOfSignal: [Int32]) {
         var spans: [Span] = []
-        var stepOfSignal: [Int32] = []
         var branches: [Branch] = []
         var branchSteps: [Int32] = []
         spans.reserveCapacity(plans.count)
-        stepOfSignal.reserveCapacity(plans.reduce(0) { $0 + $1.stepOfSignal.count })
+        var signalFirst: Int32 = 0
         for (plan, span) in zip(plans, decodeSpans) {
             var entry = Span(
                 first: span.first, count: span.count, length: span.length,
-                signalCount: Int32(plan.stepOfSignal.count), signalFirst: Int32(stepOfSignal.count),
+                signalCount: Int32(plan.signalCount), signalFirst: signalFirst,
                 layout: span.isMultiplexed ? .general : .plain, switchStep: -1, branchFirst: 0, branchCount: 0)
-            stepOfSignal.append(contentsOf: plan.stepOfSignal.map { $0 < 0 ? -1 : span.first + $0 })
+            signalFirst += Int32(plan.signalCount)
             if span.branchTable >= 0 {
                 let table = branchTables[Int(span.branchTable)]
                 entry.layout = .branches

@@ -51,7 +51,9 @@ extension DecodePlan {
             }
             numbers[slot] = number
         }
-        for step in plan.steps where numbers.withUnsafeMutableBufferPointer({ plan.isOpen(step.gate, $0) }) {
+        let span = spans[messageIndex]
+        for step in allSteps[Int(span.first)..<Int(span.first + span.count)]
+        where numbers.withUnsafeMutableBufferPointer({ plan.isOpen(step.gate, $0) }) {
             let i = Int(step.signal)
             guard given[i] else { throw .missingSignal(message: message.name, signal: message.signals[i].name) }
             if ordered[i].isNaN && !step.recipe.isFloat { throw .notANumber(signal: message.signals[i].name) }

@@ -41,13 +41,21 @@ struct MuxSwitch: Sendable {
 final class MessagePlan: Sendable {
     @usableFromInline let databaseIndex: Int
     @usableFromInline let length: Int
+    /// The steps of a multiplexed message (its run of `DecodePlan.allSteps`), for the general
+    /// path; empty for a plain message, whose steps are only in `allSteps` (one copy, not two:
+    /// 64 bytes a signal).
     @usableFromInline let steps: [SignalStep]
+    /// How many steps the message has (its run of `DecodePlan.allSteps`).
+    let stepCount: Int
+    /// `message.signals.count`.
+    let signalCount: Int
     @usableFromInline let gates: [MuxGate]
     /// The value ranges of all gates, gate after gate.
     @usableFromInline let gateRanges: [ClosedRange<Int128>]
     @usableFromInline let switches: [MuxSwitch]
     /// `stepOfSignal[i]`: the step of `message.signals[i]`, or -1 when the signal is never
-    /// decoded (its multiplexer is unreachable, or its layout does not fit 64 bytes).
+    /// decoded (its multiplexer is unreachable, or its layout does not fit 64 bytes). Kept
+    /// where `steps` is (empty for a plain message); `EncodeTables` has every message's.
     @usableFromInline let stepOfSignal: [Int32]
     /// Some signal reaches past `length`: such frames are decoded from a copy with the
     /// bytes past `length` zeroed, so that excess frame bytes stay ignored.
@@ -55,15 +63,10 @@ final class MessagePlan: Sendable {
     /// Two steps share a name (in different branches): when both are present, cantools keeps
     /// the one decoded later (the deeper branch), so decoding drops the other.
     @usableFromInline let duplicateNames: Bool
-    /// JSON-escaped names for the canonical line (with quotes).
-    @usableFromInline let jsonName: [UInt8]
-    /// The canonical line's `"NAME":` of every signal back to back (`CanonicalLine`):
-    /// signal `i`'s key is `signalKeys[signalKeyEnds[i - 1] ..< signalKeyEnds[i]]` (from 0 for
-    /// the first), so a line reads its keys from one array, without reference counting.
-    @usableFromInline let signalKeys: [UInt8]
-    @usableFromInline let signalKeyEnds: [Int32]
 
-    init(message: Message, databaseIndex: Int) {
+    /// Compiles `message`; its steps are appended to `allSteps` and its signals' entries
+    /// (steps as indices into `allSteps`) to `allStepOfSignal`.
+    init(message: Message, databaseIndex: Int, allSteps: inout [SignalStep], allStepOfSignal: inout [Int32]) {
         self.databaseIndex = databaseIndex
         self.length = message.length
         let signals = message.signals
@@ -167,25 +170,20 @@ final class MessagePlan: Sendable {
                 signal: Int32(c.index), gate: gate(for: c.index), field: c.field,
                 recipe: ValueRecipe(signal: c.recipe)))
         }
-        self.steps = steps
+        let first = Int32(allSteps.count)
+        allSteps.append(contentsOf: steps)
+        allStepOfSignal.append(contentsOf: stepOfSignal.lazy.map { $0 < 0 ? -1 : first + $0 })
+        let duplicateNames = zip(compiled, compiled.dropFirst()).contains { signals[$0.index].name == signals[$1.index].name }
+        let keepsSteps = !switches.isEmpty || duplicateNames
+        self.steps = keepsSteps ? steps : []
+        self.stepCount = steps.count
+        self.signalCount = signals.count
         self.gates = gates
         self.gateRanges = gateRanges
         self.switches = switches
-        self.stepOfSignal = stepOfSignal
+        self.stepOfSignal = keepsSteps ? stepOfSignal : []
         self.overhangs = compiled.contains { Int($0.field.byteEnd) > message.length }
-        self.duplicateNames = zip(compiled, compiled.dropFirst()).contains { signals[$0.index].name == signals[$1.index].name }
-        self.jsonName = JSONText.quoted(message.name)
-        // One array for all names (an array per signal cost some 70 bytes each).
-        var keys: [UInt8] = []
-        var ends: [Int32] = []
-        ends.reserveCapacity(signals.count)
-        for signal in signals {
-            keys += JSONText.quoted(signal.name)
-            keys.append(UInt8(ascii: ":"))
-            ends.append(Int32(keys.count))
-        }
-        self.signalKeys = keys
-        self.signalKeyEnds = ends
+        self.duplicateNames = duplicateNames
     }
 
     /// Two signals with the same name in the same branch (an invalid DBC that loads): cantools
@@ -238,17 +236,13 @@ final class MessagePlan: Sendable {
         return gate < 0 ? -1 : Int(gates[Int(gate)].switchSlot)
     }
 
-    /// Signal `i`'s `"NAME":` in `signalKeys`.
-    func signalKey(_ i: Int) -> ArraySlice<UInt8> {
-        signalKeys[(i > 0 ? Int(signalKeyEnds[i - 1]) : 0)..<Int(signalKeyEnds[i])]
-    }
-
-    /// Removes, among adjacent entries with the same name, all but the one cantools keeps.
-    func keepLastDecoded(_ values: inout DecodedSignals) {
+    /// Removes, among adjacent entries with the same name, all but the one cantools keeps
+    /// (`key(i)`: signal `i`'s canonical key).
+    func keepLastDecoded(_ values: inout DecodedSignals, key: (Int) -> ArraySlice<UInt8>) {
         var kept = 0
         for i in 0..<values.used {
             let signal = Int(values.signals[i])
-            if kept > 0 && signalKey(Int(values.signals[kept - 1])) == signalKey(signal) {
+            if kept > 0 && key(Int(values.signals[kept - 1])) == key(signal) {
                 if branchOrder(ofSignal: signal) >= branchOrder(ofSignal: Int(values.signals[kept - 1])) {
                     values.signals[kept - 1] = values.signals[i]
                     values.values[kept - 1] = values.values[i]
