@@ -103,6 +103,15 @@ let package = Package(
         .executableTarget(name: "FuzzTail", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Tail"),
         .executableTarget(name: "FuzzGBT32960", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/GBT32960"),
         .executableTarget(name: "FuzzCollector", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Collector"),
+        // `candor-probe`: SocketCAN driven directly, for the VM checks only (Tests/VM/run.sh builds it).
+        .executableTarget(
+            name: "candor-probe",
+            dependencies: [
+                "CANCore", "CANCapture", "SocketCAN", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/VMProbe"
+        ),
         // Helpers shared by test targets (Python oracles); not a product, never in the binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"]),

@@ -27,7 +27,6 @@ struct Candor: ParsableCommand {
             BenchCommand.self,
             SimulateCommand.self,
             ReplayCommand.self,
-            LiveProbeCommand.self,
             TailCommand.self,
             RunCommand.self,
             GBT32960Command.self,

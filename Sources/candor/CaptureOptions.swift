@@ -40,7 +40,7 @@ enum DatabaseLoading {
 enum MonotonicClock {
     static func now() -> Double {
         var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
+        precondition(clock_gettime(CLOCK_MONOTONIC, &ts) == 0, "clock_gettime(CLOCK_MONOTONIC) failed")
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
@@ -63,12 +63,11 @@ struct ProgressLine {
         lastUpdate = now
         shown = true
         let rate = Double(frames) / max(now - start, 1e-9)
-        let line = "\r\(file): \(frames) frames, \(Int(rate)) frames/s   "
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        Terminal.printProgress("\(file): \(frames) frames, \(Int(rate)) frames/s")
     }
 
     func finish() {
         guard shown else { return }
-        _ = "\r\u{1B}[K".withCString { write(2, $0, strlen($0)) }
+        Terminal.printProgress("")
     }
 }

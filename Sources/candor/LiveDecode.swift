@@ -1,6 +1,7 @@
 import ArgumentParser
 import CANCore
 import CANDatabase
+import Gateway
 import SocketCAN
 
 extension DecodeSession {
@@ -50,14 +51,13 @@ struct LiveInterfaceOptions: ParsableArguments {
             for interface in interfaces {
                 let plan = plans.all[plans.index(forBus: interface)].plan
                 guard plan.messageCount > 0 else { continue }     // no DBC for this bus: unfiltered
-                if plan.options.matchJ1939ByPGN {
+                switch CANIDFilter.passing(plan: plan) {
+                case .success(let filters): configuration.filtersByInterface[interface] = filters
+                case .failure(.matchesJ1939PGNs):
                     throw .input("--kernel-filter: \(interface) matches J1939 PGNs (any source address), which id filters cannot express")
-                }
-                let messages = plan.database.messages.map { (id: $0.id, isExtended: $0.isExtended) }
-                guard let filters = CANIDFilter.passing(messages: messages) else {
+                case .failure(.tooManyFilters):
                     throw .input("--kernel-filter: the DBC of \(interface) needs more than \(CANIDFilter.kernelLimit) kernel filters")
                 }
-                configuration.filtersByInterface[interface] = filters
             }
         }
         configuration.frameLimit = count

@@ -83,12 +83,18 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         if let to {
-            var arguments = ["--to", to] + captures
-            if realtime { arguments.append("--realtime") }
-            if input.strict { arguments.append("--strict") }
-            if let format = input.inputFormat { arguments += ["--input-format", format.rawValue] }
-            let live = try LiveReplayCommand.parse(arguments)
-            return try live.run()
+            do {
+                let sent = try CapturesToInterface.send(captures, format: input.inputFormat, strict: input.strict, interface: to, realtime: realtime)
+                if sent.errorFramesSkipped > 0 {
+                    Terminal.printError("candor: skipped \(sent.errorFramesSkipped) error frame(s) (they cannot be sent)")
+                }
+                return
+            } catch {
+                switch error {
+                case .input(let message): throw CommandFailure.input(message)
+                case .runtime(let message): throw CommandFailure.runtime(message)
+                }
+            }
         }
         let setup = try loadSetup()
         for warning in setup.warnings { Terminal.printError("candor: warning: \(warning)") }
@@ -188,29 +194,5 @@ struct ReplayCommand: ParsableCommand {
         for (bus, frames) in result.unknownBuses {
             Terminal.printError("candor: replay: ignored \(frames) frame(s) on bus \(bus) (not in the configuration)")
         }
-    }
-}
-
-/// The process environment as a dictionary (for `${NAME}` in candor.yaml).
-enum Environment {
-    static func current() -> [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") {
-                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
-            }
-            p += 1
-        }
-        return out
-    }
-}
-
-extension Terminal {
-    /// Rewrites the current stderr line (progress on a terminal); empty text clears it.
-    static func printProgress(_ text: String) {
-        let line = "\r\u{1B}[K" + text
-        _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 }

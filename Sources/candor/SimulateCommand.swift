@@ -94,9 +94,9 @@ struct SimulateCommand: ParsableCommand {
         let total = options.effectiveDuration
         let showProgress = Terminal.stderrIsTerminal
         let truth = try simulation.run(progress: showProgress ? { seconds in
-            BundleFiles.progressLine("candor simulate: \(seconds) of \(total) s simulated")
+            Terminal.printProgress("candor simulate: \(seconds) of \(total) s simulated")
         } : nil) { (frame: CANFrame) throws(CaptureError) in try writer.write(frame) }
-        if showProgress { BundleFiles.progressLine("") }
+        if showProgress { Terminal.printProgress("") }
         try writer.close()
         let elapsed = clock.now - began
         for bus in simulation.definition.buses {
@@ -151,12 +151,6 @@ enum BundleFiles {
             }
             remaining = remaining.dropFirst(n)
         }
-    }
-
-    /// Rewrites the current stderr line (a terminal's progress line); "" clears it.
-    static func progressLine(_ text: String) {
-        let bytes = Array(("\r\u{1B}[K" + text).utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
     /// Seconds with two decimals.

@@ -45,11 +45,49 @@ final class OutputBuffer {
 enum Terminal {
     /// Writes a line to stderr, unbuffered.
     static func printError(_ line: String) {
-        var text = line
-        if !text.hasSuffix("\n") { text += "\n" }
-        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+        writeStandardError(line.hasSuffix("\n") ? line : line + "\n")
+    }
+
+    /// The one way the executable writes to stderr: every byte, `EINTR` retried; any other
+    /// failure (stderr closed, a full disk under a redirect) leaves nobody to tell, so the
+    /// rest of the text is given up.
+    static func writeStandardError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+}
+
+/// The process environment as a dictionary (for `${NAME}` in candor.yaml).
+enum Environment {
+    static func current() -> [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            p += 1
+        }
+        return out
+    }
+}
+
+extension Terminal {
+    /// Rewrites the current stderr line (progress on a terminal); empty text clears it.
+    static func printProgress(_ text: String) {
+        writeStandardError("\r\u{1B}[K" + text)
+    }
 }

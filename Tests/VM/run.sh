@@ -76,11 +76,14 @@ say "kernel $KVER ready ($(since "$T_START") s)"
 
 # 3. candor, release, Swift stdlib static (glibc and libsocketcan stay shared: LGPL) ----------
 T_BUILD=$(now)
-if [[ "${VM_SKIP_BUILD:-0}" != 1 || ! -x "$BUILD_PATH/release/candor" ]]; then
-    (cd "$REPO" && swift build -c release --static-swift-stdlib --product candor --build-path "$BUILD_PATH" 2>&1 | tail -n 3) >&2
+if [[ "${VM_SKIP_BUILD:-0}" != 1 || ! -x "$BUILD_PATH/release/candor" || ! -x "$BUILD_PATH/release/candor-probe" ]]; then
+    # candor-probe (Tests/VMProbe): the test-support tool the checks drive SocketCAN with.
+    for product in candor candor-probe; do
+        (cd "$REPO" && swift build -c release --static-swift-stdlib --product "$product" --build-path "$BUILD_PATH" 2>&1 | tail -n 3) >&2
+    done
 fi
 CANDOR="$BUILD_PATH/release/candor"
-[[ -x "$CANDOR" ]] || { say "candor build failed"; exit 1; }
+[[ -x "$CANDOR" && -x "$BUILD_PATH/release/candor-probe" ]] || { say "candor build failed"; exit 1; }
 say "candor built ($(since "$T_BUILD") s)"
 
 # 4. initramfs ---------------------------------------------------------------------------
@@ -100,6 +103,8 @@ install_binary() {  # an ELF plus every shared object ldd resolves, at the same 
 }
 strip -o "$WORK/candor" "$CANDOR"
 install_binary "$WORK/candor" candor
+strip -o "$WORK/candor-probe" "$BUILD_PATH/release/candor-probe"
+install_binary "$WORK/candor-probe" candor-probe
 for tool in candump canplayer cangen cansend; do install_binary "$(command -v "$tool")" "$tool"; done
 
 declare -A added=()

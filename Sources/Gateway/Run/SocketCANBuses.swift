@@ -78,17 +78,11 @@ extension LiveFrameSource {
         for vehicle in setup.layout.configuration.vehicles {
             for bus in vehicle.buses {
                 guard let index = setup.layout.busIndex(interface: bus.interface) else { continue }
-                let plan = setup.plans[index]
-                if plan.options.matchJ1939ByPGN {
-                    log.warning("live.kernel_filter: J1939 PGN matching cannot be expressed as id filters; bus not filtered", ["bus": bus.interface])
-                    continue
+                switch CANIDFilter.passing(plan: setup.plans[index]) {
+                case .success(let own): filters[bus.interface] = own
+                case .failure(let refusal):
+                    log.warning("live.kernel_filter: \(refusal); bus not filtered", ["bus": bus.interface])
                 }
-                let messages = plan.database.messages.map { (id: $0.id, isExtended: $0.isExtended) }
-                guard let own = CANIDFilter.passing(messages: messages) else {
-                    log.warning("live.kernel_filter: the DBC needs more than \(CANIDFilter.kernelLimit) filters; bus not filtered", ["bus": bus.interface])
-                    continue
-                }
-                filters[bus.interface] = own
             }
         }
         return filters
@@ -126,5 +120,31 @@ extension LiveFrameSource {
                 "reopens": String(stats.reopens),
             ])
         }
+    }
+}
+
+/// Why a DBC's messages cannot become kernel id filters.
+public enum KernelFilterRefusal: Error, Sendable, CustomStringConvertible {
+    /// J1939 PGN matching takes any source address, which id filters cannot express.
+    case matchesJ1939PGNs
+    /// More filters than a socket takes.
+    case tooManyFilters
+
+    public var description: String {
+        switch self {
+        case .matchesJ1939PGNs: "J1939 PGN matching cannot be expressed as id filters"
+        case .tooManyFilters: "the DBC needs more than \(CANIDFilter.kernelLimit) filters"
+        }
+    }
+}
+
+extension CANIDFilter {
+    /// The kernel filters that pass exactly the messages of `plan`'s DBC (`live.kernel_filter`,
+    /// `decode --kernel-filter`): derived here once for both.
+    public static func passing(plan: DecodePlan) -> Result<[CANIDFilter], KernelFilterRefusal> {
+        if plan.options.matchJ1939ByPGN { return .failure(.matchesJ1939PGNs) }
+        let messages = plan.database.messages.map { (id: $0.id, isExtended: $0.isExtended) }
+        guard let filters = passing(messages: messages) else { return .failure(.tooManyFilters) }
+        return .success(filters)
     }
 }

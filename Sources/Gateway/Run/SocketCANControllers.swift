@@ -43,7 +43,7 @@ final class ControllerPoller: @unchecked Sendable {
 
     func poll(metrics: PrometheusMetrics) {
         var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+        precondition(clock_gettime(CLOCK_MONOTONIC, &now) == 0, "clock_gettime(CLOCK_MONOTONIC) failed")
         for event in monitor.poll(now: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)) {
             let bus: KeyValuePairs<String, String> = ["bus": event.interface]
             switch event.severity {

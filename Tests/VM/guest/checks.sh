@@ -5,7 +5,7 @@
 PASS=0
 FAIL=0
 ONLY="$(cat /etc/checks.only 2>/dev/null)"
-P="timeout 150 candor socketcan-probe"
+P="timeout 150 candor-probe"
 CANDUMP="timeout 60 candump"
 
 # Timing conditions (a rate reached, a drop-free run at wire speed, a deadline) hold on an idle
@@ -730,12 +730,12 @@ check_run_down_up_readd() {
 # counts them). A CAN controller's frames take the same path on hardware, where the softirq
 # is not starved: give the emulated one room, and count what it still loses.
 rw_metric() { frames_metric_in /tmp/rw/metrics.txt "$1"; }
-# wire_sender CPUMASK IFACE ARGS...: `socketcan-probe send` pinned to CPUMASK, at nice -10.
+# wire_sender CPUMASK IFACE ARGS...: `candor-probe send` pinned to CPUMASK, at nice -10.
 wire_sender() {
     mask=$1; shift
     # --wall-limit: on a busy host the emulated sender can fall far behind the wire; it then
     # stops after 90 s of real time and says what it sent (the accounting still holds).
-    sh -c 'renice -n -10 -p $$ > /dev/null; exec "$@"' sh taskset $mask timeout 150 candor socketcan-probe send --wall-limit 90 "$@"
+    sh -c 'renice -n -10 -p $$ > /dev/null; exec "$@"' sh taskset $mask timeout 150 candor-probe send --wall-limit 90 "$@"
 }
 roomy_backlog() { echo 100000 > /proc/sys/net/core/netdev_max_backlog; }
 # The first $2 frames of capture $1 cycled, as `-L` lines without time, on bus $3.
@@ -856,7 +856,7 @@ cost_phase() {  # cost_phase LABEL SENDER: SENDER is `taskset` (plain) or `wire_
     t0=$(uptime_s); c0=$(proc_ticks $daemon); backlog0=$(backlog_drops)
     for i in 0 1 2 3; do
         if [ $2 = taskset ]; then
-            taskset $((1 + i % 2)) timeout 120 candor socketcan-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
+            taskset $((1 + i % 2)) timeout 120 candor-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
         else
             wire_sender $((1 + i % 2)) vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
         fi

@@ -1,16 +1,42 @@
 import ArgumentParser
 import CANCore
 import SocketCAN
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Hidden tool for the VM checks (Tests/VM): exercises the SocketCAN module directly until
-/// `candor decode --interface` and `candor replay --to` are wired on main.
+/// `candor-probe`: a test-support tool for the VM checks (Tests/VM/guest/checks.sh), never in the
+/// product — it drives the SocketCAN module directly (dump, paced send, drop counting, the
+/// controller), where the checks need more control than `candor decode --interface` and
+/// `candor replay --to` give. Tests/VM/run.sh builds it and installs it in the guest.
+@main
 struct LiveProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "socketcan-probe",
+        commandName: "candor-probe",
         abstract: "Exercise SocketCAN directly (for the VM tests).",
-        shouldDisplay: false,
         subcommands: [LiveProbeDump.self, LiveProbeSend.self, LiveProbeDrops.self, LiveProbeController.self]
     )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            let line = "candor-probe: \(failure.message)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            Glibc.exit(failure.status)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// What a probe command failed with: the message for stderr and the exit status.
+struct CommandFailure: Error {
+    let message: String
+    let status: Int32
+    static func runtime(_ message: String) -> Self { Self(message: message, status: 1) }
+    static func input(_ message: String) -> Self { Self(message: message, status: 2) }
 }
 
 /// Shared socket flags.

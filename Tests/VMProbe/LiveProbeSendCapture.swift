@@ -4,7 +4,7 @@ import CANCore
 import SocketCAN
 import Telemetry
 
-/// `socketcan-probe send --from CAPTURE`: the data and remote frames of a capture, cycled,
+/// `candor-probe send --from CAPTURE`: the data and remote frames of a capture, cycled,
 /// sent on one interface. Paced either at wire speed (`--bitrate`: each frame starts when the
 /// previous one has left the wire, after the kernel's frame-length model without stuff bits,
 /// which is the most frames a bus of that bit rate can carry) or at `--rate` frames per
