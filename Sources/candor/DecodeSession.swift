@@ -16,19 +16,14 @@ struct DecodeSession {
     var decoder: BusDecoder
     /// The text pieces of each plan (`plans.all` order), made once for `--format text`.
     let texts: [DecodedText]
-    /// Frames per message, per plan (`plans.all` order).
-    var perMessage: [[Int]]
-    var unknownFrames = 0
-    var failedFrames = 0
-    var errorFrames = 0
-    var malformedLines = 0
-    var kernelDrops = 0
+    /// What `--summary` shows (`plans.all` order).
+    var counts: DecodeSummary
 
     init(plans: BusPlans, format: DecodeCommand.OutputFormat, summary: Bool) {
         self.plans = plans
         self.format = format
         self.summary = summary
-        self.perMessage = plans.all.map { Array(repeating: 0, count: $0.plan.messageCount) }
+        self.counts = DecodeSummary(plans: plans.all)
         self.decoder = BusDecoder(plans: plans.all.map(\.plan), route: { plans.index(forBus: $0) })
         self.texts = format == .text && !summary ? plans.all.map { DecodedText(plan: $0.plan) } : []
     }
@@ -58,28 +53,22 @@ struct DecodeSession {
         }
         progress.finish()
         let stats = reader.statistics
-        malformedLines += stats.malformedLines
-        kernelDrops += Int(stats.droppedByKernel)
+        counts.malformedLines += stats.malformedLines
+        counts.kernelDrops += Int(stats.droppedByKernel)
         for note in stats.notes(for: path) { Terminal.printError("candor: \(note)") }
     }
 
     @inline(__always)
     mutating func handle(_ frame: CANFrame) {
         if frame.kind == .error {
-            errorFrames += 1
+            counts.errorFrames += 1
             return
         }
         // Every bus has a plan (the fallback one decodes nothing).
         let (bus, outcome) = decoder.decode(frame)!
         let plan = decoder.plans[bus]
         let values = decoder.values
-        switch outcome {
-        case .unknownMessage: unknownFrames += 1
-        case .decoded(let m): perMessage[bus][m] += 1
-        case .failed(let m, _):
-            perMessage[bus][m] += 1
-            failedFrames += 1
-        }
+        counts.count(bus: bus, outcome)
         guard !summary else { return }
         switch format {
         case .jsonl:
@@ -101,39 +90,9 @@ struct DecodeSession {
     mutating func finish() {
         flushLines()
         if summary {
-            output.write(summaryTable())
+            output.write(counts.table())
         }
         output.flush()
-    }
-
-    func summaryTable() -> String {
-        var rows: [(String, String, Int)] = []
-        for (p, entry) in plans.all.enumerated() {
-            for index in 0..<entry.plan.messageCount where perMessage[p][index] > 0 {
-                let message = entry.plan.message(at: index)
-                let id = message.isExtended
-                    ? hex(message.id, width: 8) : hex(message.id, width: 3)
-                let name = entry.bus.map { "\($0): \(message.name)" } ?? message.name
-                rows.append((name, id, perMessage[p][index]))
-            }
-        }
-        rows.sort { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0 }
-        let nameWidth = max(7, rows.map(\.0.count).max() ?? 0)
-        var text = "message".padding(nameWidth) + "  id        frames\n"
-        for (name, id, count) in rows {
-            text += name.padding(nameWidth) + "  " + id.padding(8) + "  " + String(count) + "\n"
-        }
-        let decoded = perMessage.joined().reduce(0, +)
-        text += "\n\(decoded) frames of \(rows.count) known messages"
-        text += ", \(unknownFrames) with unknown ids, \(failedFrames) not decodable"
-        text += ", \(errorFrames) error frames, \(malformedLines) malformed lines"
-        if kernelDrops > 0 { text += ", \(kernelDrops) dropped by the kernel (DROPCOUNT)" }
-        return text + "\n"
-    }
-
-    private func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
 

@@ -12,7 +12,7 @@ extension DecodeSession {
             handle(frame)
         }
         source.stop()
-        for stats in source.statistics { kernelDrops += stats.kernelDrops + stats.queueDrops }
+        for stats in source.statistics { counts.kernelDrops += stats.kernelDrops + stats.queueDrops }
     }
 }
 

@@ -1,0 +1,69 @@
+import CANCore
+import CANDatabase
+
+/// `candor decode --summary`: what the decode-only pipeline saw, per message of each bus's
+/// plan, and the table that shows it (most frequent message first).
+public struct DecodeSummary {
+    /// The plans in `BusDecoder` order; `bus` names the bus a plan is for (nil: every other bus).
+    public let plans: [(bus: String?, plan: DecodePlan)]
+    /// Frames per message, per plan.
+    public private(set) var perMessage: [[Int]]
+    public private(set) var unknownFrames = 0
+    public private(set) var failedFrames = 0
+    public var errorFrames = 0
+    public var malformedLines = 0
+    /// Frames lost before they were read: DROPCOUNT lines of a capture, or the kernel's and the
+    /// queue's drops of live input.
+    public var kernelDrops = 0
+
+    public init(plans: [(bus: String?, plan: DecodePlan)]) {
+        self.plans = plans
+        perMessage = plans.map { Array(repeating: 0, count: $0.plan.messageCount) }
+    }
+
+    /// One decoded frame of plan `bus`.
+    @inline(__always)
+    public mutating func count(bus: Int, _ outcome: DecodeOutcome) {
+        switch outcome {
+        case .unknownMessage: unknownFrames += 1
+        case .decoded(let m): perMessage[bus][m] += 1
+        case .failed(let m, _):
+            perMessage[bus][m] += 1
+            failedFrames += 1
+        }
+    }
+
+    /// The table: message, id, frames; then the totals line.
+    public func table() -> String {
+        var rows: [(String, String, Int)] = []
+        for (p, entry) in plans.enumerated() {
+            for index in 0..<entry.plan.messageCount where perMessage[p][index] > 0 {
+                let message = entry.plan.message(at: index)
+                let id = message.isExtended ? Self.hex(message.id, width: 8) : Self.hex(message.id, width: 3)
+                let name = entry.bus.map { "\($0): \(message.name)" } ?? message.name
+                rows.append((name, id, perMessage[p][index]))
+            }
+        }
+        rows.sort { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0 }
+        let nameWidth = max(7, rows.map(\.0.count).max() ?? 0)
+        var text = Self.padded("message", nameWidth) + "  id        frames\n"
+        for (name, id, count) in rows {
+            text += Self.padded(name, nameWidth) + "  " + Self.padded(id, 8) + "  " + String(count) + "\n"
+        }
+        let decoded = perMessage.joined().reduce(0, +)
+        text += "\n\(decoded) frames of \(rows.count) known messages"
+        text += ", \(unknownFrames) with unknown ids, \(failedFrames) not decodable"
+        text += ", \(errorFrames) error frames, \(malformedLines) malformed lines"
+        if kernelDrops > 0 { text += ", \(kernelDrops) dropped by the kernel (DROPCOUNT)" }
+        return text + "\n"
+    }
+
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
