@@ -1,3 +1,5 @@
+import CANCore
+
 /// A JSON value with ordered object keys, for `candor gbt32960 decode` (one object per frame).
 public indirect enum JSON: Sendable, Equatable {
     case object([(String, JSON)])
@@ -50,22 +52,9 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// `s` quoted as `json.dumps(ensure_ascii=False)` does (CANCore's `JSONString`).
     static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let h = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += JSONString.quoted(s, form: .utf8)
     }
 }
 

@@ -1,3 +1,5 @@
+import CANCore
+
 /// What a simulated capture truly contains: the figures candor's metrics must reproduce.
 ///
 /// Physics figures (distance, energies, brake applications, trips) are integrated from the
@@ -170,17 +172,7 @@ public struct GroundTruth: Sendable, Equatable {
         return "[\n" + body.joined(separator: ",\n") + "\n  ]"
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONString.quoted(s, form: .utf8) }
 
     static func optional(_ x: Double?) -> String { x.map { fixed($0) } ?? "null" }
 
