@@ -17,6 +17,9 @@ let package = Package(
     targets: [
         // Pure, stdlib only: ids, frames, DLC table, error classes, timestamps.
         .target(name: "CANCore"),
+        // The one I/O layer outside SocketCAN: errno -> SystemError naming the call, EINTR
+        // retried once here, descriptors owned (close-on-exec, closed once). libc only.
+        .target(name: "SystemIO"),
         // zlib, for reading and writing `.gz` captures.
         .systemLibrary(
             name: "CZlib",
@@ -24,9 +27,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         // Capture formats over bytes: candump log and ASCII, Vector ASC, pcap/pcapng.
-        .target(name: "CANCapture", dependencies: ["CANCore", "CZlib"]),
+        .target(name: "CANCapture", dependencies: ["CANCore", "CZlib", "SystemIO"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
-        .target(name: "CANDatabase", dependencies: ["CANCore"]),
+        .target(name: "CANDatabase", dependencies: ["CANCore", "SystemIO"]),
         // Pure: signal windows, message and bus health, operations figures on event time.
         .target(name: "Telemetry", dependencies: ["CANCore", "CANDatabase"]),
         // Linux CAN UAPI headers, CMSG_* and sizeof wrappers, struct-size asserts. No logic.
@@ -38,7 +41,7 @@ let package = Package(
             providers: [.apt(["libsocketcan-dev"])]
         ),
         // The only module that touches CAN sockets and libsocketcan.
-        .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN"]),
+        .target(name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CSocketCAN", "SystemIO"]),
         // SQLite (system library) for the embedded metric store.
         .systemLibrary(
             name: "CSQLite",
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT", "GBT32960",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT", "GBT32960", "SystemIO",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

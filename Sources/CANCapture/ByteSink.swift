@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemIO
 
 /// A file or standard output written through zlib: gzip-compressed, or plain (zlib's
 /// transparent `T` mode). The one owner of the handle.
@@ -18,30 +19,30 @@ final class GzipFileSink {
     init(path: String, gzip: Bool) throws(CaptureError) {
         name = path
         let mode = gzip ? "wb1" : "wbT"
-        let opened: gzFile?
-        errno = 0
+        let fd: FileDescriptor
         if path == "-" {
-            let fd = dup(STDOUT_FILENO)
-            guard fd >= 0 else {
-                throw CaptureError(file: path, message: "cannot write standard output: \(String(cString: strerror(errno)))")
+            do {
+                fd = try .duplicate(STDOUT_FILENO)
+            } catch {
+                throw CaptureError(file: path, message: "cannot write standard output: \(error.reason)")
             }
-            opened = gzdopen(fd, mode)
-            if opened == nil { closeDescriptor(fd) }
         } else {
             // Created here rather than by gzopen: never through a symbolic link (O_NOFOLLOW),
             // so a link planted at a recording's path cannot redirect the write.
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            guard fd >= 0 else {
-                let reason = errno == ELOOP ? "it is a symbolic link (candor does not write through links)" : String(cString: strerror(errno))
+            do {
+                fd = try .open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode: 0o644)
+            } catch {
+                let reason = error.code == ELOOP ? "it is a symbolic link (candor does not write through links)" : error.reason
                 throw CaptureError(file: path, message: "cannot create: \(reason)")
             }
-            opened = gzdopen(fd, mode)
-            if opened == nil { closeDescriptor(fd) }
         }
-        guard let opened else {
-            let reason = errno != 0 ? String(cString: strerror(errno)) : "zlib could not allocate its state"
+        errno = 0
+        // zlib takes the descriptor only when it returns a handle.
+        guard let opened = gzdopen(fd.rawValue, mode) else {
+            let reason = errno != 0 ? SystemError.text(errno) : "zlib could not allocate its state"
             throw CaptureError(file: path, message: "cannot create: \(reason)")
         }
+        _ = fd.release()
         gzbuffer(opened, 256 * 1024)
         handle = opened
     }
@@ -55,7 +56,7 @@ final class GzipFileSink {
         if written <= 0 {
             var code: Int32 = 0
             let text = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
-            let reason = code == Z_ERRNO ? String(cString: strerror(errno)) : text
+            let reason = code == Z_ERRNO ? SystemError.text(errno) : text
             throw CaptureError(file: name, message: "write failed: \(reason)")
         }
     }
@@ -65,7 +66,7 @@ final class GzipFileSink {
         self.handle = nil
         let status = gzclose_w(handle)
         if status != Z_OK {
-            let reason = status == Z_ERRNO ? String(cString: strerror(errno)) : "zlib status \(status)"
+            let reason = status == Z_ERRNO ? SystemError.text(errno) : "zlib status \(status)"
             throw CaptureError(file: name, message: "close failed: \(reason)")
         }
     }

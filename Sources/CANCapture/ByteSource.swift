@@ -4,11 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// `close(2)`, callable from types that have a `close()` method of their own.
-func closeDescriptor(_ descriptor: Int32) {
-    _ = close(descriptor)
-}
-
 /// Where a reader's bytes come from, already decompressed.
 protocol ByteSource: AnyObject {
     /// Reads up to `count` bytes into `buffer`; returns 0 only at the end of the input.

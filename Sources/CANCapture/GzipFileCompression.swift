@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemIO
 
 /// Compresses a finished file into a `.gz` file (gzip level 1, as the capture writer), for
 /// rotated logs: the gateway's decoded-frame log compresses a file once it stops growing.
@@ -10,20 +11,21 @@ public enum GzipFileCompression {
     /// Reads `source` to its end and writes it, gzip-compressed, to `destination` (created or
     /// truncated). `source` is left in place; the caller removes it once this returned.
     public static func compress(_ source: String, to destination: String) throws(CaptureError) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else {
-            throw CaptureError(file: source, message: "cannot open for compression: \(String(cString: strerror(errno)))")
+        let input: FileDescriptor
+        do {
+            input = try .open(source, O_RDONLY)
+        } catch {
+            throw CaptureError(file: source, message: "cannot open for compression: \(error.reason)")
         }
-        defer { closeDescriptor(input) }
         let output = try GzipFileSink(path: destination, gzip: true)
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try input.read(into: raw) }
+            } catch {
                 try? output.close()
-                throw CaptureError(file: source, message: "read failed: \(reason)")
+                throw CaptureError(file: source, message: "read failed: \(error.reason)")
             }
             if count == 0 { break }
             try output.write(count == chunk.count ? chunk : Array(chunk[0..<count]))

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemIO
 
 /// A capture's bytes as stored (perhaps gzip-compressed).
 protocol RawInput: AnyObject {
@@ -14,44 +15,40 @@ protocol RawInput: AnyObject {
 
 /// A file or standard input, read with `read(2)`. The one owner of the descriptor.
 final class DescriptorInput: RawInput {
-    private var descriptor: Int32
+    private let descriptor: FileDescriptor
     private let name: String
 
     /// Opens `path` for reading, or duplicates standard input when `path` is `-`.
     init(path: String) throws(CaptureError) {
         name = path
         if path == "-" {
-            descriptor = dup(STDIN_FILENO)
-            guard descriptor >= 0 else {
-                throw CaptureError(file: path, message: "cannot read standard input: \(String(cString: strerror(errno)))")
+            do {
+                descriptor = try .duplicate(STDIN_FILENO)
+            } catch {
+                throw CaptureError(file: path, message: "cannot read standard input: \(error.reason)")
             }
             return
         }
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw CaptureError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+            throw CaptureError(file: path, message: "cannot open: \(SystemError.last("stat").reason)")
         }
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
             throw CaptureError(file: path, message: "cannot open: is a directory")
         }
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw CaptureError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        do {
+            descriptor = try .open(path, O_RDONLY)
+        } catch {
+            throw CaptureError(file: path, message: "cannot open: \(error.reason)")
         }
     }
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(CaptureError) -> Int {
-        guard descriptor >= 0 else { return 0 }
-        while true {
-            let got = Glibc.read(descriptor, buffer, count)
-            if got >= 0 { return got }
-            if errno == EINTR { continue }
-            throw CaptureError(file: name, message: "read failed: \(String(cString: strerror(errno)))")
+        do {
+            return try descriptor.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+        } catch {
+            throw CaptureError(file: name, message: "read failed: \(error.reason)")
         }
-    }
-
-    deinit {
-        if descriptor >= 0 { closeDescriptor(descriptor) }
     }
 }
 

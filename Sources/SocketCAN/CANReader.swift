@@ -1,5 +1,6 @@
 import CANCore
 import CLinuxCAN
+import SystemIO
 
 /// Reads one interface on its own thread and pushes every frame into a shared `FrameQueue`.
 ///
@@ -17,7 +18,7 @@ final class CANReader: @unchecked Sendable {
     private var stats: ReaderStatistics
     private var events: [ReaderEvent] = []
     private var droppedEvents = 0
-    private var thread: ReaderThread?
+    private var thread: SystemThread?
     private static let maximumPendingEvents = 1024
     /// The first socket, opened by the caller so that fatal setup errors surface at once.
     private var initialSocket: CANSocket?
@@ -37,7 +38,7 @@ final class CANReader: @unchecked Sendable {
     func start() {
         let socket = initialSocket
         initialSocket = nil
-        thread = ReaderThread { [self] in run(socket) }
+        thread = SystemThread(name: "candor-reader") { [self] in run(socket) }
     }
 
     /// Asks the thread to finish and waits for it.

@@ -1,4 +1,5 @@
 import CANCore
+import SystemIO
 
 /// A bounded first-in-first-out queue of frames between reader threads (producers) and one
 /// consumer. Pushing never blocks: when the queue is full the new frame is dropped and

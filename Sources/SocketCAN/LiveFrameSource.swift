@@ -1,4 +1,5 @@
 import CANCore
+import SystemIO
 
 /// Frames from one or more live interfaces, in arrival order, one at a time.
 ///

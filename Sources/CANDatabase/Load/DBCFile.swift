@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemIO
 
 /// A DBC file could not be read at all (missing, a directory, empty, binary, too large).
 public struct DBCFileError: Error, CustomStringConvertible, Sendable, Hashable {
@@ -31,12 +32,10 @@ public enum DBCFile {
 
     /// The file's bytes, with every libc failure turned into a `DBCFileError`.
     static func readBytes(path: String) throws(DBCFileError) -> [UInt8] {
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw DBCFileError(path: path, message: "cannot open: \(errorText(errno))") }
-        defer { _ = close(fd) }
-
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DBCFileError(path: path, message: "cannot stat: \(errorText(errno))") }
+        let fd: FileDescriptor
+        do { fd = try .open(path, O_RDONLY) } catch { throw DBCFileError(path: path, message: "cannot open: \(error.reason)") }
+        let info: stat
+        do { info = try fd.status() } catch { throw DBCFileError(path: path, message: "cannot stat: \(error.reason)") }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             throw DBCFileError(path: path, message: "is a directory, not a DBC file")
         }
@@ -44,21 +43,9 @@ public enum DBCFile {
             throw DBCFileError(path: path, message: "is \(info.st_size) bytes; DBC files over \(maximumSize >> 20) MiB are refused")
         }
 
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(max(info.st_size, 0)) + 1)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DBCFileError(path: path, message: "cannot read: \(errorText(errno))")
-            }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > maximumSize {
-                throw DBCFileError(path: path, message: "is over \(maximumSize >> 20) MiB; refused")
-            }
-        }
+        let read: [UInt8]?
+        do { read = try fd.readAll(limit: maximumSize) } catch { throw DBCFileError(path: path, message: "cannot read: \(error.reason)") }
+        guard let bytes = read else { throw DBCFileError(path: path, message: "is over \(maximumSize >> 20) MiB; refused") }
         return bytes
     }
 
@@ -75,10 +62,5 @@ public enum DBCFile {
         if control * 10 > bytes.count {
             throw DBCFileError(path: path, message: "not a DBC file (mostly non-text bytes)")
         }
-    }
-
-    private static func errorText(_ code: Int32) -> String {
-        guard let s = strerror(code) else { return "errno \(code)" }
-        return String(cString: s)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemIO
 
 /// The event time of a canonical decoded-frame line, read back from its text: the number
 /// after its last `"t":` (the line's last key). For a decoded log continued after a restart,
@@ -11,12 +12,10 @@ enum DecodedLineTime {
     /// Nanoseconds since the epoch of the first line of the file at `path`; nil when the file
     /// cannot be read or its first line is not a canonical line.
     static func firstLine(ofFile path: String) -> Int64? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let fd = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
         var head = [UInt8](repeating: 0, count: 64 * 1024)
-        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0, let end = head[0..<count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        guard let count = try? head.withUnsafeMutableBytes({ (raw) throws(SystemError) -> Int in try fd.read(into: raw) }),
+              count > 0, let end = head[0..<count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         return of(line: head[0..<end])
     }
 

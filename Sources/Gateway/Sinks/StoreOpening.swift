@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Decides whether a path may be used as a candor store, and brings its schema up to date.
 /// Nothing is written to a file that is refused.
@@ -12,14 +13,20 @@ enum StoreOpening {
     /// database" from "locked" as clearly, and must not create a `-wal` next to garbage).
     /// An absent or empty file is fine: the store creates it.
     static func checkHeader(path: String) throws(SinkError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return }
-            throw SinkError(.io, path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        let fd: FileDescriptor
+        do {
+            fd = try .open(path, O_RDONLY)
+        } catch {
+            if error.code == ENOENT { return }
+            throw SinkError(.io, path: path, message: "cannot open: \(error.reason)")
         }
-        defer { close(fd) }
         var header = [UInt8](repeating: 0, count: 16)
-        let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
+        let n: Int
+        do {
+            n = try header.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try fd.read(into: raw) }
+        } catch {
+            throw SinkError(.io, path: path, message: "cannot read: \(error.reason)")
+        }
         if n == 0 { return }
         if n != 16 || header != sqliteHeader {
             throw SinkError(.notCandorDatabase, path: path, message: "not an SQLite database (refusing to touch it)")

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemIO
 
 /// Follows a growing candump log, as the recorder writes it, and continues into the next
 /// recording when the file is rotated. `poll()` returns the frames of the complete lines
@@ -31,7 +32,7 @@ public final class CaptureFollower {
     static let maximumPerPoll = 4 << 20
     static let maximumLine = 64 << 10
     static let maximumMember = 64 << 20
-    private var descriptor: Int32
+    private var descriptor: FileDescriptor
     private var partial: [UInt8] = []
     private var gzip: Bool?
     private var linesBefore = 0
@@ -42,9 +43,10 @@ public final class CaptureFollower {
 
     public init(path: String) throws(CaptureError) {
         self.path = path
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw CaptureError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        do {
+            descriptor = try .open(path, O_RDONLY)
+        } catch {
+            throw CaptureError(file: path, message: "cannot open: \(error.reason)")
         }
         let slash = path.lastIndex(of: "/")
         directory = slash.map { String(path[..<$0]) } ?? "."
@@ -52,8 +54,6 @@ public final class CaptureFollower {
         recording = Self.recordingName(base).map { ($0.prefix, $0) }
         current = recording?.name
     }
-
-    deinit { close(descriptor) }
 
     /// The recording name of `base`, if it is one (its prefix is what precedes the start time).
     static func recordingName(_ base: String) -> RecordingFileName? {
@@ -83,12 +83,12 @@ public final class CaptureFollower {
 
     private func switchTo(_ next: RecordingFileName) throws(CaptureError) {
         let nextPath = directory + "/" + next.text
-        let fd = open(nextPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw CaptureError(file: nextPath, message: "cannot open: \(String(cString: strerror(errno)))")
+        do {
+            // The previous file's descriptor is closed as this one replaces it.
+            descriptor = try .open(nextPath, O_RDONLY)
+        } catch {
+            throw CaptureError(file: nextPath, message: "cannot open: \(error.reason)")
         }
-        close(descriptor)
-        descriptor = fd
         path = nextPath
         current = next
         partial.removeAll()
@@ -100,10 +100,11 @@ public final class CaptureFollower {
     private func readAppended() throws(CaptureError) -> [CANFrame] {
         var taken = 0
         while taken < Self.maximumPerPoll {
-            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CaptureError(file: path, message: "read failed: \(String(cString: strerror(errno)))")
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try descriptor.read(into: raw) }
+            } catch {
+                throw CaptureError(file: path, message: "read failed: \(error.reason)")
             }
             if n == 0 { break }
             partial.append(contentsOf: chunk[0..<n])

@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,30 +9,26 @@ import Musl
 /// Owns the socket.
 public final class TailConnection {
     public let path: String
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private var pending: [UInt8] = []
     private var start = 0
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private let readTimeout: Duration?
 
     /// `readTimeout`: `nextLine()` throws when no line came within it (tests); nil waits forever.
     public init(path: String, readTimeout: Duration? = nil) throws(TailError) {
         self.path = path
-        descriptor = try UnixSocket.connect(to: path)
+        let socket = FileDescriptor(owning: try UnixSocket.connect(to: path))
         if let readTimeout {
             let (seconds, attoseconds) = readTimeout.components
             var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-            guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
-                let failure = UnixSocket.failure(path, "setsockopt SO_RCVTIMEO")
-                UnixSocket.closeOwned(descriptor)
-                throw failure
+            guard setsockopt(socket.rawValue, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+                throw UnixSocket.failure(path, "setsockopt SO_RCVTIMEO")  // the socket closes as it goes
             }
         }
+        descriptor = socket
         self.readTimeout = readTimeout
     }
-
-    private let readTimeout: Duration?
-
-    deinit { close(descriptor) }
 
     /// The next line without its newline; nil when the daemon closed the connection. Throws
     /// when the daemon refused this client (`{"refused":"…"}`: too many clients).
@@ -47,13 +44,14 @@ public final class TailConnection {
             }
             pending.removeSubrange(..<start)
             start = 0
-            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if let readTimeout, errno == EAGAIN || errno == EWOULDBLOCK {
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try descriptor.read(into: raw) }
+            } catch {
+                if let readTimeout, error.code == EAGAIN || error.code == EWOULDBLOCK {
                     throw TailError(path: path, message: "no line within \(readTimeout)")
                 }
-                throw UnixSocket.failure(path, "read")
+                throw TailError(path: path, message: "\(error.call) failed: \(error.reason)")
             }
             if n == 0 { return nil }
             pending.append(contentsOf: chunk[0..<n])

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSocketCAN
+import SystemIO
 
 /// The one place the SocketCAN module calls libsocketcan.
 ///

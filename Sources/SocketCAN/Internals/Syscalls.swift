@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CLinuxCAN
+import SystemIO
 
 /// The one place the SocketCAN module calls libc. Every call returns `Result<_, Errno>`:
 /// `-1` becomes the errno right after the call, `EINTR` is retried here, and errnos that mean
@@ -89,9 +90,12 @@ enum Syscall {
         return valueOrErrno { Glibc.poll(&entry, 1, timeoutMilliseconds) }.map { _ in entry.revents }
     }
 
-    /// `close`. `EINTR` means closed on Linux (LWN 576478), so it is not retried.
+    /// `close`. `EINTR` means closed on Linux (LWN 576478), so it is not retried; `EBADF`
+    /// traps in `valueOrErrno`; a socket or pipe has no other failure to report.
     static func close(_ fd: CInt) {
-        _ = valueOrErrno(retryOnInterrupt: false) { Glibc.close(fd) }
+        if case .failure(let error) = valueOrErrno(retryOnInterrupt: false, { Glibc.close(fd) }) {
+            precondition(error == .interrupted, "close of an owned descriptor failed: \(error)")
+        }
     }
 
     static func duplicate(_ fd: CInt) -> Result<CInt, Errno> {
@@ -102,17 +106,18 @@ enum Syscall {
         valueOrErrno { dup2(fd, target) }.map { _ in () }
     }
 
-    /// `pipe` with both ends close-on-exec and the read end non-blocking.
+    /// `pipe2` with both ends close-on-exec and the read end non-blocking.
     static func makePipe() -> Result<(read: CInt, write: CInt), Errno> {
         var ends: (CInt, CInt) = (-1, -1)
         let made = withUnsafeMutableBytes(of: &ends) { raw in
-            valueOrErrno { pipe(raw.baseAddress!.assumingMemoryBound(to: CInt.self)) }
+            valueOrErrno { pipe2(raw.baseAddress!.assumingMemoryBound(to: CInt.self), O_CLOEXEC) }
         }
         return made.flatMap { _ in
-            _ = valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) }
-            _ = valueOrErrno { fcntl(ends.0, F_SETFD, FD_CLOEXEC) }
-            _ = valueOrErrno { fcntl(ends.1, F_SETFD, FD_CLOEXEC) }
-            return .success((ends.0, ends.1))
+            valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) }.map { _ in (ends.0, ends.1) }.mapError { error in
+                close(ends.0)
+                close(ends.1)
+                return error
+            }
         }
     }
 
@@ -129,11 +134,7 @@ enum Syscall {
     }
 
     /// `CLOCK_MONOTONIC` in nanoseconds.
-    static func monotonicNanoseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
+    static func monotonicNanoseconds() -> Int64 { ConditionLock.monotonicNanoseconds() }
 }
 
 extension Result where Failure == Errno {

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// An open file descriptor and the duty to close it, exactly once.
+///
+/// Opened close-on-exec (a child process such as a `--exec` helper never inherits it).
+/// `close()` reports the kernel's answer (a writer must call it: an `EIO` from close is a
+/// lost write); a descriptor dropped without `close()` is closed by `deinit`, where a
+/// failure other than `EBADF` has nobody to go to and `EBADF` (the number was already
+/// closed: a bug) stops the process.
+public struct FileDescriptor: ~Copyable {
+    public let rawValue: Int32
+
+    /// Takes ownership of `rawValue` (a descriptor made by a call this type doesn't wrap).
+    public init(owning rawValue: Int32) {
+        precondition(rawValue >= 0, "FileDescriptor(owning:) of \(rawValue)")
+        self.rawValue = rawValue
+    }
+
+    /// `open(path, flags | O_CLOEXEC, mode)`.
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(SystemError) -> FileDescriptor {
+        let fd = try Syscall.retrying("open") { Glibc.open(path, flags | O_CLOEXEC, mode) }
+        return FileDescriptor(owning: fd)
+    }
+
+    /// A close-on-exec duplicate of `fd` (standard input or output, kept open by others).
+    public static func duplicate(_ fd: Int32) throws(SystemError) -> FileDescriptor {
+        FileDescriptor(owning: try Syscall.retrying("dup") { fcntl(fd, F_DUPFD_CLOEXEC, 3) })
+    }
+
+    /// Up to `buffer.count` bytes; 0 only at the end of the file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        try Syscall.retrying("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Every byte of `bytes`, continuing after short writes. On failure, throws the error
+    /// and how many bytes went out before it.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(PartialWrite) {
+        var offset = 0
+        while offset < bytes.count {
+            do {
+                offset += try Syscall.retrying("write") { Glibc.write(rawValue, bytes.baseAddress! + offset, bytes.count - offset) }
+            } catch {
+                throw PartialWrite(written: offset, error: error)
+            }
+        }
+    }
+
+    /// `fstat`.
+    public func status() throws(SystemError) -> stat {
+        var info = stat()
+        _ = try Syscall.retrying("fstat") { fstat(rawValue, &info) }
+        return info
+    }
+
+    /// Reads to the end of the file, refusing more than `limit` bytes (`tooLarge` then).
+    public func readAll(limit: Int, chunk: Int = 64 * 1024) throws(SystemError) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var scratch = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let n = try scratch.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try read(into: raw) }
+            if n == 0 { return bytes }
+            bytes += scratch[0..<n]
+            if bytes.count > limit { return nil }
+        }
+    }
+
+    /// Closes it and says whether the kernel agreed. `EINTR` is not retried: on Linux the
+    /// descriptor is released before `close` can be interrupted.
+    public consuming func close() throws(SystemError) {
+        let fd = rawValue
+        discard self
+        if Glibc.close(fd) != 0 && errno != EINTR { throw SystemError.last("close") }
+    }
+
+    /// Hands the number to the caller, who closes it (another owner, such as a C library).
+    public consuming func release() -> Int32 {
+        let fd = rawValue
+        discard self
+        return fd
+    }
+
+    deinit {
+        if Glibc.close(rawValue) != 0 {
+            precondition(errno != EBADF, "close of an owned descriptor: EBADF (closed twice?)")
+        }
+    }
+}
+
+/// A write that stopped: the bytes that went out before `error`.
+public struct PartialWrite: Error, Sendable {
+    public var written: Int
+    public var error: SystemError
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The one place outside SocketCAN where a system call's `-1` becomes a typed error:
+/// `EINTR` is retried here (callers never loop on it), any other errno is thrown as a
+/// `SystemError` naming the call.
+public enum Syscall {
+    /// Runs `body` until it returns something other than `-1` or fails with an errno other
+    /// than `EINTR`; that failure is thrown as `SystemError(call, errno)`.
+    @inlinable
+    public static func retrying<Value: FixedWidthInteger>(
+        _ call: @autoclosure () -> String, _ body: () -> Value
+    ) throws(SystemError) -> Value {
+        while true {
+            let value = body()
+            if value != -1 { return value }
+            let code = errno
+            if code == EINTR { continue }
+            throw SystemError(call(), code: code)
+        }
+    }
+
+    /// A call that returns `0` or an errno itself (the pthread functions): nonzero throws.
+    @inlinable
+    public static func checked(_ call: @autoclosure () -> String, _ result: Int32) throws(SystemError) {
+        if result != 0 { throw SystemError(call(), code: result) }
+    }
+
+    /// `setsockopt` with an `Int32` value.
+    public static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32, call: String) throws(SystemError) {
+        var value = value
+        _ = try retrying(call) { setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) }
+    }
+}
