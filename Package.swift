@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "candor",
             dependencies: [
-                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960", "Report", "Collector", "MQTT",
+                "CANCore", "CANCapture", "CANDatabase", "CANBenchmark", "FleetSimulator", "SocketCAN", "Gateway", "GBT32960", "Report", "Collector", "MQTT", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -22,7 +22,7 @@ public enum GzipFileCompression {
         while true {
             let count: Int
             do {
-                count = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try input.read(into: raw) }
+                count = try input.read(into: &chunk)
             } catch {
                 try? output.close()
                 throw CaptureError(file: source, message: "read failed: \(error.reason)")

@@ -38,7 +38,7 @@ final class CANReader: @unchecked Sendable {
     func start() {
         let socket = initialSocket
         initialSocket = nil
-        thread = SystemThread(name: "candor-reader") { [self] in run(socket) }
+        thread = SystemThread { [self] in run(socket) }
     }
 
     /// Asks the thread to finish and waits for it.

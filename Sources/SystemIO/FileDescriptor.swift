@@ -36,17 +36,15 @@ public struct FileDescriptor: ~Copyable {
         try Syscall.retrying("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
+    /// Up to `bytes.count` bytes into the start of `bytes`; 0 only at the end of the file.
+    public func read(into bytes: inout [UInt8]) throws(SystemError) -> Int {
+        try bytes.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try read(into: raw) } }.get()
+    }
+
     /// Every byte of `bytes`, continuing after short writes. On failure, throws the error
     /// and how many bytes went out before it.
     public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(PartialWrite) {
-        var offset = 0
-        while offset < bytes.count {
-            do {
-                offset += try Syscall.retrying("write") { Glibc.write(rawValue, bytes.baseAddress! + offset, bytes.count - offset) }
-            } catch {
-                throw PartialWrite(written: offset, error: error)
-            }
-        }
+        try Syscall.writeAll(rawValue, bytes)
     }
 
     /// `fstat`.
@@ -61,7 +59,7 @@ public struct FileDescriptor: ~Copyable {
         var bytes: [UInt8] = []
         var scratch = [UInt8](repeating: 0, count: chunk)
         while true {
-            let n = try scratch.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try read(into: raw) }
+            let n = try read(into: &scratch)
             if n == 0 { return bytes }
             bytes += scratch[0..<n]
             if bytes.count > limit { return nil }

@@ -23,6 +23,20 @@ public enum Syscall {
         }
     }
 
+    /// Every byte of `bytes` to `fd` (owned or not: standard output, standard error),
+    /// continuing after short writes. On failure, throws the error and how many bytes went
+    /// out before it.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(PartialWrite) {
+        var offset = 0
+        while offset < bytes.count {
+            do {
+                offset += try retrying("write") { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+            } catch {
+                throw PartialWrite(written: offset, error: error)
+            }
+        }
+    }
+
     /// A call that returns `0` or an errno itself (the pthread functions): nonzero throws.
     @inlinable
     public static func checked(_ call: @autoclosure () -> String, _ result: Int32) throws(SystemError) {

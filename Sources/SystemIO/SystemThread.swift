@@ -16,12 +16,9 @@ public final class SystemThread: @unchecked Sendable {
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    /// Starts `run` on a new thread named `name` (at most 15 bytes show in `top -H`).
-    public init(name: String, _ run: @escaping @Sendable () -> Void) {
-        let body = Unmanaged.passRetained(Body {
-            ConditionLock.require("pthread_setname_np", pthread_setname_np(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self)))
-            run()
-        }).toOpaque()
+    /// Starts `run` on a new thread.
+    public init(_ run: @escaping @Sendable () -> Void) {
+        let body = Unmanaged.passRetained(Body(run)).toOpaque()
         let result = pthread_create(&thread, nil, { argument in
             let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
             body.run()

@@ -3,6 +3,7 @@ import GBT32960
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 struct GBT32960Command: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,19 +69,11 @@ struct GBT32960DecodeCommand: ParsableCommand {
 
     /// The whole file (or stdin for `-`).
     private func readAll(_ path: String) throws(ReadFailure) -> [UInt8] {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ReadFailure(message: String(cString: strerror(errno))) }
-        defer { if fd != 0, close(fd) != 0 { Terminal.printError("candor: \(path): close: \(String(cString: strerror(errno)))") } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadFailure(message: String(cString: strerror(errno)))
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
+        do {
+            let fd = path == "-" ? try FileDescriptor.duplicate(0) : try FileDescriptor.open(path, O_RDONLY)
+            return try fd.readAll(limit: .max) ?? []
+        } catch {
+            throw ReadFailure(message: error.reason)
         }
     }
 }

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemIO
 
 /// `candor simulate`: writes a ready-to-replay bundle for one demonstration vehicle.
 struct SimulateCommand: ParsableCommand {
@@ -133,23 +134,20 @@ enum BundleFiles {
         for part in path.split(separator: "/") {
             prefix += part + "/"
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw Failure(path: prefix, reason: String(cString: strerror(errno)))
+                throw Failure(path: prefix, reason: SystemError.text(errno))
             }
         }
     }
 
     static func writeText(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var remaining = Array(text.utf8)[...]
-        while !remaining.isEmpty {
-            let n = remaining.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(path: path, reason: String(cString: strerror(errno)))
-            }
-            remaining = remaining.dropFirst(n)
+        do {
+            let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+            try Array(text.utf8).withUnsafeBytes { raw in Result { () throws(PartialWrite) in try fd.writeAll(raw) } }.get()
+            try fd.close()
+        } catch let failure as PartialWrite {
+            throw Failure(path: path, reason: failure.error.reason)
+        } catch let failure as SystemError {
+            throw Failure(path: path, reason: failure.reason)
         }
     }
 

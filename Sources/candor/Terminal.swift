@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Buffered writes to a file descriptor (stdout by default). One owner; flushes when the
 /// buffer passes 64 KiB and at `flush()`.
@@ -27,17 +28,8 @@ final class OutputBuffer {
 
     func flush() {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // EPIPE and friends: the reader went away; nothing more to do
-                }
-                offset += n
-            }
-        }
+        // EPIPE and friends: the reader went away; nothing more to do.
+        bytes.withUnsafeBytes { raw in _ = Result { () throws(PartialWrite) in try Syscall.writeAll(fd, raw) } }
         bytes.removeAll(keepingCapacity: true)
     }
 }
@@ -48,21 +40,10 @@ enum Terminal {
         writeStandardError(line.hasSuffix("\n") ? line : line + "\n")
     }
 
-    /// The one way the executable writes to stderr: every byte, `EINTR` retried; any other
-    /// failure (stderr closed, a full disk under a redirect) leaves nobody to tell, so the
-    /// rest of the text is given up.
+    /// The one way the executable writes to stderr: every byte; a failure (stderr closed, a
+    /// full disk under a redirect) leaves nobody to tell, so the rest of the text is given up.
     static func writeStandardError(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-            if written > 0 {
-                bytes = bytes.dropFirst(written)
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        Array(text.utf8).withUnsafeBytes { raw in _ = Result { () throws(PartialWrite) in try Syscall.writeAll(2, raw) } }
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

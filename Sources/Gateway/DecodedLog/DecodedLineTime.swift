@@ -14,7 +14,7 @@ enum DecodedLineTime {
     static func firstLine(ofFile path: String) -> Int64? {
         guard let fd = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
         var head = [UInt8](repeating: 0, count: 64 * 1024)
-        guard let count = try? head.withUnsafeMutableBytes({ (raw) throws(SystemError) -> Int in try fd.read(into: raw) }),
+        guard let count = try? fd.read(into: &head),
               count > 0, let end = head[0..<count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         return of(line: head[0..<end])
     }

@@ -26,7 +26,7 @@ public final class TimedInput: LiveFrameInput, @unchecked Sendable {
         pending.reserveCapacity(capacity)
         batch.reserveCapacity(capacity)
         // The thread holds the input until the inner one ends; it is never joined.
-        thread = SystemThread(name: "candor-input") { [self] in pump() }
+        thread = SystemThread { [self] in pump() }
     }
 
     private func pump() {

@@ -23,7 +23,7 @@ enum StoreOpening {
         var header = [UInt8](repeating: 0, count: 16)
         let n: Int
         do {
-            n = try header.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try fd.read(into: raw) }
+            n = try fd.read(into: &header)
         } catch {
             throw SinkError(.io, path: path, message: "cannot read: \(error.reason)")
         }

@@ -102,7 +102,7 @@ public final class CaptureFollower {
         while taken < Self.maximumPerPoll {
             let n: Int
             do {
-                n = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try descriptor.read(into: raw) }
+                n = try descriptor.read(into: &chunk)
             } catch {
                 throw CaptureError(file: path, message: "read failed: \(error.reason)")
             }

@@ -46,7 +46,7 @@ public final class TailConnection {
             start = 0
             let n: Int
             do {
-                n = try chunk.withUnsafeMutableBytes { (raw) throws(SystemError) -> Int in try descriptor.read(into: raw) }
+                n = try descriptor.read(into: &chunk)
             } catch {
                 if let readTimeout, error.code == EAGAIN || error.code == EWOULDBLOCK {
                     throw TailError(path: path, message: "no line within \(readTimeout)")

@@ -106,18 +106,23 @@ enum Syscall {
         valueOrErrno { dup2(fd, target) }.map { _ in () }
     }
 
-    /// `pipe2` with both ends close-on-exec and the read end non-blocking.
+    /// `pipe` with both ends close-on-exec and the read end non-blocking; every `fcntl`
+    /// checked (a failure closes both ends).
     static func makePipe() -> Result<(read: CInt, write: CInt), Errno> {
         var ends: (CInt, CInt) = (-1, -1)
         let made = withUnsafeMutableBytes(of: &ends) { raw in
-            valueOrErrno { pipe2(raw.baseAddress!.assumingMemoryBound(to: CInt.self), O_CLOEXEC) }
+            valueOrErrno { pipe(raw.baseAddress!.assumingMemoryBound(to: CInt.self)) }
         }
         return made.flatMap { _ in
-            valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) }.map { _ in (ends.0, ends.1) }.mapError { error in
-                close(ends.0)
-                close(ends.1)
-                return error
-            }
+            valueOrErrno { fcntl(ends.0, F_SETFD, FD_CLOEXEC) }
+                .flatMap { _ in valueOrErrno { fcntl(ends.1, F_SETFD, FD_CLOEXEC) } }
+                .flatMap { _ in valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) } }
+                .map { _ in (ends.0, ends.1) }
+                .mapError { error in
+                    close(ends.0)
+                    close(ends.1)
+                    return error
+                }
         }
     }
 
