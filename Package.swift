@@ -49,7 +49,7 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // `candor bench`: a generated workload and the measurements.
-        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway"]),
+        .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway", "SystemIO"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
         .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry"]),
         // The gateway: candor.yaml, the frame pipeline (captures or buses -> decode -> telemetry ->

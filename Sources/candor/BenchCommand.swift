@@ -60,25 +60,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        mkdir(directory, 0o755)
+        do { try BenchRunner.makeDirectory(directory) } catch { throw CommandFailure.runtime("bench: \(directory): \(error)") }
         var runner = BenchRunner(
             frames: frames, repetitions: repetitions, directory: directory, seed: seed,
             progress: { Terminal.printError("bench: " + $0) })
         let venvPath = venv ?? getenv("CANDOR_VENV").map { String(cString: $0) }
         runner.peer = venvPath.flatMap(PythonPeer.venv)
         runner.peerLines = cantoolsLines
-        do {
-            if let dbc {
-                runner.extraWorkloads = [try BenchWorkload(name: baseName(dbc), dbcPath: dbc, seed: seed)]
-            } else if let peer = runner.peer {
-                let toyota = directory + "/toyota_nodsu_pt_generated.dbc"
-                if try peer.writeOpendbcToyotaDBC(to: toyota) {
-                    runner.extraWorkloads = [try BenchWorkload(name: "toyota_nodsu_pt_generated", dbcPath: toyota, seed: seed)]
-                }
-            }
-        } catch {
-            throw CommandFailure.input("bench: \(error)")
-        }
+        do { try runner.addSecondWorkload(dbc: dbc, seed: seed) } catch { throw CommandFailure.input("bench: \(error)") }
         Terminal.printError("bench: seed \(seed), \(frames) frames, \(repetitions) repetitions, files in \(directory)"
             + (runner.peer.map { ", cantools via \($0.python)" } ?? ", no Python peer (set CANDOR_VENV or --venv)"))
         let results: [BenchResult]
@@ -88,21 +77,7 @@ struct BenchCommand: ParsableCommand {
             throw CommandFailure.runtime("bench failed: \(error)")
         }
         let out = OutputBuffer()
-        let width = results.map(\.name.count).max() ?? 0
-        for result in results {
-            var line = result.name.padding(width) + "  " + Self.number(result.value) + " " + result.unit
-            if let ratio = result.ratio { line += "  (" + Self.number(ratio) + "× cantools)" }
-            out.write(line + "\n")
-        }
+        out.write(BenchResult.table(results))
         out.flush()
-    }
-
-    static func number(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
-    }
-
-    func baseName(_ path: String) -> String {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        return file.hasSuffix(".dbc") ? String(file.dropLast(4)) : file
     }
 }

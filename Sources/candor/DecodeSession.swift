@@ -95,9 +95,3 @@ struct DecodeSession {
         output.flush()
     }
 }
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-}
