@@ -2,6 +2,7 @@ import CANCapture
 import CANCore
 import CANDatabase
 import Gateway
+import SystemIO
 import Telemetry
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ extension BenchRunner {
             progress("\(w.name): pipeline → \(sink.rawValue), \(repetitions) × \(capture)")
             for _ in 0..<repetitions {
                 let path = directory + "/bench-sink"
-                for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+                for suffix in ["", "-wal", "-shm"] { try Syscall.unlinkIfPresent(path + suffix) }
                 let t0 = Self.now()
                 let (n, records) = try Self.runPipeline(capture, plan: plan, layout: layout, sink: sink, path: path)
                 rates.append(Double(n) / (Self.now() - t0))

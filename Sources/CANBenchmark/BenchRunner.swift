@@ -1,6 +1,7 @@
 import CANCapture
 import CANCore
 import CANDatabase
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -189,19 +190,6 @@ public struct BenchRunner {
     }
 
     func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileError(description: "\(path): cannot create: \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw FileError(description: "\(path): write failed: \(reason)")
-            }
-            offset += n
-        }
-        guard close(fd) == 0 else { throw FileError(description: "\(path): close failed: \(String(cString: strerror(errno)))") }
+        do { try FileDescriptor.write(bytes, toNewFile: path) } catch { throw FileError(description: "\(path): \(error)") }
     }
 }

@@ -66,12 +66,21 @@ public struct FileDescriptor: ~Copyable {
         }
     }
 
+    /// Creates (or empties) `path` and writes all of `bytes` into it, then closes it,
+    /// reporting the close too.
+    public static func write(_ bytes: [UInt8], toNewFile path: String, mode: mode_t = 0o644) throws(SystemError) {
+        let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        let written = bytes.withUnsafeBytes { raw in Result { () throws(PartialWrite) in try fd.writeAll(raw) } }
+        if case .failure(let failure) = written { throw failure.error }
+        try fd.close()
+    }
+
     /// Closes it and says whether the kernel agreed. `EINTR` is not retried: on Linux the
     /// descriptor is released before `close` can be interrupted.
     public consuming func close() throws(SystemError) {
         let fd = rawValue
         discard self
-        if Glibc.close(fd) != 0 && errno != EINTR { throw SystemError.last("close") }
+        try Syscall.close(fd)
     }
 
     /// Hands the number to the caller, who closes it (another owner, such as a C library).
@@ -82,9 +91,7 @@ public struct FileDescriptor: ~Copyable {
     }
 
     deinit {
-        if Glibc.close(rawValue) != 0 {
-            precondition(errno != EBADF, "close of an owned descriptor: EBADF (closed twice?)")
-        }
+        Syscall.closeAbandoned(rawValue)
     }
 }
 

@@ -48,4 +48,25 @@ public enum Syscall {
         var value = value
         _ = try retrying(call) { setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) }
     }
+
+    /// Closes `fd` where nobody is left to hear of a failure: a path already throwing its own
+    /// error, or an owner's `deinit`. `EBADF` (the number was not open: a bug) stops the
+    /// process; `EINTR` means closed on Linux; any other failure is dropped here, and only here.
+    public static func closeAbandoned(_ fd: Int32) {
+        if Glibc.close(fd) != 0 {
+            precondition(errno != EBADF, "close of an owned descriptor: EBADF (closed twice?)")
+        }
+    }
+
+    /// `close`, reported: what a writer calls on its last descriptor (an `EIO` from close is a
+    /// lost write). `EINTR` is not retried: on Linux the descriptor is released before
+    /// `close` can be interrupted.
+    public static func close(_ fd: Int32) throws(SystemError) {
+        if Glibc.close(fd) != 0 && errno != EINTR { throw SystemError.last("close") }
+    }
+
+    /// Removes `path`; one that is already gone counts as removed.
+    public static func unlinkIfPresent(_ path: String) throws(SystemError) {
+        if unlink(path) != 0 && errno != ENOENT { throw SystemError.last("unlink") }
+    }
 }

@@ -140,14 +140,10 @@ enum BundleFiles {
     }
 
     static func writeText(_ text: String, to path: String) throws {
-        do {
-            let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-            try Array(text.utf8).withUnsafeBytes { raw in Result { () throws(PartialWrite) in try fd.writeAll(raw) } }.get()
-            try fd.close()
-        } catch let failure as PartialWrite {
-            throw Failure(path: path, reason: failure.error.reason)
-        } catch let failure as SystemError {
-            throw Failure(path: path, reason: failure.reason)
+        do throws(SystemError) {
+            try FileDescriptor.write(Array(text.utf8), toNewFile: path)
+        } catch {
+            throw Failure(path: path, reason: error.reason)
         }
     }
 

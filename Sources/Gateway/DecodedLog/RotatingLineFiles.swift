@@ -1,5 +1,6 @@
 import CANCapture
 import CANCore
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -49,7 +50,7 @@ public final class RotatingLineFiles: DecodedLogOutput {
     }
 
     deinit {
-        if fd >= 0 { Glibc.close(fd) }
+        if fd >= 0 { Syscall.closeAbandoned(fd) }
     }
 
     /// The rotated files now on disk, oldest first, with their sizes.
@@ -93,11 +94,16 @@ public final class RotatingLineFiles: DecodedLogOutput {
 
     public func close() throws(SinkError) {
         guard fd >= 0 else { return }
-        defer { Glibc.close(fd); fd = -1 }
-        try writePending()
-        guard fsync(fd) == 0 else {
-            throw SinkError(.io, path: options.currentPath, message: "fsync failed: \(Self.errnoText())")
+        var failure: SinkError?
+        do { try writePending() } catch { failure = error }
+        if failure == nil && fsync(fd) != 0 {
+            failure = SinkError(.io, path: options.currentPath, message: "fsync failed: \(Self.errnoText())")
         }
+        do throws(SystemError) { try Syscall.close(fd) } catch {
+            failure = failure ?? SinkError(.io, path: options.currentPath, message: "close failed: \(error.reason)")
+        }
+        fd = -1
+        if let failure { throw failure }
     }
 
     private func mustRotate(adding bytes: Int, at time: Int64) -> Bool {
@@ -117,11 +123,13 @@ public final class RotatingLineFiles: DecodedLogOutput {
         guard rename(options.currentPath, rotated) == 0 else {
             throw SinkError(.io, path: options.currentPath, message: "cannot rotate to \(plain.text): \(Self.errnoText())")
         }
-        Glibc.close(fd)
+        var failure: SinkError?
+        do throws(SystemError) { try Syscall.close(fd) } catch {
+            failure = SinkError(.io, path: rotated, message: "close failed (its last lines may be lost): \(error.reason)")
+        }
         fd = -1
         filesRotated += 1
         try openCurrent()
-        var failure: SinkError?
         if options.gzip {
             let compressed = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: true, fileExtension: "jsonl")
             let target = options.directory + "/" + compressed.text
@@ -130,10 +138,15 @@ public final class RotatingLineFiles: DecodedLogOutput {
                 guard rename(target + ".tmp", target) == 0 else {
                     throw CaptureError(file: target, message: "cannot rename the compressed file: \(Self.errnoText())")
                 }
-                unlink(rotated)
+                do throws(SystemError) { try Syscall.unlinkIfPresent(rotated) } catch {
+                    failure = failure ?? SinkError(.io, path: rotated, message: "compressed, but the uncompressed file stays: \(error.reason)")
+                }
             } catch {
-                unlink(target + ".tmp")
-                failure = SinkError(.io, path: rotated, message: "cannot gzip (kept uncompressed): \(error)")
+                var message = "cannot gzip (kept uncompressed): \(error)"
+                do throws(SystemError) { try Syscall.unlinkIfPresent(target + ".tmp") } catch let left {
+                    message += "; \(target).tmp stays: \(left.reason)"
+                }
+                failure = failure ?? SinkError(.io, path: rotated, message: message)
             }
         }
         let retention = applyRetention()

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,7 +79,7 @@ public final class PrometheusServer: @unchecked Sendable {
         guard fd >= 0 else { throw MetricsServerError(listen: listen, operation: "socket", code: errno) }
         func failed(_ operation: String) -> MetricsServerError {
             let error = MetricsServerError(listen: listen, operation: operation, code: errno)
-            Glibc.close(fd)
+            Syscall.closeAbandoned(fd)
             return error
         }
         var one: Int32 = 1

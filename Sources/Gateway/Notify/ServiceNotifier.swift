@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -78,7 +79,7 @@ public struct ServiceNotifier: Sendable {
         let length = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path)! + path.count + (abstract ? 0 : 1)
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw NotifyError(socket: socketName, operation: "socket", code: errno) }
-        defer { close(descriptor) }
+        defer { Syscall.closeAbandoned(descriptor) }  // a datagram sent or refused: nothing left to lose
         let bytes = Array(message.utf8)
         let sent = bytes.withUnsafeBytes { payload in
             withUnsafePointer(to: &address) { pointer in

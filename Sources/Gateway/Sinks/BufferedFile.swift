@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,13 +75,15 @@ final class BufferedFile {
         guard fd >= 0 else { return }
         try flush()
         let synced = fsync(fd) == 0 ? nil : Self.errnoText()
-        Glibc.close(fd)
+        var closed: SystemError?
+        do throws(SystemError) { try Syscall.close(fd) } catch { closed = error }
         fd = -1
         if let synced { throw SinkError(.io, path: path, message: "fsync failed: \(synced)") }
+        if let closed { throw SinkError(.io, path: path, message: "close failed: \(closed.reason)") }
     }
 
     deinit {
-        if fd >= 0 { Glibc.close(fd) }
+        if fd >= 0 { Syscall.closeAbandoned(fd) }
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

@@ -1,22 +1,19 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// Writes every byte of `bytes` to `fd`, continuing after short writes and `EINTR`.
-/// Returns how many bytes went out and the `errno` that stopped it (0 when all did).
+/// Writes every byte of `bytes` to `fd` (through `Syscall.writeAll`). Returns how many bytes
+/// went out and the `errno` that stopped it (0 when all did).
 func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if n < 0 {
-            if errno == EINTR { continue }
-            return (offset, errno)
-        }
-        offset += n
+    do throws(PartialWrite) {
+        try Syscall.writeAll(fd, bytes)
+        return (bytes.count, 0)
+    } catch {
+        return (error.written, error.error.code)
     }
-    return (offset, 0)
 }
 
 extension LineFile {
@@ -52,7 +49,7 @@ struct LineFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let reason = String(cString: strerror(errno))
-            precondition(close(fd) == 0, "close of an owned descriptor failed")
+            Syscall.closeAbandoned(fd)
             throw SinkError(.io, path: path, message: "cannot stat: \(reason)")
         }
         let size = Int(info.st_size)

@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -56,16 +57,20 @@ public final class TailHub: @unchecked Sendable {
         try Self.removeStaleSocket(at: path)
         let fd = try UnixSocket.streamSocket(path)
         let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
-        guard bound == 0 else { let e = UnixSocket.failure(path, "bind"); Glibc.close(fd); throw e }
+        guard bound == 0 else { let e = UnixSocket.failure(path, "bind"); Syscall.closeAbandoned(fd); throw e }
         do {
             try Self.setOwnership(path: path, mode: options.mode, group: options.group)
         } catch {
-            Glibc.close(fd); unlink(path); throw error
+            Syscall.closeAbandoned(fd)
+            do throws(SystemError) { try Syscall.unlinkIfPresent(path) } catch let left {
+                log?.warning("the tail socket could not be removed after a failed start", ["path": path, "error": left.description])
+            }
+            throw error
         }
-        guard listen(fd, 64) == 0 else { let e = UnixSocket.failure(path, "listen"); Glibc.close(fd); throw e }
+        guard listen(fd, 64) == 0 else { let e = UnixSocket.failure(path, "listen"); Syscall.closeAbandoned(fd); throw e }
         UnixSocket.setNonBlocking(fd)
         var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { let e = UnixSocket.failure(path, "pipe"); Glibc.close(fd); throw e }
+        guard pipe(&pipeEnds) == 0 else { let e = UnixSocket.failure(path, "pipe"); Syscall.closeAbandoned(fd); throw e }
         for end in pipeEnds { UnixSocket.setNonBlockingCloseOnExec(end) }
         listener = fd
         wake = pipeEnds[0]

@@ -19,7 +19,7 @@ extension TailHub {
             throw TailError(path: path, message: "exists and is not a socket; refusing to replace it (choose another tail.socket path)")
         }
         if let stale = try? UnixSocket.connect(to: path) {
-            Glibc.close(stale)
+            UnixSocket.closeOwned(stale)
             throw TailError(path: path, message: "another candor is serving this tail socket")
         }
         guard unlink(path) == 0 || errno == ENOENT else { throw UnixSocket.failure(path, "unlink of the stale socket") }

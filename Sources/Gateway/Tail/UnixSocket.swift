@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -32,7 +33,7 @@ enum UnixSocket {
         let status = try withAddress(path) { Glibc.connect(fd, $0, $1) }
         guard status == 0 else {
             let error = failure(path, "connect")
-            close(fd)
+            Syscall.closeAbandoned(fd)
             throw error
         }
         return fd

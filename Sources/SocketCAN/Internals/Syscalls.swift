@@ -119,8 +119,8 @@ enum Syscall {
                 .flatMap { _ in valueOrErrno { fcntl(ends.0, F_SETFL, O_NONBLOCK) } }
                 .map { _ in (ends.0, ends.1) }
                 .mapError { error in
-                    close(ends.0)
-                    close(ends.1)
+                    Self.close(ends.0)
+                    Self.close(ends.1)
                     return error
                 }
         }
