@@ -19,7 +19,9 @@ let package = Package(
         .target(name: "CANCore"),
         // The one I/O layer outside SocketCAN: errno -> SystemError naming the call, EINTR
         // retried once here, descriptors owned (close-on-exec, closed once). libc only.
-        .target(name: "SystemIO"),
+        .target(name: "SystemIO", dependencies: ["CThreadName"]),
+        // pthread_setname_np, for SystemThread only (Swift's Glibc module lacks it).
+        .target(name: "CThreadName"),
         // zlib, for reading and writing `.gz` captures.
         .systemLibrary(
             name: "CZlib",

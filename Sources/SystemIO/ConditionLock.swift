@@ -35,6 +35,11 @@ public final class ConditionLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Takes the lock; `unlock()` gives it back (for waits that let go of it in the middle).
+    public func lock() { Self.require("pthread_mutex_lock", pthread_mutex_lock(mutex)) }
+
+    public func unlock() { Self.require("pthread_mutex_unlock", pthread_mutex_unlock(mutex)) }
+
     public func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         Self.require("pthread_mutex_lock", pthread_mutex_lock(mutex))
         defer { Self.require("pthread_mutex_unlock", pthread_mutex_unlock(mutex)) }
@@ -55,8 +60,20 @@ public final class ConditionLock: @unchecked Sendable {
         return true
     }
 
+    /// Waits (lock held) until signalled; a wake-up may be spurious.
+    public func wait() { _ = wait(untilMonotonic: nil) }
+
+    /// Wakes one waiter.
+    public func signal() { Self.require("pthread_cond_signal", pthread_cond_signal(condition)) }
+
     /// Wakes every waiter.
     public func broadcast() { Self.require("pthread_cond_broadcast", pthread_cond_broadcast(condition)) }
+
+    /// The monotonic deadline `duration` from now, for `wait(untilMonotonic:)`.
+    public static func deadline(after duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return monotonicNanoseconds() + seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 
     /// `CLOCK_MONOTONIC` now, in nanoseconds: the clock `wait(untilMonotonic:)` counts on.
     public static func monotonicNanoseconds() -> Int64 {

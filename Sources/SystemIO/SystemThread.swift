@@ -1,3 +1,4 @@
+import CThreadName
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,9 +17,23 @@ public final class SystemThread: @unchecked Sendable {
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    /// Starts `run` on a new thread.
-    public init(_ run: @escaping @Sendable () -> Void) {
-        let body = Unmanaged.passRetained(Body(run)).toOpaque()
+    /// Starts `run` on a new thread, named `name` (its first 15 bytes: what `top -H` and
+    /// `/proc/PID/task/*/comm` show) when given.
+    public init(name: String? = nil, _ run: @escaping @Sendable () -> Void) {
+        let named: () -> Void
+        if let name {
+            named = {
+                var bytes = Array(name.utf8.prefix(15))
+                bytes.append(0)
+                ConditionLock.require("pthread_setname_np", bytes.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { candor_name_current_thread($0.baseAddress!) }
+                })
+                run()
+            }
+        } else {
+            named = run
+        }
+        let body = Unmanaged.passRetained(Body(named)).toOpaque()
         let result = pthread_create(&thread, nil, { argument in
             let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
             body.run()

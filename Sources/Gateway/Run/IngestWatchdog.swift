@@ -1,5 +1,5 @@
-import Foundation
 import Synchronization
+import SystemIO
 
 /// The ingest thread's sign of life: bumped after every frame and every idle tick of the
 /// gateway loop (the loop wakes at least every 500 ms on quiet buses), with the frame count
@@ -28,7 +28,7 @@ public final class IngestWatchdog: @unchecked Sendable {
     private let period: Duration
     private let feed: @Sendable () -> Void
     private let stalled: @Sendable (Bool) -> Void
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var stopping = false
     private var finished = false
 
@@ -43,9 +43,7 @@ public final class IngestWatchdog: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { self.watch() }
-        thread.name = "candor-watchdog"
-        thread.start()
+        _ = SystemThread(name: "candor-watchdog") { self.watch() }
     }
 
     /// Ends the thread and waits for it.
@@ -60,11 +58,9 @@ public final class IngestWatchdog: @unchecked Sendable {
     private func watch() {
         var last = heartbeat.beats
         var isStalled = false
-        let (seconds, attoseconds) = period.components
-        let step = Double(seconds) + Double(attoseconds) / 1e18
         condition.lock()
         while !stopping {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: step))
+            _ = condition.wait(untilMonotonic: ConditionLock.deadline(after: period))
             if stopping { break }
             let now = heartbeat.beats
             if now != last {

@@ -1,5 +1,5 @@
-import Foundation
 import Synchronization
+import SystemIO
 
 /// The daemon's second thread: waits for signals (`DaemonSignals`), and in between, every
 /// second, reports finished reloads, exports the drop counters, polls the controllers and
@@ -28,7 +28,7 @@ final class Supervisor: @unchecked Sendable {
     private let parts: Parts
     private let quit = Atomic<Bool>(false)
     private let stoppingSent = Atomic<Bool>(false)
-    private let done = NSCondition()
+    private let done = ConditionLock()
     private var finished = false
 
     init(_ parts: Parts) {
@@ -36,9 +36,7 @@ final class Supervisor: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { self.main() }
-        thread.name = "candor-supervisor"
-        thread.start()
+        _ = SystemThread(name: "candor-supervisor") { self.main() }
     }
 
     /// Called by the ingest thread once the gateway has finished: ends the thread.

@@ -1,4 +1,4 @@
-import Foundation
+import SystemIO
 import Telemetry
 
 /// What a queued service has done, for logs and the `dropped{stage=…}` metric.
@@ -39,7 +39,7 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
     /// What the queue feeds (find one with `[any RecordService].queued(_:)`).
     public let consumer: any AsyncRecordConsumer
     // Everything below is guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var queue: [RecordBatch] = []
     private var stats = QueuedServiceStatistics()
     private var failure: SinkError?
@@ -65,9 +65,7 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
         precondition(!started, "started twice")
         started = true
         condition.unlock()
-        let thread = Thread { self.work() }
-        thread.name = "candor-\(name)"
-        thread.start()
+        _ = SystemThread(name: "candor-\(name)") { self.work() }
     }
 
     /// Queues `batch`, or drops and counts it when the queue is full or closing. Never throws
@@ -110,10 +108,10 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
     /// Waits until the queue is empty and the consumer idle, at most `timeout`; false if not.
     /// For tests and for callers that want to know the backlog is gone.
     public func waitUntilIdle(timeout: Duration) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: Self.seconds(timeout))
+        let deadline = ConditionLock.deadline(after: timeout)
         condition.lock(); defer { condition.unlock() }
         while (stats.queuedBatches > 0 || flushesDone < flushRequests) && !finished {
-            if !condition.wait(until: deadline) { break }
+            if !condition.wait(untilMonotonic: deadline) { break }
         }
         return stats.queuedBatches == 0 || finished
     }
@@ -146,17 +144,13 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
 
     /// With the lock held.
     private func waitFinished(for timeout: Duration) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: Self.seconds(timeout))
+        let deadline = ConditionLock.deadline(after: timeout)
         while !finished {
-            if !condition.wait(until: deadline) { return finished }
+            if !condition.wait(untilMonotonic: deadline) { return finished }
         }
         return true
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 
     /// The thread: consume the oldest batch without holding the lock, repeat; flush when the
     /// queue runs empty or on request; once closing and drained (or abandoned), close.

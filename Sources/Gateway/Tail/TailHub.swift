@@ -1,4 +1,3 @@
-import Foundation
 import SystemIO
 #if canImport(Glibc)
 import Glibc
@@ -29,7 +28,7 @@ public final class TailHub: @unchecked Sendable {
         }
     }
     // Guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var clients: [Client] = []
     private var stopping = false
     private var stopped = false
@@ -78,9 +77,7 @@ public final class TailHub: @unchecked Sendable {
         if options.mode & 0o002 != 0 {
             log?.warning("tail socket is writable by every local user (mode \(String(options.mode, radix: 8))): anyone on this machine can read the decoded frames; 0660 with a group is safer", ["path": path])
         }
-        let thread = Thread { self.serve() }
-        thread.name = "candor-tail"
-        thread.start()
+        _ = SystemThread(name: "candor-tail") { self.serve() }
     }
 
     /// Hands `line` (one canonical JSON line, no newline) to every client. Never blocks on I/O.
