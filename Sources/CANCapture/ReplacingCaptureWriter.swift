@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CANCore
+import SystemIO
 
 /// A capture written whole or not at all: into a temporary file beside `path`
 /// (`.NAME.PID.partial`), renamed over `path` by `commit()`. A conversion that fails half-way
@@ -63,9 +64,11 @@ public final class ReplacingCaptureWriter {
     /// The replaced file's permission bits, and its owner and group where allowed (`EPERM`
     /// for a user who is not the owner: the file stays theirs, as with any rename-based editor).
     private static func give(_ temporary: String, theModeOf original: stat) throws(CaptureError) {
-        let fd = open(temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw CaptureError(file: temporary, message: "cannot open to set its mode: \(String(cString: strerror(errno)))") }
-        defer { closeDescriptor(fd) }
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(temporary, O_RDONLY | O_NOFOLLOW) } catch {
+            throw CaptureError(file: temporary, message: "cannot open to set its mode: \(error.reason)")
+        }
+        let fd = file.rawValue
         var created = stat()
         guard fstat(fd, &created) == 0 else { throw CaptureError(file: temporary, message: "cannot stat: \(String(cString: strerror(errno)))") }
         if created.st_uid != original.st_uid || created.st_gid != original.st_gid {
@@ -80,6 +83,7 @@ public final class ReplacingCaptureWriter {
         guard fchmod(fd, original.st_mode & 0o777) == 0 else {
             throw CaptureError(file: temporary, message: "cannot set mode: \(String(cString: strerror(errno)))")
         }
+        do { try file.close() } catch { throw CaptureError(file: temporary, message: "cannot close: \(error.reason)") }
     }
 
     public func write(_ frame: CANFrame) throws(CaptureError) {
