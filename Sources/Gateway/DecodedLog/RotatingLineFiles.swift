@@ -181,8 +181,9 @@ public final class RotatingLineFiles: DecodedLogOutput {
         if fd < 0 { try openCurrent() }
         if endsMidLine {
             var newline = UInt8(ascii: "\n")
-            guard Glibc.write(fd, &newline, 1) == 1 else {
-                throw SinkError(.io, path: options.currentPath, message: "write failed: \(Self.errnoText())")
+            let failure = withUnsafeBytes(of: &newline) { writeAll(fd, $0) }.errno   // EINTR retried there
+            guard failure == 0 else {
+                throw SinkError(.io, path: options.currentPath, message: "write failed: \(String(cString: strerror(failure)))")
             }
             endsMidLine = false
         }
