@@ -53,7 +53,7 @@ let package = Package(
         // `candor bench`: a generated workload and the measurements.
         .target(name: "CANBenchmark", dependencies: ["CANCore", "CANCapture", "CANDatabase", "Telemetry", "Gateway", "SystemIO"]),
         // The demonstration fleet: vehicle physics, faults and ground truth -> frames.
-        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry"]),
+        .target(name: "FleetSimulator", dependencies: ["CANCore", "CANDatabase", "CANCapture", "Telemetry", "SystemIO"]),
         // The gateway: candor.yaml, the frame pipeline (captures or buses -> decode -> telemetry ->
         // services), and the daemon (its buses through SocketCAN).
         .target(
@@ -79,13 +79,13 @@ let package = Package(
         // `candor collect`: the fleet side of the uplink (shared subscription -> fleet store).
         .target(
             name: "Collector",
-            dependencies: ["Gateway", "MQTT", "Telemetry", "CANCapture", "CANCore",
+            dependencies: ["Gateway", "MQTT", "Telemetry", "CANCapture", "CANCore", "SystemIO",
                            .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         // Pure SVG charts for the report: scales with nice ticks, lines, bars, heatmaps, timelines.
         .target(name: "Plot", dependencies: ["CANCore"]),
         // `candor report`: the operations report (HTML, Markdown, CSV) from a store.
-        .target(name: "Report", dependencies: ["Plot", "Gateway"]),
+        .target(name: "Report", dependencies: ["Plot", "Gateway", "SystemIO"]),
         // The executable: one file per subcommand, thin.
         .executableTarget(
             name: "candor",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CANDatabase
+import Gateway
 
 /// `--dbc [IFACE=]FILE`: a DBC for every bus, or for one named bus.
 struct BusDatabaseOption: ExpressibleByArgument {
@@ -34,27 +35,16 @@ struct BusDatabaseOption: ExpressibleByArgument {
     }
 }
 
-/// The decode plans of a session: one per named bus, and a fallback for every other bus.
-/// Frames of a bus with no DBC decode as unknown messages.
-struct BusPlans {
-    /// `bus == nil` is the fallback plan; the last entry is always the fallback.
-    let all: [(bus: String?, plan: DecodePlan)]
-
-    init(_ options: [BusDatabaseOption], j1939: Bool, j1939Buses: Set<String>) throws(CommandFailure) {
+extension BusDatabaseOption {
+    /// The decode plans of `options`: each DBC loaded (diagnostics on stderr), J1939 PGN
+    /// matching where asked, and the fallback plan for every other bus.
+    static func plans(_ options: [BusDatabaseOption], j1939: Bool, j1939Buses: Set<String>) throws(CommandFailure) -> BusPlans {
         var entries: [(bus: String?, plan: DecodePlan)] = []
-        for option in options.sorted(by: { ($0.bus == nil ? 1 : 0) < ($1.bus == nil ? 1 : 0) }) {
+        for option in options {
             let database = try DatabaseLoading.load(path: option.path)
             let byPGN = j1939 || option.bus.map(j1939Buses.contains) == true
             entries.append((option.bus, DecodePlan(database, options: DecodeOptions(matchJ1939ByPGN: byPGN))))
         }
-        if entries.last?.bus != nil {
-            entries.append((nil, DecodePlan(Database())))
-        }
-        self.all = entries
-    }
-
-    /// The entry for frames of `bus`.
-    func index(forBus bus: String) -> Int {
-        all.firstIndex { $0.bus == bus } ?? all.count - 1
+        return BusPlans(entries)
     }
 }

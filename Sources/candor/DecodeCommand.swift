@@ -2,6 +2,7 @@ import ArgumentParser
 import CANCapture
 import CANCore
 import CANDatabase
+import Gateway
 
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,9 +25,7 @@ struct DecodeCommand: ParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case jsonl, text
-    }
+    typealias OutputFormat = DecodedLineFormat
 
     @Option(help: ArgumentHelp(
         "The DBC file that describes the bus; `IFACE=FILE` for one bus of several (repeatable).",
@@ -60,17 +59,38 @@ struct DecodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plans = try BusPlans(dbc, j1939: j1939, j1939Buses: Set(j1939Buses))
-        let paths = captures.isEmpty ? ["-"] : captures
-        var session = DecodeSession(plans: plans, format: format, summary: summary)
+        let plans = try BusDatabaseOption.plans(dbc, j1939: j1939, j1939Buses: Set(j1939Buses))
+        var lines = DecodeLines(plans: plans, format: format, summaryOnly: summary)
         if live.interfaces.isEmpty {
-            for path in paths {
-                try session.decode(path: path, input: input)
+            for path in captures.isEmpty ? ["-"] : captures {
+                try decode(path, into: &lines)
             }
         } else {
-            session.decode(live: try live.openSource(plans: plans))
+            lines.decode(live: try live.openSource(plans: plans), flush: Terminal.writeStandardOutput)
         }
-        session.finish()
+        lines.flushLines(Terminal.writeStandardOutput)
+        if summary { Terminal.writeStandardOutput(Array(lines.summary.table().utf8)) }
+    }
+
+    private func decode(_ path: String, into lines: inout DecodeLines) throws(CommandFailure) {
+        let reader: CaptureReader
+        do {
+            // --strict: malformed lines, error frames and non-frame lines (DROPCOUNT) are
+            // errors with file:line; by default they are counted and skipped.
+            reader = try CaptureReader(path: path, format: input.inputFormat, strict: input.strict, rejectNonFrames: input.strict)
+        } catch {
+            throw .input(error.description)
+        }
+        var progress = ProgressLine()
+        do {
+            try lines.decode(reader, flush: Terminal.writeStandardOutput) { progress.update(frames: $0, file: path) }
+        } catch {
+            progress.finish()
+            throw .input(error.description)
+        }
+        progress.finish()
+        for note in reader.statistics.notes(for: path) { Terminal.printError("candor: \(note)") }
     }
 }
 
+extension DecodedLineFormat: ExpressibleByArgument {}

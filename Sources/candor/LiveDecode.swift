@@ -4,18 +4,6 @@ import CANDatabase
 import Gateway
 import SocketCAN
 
-extension DecodeSession {
-    /// Decodes frames from live interfaces until the source ends (frame limit, duration or
-    /// stop). Kernel and queue drops are added to the summary's drop count.
-    mutating func decode(live source: LiveFrameSource) {
-        while let frame = source.next() {
-            handle(frame)
-        }
-        source.stop()
-        for stats in source.statistics { counts.kernelDrops += stats.kernelDrops + stats.queueDrops }
-    }
-}
-
 /// Live-interface options for decoding; what `candor decode --interface` takes.
 struct LiveInterfaceOptions: ParsableArguments {
     @Option(name: .customLong("interface"), help: "Read frames live from this SocketCAN interface (repeatable).")
@@ -48,16 +36,9 @@ struct LiveInterfaceOptions: ParsableArguments {
         socket.receiveBufferBytes = rcvbuf
         var configuration = LiveFrameSource.Configuration(interfaces: interfaces, socket: socket)
         if kernelFilter {
-            for interface in interfaces {
-                let plan = plans.all[plans.index(forBus: interface)].plan
-                guard plan.messageCount > 0 else { continue }     // no DBC for this bus: unfiltered
-                switch CANIDFilter.passing(plan: plan) {
-                case .success(let filters): configuration.filtersByInterface[interface] = filters
-                case .failure(.matchesJ1939PGNs):
-                    throw .input("--kernel-filter: \(interface) matches J1939 PGNs (any source address), which id filters cannot express")
-                case .failure(.tooManyFilters):
-                    throw .input("--kernel-filter: the DBC of \(interface) needs more than \(CANIDFilter.kernelLimit) kernel filters")
-                }
+            switch plans.kernelFilters(for: interfaces) {
+            case .success(let filters): configuration.filtersByInterface = filters
+            case .failure(let failure): throw .input("--kernel-filter: \(failure)")
             }
         }
         configuration.frameLimit = count

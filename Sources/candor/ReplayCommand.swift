@@ -2,6 +2,7 @@ import ArgumentParser
 import CANCapture
 import CANCore
 import Gateway
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -138,8 +139,8 @@ struct ReplayCommand: ParsableCommand {
         if showProgress { Terminal.printProgress("") }
         report(result)
         if let summary {
-            do { try BundleFiles.writeText(ReplaySummary.json(result.summaries), to: summary) } catch {
-                throw CommandFailure.runtime("replay: \(error)")
+            do { try FileDescriptor.write(Array(ReplaySummary.json(result.summaries).utf8), toNewFile: summary) } catch {
+                throw CommandFailure.runtime("replay: \(summary): \(error.reason)")
             }
         }
         print(ReplaySummary.table(result, operations: setup.hasOperations), terminator: "")

@@ -2,12 +2,6 @@ import ArgumentParser
 import CANCapture
 import CANCore
 import FleetSimulator
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import SystemIO
 
 /// `candor simulate`: writes a ready-to-replay bundle for one demonstration vehicle.
 struct SimulateCommand: ParsableCommand {
@@ -87,29 +81,24 @@ struct SimulateCommand: ParsableCommand {
         let simulation: FleetSimulation
         do { simulation = try FleetSimulation(options) } catch { return try usage(error.description) }
 
-        do { try BundleFiles.makeDirectory(output) } catch { throw CommandFailure.runtime("simulate: \(error)") }
-        let captureName = gzip ? "capture.log.gz" : "capture.log"
         let clock = ContinuousClock()
         let began = clock.now
-        let writer = try CaptureWriter(path: BundleFiles.join(output, captureName), format: .candumpLog, gzip: gzip)
         let total = options.effectiveDuration
         let showProgress = Terminal.stderrIsTerminal
-        let truth = try simulation.run(progress: showProgress ? { seconds in
-            Terminal.printProgress("candor simulate: \(seconds) of \(total) s simulated")
-        } : nil) { (frame: CANFrame) throws(CaptureError) in try writer.write(frame) }
-        if showProgress { Terminal.printProgress("") }
-        try writer.close()
-        let elapsed = clock.now - began
-        for bus in simulation.definition.buses {
-            try BundleFiles.writeText(bus.dbcText, to: BundleFiles.join(output, bus.dbcFile))
+        let truth: GroundTruth
+        do {
+            truth = try SimulationBundle.write(simulation, to: output, gzip: gzip, progress: showProgress ? { seconds in
+                Terminal.printProgress("candor simulate: \(seconds) of \(total) s simulated")
+            } : nil)
+        } catch let error as SimulationBundle.FileError {
+            throw CommandFailure.runtime("simulate: \(error)")
         }
-        try BundleFiles.writeText(BundleConfig.yaml(for: simulation.definition), to: BundleFiles.join(output, "candor.yaml"))
-        try BundleFiles.writeText(truth.json(), to: BundleFiles.join(output, "truth.json"))
-
+        if showProgress { Terminal.printProgress("") }
+        let elapsed = clock.now - began
         let frames = truth.frames.values.reduce(0, +) + truth.errorFrames.values.reduce(0, +)
         let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = secondsTaken > 0 ? Int(Double(frames) / secondsTaken) : 0
-        Terminal.printError("candor simulate: \(vehicle.rawValue) \(options.cycle.rawValue) \(options.effectiveDuration) s, seed \(seed): \(frames) frames in \(BundleFiles.formatted(secondsTaken)) s (\(rate) frames/s) -> \(output)")
+        Terminal.printError("candor simulate: \(vehicle.rawValue) \(options.cycle.rawValue) \(options.effectiveDuration) s, seed \(seed): \(frames) frames in \(formattedSeconds(secondsTaken)) s (\(rate) frames/s) -> \(output)")
     }
 
     func usage(_ message: String) throws {
@@ -117,39 +106,8 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
-/// Thin file helpers for the bundle's text files (the capture goes through CaptureWriter).
-enum BundleFiles {
-    struct Failure: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "\(path): \(reason)" }
-    }
-
-    static func join(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
-
-    static func makeDirectory(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part + "/"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw Failure(path: prefix, reason: SystemError.text(errno))
-            }
-        }
-    }
-
-    static func writeText(_ text: String, to path: String) throws {
-        do throws(SystemError) {
-            try FileDescriptor.write(Array(text.utf8), toNewFile: path)
-        } catch {
-            throw Failure(path: path, reason: error.reason)
-        }
-    }
-
-    /// Seconds with two decimals.
-    static func formatted(_ seconds: Double) -> String {
-        let hundredths = Int((seconds * 100).rounded())
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
-    }
+/// Seconds with two decimals.
+func formattedSeconds(_ seconds: Double) -> String {
+    let hundredths = Int((seconds * 100).rounded())
+    return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
 }

@@ -60,104 +60,56 @@ struct TailCommand: ParsableCommand {
     }
 
     func run() throws {
-        var printer = TailPrinter(
+        let printer = TailPrinter(
             filter: TailFilter(bus: bus, id: parsedID, message: message, signal: signal),
             format: format, colour: Terminal.stdoutIsTerminal)
+        let output = OutputBuffer()
+        let show = { (line: Substring) in
+            if let missed = printer.render(line, to: &output.bytes) {
+                output.flush()
+                Terminal.printError("candor tail: missed \(missed) frame(s): this client fell behind")
+            }
+            output.flushIfFull()
+        }
         if let follow {
-            try followFile(follow, printer: &printer)
+            try followFile(follow, show: show, flush: output.flush)
         } else {
-            try followDaemon(printer: &printer)
+            try followDaemon(show: show, flush: output.flush)
         }
     }
 
-    private func followDaemon(printer: inout TailPrinter) throws(CommandFailure) {
+    private func followDaemon(show: (Substring) -> Void, flush: () -> Void) throws(CommandFailure) {
         let connection: TailConnection
         do { connection = try TailConnection(path: socket) } catch {
             throw .runtime("\(error.description) (is `candor run` running, and are you in its socket's group?)")
         }
         do {
             while let line = try connection.nextLine() {
-                printer.print(line)
-                printer.flush()
+                show(line)
+                flush()
             }
         } catch {
             throw .runtime(error.description)
         }
-        printer.finish()
+        flush()
     }
 
     /// Polls the file 10 times a second when it has nothing new (the recorder flushes when idle).
-    private func followFile(_ path: String, printer: inout TailPrinter) throws(CommandFailure) {
-        let plans = try BusPlans(dbc, j1939: false, j1939Buses: [])
-        var decoder = BusDecoder(plans: plans.all.map(\.plan), route: { plans.index(forBus: $0) })
-        var line: [UInt8] = []
+    private func followFile(_ path: String, show: (Substring) -> Void, flush: () -> Void) throws(CommandFailure) {
+        let plans = try BusDatabaseOption.plans(dbc, j1939: false, j1939Buses: [])
         do {
-            let follower = try CaptureFollower(path: path)
-            var toldSkipped = 0
+            let follower = try DecodingFollower(path: path, plans: plans)
             while true {
-                let frames = try follower.poll()
-                let skipped = follower.statistics.malformedLines + follower.statistics.bentRecords
-                if skipped > 0 && skipped >= 2 * toldSkipped {  // told at 1, 2, 4, 8... lines
-                    toldSkipped = skipped
-                    for note in follower.statistics.notes(for: follower.path) { Terminal.printError("candor: \(note)") }
-                }
-                if frames.isEmpty {
-                    printer.flush()
+                let frames = try follower.poll(show)
+                for note in follower.newNotes() { Terminal.printError("candor: \(note)") }
+                flush()
+                if frames == 0 {
                     var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
                     nanosleep(&pause, nil)
-                    continue
                 }
-                for frame in frames where frame.kind != .error {
-                    let (bus, outcome) = decoder.decode(frame)!   // every bus has a plan (the fallback)
-                    line.removeAll(keepingCapacity: true)
-                    CanonicalLine.append(frame: frame, plan: decoder.plans[bus], outcome: outcome, values: decoder.values, to: &line)
-                    printer.print(Substring(decoding: line, as: UTF8.self))
-                }
-                printer.flush()
             }
         } catch {
             throw .input(error.description)
         }
     }
-}
-
-/// Filters and writes tail lines to stdout; missed notices go to stderr in text form.
-struct TailPrinter {
-    let filter: TailFilter
-    let format: DecodeCommand.OutputFormat
-    let colour: Bool
-    let output = OutputBuffer()
-    private let unfiltered: Bool
-
-    init(filter: TailFilter, format: DecodeCommand.OutputFormat, colour: Bool) {
-        self.filter = filter
-        self.format = format
-        self.colour = colour
-        unfiltered = filter == TailFilter()
-    }
-
-    mutating func print(_ text: Substring) {
-        if format == .jsonl && unfiltered {
-            output.write(String(text) + "\n")
-        } else {
-            switch TailLine.parse(text) {
-            case .missed(let count)?:
-                if format == .jsonl {
-                    output.write(String(text) + "\n")
-                } else {
-                    output.flush()
-                    Terminal.printError("candor tail: missed \(count) frame(s): this client fell behind")
-                }
-            case .frame(let line)?:
-                guard let shown = filter.apply(line) else { return }
-                output.write((format == .jsonl ? String(text) : TailText.render(shown, colour: colour)) + "\n")
-            case nil:
-                return
-            }
-        }
-        output.flushIfFull()
-    }
-
-    func flush() { output.flush() }
-    func finish() { output.flush() }
 }

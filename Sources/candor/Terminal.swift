@@ -28,8 +28,7 @@ final class OutputBuffer {
 
     func flush() {
         guard !bytes.isEmpty else { return }
-        // EPIPE and friends: the reader went away; nothing more to do.
-        bytes.withUnsafeBytes { raw in _ = Result { () throws(PartialWrite) in try Syscall.writeAll(fd, raw) } }
+        Terminal.write(bytes, to: fd)
         bytes.removeAll(keepingCapacity: true)
     }
 }
@@ -43,7 +42,15 @@ enum Terminal {
     /// The one way the executable writes to stderr: every byte; a failure (stderr closed, a
     /// full disk under a redirect) leaves nobody to tell, so the rest of the text is given up.
     static func writeStandardError(_ text: String) {
-        Array(text.utf8).withUnsafeBytes { raw in _ = Result { () throws(PartialWrite) in try Syscall.writeAll(2, raw) } }
+        write(Array(text.utf8), to: 2)
+    }
+
+    /// Writes `bytes` to stdout, unbuffered (`OutputBuffer` buffers).
+    static func writeStandardOutput(_ bytes: [UInt8]) { write(bytes, to: 1) }
+
+    /// Every byte to `fd`; on EPIPE and friends (the reader went away) the rest is given up.
+    static func write(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in _ = Result { () throws(PartialWrite) in try Syscall.writeAll(fd, raw) } }
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
