@@ -1,4 +1,5 @@
 import Gateway
+import SystemIO
 import Telemetry
 #if canImport(Glibc)
 import Glibc
@@ -41,7 +42,7 @@ public final class LineProtocolWriter {
     /// POSTs `body`; throws with the status line or the socket error.
     public func post(_ body: [UInt8]) throws(CollectorError) {
         let fd = try connect()
-        defer { if close(fd) != 0 { /* the response was read; nothing is left to lose */ } }
+        defer { Syscall.closeAbandoned(fd) }   // the response was read (or the error is thrown): nothing is left to lose
         let head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         try send(fd, Array(head.utf8))
         try send(fd, body)

@@ -1,5 +1,6 @@
 import Gateway
 import Plot
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,33 +65,20 @@ public enum ReportFile {
     /// so a reader never sees half a report.
     public static func write(_ text: String, to path: String) throws(ReportError) {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot create \(temporary)") }
-        var ok = true
-        var bytes = Array(text.utf8)
-        var offset = 0
-        bytes.withUnsafeMutableBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    return
-                }
-                offset += n
-            }
-        }
-        let written = ok ? "" : String(cString: strerror(errno))
-        let closed = close(fd) == 0
-        guard ok, closed else {
-            if unlink(temporary) != 0 { /* the write error below is the one to report */ }
-            throw ReportError(message: "cannot write \(path): \(ok ? "close failed" : written)")
+        do throws(SystemError) { try FileDescriptor.write(Array(text.utf8), toNewFile: temporary) } catch {
+            if error.call == "open" { throw ReportError(message: "cannot create \(temporary): \(error.reason)") }
+            throw ReportError(message: "cannot write \(path): \(error.call == "close" ? "close failed" : error.reason)\(removing(temporary))")
         }
         guard rename(temporary, path) == 0 else {
             let error = failure("cannot rename \(temporary) to \(path)")
-            if unlink(temporary) != 0 { /* keep the rename error */ }
-            throw error
+            throw ReportError(message: error.message + removing(temporary))
         }
+    }
+
+    /// Removes a temporary file after a failure: nothing, or why it stays (after the error it follows).
+    private static func removing(_ temporary: String) -> String {
+        do throws(SystemError) { try Syscall.unlinkIfPresent(temporary) } catch { return "; \(temporary) left behind: \(error.reason)" }
+        return ""
     }
 
     private static func failure(_ what: String) -> ReportError {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import GBT32960
+import SystemIO
 
 /// The day's login serial in a small file (`yyyymmdd serial`), replaced atomically (write a
 /// temporary file, fsync, rename), so a restart continues the count and never reuses a serial.
@@ -24,26 +25,17 @@ public final class FileLoginSerialStore: LoginSerialStore {
 
     public func save(_ serial: LoginSerial) throws {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw Failure(description: "\(temporary): cannot open: \(String(cString: strerror(errno)))") }
-        let bytes = Array("\(serial.day) \(serial.serial)\n".utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = String(cString: strerror(errno))
-                if close(fd) != 0 { /* the write error is the one reported */ }
-                throw Failure(description: "\(temporary): cannot write: \(reason)")
-            }
-            written += n
+        do throws(SystemError) {
+            let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode: 0o600)
+            let bytes = Array("\(serial.day) \(serial.serial)\n".utf8)
+            // On a failed write or fsync the descriptor is closed as it goes away (that error is the one reported).
+            let written = bytes.withUnsafeBytes { raw in Result { () throws(PartialWrite) in try file.writeAll(raw) } }
+            if case .failure(let failure) = written { throw failure.error }
+            _ = try Syscall.retrying("fsync") { fsync(file.rawValue) }
+            try file.close()
+        } catch {
+            throw Failure(description: "\(temporary): \(error)")
         }
-        guard fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if close(fd) != 0 { /* the fsync error is the one reported */ }
-            throw Failure(description: "\(temporary): fsync: \(reason)")
-        }
-        guard close(fd) == 0 else { throw Failure(description: "\(temporary): close: \(String(cString: strerror(errno)))") }
-        guard rename(temporary, path) == 0 else { throw Failure(description: "\(path): rename: \(String(cString: strerror(errno)))") }
+        guard rename(temporary, path) == 0 else { throw Failure(description: "\(path): rename: \(SystemError.text(errno))") }
     }
 }

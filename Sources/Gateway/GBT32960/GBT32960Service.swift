@@ -1,6 +1,7 @@
 import Foundation
 import GBT32960
 import Outbox
+import SystemIO
 import Telemetry
 
 /// The GB/T 32960 terminal as a record service: ingest hands batches to a bounded
@@ -31,9 +32,9 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let outbox: Outbox
     let connection = PlatformConnection()
     private let log: (@Sendable (String) -> Void)?
-    private let lock = NSLock()
+    private let lock = ConditionLock()
     /// Held by whatever moves the session's clock: a batch, an idle tick, close.
-    private let driving = NSLock()
+    private let driving = ConditionLock()
     private let idle: IdleClock?
     private var closed = false
     private var kept: [String] = []

@@ -16,7 +16,6 @@ public final class TimedInput: LiveFrameInput, @unchecked Sendable {
     // Owned by the consumer.
     private var batch: [CANFrame] = []
     private var position = 0
-    private var thread: SystemThread?
 
     /// Starts reading `inner` on a new thread; `inner.next()` is only ever called there.
     public init(_ inner: any LiveFrameInput, capacity: Int = 4096) {
@@ -25,8 +24,9 @@ public final class TimedInput: LiveFrameInput, @unchecked Sendable {
         self.capacity = capacity
         pending.reserveCapacity(capacity)
         batch.reserveCapacity(capacity)
-        // The thread holds the input until the inner one ends; it is never joined.
-        thread = SystemThread { [self] in pump() }
+        // The thread holds the input until the inner one ends; it is never joined (its
+        // handle goes away here, which detaches it).
+        _ = SystemThread(name: "candor-input") { [self] in pump() }
     }
 
     private func pump() {
