@@ -78,8 +78,8 @@ struct GBT32960SilentStartTests {
                 valid += 1
             }
         }
-        // The session's 1 s grid began on the wall clock, off the windows' phase: the reports
-        // while the frames came still carry their values.
+        // The session began on the wall clock's whole second, on the windows' grid: the
+        // reports while the frames came carry their values.
         #expect(valid >= Int(run.durationSeconds / Self.period) - 2, "\(valid) reports with values while the frames came")
         #expect(all.contains { $0.command == 0x02 && $0.time! > lastFrame + 6 }, "the clock stopped after the frames")
         try GBT32960ServiceTests().expectRtmConAgrees(all, python: python)

@@ -8,7 +8,10 @@ import Foundation
 ///
 /// A bus silent from the start has no window to anchor on: once `idleAfter` has passed since
 /// `start` without one, the clock anchors on the wall clock (`CLOCK_REALTIME`, the time base of
-/// SocketCAN's receive stamps), read once, and runs on by monotonic time from there.
+/// SocketCAN's receive stamps), read once and cut to its whole second, and runs on by monotonic
+/// time from there. The whole second puts the session's 1 s grid, which starts at its first
+/// time, on the windows' grid (they are aligned to whole seconds of event time), as a session
+/// started by a window is: each sample falls on a window's end, after the values it reads.
 ///
 /// A thread wakes every second (monotonic waits) and, once no window has moved the clock for
 /// `idleAfter`, calls `tick` with that time (whole milliseconds). Windows that arrive again
@@ -32,6 +35,9 @@ final class IdleClock: @unchecked Sendable {
     /// CLOCK_REALTIME in whole milliseconds since the Unix epoch.
     static func realtimeMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
+    /// `millis` cut down to its whole second (the windows' grid).
+    static func wholeSecond(_ millis: Int64) -> Int64 { millis - ((millis % 1000) + 1000) % 1000 }
+
     /// The session's clock moved to `eventMillis` on a window (call from the consumer).
     func anchor(at eventMillis: Int64) {
         let now = LogThrottle.monotonicNow()
@@ -44,7 +50,7 @@ final class IdleClock: @unchecked Sendable {
     func idleTime(monotonic now: Int64 = LogThrottle.monotonicNow()) -> Int64? {
         lock.withLock {
             if anchor == nil, let startedAt, now - startedAt >= idleAfterNanos {
-                let wall = wallMillis()
+                let wall = Self.wholeSecond(wallMillis())
                 anchor = (wall, now)
                 return wall
             }

@@ -93,12 +93,9 @@ final class SignalSnapshot: ReportSource {
         for target in targets { values[target.slot] = (window.last * target.scale + target.offset, window.lastTime / 1_000_000) }
     }
 
-    /// A role's value at `time`, or nil (unmapped, not seen yet, stale). A value up to one 1 s
-    /// window newer than `time` counts too: a session whose 1 s grid started on the wall clock
-    /// (a bus silent from the start) samples off the windows' phase, between a window's last
-    /// value and its end. On the windows' own grid (replay) no value is newer than the sample.
+    /// A role's value at `time`, or nil (unmapped, not seen yet, stale).
     func value(_ slot: Int, at time: Int64) -> Double? {
-        guard let entry = values[slot], entry.time < time + 1_000, time - entry.time <= staleMillis else { return nil }
+        guard let entry = values[slot], entry.time <= time, time - entry.time <= staleMillis else { return nil }
         return entry.value
     }
 
