@@ -46,9 +46,9 @@ import Glibc
             .dropLast().map(String.init)
     }
 
-    @Test(.enabled(if: FaultMount.shouldRun, "mounting a tmpfs needs root"))
+    @Test(.enabled(if: ScratchTmpfs.mayMount, "mounting a tmpfs needs root"))
     func aFullDiskIsLoggedCountedAndWritingResumesWhenSpaceReturns() throws {
-        let disk = try TmpfsMount("fault-full-tmpfs", size: "48m")
+        let disk = try ScratchTmpfs("fault-full", size: "48m")
         defer { try? disk.unmount() }
         var filler: DiskFiller?
         try Self.threePhases(in: disk.path, causes: ["No space left on device", "disk is full"], seed: 33, breakDisk: {
@@ -57,7 +57,7 @@ import Glibc
         }, repairDisk: { try filler?.release() })
     }
 
-    @Test(.enabled(if: FaultMount.shouldRun, "mounting a FUSE filesystem needs root"))
+    @Test(.enabled(if: ScratchTmpfs.mayMount, "mounting a FUSE filesystem needs root"))
     func ioErrorsAreLoggedCountedAndWritingResumesWhenTheyStop() throws {
         let disk = try FailingFilesystem("fault-eio")
         defer { try? disk.unmount() }

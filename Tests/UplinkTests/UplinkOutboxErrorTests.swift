@@ -13,8 +13,8 @@ import TestSupport
 @Suite(.serialized) struct UplinkOutboxErrorTests {
     @Test(.enabled(if: ScratchTmpfs.mayMount, "mounting a FUSE filesystem needs root"))
     func anOutboxWriteErrorOnAcknowledgeIsCountedLoggedAndNotFatal() throws {
-        let disk = try EIOMount()
-        defer { disk.unmount() }
+        let disk = try FailingFilesystem("uplink-eio")
+        defer { #expect((try? disk.unmount()) != nil, "eiofs.py did not end cleanly") }
         let broker = FakeBroker()
         broker.answer { $0.topic.hasSuffix("/status") ? 0 : 0x87 }
         let events = EventLog()
@@ -29,7 +29,7 @@ import TestSupport
         }
         try store(1...5)
         #expect(broker.await { link.statistics.refusedTotal >= 5 })
-        try disk.failWrites(true)
+        try disk.fail(true)
         broker.answer { _ in 0 }
         #expect(broker.await { link.statistics.acknowledged == 5 })
         var s = link.statistics
@@ -38,7 +38,7 @@ import TestSupport
         let lines = events.all.filter { if case .outboxFailed = $0 { true } else { false } }.map(\.logLine)
         #expect(!lines.isEmpty && lines.count <= Int(s.outboxErrors) && lines.allSatisfy { $0.contains("Input/output error") }, "\(lines)")
         // The disk works again: the same link stores and delivers.
-        try disk.failWrites(false)
+        try disk.fail(false)
         try store(6...8)
         #expect(broker.await { link.statistics.acknowledged == 8 })
         s = link.finish(timeout: 0)
@@ -49,50 +49,5 @@ import TestSupport
         let reopened = try Outbox(directory: settings.outboxPath)
         #expect(reopened.takeEvents() == [] && reopened.currentStatistics.messages == 0)
         try reopened.close()
-    }
-}
-
-/// `Tests/Faults/eiofs.py` mounted over a backing directory; `failWrites(true)` makes every
-/// write, sync, creation and rename on it fail with EIO.
-private final class EIOMount {
-    let path: String
-    private let backing: String
-    private let process = Process()
-    private let deadline: ProcessDeadline
-
-    init() throws {
-        let base = NSTemporaryDirectory() + "candor-eio-\(getpid())-\(UUID().uuidString.prefix(8))"
-        path = base + "-mnt"
-        backing = base + "-backing"
-        for d in [path, backing] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")  // Debian's, which has fusepy
-        process.arguments = [PythonOracle.repositoryRoot.appendingPathComponent("Tests/Faults/eiofs.py").path, backing, path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        deadline = ProcessDeadline(process, seconds: 300)
-        let until = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < until {
-            if ((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "").contains(" \(path) ") { return }
-            usleep(20_000)
-        }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        for d in [path, backing] { try? FileManager.default.removeItem(atPath: d) }
-        throw BrokerError("eiofs.py did not mount \(path) (needs root, /dev/fuse, fuse3, python3-fusepy)")
-    }
-
-    func failWrites(_ on: Bool) throws {
-        if on {
-            guard FileManager.default.createFile(atPath: backing + "/.fail", contents: Data()) else { throw BrokerError("cannot create .fail") }
-        } else {
-            try FileManager.default.removeItem(atPath: backing + "/.fail")
-        }
-    }
-
-    func unmount() {
-        _ = try? runTool(try OracleTool.require("umount"), [path], timeout: 60)
-        process.waitUntilExit()
-        #expect((try? deadline.check()) != nil, "eiofs.py outlived its deadline")
-        for d in [path, backing] { try? FileManager.default.removeItem(atPath: d) }
     }
 }
