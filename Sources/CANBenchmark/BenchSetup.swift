@@ -8,7 +8,7 @@ import SystemIO
 extension BenchRunner {
     /// Creates the bench directory (one that exists is fine).
     public static func makeDirectory(_ path: String) throws(SystemError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw SystemError.last("mkdir") }
+        try Syscall.makeDirectory(path, mode: 0o755)
     }
 
     /// The second workload, shaped like a real car: `dbc` when given; otherwise, when the

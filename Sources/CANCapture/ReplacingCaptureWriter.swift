@@ -69,8 +69,8 @@ public final class ReplacingCaptureWriter {
             throw CaptureError(file: temporary, message: "cannot open to set its mode: \(error.reason)")
         }
         let fd = file.rawValue
-        var created = stat()
-        guard fstat(fd, &created) == 0 else { throw CaptureError(file: temporary, message: "cannot stat: \(String(cString: strerror(errno)))") }
+        let created: stat
+        do { created = try file.status() } catch { throw CaptureError(file: temporary, message: "cannot stat: \(error.reason)") }
         if created.st_uid != original.st_uid || created.st_gid != original.st_gid {
             if fchown(fd, original.st_uid, original.st_gid) != 0 {
                 guard errno == EPERM else { throw CaptureError(file: temporary, message: "cannot set owner: \(String(cString: strerror(errno)))") }

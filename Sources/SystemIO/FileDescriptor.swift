@@ -54,7 +54,7 @@ public struct FileDescriptor: ~Copyable {
         return info
     }
 
-    /// Reads to the end of the file, refusing more than `limit` bytes (`tooLarge` then).
+    /// Reads to the end of the file; nil once it has more than `limit` bytes.
     public func readAll(limit: Int, chunk: Int = 64 * 1024) throws(SystemError) -> [UInt8]? {
         var bytes: [UInt8] = []
         var scratch = [UInt8](repeating: 0, count: chunk)

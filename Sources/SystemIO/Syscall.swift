@@ -65,6 +65,20 @@ public enum Syscall {
         if Glibc.close(fd) != 0 && errno != EINTR { throw SystemError.last("close") }
     }
 
+    /// Makes the directory `path` (`mode`); one that exists already is fine.
+    public static func makeDirectory(_ path: String, mode: mode_t) throws(SystemError) {
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw SystemError.last("mkdir") }
+    }
+
+    /// `mkdir -p`: `path` and every missing parent (`mode`).
+    public static func makeDirectories(_ path: String, mode: mode_t) throws(SystemError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part + "/"
+            try makeDirectory(prefix, mode: mode)
+        }
+    }
+
     /// Removes `path`; one that is already gone counts as removed.
     public static func unlinkIfPresent(_ path: String) throws(SystemError) {
         if unlink(path) != 0 && errno != ENOENT { throw SystemError.last("unlink") }

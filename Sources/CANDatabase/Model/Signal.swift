@@ -148,20 +148,12 @@ public struct Signal: Sendable, Hashable {
 
     public var factor: Number {
         get { Self.number(factorBits, isReal: flags.contains(.realFactor)) }
-        set {
-            var kind = flags
-            factorBits = Self.store(newValue, in: &kind, .realFactor)
-            flags = kind
-        }
+        set { factorBits = Self.store(newValue, in: &flags, .realFactor) }
     }
 
     public var offset: Number {
         get { Self.number(offsetBits, isReal: flags.contains(.realOffset)) }
-        set {
-            var kind = flags
-            offsetBits = Self.store(newValue, in: &kind, .realOffset)
-            flags = kind
-        }
+        set { offsetBits = Self.store(newValue, in: &flags, .realOffset) }
     }
 
     /// `nil` when the DBC gives `[0|0]` (unspecified) — as cantools reads it.

@@ -129,8 +129,13 @@ public final class DecodePlan: Sendable {
     /// Indices into `message(at:).signals` in the order `decode` emits them (by name),
     /// leaving out signals that are never decoded.
     public func decodedSignalOrder(messageIndex: Int) -> [Int] {
-        let span = spans[messageIndex]
-        return allSteps[Int(span.first)..<Int(span.first + span.count)].map { Int($0.signal) }
+        steps(ofMessage: messageIndex).map { Int($0.signal) }
+    }
+
+    /// Message `index`'s run of `allSteps`, in decode (name) order.
+    func steps(ofMessage index: Int) -> ArraySlice<SignalStep> {
+        let span = spans[index]
+        return allSteps[Int(span.first)..<Int(span.first + span.count)]
     }
 
     /// Decodes `frame` into `values` (emptied first). On `.decoded`, `values` holds one

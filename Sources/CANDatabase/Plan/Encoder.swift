@@ -51,8 +51,7 @@ extension DecodePlan {
             }
             numbers[slot] = number
         }
-        let span = spans[messageIndex]
-        for step in allSteps[Int(span.first)..<Int(span.first + span.count)]
+        for step in steps(ofMessage: messageIndex)
         where numbers.withUnsafeMutableBufferPointer({ plan.isOpen(step.gate, $0) }) {
             let i = Int(step.signal)
             guard given[i] else { throw .missingSignal(message: message.name, signal: message.signals[i].name) }

@@ -41,13 +41,7 @@ public enum SimulationBundle {
 
     /// `mkdir -p`.
     static func makeDirectory(_ path: String) throws(FileError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part + "/"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw FileError(path: prefix, reason: SystemError.text(errno))
-            }
-        }
+        do { try Syscall.makeDirectories(path, mode: 0o755) } catch { throw FileError(path: path, reason: error.reason) }
     }
 
     static func writeText(_ text: String, to path: String) throws(FileError) {

@@ -39,8 +39,8 @@ public final class RotatingLineFiles: DecodedLogOutput {
         self.options = options
         let limit = options.maxFileAge.components
         maxAgeNanoseconds = limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000
-        if mkdir(options.directory, 0o750) != 0 && errno != EEXIST {
-            throw SinkError(.io, path: options.directory, message: "cannot create the decoded log directory: \(Self.errnoText())")
+        do { try Syscall.makeDirectory(options.directory, mode: 0o750) } catch {
+            throw SinkError(.io, path: options.directory, message: "cannot create the decoded log directory: \(error.reason)")
         }
         sequence = RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
             .map(\.name.sequence).max() ?? 0

@@ -1,5 +1,6 @@
 import CANCapture
 import CANCore
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -164,8 +165,8 @@ public struct GatewayDaemon {
     /// The recorder, its directory made first.
     static func recorder(_ options: RecorderOptions?) throws(DaemonError) -> Recorder? {
         guard let options else { return nil }
-        if mkdir(options.directory, 0o750) != 0, errno != EEXIST {
-            throw DaemonError(.runtime, "run: recorder directory \(options.directory): \(String(cString: strerror(errno)))")
+        do { try Syscall.makeDirectory(options.directory, mode: 0o750) } catch {
+            throw DaemonError(.runtime, "run: recorder directory \(options.directory): \(error.reason)")
         }
         return Recorder(output: RotatingCaptureFiles(options: options), capacity: options.queueCapacity)
     }

@@ -2,9 +2,7 @@ import MQTT
 import Outbox
 import Prometheus
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemIO
 
 extension PrometheusFamily {
     static let uplinkConnected = PrometheusFamily(name: "candor_uplink_connected", kind: .gauge,
@@ -149,6 +147,6 @@ extension UplinkEvent {
 
     /// `No space left on device, errno 28`.
     static func errorName(_ code: Int32) -> String {
-        "\(String(cString: strerror(code))), errno \(code)"
+        "\(SystemError.text(code)), errno \(code)"
     }
 }
