@@ -807,10 +807,11 @@ check_run_two_buses_wire_speed() {
     t0=$(grep 'bus totals bus=vcan0 ' /tmp/rw/run.err); t1=$(grep 'bus totals bus=vcan1 ' /tmp/rw/run.err)
     stopped=$(grep ' stopped frames=' /tmp/rw/run.err)
     read0=$(field_of "$t0" frames); read1=$(field_of "$t1" frames)
+    ingested=$(field_of "$stopped" frames); rd=$(field_of "$stopped" recorder_drops)
+    # Checked before any arithmetic: an empty number in $(( )) ends the guest's shell.
+    [ -n "$read0" ] && [ -n "$read1" ] && [ -n "$ingested" ] && [ -n "$rd" ] || { echo "no bus totals or stopped line with recorder_drops"; return 1; }
     kd=$(($(field_of "$t0" kernel_drops) + $(field_of "$t1" kernel_drops)))
     qd=$(($(field_of "$t0" queue_drops) + $(field_of "$t1" queue_drops)))
-    ingested=$(field_of "$stopped" frames); rd=$(field_of "$stopped" recorder_drops)
-    [ -n "$read0" ] && [ -n "$read1" ] && [ -n "$ingested" ] && [ -n "$rd" ] || { echo "no bus totals or stopped line with recorder_drops"; return 1; }
     echo "INFO run-wire-speed: $(tr '\n' ';' < /tmp/rw/sent.txt) daemon read $read0 + $read1, dropped: kernel backlog $backlog, socket $kd, queue $qd, recorder $rd; bus load $(rw_metric 'candor_bus_load_ratio{bus="vcan0"}') / $(rw_metric 'candor_bus_load_ratio{bus="vcan1"}') (host load ${HOSTLOAD:-?})"
     recording_of /tmp/rw/rec > /tmp/rw/recording.log
     rm -rf /tmp/rw/rec
@@ -874,7 +875,9 @@ cost_phase() {  # cost_phase LABEL SENDER: SENDER is `taskset` (plain) or `wire_
     t0=$(uptime_s); c0=$(proc_ticks $daemon); backlog0=$(backlog_drops)
     for i in 0 1 2 3; do
         if [ $2 = taskset ]; then
-            taskset $((1 + i % 2)) timeout 120 candor-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
+            # --wall-limit: a sender that falls behind on a busy host stops after 90 s and still
+            # says what it sent (killed by `timeout`, it would print no SENT line).
+            taskset $((1 + i % 2)) timeout 120 candor-probe send vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 --wall-limit 90 > /dev/null 2> /tmp/rc/send$i.err &
         else
             wire_sender $((1 + i % 2)) vcan$i --from /tmp/rc/vcan.log --rate 9000 --duration 20 > /dev/null 2> /tmp/rc/send$i.err &
         fi
@@ -883,13 +886,25 @@ cost_phase() {  # cost_phase LABEL SENDER: SENDER is `taskset` (plain) or `wire_
     wait $s0 $s1 $s2 $s3
     t1=$(uptime_s); c1=$(proc_ticks $daemon)
     rss=$(proc_status $daemon VmRSS); hwm=$(proc_status $daemon VmHWM)
-    sent=0; for i in 0 1 2 3; do sent=$((sent + $(sent_field /tmp/rc/send$i.err frames))); done
+    # A missing number fails the check; in $(( )) it would be a syntax error that ends the
+    # guest's shell, and with it init (the kernel panics, no check after this one runs).
+    sent=0
+    for i in 0 1 2 3; do
+        n=$(sent_field /tmp/rc/send$i.err frames)
+        [ -n "$n" ] || { echo "sender $i printed no SENT line:"; cat /tmp/rc/send$i.err; stop_daemon $daemon /tmp/rc/run.err; return 1; }
+        sent=$((sent + n))
+    done
     wait_all_frames $sent 30 vcan0 vcan1 vcan2 vcan3
     metrics > /tmp/rc/metrics.txt
     c2=$(proc_ticks $daemon)
     backlog=$(($(backlog_drops) - backlog0))
     stop_daemon $daemon /tmp/rc/run.err || return 1
-    got=0; for i in 0 1 2 3; do got=$((got + $(frames_metric_in /tmp/rc/metrics.txt "candor_frames_total{bus=\"vcan$i\"}"))); done
+    got=0
+    for i in 0 1 2 3; do
+        n=$(frames_metric_in /tmp/rc/metrics.txt "candor_frames_total{bus=\"vcan$i\"}")
+        [ -n "$n" ] || { echo "no candor_frames_total for vcan$i"; return 1; }
+        got=$((got + n))
+    done
     kd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="kernel"}')
     qd=$(frames_metric_in /tmp/rc/metrics.txt 'candor_dropped_frames_total{stage="queue"}')
     cat /tmp/rc/send*.err; grep -E 'bus totals|stopped' /tmp/rc/run.err
