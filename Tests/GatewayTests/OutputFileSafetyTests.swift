@@ -73,7 +73,7 @@ import Glibc
             #expect(throws: ConfigError.self, "recorder.prefix \(prefix)") { try decode("recorder: { directory: /var/lib/candor, prefix: \(prefix) }") }
             #expect(throws: ConfigError.self, "decoded_log.prefix \(prefix)") { try decode("decoded_log: { directory: /var/lib/candor, prefix: \(prefix) }") }
         }
-        #expect(try decode("recorder: { directory: /var/lib/candor, prefix: van01.can0 }").recorder?.prefix == "van01.can0")
+        #expect(try decode("recorder: { directory: /var/lib/candor, prefix: van01.can0 }").recorder?.rotation.prefix == "van01.can0")
     }
 
     @Test func retentionCountsAndDeletesOnlyRegularFiles() throws {

@@ -2,15 +2,9 @@ extension GatewayConfig {
     /// `decoded_log:` — the canonical decoded-frame lines to rotating files (`candor run` only).
     /// `interfaces` are the configured buses, which `buses:` must name.
     static func decodeDecodedLog(_ node: ConfigNode, interfaces: Set<String>) throws(ConfigError) -> DecodedLogOptions {
-        let f = try node.fields([
-            "directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip", "buses", "messages", "queue_bytes",
-        ])
+        let f = try node.fields(rotationKeys + ["buses", "messages", "queue_bytes"])
         var options = DecodedLogOptions(directory: try f.required("directory").path())
-        if let n = f["prefix"] { options.prefix = try n.fileNamePrefix() }
-        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.int(in: ConfigRanges.fileBytes, "a byte count") }
-        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration(in: ConfigRanges.fileAge)) }
-        if let n = f["retention_bytes"] { options.retentionBytes = try n.int(in: ConfigRanges.retentionBytes, "a byte count") }
-        if let n = f["gzip"] { options.gzip = try n.bool() }
+        try decodeRotation(f, into: &options.rotation)
         if let n = f["buses"] {
             var buses: [String] = []
             for item in try n.items() {

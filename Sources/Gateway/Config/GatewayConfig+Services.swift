@@ -1,15 +1,24 @@
 extension GatewayConfig {
     /// `recorder:` — raw frames to rotating candump files (`candor run` only).
     static func decodeRecorder(_ node: ConfigNode) throws(ConfigError) -> RecorderOptions {
-        let f = try node.fields(["directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip", "queue"])
+        let f = try node.fields(rotationKeys + ["queue"])
         var options = RecorderOptions(directory: try f.required("directory").path())
-        if let n = f["prefix"] { options.prefix = try n.fileNamePrefix() }
-        if let n = f["max_file_bytes"] { options.maxFileBytes = try n.int(in: ConfigRanges.fileBytes, "a byte count") }
-        if let n = f["max_file_age"] { options.maxFileAge = .nanoseconds(try n.duration(in: ConfigRanges.fileAge)) }
-        if let n = f["retention_bytes"] { options.retentionBytes = try n.int(in: ConfigRanges.retentionBytes, "a byte count") }
-        if let n = f["gzip"] { options.gzip = try n.bool() }
+        try decodeRotation(f, into: &options.rotation)
         if let n = f["queue"] { options.queueCapacity = try n.int(in: ConfigRanges.recorderQueue, "a frame count") }
         return options
+    }
+
+    /// The keys of a rotating set of files, in `recorder:` and `decoded_log:`.
+    static let rotationKeys = ["directory", "prefix", "max_file_bytes", "max_file_age", "retention_bytes", "gzip"]
+
+    /// `prefix`, `max_file_bytes`, `max_file_age`, `retention_bytes` and `gzip` of `f` over
+    /// the section's defaults in `rotation` (`directory`, required, was read with them).
+    static func decodeRotation(_ f: ConfigFields, into rotation: inout RotationPolicy) throws(ConfigError) {
+        if let n = f["prefix"] { rotation.prefix = try n.fileNamePrefix() }
+        if let n = f["max_file_bytes"] { rotation.maxFileBytes = try n.int(in: ConfigRanges.fileBytes, "a byte count") }
+        if let n = f["max_file_age"] { rotation.maxFileAge = .nanoseconds(try n.duration(in: ConfigRanges.fileAge)) }
+        if let n = f["retention_bytes"] { rotation.retentionBytes = try n.int(in: ConfigRanges.retentionBytes, "a byte count") }
+        if let n = f["gzip"] { rotation.gzip = try n.bool() }
     }
 
     /// `tail:` — the Unix socket `candor tail` reads decoded lines from (`candor run` only).

@@ -20,8 +20,8 @@ extension GatewayConfig {
             }
         }
         var rotating: [(keyPath: String, directory: String, prefix: String, fileExtension: String, what: String)] = []
-        if let recorder { rotating.append(("recorder.prefix", recorder.directory, recorder.prefix, "log", "recordings")) }
-        if let log = decodedLog { rotating.append(("decoded_log.prefix", log.directory, log.prefix, "jsonl", "rotated decoded-frame logs")) }
+        if let recorder { rotating.append(("recorder.prefix", recorder.rotation.directory, recorder.rotation.prefix, "log", "recordings")) }
+        if let log = decodedLog { rotating.append(("decoded_log.prefix", log.rotation.directory, log.rotation.prefix, "jsonl", "rotated decoded-frame logs")) }
         for files in rotating {
             let directory = OutputConflicts.identity(of: files.directory + "/")
             for input in inputs {

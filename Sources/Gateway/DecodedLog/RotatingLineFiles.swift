@@ -29,7 +29,6 @@ public final class RotatingLineFiles: DecodedLogOutput {
     /// The file ends inside a line (a failed write, or a previous run that died mid-line).
     private var endsMidLine = false
     private var sequence: Int
-    private let maxAgeNanoseconds: Int64
     /// Files rotated and rotated files deleted so far.
     public private(set) var filesRotated = 0
     public private(set) var filesDeleted = 0
@@ -37,12 +36,10 @@ public final class RotatingLineFiles: DecodedLogOutput {
     /// Creates the directory (0750) when missing and opens (or continues) `<prefix>.jsonl`.
     public init(options: DecodedLogOptions) throws(SinkError) {
         self.options = options
-        let limit = options.maxFileAge.components
-        maxAgeNanoseconds = limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000
-        do { try Syscall.makeDirectory(options.directory, mode: 0o750) } catch {
-            throw SinkError(.io, path: options.directory, message: "cannot create the decoded log directory: \(error.reason)")
+        do { try Syscall.makeDirectory(options.rotation.directory, mode: 0o750) } catch {
+            throw SinkError(.io, path: options.rotation.directory, message: "cannot create the decoded log directory: \(error.reason)")
         }
-        sequence = RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
+        sequence = RotatedFiles.list(in: options.rotation.directory, prefix: options.rotation.prefix, fileExtension: "jsonl")
             .map(\.name.sequence).max() ?? 0
         pending.reserveCapacity(1 << 17)
         try openCurrent()
@@ -55,7 +52,7 @@ public final class RotatingLineFiles: DecodedLogOutput {
 
     /// The rotated files now on disk, oldest first, with their sizes.
     public var rotatedFiles: [(name: RecordingFileName, bytes: Int)] {
-        RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
+        RotatedFiles.list(in: options.rotation.directory, prefix: options.rotation.prefix, fileExtension: "jsonl")
     }
 
     public func write(_ batch: DecodedLogBatch) -> DecodedLogWriteResult {
@@ -107,9 +104,9 @@ public final class RotatingLineFiles: DecodedLogOutput {
     }
 
     private func mustRotate(adding bytes: Int, at time: Int64) -> Bool {
-        if currentBytes + bytes > options.maxFileBytes { return true }
+        if currentBytes + bytes > options.rotation.maxFileBytes { return true }
         guard let start = currentStart else { return false }
-        return time - start >= maxAgeNanoseconds
+        return time - start >= options.rotation.maxAgeNanoseconds
     }
 
     /// Renames the current file to its rotated name and starts a new one, then gzips the
@@ -118,8 +115,8 @@ public final class RotatingLineFiles: DecodedLogOutput {
     private func rotate() throws(SinkError) -> SinkError? {
         sequence += 1
         let start = CANTimestamp(totalNanoseconds: currentStart ?? 0, fractionDigits: 6)
-        let plain = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: false, fileExtension: "jsonl")
-        let rotated = options.directory + "/" + plain.text
+        let plain = RecordingFileName(prefix: options.rotation.prefix, start: start, sequence: sequence, gzip: false, fileExtension: "jsonl")
+        let rotated = options.rotation.directory + "/" + plain.text
         guard rename(options.currentPath, rotated) == 0 else {
             throw SinkError(.io, path: options.currentPath, message: "cannot rotate to \(plain.text): \(Self.errnoText())")
         }
@@ -130,9 +127,9 @@ public final class RotatingLineFiles: DecodedLogOutput {
         fd = -1
         filesRotated += 1
         try openCurrent()
-        if options.gzip {
-            let compressed = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: true, fileExtension: "jsonl")
-            let target = options.directory + "/" + compressed.text
+        if options.rotation.gzip {
+            let compressed = RecordingFileName(prefix: options.rotation.prefix, start: start, sequence: sequence, gzip: true, fileExtension: "jsonl")
+            let target = options.rotation.directory + "/" + compressed.text
             do {
                 try GzipFileCompression.compress(rotated, to: target + ".tmp")
                 guard rename(target + ".tmp", target) == 0 else {
@@ -155,9 +152,9 @@ public final class RotatingLineFiles: DecodedLogOutput {
 
     /// Deletes the oldest rotated files until the log is within retentionBytes.
     private func applyRetention() -> SinkError? {
-        let files = RotatedFiles.list(in: options.directory, prefix: options.prefix, fileExtension: "jsonl")
-        for oldest in RotatedFiles.beyondRetention(files, otherBytes: currentBytes, budget: options.retentionBytes) {
-            let path = options.directory + "/" + oldest.name.text
+        let files = RotatedFiles.list(in: options.rotation.directory, prefix: options.rotation.prefix, fileExtension: "jsonl")
+        for oldest in RotatedFiles.beyondRetention(files, otherBytes: currentBytes, budget: options.rotation.retentionBytes) {
+            let path = options.rotation.directory + "/" + oldest.name.text
             if unlink(path) != 0 && errno != ENOENT {
                 return SinkError(.io, path: path, message: "cannot delete old decoded log: \(Self.errnoText())")
             }

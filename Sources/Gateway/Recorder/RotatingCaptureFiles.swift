@@ -22,13 +22,13 @@ public final class RotatingCaptureFiles: RecordingOutput {
     public private(set) var filesDeleted = 0
 
     public init(options: RecorderOptions) {
-        precondition(RecordingFileName.problem(withPrefix: options.prefix) == nil, "recorder prefix not checked: \(options.prefix)")
+        precondition(RecordingFileName.problem(withPrefix: options.rotation.prefix) == nil, "recorder prefix not checked: \(options.rotation.prefix)")
         self.options = options
         scratch.reserveCapacity(32)
     }
 
     /// The file being written, if any.
-    public var currentFile: String? { current.map { options.directory + "/" + $0.text } }
+    public var currentFile: String? { current.map { options.rotation.directory + "/" + $0.text } }
 
     /// A write that fails (disk full, I/O error) gives the file up: zlib keeps a failed
     /// write's error, so that file would take nothing more. The next frame starts a new file,
@@ -77,10 +77,10 @@ public final class RotatingCaptureFiles: RecordingOutput {
         guard framesInFile > 0, let path = currentFile else { return }
         var info = stat()
         let size = stat(path, &info) == 0 ? Int(info.st_size) : -1
-        let whole = options.gzip || size <= 0 ? 0 : Self.completeLines(in: path)
+        let whole = options.rotation.gzip || size <= 0 ? 0 : Self.completeLines(in: path)
         lost += framesInFile - min(UInt64(whole), framesInFile)
         framesInFile = 0
-        if size == 0 || (size > 0 && !options.gzip && whole == 0) {
+        if size == 0 || (size > 0 && !options.rotation.gzip && whole == 0) {
             if unlink(path) == 0 { current = nil }
         }
     }
@@ -101,17 +101,15 @@ public final class RotatingCaptureFiles: RecordingOutput {
     }
 
     private func mustRotate(before frame: CANFrame, bytes: Int) -> Bool {
-        if currentBytes + bytes > options.maxFileBytes { return true }
+        if currentBytes + bytes > options.rotation.maxFileBytes { return true }
         let age = frame.timestamp.totalNanoseconds - currentStart.totalNanoseconds
-        let limit = options.maxFileAge.components
-        let limitNanos = limit.seconds * 1_000_000_000 + limit.attoseconds / 1_000_000_000
-        return age >= limitNanos
+        return age >= options.rotation.maxAgeNanoseconds
     }
 
     private func startFile(at start: CANTimestamp) throws(CaptureError) {
         sequence += 1
-        let name = RecordingFileName(prefix: options.prefix, start: start, sequence: sequence, gzip: options.gzip)
-        writer = try CaptureWriter(path: options.directory + "/" + name.text, format: .candumpLog, gzip: options.gzip)
+        let name = RecordingFileName(prefix: options.rotation.prefix, start: start, sequence: sequence, gzip: options.rotation.gzip)
+        writer = try CaptureWriter(path: options.rotation.directory + "/" + name.text, format: .candumpLog, gzip: options.rotation.gzip)
         current = name
         currentStart = start
         currentBytes = 0
@@ -143,9 +141,9 @@ public final class RotatingCaptureFiles: RecordingOutput {
 
     /// Deletes the oldest recordings (by name order) until the total is within retentionBytes.
     func applyRetention() throws(CaptureError) {
-        let files = Self.recordings(in: options.directory, prefix: options.prefix)
-        for oldest in RotatedFiles.beyondRetention(files, budget: options.retentionBytes, keeping: current) {
-            let path = options.directory + "/" + oldest.name.text
+        let files = Self.recordings(in: options.rotation.directory, prefix: options.rotation.prefix)
+        for oldest in RotatedFiles.beyondRetention(files, budget: options.rotation.retentionBytes, keeping: current) {
+            let path = options.rotation.directory + "/" + oldest.name.text
             if unlink(path) != 0 && errno != ENOENT {
                 throw CaptureError(file: path, message: "cannot delete old recording: \(String(cString: strerror(errno)))")
             }

@@ -165,8 +165,8 @@ public struct GatewayDaemon {
     /// The recorder, its directory made first.
     static func recorder(_ options: RecorderOptions?) throws(DaemonError) -> Recorder? {
         guard let options else { return nil }
-        do { try Syscall.makeDirectory(options.directory, mode: 0o750) } catch {
-            throw DaemonError(.runtime, "run: recorder directory \(options.directory): \(error.reason)")
+        do { try Syscall.makeDirectory(options.rotation.directory, mode: 0o750) } catch {
+            throw DaemonError(.runtime, "run: recorder directory \(options.rotation.directory): \(error.reason)")
         }
         return Recorder(output: RotatingCaptureFiles(options: options), capacity: options.queueCapacity)
     }
