@@ -150,6 +150,34 @@ func fileSize(_ path: String) -> Int {
         #expect(output.closed)
     }
 
+    @Test func flushDoesNotWaitForFramesQueuedAfterIt() throws {
+        // flush() waits for the frames queued before the call, not for an empty queue: a
+        // producer that never pauses (a busy bus) does not hold it up.
+        let output = CollectingOutput()
+        let recorder = Recorder(output: output, capacity: 1 << 14)
+        let frames = recorderFrames(count: 300, seed: 13)
+        for frame in frames { #expect(recorder.record(frame)) }
+        let producing = DispatchSemaphore(value: 0)
+        let stopped = DispatchSemaphore(value: 0)
+        let stop = StopFlag()
+        Thread {
+            producing.signal()
+            while !stop.isSet { recorder.record(frames[0]) }
+            stopped.signal()
+        }.start()
+        producing.wait()
+        try recorder.flush()
+        let (written, flushes) = output.snapshot()
+        #expect(Array(written.prefix(frames.count)) == frames)
+        #expect(flushes >= 1)
+        stop.set()
+        stopped.wait()
+        try recorder.close()
+        let statistics = recorder.statistics
+        #expect(statistics.written + statistics.dropped >= UInt64(frames.count) && statistics.writeFailures == 0)
+        #expect(output.snapshot().0.count == Int(statistics.written))
+    }
+
     @Test func stalledWriterDropsAndCountsWithoutBlockingIngest() throws {
         let output = StalledOutput()
         let recorder = Recorder(output: output, capacity: 64)
@@ -184,6 +212,14 @@ func fileSize(_ path: String) -> Int {
         let later = RecordingFileName(prefix: "candor", start: CANTimestamp(seconds: 1_773_324_302, nanoseconds: 123_456_000), sequence: 8, gzip: true)
         #expect(early < later && later.text.hasSuffix("-000008.log.gz"))
     }
+}
+
+/// A flag one thread sets and another polls.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 final class StalledOutput: RecordingOutput, @unchecked Sendable {
