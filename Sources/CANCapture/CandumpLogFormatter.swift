@@ -4,8 +4,9 @@ import CANCore
 /// upper-case hex, 3-digit standard and 8-digit extended ids, `##` and the FD flags nibble
 /// as stored, `_<rawdlc>` for a classic raw DLC, ` R`/` T` when the direction is known, and
 /// the timestamp with its own number of fractional digits (6 when it has none), seconds
-/// zero-padded to 10 digits like `candump -ta`.
-enum CandumpLogFormatter {
+/// zero-padded to 10 digits like `candump -ta`. The capture writer's candump log, the
+/// recorder's files and `candor-probe`'s live text are all written by `appendLine`.
+public enum CandumpLogFormatter {
     static let hexDigits: StaticString = "0123456789ABCDEF"
 
     @inline(__always)
@@ -82,8 +83,8 @@ enum CandumpLogFormatter {
         }
     }
 
-    /// One whole line, with its newline.
-    static func appendLine(_ frame: CANFrame, to out: inout [UInt8]) {
+    /// One whole line, with its newline, appended to `out` (nothing else is allocated).
+    public static func appendLine(_ frame: CANFrame, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "("))
         appendTimestamp(frame.timestamp, to: &out)
         out.append(UInt8(ascii: ")"))
