@@ -56,13 +56,17 @@ public struct DecodeLines {
     }
 
     /// Decodes live frames until the source ends (frame limit, duration or stop); the
-    /// kernel's and the queue's drops are added to the summary's drop count.
+    /// kernel's and the queue's drops are added to the summary's drop counts.
     public mutating func decode(live source: LiveFrameSource, flush: ([UInt8]) -> Void) {
         while let frame = source.next() {
             handle(frame, flush: flush)
         }
         source.stop()
-        for stats in source.statistics { summary.kernelDrops += stats.kernelDrops + stats.queueDrops }
+        summary.live = true
+        for stats in source.statistics {
+            summary.kernelDrops += stats.kernelDrops
+            summary.queueDrops += stats.queueDrops
+        }
     }
 
     @inline(__always)

@@ -12,9 +12,13 @@ public struct DecodeSummary {
     public private(set) var failedFrames = 0
     public var errorFrames = 0
     public var malformedLines = 0
-    /// Frames lost before they were read: DROPCOUNT lines of a capture, or the kernel's and the
-    /// queue's drops of live input.
+    /// Frames the kernel dropped before they were read: the counts of a capture's DROPCOUNT
+    /// lines, or a live socket's SO_RXQ_OVFL count.
     public var kernelDrops = 0
+    /// Live frames candor's own reading queue dropped when it was full.
+    public var queueDrops = 0
+    /// Whether the input was live (the drop counts then name their live source).
+    public var live = false
 
     public init(plans: [(bus: String?, plan: DecodePlan)]) {
         self.plans = plans
@@ -54,7 +58,8 @@ public struct DecodeSummary {
         text += "\n\(decoded) frames of \(rows.count) known messages"
         text += ", \(unknownFrames) with unknown ids, \(failedFrames) not decodable"
         text += ", \(errorFrames) error frames, \(malformedLines) malformed lines"
-        if kernelDrops > 0 { text += ", \(kernelDrops) dropped by the kernel (DROPCOUNT)" }
+        if kernelDrops > 0 { text += ", \(kernelDrops) dropped by the kernel" + (live ? " (SO_RXQ_OVFL)" : " (DROPCOUNT lines)") }
+        if queueDrops > 0 { text += ", \(queueDrops) dropped by the reading queue" }
         return text + "\n"
     }
 
