@@ -44,6 +44,10 @@ public struct DriveMotor: Equatable, Sendable {
 
     static let stateCodes = CodeSpec(name: "state", meanings: [1: "consuming", 2: "generating", 3: "off", 4: "ready"])
 
+    /// The state byte by the name a config gives it (Table 11): the four states and
+    /// `abnormal` (0xFE). The invalid sentinel (0xFF) has no name: it means "no value".
+    public static let stateNames: [String: UInt8] = ["consuming": 1, "generating": 2, "off": 3, "ready": 4, "abnormal": 0xFE]
+
     public static func recordLength(_ edition: Edition) -> Int { edition == .v2016 ? 12 : 10 }
 
     static func decodeList(_ r: inout WireReader, edition: Edition) throws(BodyError) -> [DriveMotor] {

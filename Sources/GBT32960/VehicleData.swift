@@ -120,6 +120,13 @@ public struct Gear: Equatable, Sendable {
 
     public static let neutral: UInt8 = 0, reverse: UInt8 = 13, drive: UInt8 = 14, park: UInt8 = 15
 
+    /// Bits 3–0 by the name a config gives them: `N`, `1`…`12`, `R`, `D`, `P`.
+    public static let positionNames: [String: UInt8] = {
+        var names: [String: UInt8] = ["N": neutral, "R": reverse, "D": drive, "P": park]
+        for gear in UInt8(1)...12 { names[String(gear)] = gear }
+        return names
+    }()
+
     public var position: UInt8 { byte & 0x0F }
     public var driving: Bool { byte & 0x20 != 0 }
     public var braking: Bool { byte & 0x10 != 0 }

@@ -102,13 +102,28 @@ struct GBT32960ServiceTests {
     }
 
     /// The reports' whole-vehicle values against cantools' decode of the capture: the last value
-    /// of each signal before the report's instant (half a wire step of tolerance).
+    /// of each signal before the report's instant (half a wire step of tolerance). The gear byte
+    /// and the motor state exactly, from the DBC's value names as cantools reads them (`D` → 14,
+    /// `Motoring` → consuming 1, `Fault` → abnormal 0xFE, …), with bit 5 for a positive motor
+    /// torque and bit 4 for a positive brake pressure or a negative torque.
     func expectDecodedValues(_ reports: [GBT32960PlatformProcess.Entry], bundle: SimulatedBundle, python: String) throws {
         let script = """
             import cantools, json, sys
             db = cantools.database.load_file(sys.argv[1])
             wanted = {"VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC", "VCU_Odometer", "MCU_MotorSpeed",
-                      "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp"}
+                      "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp",
+                      "EHB_BrakePressure"}
+            gears = {"N": 0, "R": 13, "D": 14, "P": 15}
+            states = {"Motoring": 1, "Generating": 2, "Off": 3, "Standby": 4, "Fault": 0xFE}
+            def coded(values):
+                out = dict(values)
+                torque, pressure = values.get("MCU_MotorTorque", 0), values.get("EHB_BrakePressure", 0)
+                if "VCU_Gear" in values:
+                    out["gear_byte"] = float(gears[values["VCU_Gear"]] | (0x20 if torque > 0 else 0)
+                                             | (0x10 if pressure > 0 or torque < 0 else 0))
+                if "MCU_State" in values:
+                    out["motor_state"] = float(states[values["MCU_State"]])
+                return {k: v for k, v in out.items() if isinstance(v, float)}
             instants = sorted(json.loads(sys.stdin.read()))
             last, out, i = {}, {}, 0
             for line in open(sys.argv[2]):
@@ -116,16 +131,19 @@ struct GBT32960ServiceTests {
                 sec, frac = stamp.strip("()").split(".")
                 micros = int(sec) * 1000000 + int(frac.ljust(6, "0"))
                 while i < len(instants) and instants[i] * 1000000 <= micros:
-                    out[str(instants[i])] = dict(last); i += 1
+                    out[str(instants[i])] = coded(last); i += 1
                 ident, data = frame.split("#")
                 try:
                     message = db.get_message_by_frame_id(int(ident, 16))
                 except KeyError:
                     continue
-                if not wanted & {s.name for s in message.signals}:
+                names = {s.name for s in message.signals}
+                if not (wanted | {"VCU_Gear", "MCU_State"}) & names:
                     continue
                 values = message.decode(bytes.fromhex(data), decode_choices=False)
                 last.update({k: float(v) for k, v in values.items() if k in wanted})
+                choices = message.decode(bytes.fromhex(data))
+                last.update({k: str(choices[k]) for k in ("VCU_Gear", "MCU_State") if k in names})
             print(json.dumps(out))
             """
         let instants = reports.compactMap(\.time)
@@ -153,8 +171,13 @@ struct GBT32960ServiceTests {
                 #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
                 compared += 1
             }
+            for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state")] {
+                guard let value = want[key] else { continue }
+                #expect(Double(raw) == value, "\(key) at \(entry.time!): \(raw) vs cantools \(value)")
+                compared += 1
+            }
         }
-        #expect(compared >= reports.count * 11 - 11, "\(compared) values compared in \(reports.count) reports")
+        #expect(compared >= reports.count * 13 - 13, "\(compared) values compared in \(reports.count) reports")
     }
 
     /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.

@@ -40,6 +40,9 @@ public enum BundleConfig {
                 line(3, "ready: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.readyOnValues)) }")
             case .charging:
                 line(3, "charging: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.chargingOnValues)) }")
+            case .gear, .motorState:
+                let codes = (definition.roleCodes[role] ?? []).map { "\($0.name): \($0.value)" }.joined(separator: ", ")
+                line(3, "\(role.rawValue): { bus: \(r.bus), message: \(r.message), signal: \(r.signal), codes: { \(codes) } }")
             default:
                 line(3, "\(role.rawValue): \(ref(r))")
             }

@@ -172,6 +172,8 @@ enum CityBusDefinition {
                 .steeringAngle: SignalReference(adas, "SBW_Feedback", "SBW_HandwheelAngle"),
                 .ready: SignalReference(pt, "ETC2", "ETC2_CurrentGear"),
                 .charging: SignalReference(pt, "BMS_PackStatus", "BMS_ChargeState"),
+                .gear: SignalReference(pt, "ETC2", "ETC2_CurrentGear"),
+                .motorState: SignalReference(pt, "MCU_Status", "MCU_State"),
                 .motorSpeed: SignalReference(pt, "MCU_Status", "MCU_MotorSpeed"),
                 .motorTorque: SignalReference(pt, "MCU_Status", "MCU_MotorTorque"),
                 .motorDCVoltage: SignalReference(pt, "MCU_DCBus", "MCU_DCVoltage"),
@@ -187,7 +189,9 @@ enum CityBusDefinition {
             energyFromTractionDCLink: false,
             initialSOC: { cycle in cycle == .depotCharging ? 0.28 : cycle == .idle ? 0.6 : cycle == .chargingStops ? 0.8 : 0.92 },
             // A pantograph at the terminus, and a 40 kW AC depot point.
-            stopChargers: StopChargers(fastDCKW: 150, slowACKW: 40))
+            stopChargers: StopChargers(fastDCKW: 150, slowACKW: 40),
+            // ETC2_CurrentGear is raw − 125 (SPN 523): park 251 → 126, drive 126 → 1, neutral 0, reverse −1.
+            roleCodes: [.gear: [("P", 126), ("R", -1), ("N", 0), ("D", 1)], .motorState: VehicleDefinition.mcuStateCodes])
     }
 }
 

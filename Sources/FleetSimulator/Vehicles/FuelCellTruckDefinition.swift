@@ -107,6 +107,8 @@ enum FuelCellTruckDefinition {
                 .steeringAngle: SignalReference(bus, "EPS_Status", "EPS_SteeringAngle"),
                 .ready: SignalReference(bus, "VCU_Status", "VCU_Ready"),
                 .odometer: SignalReference(bus, "VCU_Odometer", "VCU_Odometer"),
+                .gear: SignalReference(bus, "VCU_Status", "VCU_Gear"),
+                .motorState: SignalReference(bus, "MCU_Status", "MCU_State"),
                 .motorSpeed: SignalReference(bus, "MCU_Status", "MCU_MotorSpeed"),
                 .motorTorque: SignalReference(bus, "MCU_Status", "MCU_MotorTorque"),
                 .motorDCVoltage: SignalReference(bus, "MCU_Power", "MCU_DCVoltage"),
@@ -125,6 +127,7 @@ enum FuelCellTruckDefinition {
             faultFlags: faultFlags,
             brakeHysteresis: (5.0, 2.0),
             energyFromTractionDCLink: true,
-            initialSOC: { _ in 0.6 })
+            initialSOC: { _ in 0.6 },
+            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes])
     }
 }

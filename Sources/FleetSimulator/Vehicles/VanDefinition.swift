@@ -97,6 +97,8 @@ enum VanDefinition {
                 .ready: SignalReference(bus, "VCU_Status", "VCU_Ready"),
                 .charging: SignalReference(bus, "BMS_Charge", "BMS_ChargeState"),
                 .odometer: SignalReference(bus, "VCU_Odometer", "VCU_Odometer"),
+                .gear: SignalReference(bus, "VCU_Status", "VCU_Gear"),
+                .motorState: SignalReference(bus, "MCU_Status", "MCU_State"),
                 .motorSpeed: SignalReference(bus, "MCU_Status", "MCU_MotorSpeed"),
                 .motorTorque: SignalReference(bus, "MCU_Status", "MCU_MotorTorque"),
                 .motorDCVoltage: SignalReference(bus, "MCU_Power", "MCU_DCVoltage"),
@@ -112,6 +114,7 @@ enum VanDefinition {
             energyFromTractionDCLink: false,
             initialSOC: { cycle in cycle == .depotCharging ? 0.32 : cycle == .idle ? 0.64 : cycle == .chargingStops ? 0.7 : 0.88 },
             // A CCS fast charger (a 52 kWh van accepts about 1 C), and the 6.6 kW on-board charger.
-            stopChargers: StopChargers(fastDCKW: 50, slowACKW: 6.2))
+            stopChargers: StopChargers(fastDCKW: 50, slowACKW: 6.2),
+            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes])
     }
 }

@@ -54,6 +54,8 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case charging
     // The GB/T 32960 terminal's.
     case odometer
+    case gear
+    case motorState = "motor_state"
     case motorSpeed = "motor_speed"
     case motorTorque = "motor_torque"
     case motorDCVoltage = "motor_dc_voltage"
@@ -99,6 +101,16 @@ public struct VehicleDefinition: Sendable {
     public var initialSOC: @Sendable (DriveCycle) -> Double
     /// The chargers of the `charging-stops` scenario; nil: the vehicle's own charger.
     public var stopChargers: StopChargers? = nil
+    /// The codes of the coded roles (`gear`, `motor_state`): GB/T 32960 name → signal value.
+    public var roleCodes: [SignalRole: [(name: String, value: Int)]] = [:]
+}
+
+extension VehicleDefinition {
+    /// GB/T 32960 gear names for `VAL_ VCU_Gear 3 "D" 2 "N" 1 "R" 0 "P"` (the van's and the truck's DBCs).
+    static let vcuGearCodes: [(name: String, value: Int)] = [("P", 0), ("R", 1), ("N", 2), ("D", 3)]
+    /// GB/T 32960 motor states for `VAL_ MCU_State 4 "Fault" 3 "Generating" 2 "Motoring" 1 "Standby"
+    /// 0 "Off"` (all three DBCs): a fault is the table's abnormal.
+    static let mcuStateCodes: [(name: String, value: Int)] = [("off", 0), ("ready", 1), ("consuming", 2), ("generating", 3), ("abnormal", 4)]
 }
 
 /// The three demonstration vehicles.

@@ -113,7 +113,7 @@ extension GatewayConfig {
         if let signals = f["signals"] {
             let roles = ["vehicle_speed", "pack_voltage", "pack_current", "soc", "min_cell_voltage", "max_cell_voltage",
                          "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
-                         "odometer", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
+                         "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
@@ -124,6 +124,11 @@ extension GatewayConfig {
                     map.packCurrent = reference
                     let positive = try r.required("positive").oneOf(["discharge", "charge"])
                     map.packCurrentPositive = CurrentDirection(rawValue: positive)!
+                case "gear", "motor_state":
+                    let (reference, r) = try signalReference(value, extra: ["codes"])
+                    let names = role == "gear" ? GBT32960UplinkOptions.gearCodeNames : GBT32960UplinkOptions.motorStateCodeNames
+                    let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
+                    if role == "gear" { map.gear = coded } else { map.motorState = coded }
                 case "ready", "charging":
                     let (reference, r) = try signalReference(value, extra: ["on_values"])
                     var on: [Double] = []
@@ -240,6 +245,17 @@ extension GatewayConfig {
             signal: try f.required("signal").string(),
             scale: try f["scale"]?.double() ?? 1, offset: try f["offset"]?.double() ?? 0)
         return (reference, f)
+    }
+
+    /// `codes: { NAME: VALUE, … }`: each name one of `names`, the signal value that means it.
+    static func codes(_ node: ConfigNode, names: [String]) throws(ConfigError) -> [CodedReference.Code] {
+        var codes: [CodedReference.Code] = []
+        for (name, value) in try node.entries() {
+            guard names.contains(name) else { throw value.error("unknown code; expected one of \(names.joined(separator: ", "))") }
+            codes.append(CodedReference.Code(name, try value.double()))
+        }
+        guard !codes.isEmpty else { throw node.expected("at least one code") }
+        return codes
     }
 
     static func isIdentifierScalar(_ c: Unicode.Scalar) -> Bool {

@@ -18,6 +18,10 @@ import Telemetry
 ///         state_directory: /var/lib/candor/gbt32960   # the reissue store and the login serial
 ///         vehicle: van01                       # the reported vehicle; default: the only one
 public struct GBT32960UplinkOptions: Sendable, Hashable {
+    /// The names `signals.gear.codes` and `signals.motor_state.codes` take (Annex A.1; Table 11).
+    public static let gearCodeNames = ["N"] + (1...12).map(String.init) + ["R", "D", "P"]
+    public static let motorStateCodeNames = ["consuming", "generating", "off", "ready", "abnormal"]
+
     public var host: String
     public var port: Int
     public var tls: TLSFiles?

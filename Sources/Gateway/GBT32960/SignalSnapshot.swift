@@ -7,21 +7,22 @@ import Telemetry
 /// at the report's instant is sent as the table's invalid sentinel — never a made-up number.
 ///
 /// Sourced today (`vehicles.<id>.signals`, `temperatures` and `faults`): vehicle state (ready),
-/// charging state (charging, speed), speed, mileage (odometer), pack voltage and current, SOC;
-/// one drive motor when any motor role is mapped (speed, torque, DC voltage and current, the
+/// charging state (charging, speed), speed, mileage (odometer), pack voltage and current, SOC,
+/// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
+/// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen pressure and temperature); 2016's extreme values (max/min
 /// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); position invalid (no GNSS source yet). Everything else in those
-/// bodies (gear, motor state, hydrogen consumption and concentration, probe lists) is the
-/// invalid sentinel.
+/// bodies (hydrogen consumption and concentration, probe lists) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
         case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
+        case gear, motorState, brakePressure
 
-        static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature]
+        static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature]
     }
 
@@ -38,6 +39,8 @@ final class SignalSnapshot: ReportSource {
     private var readyOn: [Double] = []
     private var chargingOn: [Double] = []
     private var currentSign = 1.0
+    private var gearCodes: CodedReference?
+    private var motorStateCodes: CodedReference?
     /// Slots: the roles, then one per fault flag.
     private var values: [(value: Double, time: Int64)?]
     private var faultBits: [UInt8?] = []
@@ -66,9 +69,12 @@ final class SignalSnapshot: ReportSource {
             (signals.motorDCCurrent, .motorDCCurrent), (temperatures["motor"], .motorTemperature),
             (temperatures["controller"], .controllerTemperature), (signals.fuelCellVoltage, .fuelCellVoltage),
             (signals.fuelCellCurrent, .fuelCellCurrent), (signals.hydrogenPressure, .hydrogenPressure),
-            (signals.hydrogenTemperature, .hydrogenTemperature),
+            (signals.hydrogenTemperature, .hydrogenTemperature), (signals.gear?.reference, .gear),
+            (signals.motorState?.reference, .motorState), (signals.brakePressure, .brakePressure),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
+        gearCodes = signals.gear
+        motorStateCodes = signals.motorState
         readyOn = signals.ready?.onValues ?? []
         chargingOn = signals.charging?.onValues ?? []
         currentSign = signals.packCurrentPositive == .discharge ? 1 : -1
@@ -127,16 +133,36 @@ final class SignalSnapshot: ReportSource {
             speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(value(.odometer, at: time)),
             voltage: UInt16(f.voltage.raw(value(.packVoltage, at: time))),
             current: UInt16(f.current.raw(value(.packCurrent, at: time).map { $0 * currentSign })),
-            soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: 0xFF, gear: 0xFF,
+            soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: 0xFF, gear: gear(at: time),
             insulation: UInt16(f.insulation.raw(nil)),
             accelerator: UInt8(f.accelerator.raw(nil)), brake: UInt8(f.brake.raw(nil)))
     }
 
-    /// The one traction motor (sequence 1); its state is not mapped (invalid).
+    /// The gear byte (Annex A.1): bits 3–0 the position whose code the gear signal's value is;
+    /// bit 5 (driving force) when the motor torque is positive; bit 4 (braking force) when the
+    /// brake pressure is positive or the motor torque negative (regenerative braking). The gear
+    /// unmapped, stale or a value no code names → 0xFF (2025: bit 7, gear invalid; 2016 defines
+    /// no sentinel, all ones is no position it names).
+    func gear(at time: Int64) -> UInt8 {
+        guard let codes = gearCodes, let v = value(.gear, at: time), let name = codes.name(of: v),
+              let position = Gear.positionNames[name] else { return 0xFF }
+        let torque = value(.motorTorque, at: time) ?? 0
+        let braking = (value(.brakePressure, at: time) ?? 0) > 0 || torque < 0
+        return Gear(position: position, driving: torque > 0, braking: braking).byte
+    }
+
+    /// The motor state byte (Table 11): the state whose code the signal's value is; a value no
+    /// code names → abnormal (0xFE); unmapped or stale → invalid (0xFF).
+    func motorState(at time: Int64) -> UInt8 {
+        guard let codes = motorStateCodes, let v = value(.motorState, at: time) else { return 0xFF }
+        return codes.name(of: v).flatMap { DriveMotor.stateNames[$0] } ?? 0xFE
+    }
+
+    /// The one traction motor (sequence 1).
     func motor(at time: Int64) -> DriveMotor {
         let f = DriveMotor.Fields(edition)
         return DriveMotor(
-            sequence: 1, state: 0xFF, controllerTemperature: UInt8(f.controllerTemperature.raw(value(.controllerTemperature, at: time))),
+            sequence: 1, state: motorState(at: time), controllerTemperature: UInt8(f.controllerTemperature.raw(value(.controllerTemperature, at: time))),
             speed: UInt16(f.speed.raw(value(.motorSpeed, at: time))), torque: f.torque.raw(value(.motorTorque, at: time)),
             temperature: UInt8(f.temperature.raw(value(.motorTemperature, at: time))),
             controllerVoltage: UInt16(f.controllerVoltage.raw(value(.motorDCVoltage, at: time))),

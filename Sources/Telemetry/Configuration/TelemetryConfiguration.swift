@@ -193,8 +193,11 @@ public struct SemanticMap: Sendable, Hashable {
     public var ready: StateReference?
     public var charging: StateReference?
     /// The GB/T 32960 terminal's roles (km, r/min, N·m, V, A, MPa, °C): the odometer, the
-    /// traction motor, the fuel-cell stack and its hydrogen system.
+    /// gear lever and the traction motor's state (coded), the traction motor, the fuel-cell
+    /// stack and its hydrogen system.
     public var odometer: SignalReference?
+    public var gear: CodedReference?
+    public var motorState: CodedReference?
     public var motorSpeed: SignalReference?
     public var motorTorque: SignalReference?
     public var motorDCVoltage: SignalReference?
@@ -210,7 +213,7 @@ public struct SemanticMap: Sendable, Hashable {
     public var references: [SignalReference] {
         [vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature,
          minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
-         motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
+         gear?.reference, motorState?.reference, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
          hydrogenPressure, hydrogenTemperature].compactMap { $0 }
     }
 

@@ -1,0 +1,24 @@
+/// A signal whose values are codes (the gear lever, the motor controller's state): each name
+/// the consumer knows (`D`, `consuming`, …) and the signal value that means it.
+public struct CodedReference: Sendable, Hashable {
+    public var reference: SignalReference
+    /// In the config's order; a value not listed means none of them.
+    public var codes: [Code]
+    public struct Code: Sendable, Hashable {
+        public var name: String
+        public var value: Double
+        public init(_ name: String, _ value: Double) {
+            self.name = name
+            self.value = value
+        }
+    }
+    public init(_ reference: SignalReference, codes: [Code]) {
+        self.reference = reference
+        self.codes = codes
+    }
+
+    /// The name of the code `value` means, or nil.
+    public func name(of value: Double) -> String? {
+        codes.first { abs($0.value - value) < 1e-9 }?.name
+    }
+}

@@ -1,0 +1,96 @@
+import GBT32960
+@testable import Telemetry
+import Testing
+@testable import Gateway
+
+/// The semantic roles the GB/T 32960 bodies take from the signal windows (`SignalSnapshot`):
+/// coded values → the tables' codes, and the invalid/abnormal sentinels where a value is
+/// missing, stale or names no code.
+@Suite struct GBT32960SnapshotTests {
+    static let second: Int64 = 1_000_000_000
+    static let t0: Int64 = 1_783_378_515 * second
+
+    static func reference(_ message: String, _ signal: String) -> SignalReference {
+        SignalReference(bus: "can0", message: message, signal: signal)
+    }
+
+    static func window(_ message: String, _ signal: String, _ value: Double, at time: Int64 = t0) -> SignalWindowRecord {
+        SignalWindowRecord(vehicle: "van01", bus: "can0", message: message, signal: signal, windowStart: time - second,
+                           windowLength: second, count: 10, minimum: value, maximum: value, mean: value, last: value,
+                           standardDeviation: 0, firstTime: time - second / 2, lastTime: time)
+    }
+
+    static func snapshot(_ edition: Edition) -> SignalSnapshot {
+        var map = SemanticMap()
+        map.gear = CodedReference(reference("VCU_Status", "VCU_Gear"),
+                                  codes: [.init("P", 0), .init("R", 1), .init("N", 2), .init("D", 3)])
+        map.motorState = CodedReference(reference("MCU_Status", "MCU_State"),
+                                        codes: [.init("off", 0), .init("ready", 1), .init("consuming", 2), .init("generating", 3)])
+        map.motorTorque = reference("MCU_Status", "MCU_MotorTorque")
+        map.brakePressure = reference("EHB_Status", "EHB_BrakePressure")
+        return SignalSnapshot(signals: map, faults: [], edition: edition)
+    }
+
+    static let millis = t0 / 1_000_000
+
+    @Test(arguments: [Edition.v2016, .v2025])
+    func gearPositionsAndForceBitsComeFromTheCodesTorqueAndBrakePressure(edition: Edition) {
+        let s = Self.snapshot(edition)
+        #expect(s.gear(at: Self.millis) == 0xFF, "gear never seen: all ones")
+        s.update(Self.window("VCU_Status", "VCU_Gear", 3))
+        #expect(s.gear(at: Self.millis) == 14, "D, no torque or brake pressure seen: no force bits")
+        s.update(Self.window("MCU_Status", "MCU_MotorTorque", 120.5))
+        s.update(Self.window("EHB_Status", "EHB_BrakePressure", 0))
+        #expect(s.gear(at: Self.millis) == 0x20 | 14, "driving force")
+        s.update(Self.window("MCU_Status", "MCU_MotorTorque", -40))
+        #expect(s.gear(at: Self.millis) == 0x10 | 14, "regenerative braking is a braking force")
+        s.update(Self.window("MCU_Status", "MCU_MotorTorque", 0))
+        s.update(Self.window("EHB_Status", "EHB_BrakePressure", 12))
+        s.update(Self.window("VCU_Status", "VCU_Gear", 0))
+        #expect(s.gear(at: Self.millis) == 0x10 | 15, "P with the brake applied")
+        s.update(Self.window("VCU_Status", "VCU_Gear", 1))
+        #expect(Gear(byte: s.gear(at: Self.millis)).position == Gear.reverse)
+        s.update(Self.window("VCU_Status", "VCU_Gear", 7))
+        #expect(s.gear(at: Self.millis) == 0xFF, "a value no code names")
+        s.update(Self.window("VCU_Status", "VCU_Gear", 2))
+        #expect(s.gear(at: Self.millis) == 0x10, "N")
+        #expect(s.gear(at: Self.millis + 5_001) == 0xFF, "stale after 5 s")
+        // The whole-vehicle body carries it.
+        #expect(s.vehicle(at: Self.millis).gear == 0x10)
+    }
+
+    @Test func motorStateIsTheCodedStateAbnormalForAnUnnamedValueInvalidWhenMissing() {
+        let s = Self.snapshot(.v2016)
+        #expect(s.motorState(at: Self.millis) == 0xFF)
+        for (value, code) in [(0.0, UInt8(3)), (1, 4), (2, 1), (3, 2), (4, 0xFE)] {
+            s.update(Self.window("MCU_Status", "MCU_State", value))
+            #expect(s.motorState(at: Self.millis) == code, "MCU_State \(value)")
+            #expect(s.motor(at: Self.millis).state == code)
+        }
+        #expect(s.motorState(at: Self.millis + 5_001) == 0xFF, "stale after 5 s")
+        #expect(s.items(atMillis: Self.millis).contains { if case .driveMotors = $0 { true } else { false } })
+    }
+
+    static let signals = """
+        signals:
+          gear: { bus: can0, message: VCU_Status, signal: VCU_Gear, codes: { P: 0, R: 1, N: 2, D: 3, "1": 4 } }
+          motor_state: { bus: can0, message: MCU_Status, signal: MCU_State, codes: { off: 0, consuming: 2, abnormal: 4 } }
+
+    """
+
+    @Test func theCodesDecodeAndAnUnknownNameIsAnErrorAtItsPosition() throws {
+        let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.signals, file: "candor.yaml", environment: [:])
+        let map = config.vehicles[0].signals
+        #expect(map.gear?.codes.map(\.name) == ["P", "R", "N", "D", "1"])
+        #expect(map.gear?.name(of: 4) == "1" && map.gear?.name(of: 3) == "D" && map.gear?.name(of: 9) == nil)
+        #expect(map.motorState?.name(of: 4) == "abnormal" && map.motorState?.reference.signal == "MCU_State")
+        #expect(map.references.contains { $0.signal == "VCU_Gear" } && map.references.contains { $0.signal == "MCU_State" })
+        for (good, bad, message) in [("D: 3", "Drive: 3", "unknown code; expected one of N, 1, 2"),
+                                     ("consuming: 2", "motoring: 2", "unknown code; expected one of consuming"),
+                                     (", codes: { off: 0, consuming: 2, abnormal: 4 }", "", "codes")] {
+            let error = configFailure(ConfigTests.minimal + "\n" + Self.signals.replacingOccurrences(of: good, with: bad), file: "candor.yaml")
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+            #expect((error?.line ?? 0) >= 7)
+        }
+    }
+}
