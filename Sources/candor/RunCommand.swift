@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
             Opens every bus of candor.yaml with SocketCAN, then decodes, aggregates and writes \
             the records to the configured sinks as `candor replay` does for captures (the same \
             records for the same frames). Under systemd (Type=notify) it sends READY=1 once every \
-            bus is open, STATUS= with the frame rate, WATCHDOG=1 at half of WatchdogSec and \
+            bus is open, STATUS= with the frame rate (and the uplink's link and outbox backlog), WATCHDOG=1 at half of WatchdogSec and \
             STOPPING=1 on shutdown. SIGTERM or SIGINT stops the readers, drains the queued frames, \
             closes every open window and flushes and closes the sinks. SIGHUP (systemctl reload) \
             reads candor.yaml and its DBCs again and swaps them in at the next window boundary \

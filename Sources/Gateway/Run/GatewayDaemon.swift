@@ -87,6 +87,7 @@ public struct GatewayDaemon {
         let drops = DropReporter(log: log.labelled("drops"))
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
         let uplinkMetrics = UplinkMetrics(metrics, services: sinks.services)
+        let uplink = sinks.services.queued(UplinkService.self)?.consumer
         let reload = ConfigReload(
             configFile: configFile, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try input.add(interfaces: interfaces) },
@@ -119,6 +120,7 @@ public struct GatewayDaemon {
                     drops.observeWriteFailures(stage: name, total: failed.failures, lastError: failed.lastError?.description)
                 }
             },
+            uplinkStatus: { uplink?.statusLine },
             abort: { [log, abort] reason in
                 log.critical(reason)
                 abort(reason)

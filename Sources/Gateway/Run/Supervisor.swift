@@ -3,7 +3,7 @@ import SystemIO
 
 /// The daemon's second thread: waits for signals (`DaemonSignals`), and in between, every
 /// second, reports finished reloads, exports the drop counters, polls the controllers and
-/// sends `STATUS=`. A stop signal stops the input; the ingest thread then drains it and
+/// sends `STATUS=` (the frame rate, then the uplink's link and backlog when there is one). A stop signal stops the input; the ingest thread then drains it and
 /// finishes. SIGHUP checks the config here (`ConfigReload`), off the ingest thread. The
 /// watchdog is fed elsewhere (`IngestWatchdog`), so a long reload cannot starve it.
 ///
@@ -22,6 +22,8 @@ final class Supervisor: @unchecked Sendable {
         let shutdownDeadline: Duration
         /// Exports every stage's drop total and logs drops as they start (`DropReporter`).
         let exportDrops: () -> Void
+        /// The uplink's part of `STATUS=` (`UplinkService.statusLine`); nil without an uplink.
+        let uplinkStatus: () -> String?
         let abort: @Sendable (String) -> Never
     }
 
@@ -87,7 +89,8 @@ final class Supervisor: @unchecked Sendable {
             let (seconds, attoseconds) = elapsed.components
             let rate = Double(now - lastFrames) / max(1e-3, Double(seconds) + Double(attoseconds) / 1e18)
             lastFrames = now
-            do { try notifier.status("\(Int(rate.rounded())) frames/s, \(now) frames") } catch { p.log.warning("sd_notify: \(error)") }
+            let status = "\(Int(rate.rounded())) frames/s, \(now) frames" + (p.uplinkStatus().map { "; " + $0 } ?? "")
+            do { try notifier.status(status) } catch { p.log.warning("sd_notify: \(error)") }
         }
         done.lock()
         finished = true

@@ -34,7 +34,6 @@ final class UplinkLink: @unchecked Sendable {
     // Owned by the network thread.
     private var inFlight: [Int32: (sequence: UInt64, bytes: Int)] = [:]
     private var schedule: ConnectSchedule
-    private var everConnected = false
     private var tokens: Double = 0
     private var lastRefill: UInt64 = 0
     private var lastAgeCheck: UInt64 = 0
@@ -59,6 +58,7 @@ final class UplinkLink: @unchecked Sendable {
         self.notify = notify
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
         self.hold = ReconnectBackoff(baseMillis: holdBaseMillis, capMillis: 30_000, seed: seed &+ 1)
+        stats.linkSinceMillis = Outbox.wallClockMillis()
     }
 
     var statistics: UplinkStatistics {
@@ -144,6 +144,7 @@ final class UplinkLink: @unchecked Sendable {
         }
         lock.lock()
         stats.connected = false
+        stats.protocolVersion = nil
         finished = true
         lock.broadcast()
         lock.unlock()
@@ -163,6 +164,7 @@ final class UplinkLink: @unchecked Sendable {
         lock.lock()
         stats.connectFailures += 1
         stats.lastError = reason
+        stats.linkDownReason = reason
         lock.unlock()
         notify(.connectFailed(broker: broker, reason: reason, retryInSeconds: Double(delay) / 1000))
     }
@@ -176,9 +178,12 @@ final class UplinkLink: @unchecked Sendable {
             lock.lock()
             outbox.resend()
             stats.connected = true
-            if everConnected { stats.reconnects += 1 }
+            if stats.everConnected { stats.reconnects += 1 }
+            stats.everConnected = true
+            stats.protocolVersion = version.rawValue
+            stats.linkSinceMillis = Outbox.wallClockMillis()
+            stats.linkDownReason = nil
             lock.unlock()
-            everConnected = true
             _ = try? client.publish(Self.status("online", settings))
             notify(.connected(broker: broker, sessionPresent: present, version: version.rawValue))
         case .refused(let code, let reason):
@@ -188,7 +193,9 @@ final class UplinkLink: @unchecked Sendable {
             inFlight.removeAll()
             undeliveredInFlight = nil
             lock.lock()
+            if stats.connected { stats.linkSinceMillis = Outbox.wallClockMillis() }
             stats.connected = false
+            stats.protocolVersion = nil
             lock.unlock()
             if wasConnected { notify(.disconnected(broker: broker, reason: reason)) }
             failed(reason, ConnectSchedule.monotonicMillis())
@@ -226,6 +233,7 @@ final class UplinkLink: @unchecked Sendable {
             do { try outbox.acknowledge(sent.sequence) } catch { outboxFailed(error) }
             stats.acknowledged += 1
             stats.acknowledgedBytes += UInt64(sent.bytes)
+            stats.sendingHeld = false
             lock.broadcast()
             lock.unlock()
         case .message, .subscribed:
@@ -246,6 +254,7 @@ final class UplinkLink: @unchecked Sendable {
             undeliveredInFlight = nil
             lock.lock()
             outbox.resend()
+            stats.sendingHeld = true
             lock.unlock()
             let delay = hold.nextDelayMillis()
             holdUntil = now + UInt64(delay)

@@ -91,6 +91,11 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         return end ?? link.statistics
     }
 
+    /// The link and the backlog now, for `STATUS=` (`UplinkStatistics.statusLine`).
+    public var statusLine: String {
+        statistics.statusLine(broker: settings.broker.broker, nowMillis: Outbox.wallClockMillis())
+    }
+
     /// One line: what was delivered, what is left in the outbox for the next start.
     public var report: String {
         let s = statistics

@@ -3,6 +3,16 @@ import Outbox
 /// What the uplink has done; read at any time (`UplinkLink.statistics`).
 public struct UplinkStatistics: Sendable, Hashable {
     public var connected = false
+    /// The MQTT version of the connection (4 = 3.1.1, 5), nil while there is none.
+    public var protocolVersion: Int?
+    /// Whether a connection was ever made since the start.
+    public var everConnected = false
+    /// Wall-clock milliseconds of the last link transition (the start, a connection, its loss).
+    public var linkSinceMillis: Int64 = 0
+    /// Why the link is down: the last failed attempt or the loss; nil while connected.
+    public var linkDownReason: String?
+    /// Sending paused after a PUBACK that was not a delivery (refused, or no subscriber).
+    public var sendingHeld = false
     public var outbox = OutboxStatistics()
     /// Messages handed to the broker, and acknowledged by it (PUBACK).
     public var published: UInt64 = 0
@@ -26,6 +36,30 @@ public struct UplinkStatistics: Sendable, Hashable {
     public var lastError: String?
 
     public var refusedTotal: UInt64 { refused.values.reduce(0, +) }
+
+    /// The uplink's part of the daemon's `STATUS=` line (`systemctl status`): the link, the
+    /// backlog, what the broker would not take.
+    ///
+    ///     uplink connected to 127.0.0.1:1883 (MQTT 5) since 2026-12-06T21:04:05.120Z; outbox 0 messages, 0 B
+    ///     uplink disconnected from 127.0.0.1:1883 since 2026-12-06T21:05:10.003Z (Connection refused);
+    ///       outbox 41 messages, 30512 B, oldest 12 s; refused 0x87 Not authorized: 7; sending held
+    public func statusLine(broker: String, nowMillis: Int64) -> String {
+        let since = LogLineFormat.utc((Int(linkSinceMillis / 1000), Int(linkSinceMillis % 1000)))
+        var text: String
+        if connected {
+            text = "uplink connected to \(broker) (MQTT \(protocolVersion == 5 ? "5" : "3.1.1")) since \(since)"
+        } else {
+            text = "uplink \(everConnected ? "disconnected from" : "not yet connected to") \(broker) since \(since)"
+            if let linkDownReason { text += " (\(linkDownReason))" }
+        }
+        text += "; outbox \(outbox.messages) messages, \(outbox.bytes) B"
+        if outbox.messages > 0, let oldest = outbox.oldestStoredMillis { text += ", oldest \(max(0, nowMillis - oldest) / 1000) s" }
+        if outbox.evictedTotal > 0 { text += ", \(outbox.evictedTotal) evicted" }
+        if refusedTotal > 0 { text += "; refused \(UplinkService.reasons(refused))" }
+        if unmatched > 0 { text += "; \(unmatched) without a subscriber" }
+        if sendingHeld { text += "; sending held" }
+        return text
+    }
 }
 
 /// A link transition or an outbox event, for the log.
