@@ -11,39 +11,6 @@ import Testing
 /// the selection (60 s windows of the van's mapped roles, 60 s health, every episode and
 /// operations record), each compared as a JSON object with the JSON-lines sink's line.
 @Suite(.serialized) struct UplinkBrokerTests {
-    private func expected(_ bundle: UplinkBundle, _ records: [(RecordIdentity, TelemetryRecord)],
-                          lengths: Set<Int64> = [60_000_000_000]) -> [UInt64: NSDictionary] {
-        let mapped = bundle.mappedSignals
-        var out: [UInt64: NSDictionary] = [:]
-        for (identity, record) in records {
-            let keep: Bool
-            switch record {
-            case .signalWindow(let r): keep = lengths.contains(r.windowLength) && mapped.contains([r.vehicle, r.bus, r.message, r.signal])
-            case .messageHealth(let r): keep = lengths.contains(r.windowLength)
-            case .busHealth(let r): keep = lengths.contains(r.windowLength)
-            case .silentEpisode, .faultEpisode, .operations: keep = true
-            }
-            if keep { out[identity.sequence] = jsonObject(record) }
-        }
-        return out
-    }
-
-    /// Duplicates; `complete: false` lets records be missing (given up by the outbox).
-    private func check(_ received: [MQTTIncoming], against expected: [UInt64: NSDictionary], run: RunID, vehicle: String,
-                       complete: Bool = true) throws -> Int {
-        var seen: [UInt64: Int] = [:]
-        for m in received where !m.topic.hasSuffix("/status") {
-            let u = try UnpackedMessage(m)
-            #expect(u.topic == "candor/v1/testfleet/\(vehicle)/\(u.kind)" && u.vehicle == vehicle && u.run == run.description)
-            for (sequence, object) in u.records {
-                seen[sequence, default: 0] += 1
-                #expect(expected[sequence] == object, "record \(sequence) differs from the JSON-lines sink's")
-            }
-        }
-        #expect(complete ? Set(seen.keys) == Set(expected.keys) : Set(seen.keys).isSubset(of: Set(expected.keys)), "missing \(Set(expected.keys).subtracting(seen.keys).count), extra \(Set(seen.keys).subtracting(expected.keys).count)")
-        return seen.values.reduce(0) { $0 + $1 - 1 }  // duplicates
-    }
-
     @Test func aReplayUplinksEveryChosenRecordWithItsIdentity() throws {
         let broker = try MosquittoBroker(name: "uplink", extraConfig: "allow_anonymous true\nmax_queued_messages 100000")
         try broker.start()
@@ -55,9 +22,9 @@ import Testing
         print("UplinkBrokerTests normal: \(records.count) records, \(uplink.report)")
         #expect(stats.outbox.messages == 0 && stats.acknowledged == stats.outbox.stored && stats.outbox.evictedTotal == 0)
         try subscriber.drain()
-        let wanted = expected(bundle, records)
+        let wanted = bundle.expected(records)
         #expect(wanted.count > 50 && wanted.count < records.count)
-        let duplicates = try check(subscriber.received, against: wanted, run: run, vehicle: bundle.vehicle)
+        let duplicates = try checkUplinked(subscriber.received, against: wanted, run: run, vehicle: bundle.vehicle)
         #expect(duplicates == 0)
         let status = subscriber.received.filter { $0.topic.hasSuffix("/status") }.map { String(decoding: $0.payload, as: UTF8.self) }
         #expect(status.first?.contains(#""state":"online""#) == true && status.last?.contains(#""state":"offline""#) == true, "\(status)")
@@ -78,7 +45,7 @@ import Testing
         #expect(uplink.statistics.outbox.messages == 0)
         #expect(uplink.statistics.connectFailures > 0)
         try subscriber.drain()
-        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+        #expect(try checkUplinked(subscriber.received, against: bundle.expected(records), run: run, vehicle: bundle.vehicle) == 0)
     }
 
     /// A broker without any subscriber yet (a new fleet, or mosquitto 2.0 restarted: it keeps
@@ -106,7 +73,7 @@ import Testing
         let subscriber = try late.wait().get()
         #expect(uplink.statistics.unmatched > 0 && uplink.statistics.outbox.messages == 0)
         try subscriber.drain()
-        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+        #expect(try checkUplinked(subscriber.received, against: bundle.expected(records), run: run, vehicle: bundle.vehicle) == 0)
     }
 
     /// A broker whose ACL denies the gateway write to the data topics answers each records
@@ -152,7 +119,7 @@ import Testing
         #expect(s.outbox.messages == 0 && s.acknowledged == s.outbox.stored && s.outbox.evictedTotal == 0 && s.reconnects == 0)
         #expect(uplink.takeEvents().contains(.accepted(broker: "127.0.0.1:\(broker.port)")))
         try subscriber.drain()
-        let duplicates = try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle)
+        let duplicates = try checkUplinked(subscriber.received, against: bundle.expected(records), run: run, vehicle: bundle.vehicle)
         print("UplinkBrokerTests refused: \(duplicates) duplicates")
         #expect(duplicates == 0)
     }
@@ -196,8 +163,8 @@ import Testing
         print("UplinkBrokerTests full disk: next start: \(second.report)")
         #expect(second.statistics.outbox.messages == 0 && second.statistics.acknowledged == UInt64(s.outbox.messages))
         try subscriber.drain()
-        let wanted = expected(bundle, records, lengths: [1_000_000_000, 60_000_000_000])
-        #expect(try check(subscriber.received, against: wanted, run: run, vehicle: bundle.vehicle, complete: false) == 0)
+        let wanted = bundle.expected(records, lengths: [1_000_000_000, 60_000_000_000])
+        #expect(try checkUplinked(subscriber.received, against: wanted, run: run, vehicle: bundle.vehicle, complete: false) == 0)
         let arrived = Set(subscriber.received.filter { !$0.topic.hasSuffix("/status") }.flatMap { try! UnpackedMessage($0).records.map(\.sequence) })
         let essential = Set(records.compactMap { identity, record in
             switch record {
@@ -230,7 +197,7 @@ import Testing
         print("UplinkBrokerTests restart: next start: \(second.report)")
         #expect(second.statistics.outbox.messages == 0 && second.statistics.acknowledged == UInt64(left))
         try subscriber.drain()
-        #expect(try check(subscriber.received, against: expected(bundle, records), run: run, vehicle: bundle.vehicle) == 0)
+        #expect(try checkUplinked(subscriber.received, against: bundle.expected(records), run: run, vehicle: bundle.vehicle) == 0)
     }
 }
 

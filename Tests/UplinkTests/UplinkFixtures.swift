@@ -6,6 +6,7 @@ import Foundation
 import MQTT
 import Telemetry
 import TestSupport
+import Testing
 
 /// A simulated van written to a fresh directory (capture, DBCs, candor.yaml with an `uplink:`
 /// section pointing at `port`), replayed through the whole pipeline with the uplink on.
@@ -127,7 +128,8 @@ struct UnpackedMessage {
     var run: String
     var records: [(sequence: UInt64, object: NSDictionary)]
 
-    init(_ m: MQTTIncoming) throws {
+    /// `contentType`: check the MQTT 5 content type against the payload (none on 3.1.1).
+    init(_ m: MQTTIncoming, contentType: Bool = true) throws {
         topic = m.topic
         let json = m.payload.first == 0x78 ? Deflate.decompress(m.payload, limit: 64 << 20) : m.payload
         guard let json, let top = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
@@ -140,10 +142,50 @@ struct UnpackedMessage {
         self.vehicle = vehicle
         self.run = run
         self.records = zip(seqs, records).map { ($0.uint64Value, $1) }
+        if !contentType { return }
         if m.payload.first == 0x78 { precondition(m.contentType == "application/zlib") } else { precondition(m.contentType == "application/json") }
     }
 }
 
 func jsonObject(_ record: TelemetryRecord) -> NSDictionary {
     try! JSONSerialization.jsonObject(with: Data(JSONLinesFormat.line(record).utf8)) as! NSDictionary
+}
+
+extension UplinkBundle {
+    /// The records the uplink must send, by sequence, as the JSON-lines sink's objects: an
+    /// independent restatement of the selection (the given window lengths of the van's mapped
+    /// roles, health of those lengths, every episode and operations record).
+    func expected(_ records: [(RecordIdentity, TelemetryRecord)], lengths: Set<Int64> = [60_000_000_000]) -> [UInt64: NSDictionary] {
+        let mapped = mappedSignals
+        var out: [UInt64: NSDictionary] = [:]
+        for (identity, record) in records {
+            let keep: Bool
+            switch record {
+            case .signalWindow(let r): keep = lengths.contains(r.windowLength) && mapped.contains([r.vehicle, r.bus, r.message, r.signal])
+            case .messageHealth(let r): keep = lengths.contains(r.windowLength)
+            case .busHealth(let r): keep = lengths.contains(r.windowLength)
+            case .silentEpisode, .faultEpisode, .operations: keep = true
+            }
+            if keep { out[identity.sequence] = jsonObject(record) }
+        }
+        return out
+    }
+}
+
+/// Checks what a subscriber `received` against `expected` (records by sequence, as JSON
+/// objects); returns the duplicates. `complete: false` lets records be missing (given up by the
+/// outbox); `mqtt311`: the messages came over MQTT 3.1.1, without a content type.
+func checkUplinked(_ received: [MQTTIncoming], against expected: [UInt64: NSDictionary], run: RunID, vehicle: String,
+                   complete: Bool = true, mqtt311: Bool = false) throws -> Int {
+    var seen: [UInt64: Int] = [:]
+    for m in received where !m.topic.hasSuffix("/status") {
+        let u = try UnpackedMessage(m, contentType: !mqtt311)
+        #expect(u.topic == "candor/v1/testfleet/\(vehicle)/\(u.kind)" && u.vehicle == vehicle && u.run == run.description)
+        for (sequence, object) in u.records {
+            seen[sequence, default: 0] += 1
+            #expect(expected[sequence] == object, "record \(sequence) differs from the JSON-lines sink's")
+        }
+    }
+    #expect(complete ? Set(seen.keys) == Set(expected.keys) : Set(seen.keys).isSubset(of: Set(expected.keys)), "missing \(Set(expected.keys).subtracting(seen.keys).count), extra \(Set(seen.keys).subtracting(expected.keys).count)")
+    return seen.values.reduce(0) { $0 + $1 - 1 }  // duplicates
 }
