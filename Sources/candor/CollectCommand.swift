@@ -40,7 +40,27 @@ struct CollectCommand: ParsableCommand {
             committed and acknowledged; when it still fails, nothing is acknowledged and the \
             broker delivers the batch again.
 
-            Exit status: 0 after SIGTERM/SIGINT, 1 runtime failure, 2 usage error.
+            --config FILE reads these settings from YAML (errors name file:line:column; \
+            ${ENV} and ${ENV:-default} are substituted; paths are relative to the file); an \
+            option given on the command line overrides the file's value:
+
+              mqtt:
+                url: mqtts://broker:8883
+                fleet: demo
+                group: candor
+                client_id: collect-a
+                username: collector
+                password: ${MQTT_PASSWORD}
+                ca_file: ca.pem
+                cert_file: collector.pem
+                key_file: collector.key
+                keepalive: 30s
+              sqlite: { path: /var/lib/candor/fleet.db, synchronous: normal }
+              influx: { url: "http://127.0.0.1:8428" }
+              metrics: { listen: "127.0.0.1:9465" }
+
+            Exit status: 0 after SIGTERM/SIGINT, 1 runtime failure, 2 usage error or a bad \
+            config file.
 
             Examples:
               candor collect --mqtt mqtt://127.0.0.1:1883 --fleet demo --sqlite fleet.db
@@ -49,17 +69,20 @@ struct CollectCommand: ParsableCommand {
               MQTT_PASSWORD=… candor collect --mqtt mqtt://broker:1883 --fleet demo --sqlite fleet.db \\
                 --username collector --password-env MQTT_PASSWORD
               candor collect --mqtt mqtt://127.0.0.1:1883 --fleet demo --sqlite fleet.db --influx-url http://127.0.0.1:8428
+              candor collect --config /etc/candor/collect.yaml --client-id collect-b
             """
     )
 
+    @Option(help: "Read the settings from this YAML file; options given here override it.")
+    var config: String?
     @Option(help: "The broker: mqtt://HOST:PORT or mqtts://HOST:PORT.")
-    var mqtt: String
+    var mqtt: String?
     @Option(help: "The fleet: the <fleet> of candor/v1/<fleet>/<vehicle>/<kind>.")
-    var fleet: String
+    var fleet: String?
     @Option(help: "The fleet store (SQLite); created when missing.")
-    var sqlite: String
-    @Option(help: "The shared subscription's group (collectors of one group split the load).")
-    var group = "candor"
+    var sqlite: String?
+    @Option(help: "The shared subscription's group (collectors of one group split the load; default candor).")
+    var group: String?
     @Option(help: "MQTT client id; keep it stable across restarts (default candor-collect-<group>-<host>).")
     var clientId: String?
     @Option(help: "Serve Prometheus metrics on HOST:PORT (IPv4).")
@@ -76,8 +99,8 @@ struct CollectCommand: ParsableCommand {
     var key: String?
     @Option(help: "Also write InfluxDB line protocol to URL/write (VictoriaMetrics, InfluxDB 1.x): http://HOST:PORT.")
     var influxUrl: String?
-    @Option(help: "Fleet store sync: normal (a crash loses nothing committed) or full (power loss neither).")
-    var sync = "normal"
+    @Option(help: "Fleet store sync: normal (a crash loses nothing committed) or full (power loss neither); default normal.")
+    var sync: String?
 
     func run() throws {
         let environment = Environment.current()
@@ -85,35 +108,28 @@ struct CollectCommand: ParsableCommand {
         let log = GatewayLog(label: "candor-collect", format: .detect(environment: environment))
         var host = [CChar](repeating: 0, count: 256)
         let hostname = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
-        var broker: MQTTClientOptions
-        switch MQTTClientOptions.parse(url: mqtt, clientID: clientId ?? "candor-collect-\(group)-\(hostname)") {
-        case .success(let parsed): broker = parsed
-        case .failure(let failure): throw CommandFailure.input("collect: \(failure)")
-        }
-        broker.username = username
+        var given = CollectConfig()
+        (given.url, given.fleet, given.sqlitePath, given.group, given.clientID) = (mqtt, fleet, sqlite, group, clientId)
+        (given.username, given.caFile, given.certFile, given.keyFile) = (username, ca, cert, key)
+        (given.synchronous, given.influxURL, given.metricsListen) = (sync, influxUrl, metrics)
         if let name = passwordEnv {
-            guard let value = ProcessInfo.processInfo.environment[name] else { throw CommandFailure.input("collect: $\(name) is not set") }
-            broker.password = value
+            guard let value = environment[name] else { throw CommandFailure.input("collect: $\(name) is not set") }
+            given.password = value
         }
-        broker.caFile = ca
-        broker.certFile = cert
-        broker.keyFile = key
-        var options = CollectorOptions(broker: broker, fleet: fleet, sqlitePath: sqlite)
-        options.group = group
-        guard let durability = SQLiteStore.Durability(rawValue: sync.uppercased()) else {
-            throw CommandFailure.input("collect: --sync: expected normal or full, got \(sync)")
+        var settings = given
+        if let config {
+            do { settings = try CollectConfig.load(configFile: config, environment: environment).overridden(by: given) } catch {
+                throw CommandFailure.input("collect: \(error)")
+            }
         }
-        options.durability = durability
-        options.influxURL = influxUrl
-        guard !fleet.isEmpty, !fleet.contains("/"), !fleet.contains("+"), !fleet.contains("#") else {
-            throw CommandFailure.input("collect: --fleet: a topic level without / + #")
-        }
+        let options: CollectorOptions
+        do { options = try CollectorOptions(settings, hostname: hostname) } catch { throw CommandFailure.input("collect: \(error)") }
         let collector: Collector
         do { collector = try Collector(options, log: log) } catch {
             throw error.kind == .usage ? CommandFailure.input("collect: \(error)") : CommandFailure.runtime("collect: \(error)")
         }
         var server: PrometheusServer?
-        if let metrics {
+        if let metrics = settings.metricsListen {
             let rendered = collector.metrics
             do { server = try PrometheusServer(listen: metrics, render: { rendered.exposition() }, log: log) } catch {
                 throw CommandFailure.runtime("collect: \(error)")

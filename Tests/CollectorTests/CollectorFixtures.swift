@@ -74,12 +74,14 @@ final class Child {
     let log: String
     private let deadline: ProcessDeadline
 
-    init(_ arguments: [String], log: String, seconds: Double = 240) throws {
+    /// `environment`: added to this process's environment for the child.
+    init(_ arguments: [String], log: String, seconds: Double = 240, environment: [String: String] = [:]) throws {
         self.log = log
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: Repository.candor)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -13,6 +13,25 @@ struct ConfigNode {
     var line: Int { node.mark?.line ?? 0 }
     var column: Int { node.mark?.column ?? 0 }
 
+    /// The root of a YAML document, within `YAMLLimits` (size, depth, alias expansion);
+    /// `expecting` says what an empty document lacks.
+    static func document(yaml: String, file: String, environment: [String: String], expecting: String) throws(ConfigError) -> ConfigNode {
+        try YAMLLimits.check(yaml, file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(file: file, keyPath: "", message: "empty configuration: expected \(expecting)")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
+        }
+        try YAMLLimits.checkExpansion(root, file: file)
+        return ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
+    }
+
     func error(_ message: String) -> ConfigError {
         ConfigError(file: context.file, line: line, column: column, keyPath: keyPath, message: message)
     }

@@ -5,20 +5,8 @@ extension GatewayConfig {
     /// Reads `candor.yaml` text. `file` names it in errors and anchors relative paths;
     /// `environment` answers `${NAME}` references.
     public static func decode(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
-        try YAMLLimits.check(yaml, file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConfigError(file: file, keyPath: "", message: "empty configuration: expected a map with `version` and `vehicles`")
-            }
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
-        }
-        try YAMLLimits.checkExpansion(root, file: file)
-        let document = ConfigNode(node: root, keyPath: "", context: ConfigContext(file: file, environment: environment))
+        let document = try ConfigNode.document(yaml: yaml, file: file, environment: environment, expecting: "a map with `version` and `vehicles`")
+        let root = document.node
         let top = try document.fields(["version", "vehicles", "windows", "health", "day", "sinks", "recorder", "tail", "decoded_log", "live", "uplink"])
         let version = try top.required("version")
         guard try version.int("the schema version") == 1 else { throw version.error("expected 1 (the only schema version), found \(try version.text())") }
