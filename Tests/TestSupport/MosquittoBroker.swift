@@ -9,7 +9,7 @@ import Glibc
 public final class MosquittoBroker: @unchecked Sendable {
     public let directory: String
     public let port: Int
-    private var pid: pid_t?
+    private let server = SpawnedServer()
     private(set) var extraConfig: String
     private let binary: String
 
@@ -36,45 +36,19 @@ public final class MosquittoBroker: @unchecked Sendable {
 
         """
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        let pid = try Self.spawn(binary, ["-c", directory + "/mosquitto.conf"])
-        self.pid = pid
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if Self.accepts(port) { return }
-            guard isRunning else { throw BrokerError("mosquitto exited at start: \(log())") }
-            usleep(20_000)
-        }
-        throw BrokerError("mosquitto did not listen on \(port) within 10 s")
+        try server.start(binary, ["-c", directory + "/mosquitto.conf"], port: port, seconds: 10, log: log)
     }
 
-    public var isRunning: Bool {
-        guard let pid else { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            self.pid = nil
-            return false
-        }
-        return true
-    }
+    public var isRunning: Bool { server.isRunning }
 
     /// SIGKILL (a crash) or SIGTERM (a clean stop, persistence saved), then waits for the exit
     /// (SIGKILL after 10 s).
-    public func stop(kill hard: Bool = false) {
-        guard let pid else { return }
-        kill(pid, hard ? SIGKILL : SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline { kill(pid, SIGKILL) }
-            usleep(10_000)
-        }
-        self.pid = nil
-    }
+    public func stop(kill hard: Bool = false) { server.stop(kill: hard) }
 
     /// SIGHUP: mosquitto reads its configuration again (ACL and password files included);
     /// connected clients stay connected.
     public func reload() throws {
-        guard let pid else { throw BrokerError("mosquitto is not running") }
+        guard let pid = server.pid else { throw BrokerError("mosquitto is not running") }
         guard kill(pid, SIGHUP) == 0 else { throw BrokerError("kill SIGHUP \(pid): errno \(errno)") }
     }
 

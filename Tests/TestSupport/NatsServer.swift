@@ -14,7 +14,7 @@ public final class NatsServer: @unchecked Sendable {
     public let port: Int
     private let clientPort: Int
     private let binary: String
-    private var pid: pid_t?
+    private let server = SpawnedServer()
 
     public init(name: String) throws {
         binary = try OracleTool.require("nats-server")
@@ -33,38 +33,13 @@ public final class NatsServer: @unchecked Sendable {
 
         """
         try config.write(toFile: directory + "/nats.conf", atomically: true, encoding: .utf8)
-        pid = try MosquittoBroker.spawn(binary, ["-c", directory + "/nats.conf", "-l", directory + "/nats.log"])
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if MosquittoBroker.accepts(port) { return }
-            guard isRunning else { throw BrokerError("nats-server exited at start: \(log())") }
-            usleep(20_000)
-        }
-        throw BrokerError("nats-server did not listen on \(port) within 20 s")
+        try server.start(binary, ["-c", directory + "/nats.conf", "-l", directory + "/nats.log"], port: port, seconds: 20, log: log)
     }
 
-    public var isRunning: Bool {
-        guard let pid else { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            self.pid = nil
-            return false
-        }
-        return true
-    }
+    public var isRunning: Bool { server.isRunning }
 
     /// SIGTERM (SIGKILL after 10 s), then waits for the exit.
-    public func stop() {
-        guard let pid else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline { kill(pid, SIGKILL) }
-            usleep(10_000)
-        }
-        self.pid = nil
-    }
+    public func stop() { server.stop() }
 
     public func log() -> String { (try? String(contentsOfFile: directory + "/nats.log", encoding: .utf8)) ?? "" }
 

@@ -51,7 +51,7 @@ public struct CollectConfig: Sendable, Hashable {
         let top = try document.fields(["mqtt", "sqlite", "influx", "metrics"])
         var c = CollectConfig()
         if let node = top["mqtt"] {
-            let mqtt = try node.fields(["url", "fleet", "group", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "keepalive"])
+            let mqtt = try node.fields(["url", "fleet", "group", "client_id"] + MQTTClientKeys.names)
             if let n = mqtt["url"] {
                 let url = try n.string()
                 if case .failure(let failure) = MQTTClientOptions.parse(url: url, clientID: "") { throw n.error(failure.reason) }
@@ -60,17 +60,9 @@ public struct CollectConfig: Sendable, Hashable {
             if let n = mqtt["fleet"] { c.fleet = try topicLevel(n, "fleet") }
             if let n = mqtt["group"] { c.group = try topicLevel(n, "group") }
             c.clientID = try mqtt["client_id"]?.string()
-            c.username = try mqtt["username"]?.string()
-            c.password = try mqtt["password"]?.text()
-            c.caFile = try mqtt["ca_file"]?.path()
-            c.certFile = try mqtt["cert_file"]?.path()
-            c.keyFile = try mqtt["key_file"]?.path()
-            if (c.certFile == nil) != (c.keyFile == nil) { throw node.error("cert_file and key_file go together (mutual TLS)") }
-            if let n = mqtt["keepalive"] {
-                let seconds = try n.duration() / 1_000_000_000
-                guard (5...65_535).contains(seconds) else { throw n.error("expected a keepalive from 5s to 65535s") }
-                c.keepAliveSeconds = Int(seconds)
-            }
+            let keys = try MQTTClientKeys(mqtt, of: node)
+            (c.username, c.password, c.keepAliveSeconds) = (keys.username, keys.password, keys.keepAliveSeconds)
+            (c.caFile, c.certFile, c.keyFile) = (keys.caFile, keys.certFile, keys.keyFile)
         }
         if let node = top["sqlite"] {
             let sqlite = try node.fields(["path", "synchronous"])

@@ -57,25 +57,14 @@ extension GatewayConfig {
     static func decodeUplink(_ node: ConfigNode, vehicles: [VehicleEntry], text: String) throws(ConfigError) -> UplinkSettings {
         let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue", "gbt32960"])
         let mqttNode = try f.required("mqtt")
-        let mqtt = try mqttNode.fields(["url", "fleet", "client_id", "username", "password", "ca_file", "cert_file", "key_file",
-                                        "keepalive", "session_expiry", "require_subscriber"])
+        let mqtt = try mqttNode.fields(["url", "fleet", "client_id"] + MQTTClientKeys.names + ["session_expiry", "require_subscriber"])
         let urlNode = try mqtt.required("url")
         var broker: MQTTClientOptions
         switch MQTTClientOptions.parse(url: try urlNode.string(), clientID: try mqtt["client_id"]?.string() ?? "candor-\(vehicles.first?.name ?? "gateway")") {
         case .success(let options): broker = options
         case .failure(let failure): throw urlNode.error(failure.reason)
         }
-        broker.username = try mqtt["username"]?.string()
-        broker.password = try mqtt["password"]?.string()
-        broker.caFile = try mqtt["ca_file"]?.path()
-        broker.certFile = try mqtt["cert_file"]?.path()
-        broker.keyFile = try mqtt["key_file"]?.path()
-        if (broker.certFile == nil) != (broker.keyFile == nil) { throw mqttNode.error("cert_file and key_file go together (mutual TLS)") }
-        if let n = mqtt["keepalive"] {
-            let seconds = try n.duration() / 1_000_000_000
-            guard (5...65_535).contains(seconds) else { throw n.error("expected a keepalive from 5s to 65535s") }
-            broker.keepAliveSeconds = Int(seconds)
-        }
+        try MQTTClientKeys(mqtt, of: mqttNode).apply(to: &broker)
         if let n = mqtt["session_expiry"] { broker.sessionExpirySeconds = UInt32(min(Int64(UInt32.max), try n.duration() / 1_000_000_000)) }
         let fleetNode = try mqtt.required("fleet")
         let fleet = try fleetNode.string()
