@@ -27,10 +27,10 @@ struct GBT32960ServiceTests {
 
     /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
     /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds).
-    func drive(_ name: String, seconds: Int = 120, faults: [FaultSpec] = [], platformArguments: [String] = [],
-               python: String) throws -> Drive {
+    func drive(_ name: String, vehicle: FleetVehicle = .van, seconds: Int = 120, faults: [FaultSpec] = [],
+               platformArguments: [String] = [], python: String) throws -> Drive {
         print("GBT32960 service \(name): seed \(Self.seed)")
-        let options = SimulationOptions(vehicle: .van, durationSeconds: seconds, seed: Self.seed, faults: faults)
+        let options = SimulationOptions(vehicle: vehicle, durationSeconds: seconds, seed: Self.seed, faults: faults)
         let bundle = try SimulatedBundle(options, name: "gbt-" + name)
         let start = options.startEpochSeconds
         let platform = try GBT32960PlatformProcess(
@@ -107,12 +107,45 @@ struct GBT32960ServiceTests {
     /// `Motoring` → consuming 1, `Fault` → abnormal 0xFE, …), with bit 5 for a positive motor
     /// torque and bit 4 for a positive brake pressure or a negative torque.
     func expectDecodedValues(_ reports: [GBT32960PlatformProcess.Entry], bundle: SimulatedBundle, python: String) throws {
+        let expected = try cantoolsValues(at: reports.compactMap(\.time), bundle: bundle, python: python, signals: [
+            "VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC", "VCU_Odometer", "MCU_MotorSpeed",
+            "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp", "EHB_BrakePressure"])
+        let f = VehicleData.Fields(.v2016), m = DriveMotor.Fields(.v2016)
+        var compared = 0
+        for entry in reports {
+            let message = try Self.message(entry)
+            let v = try #require(Self.vehicle(message))
+            let motor = try #require(Self.motors(message).first, "no drive-motor body")
+            let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
+            for (field, raw, signal, tolerance) in [(f.speed, UInt32(v.speed), "VCU_VehicleSpeed", 0.05), (f.voltage, UInt32(v.voltage), "BMS_PackVoltage", 0.05),
+                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5),
+                                                    (f.mileage, v.mileage, "VCU_Odometer", 0.05), (m.speed, UInt32(motor.speed), "MCU_MotorSpeed", 0.5),
+                                                    (m.torque, motor.torque, "MCU_MotorTorque", 0.05), (m.controllerVoltage, UInt32(motor.controllerVoltage), "MCU_DCVoltage", 0.05),
+                                                    (m.controllerCurrent, UInt32(motor.controllerCurrent), "MCU_DCCurrent", 0.05),
+                                                    (m.temperature, UInt32(motor.temperature), "MCU_MotorTemp", 0.5),
+                                                    (m.controllerTemperature, UInt32(motor.controllerTemperature), "MCU_ControllerTemp", 0.5)] {
+                guard let value = want[signal] else { continue }
+                let got = field.reading(raw).value
+                #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
+                compared += 1
+            }
+            for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state")] {
+                guard let value = want[key] else { continue }
+                #expect(Double(raw) == value, "\(key) at \(entry.time!): \(raw) vs cantools \(value)")
+                compared += 1
+            }
+        }
+        #expect(compared >= reports.count * 13 - 13, "\(compared) values compared in \(reports.count) reports")
+    }
+
+    /// cantools' decode of the bundle's capture (its first bus): at each instant (Unix seconds),
+    /// the last value of each of `signals` before it, and `gear_byte` / `motor_state` (the GB/T
+    /// codes of VCU_Gear's and MCU_State's value names) where the capture carries those.
+    func cantoolsValues(at instants: [Int64], bundle: SimulatedBundle, python: String, signals: [String]) throws -> [String: [String: Double]] {
         let script = """
             import cantools, json, sys
             db = cantools.database.load_file(sys.argv[1])
-            wanted = {"VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC", "VCU_Odometer", "MCU_MotorSpeed",
-                      "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp",
-                      "EHB_BrakePressure"}
+            wanted = set(json.loads(sys.argv[3]))
             gears = {"N": 0, "R": 13, "D": 14, "P": 15}
             states = {"Motoring": 1, "Generating": 2, "Off": 3, "Standby": 4, "Fault": 0xFE}
             def coded(values):
@@ -146,29 +179,49 @@ struct GBT32960ServiceTests {
                 last.update({k: str(choices[k]) for k in ("VCU_Gear", "MCU_State") if k in names})
             print(json.dumps(out))
             """
-        let instants = reports.compactMap(\.time)
         let dbc = bundle.directory + "/" + bundle.definition.buses[0].dbcFile
-        let result = try PythonOracle.run(python, script: script, arguments: [dbc, bundle.capture],
+        let names = String(decoding: try JSONSerialization.data(withJSONObject: signals), as: UTF8.self)
+        let result = try PythonOracle.run(python, script: script, arguments: [dbc, bundle.capture, names],
                                           input: try JSONSerialization.data(withJSONObject: instants), timeout: 300)
         #expect(result.status == 0, "\(result.errors)")
-        let expected = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])
-        let f = VehicleData.Fields(.v2016), m = DriveMotor.Fields(.v2016)
-        var compared = 0
+        return try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])
+    }
+
+    static func fuelCell(_ message: Message) -> FuelCell? {
+        guard case let .report(report) = message.payload else { return nil }
+        for case let .fuelCell(f) in report.items { return f }
+        return nil
+    }
+
+    /// The fuel-cell truck (2016): the fuel-cell body of every report against cantools at that
+    /// instant — stack voltage and current, hydrogen consumption (kg/100 km), tank pressure and
+    /// temperature, and the compartment's hydrogen concentration (%vol in the DBC, ppm on the
+    /// wire); its gear and motor state too. rtm_con reads every frame with 0 mismatches (it does
+    /// not decode 2016's fuel-cell body: compared byte-equal, the reference's deviation 2).
+    @Test func aFuelCellTrucksReportsCarryItsHydrogenValues() throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let d = try drive("fcev", vehicle: .fcev, seconds: 90, python: python)
+        let frames = try d.platform.acceptedFrames()
+        let reports = frames.filter { $0.command == 0x02 || $0.command == 0x03 }
+        #expect(reports.count >= 8)
+        let expected = try cantoolsValues(at: reports.compactMap(\.time), bundle: d.bundle, python: python, signals: [
+            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure",
+            "FCU_TankTemp", "MCU_MotorTorque", "EHB_BrakePressure"])
+        typealias F = FuelCell.Fields
+        var compared = 0, consumptions: [Double] = []
         for entry in reports {
             let message = try Self.message(entry)
-            let v = try #require(Self.vehicle(message))
-            let motor = try #require(Self.motors(message).first, "no drive-motor body")
+            let fc = try #require(Self.fuelCell(message), "no fuel-cell body")
+            let v = try #require(Self.vehicle(message)), motor = try #require(Self.motors(message).first)
             let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
-            for (field, raw, signal, tolerance) in [(f.speed, UInt32(v.speed), "VCU_VehicleSpeed", 0.05), (f.voltage, UInt32(v.voltage), "BMS_PackVoltage", 0.05),
-                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5),
-                                                    (f.mileage, v.mileage, "VCU_Odometer", 0.05), (m.speed, UInt32(motor.speed), "MCU_MotorSpeed", 0.5),
-                                                    (m.torque, motor.torque, "MCU_MotorTorque", 0.05), (m.controllerVoltage, UInt32(motor.controllerVoltage), "MCU_DCVoltage", 0.05),
-                                                    (m.controllerCurrent, UInt32(motor.controllerCurrent), "MCU_DCCurrent", 0.05),
-                                                    (m.temperature, UInt32(motor.temperature), "MCU_MotorTemp", 0.5),
-                                                    (m.controllerTemperature, UInt32(motor.controllerTemperature), "MCU_ControllerTemp", 0.5)] {
+            for (field, raw, signal, factor, tolerance) in [
+                (F.voltage, UInt32(fc.voltage), "FCU_StackVoltage", 1.0, 0.05), (F.current, UInt32(fc.current), "FCU_StackCurrent", 1, 0.05),
+                (F.consumption, UInt32(fc.consumption), "FCU_H2Consumption", 1, 0.005), (F.maxConcentration, UInt32(fc.hydrogenMaxConcentration), "FCU_H2Concentration", 10_000, 0.5),
+                (F.maxPressure, UInt32(fc.hydrogenMaxPressure), "FCU_TankPressure", 1, 0.05), (F.maxTemperature, UInt32(fc.hydrogenMaxTemperature), "FCU_TankTemp", 1, 0.05)] {
                 guard let value = want[signal] else { continue }
                 let got = field.reading(raw).value
-                #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
+                #expect(got != nil && abs(got! - value * factor) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value * factor)")
+                if signal == "FCU_H2Consumption", let got { consumptions.append(got) }
                 compared += 1
             }
             for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state")] {
@@ -177,7 +230,9 @@ struct GBT32960ServiceTests {
                 compared += 1
             }
         }
-        #expect(compared >= reports.count * 13 - 13, "\(compared) values compared in \(reports.count) reports")
+        #expect(compared >= reports.count * 8 - 8, "\(compared) values compared in \(reports.count) reports")
+        #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
+        try expectRtmConAgrees(frames, python: python)
     }
 
     /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.

@@ -71,6 +71,30 @@ import Testing
         #expect(s.items(atMillis: Self.millis).contains { if case .driveMotors = $0 { true } else { false } })
     }
 
+    /// 2016's fuel-cell body: consumption in kg/100 km (×0.01), the concentration role's %vol as
+    /// ppm (0.0042 %vol → 42); unmapped, not seen or stale → the invalid sentinel.
+    @Test func hydrogenConsumptionAndConcentrationFillTheFuelCellBody() {
+        var map = SemanticMap()
+        map.hydrogenConsumption = Self.reference("FCU_Hydrogen", "FCU_H2Consumption")
+        map.hydrogenConcentration = Self.reference("FCU_Hydrogen", "FCU_H2Concentration")
+        let s = SignalSnapshot(signals: map, faults: [], edition: .v2016)
+        let empty = s.fuelCell(at: Self.millis)
+        #expect(empty.consumption == 0xFFFF && empty.hydrogenMaxConcentration == 0xFFFF && empty.voltage == 0xFFFF)
+        #expect(s.items(atMillis: Self.millis).contains { if case .fuelCell = $0 { true } else { false } })
+        s.update(Self.window("FCU_Hydrogen", "FCU_H2Consumption", 1.85))
+        s.update(Self.window("FCU_Hydrogen", "FCU_H2Concentration", 0.0042))
+        let body = s.fuelCell(at: Self.millis)
+        #expect(body.consumption == 185 && body.hydrogenMaxConcentration == 42)
+        #expect(FuelCell.Fields.consumption.reading(UInt32(body.consumption)) == .value(1.85))
+        let stale = s.fuelCell(at: Self.millis + 5_001)
+        #expect(stale.consumption == 0xFFFF && stale.hydrogenMaxConcentration == 0xFFFF)
+        // Outside the table's range: abnormal.
+        s.update(Self.window("FCU_Hydrogen", "FCU_H2Concentration", 7.5))
+        #expect(s.fuelCell(at: Self.millis).hydrogenMaxConcentration == 0xFFFE)
+        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: .v2016).items(atMillis: Self.millis)
+            .allSatisfy { if case .fuelCell = $0 { false } else { true } }, "no fuel-cell role, no fuel-cell body")
+    }
+
     static let signals = """
         signals:
           gear: { bus: can0, message: VCU_Status, signal: VCU_Gear, codes: { P: 0, R: 1, N: 2, D: 3, "1": 4 } }

@@ -1993,6 +1993,7 @@ BO_ 513 FCU_Hydrogen: 8 FCU
  SG_ FCU_Alm_H2Pressure : 33|2@0+ (1,0) [0|3] "" VCU,FDC,BMS
  SG_ FCU_Alm_StackTemp : 47|2@0+ (1,0) [0|3] "" VCU,FDC,BMS
  SG_ FCU_H2Remaining : 55|8@0+ (0.05,0) [0|12.75] "kg" VCU,FDC,BMS
+ SG_ FCU_H2Consumption : 63|8@0+ (0.05,0) [0|12.75] "kg/100km" VCU,FDC,BMS
 
 BO_ 514 FCU_Cooling: 8 FCU
  SG_ FCU_CoolantInletTemp : 7|8@0+ (1,-40) [-40|215] "degC" VCU,FDC,BMS
@@ -2078,6 +2079,7 @@ CM_ BO_ 512 "Fuel-cell stack operating point.";
 CM_ SG_ 512 FCU_NetPower "Stack power minus balance of plant.";
 CM_ BO_ 513 "Hydrogen storage and safety.";
 CM_ SG_ 513 FCU_H2Concentration "Hydrogen concentration at the cabin/stack-compartment sensor.";
+CM_ SG_ 513 FCU_H2Consumption "Hydrogen used per 100 km since power-up (0 until 0.1 km).";
 CM_ SG_ 513 FCU_Alm_H2Concentration "Hydrogen concentration alarm: 1 >= 1 %vol, 2 >= 2 %vol, 3 >= 3 %vol.";
 CM_ SG_ 513 FCU_Alm_H2Pressure "Tank pressure alarm (low pressure or over-pressure).";
 CM_ SG_ 513 FCU_Alm_StackTemp "Fuel-cell coolant over-temperature.";

@@ -20,6 +20,9 @@ public struct PowertrainModel: Sendable {
     private var fuelCellDemandW = 0.0
     private var accEngagedSpeed = 0.0
     private var chargingSince = 0.0
+    /// Since the start: distance (km) and hydrogen used (kg), for the consumption figure.
+    private var distanceKm = 0.0
+    private var h2UsedKg = 0.0
 
     public init(parameters: VehicleParameters, trace: DriveTrace, initialSOC: Double, faults: [FaultSpec], random: SimulationRandom) {
         self.parameters = parameters
@@ -76,6 +79,7 @@ public struct PowertrainModel: Sendable {
         s.accelMS2 = accel
         s.gear = s.ready ? 3 : 0
         s.odometerKm += v * Self.dt / 1000
+        distanceKm += v * Self.dt / 1000
 
         // Road grade: two slow undulations over distance, none when standing.
         let x = s.odometerKm * 1000
@@ -178,6 +182,8 @@ public struct PowertrainModel: Sendable {
             // H2: 2 electrons per molecule; 1.0445e-8 kg/s per cell per ampere.
             let h2Rate = s.stackCurrent * Double(fc.stackCells) * 1.0445e-8
             s.h2MassKg = max(0, s.h2MassKg - h2Rate * Self.dt)
+            h2UsedKg += h2Rate * Self.dt
+            s.h2ConsumptionKgPer100Km = distanceKm >= 0.1 ? h2UsedKg / distanceKm * 100 : 0
             s.h2PressureMPa = fc.tankFullPressureMPa * s.h2MassKg / fc.tankCapacityKg
             s.h2TankTempC = p.ambientC - 5 * h2Rate / 0.001
             let heat = s.stackVoltage > 0 ? gross * (1.23 * Double(fc.stackCells) / max(1, s.stackVoltage) - 1) : 0

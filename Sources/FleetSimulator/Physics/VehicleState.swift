@@ -107,6 +107,8 @@ public struct VehicleState: Sendable {
     public var h2PressureMPa = 0.0
     public var h2TankTempC = 20.0
     public var h2ConcentrationPercent = 0.0
+    /// Hydrogen used per 100 km since the start, kg (0 until 0.1 km).
+    public var h2ConsumptionKgPer100Km = 0.0
     public var coolantInletC = 25.0
     public var coolantOutletC = 25.0
     public var fcDCDCOutputVoltage = 0.0

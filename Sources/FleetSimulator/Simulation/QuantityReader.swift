@@ -111,6 +111,7 @@ final class QuantityReader {
         case .h2TankTempC: return s.h2TankTempC
         case .h2ConcentrationPercent: return s.h2ConcentrationPercent
         case .h2RemainingKg: return s.h2MassKg
+        case .h2ConsumptionKgPer100Km: return min(12.75, s.h2ConsumptionKgPer100Km)  // FCU_H2Consumption's range
         case .coolantInletC: return s.coolantInletC
         case .coolantOutletC: return s.coolantOutletC
         case .coolantPumpRpm: return s.fuelCellState == 2 ? 2200 + 30 * s.fuelCellNetPowerKW : 0

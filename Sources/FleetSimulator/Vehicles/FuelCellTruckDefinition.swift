@@ -51,6 +51,7 @@ enum FuelCellTruckDefinition {
                 "FCU_TankPressure": .quantity(.h2PressureMPa), "FCU_TankTemp": .quantity(.h2TankTempC),
                 "FCU_H2Concentration": .quantity(.h2ConcentrationPercent), "FCU_Alm_H2Concentration": .constant(0),
                 "FCU_Alm_H2Pressure": .constant(0), "FCU_Alm_StackTemp": .constant(0), "FCU_H2Remaining": .quantity(.h2RemainingKg),
+                "FCU_H2Consumption": .quantity(.h2ConsumptionKgPer100Km),
             ],
             "FCU_Cooling": [
                 "FCU_CoolantInletTemp": .quantity(.coolantInletC), "FCU_CoolantOutletTemp": .quantity(.coolantOutletC),
@@ -117,6 +118,8 @@ enum FuelCellTruckDefinition {
                 .fuelCellCurrent: SignalReference(bus, "FCU_Status", "FCU_StackCurrent"),
                 .hydrogenPressure: SignalReference(bus, "FCU_Hydrogen", "FCU_TankPressure"),
                 .hydrogenTemperature: SignalReference(bus, "FCU_Hydrogen", "FCU_TankTemp"),
+                .hydrogenConsumption: SignalReference(bus, "FCU_Hydrogen", "FCU_H2Consumption"),
+                .hydrogenConcentration: SignalReference(bus, "FCU_Hydrogen", "FCU_H2Concentration"),
             ],
             readyOnValues: [1], chargingOnValues: [],
             temperatures: [

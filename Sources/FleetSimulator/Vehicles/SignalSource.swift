@@ -33,7 +33,7 @@ public enum Quantity: Sendable, Hashable {
     case handwheelDeg, handwheelRateDegS, steeringTorqueNm, roadWheelDeg, steeringFeedbackTorqueNm
     // Fuel cell
     case stackVoltage, stackCurrent, fuelCellNetPowerKW, fuelCellState
-    case h2PressureMPa, h2TankTempC, h2ConcentrationPercent, h2RemainingKg, coolantInletC, coolantOutletC
+    case h2PressureMPa, h2TankTempC, h2ConcentrationPercent, h2RemainingKg, h2ConsumptionKgPer100Km, coolantInletC, coolantOutletC
     case coolantPumpRpm, radiatorFanPercent
     case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent
     // Driver assistance

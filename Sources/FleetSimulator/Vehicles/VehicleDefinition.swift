@@ -64,6 +64,8 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case fuelCellCurrent = "fuel_cell_current"
     case hydrogenPressure = "hydrogen_pressure"
     case hydrogenTemperature = "hydrogen_temperature"
+    case hydrogenConsumption = "hydrogen_consumption"
+    case hydrogenConcentration = "hydrogen_concentration"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.

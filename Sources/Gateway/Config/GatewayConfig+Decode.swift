@@ -102,7 +102,8 @@ extension GatewayConfig {
             let roles = ["vehicle_speed", "pack_voltage", "pack_current", "soc", "min_cell_voltage", "max_cell_voltage",
                          "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
-                         "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature"]
+                         "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
+                         "hydrogen_consumption", "hydrogen_concentration"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -143,6 +144,8 @@ extension GatewayConfig {
                     case "fuel_cell_current": map.fuelCellCurrent = reference
                     case "hydrogen_pressure": map.hydrogenPressure = reference
                     case "hydrogen_temperature": map.hydrogenTemperature = reference
+                    case "hydrogen_consumption": map.hydrogenConsumption = reference
+                    case "hydrogen_concentration": map.hydrogenConcentration = reference
                     default: map.steeringAngle = reference
                     }
                 }

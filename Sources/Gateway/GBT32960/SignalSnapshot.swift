@@ -11,19 +11,20 @@ import Telemetry
 /// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
-/// (stack voltage and current, hydrogen pressure and temperature); 2016's extreme values (max/min
+/// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration); 2016's extreme values (max/min
 /// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); position invalid (no GNSS source yet). Everything else in those
-/// bodies (hydrogen consumption and concentration, probe lists) is the invalid sentinel.
+/// bodies (probe lists, probe and sensor numbers) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
         case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
-        case gear, motorState, brakePressure
+        case gear, motorState, brakePressure, hydrogenConsumption, hydrogenConcentration
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
-        static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature]
+        static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
+                                       .hydrogenConsumption, .hydrogenConcentration]
     }
 
     struct Binding {
@@ -71,6 +72,7 @@ final class SignalSnapshot: ReportSource {
             (signals.fuelCellCurrent, .fuelCellCurrent), (signals.hydrogenPressure, .hydrogenPressure),
             (signals.hydrogenTemperature, .hydrogenTemperature), (signals.gear?.reference, .gear),
             (signals.motorState?.reference, .motorState), (signals.brakePressure, .brakePressure),
+            (signals.hydrogenConsumption, .hydrogenConsumption), (signals.hydrogenConcentration, .hydrogenConcentration),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
@@ -169,17 +171,20 @@ final class SignalSnapshot: ReportSource {
             controllerCurrent: UInt16(f.controllerCurrent.raw(value(.motorDCCurrent, at: time))))
     }
 
-    /// 2016's fuel-cell body: the stack and the hydrogen system's pressure and temperature
-    /// (their probe and sensor numbers unknown: invalid); no probe list; consumption,
-    /// concentration and the DC/DC state not mapped (invalid).
+    /// 2016's fuel-cell body: the stack, the hydrogen consumption (kg/100 km), and the hydrogen
+    /// system's pressure, temperature and concentration (their probe and sensor numbers unknown:
+    /// invalid); no probe list; the DC/DC state not mapped (invalid). The concentration role is
+    /// in %vol; Table 12's field (0–60000, "mg/kg") takes it in ppm, %vol × 10,000 — the reading
+    /// the 2025 edition makes explicit for the same 0–60000 range (0.0001 %vol a unit).
     func fuelCell(at time: Int64) -> FuelCell {
         typealias F = FuelCell.Fields
         let unknown = UInt8(F.sensorID.raw(nil))
         return FuelCell(
             voltage: UInt16(F.voltage.raw(value(.fuelCellVoltage, at: time))), current: UInt16(F.current.raw(value(.fuelCellCurrent, at: time))),
-            consumption: UInt16(F.consumption.raw(nil)), probeTemperatures: [],
+            consumption: UInt16(F.consumption.raw(value(.hydrogenConsumption, at: time))), probeTemperatures: [],
             hydrogenMaxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))), hydrogenMaxTemperatureProbe: unknown,
-            hydrogenMaxConcentration: UInt16(F.maxConcentration.raw(nil)), hydrogenMaxConcentrationSensor: unknown,
+            hydrogenMaxConcentration: UInt16(F.maxConcentration.raw(value(.hydrogenConcentration, at: time).map { $0 * 10_000 })),
+            hydrogenMaxConcentrationSensor: unknown,
             hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), hydrogenMaxPressureSensor: unknown,
             dcdcState: 0xFF)
     }

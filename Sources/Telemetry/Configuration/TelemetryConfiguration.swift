@@ -192,7 +192,7 @@ public struct SemanticMap: Sendable, Hashable {
     public var steeringAngle: SignalReference?
     public var ready: StateReference?
     public var charging: StateReference?
-    /// The GB/T 32960 terminal's roles (km, r/min, N·m, V, A, MPa, °C): the odometer, the
+    /// The GB/T 32960 terminal's roles (km, r/min, N·m, V, A, MPa, °C, kg/100 km, %vol): the odometer, the
     /// gear lever and the traction motor's state (coded), the traction motor, the fuel-cell
     /// stack and its hydrogen system.
     public var odometer: SignalReference?
@@ -206,6 +206,8 @@ public struct SemanticMap: Sendable, Hashable {
     public var fuelCellCurrent: SignalReference?
     public var hydrogenPressure: SignalReference?
     public var hydrogenTemperature: SignalReference?
+    public var hydrogenConsumption: SignalReference?
+    public var hydrogenConcentration: SignalReference?
 
     /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
     /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
@@ -214,7 +216,7 @@ public struct SemanticMap: Sendable, Hashable {
         [vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature,
          minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
          gear?.reference, motorState?.reference, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
-         hydrogenPressure, hydrogenTemperature].compactMap { $0 }
+         hydrogenPressure, hydrogenTemperature, hydrogenConsumption, hydrogenConcentration].compactMap { $0 }
     }
 
     public init(
