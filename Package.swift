@@ -65,7 +65,7 @@ let package = Package(
             ]
         ),
         // The durable outbox of the uplinks: append-only CRC-checked segments + ack cursor.
-        .target(name: "Outbox"),
+        .target(name: "Outbox", dependencies: ["SystemIO"]),
         // GB/T 32960.3 (2016 and 2025): frames, bodies, stream framing. Pure, stdlib only.
         .target(name: "GBT32960", dependencies: ["CANCore"]),
         // libmosquitto (EPL-2.0/EDL-1.0, linked dynamically), imported only by MQTT.
@@ -75,7 +75,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
-        .target(name: "MQTT", dependencies: ["CMosquitto"]),
+        .target(name: "MQTT", dependencies: ["CMosquitto", "SystemIO"]),
         // `candor collect`: the fleet side of the uplink (shared subscription -> fleet store).
         .target(
             name: "Collector",

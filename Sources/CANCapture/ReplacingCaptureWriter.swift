@@ -44,7 +44,7 @@ public final class ReplacingCaptureWriter {
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         if exists && access(path, W_OK) != 0 {
-            throw CaptureError(file: path, message: "cannot replace: \(String(cString: strerror(errno)))")
+            throw CaptureError(file: path, message: "cannot replace: \(SystemError.last("access").reason)")
         }
         let temporary = "\(directory).\(name).\(getpid()).partial"
         self.temporary = temporary
@@ -72,16 +72,17 @@ public final class ReplacingCaptureWriter {
         let created: stat
         do { created = try file.status() } catch { throw CaptureError(file: temporary, message: "cannot stat: \(error.reason)") }
         if created.st_uid != original.st_uid || created.st_gid != original.st_gid {
-            if fchown(fd, original.st_uid, original.st_gid) != 0 {
-                guard errno == EPERM else { throw CaptureError(file: temporary, message: "cannot set owner: \(String(cString: strerror(errno)))") }
+            do { _ = try Syscall.retrying("fchown") { fchown(fd, original.st_uid, original.st_gid) } } catch {
+                guard error.code == EPERM else { throw CaptureError(file: temporary, message: "cannot set owner: \(error.reason)") }
                 // Not root: the group at least, when this user is in it.
-                if fchown(fd, uid_t.max, original.st_gid) != 0 && errno != EPERM {
-                    throw CaptureError(file: temporary, message: "cannot set group: \(String(cString: strerror(errno)))")
+                do { _ = try Syscall.retrying("fchown") { fchown(fd, uid_t.max, original.st_gid) } } catch {
+                    // EPERM: not in that group either, so the file keeps this user's group.
+                    guard error.code == EPERM else { throw CaptureError(file: temporary, message: "cannot set group: \(error.reason)") }
                 }
             }
         }
-        guard fchmod(fd, original.st_mode & 0o777) == 0 else {
-            throw CaptureError(file: temporary, message: "cannot set mode: \(String(cString: strerror(errno)))")
+        do { _ = try Syscall.retrying("fchmod") { fchmod(fd, original.st_mode & 0o777) } } catch {
+            throw CaptureError(file: temporary, message: "cannot set mode: \(error.reason)")
         }
         do { try file.close() } catch { throw CaptureError(file: temporary, message: "cannot close: \(error.reason)") }
     }
@@ -99,8 +100,8 @@ public final class ReplacingCaptureWriter {
         }
         finished = true
         guard let temporary else { return }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
+        do throws(SystemError) { try Syscall.rename(temporary, to: path) } catch {
+            let reason = error.reason
             finished = false
             let leftover = discard().map { "; \($0)" } ?? ""
             throw CaptureError(file: path, message: "cannot replace: \(reason)\(leftover)")
@@ -114,8 +115,9 @@ public final class ReplacingCaptureWriter {
         guard !finished else { return nil }
         finished = true
         try? writer.close()
-        guard let temporary, unlink(temporary) != 0, errno != ENOENT else { return nil }
-        return "\(temporary): cannot remove: \(String(cString: strerror(errno)))"
+        guard let temporary else { return nil }
+        do { try Syscall.unlinkIfPresent(temporary) } catch { return "\(temporary): cannot remove: \(error.reason)" }
+        return nil
     }
 
     deinit { discard() }

@@ -41,17 +41,17 @@ public final class LineProtocolWriter {
 
     /// POSTs `body`; throws with the status line or the socket error.
     public func post(_ body: [UInt8]) throws(CollectorError) {
-        let fd = try connect()
-        defer { Syscall.closeAbandoned(fd) }   // the response was read (or the error is thrown): nothing is left to lose
+        // Closed as it goes: the response was read (or the error is thrown), nothing is left to lose.
+        let socket = try connect()
         let head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        try send(fd, Array(head.utf8))
-        try send(fd, body)
+        try send(socket.rawValue, Array(head.utf8))
+        try send(socket.rawValue, body)
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !response.contains(UInt8(ascii: "\n")) && response.count < 65_536 {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw failure(n == 0 ? "connection closed before the status line" : String(cString: strerror(errno))) }
+            let n: Int
+            do { n = try socket.read(into: &chunk) } catch { throw failure(error.reason) }
+            guard n > 0 else { throw failure("connection closed before the status line") }
             response += chunk[0..<n]
         }
         let status = String(decoding: response.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
@@ -65,28 +65,39 @@ public final class LineProtocolWriter {
         CollectorError(kind: .runtime, message: "\(url)\(path): \(message)")
     }
 
-    private func connect() throws(CollectorError) -> Int32 {
+    private func connect() throws(CollectorError) -> FileDescriptor {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, port, &hints, &list)
-        guard rc == 0, let first = list else { throw failure("cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
+        guard rc == 0, let first = list else { throw failure("cannot resolve \(host): \(SystemError.resolverText(rc))") }
         defer { freeaddrinfo(list) }
         var lastError = "no address"
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let a = entry {
             entry = a.pointee.ai_next
-            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
-            guard fd >= 0 else { lastError = String(cString: strerror(errno)); continue }
+            let socket: FileDescriptor
+            do {
+                socket = FileDescriptor(owning: try Syscall.retrying("socket") {
+                    Glibc.socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+                })
+            } catch { lastError = error.reason; continue }
+            let fd = socket.rawValue  // `socket` lives on: it is returned or closed below
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             let size = socklen_t(MemoryLayout<timeval>.size)
-            if setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, size) == 0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, size) == 0,
-               Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 {
-                return fd
+            do throws(SystemError) {
+                _ = try Syscall.retrying("setsockopt(SO_SNDTIMEO)") { setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, size) }
+                _ = try Syscall.retrying("setsockopt(SO_RCVTIMEO)") { setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, size) }
+                // Not retried on EINTR: the connection goes on in the background, and a second
+                // connect would fail with EALREADY.
+                guard Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 else { throw SystemError.last("connect") }
+            } catch {
+                lastError = error.reason
+                do { try socket.close() } catch { lastError += " (and close failed)" }
+                continue
             }
-            lastError = String(cString: strerror(errno))
-            if close(fd) != 0 { lastError += " (and close failed)" }
+            return socket
         }
         throw failure("cannot connect: \(lastError)")
     }
@@ -94,9 +105,11 @@ public final class LineProtocolWriter {
     private func send(_ fd: Int32, _ bytes: [UInt8]) throws(CollectorError) {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw failure("send: \(String(cString: strerror(errno)))") }
+            let n: Int
+            do {
+                n = try Syscall.retrying("send") { bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) } }
+            } catch { throw failure("send: \(error.reason)") }
+            guard n > 0 else { throw failure("send: nothing sent") }
             sent += n
         }
     }

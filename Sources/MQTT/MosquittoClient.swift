@@ -1,4 +1,5 @@
 import CMosquitto
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,7 +171,7 @@ public final class MosquittoClient: MQTTConnection {
     }
 
     fileprivate func describe(_ rc: Int32) -> String {
-        if rc == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        if rc == MOSQ_ERR_ERRNO.rawValue { return SystemError.text(errno) }
         return String(cString: mosquitto_strerror(rc))
     }
 

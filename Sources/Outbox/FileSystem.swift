@@ -1,32 +1,40 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// Every system call of the outbox, in one place: a failure becomes an `OutboxError` that
-/// names the operation and the path; `EINTR` is retried here.
+/// Every system call of the outbox, in one place: a failure (SystemIO's, `EINTR` retried
+/// there) becomes an `OutboxError` that names the operation and the path.
 enum FileSystem {
     static func failure(_ operation: String, _ path: String, _ code: Int32 = errno) -> OutboxError {
-        OutboxError(path: path, operation: operation, errno: code, message: String(cString: strerror(code)))
+        failure(SystemError(operation, code: code), path)
+    }
+
+    static func failure(_ error: SystemError, _ path: String) -> OutboxError {
+        OutboxError(path: path, operation: error.call, errno: error.code, message: error.reason)
+    }
+
+    /// `body` (SystemIO calls), its failure as an `OutboxError` about `path`.
+    static func on<Value>(_ path: String, _ body: () throws(SystemError) -> Value) throws(OutboxError) -> Value {
+        do { return try body() } catch { throw failure(error, path) }
     }
 
     static func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0o644) throws(OutboxError) -> Int32 {
-        while true {
-            let fd = open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw failure("open", path) }
-        }
+        try on(path) { () throws(SystemError) in try Syscall.retrying("open") { open(path, flags | O_CLOEXEC, mode) } }
     }
 
     static func closeFile(_ fd: Int32, _ path: String) throws(OutboxError) {
-        if close(fd) != 0 && errno != EINTR { throw failure("close", path) }
+        try on(path) { () throws(SystemError) in try Syscall.close(fd) }
     }
 
     static func makeDirectory(_ path: String) throws(OutboxError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("mkdir", path) }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw failure("stat", path) }
+        try on(path) { () throws(SystemError) in
+            try Syscall.makeDirectory(path, mode: 0o755)
+            _ = try Syscall.retrying("stat") { stat(path, &info) }
+        }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw failure("mkdir", path, ENOTDIR) }
     }
 
@@ -48,12 +56,10 @@ enum FileSystem {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = failure("read", path)
-                try? closeFile(fd, path)
-                throw error
+            let n: Int
+            do { n = try Syscall.retrying("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } } } catch {
+                Syscall.closeAbandoned(fd)  // the read's error is the one to report
+                throw failure(error, path)
             }
             if n == 0 { break }
             result.append(contentsOf: chunk[0..<n])
@@ -64,16 +70,8 @@ enum FileSystem {
 
     /// Writes all of `bytes` at the file's end (the fd is `O_APPEND`); on failure returns the errno.
     static func appendAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
+        bytes.withUnsafeBytes { raw -> Int32 in
+            do throws(PartialWrite) { try Syscall.writeAll(fd, raw) } catch { return error.error.code }
             return 0
         }
     }
@@ -82,10 +80,8 @@ enum FileSystem {
         var result = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = result.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("pread", path)
+            let n = try on(path) { () throws(SystemError) in
+                try Syscall.retrying("pread") { result.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) } }
             }
             if n == 0 { throw failure("pread", path, EIO) }
             done += n
@@ -96,43 +92,42 @@ enum FileSystem {
     static func writeAt(_ fd: Int32, _ offset: Int, _ bytes: [UInt8], _ path: String) throws(OutboxError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("pwrite", path)
+            let start = done
+            let n = try on(path) { () throws(SystemError) in
+                try Syscall.retrying("pwrite") { bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + start, $0.count - start, off_t(offset + start)) } }
             }
             done += n
         }
     }
 
     static func truncate(_ fd: Int32, _ size: Int, _ path: String) throws(OutboxError) {
-        guard ftruncate(fd, off_t(size)) == 0 else { throw failure("ftruncate", path) }
+        _ = try on(path) { () throws(SystemError) in try Syscall.retrying("ftruncate") { ftruncate(fd, off_t(size)) } }
     }
 
     static func syncData(_ fd: Int32, _ path: String) throws(OutboxError) {
-        guard fdatasync(fd) == 0 else { throw failure("fdatasync", path) }
+        _ = try on(path) { () throws(SystemError) in try Syscall.retrying("fdatasync") { fdatasync(fd) } }
     }
 
     /// Makes a created, renamed or removed name durable.
     static func syncDirectory(_ path: String) throws(OutboxError) {
         let fd = try openFile(path, O_RDONLY | O_DIRECTORY)
-        let code = fsync(fd) == 0 ? 0 : errno
+        do throws(SystemError) { try Syscall.sync(fd) } catch {
+            Syscall.closeAbandoned(fd)  // the fsync's error is the one to report
+            throw failure(error, path)
+        }
         try closeFile(fd, path)
-        if code != 0 { throw failure("fsync", path, code) }
     }
 
     static func move(_ from: String, _ to: String) throws(OutboxError) {
-        guard rename(from, to) == 0 else { throw failure("rename to \(to)", from) }
+        _ = try on(from) { () throws(SystemError) in try Syscall.retrying("rename to \(to)") { rename(from, to) } }
     }
 
     static func remove(_ path: String) throws(OutboxError) {
-        guard unlink(path) == 0 || errno == ENOENT else { throw failure("unlink", path) }
+        try on(path) { () throws(SystemError) in try Syscall.unlinkIfPresent(path) }
     }
 
     static func size(_ fd: Int32, _ path: String) throws(OutboxError) -> Int {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
-        return Int(info.st_size)
+        Int(try on(path) { () throws(SystemError) in try Syscall.status(fd) }.st_size)
     }
 
     static func nowMillis() -> Int64 {

@@ -69,9 +69,8 @@ public enum ReportFile {
             if error.call == "open" { throw ReportError(message: "cannot create \(temporary): \(error.reason)") }
             throw ReportError(message: "cannot write \(path): \(error.call == "close" ? "close failed" : error.reason)\(removing(temporary))")
         }
-        guard rename(temporary, path) == 0 else {
-            let error = failure("cannot rename \(temporary) to \(path)")
-            throw ReportError(message: error.message + removing(temporary))
+        do { try Syscall.rename(temporary, to: path) } catch {
+            throw ReportError(message: "cannot rename \(temporary) to \(path): \(error.reason)" + removing(temporary))
         }
     }
 
@@ -79,9 +78,5 @@ public enum ReportFile {
     private static func removing(_ temporary: String) -> String {
         do throws(SystemError) { try Syscall.unlinkIfPresent(temporary) } catch { return "; \(temporary) left behind: \(error.reason)" }
         return ""
-    }
-
-    private static func failure(_ what: String) -> ReportError {
-        ReportError(message: "\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -79,6 +79,23 @@ public enum Syscall {
         }
     }
 
+    /// `rename(from, to)`.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        _ = try retrying("rename") { Glibc.rename(from, to) }
+    }
+
+    /// `fsync`: what was written to `fd` is on the disk.
+    public static func sync(_ fd: Int32) throws(SystemError) {
+        _ = try retrying("fsync") { fsync(fd) }
+    }
+
+    /// `fstat` of a descriptor someone else owns (an owned one has `FileDescriptor.status()`).
+    public static func status(_ fd: Int32) throws(SystemError) -> stat {
+        var info = stat()
+        _ = try retrying("fstat") { fstat(fd, &info) }
+        return info
+    }
+
     /// Removes `path`; one that is already gone counts as removed.
     public static func unlinkIfPresent(_ path: String) throws(SystemError) {
         if unlink(path) != 0 && errno != ENOENT { throw SystemError.last("unlink") }

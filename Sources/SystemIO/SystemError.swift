@@ -27,6 +27,13 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `open: No such file or directory`.
     public var description: String { "\(call): \(reason)" }
 
+    /// The resolver's text for a `getaddrinfo` result (`Name or service not known`): its
+    /// failures are not errno values.
+    public static func resolverText(_ status: Int32) -> String {
+        guard let s = gai_strerror(status) else { return "getaddrinfo error \(status)" }
+        return String(cString: s)
+    }
+
     /// `strerror(code)`, or `errno N` for a number the library doesn't know.
     public static func text(_ code: Int32) -> String {
         guard let s = strerror(code) else { return "errno \(code)" }

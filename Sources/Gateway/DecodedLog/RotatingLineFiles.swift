@@ -93,8 +93,10 @@ public final class RotatingLineFiles: DecodedLogOutput {
         guard fd >= 0 else { return }
         var failure: SinkError?
         do { try writePending() } catch { failure = error }
-        if failure == nil && fsync(fd) != 0 {
-            failure = SinkError(.io, path: options.currentPath, message: "fsync failed: \(Self.errnoText())")
+        if failure == nil {
+            do throws(SystemError) { try Syscall.sync(fd) } catch {
+                failure = SinkError(.io, path: options.currentPath, message: "fsync failed: \(error.reason)")
+            }
         }
         do throws(SystemError) { try Syscall.close(fd) } catch {
             failure = failure ?? SinkError(.io, path: options.currentPath, message: "close failed: \(error.reason)")
@@ -117,8 +119,8 @@ public final class RotatingLineFiles: DecodedLogOutput {
         let start = CANTimestamp(totalNanoseconds: currentStart ?? 0, fractionDigits: 6)
         let plain = RecordingFileName(prefix: options.rotation.prefix, start: start, sequence: sequence, gzip: false, fileExtension: "jsonl")
         let rotated = options.rotation.directory + "/" + plain.text
-        guard rename(options.currentPath, rotated) == 0 else {
-            throw SinkError(.io, path: options.currentPath, message: "cannot rotate to \(plain.text): \(Self.errnoText())")
+        do { try Syscall.rename(options.currentPath, to: rotated) } catch {
+            throw SinkError(.io, path: options.currentPath, message: "cannot rotate to \(plain.text): \(error.reason)")
         }
         var failure: SinkError?
         do throws(SystemError) { try Syscall.close(fd) } catch {
@@ -132,8 +134,8 @@ public final class RotatingLineFiles: DecodedLogOutput {
             let target = options.rotation.directory + "/" + compressed.text
             do {
                 try GzipFileCompression.compress(rotated, to: target + ".tmp")
-                guard rename(target + ".tmp", target) == 0 else {
-                    throw CaptureError(file: target, message: "cannot rename the compressed file: \(Self.errnoText())")
+                do throws(SystemError) { try Syscall.rename(target + ".tmp", to: target) } catch {
+                    throw CaptureError(file: target, message: "cannot rename the compressed file: \(error.reason)")
                 }
                 do throws(SystemError) { try Syscall.unlinkIfPresent(rotated) } catch {
                     failure = failure ?? SinkError(.io, path: rotated, message: "compressed, but the uncompressed file stays: \(error.reason)")
@@ -155,8 +157,8 @@ public final class RotatingLineFiles: DecodedLogOutput {
         let files = RotatedFiles.list(in: options.rotation.directory, prefix: options.rotation.prefix, fileExtension: "jsonl")
         for oldest in RotatedFiles.beyondRetention(files, otherBytes: currentBytes, budget: options.rotation.retentionBytes) {
             let path = options.rotation.directory + "/" + oldest.name.text
-            if unlink(path) != 0 && errno != ENOENT {
-                return SinkError(.io, path: path, message: "cannot delete old decoded log: \(Self.errnoText())")
+            do { try Syscall.unlinkIfPresent(path) } catch {
+                return SinkError(.io, path: path, message: "cannot delete old decoded log: \(error.reason)")
             }
             filesDeleted += 1
         }
@@ -178,14 +180,13 @@ public final class RotatingLineFiles: DecodedLogOutput {
         if fd < 0 { try openCurrent() }
         if endsMidLine {
             var newline = UInt8(ascii: "\n")
-            let failure = withUnsafeBytes(of: &newline) { writeAll(fd, $0) }.errno   // EINTR retried there
-            guard failure == 0 else {
-                throw SinkError(.io, path: options.currentPath, message: "write failed: \(String(cString: strerror(failure)))")
+            if let failure = withUnsafeBytes(of: &newline, { writeAll(fd, $0) }).error {   // EINTR retried there
+                throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")
             }
             endsMidLine = false
         }
         let (offset, failure) = pending.withUnsafeBytes { writeAll(fd, $0) }
-        if failure != 0 {
+        if let failure {
             endsMidLine = offset > 0 && pending[offset - 1] != UInt8(ascii: "\n")
             if endsMidLine {
                 // The line cut short is truncated off, so the file keeps whole lines only.
@@ -193,15 +194,13 @@ public final class RotatingLineFiles: DecodedLogOutput {
                 endsMidLine = !LineFile.removeTail(fd, bytes: partial)
             }
             pending.removeAll(keepingCapacity: true)
-            throw SinkError(.io, path: options.currentPath, message: "write failed: \(String(cString: strerror(failure)))")
+            throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")
         }
         pending.removeAll(keepingCapacity: true)
     }
 
     private func fileSize() -> Int {
-        var info = stat()
-        return fd >= 0 && fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        guard fd >= 0, let info = try? Syscall.status(fd) else { return 0 }
+        return Int(info.st_size)
     }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import GBT32960
 import Outbox
 import SystemIO
@@ -60,10 +59,8 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         if options.tls != nil {
             throw SinkError(.io, path: "uplink.gbt32960.tls", message: "TLS to the platform is not implemented yet (plain TCP only): remove `tls:` or use a TLS tunnel")
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SinkError(.io, path: directory, message: "cannot create the state directory: \(error.localizedDescription)")
+        do { try Syscall.makeDirectories(directory, mode: 0o755) } catch {
+            throw SinkError(.io, path: directory, message: "cannot create the state directory: \(error)")
         }
         do {
             outbox = try Outbox(directory: directory + "/outbox", options: OutboxOptions(

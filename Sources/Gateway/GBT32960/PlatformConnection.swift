@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,10 @@ final class PlatformConnection: @unchecked Sendable {
 
     var isOpen: Bool { descriptor >= 0 }
 
+    deinit {
+        if descriptor >= 0 { Syscall.closeAbandoned(descriptor) }
+    }
+
     /// Resolves `host` (numeric or a name) and connects within `timeoutMillis`.
     func open(host: String, port: Int, timeoutMillis: Int32) throws(Failure) {
         close()
@@ -22,16 +27,21 @@ final class PlatformConnection: @unchecked Sendable {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw Failure(description: "\(host):\(port): cannot resolve: \(String(cString: gai_strerror(status)))")
+            throw Failure(description: "\(host):\(port): cannot resolve: \(SystemError.resolverText(status))")
         }
         defer { freeaddrinfo(list) }
         var reason = "no address"
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry {
             entry = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), info.pointee.ai_protocol)
-            guard fd >= 0 else { reason = Self.errorText(); continue }
-            if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 || errno == EINPROGRESS {
+            let fd: Int32
+            do {
+                fd = try Syscall.retrying("socket") {
+                    socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), info.pointee.ai_protocol)
+                }
+            } catch { reason = error.reason; continue }
+            // Not retried on EINTR: the connect goes on in the background, and the poll below waits for it.
+            if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 || errno == EINPROGRESS || errno == EINTR {
                 if let problem = Self.finishConnect(fd, timeoutMillis: timeoutMillis) {
                     reason = problem
                 } else {
@@ -39,9 +49,9 @@ final class PlatformConnection: @unchecked Sendable {
                     return
                 }
             } else {
-                reason = Self.errorText()
+                reason = SystemError.last("connect").reason
             }
-            if Glibc.close(fd) != 0 { reason += " (close: \(Self.errorText()))" }
+            do { try Syscall.close(fd) } catch { reason += " (close: \(error.reason))" }
         }
         throw Failure(description: "\(host):\(port): \(reason)")
     }
@@ -49,26 +59,30 @@ final class PlatformConnection: @unchecked Sendable {
     /// nil when the non-blocking connect completed, else why not.
     private static func finishConnect(_ fd: Int32, timeoutMillis: Int32) -> String? {
         var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        let ready = poll(&p, 1, timeoutMillis)
-        guard ready > 0 else { return ready == 0 ? "connect timed out" : errorText() }
-        var error: Int32 = 0
+        var code: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errorText() }
-        return error == 0 ? nil : String(cString: strerror(error))
+        do throws(SystemError) {
+            guard try Syscall.retrying("poll", { poll(&p, 1, timeoutMillis) }) > 0 else { return "connect timed out" }
+            _ = try Syscall.retrying("getsockopt(SO_ERROR)") { getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) }
+        } catch { return error.reason }
+        return code == 0 ? nil : SystemError.text(code)
     }
 
     /// Writes every byte (waiting for room at most `timeoutMillis` each time).
     func send(_ bytes: [UInt8], timeoutMillis: Int32) throws(Failure) {
         var written = 0
         while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { written += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+            let start = written
+            do throws(SystemError) {
+                let n = try Syscall.retrying("send") {
+                    bytes[start...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
+                written += n
+            } catch where error.code == EAGAIN || error.code == EWOULDBLOCK {
                 guard try wait(for: Int16(POLLOUT), timeoutMillis: timeoutMillis) else { throw Failure(description: "send timed out") }
-                continue
+            } catch {
+                throw Failure(description: "send: \(error.reason)")
             }
-            throw Failure(description: "send: \(Self.errorText())")
         }
     }
 
@@ -77,23 +91,22 @@ final class PlatformConnection: @unchecked Sendable {
     func receive(timeoutMillis: Int32) throws(Failure) -> [UInt8] {
         guard try wait(for: Int16(POLLIN), timeoutMillis: timeoutMillis) else { return [] }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if n > 0 { return Array(buffer[..<n]) }
-            if n == 0 { throw Failure(description: "closed by the platform") }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { return [] }
-            throw Failure(description: "receive: \(Self.errorText())")
+        let n: Int
+        do throws(SystemError) {
+            n = try Syscall.retrying("recv") { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) } }
+        } catch where error.code == EAGAIN || error.code == EWOULDBLOCK {
+            return []
+        } catch {
+            throw Failure(description: "receive: \(error.reason)")
         }
+        if n == 0 { throw Failure(description: "closed by the platform") }
+        return Array(buffer[..<n])
     }
 
     private func wait(for events: Int16, timeoutMillis: Int32) throws(Failure) -> Bool {
         var p = pollfd(fd: descriptor, events: events, revents: 0)
-        while true {
-            let ready = poll(&p, 1, timeoutMillis)
-            if ready < 0 && errno == EINTR { continue }
-            guard ready >= 0 else { throw Failure(description: "poll: \(Self.errorText())") }
-            return ready > 0
+        do { return try Syscall.retrying("poll") { poll(&p, 1, timeoutMillis) } > 0 } catch {
+            throw Failure(description: "poll: \(error.reason)")
         }
     }
 
@@ -103,7 +116,8 @@ final class PlatformConnection: @unchecked Sendable {
         guard descriptor >= 0 else { return nil }
         let fd = descriptor
         descriptor = -1
-        return Glibc.close(fd) == 0 ? nil : Self.errorText()
+        do { try Syscall.close(fd) } catch { return error.reason }
+        return nil
     }
 
     /// From another thread: make a blocked poll return.
@@ -111,6 +125,4 @@ final class PlatformConnection: @unchecked Sendable {
         let fd = descriptor
         if fd >= 0 && shutdown(fd, Int32(SHUT_RDWR)) != 0 { /* already disconnected: nothing to wake */ }
     }
-
-    private static func errorText() -> String { String(cString: strerror(errno)) }
 }

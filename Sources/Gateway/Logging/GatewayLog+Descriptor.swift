@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,15 +17,9 @@ extension GatewayLog {
 
     /// One line, written whole (retried on `EINTR` and short writes).
     static func writeLine(_ line: String, to descriptor: Int32) {
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
+        Array(line.utf8).withUnsafeBytes { raw in
+            // A log line that cannot be written has nowhere else to go: the logger drops it.
+            do throws(PartialWrite) { try Syscall.writeAll(descriptor, raw) } catch { return }
         }
     }
 }

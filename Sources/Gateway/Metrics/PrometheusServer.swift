@@ -10,7 +10,7 @@ public struct MetricsServerError: Error, CustomStringConvertible {
     public let operation: String
     public let code: Int32
     public var description: String {
-        "metrics endpoint \(listen): \(operation): \(String(cString: strerror(code))) (errno \(code))"
+        "metrics endpoint \(listen): \(operation): \(SystemError.text(code)) (errno \(code))"
     }
 }
 
@@ -39,7 +39,7 @@ public final class PrometheusServer: @unchecked Sendable {
     private let wake: Int32
     private let wakeWriter: Int32
     private let stopped = Atomic<Bool>(false)
-    private var thread = pthread_t()
+    private var thread: SystemThread?
     // Owned by the server thread.
     private var connections: [PrometheusConnection] = []
     private var acceptFailures = LogThrottle(interval: .seconds(10))
@@ -75,16 +75,20 @@ public final class PrometheusServer: @unchecked Sendable {
         guard inet_pton(AF_INET, String(listen[..<colon]), &address.sin_addr) == 1 else {
             throw MetricsServerError(listen: listen, operation: "parse IPv4 host", code: EINVAL)
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw MetricsServerError(listen: listen, operation: "socket", code: errno) }
+        let fd: Int32
+        do {
+            fd = try Syscall.retrying("socket") { socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }
+        } catch { throw MetricsServerError(listen: listen, operation: error.call, code: error.code) }
         func failed(_ operation: String) -> MetricsServerError {
             let error = MetricsServerError(listen: listen, operation: operation, code: errno)
             Syscall.closeAbandoned(fd)
             return error
         }
-        var one: Int32 = 1
-        guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw failed("setsockopt(SO_REUSEADDR)")
+        do {
+            try Syscall.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, call: "setsockopt(SO_REUSEADDR)")
+        } catch {
+            Syscall.closeAbandoned(fd)
+            throw MetricsServerError(listen: listen, operation: error.call, code: error.code)
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -104,13 +108,7 @@ public final class PrometheusServer: @unchecked Sendable {
         self.wake = pipeEnds[0]
         self.wakeWriter = pipeEnds[1]
         self.port = UInt16(bigEndian: actual.sin_port)
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            let server = Unmanaged<PrometheusServer>.fromOpaque(raw!).takeRetainedValue()
-            server.serve()
-            return nil
-        }, context)
-        precondition(rc == 0, "pthread_create failed: \(rc)")
+        thread = SystemThread(name: "candor-metrics") { self.serve() }
     }
 
     /// Stops serving, closes every connection and joins the thread; idempotent.
@@ -118,12 +116,11 @@ public final class PrometheusServer: @unchecked Sendable {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         var one: UInt8 = 1
         precondition(write(wakeWriter, &one, 1) == 1, "write to the wake pipe failed: errno \(errno)")
-        precondition(pthread_join(thread, nil) == 0, "pthread_join failed")
+        thread?.join()
         for connection in connections { connection.close() }
         connections.removeAll()
-        for owned in [fd, wake, wakeWriter] {
-            precondition(Glibc.close(owned) == 0, "close of an owned descriptor failed: errno \(errno)")
-        }
+        // Sockets and a pipe: only EBADF (a bug, which stops the process) can fail their close.
+        for owned in [fd, wake, wakeWriter] { Syscall.closeAbandoned(owned) }
     }
 
     /// The server thread: poll the wake eventfd, the listener (when a connection slot is free
@@ -148,9 +145,8 @@ public final class PrometheusServer: @unchecked Sendable {
             var wakeAt = connections.map(\.deadline).min() ?? Int64.max
             if !accepting && connections.count < maxConnections { wakeAt = min(wakeAt, acceptAgainAt) }
             let timeout = wakeAt == Int64.max ? -1 : Int32(clamping: max(0, (wakeAt - now + 999_999) / 1_000_000))
-            if poll(&pollSet, nfds_t(pollSet.count), timeout) < 0 {
-                precondition(errno == EINTR, "poll on owned descriptors failed: errno \(errno)")
-                continue
+            do { _ = try Syscall.retrying("poll") { poll(&pollSet, nfds_t(pollSet.count), timeout) } } catch {
+                preconditionFailure("poll on owned descriptors failed: \(error)")
             }
             if pollSet[0].revents != 0 { break }
             for (index, connection) in connections.enumerated() where pollSet[index + 2].revents != 0 {
@@ -164,29 +160,30 @@ public final class PrometheusServer: @unchecked Sendable {
     /// client giving up is logged (throttled) and starts or lengthens the back-off.
     private func acceptConnections(deadline: Int64) {
         while connections.count < maxConnections {
-            let client = accept(fd, nil, nil)
-            if client >= 0 {
-                precondition(fcntl(client, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an accepted socket failed: errno \(errno)")
-                backoffNanoseconds = 0
-                connections.append(PrometheusConnection(fd: client, deadline: LogThrottle.monotonicNow() + deadline))
-                continue
-            }
-            let code = errno
-            switch code {
-            case EAGAIN, EWOULDBLOCK: return
-            case EINTR, ECONNABORTED, EPROTO, EPERM: continue
-            default:
-                backoffNanoseconds = min(max(backoffNanoseconds * 2, 50_000_000), 1_000_000_000)
-                let now = LogThrottle.monotonicNow()
-                acceptAgainAt = now + backoffNanoseconds
-                if let held = acceptFailures.admit(now: now) {
-                    log.error("metrics endpoint cannot accept connections; retrying", [
-                        "listen": listen, "error": String(cString: strerror(code)), "errno": String(code),
-                        "retry_ms": String(backoffNanoseconds / 1_000_000), "failures_not_logged": String(held),
-                    ])
+            let client: Int32
+            do { client = try Syscall.retrying("accept") { accept(fd, nil, nil) } } catch {
+                switch error.code {
+                case EAGAIN, EWOULDBLOCK: return
+                case ECONNABORTED, EPROTO, EPERM: continue
+                default: backOff(after: error); return
                 }
-                return
             }
+            precondition(fcntl(client, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an accepted socket failed: errno \(errno)")
+            backoffNanoseconds = 0
+            connections.append(PrometheusConnection(fd: client, deadline: LogThrottle.monotonicNow() + deadline))
+        }
+    }
+
+    /// Logs (throttled) an accept that failed and starts or lengthens the back-off.
+    private func backOff(after error: SystemError) {
+        backoffNanoseconds = min(max(backoffNanoseconds * 2, 50_000_000), 1_000_000_000)
+        let now = LogThrottle.monotonicNow()
+        acceptAgainAt = now + backoffNanoseconds
+        if let held = acceptFailures.admit(now: now) {
+            log.error("metrics endpoint cannot accept connections; retrying", [
+                "listen": listen, "error": error.reason, "errno": String(error.code),
+                "retry_ms": String(backoffNanoseconds / 1_000_000), "failures_not_logged": String(held),
+            ])
         }
     }
 
@@ -270,7 +267,6 @@ final class PrometheusConnection {
         isDone = true
     }
 
-    func close() {
-        precondition(Glibc.close(fd) == 0 || errno == EINTR, "close of an accepted connection failed: errno \(errno)")
-    }
+    /// A socket: only EBADF (a bug, which stops the process) can fail its close.
+    func close() { Syscall.closeAbandoned(fd) }
 }

@@ -56,9 +56,7 @@ public struct ServiceNotifier: Sendable {
     public func stopping() throws(NotifyError) { try send("STOPPING=1") }
 
     static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+        UInt64(ConditionLock.monotonicNanoseconds() / 1_000)
     }
 
     /// Sends `message` as one datagram.
@@ -77,18 +75,25 @@ public struct ServiceNotifier: Sendable {
         }
         // Abstract names are exactly `path.count` bytes; filesystem paths are NUL-terminated.
         let length = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path)! + path.count + (abstract ? 0 : 1)
-        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw NotifyError(socket: socketName, operation: "socket", code: errno) }
+        let descriptor: Int32
+        do throws(SystemError) {
+            descriptor = try Syscall.retrying("socket") { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        } catch { throw NotifyError(socket: socketName, operation: error.call, code: error.code) }
         defer { Syscall.closeAbandoned(descriptor) }  // a datagram sent or refused: nothing left to lose
         let bytes = Array(message.utf8)
-        let sent = bytes.withUnsafeBytes { payload in
-            withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, payload.baseAddress, payload.count, Int32(MSG_NOSIGNAL), $0, socklen_t(length))
+        do throws(SystemError) {
+            let sent = try Syscall.retrying("sendto") {
+                bytes.withUnsafeBytes { payload in
+                    withUnsafePointer(to: &address) { pointer in
+                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            sendto(descriptor, payload.baseAddress, payload.count, Int32(MSG_NOSIGNAL), $0, socklen_t(length))
+                        }
+                    }
                 }
             }
-        }
-        guard sent == bytes.count else { throw NotifyError(socket: socketName, operation: "sendto", code: errno) }
+            // A datagram goes whole or not at all; a short count would be a kernel's bug.
+            guard sent == bytes.count else { throw SystemError("sendto", code: EMSGSIZE) }
+        } catch { throw NotifyError(socket: socketName, operation: error.call, code: error.code) }
     }
 }
 
@@ -98,6 +103,6 @@ public struct NotifyError: Error, Equatable, CustomStringConvertible {
     public let operation: String
     public let code: Int32
     public var description: String {
-        "\(socket): \(operation) failed: \(String(cString: strerror(code)))"
+        "\(socket): \(operation) failed: \(SystemError.text(code))"
     }
 }

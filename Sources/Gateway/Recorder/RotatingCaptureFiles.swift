@@ -1,5 +1,6 @@
 import CANCapture
 import CANCore
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -87,17 +88,14 @@ public final class RotatingCaptureFiles: RecordingOutput {
 
     /// Newlines in the file at `path` (0 when it cannot be read).
     static func completeLines(in path: String) -> Int {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { precondition(Glibc.close(fd) == 0, "close of an owned descriptor failed") }
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(path, O_RDONLY) } catch { return 0 }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var lines = 0
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return lines }
+        while let n = try? file.read(into: &chunk), n > 0 {
             for byte in chunk[0..<n] where byte == UInt8(ascii: "\n") { lines += 1 }
         }
+        return lines
     }
 
     private func mustRotate(before frame: CANFrame, bytes: Int) -> Bool {
@@ -144,8 +142,8 @@ public final class RotatingCaptureFiles: RecordingOutput {
         let files = Self.recordings(in: options.rotation.directory, prefix: options.rotation.prefix)
         for oldest in RotatedFiles.beyondRetention(files, budget: options.rotation.retentionBytes, keeping: current) {
             let path = options.rotation.directory + "/" + oldest.name.text
-            if unlink(path) != 0 && errno != ENOENT {
-                throw CaptureError(file: path, message: "cannot delete old recording: \(String(cString: strerror(errno)))")
+            do throws(SystemError) { try Syscall.unlinkIfPresent(path) } catch {
+                throw CaptureError(file: path, message: "cannot delete old recording: \(error.reason)")
             }
             filesDeleted += 1
         }

@@ -50,7 +50,7 @@ final class BufferedFile {
     func flush() throws(SinkError) {
         guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
         let (offset, failure) = buffer.withUnsafeBytes { writeAll(fd, $0) }
-        if failure != 0 {
+        if let failure {
             let newline = UInt8(ascii: "\n")
             var lost = buffer[offset...].reduce(0) { $1 == newline ? $0 + 1 : $0 }
             if separatorFirst && offset == 0 { lost -= 1 }
@@ -64,7 +64,7 @@ final class BufferedFile {
             buffer.removeAll(keepingCapacity: true)
             separatorFirst = cut
             if cut { buffer.append(newline) }
-            throw SinkError(.io, path: path, message: "write failed: \(String(cString: strerror(failure)))")
+            throw SinkError(.io, path: path, message: "write failed: \(failure.reason)")
         }
         buffer.removeAll(keepingCapacity: true)
         separatorFirst = false
@@ -74,17 +74,16 @@ final class BufferedFile {
     func close() throws(SinkError) {
         guard fd >= 0 else { return }
         try flush()
-        let synced = fsync(fd) == 0 ? nil : Self.errnoText()
+        var synced: SystemError?
+        do throws(SystemError) { try Syscall.sync(fd) } catch { synced = error }
         var closed: SystemError?
         do throws(SystemError) { try Syscall.close(fd) } catch { closed = error }
         fd = -1
-        if let synced { throw SinkError(.io, path: path, message: "fsync failed: \(synced)") }
+        if let synced { throw SinkError(.io, path: path, message: "fsync failed: \(synced.reason)") }
         if let closed { throw SinkError(.io, path: path, message: "close failed: \(closed.reason)") }
     }
 
     deinit {
         if fd >= 0 { Syscall.closeAbandoned(fd) }
     }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,8 +27,8 @@ public final class StoreReader {
     public init(path: String) throws(SinkError) {
         self.path = path
         var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw SinkError(.io, path: path, message: "cannot read: \(String(cString: strerror(errno)))")
+        do { _ = try Syscall.retrying("stat") { stat(path, &info) } } catch {
+            throw SinkError(.io, path: path, message: "cannot read: \(error.reason)")
         }
         if info.st_size == 0 { throw SinkError(.notCandorDatabase, path: path, message: "an empty file, not a candor store") }
         try StoreOpening.checkHeader(path: path)

@@ -6,13 +6,13 @@ import Musl
 #endif
 
 /// Writes every byte of `bytes` to `fd` (through `Syscall.writeAll`). Returns how many bytes
-/// went out and the `errno` that stopped it (0 when all did).
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
+/// went out and the error that stopped them (nil when all did).
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, error: SystemError?) {
     do throws(PartialWrite) {
         try Syscall.writeAll(fd, bytes)
-        return (bytes.count, 0)
+        return (bytes.count, nil)
     } catch {
-        return (error.written, error.error.code)
+        return (error.written, error.error)
     }
 }
 
@@ -20,9 +20,8 @@ extension LineFile {
     /// Truncates the last `bytes` bytes off the file open at `fd` (a line a failed write cut
     /// short, so that the file ends with a whole line again). False when that failed.
     static func removeTail(_ fd: Int32, bytes: Int) -> Bool {
-        var info = stat()
-        guard fstat(fd, &info) == 0, Int(info.st_size) >= bytes else { return false }
-        return ftruncate(fd, info.st_size - off_t(bytes)) == 0
+        guard let info = try? Syscall.status(fd), Int(info.st_size) >= bytes else { return false }
+        return (try? Syscall.retrying("ftruncate") { ftruncate(fd, info.st_size - off_t(bytes)) }) != nil
     }
 }
 
@@ -38,19 +37,18 @@ struct LineFile {
     /// The file is not empty and does not end with a newline.
     let endsMidLine: Bool
 
-    /// Opens `path` (`append`: keep the content; else truncate). Throws the errno text.
+    /// Opens `path` (`append`: keep the content; else truncate). Throws the call's errno text.
     static func open(_ path: String, append: Bool) throws(SinkError) -> LineFile {
         let flags = O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC)
-        let fd = Glibc.open(path, flags, 0o644)
-        guard fd >= 0 else {
-            let reason = errno == ELOOP ? "it is a symbolic link (candor does not write through links)" : String(cString: strerror(errno))
+        let fd: Int32
+        do { fd = try Syscall.retrying("open") { Glibc.open(path, flags, 0o644) } } catch {
+            let reason = error.code == ELOOP ? "it is a symbolic link (candor does not write through links)" : error.reason
             throw SinkError(.io, path: path, message: "cannot open for writing: \(reason)")
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
+        let info: stat
+        do { info = try Syscall.status(fd) } catch {
             Syscall.closeAbandoned(fd)
-            throw SinkError(.io, path: path, message: "cannot stat: \(reason)")
+            throw SinkError(.io, path: path, message: "cannot stat: \(error.reason)")
         }
         let size = Int(info.st_size)
         var last: UInt8 = 0

@@ -185,10 +185,8 @@ public final class TailHub: @unchecked Sendable {
             var wakeAt = refillDue ? Int64.max : lastRefill + Self.refillInterval
             if !accepting { wakeAt = min(wakeAt, acceptAgainAt) }
             let timeout = wakeAt == Int64.max ? -1 : Int32(clamping: max(0, (wakeAt - now + 999_999) / 1_000_000))
-            let ready = poll(&pollSet, nfds_t(pollSet.count), timeout)
-            if ready < 0 {
-                precondition(errno == EINTR, "poll on owned descriptors failed: errno \(errno)")
-                continue
+            do { _ = try Syscall.retrying("poll") { poll(&pollSet, nfds_t(pollSet.count), timeout) } } catch {
+                preconditionFailure("poll on owned descriptors failed: \(error)")
             }
             if pollSet[0].revents != 0 {
                 while read(wake, &scratch, scratch.count) > 0 {}
@@ -207,12 +205,12 @@ public final class TailHub: @unchecked Sendable {
             if !gone.isEmpty { disconnect(gone) }
         }
         condition.lock()
-        for client in clients { UnixSocket.closeOwned(client.fd) }
+        for client in clients { Syscall.closeAbandoned(client.fd) }
         clients.removeAll()
         condition.unlock()
-        for fd in [listener, wake, wakeWriter] { UnixSocket.closeOwned(fd) }
-        if !Self.removeOwnSocket(at: options.path) {
-            log?.warning("tail socket not removed at shutdown", ["path": options.path, "error": String(cString: strerror(errno))])
+        for fd in [listener, wake, wakeWriter] { Syscall.closeAbandoned(fd) }
+        do { try Self.removeOwnSocket(at: options.path) } catch {
+            log?.warning("tail socket not removed at shutdown", ["path": options.path, "error": error.reason])
         }
         condition.lock()
         stopped = true
@@ -239,19 +237,19 @@ public final class TailHub: @unchecked Sendable {
     /// doubling to 1 s) before the listener is polled again.
     private func acceptClients() {
         while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                let code = errno
+            let fd: Int32
+            do { fd = try Syscall.retrying("accept") { accept(listener, nil, nil) } } catch {
+                let code = error.code
                 switch code {
                 case EAGAIN, EWOULDBLOCK: return
-                case EINTR, ECONNABORTED, EPROTO: continue
+                case ECONNABORTED, EPROTO: continue
                 default:
                     acceptBackoff = min(max(acceptBackoff * 2, 50_000_000), 1_000_000_000)
                     let now = LogThrottle.monotonicNow()
                     acceptAgainAt = now + acceptBackoff
                     if let held = acceptFailures.admit(now: now) {
                         log?.error("tail socket cannot accept clients; retrying", [
-                            "path": options.path, "error": String(cString: strerror(code)), "errno": String(code),
+                            "path": options.path, "error": error.reason, "errno": String(code),
                             "retry_ms": String(acceptBackoff / 1_000_000), "failures_not_logged": String(held),
                         ])
                     }
@@ -278,7 +276,7 @@ public final class TailHub: @unchecked Sendable {
         let notice = Array("{\"refused\":\"too many tail clients (tail.max_clients is \(options.maxClients))\"}\n".utf8)
         // Best effort: a client that already left is not told; either way it is closed.
         let told = notice.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
-        UnixSocket.closeOwned(fd)
+        Syscall.closeAbandoned(fd)
         if let held = refusals.admit(now: LogThrottle.monotonicNow()) {
             log?.warning("tail client refused: too many clients", [
                 "path": options.path, "max_clients": String(options.maxClients), "told": String(told > 0), "refused_not_logged": String(held),
@@ -290,6 +288,6 @@ public final class TailHub: @unchecked Sendable {
         condition.lock()
         clients.removeAll { descriptors.contains($0.fd) }
         condition.unlock()
-        for fd in descriptors { UnixSocket.closeOwned(fd) }
+        for fd in descriptors { Syscall.closeAbandoned(fd) }
     }
 }

@@ -1,3 +1,4 @@
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -19,10 +20,12 @@ extension TailHub {
             throw TailError(path: path, message: "exists and is not a socket; refusing to replace it (choose another tail.socket path)")
         }
         if let stale = try? UnixSocket.connect(to: path) {
-            UnixSocket.closeOwned(stale)
+            Syscall.closeAbandoned(stale)  // a socket: only EBADF (a bug) can fail its close
             throw TailError(path: path, message: "another candor is serving this tail socket")
         }
-        guard unlink(path) == 0 || errno == ENOENT else { throw UnixSocket.failure(path, "unlink of the stale socket") }
+        do { try Syscall.unlinkIfPresent(path) } catch {
+            throw UnixSocket.failure(path, SystemError("unlink of the stale socket", code: error.code))
+        }
     }
 
     static func setOwnership(path: String, mode: UInt32, group: String?) throws(TailError) {
@@ -39,10 +42,9 @@ extension TailHub {
     }
 
     /// At shutdown: removes the socket, only if a socket is still what is at the path.
-    /// False (errno set) when it could not be removed.
-    static func removeOwnSocket(at path: String) -> Bool {
+    static func removeOwnSocket(at path: String) throws(SystemError) {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return true }
-        return unlink(path) == 0 || errno == ENOENT
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
+        try Syscall.unlinkIfPresent(path)
     }
 }

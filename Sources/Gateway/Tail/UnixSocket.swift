@@ -22,9 +22,9 @@ enum UnixSocket {
     }
 
     static func streamSocket(_ path: String) throws(TailError) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure(path, "socket") }
-        return fd
+        do { return try Syscall.retrying("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) } } catch {
+            throw failure(path, error)
+        }
     }
 
     /// Connects to a tail hub; the caller owns the returned descriptor.
@@ -39,13 +39,11 @@ enum UnixSocket {
         return fd
     }
 
-    static func failure(_ path: String, _ call: String) -> TailError {
-        TailError(path: path, message: "\(call) failed: \(String(cString: strerror(errno)))")
-    }
+    /// The failure of `call` that just happened (reads `errno`).
+    static func failure(_ path: String, _ call: String) -> TailError { failure(path, .last(call)) }
 
-    /// Closes a descriptor this process owns; only EBADF (our bug) can fail a socket's close.
-    static func closeOwned(_ fd: Int32) {
-        precondition(close(fd) == 0 || errno == EINTR, "close of an owned descriptor failed: errno \(errno)")
+    static func failure(_ path: String, _ error: SystemError) -> TailError {
+        TailError(path: path, message: "\(error.call) failed: \(error.reason)")
     }
 
     static func setNonBlocking(_ fd: Int32) {
