@@ -1,4 +1,5 @@
 import CANCore
+import Synchronization
 import SystemIO
 
 /// Frames from one or more live interfaces, in arrival order, one at a time.
@@ -42,10 +43,12 @@ public final class LiveFrameSource: @unchecked Sendable {
     public let configuration: Configuration
     private let queue: FrameQueue
     private let socketOptions: CANSocketOptions
-    private let readersLock = ConditionLock()
-    // Guarded by `readersLock`.
-    private var readers: [CANReader]
-    private var stopped = false
+    /// The readers running now; once stopped, no more are added.
+    private struct Readers {
+        var running: [CANReader]
+        var stopped = false
+    }
+    private let readers: Mutex<Readers>
     private let deadline: Int64?
     private var delivered = 0
 
@@ -62,9 +65,10 @@ public final class LiveFrameSource: @unchecked Sendable {
         let queue = FrameQueue(capacity: configuration.queueCapacity)
         let backoff = configuration.backoff
         self.queue = queue
-        readers = sockets.map { CANReader(socket: $0, backoff: backoff, queue: queue) }
+        let started = sockets.map { CANReader(socket: $0, backoff: backoff, queue: queue) }
+        readers = Mutex(Readers(running: started))
         deadline = configuration.durationNanoseconds.map { Syscall.monotonicNanoseconds() + $0 }
-        for reader in readers { reader.start() }
+        for reader in started { reader.start() }
     }
 
     /// Opens one socket per interface, in order; on the first failure closes the others and throws.
@@ -97,16 +101,16 @@ public final class LiveFrameSource: @unchecked Sendable {
 
     /// Stops the readers and closes their sockets; `next()` then drains what is queued.
     public func stop() {
-        let stopping = readersLock.withLock {
-            stopped = true
-            return readers
+        let stopping = readers.withLock { readers in
+            readers.stopped = true
+            return readers.running
         }
         for reader in stopping { reader.stop() }
         queue.close()
     }
 
     /// The interfaces read now, in the order they were added.
-    public var interfaces: [String] { readersLock.withLock { readers.map(\.interface) } }
+    public var interfaces: [String] { readers.withLock { $0.running.map(\.interface) } }
 
     /// Opens the interfaces not read yet and starts their readers (a config reload that adds
     /// buses). All or nothing: when one cannot be opened, the ones opened for this call are
@@ -117,10 +121,12 @@ public final class LiveFrameSource: @unchecked Sendable {
         for interface in interfaces where !current.contains(interface) && !fresh.contains(interface) { fresh.append(interface) }
         guard !fresh.isEmpty else { return }
         let sockets = try Self.open(fresh, options: socketOptions, filters: configuration.filtersByInterface)
-        let started: [CANReader]? = readersLock.withLock {
-            guard !stopped else { return nil }
-            let added = sockets.map { CANReader(socket: $0, backoff: configuration.backoff, queue: queue) }
-            readers += added
+        let backoff = configuration.backoff
+        let queue = queue
+        let started: [CANReader]? = readers.withLock { readers in
+            guard !readers.stopped else { return nil }
+            let added = sockets.map { CANReader(socket: $0, backoff: backoff, queue: queue) }
+            readers.running += added
             return added
         }
         guard let started else {
@@ -135,22 +141,22 @@ public final class LiveFrameSource: @unchecked Sendable {
     /// with them. Interfaces not read are ignored.
     public func remove(interfaces: [String]) {
         let names = Set(interfaces)
-        let removed = readersLock.withLock {
-            let removed = readers.filter { names.contains($0.interface) }
-            readers.removeAll { names.contains($0.interface) }
+        let removed = readers.withLock { readers in
+            let removed = readers.running.filter { names.contains($0.interface) }
+            readers.running.removeAll { names.contains($0.interface) }
             return removed
         }
         for reader in removed { reader.stop() }
     }
 
     /// Per-interface counters, with each reader's queue drops.
-    public var statistics: [ReaderStatistics] { readersLock.withLock { readers }.map(\.statistics) }
+    public var statistics: [ReaderStatistics] { readers.withLock { $0.running }.map(\.statistics) }
 
     /// Frames the shared queue refused because the consumer was behind.
     public var queueOverflowCount: Int { queue.overflowCount }
 
     /// Events since the last call, oldest first.
     public func events() -> [ReaderEvent] {
-        readersLock.withLock { readers }.flatMap { $0.drainEvents() }.sorted { $0.monotonicNanoseconds < $1.monotonicNanoseconds }
+        readers.withLock { $0.running }.flatMap { $0.drainEvents() }.sorted { $0.monotonicNanoseconds < $1.monotonicNanoseconds }
     }
 }

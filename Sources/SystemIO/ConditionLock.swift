@@ -6,8 +6,9 @@ import Musl
 
 /// A mutex with one condition variable on `CLOCK_MONOTONIC`: the hand-off between a
 /// producing thread and a consumer that must wait with a deadline (the SocketCAN readers'
-/// queue, the daemon's timed input). State that needs no waiting uses `Synchronization`'s
-/// `Mutex` or `Atomic` instead.
+/// queue, the daemon's timed input, a writer thread's queue). It exists because
+/// `Synchronization`'s `Mutex` cannot wait (it has no condition variable); state that needs
+/// no waiting uses that `Mutex`, or `Atomic`, instead.
 ///
 /// Every pthread result is checked: a failure here means the lock itself is broken (a bug),
 /// so it stops the process with the call's name.

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Collector
-import Foundation
 import Gateway
 import MQTT
+import Synchronization
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -106,8 +107,9 @@ struct CollectCommand: ParsableCommand {
         let environment = Environment.current()
         let signals = ProcessSignals()
         let log = GatewayLog(label: "candor-collect", format: .detect(environment: environment))
-        var host = [CChar](repeating: 0, count: 256)
-        let hostname = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
+        var host = [UInt8](repeating: 0, count: 256)
+        let named = host.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, $0.count - 1) } }
+        let hostname = named == 0 ? String(decoding: host.prefix { $0 != 0 }, as: UTF8.self) : "host"
         var given = CollectConfig()
         (given.url, given.fleet, given.sqlitePath, given.group, given.clientID) = (mqtt, fleet, sqlite, group, clientId)
         (given.username, given.caFile, given.certFile, given.keyFile) = (username, ca, cert, key)
@@ -137,18 +139,17 @@ struct CollectCommand: ParsableCommand {
         }
         defer { server?.close() }
         let outcome = Outcome()
-        let thread = Thread {
+        let thread = SystemThread(name: "candor-collect") {
             do throws(CollectorError) { try collector.run() } catch { outcome.set(error) }
             outcome.finish()
         }
-        thread.name = "candor-collect"
-        thread.start()
         while !outcome.isFinished {
             if case .stop(let name) = signals.wait(timeout: .milliseconds(200)) {
                 log.notice("stopping", ["signal": name])
                 collector.stop()
             }
         }
+        thread.join()
         if let error = outcome.error { throw CommandFailure.runtime("collect: \(error)") }
         let s = collector.statistics
         log.notice("stopped", ["messages": "\(s.messages)", "records": "\(s.records)", "duplicates": "\(s.duplicates)", "malformed": "\(s.malformed)"])
@@ -156,13 +157,12 @@ struct CollectCommand: ParsableCommand {
 }
 
 /// How the collector thread ended.
-private final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    private var failure: CollectorError?
+private final class Outcome: Sendable {
+    private let failure = Mutex<CollectorError?>(nil)
+    private let done = Atomic<Bool>(false)
 
-    func set(_ error: CollectorError) { lock.withLock { failure = error } }
-    func finish() { lock.withLock { done = true } }
-    var isFinished: Bool { lock.withLock { done } }
-    var error: CollectorError? { lock.withLock { failure } }
+    func set(_ error: CollectorError) { failure.withLock { $0 = error } }
+    func finish() { done.store(true, ordering: .releasing) }
+    var isFinished: Bool { done.load(ordering: .acquiring) }
+    var error: CollectorError? { failure.withLock { $0 } }
 }

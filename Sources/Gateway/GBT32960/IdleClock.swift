@@ -1,4 +1,9 @@
-import Foundation
+import SystemIO
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// The terminal's clock while the bus is silent under `candor run`: the end of the newest
 /// window that moved the session's clock, plus the CLOCK_MONOTONIC time elapsed since. The
@@ -13,16 +18,16 @@ import Foundation
 /// time, on the windows' grid (they are aligned to whole seconds of event time), as a session
 /// started by a window is: each sample falls on a window's end, after the values it reads.
 ///
-/// A thread wakes every second (monotonic waits) and, once no window has moved the clock for
-/// `idleAfter`, calls `tick` with that time (whole milliseconds). Windows that arrive again
+/// A thread (a `SystemThread` waiting on a `ConditionLock`) wakes every second (monotonic
+/// waits) and, once no window has moved the clock for `idleAfter`, calls `tick` with that time
+/// (whole milliseconds). Windows that arrive again
 /// re-anchor it; those ending at or before the time already reached only update the values.
 final class IdleClock: @unchecked Sendable {
     let idleAfterNanos: Int64
-    private let lock = NSLock()
+    /// Guards the state below; `stop()` wakes the thread's one-second wait through it.
+    private let lock = ConditionLock()
     private var anchor: (eventMillis: Int64, monotonic: Int64)?
-    private let stopped = DispatchSemaphore(value: 0)
     private var stopping = false
-    private var thread: Thread?
     /// When `start` ran (monotonic): the silence before any window counts from there.
     private var startedAt: Int64?
     private let wallMillis: @Sendable () -> Int64
@@ -33,7 +38,11 @@ final class IdleClock: @unchecked Sendable {
     }
 
     /// CLOCK_REALTIME in whole milliseconds since the Unix epoch.
-    static func realtimeMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func realtimeMillis() -> Int64 {
+        var now = timespec()
+        precondition(clock_gettime(CLOCK_REALTIME, &now) == 0, "clock_gettime(CLOCK_REALTIME) failed")
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
 
     /// `millis` cut down to its whole second (the windows' grid).
     static func wholeSecond(_ millis: Int64) -> Int64 { millis - ((millis % 1000) + 1000) % 1000 }
@@ -61,23 +70,31 @@ final class IdleClock: @unchecked Sendable {
 
     /// Starts the thread; `tick` runs on it with the idle time, once a second while idle.
     func start(_ tick: @escaping @Sendable (Int64) -> Void) {
-        let thread = Thread { [self] in
-            while stopped.wait(timeout: .now() + .seconds(1)) == .timedOut {
+        let now = LogThrottle.monotonicNow()
+        lock.withLock { startedAt = now }
+        _ = SystemThread(name: "candor-gbt32960-idle") { [self] in
+            while !waitOneSecond() {
                 if let time = idleTime() { tick(time) }
             }
         }
-        thread.name = "candor-gbt32960-idle"
-        let now = LogThrottle.monotonicNow()
-        lock.withLock { self.thread = thread; startedAt = now }
-        thread.start()
     }
 
-    /// Ends the thread (it finishes the tick it may be in); idempotent.
-    func stop() {
-        let signal = lock.withLock { () -> Bool in
-            defer { stopping = true }
-            return thread != nil && !stopping
+    /// Waits a second (monotonic); true when `stop()` came first.
+    private func waitOneSecond() -> Bool {
+        let deadline = ConditionLock.deadline(after: .seconds(1))
+        lock.lock()
+        defer { lock.unlock() }
+        while !stopping {
+            if !lock.wait(untilMonotonic: deadline) { return stopping }
         }
-        if signal { stopped.signal() }
+        return true
+    }
+
+    /// Ends the thread (it finishes the tick it may be in, and is not waited for); idempotent.
+    func stop() {
+        lock.withLock {
+            stopping = true
+            lock.broadcast()
+        }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import MQTT
 import Outbox
+import SystemIO
 
 /// The uplink's network side: one thread that owns the MQTT connection and sends what the
 /// outbox holds. Messages leave the outbox only on PUBACK; a lost connection sends what was
@@ -27,7 +27,7 @@ final class UplinkLink: @unchecked Sendable {
     private let client: MQTTConnection
     private let broker: String
     private let notify: @Sendable (UplinkEvent) -> Void
-    private let lock = NSCondition()
+    private let lock = ConditionLock()
     private var stats = UplinkStatistics()
     private var stopping = false
     private var finished = false
@@ -85,21 +85,19 @@ final class UplinkLink: @unchecked Sendable {
 
     func start() {
         for e in outbox.takeEvents() { notify(.outbox(e)) }
-        let thread = Thread { self.run() }
-        thread.name = "candor-uplink"
-        thread.start()
+        _ = SystemThread(name: "candor-uplink") { self.run() }
     }
 
     /// Waits until the outbox is empty or `timeout` passed, then says goodbye (retained
     /// `offline`, DISCONNECT) and stops the thread. Returns the statistics at the end.
     func finish(timeout: Double) -> UplinkStatistics {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ConditionLock.deadline(after: .seconds(timeout))
         lock.lock()
-        while outbox.currentStatistics.messages > 0 && Date() < deadline {
-            _ = lock.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
+        while outbox.currentStatistics.messages > 0 && ConditionLock.monotonicNanoseconds() < deadline {
+            _ = lock.wait(untilMonotonic: min(deadline, ConditionLock.deadline(after: .milliseconds(50))))
         }
         stopping = true
-        while !finished { _ = lock.wait(until: Date().addingTimeInterval(0.05)) }
+        while !finished { _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(50))) }
         lock.unlock()
         return statistics
     }

@@ -1,6 +1,6 @@
-import Foundation
 import MQTT
 import Outbox
+import Synchronization
 import Telemetry
 
 /// The uplink as a record service: ingest hands batches to a `QueuedRecordService` (bounded,
@@ -14,10 +14,13 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
     public let settings: UplinkSettings
     private let encoder: UplinkEncoder
     private let link: UplinkLink
-    private let lock = NSLock()
-    private var final: UplinkStatistics?
-    private var events: [UplinkEvent] = []
-    private var eventsLost = 0
+    /// The statistics as the link ended (after `close`) and the events kept without a `log`.
+    private struct Kept {
+        var final: UplinkStatistics?
+        var events: [UplinkEvent] = []
+        var eventsLost = 0
+    }
+    private let kept = Mutex(Kept())
 
     /// The record service `SinkSet` runs: this uplink behind a bounded queue.
     public static func make(_ settings: UplinkSettings, log: (@Sendable (UplinkEvent) -> Void)? = nil,
@@ -57,38 +60,33 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
 
     public func close() throws(SinkError) {
         let end = link.finish(timeout: settings.drainTimeoutSeconds)
-        lock.lock()
-        final = end
-        lock.unlock()
+        kept.withLock { $0.final = end }
         do { try link.close() } catch { throw SinkError(.io, path: settings.outboxPath, message: error.description) }
     }
 
     public func interrupt() {}
 
     private func keep(_ event: UplinkEvent) {
-        lock.lock()
-        defer { lock.unlock() }
-        if events.count >= 100 {
-            events.removeFirst()
-            eventsLost += 1
+        kept.withLock { kept in
+            if kept.events.count >= 100 {
+                kept.events.removeFirst()
+                kept.eventsLost += 1
+            }
+            kept.events.append(event)
         }
-        events.append(event)
     }
 
     /// The events kept since the last call (when no `log` was given).
     public func takeEvents() -> [UplinkEvent] {
-        lock.lock()
-        defer { lock.unlock() }
-        defer { events.removeAll() }
-        return events
+        kept.withLock { kept in
+            defer { kept.events.removeAll() }
+            return kept.events
+        }
     }
 
     /// Now, or as it ended after `close`.
     public var statistics: UplinkStatistics {
-        lock.lock()
-        let end = final
-        lock.unlock()
-        return end ?? link.statistics
+        kept.withLock { $0.final } ?? link.statistics
     }
 
     /// The link and the backlog now, for `STATUS=` (`UplinkStatistics.statusLine`).

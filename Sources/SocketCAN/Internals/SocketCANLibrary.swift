@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSocketCAN
+import Synchronization
 import SystemIO
 
 /// The one place the SocketCAN module calls libsocketcan.
@@ -15,11 +16,12 @@ import SystemIO
 /// such a call (a few milliseconds of netlink round trip) is captured and discarded too. The
 /// lock below is process-wide for the same reason.
 enum SocketCANLibrary {
-    private static let stderrLock = ConditionLock()
+    /// Held for each call: fd 2 is redirected by one call at a time.
+    private static let stderrLock = Mutex(())
 
     /// Runs `body` (a libsocketcan call returning 0 or -1) with stderr captured.
     static func call(_ body: () -> CInt) -> (result: CInt, errno: Errno?, printed: String) {
-        stderrLock.withLock {
+        stderrLock.withLock { _ in
             let pipeEnds = try? Syscall.makePipe().get()
             var savedStderr: CInt = -1
             if let pipeEnds, case .success(let saved) = Syscall.duplicate(2) {
