@@ -28,6 +28,10 @@ public final class RotatingLineFiles: DecodedLogOutput {
     private var currentStart: Int64?
     /// The file ends inside a line (a failed write, or a previous run that died mid-line).
     private var endsMidLine = false
+    /// The bytes of the line a failed write cut short at the end of the file, when truncating
+    /// them failed too (the disk was still failing): truncated before the next write, so the
+    /// file keeps whole lines once the disk works again. 0: none known (a newline ends it).
+    private var cutTail = 0
     private var sequence: Int
     /// Files rotated and rotated files deleted so far.
     public private(set) var filesRotated = 0
@@ -173,17 +177,24 @@ public final class RotatingLineFiles: DecodedLogOutput {
         currentBytes = file.size + (file.endsMidLine ? 1 : 0)
         currentStart = nil
         endsMidLine = file.endsMidLine
+        cutTail = 0
     }
 
     /// One write(2) loop for everything pending (a newline first when the file ends mid-line).
     private func writePending() throws(SinkError) {
         if fd < 0 { try openCurrent() }
+        if endsMidLine && cutTail > 0 && LineFile.removeTail(fd, bytes: cutTail) {
+            currentBytes -= cutTail
+            endsMidLine = false
+            cutTail = 0
+        }
         if endsMidLine {
             var newline = UInt8(ascii: "\n")
             if let failure = withUnsafeBytes(of: &newline, { writeAll(fd, $0) }).error {   // EINTR retried there
                 throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")
             }
             endsMidLine = false
+            cutTail = 0
         }
         let (offset, failure) = pending.withUnsafeBytes { writeAll(fd, $0) }
         if let failure {
@@ -192,6 +203,7 @@ public final class RotatingLineFiles: DecodedLogOutput {
                 // The line cut short is truncated off, so the file keeps whole lines only.
                 let partial = offset - (pending[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
                 endsMidLine = !LineFile.removeTail(fd, bytes: partial)
+                if endsMidLine { cutTail = partial }
             }
             pending.removeAll(keepingCapacity: true)
             throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")

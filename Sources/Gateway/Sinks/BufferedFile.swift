@@ -29,6 +29,10 @@ final class BufferedFile {
     private(set) var linesLost: UInt64 = 0
     /// `buffer` starts with a newline that ends a line cut short, not a record's.
     private var separatorFirst = false
+    /// The bytes of the line a failed write cut short at the end of the file, when truncating
+    /// them failed too: truncated before the next write (the separator is then not needed),
+    /// so the file keeps whole lines once the disk works again. 0: none known.
+    private var cutTail = 0
 
     init(path: String, mode: FileSinkMode, capacity: Int = 1 << 16) throws(SinkError) {
         self.path = path
@@ -49,9 +53,15 @@ final class BufferedFile {
 
     func flush() throws(SinkError) {
         guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
+        if separatorFirst && cutTail > 0 && LineFile.removeTail(fd, bytes: cutTail) {
+            buffer.removeFirst()
+            separatorFirst = false
+            cutTail = 0
+        }
         let (offset, failure) = buffer.withUnsafeBytes { writeAll(fd, $0) }
         if let failure {
             let newline = UInt8(ascii: "\n")
+            if offset > 0 { cutTail = 0 }  // the file moved on past the old cut line
             var lost = buffer[offset...].reduce(0) { $1 == newline ? $0 + 1 : $0 }
             if separatorFirst && offset == 0 { lost -= 1 }
             linesLost += UInt64(lost)
@@ -60,6 +70,7 @@ final class BufferedFile {
             if offset > 0 && cut {
                 let partial = offset - (buffer[..<offset].lastIndex(of: newline).map { $0 + 1 } ?? 0)
                 cut = !LineFile.removeTail(fd, bytes: partial)
+                if cut { cutTail = partial }
             }
             buffer.removeAll(keepingCapacity: true)
             separatorFirst = cut
@@ -68,6 +79,7 @@ final class BufferedFile {
         }
         buffer.removeAll(keepingCapacity: true)
         separatorFirst = false
+        cutTail = 0
     }
 
     /// Flushes, syncs and closes; a second call does nothing.

@@ -18,10 +18,14 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, er
 
 extension LineFile {
     /// Truncates the last `bytes` bytes off the file open at `fd` (a line a failed write cut
-    /// short, so that the file ends with a whole line again). False when that failed.
+    /// short, so that the file ends with a whole line again) and moves the file offset to the
+    /// new end (a file opened without O_APPEND would otherwise go on writing past a hole).
+    /// False when that failed.
     static func removeTail(_ fd: Int32, bytes: Int) -> Bool {
         guard let info = try? Syscall.status(fd), Int(info.st_size) >= bytes else { return false }
-        return (try? Syscall.retrying("ftruncate") { ftruncate(fd, info.st_size - off_t(bytes)) }) != nil
+        let end = info.st_size - off_t(bytes)
+        guard (try? Syscall.retrying("ftruncate") { ftruncate(fd, end) }) != nil else { return false }
+        return lseek(fd, end, SEEK_SET) == end
     }
 }
 
