@@ -7,72 +7,6 @@ import Synchronization
 import Telemetry
 import Testing
 
-/// Frames from memory, then blocks until `stop()` — buses that go quiet until SIGTERM (also
-/// the input of RunGatewayTests).
-final class DaemonMemoryInput: DaemonFrameInput, @unchecked Sendable {
-    private let frames: [CANFrame]
-    private var position = 0
-    let interfaces: [String]
-    let exhausted = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
-    let stopCalls = Atomic<Int>(0)
-
-    init(_ frames: [CANFrame], interfaces: [String]) {
-        self.frames = frames
-        self.interfaces = interfaces
-    }
-
-    func next() -> CANFrame? {
-        if position < frames.count {
-            defer { position += 1 }
-            return frames[position]
-        }
-        exhausted.signal()
-        stopped.wait()
-        return nil
-    }
-
-    func stop() {
-        if stopCalls.add(1, ordering: .relaxed).oldValue == 0 { stopped.signal() }
-    }
-    func add(interfaces: [String]) {}
-    func remove(interfaces: [String]) {}
-    func logEvents(to log: GatewayLog) {}
-    var drops: [(stage: String, total: Int)] { [] }
-    func logTotals(to log: GatewayLog) {}
-}
-
-final class DaemonMemoryBuses: DaemonBuses {
-    let input: DaemonMemoryInput
-    init(_ input: DaemonMemoryInput) { self.input = input }
-    func configureControllers(_ plans: [BusControllerPlan], log: GatewayLog) {}
-    func open(_ setup: GatewaySetup, log: GatewayLog) -> any DaemonFrameInput { input }
-    func pollControllers(metrics: PrometheusMetrics, log: GatewayLog) {}
-}
-
-/// Signals a test sends (SIGTERM, SIGHUP) without touching the process's signal mask.
-final class DaemonScriptedSignals: DaemonSignals, @unchecked Sendable {
-    private let condition = NSCondition()
-    private var queue: [DaemonSignal] = []
-
-    func send(_ signal: DaemonSignal) {
-        condition.lock(); queue.append(signal); condition.signal(); condition.unlock()
-    }
-
-    func wait(timeout: Duration) -> DaemonSignal? {
-        condition.lock(); defer { condition.unlock() }
-        if queue.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: Double(timeout.components.seconds) + 0.001)) }
-        return queue.isEmpty ? nil : queue.removeFirst()
-    }
-}
-
-final class DaemonLines: Sendable {
-    private let all = Mutex<[String]>([])
-    func add(_ line: String) { all.withLock { $0.append(line) } }
-    var lines: [String] { all.withLock { $0 } }
-    func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
-}
-
 /// The daemon in-process: frames from memory, scripted signals, no CAN socket, no subprocess.
 @Suite(.serialized) struct DaemonTests {
     struct Fixture {
@@ -101,7 +35,7 @@ final class DaemonLines: Sendable {
         func daemon(clockOffset: Int64 = 0) -> GatewayDaemon {
             let lines = log
             let gatewayLog = GatewayLog(label: "candor", format: .terminal, output: { lines.add($0) })
-            var daemon = GatewayDaemon(configFile: config, environment: [:], log: gatewayLog, buses: DaemonMemoryBuses(input),
+            var daemon = GatewayDaemon(configFile: config, environment: [:], log: gatewayLog, buses: InputBuses(input),
                                        signals: signals, notifier: nil)
             let now = frames.last!.timestamp.totalNanoseconds + clockOffset
             daemon.now = { now }
@@ -121,6 +55,16 @@ final class DaemonLines: Sendable {
             lock.lock(); defer { lock.unlock() }
             guard let value else { throw TestFailure("the daemon has not returned") }
             return try value.get()
+        }
+
+        /// Sends SIGTERM and waits (at most `seconds`) for the daemon to return; what it returned.
+        @discardableResult
+        func stop(_ signals: DaemonScriptedSignals, within seconds: Int = 120) throws -> LiveGatewayCounts {
+            signals.send(.stop("SIGTERM"))
+            guard done.wait(timeout: .now() + .seconds(seconds)) == .success else {
+                throw TestFailure("the daemon did not stop within \(seconds) s of SIGTERM")
+            }
+            return try get()
         }
     }
 
@@ -146,9 +90,7 @@ final class DaemonLines: Sendable {
             """)
         let outcome = Self.start(fixture.daemon())
         #expect(fixture.input.exhausted.wait(timeout: .now() + 120) == .success)
-        fixture.signals.send(.stop("SIGTERM"))
-        #expect(outcome.done.wait(timeout: .now() + 120) == .success)
-        let counts = try outcome.get()
+        let counts = try outcome.stop(fixture.signals)
         #expect(counts.frames == fixture.frames.count)
 
         let setup = try GatewaySetup.load(configFile: fixture.config, environment: [:])
@@ -198,9 +140,7 @@ final class DaemonLines: Sendable {
         fixture.signals.send(.reload)
         let deadline = ContinuousClock.now + .seconds(120)
         while !fixture.log.contains("reloaded") && ContinuousClock.now < deadline { usleep(20_000) }
-        fixture.signals.send(.stop("SIGTERM"))
-        #expect(outcome.done.wait(timeout: .now() + 120) == .success)
-        _ = try outcome.get()
+        try outcome.stop(fixture.signals)
         #expect(fixture.log.contains("reloading"))
         #expect(fixture.log.contains("reloaded"))
         _ = directory

@@ -83,7 +83,7 @@ import Glibc
             """, to: bundle.directory + "/clock.yaml")
         var daemon = GatewayDaemon(configFile: bundle.directory + "/clock.yaml", environment: [:],
                                    log: GatewayLog(label: "candor", format: .terminal, output: { lines.add($0) }),
-                                   buses: PhasedBuses(input), signals: signals, notifier: nil)
+                                   buses: InputBuses(input), signals: signals, notifier: nil)
         daemon.services = { _ in [collector] }  // the daemon's own clock: no `now` injected
         let outcome = DaemonTests.start(daemon)
 

@@ -100,7 +100,7 @@ import Glibc
         let log = DaemonLines()
         let signals = DaemonScriptedSignals()
         var daemon = GatewayDaemon(configFile: config, environment: [:], log: GatewayLog(label: "candor", format: .terminal, output: { log.add($0) }),
-                                   buses: PhasedBuses(input), signals: signals, notifier: nil)
+                                   buses: InputBuses(input), signals: signals, notifier: nil)
         daemon.now = { 0 }  // windows close on the frames' time only
         let outcome = DaemonTests.start(daemon)
 

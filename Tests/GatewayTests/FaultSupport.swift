@@ -100,14 +100,6 @@ final class PhasedInput: DaemonFrameInput, @unchecked Sendable {
     func logTotals(to log: GatewayLog) {}
 }
 
-final class PhasedBuses: DaemonBuses {
-    let input: PhasedInput
-    init(_ input: PhasedInput) { self.input = input }
-    func configureControllers(_ plans: [BusControllerPlan], log: GatewayLog) {}
-    func open(_ setup: GatewaySetup, log: GatewayLog) -> any DaemonFrameInput { input }
-    func pollControllers(metrics: PrometheusMetrics, log: GatewayLog) {}
-}
-
 /// Waits (polling every 50 ms, at most `seconds`) until `condition` holds.
 func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
     let deadline = Date(timeIntervalSinceNow: seconds)

@@ -33,7 +33,7 @@ struct GBT32960LiveTests {
         let lines = DaemonLines()
         // No injected clock: quiet buses on the daemon's own monotonic clock, as in production.
         let daemon = GatewayDaemon(configFile: config, environment: [:], log: GatewayLog(label: "candor", format: .terminal, output: { lines.add($0) }),
-                                   buses: DaemonMemoryBuses(input), signals: signals, notifier: nil)
+                                   buses: InputBuses(input), signals: signals, notifier: nil)
         let outcome = DaemonTests.start(daemon)
         #expect(input.exhausted.wait(timeout: .now() + 120) == .success)
         let lastFrame = frames.last!.timestamp.totalNanoseconds / 1_000_000_000
@@ -50,9 +50,7 @@ struct GBT32960LiveTests {
             if silent.count >= 3, seen[silent[0]...].filter({ $0.command == 0x07 }).count >= 5 { break }
             usleep(100_000)
         }
-        signals.send(.stop("SIGTERM"))
-        #expect(outcome.done.wait(timeout: .now() + 120) == .success)
-        _ = try outcome.get()
+        try outcome.stop(signals)
         try platform.stop()
         let silent = silentReports(seen)
         print("GBT32960LiveTests: \(silent.count) reports and \(seen.filter { $0.command == 0x07 }.count) heartbeats; silent reports at +\(silent.map { seen[$0].time! - lastFrame }) s after the last frame")

@@ -125,7 +125,7 @@ struct GBT32960SilentStartTests {
                                + "sinks:\n  prometheus: { listen: \"127.0.0.1:0\" }\n", to: config)
             input = GatedInput(interfaces: bundle.definition.buses.map(\.interface))
             daemon = GatewayDaemon(configFile: config, environment: [:], log: GatewayLog(label: "candor", format: .terminal, output: { _ in }),
-                                   buses: GatedBuses(input), signals: signals, notifier: nil)
+                                   buses: InputBuses(input), signals: signals, notifier: nil)
         }
 
         /// What the platform accepted once `done` holds of it (or after a generous bound against hangs).
@@ -142,58 +142,11 @@ struct GBT32960SilentStartTests {
 
         /// SIGTERM; what the platform accepted in the end.
         func stop(_ outcome: DaemonTests.Outcome) throws -> [GBT32960PlatformProcess.Entry] {
-            signals.send(.stop("SIGTERM"))
-            #expect(outcome.done.wait(timeout: .now() + 120) == .success)
-            _ = try outcome.get()
+            try outcome.stop(signals)
             try platform.stop()
             return try platform.acceptedFrames()
         }
 
         func cleanUp() { try? platform.stop() }
-    }
-
-    /// A bus that sends nothing until the test releases frames (their stamps moved to `startingAt`).
-    final class GatedInput: DaemonFrameInput, @unchecked Sendable {
-        let interfaces: [String]
-        private let condition = NSCondition()
-        private var queue: [CANFrame] = []
-        private var position = 0
-        private var stopped = false
-
-        init(interfaces: [String]) { self.interfaces = interfaces }
-
-        func release(_ frames: [CANFrame], startingAt seconds: Int64) {
-            let shift = seconds - (frames.first?.timestamp.seconds ?? seconds)
-            condition.lock(); defer { condition.unlock() }
-            queue += frames.map { var f = $0; f.timestamp.seconds += shift; return f }
-            condition.broadcast()
-        }
-
-        func next() -> CANFrame? {
-            condition.lock(); defer { condition.unlock() }
-            while position == queue.count && !stopped { condition.wait() }
-            guard position < queue.count else { return nil }
-            defer { position += 1 }
-            return queue[position]
-        }
-
-        func stop() {
-            condition.lock(); defer { condition.unlock() }
-            stopped = true
-            condition.broadcast()
-        }
-        func add(interfaces: [String]) {}
-        func remove(interfaces: [String]) {}
-        func logEvents(to log: GatewayLog) {}
-        var drops: [(stage: String, total: Int)] { [] }
-        func logTotals(to log: GatewayLog) {}
-    }
-
-    final class GatedBuses: DaemonBuses {
-        let input: GatedInput
-        init(_ input: GatedInput) { self.input = input }
-        func configureControllers(_ plans: [BusControllerPlan], log: GatewayLog) {}
-        func open(_ setup: GatewaySetup, log: GatewayLog) -> any DaemonFrameInput { input }
-        func pollControllers(metrics: PrometheusMetrics, log: GatewayLog) {}
     }
 }

@@ -10,45 +10,6 @@ import TestSupport
 import Glibc
 #endif
 
-/// Frames from memory in two parts: the first at once, the second after `release()`; then
-/// blocks until `stop()`.
-final class GatedMemoryInput: DaemonFrameInput, @unchecked Sendable {
-    private let frames: [CANFrame]
-    private let gate: Int
-    private var position = 0
-    private let released = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
-    let interfaces: [String]
-
-    init(_ frames: [CANFrame], gate: Int, interfaces: [String]) {
-        self.frames = frames
-        self.gate = gate
-        self.interfaces = interfaces
-    }
-
-    func release() { released.signal() }
-
-    func next() -> CANFrame? {
-        if position == gate { released.wait() }
-        if position < frames.count {
-            defer { position += 1 }
-            return frames[position]
-        }
-        stopped.wait()
-        return nil
-    }
-
-    func stop() {
-        stopped.signal()
-        released.signal()
-    }
-    func add(interfaces: [String]) {}
-    func remove(interfaces: [String]) {}
-    func logEvents(to log: GatewayLog) {}
-    var drops: [(stage: String, total: Int)] { [] }
-    func logTotals(to log: GatewayLog) {}
-}
-
 extension FakeSystemdSocket {
     /// The next `STATUS=` datagram whose text satisfies `match`, waiting at most `seconds`.
     func status(within seconds: Double, _ what: String, _ match: (String) -> Bool) throws -> String {
@@ -117,11 +78,12 @@ extension FakeSystemdSocket {
               drain_timeout: 5s
             """, to: config)
         let systemd = try FakeSystemdSocket(name: directory + "/notify")
-        let input = GatedMemoryInput(frames, gate: frames.count / 2, interfaces: bundle.definition.buses.map(\.interface))
+        let input = GatedInput(interfaces: bundle.definition.buses.map(\.interface))
+        input.release(frames[..<(frames.count / 2)])
         let signals = DaemonScriptedSignals()
         let lines = DaemonLines()
         var daemon = GatewayDaemon(configFile: config, environment: [:], log: GatewayLog(label: "candor", format: .terminal, output: { lines.add($0) }),
-                                   buses: GatedBuses(input), signals: signals,
+                                   buses: InputBuses(input), signals: signals,
                                    notifier: try #require(ServiceNotifier(environment: ["NOTIFY_SOCKET": systemd.name])))
         // The frames' clock: at the first half's last whole second until the second half comes
         // (so no window the second half still fills closes early), then past the last frame.
@@ -176,7 +138,7 @@ extension FakeSystemdSocket {
 
         // Frames while it is down: the backlog grows again.
         clock.nanoseconds.store(frames.last!.timestamp.totalNanoseconds + 2_000_000_000, ordering: .relaxed)
-        input.release()
+        input.release(frames[(frames.count / 2)...])
         let backlog = try systemd.status(within: 60, "backlog while down") {
             $0.contains("uplink disconnected from \(target)") && (Self.backlog($0) ?? 0) > 0
         }
@@ -192,19 +154,9 @@ extension FakeSystemdSocket {
         #expect(Self.since(back).map { $0 >= backAt } == true)
         #expect(lines.contains("uplink connected to \(target)") && lines.contains("uplink lost \(target)"))
 
-        signals.send(.stop("SIGTERM"))
         finished = true
-        #expect(outcome.done.wait(timeout: .now() + 60) == .success)
-        _ = try outcome.get()
+        try outcome.stop(signals, within: 60)
     }
-}
-
-final class GatedBuses: DaemonBuses {
-    let input: GatedMemoryInput
-    init(_ input: GatedMemoryInput) { self.input = input }
-    func configureControllers(_ plans: [BusControllerPlan], log: GatewayLog) {}
-    func open(_ setup: GatewaySetup, log: GatewayLog) -> any DaemonFrameInput { input }
-    func pollControllers(metrics: PrometheusMetrics, log: GatewayLog) {}
 }
 
 final class SettableClock: Sendable {
