@@ -116,75 +116,17 @@ struct GBT32960ServiceTests {
             let message = try Self.message(entry)
             let v = try #require(Self.vehicle(message))
             let motor = try #require(Self.motors(message).first, "no drive-motor body")
-            let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
-            for (field, raw, signal, tolerance) in [(f.speed, UInt32(v.speed), "VCU_VehicleSpeed", 0.05), (f.voltage, UInt32(v.voltage), "BMS_PackVoltage", 0.05),
-                                                    (f.current, UInt32(v.current), "BMS_PackCurrent", 0.05), (f.soc, UInt32(v.soc), "BMS_SOC", 0.5),
-                                                    (f.mileage, v.mileage, "VCU_Odometer", 0.05), (m.speed, UInt32(motor.speed), "MCU_MotorSpeed", 0.5),
-                                                    (m.torque, motor.torque, "MCU_MotorTorque", 0.05), (m.controllerVoltage, UInt32(motor.controllerVoltage), "MCU_DCVoltage", 0.05),
-                                                    (m.controllerCurrent, UInt32(motor.controllerCurrent), "MCU_DCCurrent", 0.05),
-                                                    (m.temperature, UInt32(motor.temperature), "MCU_MotorTemp", 0.5),
-                                                    (m.controllerTemperature, UInt32(motor.controllerTemperature), "MCU_ControllerTemp", 0.5)] {
-                guard let value = want[signal] else { continue }
-                let got = field.reading(raw).value
-                #expect(got != nil && abs(got! - value) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value)")
-                compared += 1
-            }
-            for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state")] {
-                guard let value = want[key] else { continue }
-                #expect(Double(raw) == value, "\(key) at \(entry.time!): \(raw) vs cantools \(value)")
-                compared += 1
-            }
+            compared += try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
+                Carried(f.speed, v.speed, "VCU_VehicleSpeed", tolerance: 0.05), Carried(f.voltage, v.voltage, "BMS_PackVoltage", tolerance: 0.05),
+                Carried(f.current, v.current, "BMS_PackCurrent", tolerance: 0.05), Carried(f.soc, v.soc, "BMS_SOC", tolerance: 0.5),
+                Carried(f.mileage, v.mileage, "VCU_Odometer", tolerance: 0.05), Carried(m.speed, motor.speed, "MCU_MotorSpeed", tolerance: 0.5),
+                Carried(m.torque, motor.torque, "MCU_MotorTorque", tolerance: 0.05),
+                Carried(m.controllerVoltage, motor.controllerVoltage, "MCU_DCVoltage", tolerance: 0.05),
+                Carried(m.controllerCurrent, motor.controllerCurrent, "MCU_DCCurrent", tolerance: 0.05),
+                Carried(m.temperature, motor.temperature, "MCU_MotorTemp", tolerance: 0.5),
+                Carried(m.controllerTemperature, motor.controllerTemperature, "MCU_ControllerTemp", tolerance: 0.5)]).count
         }
         #expect(compared >= reports.count * 13 - 13, "\(compared) values compared in \(reports.count) reports")
-    }
-
-    /// cantools' decode of the bundle's capture (its first bus): at each instant (Unix seconds),
-    /// the last value of each of `signals` before it, and `gear_byte` / `motor_state` (the GB/T
-    /// codes of VCU_Gear's and MCU_State's value names) where the capture carries those.
-    func cantoolsValues(at instants: [Int64], bundle: SimulatedBundle, python: String, signals: [String]) throws -> [String: [String: Double]] {
-        let script = """
-            import cantools, json, sys
-            db = cantools.database.load_file(sys.argv[1])
-            wanted = set(json.loads(sys.argv[3]))
-            gears = {"N": 0, "R": 13, "D": 14, "P": 15}
-            states = {"Motoring": 1, "Generating": 2, "Off": 3, "Standby": 4, "Fault": 0xFE}
-            def coded(values):
-                out = dict(values)
-                torque, pressure = values.get("MCU_MotorTorque", 0), values.get("EHB_BrakePressure", 0)
-                if "VCU_Gear" in values:
-                    out["gear_byte"] = float(gears[values["VCU_Gear"]] | (0x20 if torque > 0 else 0)
-                                             | (0x10 if pressure > 0 or torque < 0 else 0))
-                if "MCU_State" in values:
-                    out["motor_state"] = float(states[values["MCU_State"]])
-                return {k: v for k, v in out.items() if isinstance(v, float)}
-            instants = sorted(json.loads(sys.stdin.read()))
-            last, out, i = {}, {}, 0
-            for line in open(sys.argv[2]):
-                stamp, _, frame = line.split()
-                sec, frac = stamp.strip("()").split(".")
-                micros = int(sec) * 1000000 + int(frac.ljust(6, "0"))
-                while i < len(instants) and instants[i] * 1000000 <= micros:
-                    out[str(instants[i])] = coded(last); i += 1
-                ident, data = frame.split("#")
-                try:
-                    message = db.get_message_by_frame_id(int(ident, 16))
-                except KeyError:
-                    continue
-                names = {s.name for s in message.signals}
-                if not (wanted | {"VCU_Gear", "MCU_State"}) & names:
-                    continue
-                values = message.decode(bytes.fromhex(data), decode_choices=False)
-                last.update({k: float(v) for k, v in values.items() if k in wanted})
-                choices = message.decode(bytes.fromhex(data))
-                last.update({k: str(choices[k]) for k in ("VCU_Gear", "MCU_State") if k in names})
-            print(json.dumps(out))
-            """
-        let dbc = bundle.directory + "/" + bundle.definition.buses[0].dbcFile
-        let names = String(decoding: try JSONSerialization.data(withJSONObject: signals), as: UTF8.self)
-        let result = try PythonOracle.run(python, script: script, arguments: [dbc, bundle.capture, names],
-                                          input: try JSONSerialization.data(withJSONObject: instants), timeout: 300)
-        #expect(result.status == 0, "\(result.errors)")
-        return try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])
     }
 
     static func fuelCell(_ message: Message) -> FuelCell? {
@@ -213,22 +155,14 @@ struct GBT32960ServiceTests {
             let message = try Self.message(entry)
             let fc = try #require(Self.fuelCell(message), "no fuel-cell body")
             let v = try #require(Self.vehicle(message)), motor = try #require(Self.motors(message).first)
-            let want = try #require(expected[String(entry.time!)], "no cantools values at \(entry.time!)")
-            for (field, raw, signal, factor, tolerance) in [
-                (F.voltage, UInt32(fc.voltage), "FCU_StackVoltage", 1.0, 0.05), (F.current, UInt32(fc.current), "FCU_StackCurrent", 1, 0.05),
-                (F.consumption, UInt32(fc.consumption), "FCU_H2Consumption", 1, 0.005), (F.maxConcentration, UInt32(fc.hydrogenMaxConcentration), "FCU_H2Concentration", 10_000, 0.5),
-                (F.maxPressure, UInt32(fc.hydrogenMaxPressure), "FCU_TankPressure", 1, 0.05), (F.maxTemperature, UInt32(fc.hydrogenMaxTemperature), "FCU_TankTemp", 1, 0.05)] {
-                guard let value = want[signal] else { continue }
-                let got = field.reading(raw).value
-                #expect(got != nil && abs(got! - value * factor) <= tolerance + 1e-9, "\(field.name) at \(entry.time!): \(String(describing: got)) vs cantools \(value * factor)")
-                if signal == "FCU_H2Consumption", let got { consumptions.append(got) }
-                compared += 1
-            }
-            for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state")] {
-                guard let value = want[key] else { continue }
-                #expect(Double(raw) == value, "\(key) at \(entry.time!): \(raw) vs cantools \(value)")
-                compared += 1
-            }
+            let values = try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
+                Carried(F.voltage, fc.voltage, "FCU_StackVoltage", tolerance: 0.05), Carried(F.current, fc.current, "FCU_StackCurrent", tolerance: 0.05),
+                Carried(F.consumption, fc.consumption, "FCU_H2Consumption", tolerance: 0.005),
+                Carried(F.maxConcentration, fc.hydrogenMaxConcentration, "FCU_H2Concentration", factor: 10_000, tolerance: 0.5),
+                Carried(F.maxPressure, fc.hydrogenMaxPressure, "FCU_TankPressure", tolerance: 0.05),
+                Carried(F.maxTemperature, fc.hydrogenMaxTemperature, "FCU_TankTemp", tolerance: 0.05)])
+            compared += values.count
+            if let consumption = values.decoded["FCU_H2Consumption"] { consumptions.append(consumption) }
         }
         #expect(compared >= reports.count * 8 - 8, "\(compared) values compared in \(reports.count) reports")
         #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
