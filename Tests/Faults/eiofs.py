@@ -1,16 +1,21 @@
 #!/usr/bin/python3
 """A pass-through FUSE filesystem that fails with EIO while a switch file exists: the I/O-error
-fault of candor's fault-injection tests (Tests/GatewayTests/FaultIOErrorTests.swift).
+fault of candor's fault-injection tests (FaultDiskFullTests, UplinkOutboxErrorTests).
 
     /usr/bin/python3 Tests/Faults/eiofs.py BACKING MOUNTPOINT
 
 Every file operation goes to BACKING. While BACKING/.fail exists, writes, fsyncs, truncations,
 file creations and renames fail with EIO (reads still work, like a disk whose writes fail);
-remove BACKING/.fail and they work again. Runs in the foreground until unmounted
-(`umount MOUNTPOINT`). Needs /dev/fuse and root (or fusermount); Debian: fuse3, python3-fusepy.
+remove BACKING/.fail and they work again. When .fail holds "intermittent SEED", writes fail
+only at random, one in two (a pseudo-random sequence from SEED), and the other calls still
+always: a disk failing on and off, where a write of several pages stops partway and the
+truncation of the line it cut fails while the next write works. Runs in the foreground until
+unmounted (`umount MOUNTPOINT`). Needs /dev/fuse and root (or fusermount); Debian: fuse3,
+python3-fusepy.
 """
 import errno
 import os
+import random
 import sys
 
 import fusepy
@@ -20,13 +25,23 @@ class FailingPassthrough(fusepy.Operations):
     def __init__(self, backing):
         self.backing = os.path.realpath(backing)
         self.switch = os.path.join(self.backing, ".fail")
+        self.chance = None  # (SEED, its generator) while failing intermittently
 
     def _path(self, path):
         return os.path.join(self.backing, path.lstrip("/"))
 
-    def _check(self):
-        if os.path.exists(self.switch):
-            raise fusepy.FuseOSError(errno.EIO)
+    def _check(self, write=False):
+        try:
+            with open(self.switch, "rb") as switch:
+                words = switch.read().split()
+        except FileNotFoundError:
+            return
+        if write and len(words) == 2 and words[0] == b"intermittent":
+            if self.chance is None or self.chance[0] != words[1]:
+                self.chance = (words[1], random.Random(int(words[1])))
+            if self.chance[1].random() < 0.5:
+                return
+        raise fusepy.FuseOSError(errno.EIO)
 
     # Metadata and reads: passed through.
     def getattr(self, path, fh=None):
@@ -98,7 +113,7 @@ class FailingPassthrough(fusepy.Operations):
             os.ftruncate(fh, length)
 
     def write(self, path, data, offset, fh):
-        self._check()
+        self._check(write=True)
         return os.pwrite(fh, data, offset)
 
     def fsync(self, path, datasync, fh):

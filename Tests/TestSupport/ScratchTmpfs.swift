@@ -56,8 +56,9 @@ public final class ScratchTmpfs {
 
 /// `Tests/Faults/eiofs.py` (a pass-through FUSE filesystem, Debian's fuse3 and python3-fusepy)
 /// mounted on a fresh directory over a backing one; `fail(true)` makes every write, fsync,
-/// creation and rename on it fail with EIO until `fail(false)`. The script runs under a 900 s
-/// deadline; `unmount` (or deinit) ends it.
+/// truncation, creation and rename on it fail with EIO until `fail(false)`
+/// (`fail(true, intermittentSeed: N)`: writes only at random, one in two). The script runs
+/// under a 900 s deadline; `unmount` (or deinit) ends it.
 public final class FailingFilesystem {
     public let path: String
     private let backing: String
@@ -84,10 +85,11 @@ public final class FailingFilesystem {
         throw MountError("eiofs.py did not mount \(path) (needs /dev/fuse, root, fuse3 and python3-fusepy)")
     }
 
-    /// Writes fail with EIO from now on (`true`) or work again (`false`).
-    public func fail(_ on: Bool) throws {
+    /// Writes fail with EIO from now on (`true`; with `intermittentSeed`, writes only at random,
+    /// one in two, in the sequence of that seed) or work again (`false`).
+    public func fail(_ on: Bool, intermittentSeed: UInt64? = nil) throws {
         if on {
-            guard FileManager.default.createFile(atPath: backing + "/.fail", contents: Data()) else {
+            guard FileManager.default.createFile(atPath: backing + "/.fail", contents: Data((intermittentSeed.map { "intermittent \($0)" } ?? "").utf8)) else {
                 throw MountError("cannot create \(backing)/.fail")
             }
         } else {

@@ -26,12 +26,11 @@ public final class RotatingLineFiles: DecodedLogOutput {
     private var currentBytes = 0
     /// Event time of the current file's first line; nil before it has one.
     private var currentStart: Int64?
-    /// The file ends inside a line (a failed write, or a previous run that died mid-line).
+    /// The file was found ending inside a line (a previous run died mid-line): a newline goes
+    /// before the first new line.
     private var endsMidLine = false
-    /// The bytes of the line a failed write cut short at the end of the file, when truncating
-    /// them failed too (the disk was still failing): truncated before the next write, so the
-    /// file keeps whole lines once the disk works again. 0: none known (a newline ends it).
-    private var cutTail = 0
+    /// The line a failed write cut short, while truncating it has not yet worked.
+    private var cutLine = CutLine()
     private var sequence: Int
     /// Files rotated and rotated files deleted so far.
     public private(set) var filesRotated = 0
@@ -177,16 +176,16 @@ public final class RotatingLineFiles: DecodedLogOutput {
         currentBytes = file.size + (file.endsMidLine ? 1 : 0)
         currentStart = nil
         endsMidLine = file.endsMidLine
-        cutTail = 0
+        cutLine = CutLine()
     }
 
-    /// One write(2) loop for everything pending (a newline first when the file ends mid-line).
+    /// One write(2) loop for everything pending (a newline first when the file was found
+    /// ending mid-line; a line a failed write cut short truncated off before anything).
     private func writePending() throws(SinkError) {
         if fd < 0 { try openCurrent() }
-        if endsMidLine && cutTail > 0 && LineFile.removeTail(fd, bytes: cutTail) {
-            currentBytes -= cutTail
-            endsMidLine = false
-            cutTail = 0
+        do throws(SystemError) { try cutLine.truncate(fd) } catch {
+            pending.removeAll(keepingCapacity: true)
+            throw SinkError(.io, path: options.currentPath, message: "write failed: cannot truncate the line a failed write cut short: \(error.reason)")
         }
         if endsMidLine {
             var newline = UInt8(ascii: "\n")
@@ -194,16 +193,12 @@ public final class RotatingLineFiles: DecodedLogOutput {
                 throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")
             }
             endsMidLine = false
-            cutTail = 0
         }
         let (offset, failure) = pending.withUnsafeBytes { writeAll(fd, $0) }
         if let failure {
-            endsMidLine = offset > 0 && pending[offset - 1] != UInt8(ascii: "\n")
-            if endsMidLine {
-                // The line cut short is truncated off, so the file keeps whole lines only.
-                let partial = offset - (pending[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
-                endsMidLine = !LineFile.removeTail(fd, bytes: partial)
-                if endsMidLine { cutTail = partial }
+            let newline = UInt8(ascii: "\n")
+            if offset > 0 && pending[offset - 1] != newline {
+                cutLine.cut(offset - (pending[..<offset].lastIndex(of: newline).map { $0 + 1 } ?? 0), in: fd)
             }
             pending.removeAll(keepingCapacity: true)
             throw SinkError(.io, path: options.currentPath, message: "write failed: \(failure.reason)")

@@ -18,8 +18,8 @@ public enum FileSinkMode: Sendable, Hashable {
 ///
 /// A write that fails (disk full, I/O error) gives up what is buffered: the lines that did not
 /// reach the file whole are counted in `linesLost`, memory stays bounded however long the disk
-/// stays full, and the next flush writes again. A line cut short is truncated off the file (or,
-/// when even that fails, the next flush starts with a newline), so every line stays whole.
+/// stays full, and the next flush writes again. A line cut short is truncated off the file
+/// (`CutLine`) before anything else is written, so every line stays whole.
 final class BufferedFile {
     let path: String
     private var fd: Int32
@@ -27,12 +27,11 @@ final class BufferedFile {
     let capacity: Int
     /// Lines (records) given up because a write failed.
     private(set) var linesLost: UInt64 = 0
-    /// `buffer` starts with a newline that ends a line cut short, not a record's.
+    /// `buffer` starts with a newline that ends the partial last line of a file found that
+    /// way (a previous run died mid-write), not a record's.
     private var separatorFirst = false
-    /// The bytes of the line a failed write cut short at the end of the file, when truncating
-    /// them failed too: truncated before the next write (the separator is then not needed),
-    /// so the file keeps whole lines once the disk works again. 0: none known.
-    private var cutTail = 0
+    /// The line a failed write cut short, while truncating it has not yet worked.
+    private var cutLine = CutLine()
 
     init(path: String, mode: FileSinkMode, capacity: Int = 1 << 16) throws(SinkError) {
         self.path = path
@@ -53,35 +52,33 @@ final class BufferedFile {
 
     func flush() throws(SinkError) {
         guard fd >= 0 else { throw SinkError(.closed, path: path, message: "written after close") }
-        if separatorFirst && cutTail > 0 && LineFile.removeTail(fd, bytes: cutTail) {
-            buffer.removeFirst()
-            separatorFirst = false
-            cutTail = 0
+        do throws(SystemError) { try cutLine.truncate(fd) } catch {
+            giveUp(from: 0)
+            throw SinkError(.io, path: path, message: "write failed: cannot truncate the line a failed write cut short: \(error.reason)")
         }
         let (offset, failure) = buffer.withUnsafeBytes { writeAll(fd, $0) }
         if let failure {
             let newline = UInt8(ascii: "\n")
-            if offset > 0 { cutTail = 0 }  // the file moved on past the old cut line
-            var lost = buffer[offset...].reduce(0) { $1 == newline ? $0 + 1 : $0 }
-            if separatorFirst && offset == 0 { lost -= 1 }
-            linesLost += UInt64(lost)
-            // Nothing written: the file ends as before (mid-line if the separator is pending).
-            var cut = offset > 0 ? buffer[offset - 1] != newline : separatorFirst
-            if offset > 0 && cut {
-                let partial = offset - (buffer[..<offset].lastIndex(of: newline).map { $0 + 1 } ?? 0)
-                cut = !LineFile.removeTail(fd, bytes: partial)
-                if cut { cutTail = partial }
+            if offset > 0 && buffer[offset - 1] != newline {
+                cutLine.cut(offset - (buffer[..<offset].lastIndex(of: newline).map { $0 + 1 } ?? 0), in: fd)
             }
-            buffer.removeAll(keepingCapacity: true)
-            separatorFirst = cut
-            if cut { buffer.append(newline) }
+            giveUp(from: offset)
             throw SinkError(.io, path: path, message: "write failed: \(failure.reason)")
         }
         buffer.removeAll(keepingCapacity: true)
         separatorFirst = false
-        cutTail = 0
     }
 
+    /// Counts the lines of `buffer[offset...]` as lost and empties the buffer; a separator not
+    /// yet written stays.
+    private func giveUp(from offset: Int) {
+        let newline = UInt8(ascii: "\n")
+        let keepSeparator = separatorFirst && offset == 0
+        linesLost += UInt64(buffer[offset...].reduce(0) { $1 == newline ? $0 + 1 : $0 } - (keepSeparator ? 1 : 0))
+        buffer.removeAll(keepingCapacity: true)
+        separatorFirst = keepSeparator
+        if keepSeparator { buffer.append(newline) }
+    }
     /// Flushes, syncs and closes; a second call does nothing.
     func close() throws(SinkError) {
         guard fd >= 0 else { return }

@@ -16,16 +16,45 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, er
     }
 }
 
-extension LineFile {
-    /// Truncates the last `bytes` bytes off the file open at `fd` (a line a failed write cut
-    /// short, so that the file ends with a whole line again) and moves the file offset to the
-    /// new end (a file opened without O_APPEND would otherwise go on writing past a hole).
-    /// False when that failed.
-    static func removeTail(_ fd: Int32, bytes: Int) -> Bool {
-        guard let info = try? Syscall.status(fd), Int(info.st_size) >= bytes else { return false }
-        let end = info.st_size - off_t(bytes)
-        guard (try? Syscall.retrying("ftruncate") { ftruncate(fd, end) }) != nil else { return false }
-        return lseek(fd, end, SEEK_SET) == end
+/// The line a failed write cut short at the end of a line file (a write that stopped after
+/// part of a line: the disk filled or failed in the middle of it). It is truncated off before
+/// anything else is written, so the file keeps whole lines only; while truncating fails (the
+/// disk still failing), nothing else is written to the file. Never a newline in its place: a
+/// disk that recovers between the failed truncation and that newline would keep the cut line.
+struct CutLine {
+    /// The length to cut the file back to; nil when none is pending or not yet known.
+    private var wholeLength: off_t?
+    /// Bytes of the cut line at the end of the file, while its length is not known (fstat
+    /// failed too).
+    private var tailBytes = 0
+
+    /// A truncation is pending.
+    var isPending: Bool { wholeLength != nil || tailBytes > 0 }
+
+    /// A write to `fd` stopped `bytes` bytes into a line: notes it and truncates it off now if
+    /// it can (when not, `truncate` does before the next write).
+    mutating func cut(_ bytes: Int, in fd: Int32) {
+        wholeLength = nil
+        tailBytes = bytes
+        _ = try? truncate(fd)   // failed: still pending, tried again before the next write
+    }
+
+    /// Cuts the file at `fd` back to the end of its last whole line, if a cut line is
+    /// pending, and moves the file offset there (a file opened without O_APPEND would
+    /// otherwise go on writing past a hole). Throws (and stays pending) when that failed:
+    /// write nothing then.
+    mutating func truncate(_ fd: Int32) throws(SystemError) {
+        guard isPending else { return }
+        if wholeLength == nil {
+            let size = try Syscall.status(fd).st_size
+            // Shorter than the cut line: something else truncated the file; nothing to cut.
+            wholeLength = Int(size) >= tailBytes ? size - off_t(tailBytes) : nil
+            tailBytes = 0
+        }
+        guard let length = wholeLength else { return }
+        _ = try Syscall.retrying("ftruncate") { ftruncate(fd, length) }
+        _ = try Syscall.retrying("lseek") { lseek(fd, length, SEEK_SET) }
+        wholeLength = nil
     }
 }
 
