@@ -48,16 +48,19 @@ extension GBT32960ServiceTests {
         return (count, decoded)
     }
 
-    /// cantools' decode of the bundle's capture (its first bus): at each instant (Unix seconds),
-    /// the last value of each of `signals` before it, and `gear_byte` / `motor_state` (the GB/T
-    /// codes of VCU_Gear's and MCU_State's value names) where the capture carries those.
+    /// cantools' decode of the bundle's capture, every bus with its DBC (by interface; J1939
+    /// frames by their exact identifier): at each instant (Unix seconds), the last value of each
+    /// of `signals` in a frame before it — for a multiplexed signal, the last frame of its group
+    /// — and `gear_byte` / `motor_state` (the GB/T codes of VCU_Gear's and MCU_State's value
+    /// names) where the capture carries those.
     func cantoolsValues(at instants: [Int64], bundle: SimulatedBundle, python: String, signals: [String]) throws -> [String: [String: Double]] {
         let script = """
             import cantools, json, sys
-            db = cantools.database.load_file(sys.argv[1])
+            dbs = {bus: cantools.database.load_file(path) for bus, path in json.loads(sys.argv[1]).items()}
             wanted = set(json.loads(sys.argv[3]))
             gears = {"N": 0, "R": 13, "D": 14, "P": 15}
             states = {"Motoring": 1, "Generating": 2, "Off": 3, "Standby": 4, "Fault": 0xFE}
+            coded_names = {"VCU_Gear", "MCU_State"}
             def coded(values):
                 out = dict(values)
                 torque, pressure = values.get("MCU_MotorTorque", 0), values.get("EHB_BrakePressure", 0)
@@ -68,30 +71,37 @@ extension GBT32960ServiceTests {
                     out["motor_state"] = float(states[values["MCU_State"]])
                 return {k: v for k, v in out.items() if isinstance(v, float)}
             instants = sorted(json.loads(sys.stdin.read()))
-            last, out, i = {}, {}, 0
+            last, out, i, carries = {}, {}, 0, {}
             for line in open(sys.argv[2]):
-                stamp, _, frame = line.split()
+                stamp, bus, frame = line.split()
                 sec, frac = stamp.strip("()").split(".")
                 micros = int(sec) * 1000000 + int(frac.ljust(6, "0"))
                 while i < len(instants) and instants[i] * 1000000 <= micros:
                     out[str(instants[i])] = coded(last); i += 1
+                if bus not in dbs or "##" in frame or "#R" in frame:
+                    continue
                 ident, data = frame.split("#")
                 try:
-                    message = db.get_message_by_frame_id(int(ident, 16))
+                    message = dbs[bus].get_message_by_frame_id(int(ident, 16))
                 except KeyError:
                     continue
                 names = {s.name for s in message.signals}
-                if not (wanted | {"VCU_Gear", "MCU_State"}) & names:
+                if not carries.setdefault(message.name, bool((wanted | coded_names) & names)):
                     continue
                 values = message.decode(bytes.fromhex(data), decode_choices=False)
                 last.update({k: float(v) for k, v in values.items() if k in wanted})
-                choices = message.decode(bytes.fromhex(data))
-                last.update({k: str(choices[k]) for k in ("VCU_Gear", "MCU_State") if k in names})
+                if coded_names & names:
+                    choices = message.decode(bytes.fromhex(data))
+                    last.update({k: str(choices[k]) for k in coded_names if k in choices})
+            while i < len(instants):
+                out[str(instants[i])] = coded(last); i += 1
             print(json.dumps(out))
             """
-        let dbc = bundle.directory + "/" + bundle.definition.buses[0].dbcFile
-        let names = String(decoding: try JSONSerialization.data(withJSONObject: signals), as: UTF8.self)
-        let result = try PythonOracle.run(python, script: script, arguments: [dbc, bundle.capture, names],
+        var dbcs: [String: String] = [:]
+        for bus in bundle.definition.buses { dbcs[bus.interface] = bundle.directory + "/" + bus.dbcFile }
+        let arguments = [String(decoding: try JSONSerialization.data(withJSONObject: dbcs), as: UTF8.self), bundle.capture,
+                         String(decoding: try JSONSerialization.data(withJSONObject: signals), as: UTF8.self)]
+        let result = try PythonOracle.run(python, script: script, arguments: arguments,
                                           input: try JSONSerialization.data(withJSONObject: instants), timeout: 300)
         #expect(result.status == 0, "\(result.errors)")
         return try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: [String: Double]])

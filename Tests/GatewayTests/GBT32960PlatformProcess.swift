@@ -80,13 +80,13 @@ final class GBT32960PlatformProcess {
 
     /// `uplink.gbt32960` pointing at this platform (2016 edition), to append to a bundle's config.
     func uplinkSection(state: String, vin: String = "LTEST000000032960", iccid: String = "89860000000000032960",
-                       period: String = "10s", heartbeat: String = "30s") -> String {
+                       period: String = "10s", heartbeat: String = "30s", edition: String = "2016") -> String {
         """
 
         uplink:
           gbt32960:
             server: 127.0.0.1:\(port)
-            edition: 2016
+            edition: \(edition)
             vin: \(vin)
             iccid: "\(iccid)"
             period: \(period)

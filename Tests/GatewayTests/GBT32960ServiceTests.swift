@@ -28,7 +28,7 @@ struct GBT32960ServiceTests {
     /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
     /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds).
     func drive(_ name: String, vehicle: FleetVehicle = .van, seconds: Int = 120, faults: [FaultSpec] = [],
-               platformArguments: [String] = [], python: String) throws -> Drive {
+               platformArguments: [String] = [], edition: String = "2016", python: String) throws -> Drive {
         print("GBT32960 service \(name): seed \(Self.seed)")
         let options = SimulationOptions(vehicle: vehicle, durationSeconds: seconds, seed: Self.seed, faults: faults)
         let bundle = try SimulatedBundle(options, name: "gbt-" + name)
@@ -39,7 +39,7 @@ struct GBT32960ServiceTests {
         defer { try? platform.stop() }
         let config = bundle.directory + "/gbt.yaml"
         try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self)
-                           + platform.uplinkSection(state: bundle.directory + "/gbt-state"), to: config)
+                           + platform.uplinkSection(state: bundle.directory + "/gbt-state", edition: edition), to: config)
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         let sinks = try SinkSet(setup.sinks)
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
@@ -116,6 +116,7 @@ struct GBT32960ServiceTests {
             let message = try Self.message(entry)
             let v = try #require(Self.vehicle(message))
             let motor = try #require(Self.motors(message).first, "no drive-motor body")
+            #expect(GBT32960StorageServiceTests.storage(message).isEmpty, "the van's DBC carries no cells or probes: no storage bodies")
             compared += try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
                 Carried(f.speed, v.speed, "VCU_VehicleSpeed", tolerance: 0.05), Carried(f.voltage, v.voltage, "BMS_PackVoltage", tolerance: 0.05),
                 Carried(f.current, v.current, "BMS_PackCurrent", tolerance: 0.05), Carried(f.soc, v.soc, "BMS_SOC", tolerance: 0.5),
@@ -170,7 +171,9 @@ struct GBT32960ServiceTests {
     }
 
     /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.
-    func expectRtmConAgrees(_ frames: [GBT32960PlatformProcess.Entry], python: String) throws {
+    /// Returns its summary (`fields` compared, `whitelisted` deviations).
+    @discardableResult
+    func expectRtmConAgrees(_ frames: [GBT32960PlatformProcess.Entry], python: String) throws -> [String: Any] {
         var input = ""
         for entry in frames {
             let bytes = entry.bytes
@@ -182,6 +185,7 @@ struct GBT32960ServiceTests {
         #expect(result.status == 0, "rtm_con: \(result.text) \(result.errors)")
         let summary = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: Any], "\(result.errors)")
         #expect(summary["frames"] as? Int == frames.count && summary["mismatch_count"] as? Int == 0, "\(result.text)")
+        return summary
     }
 
     @Test func anOutageOnTheVehiclesClockIsReissuedWithOriginalTimesNoneMissingNoneTwice() throws {

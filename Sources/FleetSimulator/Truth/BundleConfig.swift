@@ -47,6 +47,9 @@ public enum BundleConfig {
                 line(3, "\(role.rawValue): \(ref(r))")
             }
         }
+        for case let (series?, role) in [(definition.cellVoltages, "cell_voltages"), (definition.probeTemperatures, "probe_temperatures")] {
+            line(3, "\(role): { bus: \(series.bus), message: \(series.message), signal: \(quoted(series.pattern)), count: \(series.count) }")
+        }
         if !definition.temperatures.isEmpty {
             line(2, "temperatures:")
             for t in definition.temperatures { line(3, "\(t.name): \(ref(t.ref))") }

@@ -17,6 +17,8 @@ public struct BusDefinition: Sendable {
 /// Which signal of which message on which bus: the config's semantic-map entry, the
 /// metrics' own type (`Telemetry.SignalReference`; the simulator uses scale 1, offset 0).
 public typealias SignalReference = Telemetry.SignalReference
+/// A numbered series of signals (every cell, every probe): `Telemetry.NumberedSignals`.
+public typealias NumberedSignals = Telemetry.NumberedSignals
 
 extension SignalReference {
     init(_ bus: String, _ message: String, _ signal: String) {
@@ -105,6 +107,9 @@ public struct VehicleDefinition: Sendable {
     public var stopChargers: StopChargers? = nil
     /// The codes of the coded roles (`gear`, `motor_state`): GB/T 32960 name → signal value.
     public var roleCodes: [SignalRole: [(name: String, value: Int)]] = [:]
+    /// Every cell voltage and every temperature probe, where the DBC carries them (the bus).
+    public var cellVoltages: NumberedSignals? = nil
+    public var probeTemperatures: NumberedSignals? = nil
 }
 
 extension VehicleDefinition {

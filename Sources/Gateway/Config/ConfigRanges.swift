@@ -23,6 +23,10 @@ enum ConfigRanges {
     static let decodedLogQueueBytes = (64 << 10)...(1 << 30)
     static let liveQueue = 64...(1 << 20)
     static let reorder = Span(0...10 * second, "0 (off) to 10s")
+    /// GB/T 32960: the cells and probes of one report, so that both bodies (2 B a cell, 1 B a
+    /// probe) stay well under the frame's 65,531-byte data unit with the other bodies.
+    static let cells = 1...20_000
+    static let probes = 1...16_000
 
     static let microsecond: Int64 = 1000
     static let millisecond: Int64 = 1_000_000

@@ -103,7 +103,7 @@ extension GatewayConfig {
                          "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
-                         "hydrogen_consumption", "hydrogen_concentration"]
+                         "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -118,6 +118,10 @@ extension GatewayConfig {
                     let names = role == "gear" ? GBT32960UplinkOptions.gearCodeNames : GBT32960UplinkOptions.motorStateCodeNames
                     let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
                     if role == "gear" { map.gear = coded } else { map.motorState = coded }
+                case "cell_voltages":
+                    map.cellVoltages = try numberedSignals(value, counts: ConfigRanges.cells, what: "a cell count")
+                case "probe_temperatures":
+                    map.probeTemperatures = try numberedSignals(value, counts: ConfigRanges.probes, what: "a probe count")
                 case "ready", "charging":
                     let (reference, r) = try signalReference(value, extra: ["on_values"])
                     var on: [Double] = []
@@ -236,6 +240,17 @@ extension GatewayConfig {
             signal: try f.required("signal").string(),
             scale: try f["scale"]?.double() ?? 1, offset: try f["offset"]?.double() ?? 0)
         return (reference, f)
+    }
+
+    /// `{ bus, message, signal: "BMS_Cell###_V", count: 384, scale?, offset? }`: one run of `#` in the signal name.
+    static func numberedSignals(_ node: ConfigNode, counts: ClosedRange<Int>, what: String) throws(ConfigError) -> NumberedSignals {
+        let (reference, f) = try signalReference(node, extra: ["count"])
+        guard NumberedSignals.isValidPattern(reference.signal) else {
+            throw try f.required("signal").expected("a signal name with one run of `#` for the number (BMS_Cell###_V)")
+        }
+        let count = try f.required("count").int(in: counts, what)
+        return NumberedSignals(bus: reference.bus, message: reference.message, pattern: reference.signal, count: count,
+                               scale: reference.scale, offset: reference.offset)
     }
 
     /// `codes: { NAME: VALUE, … }`: each name one of `names`, the signal value that means it.

@@ -13,8 +13,10 @@ import Telemetry
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration); 2016's extreme values (max/min
 /// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
-/// bits, their highest level); position invalid (no GNSS source yet). Everything else in those
-/// bodies (probe lists, probe and sensor numbers) is the invalid sentinel.
+/// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
+/// or `probe_temperatures` is mapped (SignalSnapshot+Storage); position invalid (no GNSS source
+/// yet). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers) is
+/// the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
@@ -39,14 +41,17 @@ final class SignalSnapshot: ReportSource {
     private var bindings: [String: [Binding]] = [:]
     private var readyOn: [Double] = []
     private var chargingOn: [Double] = []
-    private var currentSign = 1.0
+    /// +1 when the mapped pack current is positive on discharge (as GB/T 32960's is), else −1.
+    private(set) var currentSign = 1.0
     private var gearCodes: CodedReference?
     private var motorStateCodes: CodedReference?
-    /// Slots: the roles, then one per fault flag.
+    /// Slots: the roles, then one per fault flag, then one per cell, then one per probe.
     private var values: [(value: Double, time: Int64)?]
     private var faultBits: [UInt8?] = []
     private var faultFixedLevel: [Int?] = []
     private var mapped: Set<Int> = []
+    /// The first cell's and the first probe's slot; how many of each (0: not mapped).
+    let cellBase: Int, cellCount: Int, probeBase: Int, probeCount: Int
 
     /// GB/T 32960.3 2016 Table 18: the fault kinds of `faults:` that have a general alarm bit.
     static let alarmBits: [String: UInt8] = [
@@ -60,7 +65,11 @@ final class SignalSnapshot: ReportSource {
          edition: Edition, staleMillis: Int64 = 5_000) {
         self.edition = edition
         self.staleMillis = staleMillis
-        values = Array(repeating: nil, count: Role.allCases.count + faults.count)
+        cellBase = Role.allCases.count + faults.count
+        cellCount = signals.cellVoltages?.count ?? 0
+        probeBase = cellBase + cellCount
+        probeCount = signals.probeTemperatures?.count ?? 0
+        values = Array(repeating: nil, count: probeBase + probeCount)
         let roles: [(SignalReference?, Role)] = [
             (signals.vehicleSpeed, .speed), (signals.packVoltage, .packVoltage), (signals.packCurrent, .packCurrent),
             (signals.soc, .soc), (signals.minCellVoltage, .minCellVoltage), (signals.maxCellVoltage, .maxCellVoltage),
@@ -85,6 +94,8 @@ final class SignalSnapshot: ReportSource {
             faultBits.append(Self.alarmBits[fault.kind])
             if case let .fixed(level) = fault.flag.level { faultFixedLevel.append(level) } else { faultFixedLevel.append(nil) }
         }
+        for (i, reference) in (signals.cellVoltages?.references ?? []).enumerated() { bind(reference, slot: cellBase + i) }
+        for (i, reference) in (signals.probeTemperatures?.references ?? []).enumerated() { bind(reference, slot: probeBase + i) }
     }
 
     private func bind(_ reference: SignalReference, slot: Int) {
@@ -116,6 +127,8 @@ final class SignalSnapshot: ReportSource {
         items.append(.position(Position(latitude: nil, longitude: nil, valid: false)))
         if edition == .v2016 { items.append(.extremeValues(extremes(at: time))) }
         items.append(.alarm(alarm(at: time)))
+        if cellCount > 0 { items.append(.subsystemVoltages(storageVoltages(at: time))) }
+        if probeCount > 0 { items.append(.subsystemTemperatures(storageTemperatures(at: time))) }
         return items
     }
 

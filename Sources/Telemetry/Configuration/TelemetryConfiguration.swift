@@ -208,6 +208,9 @@ public struct SemanticMap: Sendable, Hashable {
     public var hydrogenTemperature: SignalReference?
     public var hydrogenConsumption: SignalReference?
     public var hydrogenConcentration: SignalReference?
+    /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
+    public var cellVoltages: NumberedSignals?
+    public var probeTemperatures: NumberedSignals?
 
     /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
     /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
@@ -217,6 +220,7 @@ public struct SemanticMap: Sendable, Hashable {
          minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
          gear?.reference, motorState?.reference, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
          hydrogenPressure, hydrogenTemperature, hydrogenConsumption, hydrogenConcentration].compactMap { $0 }
+            + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
     }
 
     public init(

@@ -168,7 +168,8 @@ public struct TelemetryLayout: Sendable {
         var roleHead = [Int](repeating: -1, count: signalNames.count)
         var bindings: [RoleBinding] = []
         var tripRules: [TripRule.Kind] = []
-        func bind(_ reference: SignalReference, vehicle v: Int, role: Role, keyPath: String) throws(TelemetryConfigurationError) {
+        /// The signal slot `reference` names.
+        func locate(_ reference: SignalReference, vehicle v: Int, keyPath: String) throws(TelemetryConfigurationError) -> Int {
             let vehicle = configuration.vehicles[v]
             guard let b = buses.indices.first(where: { busInterfaces[$0] == reference.bus && buses[$0].vehicle == v }) else {
                 throw TelemetryConfigurationError(keyPath: "\(keyPath).bus", expected: "a bus of vehicle \(vehicle.name)", found: "\"\(reference.bus)\"")
@@ -181,6 +182,10 @@ public struct TelemetryLayout: Sendable {
             guard let s = signalNames[message.signalBase..<(message.signalBase + message.signalCount)].firstIndex(of: reference.signal) else {
                 throw TelemetryConfigurationError(keyPath: "\(keyPath).signal", expected: "a signal of \(reference.message) on \(reference.bus)", found: "\"\(reference.signal)\"")
             }
+            return s
+        }
+        func bind(_ reference: SignalReference, vehicle v: Int, role: Role, keyPath: String) throws(TelemetryConfigurationError) {
+            let s = try locate(reference, vehicle: v, keyPath: keyPath)
             bindings.append(RoleBinding(vehicle: v, role: role, scale: reference.scale, offset: reference.offset, next: roleHead[s]))
             roleHead[s] = bindings.count - 1
         }
@@ -198,6 +203,10 @@ public struct TelemetryLayout: Sendable {
             ]
             for (reference, role, key) in roles {
                 if let reference { try bind(reference, vehicle: v, role: role, keyPath: "\(p).\(key)") }
+            }
+            // The GB/T 32960 terminal's series: every numbered signal must be in the DBC (not bound: the aggregator does not use them).
+            for case let (series?, key) in [(map.cellVoltages, "cell_voltages"), (map.probeTemperatures, "probe_temperatures")] {
+                for reference in series.references { _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)") }
             }
             for (i, temperature) in vehicle.temperatures.enumerated() {
                 try bind(temperature.reference, vehicle: v, role: .temperature(i), keyPath: "vehicles.\(vehicle.name).temperatures.\(temperature.name)")

@@ -1,0 +1,136 @@
+import Foundation
+import GBT32960
+@testable import Telemetry
+import Testing
+import TestSupport
+@testable import Gateway
+
+/// The storage voltage and temperature bodies (2016 0x08/0x09, 2025 0x07/0x08) from the
+/// `cell_voltages` and `probe_temperatures` series: every cell and probe in the DBC's
+/// numbering, invalid when never seen or stale, abnormal outside the table's range; 2016's
+/// 200-cell records with their start index; the config's pattern, count and DBC checks.
+@Suite struct GBT32960StorageSnapshotTests {
+    static let second = GBT32960SnapshotTests.second
+    static let millis = GBT32960SnapshotTests.millis
+
+    static func window(_ message: String, _ signal: String, _ value: Double, at time: Int64 = GBT32960SnapshotTests.t0) -> SignalWindowRecord {
+        SignalWindowRecord(vehicle: "bus01", bus: "can2", message: message, signal: signal, windowStart: time - second,
+                           windowLength: second, count: 1, minimum: value, maximum: value, mean: value, last: value,
+                           standardDeviation: 0, firstTime: time - second / 2, lastTime: time)
+    }
+
+    static func snapshot(_ edition: Edition, cells: Int = 450, probes: Int = 12) -> SignalSnapshot {
+        var map = SemanticMap()
+        map.packVoltage = SignalReference(bus: "can2", message: "BMS_Pack", signal: "BMS_PackVoltage")
+        map.packCurrent = SignalReference(bus: "can2", message: "BMS_Pack", signal: "BMS_PackCurrent")
+        map.packCurrentPositive = .charge
+        map.cellVoltages = NumberedSignals(bus: "can2", message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: cells)
+        map.probeTemperatures = NumberedSignals(bus: "can2", message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: probes)
+        return SignalSnapshot(signals: map, faults: [], edition: edition)
+    }
+
+    @Test func aSeriesNamesItsSignalsByNumberZeroPaddedToThePatternsWidth() {
+        let cells = NumberedSignals(bus: "can2", message: "M", pattern: "BMS_Cell###_V", count: 1000)
+        #expect(cells.name(1) == "BMS_Cell001_V" && cells.name(384) == "BMS_Cell384_V" && cells.name(1000) == "BMS_Cell1000_V")
+        #expect(cells.references.count == 1000 && cells.references[41].signal == "BMS_Cell042_V")
+        #expect(NumberedSignals(bus: "b", message: "m", pattern: "T#", count: 3).references.map(\.signal) == ["T1", "T2", "T3"])
+        for bad in ["BMS_Cell_V", "BMS_#Cell#_V", "#a#"] { #expect(!NumberedSignals.isValidPattern(bad), "\(bad)") }
+        for good in ["#", "Cell##", "##_V"] { #expect(NumberedSignals.isValidPattern(good), "\(good)") }
+    }
+
+    /// 2016: 450 cells → records of 200, 200 and 50 cells starting at 1, 201 and 401, each with
+    /// the total 450 and the pack's voltage and current (discharge positive: the map's charge-
+    /// positive current is negated). Unseen → 0xFFFF, 60.001 V → abnormal, stale → invalid.
+    @Test func cellsGoInTwoHundredCellRecordsIn2016AndOneRecordIn2025() {
+        let s = Self.snapshot(.v2016)
+        s.update(Self.window("BMS_Pack", "BMS_PackVoltage", 1_440.2))
+        s.update(Self.window("BMS_Pack", "BMS_PackCurrent", -120.5))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell001_V", 3.301))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell201_V", 3.287))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell450_V", 60.001))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell449_V", 3.2, at: GBT32960SnapshotTests.t0 - 6 * Self.second))
+        let records = s.storageVoltages(at: Self.millis)
+        #expect(records.map(\.cellVoltages.count) == [200, 200, 50] && records.map(\.firstCell) == [1, 201, 401])
+        #expect(records.allSatisfy { $0.number == 1 && $0.totalCells == 450 })
+        let f = SubsystemVoltage.Fields(.v2016)
+        // 1440.2 V is over 2016's 1000 V: abnormal; the current 120.5 A discharge → 11205.
+        #expect(records[0].voltage == 0xFFFE && records[0].current == 11_205)
+        #expect(f.current.reading(UInt32(records[0].current)) == .value(120.5))
+        #expect(records[0].cellVoltages[0] == 3_301 && records[1].cellVoltages[0] == 3_287)
+        #expect(records[0].cellVoltages[1] == 0xFFFF, "never seen")
+        #expect(records[2].cellVoltages[49] == 0xFFFE, "60.001 V is over the table's 60 V")
+        #expect(records[2].cellVoltages[48] == 0xFFFF, "stale: 6 s old")
+        #expect(s.storageVoltages(at: Self.millis + 5_001)[0].cellVoltages[0] == 0xFFFF, "stale after 5 s")
+        let modern = Self.snapshot(.v2025)
+        modern.update(Self.window("BMS_Pack", "BMS_PackVoltage", 1_440.2))
+        modern.update(Self.window("BMS_CellVoltages", "BMS_Cell450_V", 3.4))
+        let one = modern.storageVoltages(at: Self.millis)
+        #expect(one.count == 1 && one[0].cellVoltages.count == 450 && one[0].cellVoltages[449] == 3_400)
+        #expect(one[0].voltage == 14_402 && one[0].current == 0xFFFF, "2025: 0–6000 V; the current never seen")
+    }
+
+    @Test(arguments: [Edition.v2016, .v2025])
+    func probesAreOneRecordOffsetByFortyWithTheSentinels(edition: Edition) throws {
+        let s = Self.snapshot(edition)
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe01_T", 28))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe02_T", -40))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe12_T", 211))
+        let records = s.storageTemperatures(at: Self.millis)
+        #expect(records.count == 1 && records[0].number == 1)
+        let probes = records[0].probeTemperatures
+        #expect(probes.count == 12 && probes[0] == 68 && probes[1] == 0 && probes[2] == 0xFF && probes[11] == 0xFE)
+        #expect(s.storageTemperatures(at: Self.millis + 5_001)[0].probeTemperatures[0] == 0xFF, "stale after 5 s")
+        // Both bodies go into the report, after the alarm body, and the frame round-trips.
+        let items = s.items(atMillis: Self.millis)
+        let names = items.map { $0.typeCode(edition)! }
+        #expect(Array(names.suffix(3)) == (edition == .v2016 ? [0x07, 0x08, 0x09] : [0x06, 0x07, 0x08]))
+        let report = RealtimeReport(time: BeijingTime(unixSeconds: Self.millis / 1000), items: items)
+        #expect(try RealtimeReport.decode(report.encode(edition: edition), edition: edition) == report)
+        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: edition).items(atMillis: Self.millis).allSatisfy {
+            switch $0 { case .subsystemVoltages, .subsystemTemperatures: false; default: true }
+        }, "no series mapped, no storage bodies")
+    }
+
+    static let series = """
+        signals:
+          cell_voltages: { bus: can0, message: BMS_CellVoltages, signal: "BMS_Cell###_V", count: 384 }
+          probe_temperatures: { bus: can0, message: BMS_CellTemps, signal: "BMS_Probe##_T", count: 48, offset: 0.5 }
+
+    """
+
+    @Test func theConfigTakesAPatternAndACountAndChecksBoth() throws {
+        let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.series, file: "candor.yaml", environment: [:])
+        let map = config.vehicles[0].signals
+        #expect(map.cellVoltages?.count == 384 && map.cellVoltages?.name(7) == "BMS_Cell007_V")
+        #expect(map.probeTemperatures?.offset == 0.5 && map.probeTemperatures?.references.last?.signal == "BMS_Probe48_T")
+        #expect(map.references.filter { $0.message == "BMS_CellVoltages" }.count == 384, "the mapped roles include every cell")
+        for (good, bad, message) in [("\"BMS_Cell###_V\"", "BMS_Cell_V", "expected a signal name with one run of `#`"),
+                                     ("count: 384", "count: 0", "expected a cell count"),
+                                     ("count: 48", "count: 16001", "expected a probe count"),
+                                     (", count: 384", "", "count")] {
+            let error = configFailure(ConfigTests.minimal + "\n" + Self.series.replacingOccurrences(of: good, with: bad), file: "candor.yaml")
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+            #expect((error?.line ?? 0) >= 7)
+        }
+    }
+
+    /// Every numbered signal must be in the DBC: the bus fixture with one cell more than its DBC has.
+    @Test func aNumberedSignalTheDBCLacksIsAnErrorNamingIt() throws {
+        let fixture = PythonOracle.repositoryRoot.appendingPathComponent("Fixtures/captures/fleet/bus-c-wtvc").path
+        let setup = try GatewaySetup.load(configFile: fixture + "/candor.yaml", environment: [:])
+        let map = setup.layout.configuration.vehicles[0].signals
+        #expect(map.cellVoltages?.count == 384 && map.probeTemperatures?.count == 48)
+        let directory = try TemporaryDirectory.make("gbt-storage-config")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["bus_powertrain_j1939.dbc", "bus_adas_fd.dbc", "bus_battery.dbc"] {
+            try TestFile.write(try TestFile.read(fixture + "/" + name), to: directory + "/" + name)
+        }
+        let text = String(decoding: try TestFile.read(fixture + "/candor.yaml"), as: UTF8.self)
+        try TestFile.write(text.replacingOccurrences(of: "count: 384", with: "count: 385"), to: directory + "/candor.yaml")
+        #expect {
+            _ = try GatewaySetup.load(configFile: directory + "/candor.yaml", environment: [:])
+        } throws: { error in
+            "\(error)".contains("vehicles.bus01.signals.cell_voltages.signal: expected a signal of BMS_CellVoltages on can2, found \"BMS_Cell385_V\"")
+        }
+    }
+}
