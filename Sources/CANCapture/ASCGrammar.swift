@@ -53,7 +53,7 @@ struct ASCGrammar: LineGrammar {
         return nil
     }
 
-    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>, into out: inout CANFrame) -> LineOutcome {
         var cursor = ByteCursor(line)
         cursor.skipBlanks()
         if cursor.atEnd { return .nonFrame }
@@ -75,7 +75,7 @@ struct ASCGrammar: LineGrammar {
         }
         if cursor.startsWith(caseInsensitive: "CANFD ") {
             cursor.advance(6)
-            return finish(parseFD(&cursor), time: time)
+            return finish(parseFD(&cursor), time: time, into: &out)
         }
         let channelRange = cursor.word()
         guard !channelRange.isEmpty, line[channelRange].allSatisfy({ $0 &- 0x30 <= 9 }) else {
@@ -89,7 +89,7 @@ struct ASCGrammar: LineGrammar {
             var frame = CANFrame(id: 0, kind: .error, length: 0)
             frame.timestamp = time
             frame.bus = busName
-            return .frame(frame)
+            out = frame; return .frame
         }
         guard let (identifier, isExtended) = parseID(&cursor) else {
             if looksLikeFrame(cursor) {
@@ -141,19 +141,19 @@ struct ASCGrammar: LineGrammar {
         frame.timestamp = time
         frame.bus = busName
         frame.direction = direction
-        if let bent { return .bent(frame, bent) }
-        return .frame(frame)
+        if let bent { out = frame; return .bent(bent) }
+        out = frame; return .frame
     }
 
-    private mutating func finish(_ result: Result<CANFrame, LineFault>, time: CANTimestamp) -> LineOutcome {
+    private mutating func finish(_ result: Result<CANFrame, LineFault>, time: CANTimestamp, into out: inout CANFrame) -> LineOutcome {
         switch result {
         case .success(var frame):
             frame.timestamp = time
             if let how = bentReason {
                 bentReason = nil
-                return .bent(frame, how)
+                out = frame; return .bent(how)
             }
-            return .frame(frame)
+            out = frame; return .frame
         case .failure(let fault):
             return .malformed(fault)
         }

@@ -159,12 +159,14 @@ struct LineFault: Error {
     }
 }
 
-/// The outcome of parsing one line of a text capture.
+/// The outcome of parsing one line of a text capture. A line that holds a frame wrote it
+/// into the grammar's `into` argument: the outcome carries no frame, so it stays a few
+/// words that return in registers instead of a frame copied through memory at each layer.
 enum LineOutcome {
-    case frame(CANFrame)
+    case frame
     /// A frame read from a line that bends the format (an oversize classic payload, a
     /// two-digit DLC...): returned and counted as a note, malformed when strict.
-    case bent(CANFrame, StaticString)
+    case bent(StaticString)
     /// A line with no frame that is not an error: blank, header, comment, detail line.
     case nonFrame
     /// A line that records something other than a CAN frame (an ASC statistics event).

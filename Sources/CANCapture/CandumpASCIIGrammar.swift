@@ -42,7 +42,7 @@ struct CandumpASCIIGrammar: LineGrammar {
         return CANTimestamp(seconds: total, nanoseconds: seconds.nanoseconds, fractionDigits: seconds.fractionDigits)
     }
 
-    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>, into out: inout CANFrame) -> LineOutcome {
         var cursor = ByteCursor(line)
         if cursor.peek == 0x09 { return .nonFrame }  // error-frame detail line
         cursor.skipBlanks()
@@ -191,7 +191,7 @@ struct CandumpASCIIGrammar: LineGrammar {
         frame.timestamp = timestamp
         frame.direction = direction
         frame.bus = busNames.name(for: UnsafeBufferPointer(rebasing: line[nameRange]))
-        if let bent { return .bent(frame, bent) }
-        return .frame(frame)
+        if let bent { out = frame; return .bent(bent) }
+        out = frame; return .frame
     }
 }

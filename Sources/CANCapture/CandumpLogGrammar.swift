@@ -23,7 +23,7 @@ struct CandumpLogGrammar: LineGrammar {
     /// Every field is set by `parseFrame`; starting from a copy skips `CANFrame.init`'s work.
     private static let template = CANFrame(id: 0, length: 0)
 
-    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>, into frame: inout CANFrame) -> LineOutcome {
         var cursor = ByteCursor(line)
         guard cursor.take(UInt8(ascii: "(")) else {
             cursor.skipBlanks()
@@ -47,7 +47,7 @@ struct CandumpLogGrammar: LineGrammar {
         guard cursor.skipBlanks() > 0 else {
             return .malformed(LineFault(offset: cursor.index, expected: "a space before the frame"))
         }
-        var frame = Self.template
+        frame = Self.template
         if let fault = Self.parseFrame(&cursor, into: &frame) {
             if Self.isCANXL(cursor.line, from: nameRange.upperBound) { return .skipped("a CAN XL frame") }
             return .malformed(fault)
@@ -71,9 +71,9 @@ struct CandumpLogGrammar: LineGrammar {
             frame.data.withUnsafeMutableBytes { raw in
                 for i in CANDLC.maxClassicLength..<raw.count { raw[i] = 0 }
             }
-            return .bent(frame, "a classic frame with more than 8 data bytes; the first 8 kept")
+            return .bent("a classic frame with more than 8 data bytes; the first 8 kept")
         }
-        return .frame(frame)
+        return .frame
     }
 
     /// Whether the frame token is CAN XL: `<2 hex VCID><3 hex priority>#<flags>:<SDT>:<AF>#<data>`.

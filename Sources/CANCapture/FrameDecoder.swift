@@ -10,7 +10,8 @@ protocol FrameDecoder: AnyObject {
 protocol LineGrammar {
     /// The format's name in messages (`candump log`, `Vector ASC`).
     static var formatName: String { get }
-    mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome
+    /// Parses one line; when it holds a frame (`.frame`, `.bent`), the frame is in `frame`.
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>, into frame: inout CANFrame) -> LineOutcome
     /// Why the input cannot have ended where it did (a Triggerblock left open), or nil.
     func faultAtEnd() -> StaticString?
 }
@@ -28,6 +29,8 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
     private let rejectNonFrames: Bool
     private(set) var statistics = CaptureStatistics()
     private var ended = false
+    /// The frame the grammar writes each line's frame into.
+    private var frame = CANFrame(id: 0, length: 0)
 
     init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool, rejectNonFrames: Bool) {
         self.input = input
@@ -44,14 +47,14 @@ final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
             case .overlong:
                 try malformed(column: nil, reason: "line longer than \(InputBuffer.maxLineLength) bytes")
             case .text(let bytes):
-                switch grammar.parse(bytes) {
-                case .bent(let frame, let how):
+                switch grammar.parse(bytes, into: &frame) {
+                case .bent(let how):
                     if strict { try malformed(column: nil, reason: "\(how)") }
                     statistics.bentRecords += 1
                     if statistics.firstBent == nil { statistics.firstBent = (statistics.records, "\(how)") }
                     statistics.frames += 1
                     return frame
-                case .frame(let frame):
+                case .frame:
                     if frame.kind == .error {
                         if rejectNonFrames { throw rejection(of: frame, name: name, record: statistics.records) }
                         statistics.errorFrames += 1
