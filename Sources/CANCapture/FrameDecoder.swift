@@ -23,14 +23,17 @@ extension LineGrammar {
 /// Reads a text capture line by line with a grammar; tolerant or strict.
 final class TextFrameDecoder<Grammar: LineGrammar>: FrameDecoder {
     private let input: InputBuffer
-    private var grammar: Grammar
+    @exclusivity(unchecked) private var grammar: Grammar
     private let name: String
     private let strict: Bool
     private let rejectNonFrames: Bool
-    private(set) var statistics = CaptureStatistics()
-    private var ended = false
+    // The mutable state is only touched by `next()` and its callees on one thread, never in
+    // overlapping accesses: unchecked, since the run-time exclusivity checks of the grammar
+    // and the frame (`parse(_:into:)` modifies both) were 9 % of `decode --summary`'s CPU.
+    @exclusivity(unchecked) private(set) var statistics = CaptureStatistics()
+    @exclusivity(unchecked) private var ended = false
     /// The frame the grammar writes each line's frame into.
-    private var frame = CANFrame(id: 0, length: 0)
+    @exclusivity(unchecked) private var frame = CANFrame(id: 0, length: 0)
 
     init(input: InputBuffer, grammar: Grammar, name: String, strict: Bool, rejectNonFrames: Bool) {
         self.input = input
