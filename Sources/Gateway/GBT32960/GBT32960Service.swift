@@ -1,5 +1,6 @@
 import GBT32960
 import Outbox
+import Synchronization
 import SystemIO
 import Telemetry
 
@@ -31,18 +32,25 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let outbox: Outbox
     let connection = PlatformConnection()
     private let log: (@Sendable (String) -> Void)?
-    private let lock = ConditionLock()
-    /// Held by whatever moves the session's clock: a batch, an idle tick, close.
-    private let driving = ConditionLock()
+    /// Held around every call into the session (other threads read its statistics); guards
+    /// the event lines kept and the count of waits that ran out.
+    private let lock = Mutex(Shared())
+    /// Held by whatever moves the session's clock (a batch, an idle tick, close); guards the
+    /// properties below.
+    private let driving = Mutex(())
     private let idle: IdleClock?
     private var closed = false
-    private var kept: [String] = []
     private var shortestWindow = Int64.max
     private var started = false
     private var now: Int64 = 0
     /// Frames sent when a wait for a reply last ran out (-1: none did).
     private var waitedInVain = -1
-    private var waitsRunOut = 0
+
+    private struct Shared {
+        var kept: [String] = []
+        /// Waits for a reply that ran out of `reply_wait`.
+        var waitsRunOut = 0
+    }
 
     /// The record service `SinkSet` runs: this terminal behind a bounded queue.
     public static func make(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) -> QueuedRecordService {
@@ -77,26 +85,28 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     }
 
     public var statistics: TerminalStatistics {
-        lock.lock(); defer { lock.unlock() }
-        return session.statistics
+        locked { session.statistics }
     }
 
     /// Waits for a reply that ran out of `reply_wait` (a stalled platform costs one per
     /// unanswered request, not one per tick).
     public var expiredWaits: Int {
-        lock.lock(); defer { lock.unlock() }
-        return waitsRunOut
+        lock.withLock { $0.waitsRunOut }
     }
 
     /// The session's event lines kept since the last call (when no `log` was given).
     public func takeEvents() -> [String] {
-        lock.lock(); defer { lock.unlock() }
-        defer { kept.removeAll() }
-        return kept
+        lock.withLock { shared in
+            defer { shared.kept.removeAll() }
+            return shared.kept
+        }
     }
 
     public func consume(_ batch: RecordBatch) throws(SinkError) {
-        driving.lock(); defer { driving.unlock() }
+        driving.withLock { _ in drive(batch) }
+    }
+
+    private func drive(_ batch: RecordBatch) {
         let before = now
         var groupEnd: Int64?
         for case let .signalWindow(window) in batch.records where window.vehicle == options.vehicle {
@@ -114,20 +124,22 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     /// The bus has been silent (live only): the clock runs on by monotonic time; silent since
     /// the start, the session starts (logs in) on the wall clock's time.
     private func idleTick(_ time: Int64) {
-        driving.lock(); defer { driving.unlock() }
-        guard !closed else { return }
-        advance(to: time)
+        driving.withLock { _ in
+            guard !closed else { return }
+            advance(to: time)
+        }
     }
 
     public func close() throws(SinkError) {
         idle?.stop()
-        driving.lock(); defer { driving.unlock() }
-        closed = true
-        if started {
-            perform(locked { session.shutdown(atMillis: now) })
-            awaitReplies()
+        driving.withLock { _ in
+            closed = true
+            if started {
+                perform(locked { session.shutdown(atMillis: now) })
+                awaitReplies()
+            }
+            if let problem = connection.close() { note("close: \(problem)") }
         }
-        if let problem = connection.close() { note("close: \(problem)") }
         do { try outbox.close() } catch { throw SinkError(.io, path: options.stateDirectory + "/outbox", message: error.description) }
     }
 
@@ -146,9 +158,8 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         awaitReplies()
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock(); defer { lock.unlock() }
-        return body()
+    private func locked<T: Sendable>(_ body: () -> T) -> T {
+        lock.withLock { _ in body() }
     }
 
     /// Reads what is there; while a reply is awaited, waits for it (at most `reply_wait`, and
@@ -164,7 +175,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
             let left = deadline - ContinuousClock.now
             if waiting && left <= .zero && sent != waitedInVain {
                 waitedInVain = sent
-                locked { waitsRunOut += 1 }
+                lock.withLock { $0.waitsRunOut += 1 }
             }
             let millis = first ? 0 : (waiting && left > .zero && sent != waitedInVain
                 ? Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1) : -1)
@@ -213,9 +224,10 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
 
     private func note(_ line: String) {
         if let log { return log(line) }
-        lock.lock(); defer { lock.unlock() }
-        if kept.count >= 200 { kept.removeFirst() }
-        kept.append(line)
+        lock.withLock { shared in
+            if shared.kept.count >= 200 { shared.kept.removeFirst() }
+            shared.kept.append(line)
+        }
     }
 
     /// One line for the end of a replay: what was sent, what is left for the next start.
