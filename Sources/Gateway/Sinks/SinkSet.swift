@@ -144,8 +144,6 @@ extension SinkSettings {
 }
 
 extension SQLiteStore { public var name: String { "sqlite" } }
-extension JSONLinesSink { public var name: String { "jsonl" } }
-extension LineProtocolSink { public var name: String { "line_protocol" } }
 
 /// What `SinkSet.writeEach` counted for one service.
 public struct SinkFailures: Sendable, Hashable {
@@ -159,5 +157,4 @@ public struct SinkFailures: Sendable, Hashable {
 /// A sink that counts the records it gave up on a failed write (the file sinks: a failed
 /// write loses buffered lines of earlier batches, and not always the whole batch).
 protocol LosesRecords { var recordsLost: UInt64 { get } }
-extension JSONLinesSink: LosesRecords {}
-extension LineProtocolSink: LosesRecords {}
+extension RecordFileSink: LosesRecords {}
