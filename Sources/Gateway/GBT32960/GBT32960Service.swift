@@ -143,7 +143,9 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         do { try outbox.close() } catch { throw SinkError(.io, path: options.stateDirectory + "/outbox", message: error.description) }
     }
 
-    public func interrupt() { connection.interrupt() }
+    public func interrupt() {
+        if let problem = connection.interrupt() { note("interrupt: \(problem)") }
+    }
 
     /// One second of the vehicle's clock (or more, across a gap): the session samples, reports
     /// and runs its timers; then what the platform sent is read.

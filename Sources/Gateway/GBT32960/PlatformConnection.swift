@@ -120,9 +120,11 @@ final class PlatformConnection: @unchecked Sendable {
         return nil
     }
 
-    /// From another thread: make a blocked poll return.
-    func interrupt() {
+    /// From another thread: make a blocked poll return. A failure is returned; `ENOTCONN`
+    /// is none (the platform already disconnected: no call is blocked on the socket).
+    func interrupt() -> String? {
         let fd = descriptor
-        if fd >= 0 && shutdown(fd, Int32(SHUT_RDWR)) != 0 { /* already disconnected: nothing to wake */ }
+        guard fd >= 0, shutdown(fd, Int32(SHUT_RDWR)) != 0, errno != ENOTCONN else { return nil }
+        return SystemError.last("shutdown").description
     }
 }
