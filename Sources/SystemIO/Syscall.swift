@@ -43,6 +43,19 @@ public enum Syscall {
         if result != 0 { throw SystemError(call(), code: result) }
     }
 
+    /// Sleeps `milliseconds` (0 or more); a signal does not cut it short. A failure other than
+    /// `EINTR` (`EFAULT`, `EINVAL`) is our bug and stops the process.
+    public static func sleep(milliseconds: Int32) {
+        precondition(milliseconds >= 0, "sleep of \(milliseconds) ms")
+        var left = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+        do {
+            // nanosleep writes what is left into its second argument: an EINTR sleeps on from there.
+            _ = try withUnsafeMutablePointer(to: &left) { p throws(SystemError) in try retrying("nanosleep") { nanosleep(p, p) } }
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+
     /// `setsockopt` with an `Int32` value.
     public static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32, call: String) throws(SystemError) {
         var value = value
