@@ -34,10 +34,10 @@ public final class PrometheusServer: @unchecked Sendable {
     static let maxRequestBytes = 8192
     private let render: @Sendable () -> String
     private let log: GatewayLog
-    private let fd: Int32
-    /// A pipe that `close()` writes to, to end the thread's poll.
-    private let wake: Int32
-    private let wakeWriter: Int32
+    /// The listening socket and the pipe `close()` signals to end the thread's poll; both
+    /// closed by `close()` once the thread has ended.
+    private var listener: FileDescriptor?
+    private var wake: WakePipe?
     private let stopped = Atomic<Bool>(false)
     private var thread: SystemThread?
     // Owned by the server thread.
@@ -75,21 +75,18 @@ public final class PrometheusServer: @unchecked Sendable {
         guard inet_pton(AF_INET, String(listen[..<colon]), &address.sin_addr) == 1 else {
             throw MetricsServerError(listen: listen, operation: "parse IPv4 host", code: EINVAL)
         }
-        let fd: Int32
+        // A throw below drops `listener`, which closes it.
+        let listener: FileDescriptor
         do {
-            fd = try Syscall.retrying("socket") { socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }
+            listener = FileDescriptor(owning: try Syscall.retrying("socket") {
+                socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            })
         } catch { throw MetricsServerError(listen: listen, operation: error.call, code: error.code) }
-        func failed(_ operation: String) -> MetricsServerError {
-            let error = MetricsServerError(listen: listen, operation: operation, code: errno)
-            Syscall.closeAbandoned(fd)
-            return error
-        }
         do {
-            try Syscall.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, call: "setsockopt(SO_REUSEADDR)")
-        } catch {
-            Syscall.closeAbandoned(fd)
-            throw MetricsServerError(listen: listen, operation: error.call, code: error.code)
-        }
+            try Syscall.setOption(listener.rawValue, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, call: "setsockopt(SO_REUSEADDR)")
+        } catch { throw MetricsServerError(listen: listen, operation: error.call, code: error.code) }
+        let fd = listener.rawValue
+        func failed(_ operation: String) -> MetricsServerError { MetricsServerError(listen: listen, operation: operation, code: errno) }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -101,44 +98,48 @@ public final class PrometheusServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard named == 0 else { throw failed("getsockname") }
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { throw failed("pipe") }
-        for end in pipeEnds { precondition(fcntl(end, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an owned descriptor failed") }
-        self.fd = fd
-        self.wake = pipeEnds[0]
-        self.wakeWriter = pipeEnds[1]
+        do { wake = try WakePipe() } catch { throw MetricsServerError(listen: listen, operation: error.call, code: error.code) }
+        self.listener = consume listener
         self.port = UInt16(bigEndian: actual.sin_port)
-        thread = SystemThread(name: "candor-metrics") { self.serve() }
+        let wakeReader = wake?.reader.rawValue ?? -1
+        thread = SystemThread(name: "candor-metrics") { self.serve(listener: fd, wake: wakeReader) }
     }
 
     /// Stops serving, closes every connection and joins the thread; idempotent.
     public func close() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        var one: UInt8 = 1
-        precondition(write(wakeWriter, &one, 1) == 1, "write to the wake pipe failed: errno \(errno)")
+        wake?.signal()
         thread?.join()
-        for connection in connections { connection.close() }
+        for connection in connections { drop(connection) }
         connections.removeAll()
-        // Sockets and a pipe: only EBADF (a bug, which stops the process) can fail their close.
-        for owned in [fd, wake, wakeWriter] { Syscall.closeAbandoned(owned) }
+        var failures = wake.take()?.close() ?? []
+        do { try listener.take()?.close() } catch { failures.append(error) }
+        for failure in failures { log.error("metrics endpoint: a close failed", ["listen": listen, "error": failure.description]) }
+    }
+
+    /// Closes a connection; a failed close is logged.
+    private func drop(_ connection: PrometheusConnection) {
+        do { try connection.close() } catch {
+            log.error("metrics endpoint: closing a connection failed", ["listen": listen, "error": error.description])
+        }
     }
 
     /// The server thread: poll the wake eventfd, the listener (when a connection slot is free
     /// and no back-off is running) and every connection, until `close()`.
-    private func serve() {
+    private func serve(listener: Int32, wake: Int32) {
         var pollSet: [pollfd] = []
         let deadline = Self.nanoseconds(requestDeadline)
         while !stopped.load(ordering: .relaxed) {
             let now = LogThrottle.monotonicNow()
             connections.removeAll { connection in
                 guard connection.isDone || now >= connection.deadline else { return false }
-                connection.close()
+                drop(connection)
                 return true
             }
             let accepting = connections.count < maxConnections && now >= acceptAgainAt
             pollSet.removeAll(keepingCapacity: true)
             pollSet.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0))
-            pollSet.append(pollfd(fd: accepting ? fd : -1, events: Int16(POLLIN), revents: 0))
+            pollSet.append(pollfd(fd: accepting ? listener : -1, events: Int16(POLLIN), revents: 0))
             for connection in connections {
                 pollSet.append(pollfd(fd: connection.fd, events: connection.wantsOutput ? Int16(POLLOUT) : Int16(POLLIN), revents: 0))
             }
@@ -152,25 +153,26 @@ public final class PrometheusServer: @unchecked Sendable {
             for (index, connection) in connections.enumerated() where pollSet[index + 2].revents != 0 {
                 connection.advance { self.answer(to: $0) }
             }
-            if pollSet[1].revents != 0 { acceptConnections(deadline: deadline) }
+            if pollSet[1].revents != 0 { acceptConnections(listener, deadline: deadline) }
         }
     }
 
     /// Accepts until the backlog is empty or the slots are full. A failure other than a
     /// client giving up is logged (throttled) and starts or lengthens the back-off.
-    private func acceptConnections(deadline: Int64) {
+    private func acceptConnections(_ listener: Int32, deadline: Int64) {
         while connections.count < maxConnections {
             let client: Int32
-            do { client = try Syscall.retrying("accept") { accept(fd, nil, nil) } } catch {
+            do { client = try Syscall.retrying("accept") { accept(listener, nil, nil) } } catch {
                 switch error.code {
                 case EAGAIN, EWOULDBLOCK: return
                 case ECONNABORTED, EPROTO, EPERM: continue
                 default: backOff(after: error); return
                 }
             }
+            let socket = FileDescriptor(owning: client)
             precondition(fcntl(client, F_SETFD, FD_CLOEXEC) == 0, "fcntl on an accepted socket failed: errno \(errno)")
             backoffNanoseconds = 0
-            connections.append(PrometheusConnection(fd: client, deadline: LogThrottle.monotonicNow() + deadline))
+            connections.append(PrometheusConnection(socket, deadline: LogThrottle.monotonicNow() + deadline))
         }
     }
 
@@ -227,7 +229,9 @@ public final class PrometheusServer: @unchecked Sendable {
 /// One accepted metrics connection (every call MSG_DONTWAIT): reads the request head, then writes the
 /// response, then is done. Owns its socket; used only by the server thread.
 final class PrometheusConnection {
-    let fd: Int32
+    private var socket: FileDescriptor?
+    /// The socket's number (-1 once closed: `poll` skips it).
+    var fd: Int32 { socket?.rawValue ?? -1 }
     /// Monotonic nanoseconds after which the connection is closed, whatever its state.
     let deadline: Int64
     private var request: [UInt8] = []
@@ -235,8 +239,8 @@ final class PrometheusConnection {
     private var sent = 0
     private(set) var isDone = false
 
-    init(fd: Int32, deadline: Int64) {
-        self.fd = fd
+    init(_ socket: consuming FileDescriptor, deadline: Int64) {
+        self.socket = consume socket
         self.deadline = deadline
     }
 
@@ -267,6 +271,6 @@ final class PrometheusConnection {
         isDone = true
     }
 
-    /// A socket: only EBADF (a bug, which stops the process) can fail its close.
-    func close() { Syscall.closeAbandoned(fd) }
+    /// Closes the socket (once).
+    func close() throws(SystemError) { try socket.take()?.close() }
 }

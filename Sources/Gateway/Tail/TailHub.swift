@@ -18,14 +18,17 @@ import Musl
 public final class TailHub: @unchecked Sendable {
     public let options: TailHubOptions
     private final class Client {
-        let fd: Int32
+        private var socket: FileDescriptor?
+        /// The socket's number (-1 once closed: `poll` skips it).
+        var fd: Int32 { socket?.rawValue ?? -1 }
         var queue: TailClientQueue
         var outgoing: [UInt8] = []
         var sent = 0
-        init(fd: Int32, capacity: Int) {
-            self.fd = fd
+        init(_ socket: consuming FileDescriptor, capacity: Int) {
+            self.socket = consume socket
             queue = TailClientQueue(capacity: capacity)
         }
+        func close() throws(SystemError) { try socket.take()?.close() }
     }
     // Guarded by `condition`.
     private let condition = ConditionLock()
@@ -36,11 +39,10 @@ public final class TailHub: @unchecked Sendable {
     private var refusedTotal = 0
     private var wakePending = false
     private var passes = 0
-    // Owned by the I/O thread after init.
-    private let listener: Int32
-    /// The wake pipe: publish() writes a byte when the I/O thread may be asleep in poll().
-    private let wake: Int32
-    private let wakeWriter: Int32
+    /// The listening socket and the wake pipe (signalled when the I/O thread may be asleep in
+    /// poll()); the I/O thread closes both when it ends. Signalled and taken under `condition`.
+    private var listener: FileDescriptor?
+    private var wake: WakePipe?
     private let log: GatewayLog?
     private var acceptFailures = LogThrottle(interval: .seconds(10))
     private var refusals = LogThrottle(interval: .seconds(10))
@@ -54,30 +56,28 @@ public final class TailHub: @unchecked Sendable {
         self.log = log
         let path = options.path
         try Self.removeStaleSocket(at: path)
-        let fd = try UnixSocket.streamSocket(path)
+        // A throw below drops `socket`, which closes it.
+        let socket = FileDescriptor(owning: try UnixSocket.streamSocket(path))
+        let fd = socket.rawValue
         let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
-        guard bound == 0 else { let e = UnixSocket.failure(path, "bind"); Syscall.closeAbandoned(fd); throw e }
+        guard bound == 0 else { throw UnixSocket.failure(path, "bind") }
         do {
             try Self.setOwnership(path: path, mode: options.mode, group: options.group)
         } catch {
-            Syscall.closeAbandoned(fd)
             do throws(SystemError) { try Syscall.unlinkIfPresent(path) } catch let left {
                 log?.warning("the tail socket could not be removed after a failed start", ["path": path, "error": left.description])
             }
             throw error
         }
-        guard listen(fd, 64) == 0 else { let e = UnixSocket.failure(path, "listen"); Syscall.closeAbandoned(fd); throw e }
+        guard listen(fd, 64) == 0 else { throw UnixSocket.failure(path, "listen") }
         UnixSocket.setNonBlocking(fd)
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { let e = UnixSocket.failure(path, "pipe"); Syscall.closeAbandoned(fd); throw e }
-        for end in pipeEnds { UnixSocket.setNonBlockingCloseOnExec(end) }
-        listener = fd
-        wake = pipeEnds[0]
-        wakeWriter = pipeEnds[1]
+        do { wake = try WakePipe() } catch { throw UnixSocket.failure(path, error) }
+        listener = consume socket
+        let wakeReader = wake?.reader.rawValue ?? -1
         if options.mode & 0o002 != 0 {
             log?.warning("tail socket is writable by every local user (mode \(String(options.mode, radix: 8))): anyone on this machine can read the decoded frames; 0660 with a group is safer", ["path": path])
         }
-        _ = SystemThread(name: "candor-tail") { self.serve() }
+        _ = SystemThread(name: "candor-tail") { self.serve(listener: fd, wake: wakeReader) }
     }
 
     /// Hands `line` (one canonical JSON line, no newline) to every client. Never blocks on I/O.
@@ -90,9 +90,11 @@ public final class TailHub: @unchecked Sendable {
             missedTotal += client.queue.totalMissed - before
             wakeNeeded = true
         }
-        if wakeNeeded && !wakePending { wakePending = true } else { wakeNeeded = false }
+        if wakeNeeded && !wakePending {
+            wakePending = true
+            wake?.signal()
+        }
         condition.unlock()
-        if wakeNeeded { signalWake() }
     }
 
     public func publish(_ line: String) { publish(Array(line.utf8)) }
@@ -134,24 +136,16 @@ public final class TailHub: @unchecked Sendable {
         condition.lock()
         if stopped { condition.unlock(); return }
         stopping = true
-        condition.unlock()
-        signalWake()
-        condition.lock()
+        wake?.signal()
         while !stopped { condition.wait() }
         condition.unlock()
-    }
-
-    private func signalWake() {
-        var one: UInt8 = 1
-        // EAGAIN: the pipe is full, so the thread is woken anyway.
-        precondition(Glibc.write(wakeWriter, &one, 1) == 1 || errno == EAGAIN, "write to the wake pipe failed: errno \(errno)")
     }
 
     /// The I/O thread: poll the wake pipe, the listener and every client. Client buffers are
     /// refilled at most once per `refillInterval`, so a fast bus with many clients costs a
     /// pass per interval, not one per frame; the listener is left out of the poll while the
     /// accept back-off runs (after `EMFILE`…), so a failing accept cannot spin the thread.
-    private func serve() {
+    private func serve(listener: Int32, wake: Int32) {
         var pollSet: [pollfd] = []
         var scratch = [UInt8](repeating: 0, count: 4096)
         var lastRefill: Int64 = 0
@@ -188,27 +182,27 @@ public final class TailHub: @unchecked Sendable {
             do { _ = try Syscall.retrying("poll") { poll(&pollSet, nfds_t(pollSet.count), timeout) } } catch {
                 preconditionFailure("poll on owned descriptors failed: \(error)")
             }
-            if pollSet[0].revents != 0 {
-                while read(wake, &scratch, scratch.count) > 0 {}
-            }
-            if pollSet[1].revents & Int16(POLLIN) != 0 { acceptClients() }
-            var gone: [Int32] = []
+            if pollSet[0].revents != 0 { self.wake?.drain() }
+            if pollSet[1].revents & Int16(POLLIN) != 0 { acceptClients(listener) }
+            var gone: [Client] = []
             for (index, client) in snapshot.enumerated() {
                 let events = pollSet[index + 2].revents
                 if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                     // Clients send nothing; input is discarded, end of stream is a disconnect.
                     let n = read(client.fd, &scratch, scratch.count)
-                    if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { gone.append(client.fd); continue }
+                    if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { gone.append(client); continue }
                 }
-                if events & Int16(POLLOUT) != 0 && !writePending(client) { gone.append(client.fd) }
+                if events & Int16(POLLOUT) != 0 && !writePending(client) { gone.append(client) }
             }
             if !gone.isEmpty { disconnect(gone) }
         }
         condition.lock()
-        for client in clients { Syscall.closeAbandoned(client.fd) }
+        let left = clients
         clients.removeAll()
+        var failures = self.wake.take()?.close() ?? []
+        do { try self.listener.take()?.close() } catch { failures.append(error) }
         condition.unlock()
-        for fd in [listener, wake, wakeWriter] { Syscall.closeAbandoned(fd) }
+        closeAll(left, failures: failures)
         do { try Self.removeOwnSocket(at: options.path) } catch {
             log?.warning("tail socket not removed at shutdown", ["path": options.path, "error": error.reason])
         }
@@ -235,7 +229,7 @@ public final class TailHub: @unchecked Sendable {
     /// line (`{"refused":"…"}`) and closed. A failing accept other than a client giving up
     /// (`EMFILE`, `ENFILE`, `ENOBUFS`…) is logged, throttled, and backed off from (50 ms
     /// doubling to 1 s) before the listener is polled again.
-    private func acceptClients() {
+    private func acceptClients(_ listener: Int32) {
         while true {
             let fd: Int32
             do { fd = try Syscall.retrying("accept") { accept(listener, nil, nil) } } catch {
@@ -257,26 +251,27 @@ public final class TailHub: @unchecked Sendable {
                 }
             }
             acceptBackoff = 0
+            let client = Client(FileDescriptor(owning: fd), capacity: options.clientCapacity)
             UnixSocket.setNonBlockingCloseOnExec(fd)
             condition.lock()
             let full = clients.count >= options.maxClients
             if full {
                 refusedTotal += 1
             } else {
-                clients.append(Client(fd: fd, capacity: options.clientCapacity))
+                clients.append(client)
             }
             condition.broadcast()
             condition.unlock()
-            if full { refuse(fd) }
+            if full { refuse(client) }
         }
     }
 
     /// Tells a client beyond the limit why it is turned away, then closes it.
-    private func refuse(_ fd: Int32) {
+    private func refuse(_ client: Client) {
         let notice = Array("{\"refused\":\"too many tail clients (tail.max_clients is \(options.maxClients))\"}\n".utf8)
         // Best effort: a client that already left is not told; either way it is closed.
-        let told = notice.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
-        Syscall.closeAbandoned(fd)
+        let told = notice.withUnsafeBytes { send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        closeAll([client])
         if let held = refusals.admit(now: LogThrottle.monotonicNow()) {
             log?.warning("tail client refused: too many clients", [
                 "path": options.path, "max_clients": String(options.maxClients), "told": String(told > 0), "refused_not_logged": String(held),
@@ -284,10 +279,19 @@ public final class TailHub: @unchecked Sendable {
         }
     }
 
-    private func disconnect(_ descriptors: [Int32]) {
+    private func disconnect(_ gone: [Client]) {
         condition.lock()
-        clients.removeAll { descriptors.contains($0.fd) }
+        clients.removeAll { client in gone.contains { $0 === client } }
         condition.unlock()
-        for fd in descriptors { Syscall.closeAbandoned(fd) }
+        closeAll(gone)
+    }
+
+    /// Closes the clients' sockets; a failed close (of those or of `failures`) is logged.
+    private func closeAll(_ closing: [Client], failures: [SystemError] = []) {
+        var failures = failures
+        for client in closing {
+            do { try client.close() } catch { failures.append(error) }
+        }
+        for failure in failures { log?.warning("tail socket: a close failed", ["path": options.path, "error": failure.description]) }
     }
 }
