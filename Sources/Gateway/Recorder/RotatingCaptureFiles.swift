@@ -50,8 +50,7 @@ public final class RotatingCaptureFiles: RecordingOutput {
             }
         } catch {
             lost += UInt64(frames.count - taken)
-            abandonFile()
-            throw error
+            throw abandonFile(after: error)
         }
     }
 
@@ -61,14 +60,16 @@ public final class RotatingCaptureFiles: RecordingOutput {
     /// Frames handed to the current file (or to the one whose close failed).
     private var framesInFile: UInt64 = 0
 
-    /// Drops the current file after a failed write; its close is tried once and its error is
-    /// not reported again (the write's error was).
-    private func abandonFile() {
+    /// Drops the current file after a failed write or flush (`error`, returned to be thrown):
+    /// its close is tried once, and a failure of it is added to `error`'s message.
+    private func abandonFile(after error: CaptureError) -> CaptureError {
+        var error = error
         if let open = writer {
             writer = nil
-            do { try open.close() } catch {}
+            do { try open.close() } catch let closing { error.message += "; closing the file failed too: \(closing.message)" }
         }
         countLostFrames()
+        return error
     }
 
     /// After a failure: the frames of the current file that are not in it as whole lines. A
@@ -127,8 +128,7 @@ public final class RotatingCaptureFiles: RecordingOutput {
 
     public func flush() throws(CaptureError) {
         do { try writer?.flush() } catch {
-            abandonFile()
-            throw error
+            throw abandonFile(after: error)
         }
     }
 
