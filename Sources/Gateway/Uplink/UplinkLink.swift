@@ -79,7 +79,7 @@ final class UplinkLink: @unchecked Sendable {
             }
         }
         let events = outbox.takeEvents()
-        lock.signal()
+        lock.broadcast()   // the network thread, if it idles
         for e in events { notify(.outbox(e)) }
     }
 
@@ -97,6 +97,7 @@ final class UplinkLink: @unchecked Sendable {
             _ = lock.wait(untilMonotonic: min(deadline, ConditionLock.deadline(after: .milliseconds(50))))
         }
         stopping = true
+        lock.broadcast()
         while !finished { _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(50))) }
         lock.unlock()
         return statistics
@@ -130,6 +131,7 @@ final class UplinkLink: @unchecked Sendable {
                 do { try outbox.evictExpired(now: Outbox.wallClockMillis()) } catch { outboxFailed(error) }
                 lock.unlock()
             }
+            if inFlight.isEmpty { idle() }
         }
         if client.isConnected {
             _ = try? client.publish(Self.status("offline", settings))
@@ -147,6 +149,21 @@ final class UplinkLink: @unchecked Sendable {
         lock.broadcast()
         lock.unlock()
     }
+
+    /// Nothing in flight: when there is nothing to send either (or no connection to send it
+    /// on), sleeps on the lock until `store` or `finish` wakes the thread, at most
+    /// `idleMillis`. Polling the socket every 25 ms instead cost a live gateway about 6 s of
+    /// CPU an hour (40 wake-ups a second), three times what decoding the van's bus costs.
+    /// Keepalive, the reconnect schedule and the age check need no finer step.
+    private func idle() {
+        lock.lock()
+        if !stopping && (outbox.currentStatistics.messages == 0 || !client.isConnected) {
+            _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(Self.idleMillis)))
+        }
+        lock.unlock()
+    }
+
+    static let idleMillis: Int64 = 500
 
     private func attempt(_ now: UInt64) {
         do {
