@@ -109,7 +109,8 @@ struct GBT32960ServiceTests {
     func expectDecodedValues(_ reports: [GBT32960PlatformProcess.Entry], bundle: SimulatedBundle, python: String) throws {
         let expected = try cantoolsValues(at: reports.compactMap(\.time), bundle: bundle, python: python, signals: [
             "VCU_VehicleSpeed", "BMS_PackVoltage", "BMS_PackCurrent", "BMS_SOC", "VCU_Odometer", "MCU_MotorSpeed",
-            "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp", "EHB_BrakePressure"])
+            "MCU_MotorTorque", "MCU_DCVoltage", "MCU_DCCurrent", "MCU_MotorTemp", "MCU_ControllerTemp", "EHB_BrakePressure",
+            "BMS_InsulationResistance", "VCU_AccelPedal", "VCU_BrakePedal"])
         let f = VehicleData.Fields(.v2016), m = DriveMotor.Fields(.v2016)
         var compared = 0
         for entry in reports {
@@ -125,9 +126,12 @@ struct GBT32960ServiceTests {
                 Carried(m.controllerVoltage, motor.controllerVoltage, "MCU_DCVoltage", tolerance: 0.05),
                 Carried(m.controllerCurrent, motor.controllerCurrent, "MCU_DCCurrent", tolerance: 0.05),
                 Carried(m.temperature, motor.temperature, "MCU_MotorTemp", tolerance: 0.5),
-                Carried(m.controllerTemperature, motor.controllerTemperature, "MCU_ControllerTemp", tolerance: 0.5)]).count
+                Carried(m.controllerTemperature, motor.controllerTemperature, "MCU_ControllerTemp", tolerance: 0.5),
+                Carried(f.insulation, v.insulation, "BMS_InsulationResistance", tolerance: 0.5),
+                Carried(f.accelerator, v.accelerator, "VCU_AccelPedal", tolerance: 0.5),
+                Carried(f.brake, v.brake, "VCU_BrakePedal", tolerance: 0.5)]).count
         }
-        #expect(compared >= reports.count * 13 - 13, "\(compared) values compared in \(reports.count) reports")
+        #expect(compared >= reports.count * 17 - 17, "\(compared) values compared in \(reports.count) reports")
     }
 
     static func fuelCell(_ message: Message) -> FuelCell? {

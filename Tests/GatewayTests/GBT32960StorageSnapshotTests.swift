@@ -134,3 +134,58 @@ import TestSupport
         }
     }
 }
+
+/// The whole-vehicle body's DC-DC state (coded, several values to a name), insulation
+/// resistance and pedals (2016 only) from their roles; sentinels when unmapped or stale.
+@Suite struct GBT32960VehicleRolesTests {
+    static let yaml = """
+        signals:
+          dcdc_state: { bus: can0, message: DCDC_Status, signal: DCDC_State, codes: { working: [1, 2], disconnected: 0, abnormal: 3 } }
+          insulation_resistance: { bus: can0, message: BMS_Insulation, signal: BMS_InsulationResistance }
+          accelerator_pedal: { bus: can0, message: VCU_Status, signal: VCU_AccelPedal }
+          brake_pedal: { bus: can0, message: VCU_Status, signal: VCU_BrakePedal }
+
+    """
+
+    static func window(_ message: String, _ signal: String, _ value: Double) -> SignalWindowRecord {
+        GBT32960SnapshotTests.window(message, signal, value)
+    }
+
+    @Test(arguments: [Edition.v2016, .v2025])
+    func dcdcStateInsulationAndPedalsFillTheVehicleBody(edition: Edition) throws {
+        let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.yaml, file: "candor.yaml", environment: [:])
+        let map = config.vehicles[0].signals
+        #expect(map.dcdcState?.codes.map(\.name) == ["working", "working", "disconnected", "abnormal"])
+        #expect(map.references.contains { $0.signal == "BMS_InsulationResistance" } && map.references.contains { $0.signal == "DCDC_State" })
+        let s = SignalSnapshot(signals: map, faults: [], edition: edition)
+        let millis = GBT32960SnapshotTests.millis
+        let unseen = s.vehicle(at: millis)
+        #expect(unseen.dcdcState == 0xFF && unseen.accelerator == 0xFF && unseen.brake == 0xFF)
+        #expect(unseen.insulation == 0xFFFF, "2016 defines no sentinel: all ones (out of range); 2025 invalid")
+        for (raw, code) in [(1.0, UInt8(1)), (2, 1), (0, 2), (3, 0xFE), (7, 0xFE)] {
+            s.update(Self.window("DCDC_Status", "DCDC_State", raw))
+            #expect(s.vehicle(at: millis).dcdcState == code, "DCDC_State \(raw)")
+        }
+        s.update(Self.window("BMS_Insulation", "BMS_InsulationResistance", 3500))
+        s.update(Self.window("VCU_Status", "VCU_AccelPedal", 42.4))
+        s.update(Self.window("VCU_Status", "VCU_BrakePedal", 100))
+        var v = s.vehicle(at: millis)
+        #expect(v.insulation == 3500 && v.accelerator == 42 && v.brake == 100)
+        s.update(Self.window("VCU_Status", "VCU_BrakePedal", 100.8))
+        s.update(Self.window("BMS_Insulation", "BMS_InsulationResistance", 65_535))
+        v = s.vehicle(at: millis)
+        #expect(v.brake == 0xFE, "over 100 %: abnormal, never 101 (brake on, no travel)")
+        #expect(v.insulation == (edition == .v2016 ? 0xFFFF : 0xFFFE), "over 60,000 kΩ")
+        let stale = s.vehicle(at: millis + 5_001)
+        #expect(stale.dcdcState == 0xFF && stale.accelerator == 0xFF && stale.brake == 0xFF && stale.insulation == 0xFFFF)
+        // 2025's vehicle body has no pedals: the report round-trips without them.
+        let report = RealtimeReport(time: BeijingTime(unixSeconds: millis / 1000), items: [.vehicle(v)])
+        let decoded = try RealtimeReport.decode(report.encode(edition: edition), edition: edition)
+        if case let .vehicle(back)? = decoded.items.first {
+            #expect(back.dcdcState == 0xFE && back.insulation == v.insulation)
+            #expect(edition == .v2025 || back.brake == 0xFE)
+        } else { Issue.record("no vehicle body") }
+        let empty = configFailure(ConfigTests.minimal + "\n" + Self.yaml.replacingOccurrences(of: "[1, 2]", with: "[]"), file: "candor.yaml")
+        #expect(empty?.description.contains("expected a value or a non-empty list of values") == true, "\(String(describing: empty))")
+    }
+}

@@ -63,7 +63,8 @@ struct SimulatorGoldenTests {
             case .ready: map.ready = StateReference(ref, onValues: definition.readyOnValues.map(Double.init))
             case .charging: map.charging = StateReference(ref, onValues: definition.chargingOnValues.map(Double.init))
             case .odometer: map.odometer = ref
-            case .gear, .motorState, .hydrogenConsumption, .hydrogenConcentration: break  // the GB/T 32960 terminal's; no metric uses them
+            case .gear, .motorState, .hydrogenConsumption, .hydrogenConcentration, .dcdcState, .insulationResistance, .acceleratorPedal, .brakePedal:
+                break  // the GB/T 32960 terminal's; no metric uses them
             case .motorSpeed: map.motorSpeed = ref
             case .motorTorque: map.motorTorque = ref
             case .motorDCVoltage: map.motorDCVoltage = ref

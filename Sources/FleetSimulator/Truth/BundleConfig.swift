@@ -40,8 +40,17 @@ public enum BundleConfig {
                 line(3, "ready: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.readyOnValues)) }")
             case .charging:
                 line(3, "charging: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.chargingOnValues)) }")
-            case .gear, .motorState:
-                let codes = (definition.roleCodes[role] ?? []).map { "\($0.name): \($0.value)" }.joined(separator: ", ")
+            case .gear, .motorState, .dcdcState:
+                // A name with several values (`working: [1, 2]`) once, with the list.
+                var order: [String] = [], values: [String: [Int]] = [:]
+                for code in definition.roleCodes[role] ?? [] {
+                    if values[code.name] == nil { order.append(code.name) }
+                    values[code.name, default: []].append(code.value)
+                }
+                let codes = order.map { name in
+                    let v = values[name]!
+                    return "\(name): " + (v.count == 1 ? "\(v[0])" : list(v))
+                }.joined(separator: ", ")
                 line(3, "\(role.rawValue): { bus: \(r.bus), message: \(r.message), signal: \(r.signal), codes: { \(codes) } }")
             default:
                 line(3, "\(role.rawValue): \(ref(r))")

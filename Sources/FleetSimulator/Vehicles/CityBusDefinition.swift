@@ -178,6 +178,10 @@ enum CityBusDefinition {
                 .motorTorque: SignalReference(pt, "MCU_Status", "MCU_MotorTorque"),
                 .motorDCVoltage: SignalReference(pt, "MCU_DCBus", "MCU_DCVoltage"),
                 .motorDCCurrent: SignalReference(pt, "MCU_DCBus", "MCU_DCCurrent"),
+                .dcdcState: SignalReference(pt, "DCDC_Status", "DCDC_State"),
+                .insulationResistance: SignalReference(bat, "BMS_Insulation", "BMS_InsulationResistance"),
+                .acceleratorPedal: SignalReference(pt, "EEC2", "EEC2_AccelPedalPosition1"),
+                .brakePedal: SignalReference(pt, "EBC1", "EBC1_BrakePedalPosition"),
             ],
             readyOnValues: [1], chargingOnValues: [1, 2],
             temperatures: [
@@ -191,7 +195,8 @@ enum CityBusDefinition {
             // A pantograph at the terminus, and a 40 kW AC depot point.
             stopChargers: StopChargers(fastDCKW: 150, slowACKW: 40),
             // ETC2_CurrentGear is raw − 125 (SPN 523): park 251 → 126, drive 126 → 1, neutral 0, reverse −1.
-            roleCodes: [.gear: [("P", 126), ("R", -1), ("N", 0), ("D", 1)], .motorState: VehicleDefinition.mcuStateCodes],
+            roleCodes: [.gear: [("P", 126), ("R", -1), ("N", 0), ("D", 1)], .motorState: VehicleDefinition.mcuStateCodes,
+                        .dcdcState: VehicleDefinition.dcdcStateCodes],
             cellVoltages: NumberedSignals(bus: bat, message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: battery.cellCount),
             probeTemperatures: NumberedSignals(bus: bat, message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: battery.temperatureProbes))
     }

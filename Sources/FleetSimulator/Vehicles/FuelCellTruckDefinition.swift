@@ -120,6 +120,10 @@ enum FuelCellTruckDefinition {
                 .hydrogenTemperature: SignalReference(bus, "FCU_Hydrogen", "FCU_TankTemp"),
                 .hydrogenConsumption: SignalReference(bus, "FCU_Hydrogen", "FCU_H2Consumption"),
                 .hydrogenConcentration: SignalReference(bus, "FCU_Hydrogen", "FCU_H2Concentration"),
+                .dcdcState: SignalReference(bus, "DCDC_Status", "DCDC_State"),
+                .insulationResistance: SignalReference(bus, "BMS_Insulation", "BMS_InsulationResistance"),
+                .acceleratorPedal: SignalReference(bus, "VCU_Status", "VCU_AccelPedal"),
+                .brakePedal: SignalReference(bus, "VCU_Status", "VCU_BrakePedal"),
             ],
             readyOnValues: [1], chargingOnValues: [],
             temperatures: [
@@ -131,6 +135,7 @@ enum FuelCellTruckDefinition {
             brakeHysteresis: (5.0, 2.0),
             energyFromTractionDCLink: true,
             initialSOC: { _ in 0.6 },
-            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes])
+            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes,
+                        .dcdcState: VehicleDefinition.dcdcStateCodes])
     }
 }

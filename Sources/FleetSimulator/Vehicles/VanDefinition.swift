@@ -103,6 +103,10 @@ enum VanDefinition {
                 .motorTorque: SignalReference(bus, "MCU_Status", "MCU_MotorTorque"),
                 .motorDCVoltage: SignalReference(bus, "MCU_Power", "MCU_DCVoltage"),
                 .motorDCCurrent: SignalReference(bus, "MCU_Power", "MCU_DCCurrent"),
+                .dcdcState: SignalReference(bus, "DCDC_Status", "DCDC_State"),
+                .insulationResistance: SignalReference(bus, "BMS_Insulation", "BMS_InsulationResistance"),
+                .acceleratorPedal: SignalReference(bus, "VCU_Status", "VCU_AccelPedal"),
+                .brakePedal: SignalReference(bus, "VCU_Status", "VCU_BrakePedal"),
             ],
             readyOnValues: [1], chargingOnValues: [1, 2],
             temperatures: [
@@ -115,6 +119,7 @@ enum VanDefinition {
             initialSOC: { cycle in cycle == .depotCharging ? 0.32 : cycle == .idle ? 0.64 : cycle == .chargingStops ? 0.7 : 0.88 },
             // A CCS fast charger (a 52 kWh van accepts about 1 C), and the 6.6 kW on-board charger.
             stopChargers: StopChargers(fastDCKW: 50, slowACKW: 6.2),
-            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes])
+            roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes,
+                        .dcdcState: VehicleDefinition.dcdcStateCodes])
     }
 }

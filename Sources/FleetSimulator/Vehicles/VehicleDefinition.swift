@@ -68,6 +68,10 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case hydrogenTemperature = "hydrogen_temperature"
     case hydrogenConsumption = "hydrogen_consumption"
     case hydrogenConcentration = "hydrogen_concentration"
+    case dcdcState = "dcdc_state"
+    case insulationResistance = "insulation_resistance"
+    case acceleratorPedal = "accelerator_pedal"
+    case brakePedal = "brake_pedal"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.
@@ -118,6 +122,9 @@ extension VehicleDefinition {
     /// GB/T 32960 motor states for `VAL_ MCU_State 4 "Fault" 3 "Generating" 2 "Motoring" 1 "Standby"
     /// 0 "Off"` (all three DBCs): a fault is the table's abnormal.
     static let mcuStateCodes: [(name: String, value: Int)] = [("off", 0), ("ready", 1), ("consuming", 2), ("generating", 3), ("abnormal", 4)]
+    /// GB/T 32960 DC-DC states for `VAL_ DCDC_State 3 "Fault" 2 "Derated" 1 "On" 0 "Off"` (all
+    /// three DBCs): a derated converter is working, a fault is the table's abnormal.
+    static let dcdcStateCodes: [(name: String, value: Int)] = [("working", 1), ("working", 2), ("disconnected", 0), ("abnormal", 3)]
 }
 
 /// The three demonstration vehicles.

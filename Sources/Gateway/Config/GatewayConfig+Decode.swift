@@ -103,7 +103,8 @@ extension GatewayConfig {
                          "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
-                         "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures"]
+                         "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
+                         "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -113,11 +114,16 @@ extension GatewayConfig {
                     map.packCurrent = reference
                     let positive = try r.required("positive").oneOf(["discharge", "charge"])
                     map.packCurrentPositive = CurrentDirection(rawValue: positive)!
-                case "gear", "motor_state":
+                case "gear", "motor_state", "dcdc_state":
                     let (reference, r) = try signalReference(value, extra: ["codes"])
-                    let names = role == "gear" ? GBT32960UplinkOptions.gearCodeNames : GBT32960UplinkOptions.motorStateCodeNames
+                    let names = role == "gear" ? GBT32960UplinkOptions.gearCodeNames
+                        : role == "motor_state" ? GBT32960UplinkOptions.motorStateCodeNames : GBT32960UplinkOptions.dcdcStateCodeNames
                     let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
-                    if role == "gear" { map.gear = coded } else { map.motorState = coded }
+                    switch role {
+                    case "gear": map.gear = coded
+                    case "motor_state": map.motorState = coded
+                    default: map.dcdcState = coded
+                    }
                 case "cell_voltages":
                     map.cellVoltages = try numberedSignals(value, counts: ConfigRanges.cells, what: "a cell count")
                 case "probe_temperatures":
@@ -150,6 +156,9 @@ extension GatewayConfig {
                     case "hydrogen_temperature": map.hydrogenTemperature = reference
                     case "hydrogen_consumption": map.hydrogenConsumption = reference
                     case "hydrogen_concentration": map.hydrogenConcentration = reference
+                    case "insulation_resistance": map.insulationResistance = reference
+                    case "accelerator_pedal": map.acceleratorPedal = reference
+                    case "brake_pedal": map.brakePedal = reference
                     default: map.steeringAngle = reference
                     }
                 }
@@ -253,12 +262,19 @@ extension GatewayConfig {
                                scale: reference.scale, offset: reference.offset)
     }
 
-    /// `codes: { NAME: VALUE, … }`: each name one of `names`, the signal value that means it.
+    /// `codes: { NAME: VALUE, … }`: each name one of `names`, the signal value that means it,
+    /// or a list of the values that do (`working: [1, 2]`).
     static func codes(_ node: ConfigNode, names: [String]) throws(ConfigError) -> [CodedReference.Code] {
         var codes: [CodedReference.Code] = []
         for (name, value) in try node.entries() {
             guard names.contains(name) else { throw value.error("unknown code; expected one of \(names.joined(separator: ", "))") }
-            codes.append(CodedReference.Code(name, try value.double()))
+            if value.node.sequence != nil {
+                let items = try value.items()
+                guard !items.isEmpty else { throw value.expected("a value or a non-empty list of values") }
+                for item in items { codes.append(CodedReference.Code(name, try item.double())) }
+            } else {
+                codes.append(CodedReference.Code(name, try value.double()))
+            }
         }
         guard !codes.isEmpty else { throw node.expected("at least one code") }
         return codes

@@ -21,6 +21,8 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// The names `signals.gear.codes` and `signals.motor_state.codes` take (Annex A.1; Table 11).
     public static let gearCodeNames = ["N"] + (1...12).map(String.init) + ["R", "D", "P"]
     public static let motorStateCodeNames = ["consuming", "generating", "off", "ready", "abnormal"]
+    /// `signals.dcdc_state.codes` (Table 8: 1 working, 2 disconnected; 0xFE abnormal).
+    public static let dcdcStateCodeNames = ["working", "disconnected", "abnormal"]
 
     public var host: String
     public var port: Int

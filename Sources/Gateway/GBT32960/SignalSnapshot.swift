@@ -8,6 +8,7 @@ import Telemetry
 ///
 /// Sourced today (`vehicles.<id>.signals`, `temperatures` and `faults`): vehicle state (ready),
 /// charging state (charging, speed), speed, mileage (odometer), pack voltage and current, SOC,
+/// DC-DC state (coded), insulation resistance, accelerator and brake pedals (2016),
 /// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
@@ -23,6 +24,7 @@ final class SignalSnapshot: ReportSource {
         case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
         case gear, motorState, brakePressure, hydrogenConsumption, hydrogenConcentration
+        case dcdcState, insulation, acceleratorPedal, brakePedal
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
@@ -45,6 +47,7 @@ final class SignalSnapshot: ReportSource {
     private(set) var currentSign = 1.0
     private var gearCodes: CodedReference?
     private var motorStateCodes: CodedReference?
+    private var dcdcStateCodes: CodedReference?
     /// Slots: the roles, then one per fault flag, then one per cell, then one per probe.
     private var values: [(value: Double, time: Int64)?]
     private var faultBits: [UInt8?] = []
@@ -82,10 +85,13 @@ final class SignalSnapshot: ReportSource {
             (signals.hydrogenTemperature, .hydrogenTemperature), (signals.gear?.reference, .gear),
             (signals.motorState?.reference, .motorState), (signals.brakePressure, .brakePressure),
             (signals.hydrogenConsumption, .hydrogenConsumption), (signals.hydrogenConcentration, .hydrogenConcentration),
+            (signals.dcdcState?.reference, .dcdcState), (signals.insulationResistance, .insulation),
+            (signals.acceleratorPedal, .acceleratorPedal), (signals.brakePedal, .brakePedal),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
         motorStateCodes = signals.motorState
+        dcdcStateCodes = signals.dcdcState
         readyOn = signals.ready?.onValues ?? []
         chargingOn = signals.charging?.onValues ?? []
         currentSign = signals.packCurrentPositive == .discharge ? 1 : -1
@@ -148,9 +154,21 @@ final class SignalSnapshot: ReportSource {
             speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(value(.odometer, at: time)),
             voltage: UInt16(f.voltage.raw(value(.packVoltage, at: time))),
             current: UInt16(f.current.raw(value(.packCurrent, at: time).map { $0 * currentSign })),
-            soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: 0xFF, gear: gear(at: time),
-            insulation: UInt16(f.insulation.raw(nil)),
-            accelerator: UInt8(f.accelerator.raw(nil)), brake: UInt8(f.brake.raw(nil)))
+            soc: UInt8(f.soc.raw(value(.soc, at: time))), dcdcState: dcdcState(at: time), gear: gear(at: time),
+            insulation: UInt16(f.insulation.raw(value(.insulation, at: time))),
+            accelerator: UInt8(f.accelerator.raw(value(.acceleratorPedal, at: time))),
+            brake: value(.brakePedal, at: time).map { $0.rounded() > 100 ? 0xFE : UInt8(f.brake.raw($0)) } ?? 0xFF)
+    }
+
+    /// Table 8's DC-DC state: 1 working, 2 disconnected, by the codes the signal's value has; a
+    /// value no code names (or named `abnormal`) → 0xFE; unmapped or stale → 0xFF.
+    func dcdcState(at time: Int64) -> UInt8 {
+        guard let codes = dcdcStateCodes, let v = value(.dcdcState, at: time) else { return 0xFF }
+        return switch codes.name(of: v) {
+        case "working": 1
+        case "disconnected": 2
+        default: 0xFE
+        }
     }
 
     /// The gear byte (Annex A.1): bits 3–0 the position whose code the gear signal's value is;

@@ -1,0 +1,78 @@
+/// `signals:` — which DBC signal carries each quantity. Canonical units: km/h, V, A, %, °C,
+/// bar, degrees.
+public struct SemanticMap: Sendable, Hashable {
+    public var vehicleSpeed: SignalReference?
+    public var packVoltage: SignalReference?
+    public var packCurrent: SignalReference?
+    public var packCurrentPositive: CurrentDirection
+    public var soc: SignalReference?
+    public var minCellVoltage: SignalReference?
+    public var maxCellVoltage: SignalReference?
+    public var maxCellTemperature: SignalReference?
+    public var minCellTemperature: SignalReference?
+    public var brakePressure: SignalReference?
+    public var steeringAngle: SignalReference?
+    public var ready: StateReference?
+    public var charging: StateReference?
+    /// The GB/T 32960 terminal's roles (km, r/min, N·m, V, A, MPa, °C, kg/100 km, %vol): the odometer, the
+    /// gear lever and the traction motor's state (coded), the traction motor, the fuel-cell
+    /// stack and its hydrogen system.
+    public var odometer: SignalReference?
+    public var gear: CodedReference?
+    public var motorState: CodedReference?
+    public var motorSpeed: SignalReference?
+    public var motorTorque: SignalReference?
+    public var motorDCVoltage: SignalReference?
+    public var motorDCCurrent: SignalReference?
+    public var fuelCellVoltage: SignalReference?
+    public var fuelCellCurrent: SignalReference?
+    public var hydrogenPressure: SignalReference?
+    public var hydrogenTemperature: SignalReference?
+    public var hydrogenConsumption: SignalReference?
+    public var hydrogenConcentration: SignalReference?
+    /// The DC-DC converter's state (coded: `working`, `disconnected`, `abnormal`), the
+    /// insulation resistance (kΩ), the accelerator and brake pedal positions (%).
+    public var dcdcState: CodedReference?
+    public var insulationResistance: SignalReference?
+    public var acceleratorPedal: SignalReference?
+    public var brakePedal: SignalReference?
+    /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
+    public var cellVoltages: NumberedSignals?
+    public var probeTemperatures: NumberedSignals?
+
+    /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
+    /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
+    /// role added here is chosen everywhere at once.
+    public var references: [SignalReference] {
+        [vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature,
+         minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
+         gear?.reference, motorState?.reference, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
+         hydrogenPressure, hydrogenTemperature, hydrogenConsumption, hydrogenConcentration, dcdcState?.reference,
+         insulationResistance, acceleratorPedal, brakePedal].compactMap { $0 }
+            + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
+    }
+
+    public init(
+        vehicleSpeed: SignalReference? = nil, packVoltage: SignalReference? = nil,
+        packCurrent: SignalReference? = nil, packCurrentPositive: CurrentDirection = .discharge,
+        soc: SignalReference? = nil, minCellVoltage: SignalReference? = nil,
+        maxCellVoltage: SignalReference? = nil, maxCellTemperature: SignalReference? = nil,
+        minCellTemperature: SignalReference? = nil, brakePressure: SignalReference? = nil,
+        steeringAngle: SignalReference? = nil, ready: StateReference? = nil,
+        charging: StateReference? = nil
+    ) {
+        self.vehicleSpeed = vehicleSpeed
+        self.packVoltage = packVoltage
+        self.packCurrent = packCurrent
+        self.packCurrentPositive = packCurrentPositive
+        self.soc = soc
+        self.minCellVoltage = minCellVoltage
+        self.maxCellVoltage = maxCellVoltage
+        self.maxCellTemperature = maxCellTemperature
+        self.minCellTemperature = minCellTemperature
+        self.brakePressure = brakePressure
+        self.steeringAngle = steeringAngle
+        self.ready = ready
+        self.charging = charging
+    }
+}
