@@ -68,7 +68,7 @@ import Testing
     /// SIGHUP with such a config: rejected with the position, the running config kept.
     @Test func aReloadWithAnOutputOverItsDBCIsRejected() throws {
         let (directory, path) = try Self.config("")
-        let (running, _) = try ConfigReload.load(configFile: path, environment: [:])
+        let running = try ConfigReload.load(configFile: path, environment: [:]).config
         try TestFile.write(ConfigTests.minimal + "\nsinks:\n  jsonl: { path: van.dbc }\n", to: directory + "/bad.yaml")
         let logged = LogCapture()
         let reload = ConfigReload(

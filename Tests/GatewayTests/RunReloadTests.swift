@@ -196,7 +196,7 @@ private struct ReloadFixture {
 
     @Test func aBadConfigIsRejectedWithItsPositionAndTheRunningSetupKept() throws {
         let fixture = try ReloadFixture("reload-bad")
-        let (running, old) = try ConfigReload.load(configFile: fixture.oldConfig, environment: [:])
+        let old = try ConfigReload.load(configFile: fixture.oldConfig, environment: [:]), running = old.config
         let text = String(decoding: try TestFile.read(fixture.oldConfig), as: UTF8.self)
         let bad = fixture.bundle.directory + "/bad.yaml"
         let badText = text.replacingOccurrences(of: "signal: \(fixture.speed.signal) }", with: "signal: NO_SUCH_SIGNAL }")
@@ -239,7 +239,7 @@ private struct ReloadFixture {
 
     @Test func aGoodReloadSendsReloadingThenReadyOnceSwappedIn() throws {
         let fixture = try ReloadFixture("reload-notify")
-        let (running, old) = try ConfigReload.load(configFile: fixture.oldConfig, environment: [:])
+        let old = try ConfigReload.load(configFile: fixture.oldConfig, environment: [:]), running = old.config
         try FileManager.default.removeItem(atPath: fixture.oldConfig)
         try FileManager.default.moveItem(atPath: fixture.newConfig, toPath: fixture.oldConfig)
 

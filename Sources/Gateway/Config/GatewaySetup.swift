@@ -1,25 +1,18 @@
 import CANDatabase
 import Telemetry
 
-/// The configuration resolved against its DBCs: one decode plan per bus (in the layout's
-/// bus order) and the telemetry layout. Everything the pipeline needs, checked up front:
-/// a DBC that cannot be read, or a message or signal name that is not in its DBC, is a
-/// `ConfigError` naming the key path.
+/// The configuration resolved against its DBCs, as one value: the config itself, one decode
+/// plan per bus (in the layout's bus order) and the telemetry layout. Everything the pipeline
+/// and the services need, checked up front: a DBC that cannot be read, or a message or signal
+/// name that is not in its DBC, is a `ConfigError` naming the key path.
 public struct GatewaySetup: Sendable {
+    /// The config as read (paths resolved, environment substituted); `--dbc` makes one.
+    public let config: GatewayConfig
     public let layout: TelemetryLayout
     /// `plans[b]` decodes the frames of layout bus `b`.
     public let plans: [DecodePlan]
-    /// Sinks named by the config (paths resolved), or none.
-    public let sinks: SinkSettings
-    /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
-    public private(set) var recorder: RecorderOptions?
-    public private(set) var tail: TailHubOptions?
-    /// `decoded_log:` of the config, or nil.
-    public private(set) var decodedLog: DecodedLogOptions?
     /// The buses whose `controller:` settings ask candor to act on the controller.
-    public private(set) var controllers: [BusControllerPlan] = []
-    /// `live:` of the config (the daemon's receive buffer, queue and reorder horizon).
-    public private(set) var live = LiveInputOptions()
+    public let controllers: [BusControllerPlan]
     /// Whether the operations figures mean anything (a semantic map was given). False for
     /// `--dbc` replays: windows and health only.
     public let hasOperations: Bool
@@ -36,6 +29,16 @@ public struct GatewaySetup: Sendable {
         }
         return try GatewaySetup(try GatewayConfig.decode(yaml: text, file: path, environment: environment))
     }
+
+    /// Sinks named by the config (paths resolved), or none.
+    public var sinks: SinkSettings { config.sinks }
+    /// `recorder:` and `tail:` of the config (the live gateway's services), or nil.
+    public var recorder: RecorderOptions? { config.recorder }
+    public var tail: TailHubOptions? { config.tail }
+    /// `decoded_log:` of the config, or nil.
+    public var decodedLog: DecodedLogOptions? { config.decodedLog }
+    /// `live:` of the config (the daemon's receive buffer, queue and reorder horizon).
+    public var live: LiveInputOptions { config.live }
 
     public init(_ config: GatewayConfig) throws(ConfigError) {
         var plans: [DecodePlan] = []
@@ -83,13 +86,9 @@ public struct GatewaySetup: Sendable {
         } catch {
             throw config.positions.error(file: config.file, keyPath: error.keyPath, message: "expected \(error.expected), found \(error.found)")
         }
+        self.config = config
         self.plans = plans
-        self.sinks = config.sinks
-        self.recorder = config.recorder
-        self.tail = config.tail
-        self.decodedLog = config.decodedLog
         self.controllers = controllers
-        self.live = config.live
         self.hasOperations = true
         self.warnings = warnings
         self.dbcPaths = dbcPaths
@@ -112,8 +111,11 @@ public struct GatewaySetup: Sendable {
         } catch {
             preconditionFailure("a configuration without rules or semantic map always resolves: \(error)")
         }
+        config = GatewayConfig(file: dbcPath, vehicles: [VehicleEntry(
+            name: vehicle, buses: interfaces.map { BusEntry(interface: $0, dbcPath: dbcPath, bitrate: bitrate, dataBitrate: dataBitrate, j1939: j1939) },
+            trips: TripRule(kind: .speed))])
         plans = interfaces.map { _ in plan }
-        sinks = SinkSettings()
+        controllers = []
         hasOperations = false
         dbcPaths = [dbcPath]
         let errors = result.diagnostics.filter { $0.severity == .error }

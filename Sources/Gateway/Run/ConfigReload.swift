@@ -53,28 +53,23 @@ public final class ConfigReload {
 
     /// The config file read, decoded and resolved against its DBCs, its outputs checked
     /// against its inputs (`checkRunOutputs`): what the daemon starts with.
-    public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> (GatewayConfig, GatewaySetup) {
-        let text: String
-        do { text = try TextFile.read(path) } catch {
-            throw ConfigError(file: path, keyPath: "", message: error.reason)
-        }
-        let config = try GatewayConfig.decode(yaml: text, file: path, environment: environment)
-        let setup = try GatewaySetup(config)
+    public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> GatewaySetup {
+        let setup = try GatewaySetup.load(configFile: path, environment: environment)
         // No output over the config, a DBC, or a file retention would take for a recording.
-        try config.checkRunOutputs(inputs: [path] + setup.dbcPaths)
-        return (config, setup)
+        try setup.config.checkRunOutputs(inputs: [path] + setup.dbcPaths)
+        return setup
     }
 
     /// SIGHUP: checks the config file again and hands a good one to the gateway.
     public func begin() {
         notify { try $0.reloading() }
         log.notice("reloading", ["config": configFile])
-        let config: GatewayConfig
         let setup: GatewaySetup
-        do { (config, setup) = try Self.load(configFile: configFile, environment: environment) } catch {
+        do { setup = try Self.load(configFile: configFile, environment: environment) } catch {
             reject(error.description)
             return
         }
+        let config = setup.config
         let interfaces = config.interfaces
         do { try openBuses(interfaces) } catch {
             reject("cannot open \(interfaces.joined(separator: ", ")): \(error)")

@@ -48,8 +48,8 @@ public struct GatewayDaemon {
     /// Runs until a stop signal has drained the input (or the input ends); the counts.
     @discardableResult
     public func run() throws(DaemonError) -> LiveGatewayCounts {
-        let (runningConfig, setup): (GatewayConfig, GatewaySetup)
-        do { (runningConfig, setup) = try ConfigReload.load(configFile: configFile, environment: environment) } catch {
+        let setup: GatewaySetup
+        do { setup = try ConfigReload.load(configFile: configFile, environment: environment) } catch {
             throw DaemonError(.config, error.description)
         }
         for warning in setup.warnings { log.warning(warning) }
@@ -89,7 +89,7 @@ public struct GatewayDaemon {
         let uplinkMetrics = UplinkMetrics(metrics, services: sinks.services)
         let uplink = sinks.services.queued(UplinkService.self)?.consumer
         let reload = ConfigReload(
-            configFile: configFile, environment: environment, running: runningConfig, request: reloads, notifier: notifier, log: log,
+            configFile: configFile, environment: environment, running: setup.config, request: reloads, notifier: notifier, log: log,
             openBuses: { interfaces in try input.add(interfaces: interfaces) },
             closeBusesOtherThan: { wanted in input.remove(interfaces: input.interfaces.filter { !wanted.contains($0) }) })
         let supervisor = Supervisor(Supervisor.Parts(
