@@ -11,6 +11,10 @@ public protocol MQTTConnection: AnyObject {
     func subscribe(_ filter: String, qos: Int) throws(MQTTError)
     /// Writes what is queued, waits up to `timeoutMillis` for input, reads it.
     func poll(timeoutMillis: Int32) -> [MQTTEvent]
+    /// `poll(timeoutMillis:)` that also ends when `wake` (a descriptor the caller owns, e.g.
+    /// a `WakePipe`'s reader, which the caller drains) turns readable: an owner thread that
+    /// has nothing to do sleeps until the socket or its producer has something.
+    func poll(timeoutMillis: Int32, wakingOn wake: Int32) -> [MQTTEvent]
     /// Sends DISCONNECT (normal: the broker drops the will) and closes.
     func disconnect()
     /// Closes the socket without sending anything more: the PUBACKs of messages received
@@ -22,6 +26,11 @@ public protocol MQTTConnection: AnyObject {
 
 extension MQTTConnection {
     public func abandon() { disconnect() }
+
+    /// For connections that cannot watch another descriptor (test fakes): short steps.
+    public func poll(timeoutMillis: Int32, wakingOn wake: Int32) -> [MQTTEvent] {
+        poll(timeoutMillis: min(timeoutMillis, 25))
+    }
 }
 
 /// MQTT 5 reason codes the clients act on.

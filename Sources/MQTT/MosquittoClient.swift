@@ -94,18 +94,28 @@ public final class MosquittoClient: MQTTConnection {
     }
 
     public func poll(timeoutMillis: Int32) -> [MQTTEvent] {
+        poll(timeoutMillis: timeoutMillis, wakingOn: -1)
+    }
+
+    public func poll(timeoutMillis: Int32, wakingOn wake: Int32) -> [MQTTEvent] {
         guard let mosq = handle else {
-            // No connection: the caller's loop runs at its pace (its timeouts are tens of ms,
-            // as long as a poll on a quiet socket blocks it).
-            Syscall.sleep(milliseconds: max(timeoutMillis, 0))
+            // No connection: the caller's loop runs at its pace (a poll on a quiet socket
+            // would hold it as long), or until `wake` turns readable.
+            var entry = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+            if wake < 0 || (Glibc.poll(&entry, 1, timeoutMillis) < 0 && errno != EINTR) {
+                Syscall.sleep(milliseconds: max(timeoutMillis, 0))
+            }
             return take()
         }
         var rc = MOSQ_ERR_SUCCESS.rawValue
         if mosquitto_want_write(mosq) { rc = mosquitto_loop_write(mosq, 1) }
         let fd = mosquitto_socket(mosq)
         if rc == MOSQ_ERR_SUCCESS.rawValue && fd >= 0 {
-            var entry = pollfd(fd: fd, events: Int16(POLLIN) | (mosquitto_want_write(mosq) ? Int16(POLLOUT) : 0), revents: 0)
-            let n = Glibc.poll(&entry, 1, timeoutMillis)
+            // poll(2) skips an entry whose descriptor is negative: no `wake`, the socket only.
+            var entries = [pollfd(fd: fd, events: Int16(POLLIN) | (mosquitto_want_write(mosq) ? Int16(POLLOUT) : 0), revents: 0),
+                           pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let n = Glibc.poll(&entries, 2, timeoutMillis)
+            let entry = entries[0]
             if n > 0 {
                 if entry.revents & Int16(POLLOUT) != 0 { rc = mosquitto_loop_write(mosq, 1) }
                 if rc == MOSQ_ERR_SUCCESS.rawValue && entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {

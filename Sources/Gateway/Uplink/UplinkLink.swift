@@ -46,6 +46,12 @@ final class UplinkLink: @unchecked Sendable {
     private var refusalLine = ThrottledLine()
     private var outboxLine = ThrottledLine()
     private var holdUntil: UInt64 = 0
+    /// Ends the network thread's poll when a message is stored or the link finishes; nil
+    /// when no pipe could be made (then the thread polls in 25 ms steps). Closed with the link
+    /// (FileDescriptor's deinit: a pipe's close has nothing to report).
+    private let wake: WakePipe?
+    /// `wake`'s reading end, -1 without one.
+    private let wakeReader: Int32
     static let maxInFlight = 32
 
     /// `holdBaseMillis`: the first pause after an undelivered PUBACK (doubling to 30 s).
@@ -59,6 +65,14 @@ final class UplinkLink: @unchecked Sendable {
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
         self.hold = ReconnectBackoff(baseMillis: holdBaseMillis, capMillis: 30_000, seed: seed &+ 1)
         stats.linkSinceMillis = Outbox.wallClockMillis()
+        do {
+            let pipe = try WakePipe()
+            wakeReader = pipe.reader.rawValue
+            wake = consume pipe
+        } catch {
+            wakeReader = -1
+            wake = nil
+        }
     }
 
     var statistics: UplinkStatistics {
@@ -79,7 +93,7 @@ final class UplinkLink: @unchecked Sendable {
             }
         }
         let events = outbox.takeEvents()
-        lock.broadcast()   // the network thread, if it idles
+        wake?.signal()
         for e in events { notify(.outbox(e)) }
     }
 
@@ -97,7 +111,7 @@ final class UplinkLink: @unchecked Sendable {
             _ = lock.wait(untilMonotonic: min(deadline, ConditionLock.deadline(after: .milliseconds(50))))
         }
         stopping = true
-        lock.broadcast()
+        wake?.signal()
         while !finished { _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(50))) }
         lock.unlock()
         return statistics
@@ -123,7 +137,8 @@ final class UplinkLink: @unchecked Sendable {
             case .timedOut: failed("no CONNACK within 15 s", now)
             case .wait: break
             }
-            for event in client.poll(timeoutMillis: client.isConnected && !inFlight.isEmpty ? 10 : 25) { handle(event) }
+            for event in client.poll(timeoutMillis: pollTimeout(now: now), wakingOn: wakeReader) { handle(event) }
+            wake?.drain()
             if client.isConnected { send() }
             if now - lastAgeCheck > 1000 {
                 lastAgeCheck = now
@@ -131,7 +146,6 @@ final class UplinkLink: @unchecked Sendable {
                 do { try outbox.evictExpired(now: Outbox.wallClockMillis()) } catch { outboxFailed(error) }
                 lock.unlock()
             }
-            if inFlight.isEmpty { idle() }
         }
         if client.isConnected {
             _ = try? client.publish(Self.status("offline", settings))
@@ -150,20 +164,19 @@ final class UplinkLink: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Nothing in flight: when there is nothing to send either (or no connection to send it
-    /// on), sleeps on the lock until `store` or `finish` wakes the thread, at most
-    /// `idleMillis`. Polling the socket every 25 ms instead cost a live gateway about 6 s of
-    /// CPU an hour (40 wake-ups a second), three times what decoding the van's bus costs.
-    /// Keepalive, the reconnect schedule and the age check need no finer step.
-    private func idle() {
-        lock.lock()
-        if !stopping && (outbox.currentStatistics.messages == 0 || !client.isConnected) {
-            _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(Self.idleMillis)))
-        }
-        lock.unlock()
+    /// How long the next poll may wait. The socket (PUBACKs, the broker's packets) and the
+    /// wake pipe (`store`, `finish`) end the wait early, so an idle link wakes once a second
+    /// (mosquitto's keepalive, ≥ 5 s, and the age check need no more); polling every 25 ms
+    /// instead cost a live gateway about 6 s of CPU an hour, three times what decoding the
+    /// van's bus costs. Shorter steps only where time itself is what is awaited: a reconnect,
+    /// a pause after a refusal, a bandwidth cap's tokens.
+    private func pollTimeout(now: UInt64) -> Int32 {
+        guard wakeReader >= 0 else { return client.isConnected && !inFlight.isEmpty ? 10 : 25 }
+        if !client.isConnected { return 250 }
+        if now < holdUntil { return Int32(min(holdUntil - now, 1000)) }
+        if settings.bandwidth != nil && tokens <= 0 { return 25 }
+        return 1000
     }
-
-    static let idleMillis: Int64 = 500
 
     private func attempt(_ now: UInt64) {
         do {
