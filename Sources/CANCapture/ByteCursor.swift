@@ -80,6 +80,14 @@ struct ByteCursor {
     @inline(__always) mutating func decimalNumber() -> (value: UInt64, digits: Int)? {
         var value: UInt64 = 0
         var digits = 0
+        if index + 8 <= line.count {
+            let word = SWARDigits.word(line, at: index)
+            if SWARDigits.leadingDecimalDigits(word) == 8 {
+                value = SWARDigits.decimalValue(word, count: 8)
+                digits = 8
+                index += 8
+            }
+        }
         while digits < 18 {
             let d = peek &- 0x30
             if d > 9 { break }
@@ -102,6 +110,15 @@ struct ByteCursor {
         var nanos: UInt64 = 0
         var fractionDigits = 0
         if take(UInt8(ascii: ".")) {
+            if index + 8 <= line.count {
+                let word = SWARDigits.word(line, at: index)
+                let count = SWARDigits.leadingDecimalDigits(word)
+                if count > 0 {
+                    nanos = SWARDigits.decimalValue(word, count: count)
+                    fractionDigits = count
+                    advance(count)
+                }
+            }
             while fractionDigits < 9 {
                 let d = peek &- 0x30
                 if d > 9 { break }

@@ -206,6 +206,13 @@ struct CandumpLogGrammar: LineGrammar {
         let end = line.count
         let failure: LineFault? = frame.data.withUnsafeMutableBytes { raw -> LineFault? in
             while i < end {
+                // Eight hex digits (four bytes) at once while there are; the rest below.
+                if i + 8 <= end && count + 4 <= limit, let four = SWARDigits.hexBytes(SWARDigits.word(line, at: i)) {
+                    raw.storeBytes(of: four.littleEndian, toByteOffset: count, as: UInt32.self)
+                    count += 4
+                    i += 8
+                    continue
+                }
                 let high = hexValue(line[i])
                 if high > 15 {
                     if line[i] == UInt8(ascii: ".") {
