@@ -122,6 +122,8 @@ import Testing
          "vehicles.van01.signals.pack_current: missing required key `positive`"),
         ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: 500000 }\n    signals:\n      soc: { bus: can0, message: M }",
          "vehicles.van01.signals.soc: missing required key `signal`"),
+        ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: 500000 }\n    signals:\n      fuel_cell_current: { bus: can0, message: M, signal: S, cells: 0 }",
+         "vehicles.van01.signals.fuel_cell_current.cells: expected a cell count"),
         ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: 500000 }\n    faults:\n      smoke: { bus: can0, message: M, signal: S }",
          "vehicles.van01.faults.smoke: unknown fault kind"),
         ("version: 1\nvehicles:\n  van01:\n    buses:\n      can0: { dbc: van.dbc, bitrate: 500000 }\n    faults:\n      insulation: { bus: can0, message: M, signal: S, level: 4 }",

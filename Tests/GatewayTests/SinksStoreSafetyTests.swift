@@ -88,8 +88,8 @@ import Testing
         #expect(throws: SinkError.self) { _ = try SQLiteStore(path: path, migrations: current) }
     }
 
-    /// A version-1 store (as candor wrote before the report's figures) opens: migration 2
-    /// adds the operations columns, keeps the old rows (their new columns NULL), and new
+    /// A version-1 store (as candor wrote before the report's figures) opens: migrations 2
+    /// and 3 add the operations columns (3: hydrogen), keeps the old rows (their new columns NULL), and new
     /// rows fill them.
     @Test func aVersion1StoreGainsTheReportColumns() throws {
         let path = SinksFixtures.directory("v1") + "/m.db"
@@ -104,16 +104,16 @@ import Testing
         let store = try SQLiteStore(path: path)
         var summary = OperationsSummary(vehicle: "van02", scope: .vehicle, start: 10, end: 20)
         summary.socMin = 40; summary.socMax = 80; summary.firstFrame = 10; summary.lastFrame = 20
-        summary.distanceKm = 1; summary.drivingSeconds = 360
+        summary.distanceKm = 1; summary.drivingSeconds = 360; summary.hydrogenKg = 0.25
         summary.chargingSessions = [ChargingSessionFigure(start: 11, end: 3_600_000_000_011, energyKWh: 5, maxPowerKW: 60)]
         summary.faultEpisodes = [FaultEpisode(vehicle: "van02", kind: "insulation", level: 2, start: 12, end: 13, open: false)]
         try store.write([.operations(summary)])
         try store.close()
         #expect(try StoreReader.rows(path, "PRAGMA user_version") == [["\(StoreSchema.currentVersion)"]])
-        let columns = "vehicle, soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s, alarms_level1, alarms_level2, alarms_level3"
+        let columns = "vehicle, soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s, alarms_level1, alarms_level2, alarms_level3, hydrogen_kg, hydrogen_kg_per_100km"
         #expect(try StoreReader.rows(path, "SELECT \(columns) FROM operations ORDER BY vehicle") == [
-            ["van01", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"],
-            ["van02", "40.0", "80.0", "10", "20", "10.0", "1", "1", "3600.0", "0", "1", "0"],
+            ["van01", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"],
+            ["van02", "40.0", "80.0", "10", "20", "10.0", "1", "1", "3600.0", "0", "1", "0", "0.25", "25.0"],
         ])
     }
 

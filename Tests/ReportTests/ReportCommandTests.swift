@@ -67,6 +67,16 @@ import Testing
             close("soc_max_pct", "soc_max", 0.05 + 0.2)
             close("average_speed_kmh", "average_speed_kmh", 0.05 + 0.01 * (truth["average_speed_kmh"] as! Double))
             #expect(row["charges"] == String((truth["charges"] as! [Any]).count), "\(vehicle) charges")
+            // Hydrogen (the fuel-cell truck only): Telemetry integrates the stack current (1 %, as
+            // TelemetryAgreementTests); kg/100 km over the day's distance (its 1 % too).
+            if let kg = truth["hydrogen_kg"] as? Double {
+                close("hydrogen_kg", "hydrogen_kg", 0.0005 + 0.01 * kg)
+                let per100 = kg / (truth["distance_km"] as! Double) * 100
+                let value = Double(row["hydrogen_kg_per_100km"] ?? "") ?? .nan
+                #expect(abs(value - per100) <= 0.005 + 0.02 * per100, "\(vehicle) H₂ kg/100 km \(value) vs truth \(per100)")
+            } else {
+                #expect(row["hydrogen_kg"] == "" && row["hydrogen_kg_per_100km"] == "", "\(vehicle) has no fuel cell: \(row["hydrogen_kg"] ?? "nil")")
+            }
             func clock(_ key: String) -> String {
                 let t = Int((truth[key] as! Double).rounded(.down)) % 86_400
                 return String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)

@@ -70,7 +70,9 @@ struct SimulatorGoldenTests {
             case .motorDCVoltage: map.motorDCVoltage = ref
             case .motorDCCurrent: map.motorDCCurrent = ref
             case .fuelCellVoltage: map.fuelCellVoltage = ref
-            case .fuelCellCurrent: map.fuelCellCurrent = ref
+            case .fuelCellCurrent:
+                map.fuelCellCurrent = ref
+                map.fuelCellCells = definition.parameters.fuelCell?.stackCells
             case .hydrogenPressure: map.hydrogenPressure = ref
             case .hydrogenTemperature: map.hydrogenTemperature = ref
             }
@@ -137,6 +139,8 @@ struct SimulatorGoldenTests {
             let ref = simulation.definition.temperatures.first { $0.name == temperature.name }?.ref
             expectClose(temperature.value, truth.maxTemperatures[temperature.name], relative: 0, absolute: halfStep(ref), "max_\(temperature.name)_temp_c")
         }
+        // Hydrogen from the sampled stack current (a bus-off gap integrated across): within 1 %.
+        expectClose(ours.hydrogenKg, truth.hydrogenKg, relative: 0.01, absolute: 1e-6, "hydrogen_kg")
         #expect(ours.brakeApplications == truth.brakeApplications)
         #expect(ours.checksumErrors == truth.checksumErrors)
         #expect(ours.counterErrors == truth.counterErrors)

@@ -40,6 +40,10 @@ public enum BundleConfig {
                 line(3, "ready: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.readyOnValues)) }")
             case .charging:
                 line(3, "charging: { bus: \(r.bus), message: \(r.message), signal: \(r.signal), on_values: \(list(definition.chargingOnValues)) }")
+            case .fuelCellCurrent:
+                // The stack's cells: the hydrogen the stack consumes, from its current.
+                let cells = definition.parameters.fuelCell.map { ", cells: \($0.stackCells)" } ?? ""
+                line(3, "fuel_cell_current: { bus: \(r.bus), message: \(r.message), signal: \(r.signal)\(cells) }")
             case .gear, .motorState, .dcdcState:
                 // A name with several values (`working: [1, 2]`) once, with the list.
                 var order: [String] = [], values: [String: [Int]] = [:]

@@ -27,6 +27,8 @@ enum ConfigRanges {
     /// probe) stay well under the frame's 65,531-byte data unit with the other bodies.
     static let cells = 1...20_000
     static let probes = 1...16_000
+    /// Cells in series in a fuel-cell stack (hydrogen by Faraday's law).
+    static let stackCells = 1...2_000
 
     static let microsecond: Int64 = 1000
     static let millisecond: Int64 = 1_000_000

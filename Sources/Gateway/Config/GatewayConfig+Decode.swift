@@ -124,6 +124,10 @@ extension GatewayConfig {
                     case "motor_state": map.motorState = coded
                     default: map.dcdcState = coded
                     }
+                case "fuel_cell_current":
+                    let (reference, r) = try signalReference(value, extra: ["cells"])
+                    map.fuelCellCurrent = reference
+                    map.fuelCellCells = try r["cells"]?.int(in: ConfigRanges.stackCells, "a cell count")
                 case "cell_voltages":
                     map.cellVoltages = try numberedSignals(value, counts: ConfigRanges.cells, what: "a cell count")
                 case "probe_temperatures":
@@ -151,7 +155,6 @@ extension GatewayConfig {
                     case "motor_dc_voltage": map.motorDCVoltage = reference
                     case "motor_dc_current": map.motorDCCurrent = reference
                     case "fuel_cell_voltage": map.fuelCellVoltage = reference
-                    case "fuel_cell_current": map.fuelCellCurrent = reference
                     case "hydrogen_pressure": map.hydrogenPressure = reference
                     case "hydrogen_temperature": map.hydrogenTemperature = reference
                     case "hydrogen_consumption": map.hydrogenConsumption = reference

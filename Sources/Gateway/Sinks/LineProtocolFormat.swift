@@ -81,7 +81,8 @@ public enum LineProtocolFormat {
         line.tag("vehicle", r.vehicle)
         var fields: [(String, Double?)] = [
             ("charge_energy_kwh", r.chargeEnergyKWh), ("charging_s", r.chargingSeconds),
-            ("distance_km", r.distanceKm), ("driving_s", r.drivingSeconds), ("idle_s", r.idleSeconds),
+            ("distance_km", r.distanceKm), ("driving_s", r.drivingSeconds), ("hydrogen_kg", r.hydrogenKg),
+            ("hydrogen_kg_per_100km", r.hydrogenKgPer100km), ("idle_s", r.idleSeconds),
             ("kwh_per_100km", r.kWhPer100km), ("max_cell_spread_v", r.maxCellSpread),
             ("max_cell_temp_c", r.maxCellTemperature), ("max_cell_voltage_v", r.maxCellVoltage),
             ("min_cell_temp_c", r.minCellTemperature), ("min_cell_voltage_v", r.minCellVoltage),

@@ -24,6 +24,7 @@ public enum StoreSchema {
     /// Every migration, in order. The last one's version is the current schema version.
     public static let migrations: [Migration] = [
         Migration(version: 1, statements: version1), Migration(version: 2, statements: version2),
+        Migration(version: 3, statements: version3),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -172,5 +173,12 @@ public enum StoreSchema {
         "ALTER TABLE operations ADD COLUMN alarms_level1 INTEGER",
         "ALTER TABLE operations ADD COLUMN alarms_level2 INTEGER",
         "ALTER TABLE operations ADD COLUMN alarms_level3 INTEGER",
+    ]
+
+    /// Hydrogen the fuel-cell stack consumed (issue 15): kg and kg/100 km. NULL for a vehicle
+    /// without a mapped stack, and in older rows.
+    static let version3: [String] = [
+        "ALTER TABLE operations ADD COLUMN hydrogen_kg REAL",
+        "ALTER TABLE operations ADD COLUMN hydrogen_kg_per_100km REAL",
     ]
 }

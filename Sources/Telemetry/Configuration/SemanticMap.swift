@@ -30,6 +30,10 @@ public struct SemanticMap: Sendable, Hashable {
     public var hydrogenTemperature: SignalReference?
     public var hydrogenConsumption: SignalReference?
     public var hydrogenConcentration: SignalReference?
+    /// Cells in series in the fuel-cell stack (`fuel_cell_current: { …, cells: 330 }`): with
+    /// the stack current, the hydrogen the stack consumes (Faraday's law, two electrons per
+    /// H₂ molecule in every cell). Nil: no hydrogen figure.
+    public var fuelCellCells: Int?
     /// The DC-DC converter's state (coded: `working`, `disconnected`, `abnormal`), the
     /// insulation resistance (kΩ), the accelerator and brake pedal positions (%).
     public var dcdcState: CodedReference?

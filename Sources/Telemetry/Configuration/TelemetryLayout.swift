@@ -20,6 +20,8 @@ public struct TelemetryConfigurationError: Error, Sendable, Hashable, CustomStri
 enum Role: Sendable, Hashable {
     case vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage
     case maxCellTemperature, minCellTemperature, brakePressure, steeringAngle, ready, charging
+    /// The stack current, bound only when the stack's cells are configured (hydrogen consumed).
+    case fuelCellCurrent
     case temperature(Int)
     case fault(Int)
 }
@@ -200,6 +202,7 @@ public struct TelemetryLayout: Sendable {
                 (map.minCellTemperature, .minCellTemperature, "min_cell_temperature"),
                 (map.brakePressure, .brakePressure, "brake_pressure"), (map.steeringAngle, .steeringAngle, "steering_angle"),
                 (map.ready?.reference, .ready, "ready"), (map.charging?.reference, .charging, "charging"),
+                (map.fuelCellCells == nil ? nil : map.fuelCellCurrent, .fuelCellCurrent, "fuel_cell_current"),
             ]
             for (reference, role, key) in roles {
                 if let reference { try bind(reference, vehicle: v, role: role, keyPath: "\(p).\(key)") }

@@ -2,7 +2,7 @@
 /// then the configured temperatures, then the fault flags. Fixed-size arrays, reused for
 /// every frame (no allocation per frame).
 struct StagedRoles: Sendable {
-    static let roleCount = 12
+    static let roleCount = 13
 
     private let temperatureCount: Int
     private var values: [Double]
@@ -32,6 +32,7 @@ struct StagedRoles: Sendable {
         case .steeringAngle: return 9
         case .ready: return 10
         case .charging: return 11
+        case .fuelCellCurrent: return 12
         case .temperature(let i): return Self.roleCount + i
         case .fault(let i): return Self.roleCount + temperatureCount + i
         }
@@ -157,5 +158,32 @@ struct FaultFlagEpisodes: Sendable {
             closed.append((i, start[i], level[i]))
         }
         return closed
+    }
+}
+
+/// Hydrogen a fuel-cell stack consumes, from its current: every cell turns one H₂ molecule
+/// into two electrons, so the mass flow is I × cells × M(H₂) / 2F. The current is integrated
+/// by the trapezoid rule between samples; gaps longer than the aggregator's integration gap
+/// are not integrated.
+struct StackHydrogen: Sendable {
+    /// kg of H₂ per ampere-second per cell: 2.01588e-3 kg/mol / (2 × 96,485.33212 C/mol).
+    static let kgPerAmpereSecondPerCell = 2.01588e-3 / (2 * 96_485.33212)
+
+    let cells: Int
+    private var current = 0.0, time: Int64 = 0, hasCurrent = false
+
+    init(cells: Int) {
+        precondition(cells > 0, "a stack has at least one cell")
+        self.cells = cells
+    }
+
+    /// The stack reads `amperes` at `t`: the kg consumed since the previous sample (0 for the
+    /// first, after a gap, or out of order). A negative current (sensor offset) counts as 0.
+    mutating func add(current amperes: Double, at t: Int64, maximumGap: Int64) -> Double {
+        let a = max(0, amperes.isFinite ? amperes : 0)
+        defer { current = a; time = t; hasCurrent = true }
+        guard hasCurrent, t > time, t - time <= maximumGap else { return 0 }
+        let ampereSeconds = (current + a) / 2 * Double(t - time) / 1e9
+        return ampereSeconds * Double(cells) * Self.kgPerAmpereSecondPerCell
     }
 }

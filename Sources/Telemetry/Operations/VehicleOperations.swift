@@ -8,7 +8,8 @@
 ///    the states in force before this frame; pack current: energy over `[previous, now]`;
 /// 3. charging and ready states (a ready edge starts or ends a trip at this frame's time);
 /// 4. trip end (speed rule);
-/// 5. SOC, cell voltages and temperatures, brake applications, fault levels.
+/// 5. SOC, cell voltages and temperatures, brake applications, fault levels;
+/// 6. fuel-cell stack current: hydrogen over `[previous, now]`.
 ///
 /// Time is split into charging (charging state on), driving (last speed above the moving
 /// threshold) and idle over the intervals between the vehicle's semantic frames. Intervals
@@ -44,6 +45,7 @@ struct VehicleOperations: Sendable {
     private var faults: FaultFlagEpisodes
     private var lastMoving: Int64 = 0
     private var sessions = ChargingSessions()
+    private var stack: StackHydrogen?
 
     // Figures.
     private var totals: OperationsSummary
@@ -79,7 +81,9 @@ struct VehicleOperations: Sendable {
         dayOffset = dayUTCOffsetSeconds * 1_000_000_000
         staged = StagedRoles(temperatures: vehicle.temperatures.count, faults: vehicle.faults.count)
         faults = FaultFlagEpisodes(vehicle.faults.map(\.flag.level), kinds: vehicle.faults.map(\.kind))
+        stack = vehicle.signals.fuelCellCells.map(StackHydrogen.init(cells:))
         totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        if stack != nil { totals.hydrogenKg = 0 }
         trip = totals
         day = totals
         totals.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
@@ -185,6 +189,9 @@ struct VehicleOperations: Sendable {
             }
         }
         _ = take(9)  // steering angle: windows only, no operations figure yet
+        if let i = take(12), let kg = stack?.add(current: i, at: t, maximumGap: Self.maximumIntegrationGap), kg > 0 {
+            each { $0.hydrogenKg! += kg }
+        }
         guard staged.beginExtra() else { return }
         for i in temperatureNames.indices {
             if let v = take(StagedRoles.roleCount + i) {
@@ -219,6 +226,7 @@ struct VehicleOperations: Sendable {
 
     private mutating func startTrip(at t: Int64) {
         var summary = OperationsSummary(vehicle: name, scope: .trip(index: tripCount), start: t, end: t)
+        if stack != nil { summary.hydrogenKg = 0 }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         trip = summary
         inTrip = true
@@ -254,6 +262,7 @@ struct VehicleOperations: Sendable {
         dayIndex = index
         var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
         summary.firstFrame = t  // the frame that opens the day
+        if stack != nil { summary.hydrogenKg = 0 }
         if totals.firstFrame == nil { totals.firstFrame = t }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         if let s = totals.socEnd { summary.socStart = s }

@@ -29,6 +29,15 @@ public struct OperationsSummary: Sendable, Hashable {
     public var kWhPer100km: Double? {
         distanceKm > 0 ? (tractionEnergyKWh - regenEnergyKWh) / distanceKm * 100 : nil
     }
+    /// Hydrogen the fuel-cell stack consumed, kg (`hydrogen_kg`): the stack current integrated
+    /// (trapezoid rule) × cells × M(H₂) / 2F. Nil for a vehicle whose stack is not mapped
+    /// with its cell count (the key is then absent from the JSON).
+    public var hydrogenKg: Double?
+    /// hydrogen / distance × 100, when both are known and distance > 0 (`hydrogen_kg_per_100km`).
+    public var hydrogenKgPer100km: Double? {
+        guard let kg = hydrogenKg, distanceKm > 0 else { return nil }
+        return kg / distanceKm * 100
+    }
     /// (`soc_start`, `soc_end`)
     public var socStart: Double?
     public var socEnd: Double?

@@ -1,7 +1,7 @@
 /// The other direction of `append`: the summary object back into the `OperationsSummary`, so
 /// that a receiver of the JSON (the fleet collector) stores the same columns and the same
 /// `summary_json` text. The scope is not in the object (the record around it carries it);
-/// `kwh_per_100km`, `soc_used`, `average_speed_kmh` and `alarms_by_level` are derived by the
+/// `kwh_per_100km`, `soc_used`, `average_speed_kmh`, `hydrogen_kg_per_100km` and `alarms_by_level` are derived by the
 /// summary itself. `null` reads back as NaN where the summary holds a plain number and as nil
 /// where it holds an optional. The `max_<name>_temp_c` members come back in key order.
 extension OperationsSummaryJSON {
@@ -48,6 +48,9 @@ extension OperationsSummaryJSON {
         if o.has("soc_max") { s.socMax = try o.optionalDouble("soc_max") }
         if o.has("first_frame"), try o.value("first_frame") != .null { s.firstFrame = try o.time("first_frame") }
         if o.has("last_frame"), try o.value("last_frame") != .null { s.lastFrame = try o.time("last_frame") }
+        // Hydrogen (store schema 3): only a fuel-cell vehicle mapped with its stack's cells has
+        // the key; its null reads back as NaN so that the key is written again.
+        if o.has("hydrogen_kg") { s.hydrogenKg = try o.optionalDouble("hydrogen_kg") ?? .nan }
         if o.has("charges") {
             for session in try o.items("charges") {
                 let c = JSONFields(session)

@@ -71,6 +71,10 @@ public enum OperationsSummaryJSON {
             }),
             ("vehicle", { string(summary.vehicle, &$0) }),
         ]
+        if let hydrogenKg = summary.hydrogenKg {
+            fields.append(("hydrogen_kg", { number(hydrogenKg, &$0) }))
+            fields.append(("hydrogen_kg_per_100km", { number(summary.hydrogenKgPer100km, &$0) }))
+        }
         for temperature in summary.maxTemperatures {
             fields.append(("max_\(temperature.name)_temp_c", { number(temperature.value, &$0) }))
         }
