@@ -2,6 +2,7 @@ import CSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 import Telemetry
 
 /// The fleet side's store (`candor collect --sqlite`): the gateway's own schema (`StoreSchema`)
@@ -32,7 +33,7 @@ public final class FleetStore {
                 break
             } catch where error.kind == .sqlite && attempt < 3 {
                 attempt += 1
-                usleep(200_000)
+                Syscall.sleep(milliseconds: 200)
             }
         }
         let c = store.connection
