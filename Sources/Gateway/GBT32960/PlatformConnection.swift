@@ -1,3 +1,4 @@
+import Synchronization
 import SystemIO
 #if canImport(Glibc)
 import Glibc
@@ -11,12 +12,20 @@ final class PlatformConnection: @unchecked Sendable {
         var description: String
     }
 
-    private var descriptor: Int32 = -1
+    /// The socket, -1 when closed. Only the owner thread opens and closes it; the lock is
+    /// for `interrupt`, which shuts it down from another thread while holding it, and `close`
+    /// takes the number out under it: `interrupt` never shuts down a number the kernel has
+    /// since handed to another file.
+    private let current = Mutex<Int32>(-1)
+
+    /// The socket (the owner thread's calls), -1 when closed.
+    private var descriptor: Int32 { current.withLock { $0 } }
 
     var isOpen: Bool { descriptor >= 0 }
 
     deinit {
-        if descriptor >= 0 { Syscall.closeAbandoned(descriptor) }
+        let fd = descriptor
+        if fd >= 0 { Syscall.closeAbandoned(fd) }
     }
 
     /// Resolves `host` (numeric or a name) and connects within `timeoutMillis`.
@@ -45,7 +54,7 @@ final class PlatformConnection: @unchecked Sendable {
                 if let problem = Self.finishConnect(fd, timeoutMillis: timeoutMillis) {
                     reason = problem
                 } else {
-                    descriptor = fd
+                    current.withLock { $0 = fd }
                     return
                 }
             } else {
@@ -113,9 +122,11 @@ final class PlatformConnection: @unchecked Sendable {
     /// Closes the socket; a close error is returned (the connection is gone either way).
     @discardableResult
     func close() -> String? {
-        guard descriptor >= 0 else { return nil }
-        let fd = descriptor
-        descriptor = -1
+        let fd = current.withLock { held in
+            defer { held = -1 }
+            return held
+        }
+        guard fd >= 0 else { return nil }
         do { try Syscall.close(fd) } catch { return error.reason }
         return nil
     }
@@ -123,8 +134,9 @@ final class PlatformConnection: @unchecked Sendable {
     /// From another thread: make a blocked poll return. A failure is returned; `ENOTCONN`
     /// is none (the platform already disconnected: no call is blocked on the socket).
     func interrupt() -> String? {
-        let fd = descriptor
-        guard fd >= 0, shutdown(fd, Int32(SHUT_RDWR)) != 0, errno != ENOTCONN else { return nil }
-        return SystemError.last("shutdown").description
+        current.withLock { fd in
+            guard fd >= 0, shutdown(fd, Int32(SHUT_RDWR)) != 0, errno != ENOTCONN else { return nil }
+            return SystemError.last("shutdown").description
+        }
     }
 }
