@@ -39,8 +39,15 @@ final class SignalSnapshot: ReportSource {
 
     let edition: Edition
     let staleMillis: Int64
-    /// "bus message signal" → the slots the signal feeds.
-    private var bindings: [String: [Binding]] = [:]
+    /// A signal by its names, hashed as they are (no key string built per window).
+    struct SignalName: Hashable {
+        var bus: String
+        var message: String
+        var signal: String
+    }
+
+    /// The slots each signal feeds.
+    private var bindings: [SignalName: [Binding]] = [:]
     private var readyOn: [Double] = []
     private var chargingOn: [Double] = []
     /// +1 when the mapped pack current is positive on discharge (as GB/T 32960's is), else −1.
@@ -105,16 +112,14 @@ final class SignalSnapshot: ReportSource {
     }
 
     private func bind(_ reference: SignalReference, slot: Int) {
-        bindings[Self.key(reference.bus, reference.message, reference.signal), default: []]
+        bindings[SignalName(bus: reference.bus, message: reference.message, signal: reference.signal), default: []]
             .append(Binding(slot: slot, scale: reference.scale, offset: reference.offset))
         mapped.insert(slot)
     }
 
-    static func key(_ bus: String, _ message: String, _ signal: String) -> String { bus + " " + message + " " + signal }
-
     /// The window's last value, for every role its signal feeds. Times in milliseconds.
     func update(_ window: SignalWindowRecord) {
-        guard let targets = bindings[Self.key(window.bus, window.message, window.signal)] else { return }
+        guard let targets = bindings[SignalName(bus: window.bus, message: window.message, signal: window.signal)] else { return }
         for target in targets { values[target.slot] = (window.last * target.scale + target.offset, window.lastTime / 1_000_000) }
     }
 
