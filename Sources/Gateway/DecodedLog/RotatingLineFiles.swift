@@ -206,8 +206,9 @@ public final class RotatingLineFiles: DecodedLogOutput {
         pending.removeAll(keepingCapacity: true)
     }
 
+    /// The current file's size without a cut line still to be truncated off (0 when unknown).
     private func fileSize() -> Int {
         guard fd >= 0, let info = try? Syscall.status(fd) else { return 0 }
-        return Int(info.st_size)
+        return cutLine.wholeBytes(ofFileSized: Int(info.st_size))
     }
 }

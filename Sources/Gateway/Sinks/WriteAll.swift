@@ -31,6 +31,13 @@ struct CutLine {
     /// A truncation is pending.
     var isPending: Bool { wholeLength != nil || tailBytes > 0 }
 
+    /// The file's length once the pending cut is made, for a file now `size` bytes long (what
+    /// a writer counts as written: the cut line is not).
+    func wholeBytes(ofFileSized size: Int) -> Int {
+        if let wholeLength { return Int(wholeLength) }
+        return size >= tailBytes ? size - tailBytes : size
+    }
+
     /// A write to `fd` stopped `bytes` bytes into a line: notes it and truncates it off now if
     /// it can (when not, `truncate` does before the next write).
     mutating func cut(_ bytes: Int, in fd: Int32) {
