@@ -54,11 +54,9 @@ public final class Collector: @unchecked Sendable {
     private let log: GatewayLog
     private let stopping = Atomic<Bool>(false)
     /// Ends `run`'s wait when `stop` is called, so an idle collector sleeps until the broker
-    /// sends something or it is asked to stop; nil when no pipe could be made (then `run`
-    /// waits in 50 ms steps).
-    private let wake: WakePipe?
-    /// `wake`'s reading end, -1 without one.
-    private let wakeReader: Int32
+    /// sends something or it is asked to stop; without a pipe (no descriptor left) `run`
+    /// waits in 50 ms steps.
+    private let wake = OptionalWakePipe()
     private var schedule: ConnectSchedule
     private var everConnected = false
     private var loggedKinds: Set<MalformedKind> = []
@@ -76,20 +74,12 @@ public final class Collector: @unchecked Sendable {
         self.client = client ?? MosquittoClient(options: mqtt)
         var seed = SystemRandomNumberGenerator()
         schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 30_000, seed: seed.next()))
-        do {
-            let pipe = try WakePipe()
-            wakeReader = pipe.reader.rawValue
-            wake = consume pipe
-        } catch {
-            wakeReader = -1
-            wake = nil
-        }
     }
 
     /// Asks `run` to return (any thread): what was received is stored, its PUBACKs sent.
     public func stop() {
         stopping.store(true, ordering: .relaxed)
-        wake?.signal()
+        wake.signal()
     }
 
     public var statistics: CollectorStatistics { counts.withLock { $0 } }
@@ -106,8 +96,8 @@ public final class Collector: @unchecked Sendable {
             case .wait: break
             }
             var received: [MQTTIncoming] = []
-            let events = client.poll(timeoutMillis: waitMillis, wakingOn: wakeReader)
-            wake?.drain()
+            let events = client.poll(timeoutMillis: waitMillis, wakingOn: wake.reader)
+            wake.drain()
             for event in events {
                 switch event {
                 case .connected(let present, let version):
@@ -160,7 +150,7 @@ public final class Collector: @unchecked Sendable {
     /// it 20 times a second for nothing. A quarter second while connecting or waiting to
     /// reconnect (the schedule's time is what is awaited then).
     private var waitMillis: Int32 {
-        guard wakeReader >= 0 else { return 50 }
+        guard wake.exists else { return 50 }
         return client.isConnected ? 1000 : 250
     }
 

@@ -46,3 +46,28 @@ public struct WakePipe: ~Copyable {
         return failures
     }
 }
+
+/// A `WakePipe` when one could be made, else none: a thread that polls with it degrades to
+/// short polling steps when the process has no descriptors left, instead of failing to start.
+public struct OptionalWakePipe: ~Copyable {
+    private let pipe: WakePipe?
+    /// The reading end to poll, -1 without a pipe.
+    public let reader: Int32
+
+    public init() {
+        do {
+            let made = try WakePipe()
+            reader = made.reader.rawValue
+            pipe = consume made
+        } catch {
+            reader = -1
+            pipe = nil
+        }
+    }
+
+    /// Whether there is a pipe (else the owner must poll in short steps).
+    public var exists: Bool { reader >= 0 }
+
+    public func signal() { pipe?.signal() }
+    public func drain() { pipe?.drain() }
+}

@@ -46,12 +46,10 @@ final class UplinkLink: @unchecked Sendable {
     private var refusalLine = ThrottledLine()
     private var outboxLine = ThrottledLine()
     private var holdUntil: UInt64 = 0
-    /// Ends the network thread's poll when a message is stored or the link finishes; nil
-    /// when no pipe could be made (then the thread polls in 25 ms steps). Closed with the link
+    /// Ends the network thread's poll when a message is stored or the link finishes; without
+    /// a pipe (no descriptor left) the thread polls in 25 ms steps. Closed with the link
     /// (FileDescriptor's deinit: a pipe's close has nothing to report).
-    private let wake: WakePipe?
-    /// `wake`'s reading end, -1 without one.
-    private let wakeReader: Int32
+    private let wake = OptionalWakePipe()
     static let maxInFlight = 32
 
     /// `holdBaseMillis`: the first pause after an undelivered PUBACK (doubling to 30 s).
@@ -65,14 +63,6 @@ final class UplinkLink: @unchecked Sendable {
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
         self.hold = ReconnectBackoff(baseMillis: holdBaseMillis, capMillis: 30_000, seed: seed &+ 1)
         stats.linkSinceMillis = Outbox.wallClockMillis()
-        do {
-            let pipe = try WakePipe()
-            wakeReader = pipe.reader.rawValue
-            wake = consume pipe
-        } catch {
-            wakeReader = -1
-            wake = nil
-        }
     }
 
     var statistics: UplinkStatistics {
@@ -93,7 +83,7 @@ final class UplinkLink: @unchecked Sendable {
             }
         }
         let events = outbox.takeEvents()
-        wake?.signal()
+        wake.signal()
         for e in events { notify(.outbox(e)) }
     }
 
@@ -111,7 +101,7 @@ final class UplinkLink: @unchecked Sendable {
             _ = lock.wait(untilMonotonic: min(deadline, ConditionLock.deadline(after: .milliseconds(50))))
         }
         stopping = true
-        wake?.signal()
+        wake.signal()
         while !finished { _ = lock.wait(untilMonotonic: ConditionLock.deadline(after: .milliseconds(50))) }
         lock.unlock()
         return statistics
@@ -137,8 +127,8 @@ final class UplinkLink: @unchecked Sendable {
             case .timedOut: failed("no CONNACK within 15 s", now)
             case .wait: break
             }
-            for event in client.poll(timeoutMillis: pollTimeout(now: now), wakingOn: wakeReader) { handle(event) }
-            wake?.drain()
+            for event in client.poll(timeoutMillis: pollTimeout(now: now), wakingOn: wake.reader) { handle(event) }
+            wake.drain()
             if client.isConnected { send() }
             if now - lastAgeCheck > 1000 {
                 lastAgeCheck = now
@@ -171,7 +161,7 @@ final class UplinkLink: @unchecked Sendable {
     /// van's bus costs. Shorter steps only where time itself is what is awaited: a reconnect,
     /// a pause after a refusal, a bandwidth cap's tokens.
     private func pollTimeout(now: UInt64) -> Int32 {
-        guard wakeReader >= 0 else { return client.isConnected && !inFlight.isEmpty ? 10 : 25 }
+        guard wake.exists else { return client.isConnected && !inFlight.isEmpty ? 10 : 25 }
         if !client.isConnected { return 250 }
         if now < holdUntil { return Int32(min(holdUntil - now, 1000)) }
         if settings.bandwidth != nil && tokens <= 0 { return 25 }
