@@ -44,16 +44,33 @@ public struct SemanticMap: Sendable, Hashable {
     public var cellVoltages: NumberedSignals?
     public var probeTemperatures: NumberedSignals?
 
+    /// Every role mapped to one signal, with its key under `signals:`, in the order of the roles
+    /// above (the numbered series are not here: `cellVoltages`, `probeTemperatures`). The
+    /// layout resolves each in the DBC at load, whether telemetry or only the GB/T 32960
+    /// terminal reads it.
+    public var keyedReferences: [(key: String, reference: SignalReference)] {
+        let roles: [(String, SignalReference?)] = [
+            ("vehicle_speed", vehicleSpeed), ("pack_voltage", packVoltage), ("pack_current", packCurrent), ("soc", soc),
+            ("min_cell_voltage", minCellVoltage), ("max_cell_voltage", maxCellVoltage),
+            ("max_cell_temperature", maxCellTemperature), ("min_cell_temperature", minCellTemperature),
+            ("brake_pressure", brakePressure), ("steering_angle", steeringAngle), ("ready", ready?.reference),
+            ("charging", charging?.reference), ("odometer", odometer), ("gear", gear?.reference),
+            ("motor_state", motorState?.reference), ("motor_speed", motorSpeed), ("motor_torque", motorTorque),
+            ("motor_dc_voltage", motorDCVoltage), ("motor_dc_current", motorDCCurrent),
+            ("fuel_cell_voltage", fuelCellVoltage), ("fuel_cell_current", fuelCellCurrent),
+            ("hydrogen_pressure", hydrogenPressure), ("hydrogen_temperature", hydrogenTemperature),
+            ("hydrogen_consumption", hydrogenConsumption), ("hydrogen_concentration", hydrogenConcentration),
+            ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
+            ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal),
+        ]
+        return roles.compactMap { key, reference in reference.map { (key, $0) } }
+    }
+
     /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
     /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
     /// role added here is chosen everywhere at once.
     public var references: [SignalReference] {
-        [vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature,
-         minCellTemperature, brakePressure, steeringAngle, ready?.reference, charging?.reference, odometer,
-         gear?.reference, motorState?.reference, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, fuelCellVoltage, fuelCellCurrent,
-         hydrogenPressure, hydrogenTemperature, hydrogenConsumption, hydrogenConcentration, dcdcState?.reference,
-         insulationResistance, acceleratorPedal, brakePedal].compactMap { $0 }
-            + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
+        keyedReferences.map(\.reference) + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
     }
 
     public init(

@@ -207,7 +207,13 @@ public struct TelemetryLayout: Sendable {
             for (reference, role, key) in roles {
                 if let reference { try bind(reference, vehicle: v, role: role, keyPath: "\(p).\(key)") }
             }
-            // The GB/T 32960 terminal's series: every numbered signal must be in the DBC (not bound: the aggregator does not use them).
+            // The roles only the GB/T 32960 terminal reads (the odometer, the motor, the fuel cell,
+            // the pedals, the series…): resolved here too, so a misspelled name is a config error
+            // at load, not a field sent as invalid forever. Not bound: the aggregator does not use them.
+            let bound = Set(roles.map(\.2))
+            for (key, reference) in map.keyedReferences where !bound.contains(key) {
+                _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)")
+            }
             for case let (series?, key) in [(map.cellVoltages, "cell_voltages"), (map.probeTemperatures, "probe_temperatures")] {
                 for reference in series.references { _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)") }
             }
