@@ -10,7 +10,8 @@ import TestSupport
 /// test platform, every report's storage bodies against cantools' decode of the capture (the
 /// last frame carrying each cell before the report's instant), and rtm_con decoding every frame
 /// (separate processes). Both editions: 2016 (0x08 in records of 200 cells with their start
-/// index, 0x09) and 2025 (0x07 one record, 0x08).
+/// index, 0x09; the extreme values 0x06 with the subsystem and the cell/probe numbers) and 2025
+/// (0x07 one record, 0x08).
 @Suite(.serialized, .enabled(if: PythonOracle.shouldRun(importing: ["cantools", "rtm_con"])))
 struct GBT32960StorageServiceTests {
     static let cells = (1...384).map { String(format: "BMS_Cell%03d_V", $0) }
@@ -35,7 +36,7 @@ struct GBT32960StorageServiceTests {
                                           signals: Self.cells + Self.probes + ["BMS_PackVoltage", "BMS_PackCurrent"])
         let is2016 = edition == "2016"
         let f = SubsystemVoltage.Fields(is2016 ? .v2016 : .v2025), probe = SubsystemTemperature.probeTemperature
-        var compared = 0, invalid = 0
+        var compared = 0, invalid = 0, extremes = 0
         for entry in reports {
             let time = entry.time!
             let want = try #require(expected[String(time)], "no cantools values at \(time)")
@@ -44,6 +45,7 @@ struct GBT32960StorageServiceTests {
                 if case let .subsystemVoltages(v) = item { voltages = v }
                 if case let .subsystemTemperatures(t) = item { temperatures = t }
             }
+            if is2016 { extremes += try Self.expectExtremes(of: try GBT32960ServiceTests.message(entry), want, at: time) }
             #expect(voltages.allSatisfy { $0.number == 1 && $0.totalCells == 384 })
             #expect(voltages.map(\.firstCell) == (is2016 ? [1, 201] : [1]) && voltages.map(\.cellVoltages.count) == (is2016 ? [200, 184] : [384]),
                     "\(time): \(voltages.map { ($0.firstCell, $0.cellVoltages.count) })")
@@ -65,11 +67,48 @@ struct GBT32960StorageServiceTests {
         }
         print("GBT32960 storage \(edition): \(reports.count) reports, \(compared) cell/probe/pack values equal to cantools', \(invalid) invalid (not yet sent)")
         #expect(compared >= (reports.count - 1) * 434, "\(compared) values compared in \(reports.count) reports")
+        if is2016 {
+            print("GBT32960 storage 2016: \(extremes) extreme values (value, subsystem, number) equal to the series' in cantools' decode")
+            #expect(extremes >= (reports.count - 1) * 4, "\(extremes) extremes compared in \(reports.count) reports")
+        }
         let summary = try GBT32960ServiceTests().expectRtmConAgrees(try frames.map(Self.withTestSignature), python: python)
         // Every cell and probe of every report was among the fields rtm_con compared.
         let fields = summary["fields"] as? Int ?? 0
         print("GBT32960 storage \(edition): rtm_con compared \(fields) fields, whitelisted \(summary["whitelisted"] ?? [:])")
         #expect(fields >= reports.count * 432, "rtm_con compared \(fields) fields in \(reports.count) reports")
+    }
+
+    /// 2016's extreme values (0x06) against cantools' cells and probes at the report's instant:
+    /// the highest and lowest (in the wire's 1 mV / 1 °C steps; ties: the lowest number) with
+    /// subsystem 1 and their number, or abnormal for a number over Table 16's 250. How many of
+    /// the four were compared (a side whose series cantools has not seen yet is skipped).
+    static func expectExtremes(of message: Message, _ want: [String: Double], at time: Int64) throws -> Int {
+        guard case let .report(report) = message.payload,
+              case let .extremeValues(e)? = report.items.first(where: { if case .extremeValues = $0 { true } else { false } }) else {
+            Issue.record("\(time): no extreme values body")
+            return 0
+        }
+        typealias F = ExtremeValues.Fields
+        var compared = 0
+        for (names, step, sides) in [
+            (cells, 1_000.0, [("max cell", e.maxVoltageSubsystem, e.maxVoltageCell, F.voltage.reading(UInt32(e.maxVoltage)), true),
+                              ("min cell", e.minVoltageSubsystem, e.minVoltageCell, F.voltage.reading(UInt32(e.minVoltage)), false)]),
+            (probes, 1.0, [("max probe", e.maxTemperatureSubsystem, e.maxTemperatureProbe, F.temperature.reading(UInt32(e.maxTemperature)), true),
+                           ("min probe", e.minTemperatureSubsystem, e.minTemperatureProbe, F.temperature.reading(UInt32(e.minTemperature)), false)]),
+        ] {
+            let seen = names.enumerated().compactMap { i, name in want[name].map { (number: i + 1, key: ($0 * step).rounded(), value: $0) } }
+            guard !seen.isEmpty else { continue }
+            for (side, subsystem, number, reading, highest) in sides {
+                let key = highest ? seen.map(\.key).max()! : seen.map(\.key).min()!
+                let first = seen.first { $0.key == key }!
+                #expect(subsystem == 1, "\(side) subsystem at \(time): \(subsystem)")
+                #expect(number == (first.number <= 250 ? UInt8(first.number) : 0xFE), "\(side) number at \(time): \(number), cantools \(first.number)")
+                #expect(reading.value.map { abs($0 - first.value) <= 0.5 / step + 1e-9 } == true,
+                        "\(side) at \(time): \(reading) vs cantools \(first.value)")
+                compared += 1
+            }
+        }
+        return compared
     }
 
     /// rtm_con parses a 2025 report only up to its signature block (0xFF …): without one it reads

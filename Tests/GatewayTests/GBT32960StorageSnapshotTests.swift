@@ -91,6 +91,43 @@ import TestSupport
         }, "no series mapped, no storage bodies")
     }
 
+    /// 2016's extreme values from the series: the highest and lowest cell and probe with
+    /// subsystem 1 and their numbers (ties in the wire's step: the lowest number; over 250:
+    /// abnormal); unseen and stale members left out; without a seen member, or without a series,
+    /// the BMS's min/max signals with invalid numbers.
+    @Test func extremeValuesComeWithTheSubsystemAndTheNumbersOfTheSeries() {
+        let s = Self.snapshot(.v2016)
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell003_V", 3.3051))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell007_V", 3.3049))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell120_V", 3.301))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell300_V", 3.287))
+        s.update(Self.window("BMS_CellVoltages", "BMS_Cell301_V", 2.1, at: GBT32960SnapshotTests.t0 - 6 * Self.second))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe05_T", 31))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe02_T", 31))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe09_T", 24))
+        s.update(Self.window("BMS_CellTemps", "BMS_Probe11_T", 24))
+        let e = s.extremes(at: Self.millis)
+        #expect(e.maxVoltageSubsystem == 1 && e.maxVoltageCell == 3 && e.maxVoltage == 3_305, "3.3051 and 3.3049 V are both 3.305: cell 3")
+        #expect(e.minVoltageSubsystem == 1 && e.minVoltageCell == 0xFE && e.minVoltage == 3_287, "cell 300 is over 250; cell 301 stale")
+        #expect(e.maxTemperatureSubsystem == 1 && e.maxTemperatureProbe == 2 && e.maxTemperature == 71)
+        #expect(e.minTemperatureSubsystem == 1 && e.minTemperatureProbe == 9 && e.minTemperature == 64)
+        // Stale series, and no series: the BMS's extreme signals, numbers invalid.
+        var map = SemanticMap()
+        map.maxCellVoltage = SignalReference(bus: "can2", message: "BMS_CellSummary", signal: "BMS_MaxCellVoltage")
+        map.minCellTemperature = SignalReference(bus: "can2", message: "BMS_TempSummary", signal: "BMS_MinTemp")
+        for (snapshot, at) in [(s, Self.millis + 5_001), (SignalSnapshot(signals: map, faults: [], edition: .v2016), Self.millis)] {
+            let stale = snapshot.extremes(at: at)
+            #expect(stale.maxVoltageSubsystem == 0xFF && stale.maxVoltageCell == 0xFF && stale.minVoltageCell == 0xFF)
+            #expect(stale.maxTemperatureSubsystem == 0xFF && stale.maxTemperatureProbe == 0xFF && stale.minTemperatureProbe == 0xFF)
+        }
+        let signals = SignalSnapshot(signals: map, faults: [], edition: .v2016)
+        signals.update(Self.window("BMS_CellSummary", "BMS_MaxCellVoltage", 3.41))
+        signals.update(Self.window("BMS_TempSummary", "BMS_MinTemp", -5))
+        let e2 = signals.extremes(at: Self.millis)
+        #expect(e2.maxVoltage == 3_410 && e2.maxVoltageCell == 0xFF && e2.minTemperature == 35 && e2.minTemperatureProbe == 0xFF)
+        #expect(e2.minVoltage == 0xFFFF && e2.maxTemperature == 0xFF, "unmapped")
+    }
+
     static let series = """
         signals:
           cell_voltages: { bus: can0, message: BMS_CellVoltages, signal: "BMS_Cell###_V", count: 384 }

@@ -6,7 +6,7 @@ import GBT32960
 /// subsystem to the platform) — with its cells and probes in the DBC's numbering. A cell or
 /// probe never seen, or older than the snapshot's stale limit at the report's instant, is the
 /// table's invalid sentinel (0xFFFF / 0xFF); a value outside the table's range is abnormal
-/// (0xFFFE / 0xFE).
+/// (0xFFFE / 0xFE). 2016's extreme values (0x06) name their cell and probe from the same series.
 extension SignalSnapshot {
     /// 2016 sends at most 200 cells in one record (B.6): the cells go as consecutive records
     /// of subsystem 1, each with its start index (1, 201, 401, …) and the total cell count,
@@ -27,5 +27,61 @@ extension SignalSnapshot {
     func storageTemperatures(at time: Int64) -> [SubsystemTemperature] {
         let spec = SubsystemTemperature.probeTemperature
         return [SubsystemTemperature(number: 1, probeTemperatures: (0..<probeCount).map { UInt8(spec.raw(value(probeBase + $0, at: time))) })]
+    }
+
+    /// 2016's extreme values (Table 16). Where the `cell_voltages` series is mapped, the highest
+    /// and lowest cell voltage come from it with subsystem 1 and the cell's number (the lowest
+    /// number among equal values, compared in the table's 1 mV step), as the storage body of the
+    /// same report carries them; likewise the probes from `probe_temperatures` (1 °C). Where
+    /// only the BMS's `max_cell_voltage`… signals are mapped (or no member of the series is
+    /// seen and fresh), the values come from those and the numbers are invalid: the signal does
+    /// not say which cell. A number over the table's 250 (cell 251 and up of one subsystem) is
+    /// abnormal.
+    func extremes(at time: Int64) -> ExtremeValues {
+        typealias F = ExtremeValues.Fields
+        let cells = SeriesExtremes(self, base: cellBase, count: cellCount, step: 1_000, at: time)
+        let probes = SeriesExtremes(self, base: probeBase, count: probeCount, step: 1, at: time)
+        func number(_ member: SeriesExtremes.Member?) -> UInt8 { UInt8(F.number.raw(member.map { Double($0.number) })) }
+        func subsystem(_ series: SeriesExtremes?) -> UInt8 { UInt8(F.number.raw(series == nil ? nil : 1)) }
+        return ExtremeValues(
+            maxVoltageSubsystem: subsystem(cells), maxVoltageCell: number(cells?.max),
+            maxVoltage: UInt16(F.voltage.raw(cells?.max.value ?? value(.maxCellVoltage, at: time))),
+            minVoltageSubsystem: subsystem(cells), minVoltageCell: number(cells?.min),
+            minVoltage: UInt16(F.voltage.raw(cells?.min.value ?? value(.minCellVoltage, at: time))),
+            maxTemperatureSubsystem: subsystem(probes), maxTemperatureProbe: number(probes?.max),
+            maxTemperature: UInt8(F.temperature.raw(probes?.max.value ?? value(.maxCellTemperature, at: time))),
+            minTemperatureSubsystem: subsystem(probes), minTemperatureProbe: number(probes?.min),
+            minTemperature: UInt8(F.temperature.raw(probes?.min.value ?? value(.minCellTemperature, at: time))))
+    }
+}
+
+/// The highest and lowest member of a numbered series (cells, probes) among those seen and
+/// fresh at a report's instant, by 1-based number. Values are compared in steps of 1/`step`
+/// (the wire's resolution), so equal readings tie and the lowest number wins.
+struct SeriesExtremes {
+    struct Member {
+        var number: Int
+        var value: Double
+        var key: Double
+    }
+
+    var max: Member
+    var min: Member
+
+    /// nil when no member is seen and fresh (or the series is not mapped: `count` 0).
+    init?(_ snapshot: SignalSnapshot, base: Int, count: Int, step: Double, at time: Int64) {
+        var found: (max: Member, min: Member)?
+        for i in 0..<count {
+            guard let v = snapshot.value(base + i, at: time) else { continue }
+            let member = Member(number: i + 1, value: v, key: (v * step).rounded())
+            guard let f = found else {
+                found = (member, member)
+                continue
+            }
+            if member.key > f.max.key { found?.max = member }
+            if member.key < f.min.key { found?.min = member }
+        }
+        guard let found else { return nil }
+        (max, min) = found
     }
 }

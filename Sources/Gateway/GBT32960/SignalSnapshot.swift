@@ -13,11 +13,11 @@ import Telemetry
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration); 2016's extreme values (max/min
-/// cell voltage and temperature); the alarm body (the fault flags by kind → the general alarm
+/// cell voltage and temperature, with the subsystem and cell/probe numbers where the series are mapped); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); position invalid (no GNSS source
-/// yet). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers) is
-/// the invalid sentinel.
+/// yet). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
+/// extreme values' numbers without a series) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
@@ -223,18 +223,6 @@ final class SignalSnapshot: ReportSource {
             hydrogenMaxConcentrationSensor: unknown,
             hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), hydrogenMaxPressureSensor: unknown,
             dcdcState: 0xFF)
-    }
-
-    func extremes(at time: Int64) -> ExtremeValues {
-        typealias F = ExtremeValues.Fields
-        let unknown = UInt8(F.number.raw(nil))
-        return ExtremeValues(
-            maxVoltageSubsystem: unknown, maxVoltageCell: unknown, maxVoltage: UInt16(F.voltage.raw(value(.maxCellVoltage, at: time))),
-            minVoltageSubsystem: unknown, minVoltageCell: unknown, minVoltage: UInt16(F.voltage.raw(value(.minCellVoltage, at: time))),
-            maxTemperatureSubsystem: unknown, maxTemperatureProbe: unknown,
-            maxTemperature: UInt8(F.temperature.raw(value(.maxCellTemperature, at: time))),
-            minTemperatureSubsystem: unknown, minTemperatureProbe: unknown,
-            minTemperature: UInt8(F.temperature.raw(value(.minCellTemperature, at: time))))
     }
 
     /// The fault flags: the highest level and the general alarm bits of those active. No fault
