@@ -40,7 +40,7 @@ extension GBT32960ServiceTests {
             decoded[value.signal] = got
             count += 1
         }
-        for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state"), (v.dcdcState, "dcdc_state")] {
+        for (raw, key) in [(v.gear, "gear_byte"), (motor.state, "motor_state"), (v.dcdcState, "dcdc_state"), (v.runningMode, "running_mode")] {
             guard let wanted = want[key] else { continue }
             #expect(Double(raw) == wanted, "\(key) at \(entry.time!): \(raw) vs cantools \(wanted)")
             count += 1
@@ -51,8 +51,9 @@ extension GBT32960ServiceTests {
     /// cantools' decode of the bundle's capture, every bus with its DBC (by interface; J1939
     /// frames by their exact identifier): at each instant (Unix seconds), the last value of each
     /// of `signals` in a frame before it — for a multiplexed signal, the last frame of its group
-    /// — and `gear_byte` / `motor_state` / `dcdc_state` (the GB/T codes of VCU_Gear's,
-    /// MCU_State's and DCDC_State's value names; a derated DC-DC is working) where the capture
+    /// — and `gear_byte` / `motor_state` / `dcdc_state` / `running_mode` (the GB/T codes of
+    /// VCU_Gear's, MCU_State's, DCDC_State's and FCU_State's value names; a derated DC-DC is
+    /// working; the stack `Running` is hybrid, any other state electric) where the capture
     /// carries those.
     func cantoolsValues(at instants: [Int64], bundle: SimulatedBundle, python: String, signals: [String]) throws -> [String: [String: Double]] {
         let script = """
@@ -62,7 +63,7 @@ extension GBT32960ServiceTests {
             gears = {"N": 0, "R": 13, "D": 14, "P": 15}
             states = {"Motoring": 1, "Generating": 2, "Off": 3, "Standby": 4, "Fault": 0xFE}
             dcdc = {"On": 1, "Derated": 1, "Off": 2, "Fault": 0xFE}
-            coded_names = {"VCU_Gear", "MCU_State", "DCDC_State"}
+            coded_names = {"VCU_Gear", "MCU_State", "DCDC_State", "FCU_State"}
             def coded(values):
                 out = dict(values)
                 torque, pressure = values.get("MCU_MotorTorque", 0), values.get("EHB_BrakePressure", 0)
@@ -73,6 +74,8 @@ extension GBT32960ServiceTests {
                     out["motor_state"] = float(states[values["MCU_State"]])
                 if "DCDC_State" in values:
                     out["dcdc_state"] = float(dcdc[values["DCDC_State"]])
+                if "FCU_State" in values:
+                    out["running_mode"] = 2.0 if values["FCU_State"] == "Running" else 1.0
                 return {k: v for k, v in out.items() if isinstance(v, float)}
             instants = sorted(json.loads(sys.stdin.read()))
             last, out, i, carries = {}, {}, 0, {}

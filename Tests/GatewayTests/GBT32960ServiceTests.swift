@@ -118,6 +118,7 @@ struct GBT32960ServiceTests {
             let v = try #require(Self.vehicle(message))
             let motor = try #require(Self.motors(message).first, "no drive-motor body")
             #expect(GBT32960StorageServiceTests.storage(message).isEmpty, "the van's DBC carries no cells or probes: no storage bodies")
+            #expect(v.runningMode == 1, "the van's config fixes its running mode: electric")
             compared += try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
                 Carried(f.speed, v.speed, "VCU_VehicleSpeed", tolerance: 0.05), Carried(f.voltage, v.voltage, "BMS_PackVoltage", tolerance: 0.05),
                 Carried(f.current, v.current, "BMS_PackCurrent", tolerance: 0.05), Carried(f.soc, v.soc, "BMS_SOC", tolerance: 0.5),
@@ -143,7 +144,7 @@ struct GBT32960ServiceTests {
     /// The fuel-cell truck (2016): the fuel-cell body of every report against cantools at that
     /// instant — stack voltage and current, hydrogen consumption (kg/100 km), tank pressure and
     /// temperature, and the compartment's hydrogen concentration (%vol in the DBC, ppm on the
-    /// wire); its gear and motor state too. rtm_con reads every frame with 0 mismatches (it does
+    /// wire); its gear, motor state and running mode (FCU_State `Running` → hybrid) too. rtm_con reads every frame with 0 mismatches (it does
     /// not decode 2016's fuel-cell body: compared byte-equal, the reference's deviation 2).
     @Test func aFuelCellTrucksReportsCarryItsHydrogenValues() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
@@ -155,7 +156,7 @@ struct GBT32960ServiceTests {
             "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure",
             "FCU_TankTemp", "MCU_MotorTorque", "EHB_BrakePressure"])
         typealias F = FuelCell.Fields
-        var compared = 0, consumptions: [Double] = []
+        var compared = 0, consumptions: [Double] = [], modes: [UInt8] = []
         for entry in reports {
             let message = try Self.message(entry)
             let fc = try #require(Self.fuelCell(message), "no fuel-cell body")
@@ -167,9 +168,11 @@ struct GBT32960ServiceTests {
                 Carried(F.maxPressure, fc.hydrogenMaxPressure, "FCU_TankPressure", tolerance: 0.05),
                 Carried(F.maxTemperature, fc.hydrogenMaxTemperature, "FCU_TankTemp", tolerance: 0.05)])
             compared += values.count
+            modes.append(v.runningMode)
             if let consumption = values.decoded["FCU_H2Consumption"] { consumptions.append(consumption) }
         }
-        #expect(compared >= reports.count * 8 - 8, "\(compared) values compared in \(reports.count) reports")
+        #expect(compared >= reports.count * 9 - 9, "\(compared) values compared in \(reports.count) reports")
+        #expect(modes.contains(2), "the stack ran (hybrid) in no report: \(modes)")
         #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
         try expectRtmConAgrees(frames, python: python)
     }

@@ -225,4 +225,38 @@ import TestSupport
         let empty = configFailure(ConfigTests.minimal + "\n" + Self.yaml.replacingOccurrences(of: "[1, 2]", with: "[]"), file: "candor.yaml")
         #expect(empty?.description.contains("expected a value or a non-empty list of values") == true, "\(String(describing: empty))")
     }
+
+    /// Table 9's running mode: a signal's codes (a value no code names or named `abnormal` →
+    /// 0xFE, stale → 0xFF), or one fixed mode; unmapped → 0xFF; both editions.
+    @Test(arguments: [Edition.v2016, .v2025])
+    func runningModeFromASignalsCodesOrFixed(edition: Edition) throws {
+        let coded = "      running_mode: { bus: can0, message: FCU_Status, signal: FCU_State, codes: { hybrid: 2, electric: [0, 1, 3], abnormal: 4 } }\n"
+        let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n" + coded, file: "candor.yaml", environment: [:])
+        let map = config.vehicles[0].signals
+        #expect(map.keyedReferences.contains { $0.key == "running_mode" && $0.reference.signal == "FCU_State" })
+        let s = SignalSnapshot(signals: map, faults: [], edition: edition)
+        let millis = GBT32960SnapshotTests.millis
+        #expect(s.vehicle(at: millis).runningMode == 0xFF, "not seen yet")
+        for (raw, code) in [(2.0, UInt8(2)), (0, 1), (3, 1), (4, 0xFE), (6, 0xFE)] {
+            s.update(Self.window("FCU_Status", "FCU_State", raw))
+            #expect(s.vehicle(at: millis).runningMode == code, "FCU_State \(raw)")
+        }
+        #expect(s.vehicle(at: millis + 5_001).runningMode == 0xFF, "stale")
+        for (mode, code) in [("electric", UInt8(1)), ("hybrid", 2), ("fuel", 3)] {
+            let fixed = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n      running_mode: \(mode)\n", file: "candor.yaml", environment: [:])
+            #expect(fixed.vehicles[0].signals.runningMode == .fixed(mode))
+            #expect(fixed.vehicles[0].signals.keyedReferences.isEmpty, "a fixed mode maps no signal")
+            let v = SignalSnapshot(signals: fixed.vehicles[0].signals, faults: [], edition: edition).vehicle(at: millis)
+            #expect(v.runningMode == code, "\(mode)")
+            let report = RealtimeReport(time: BeijingTime(unixSeconds: millis / 1000), items: [.vehicle(v)])
+            let decoded = try RealtimeReport.decode(report.encode(edition: edition), edition: edition)
+            if case let .vehicle(back)? = decoded.items.first { #expect(back.runningMode == code) } else { Issue.record("no vehicle body") }
+        }
+        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: edition).vehicle(at: millis).runningMode == 0xFF, "unmapped")
+        for (bad, message) in [("      running_mode: diesel\n", "expected one of"), ("      running_mode: abnormal\n", "expected one of"),
+                               (coded.replacingOccurrences(of: "hybrid: 2", with: "range_extender: 2"), "unknown code")] {
+            let error = configFailure(ConfigTests.minimal + "\n    signals:\n" + bad, file: "candor.yaml")
+            #expect(error?.description.contains(message) == true && error?.keyPath.hasPrefix("vehicles.") == true, "\(String(describing: error))")
+        }
+    }
 }

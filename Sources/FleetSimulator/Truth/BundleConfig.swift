@@ -32,6 +32,10 @@ public enum BundleConfig {
         }
         line(2, "signals:")
         for role in SignalRole.allCases {
+            if role == .runningMode, definition.roles[role] == nil, let mode = definition.fixedRunningMode {
+                line(3, "running_mode: \(mode)")
+                continue
+            }
             guard let r = definition.roles[role] else { continue }
             switch role {
             case .packCurrent:
@@ -44,7 +48,7 @@ public enum BundleConfig {
                 // The stack's cells: the hydrogen the stack consumes, from its current.
                 let cells = definition.parameters.fuelCell.map { ", cells: \($0.stackCells)" } ?? ""
                 line(3, "fuel_cell_current: { bus: \(r.bus), message: \(r.message), signal: \(r.signal)\(cells) }")
-            case .gear, .motorState, .dcdcState:
+            case .gear, .motorState, .dcdcState, .runningMode:
                 // A name with several values (`working: [1, 2]`) once, with the list.
                 var order: [String] = [], values: [String: [Int]] = [:]
                 for code in definition.roleCodes[role] ?? [] {

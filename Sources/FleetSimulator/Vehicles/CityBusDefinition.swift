@@ -197,6 +197,7 @@ enum CityBusDefinition {
             // ETC2_CurrentGear is raw − 125 (SPN 523): park 251 → 126, drive 126 → 1, neutral 0, reverse −1.
             roleCodes: [.gear: [("P", 126), ("R", -1), ("N", 0), ("D", 1)], .motorState: VehicleDefinition.mcuStateCodes,
                         .dcdcState: VehicleDefinition.dcdcStateCodes],
+            fixedRunningMode: "electric",
             cellVoltages: NumberedSignals(bus: bat, message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: battery.cellCount),
             probeTemperatures: NumberedSignals(bus: bat, message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: battery.temperatureProbes))
     }

@@ -124,6 +124,7 @@ enum FuelCellTruckDefinition {
                 .insulationResistance: SignalReference(bus, "BMS_Insulation", "BMS_InsulationResistance"),
                 .acceleratorPedal: SignalReference(bus, "VCU_Status", "VCU_AccelPedal"),
                 .brakePedal: SignalReference(bus, "VCU_Status", "VCU_BrakePedal"),
+                .runningMode: SignalReference(bus, "FCU_Status", "FCU_State"),
             ],
             readyOnValues: [1], chargingOnValues: [],
             temperatures: [
@@ -136,6 +137,6 @@ enum FuelCellTruckDefinition {
             energyFromTractionDCLink: true,
             initialSOC: { _ in 0.6 },
             roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes,
-                        .dcdcState: VehicleDefinition.dcdcStateCodes])
+                        .dcdcState: VehicleDefinition.dcdcStateCodes, .runningMode: VehicleDefinition.fuelCellRunningModeCodes])
     }
 }

@@ -120,6 +120,7 @@ enum VanDefinition {
             // A CCS fast charger (a 52 kWh van accepts about 1 C), and the 6.6 kW on-board charger.
             stopChargers: StopChargers(fastDCKW: 50, slowACKW: 6.2),
             roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes,
-                        .dcdcState: VehicleDefinition.dcdcStateCodes])
+                        .dcdcState: VehicleDefinition.dcdcStateCodes],
+            fixedRunningMode: "electric")
     }
 }

@@ -72,6 +72,7 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case insulationResistance = "insulation_resistance"
     case acceleratorPedal = "accelerator_pedal"
     case brakePedal = "brake_pedal"
+    case runningMode = "running_mode"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.
@@ -111,6 +112,10 @@ public struct VehicleDefinition: Sendable {
     public var stopChargers: StopChargers? = nil
     /// The codes of the coded roles (`gear`, `motor_state`): GB/T 32960 name → signal value.
     public var roleCodes: [SignalRole: [(name: String, value: Int)]] = [:]
+    /// The GB/T 32960 running mode (`electric`, `hybrid`, `fuel`) of a vehicle that has only one
+    /// and no signal saying it (`running_mode: electric` in the config); nil where
+    /// `roles[.runningMode]` maps a signal.
+    public var fixedRunningMode: String? = nil
     /// Every cell voltage and every temperature probe, where the DBC carries them (the bus).
     public var cellVoltages: NumberedSignals? = nil
     public var probeTemperatures: NumberedSignals? = nil
@@ -125,6 +130,10 @@ extension VehicleDefinition {
     /// GB/T 32960 DC-DC states for `VAL_ DCDC_State 3 "Fault" 2 "Derated" 1 "On" 0 "Off"` (all
     /// three DBCs): a derated converter is working, a fault is the table's abnormal.
     static let dcdcStateCodes: [(name: String, value: Int)] = [("working", 1), ("working", 2), ("disconnected", 0), ("abnormal", 3)]
+    /// GB/T 32960 running modes for the truck's `VAL_ FCU_State 4 "Fault" 3 "ShutDown" 2 "Running"
+    /// 1 "StartUp" 0 "Off"`: the stack running beside the buffer battery is hybrid; otherwise the
+    /// battery alone drives (electric).
+    static let fuelCellRunningModeCodes: [(name: String, value: Int)] = [("hybrid", 2), ("electric", 0), ("electric", 1), ("electric", 3), ("electric", 4)]
 }
 
 /// The three demonstration vehicles.

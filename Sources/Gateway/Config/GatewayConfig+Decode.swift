@@ -104,7 +104,7 @@ extension GatewayConfig {
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
-                         "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal"]
+                         "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -128,6 +128,11 @@ extension GatewayConfig {
                     let (reference, r) = try signalReference(value, extra: ["cells"])
                     map.fuelCellCurrent = reference
                     map.fuelCellCells = try r["cells"]?.int(in: ConfigRanges.stackCells, "a cell count")
+                case "running_mode" where value.node.scalar != nil:
+                    map.runningMode = .fixed(try value.oneOf(Array(GBT32960UplinkOptions.runningModeCodeNames.dropLast())))
+                case "running_mode":
+                    let (reference, r) = try signalReference(value, extra: ["codes"])
+                    map.runningMode = .signal(CodedReference(reference, codes: try codes(r.required("codes"), names: GBT32960UplinkOptions.runningModeCodeNames)))
                 case "cell_voltages":
                     map.cellVoltages = try numberedSignals(value, counts: ConfigRanges.cells, what: "a cell count")
                 case "probe_temperatures":

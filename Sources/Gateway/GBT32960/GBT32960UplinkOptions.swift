@@ -23,6 +23,9 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     public static let motorStateCodeNames = ["consuming", "generating", "off", "ready", "abnormal"]
     /// `signals.dcdc_state.codes` (Table 8: 1 working, 2 disconnected; 0xFE abnormal).
     public static let dcdcStateCodeNames = ["working", "disconnected", "abnormal"]
+    /// `signals.running_mode` (Table 9: 1 electric, 2 hybrid, 3 fuel; 0xFE abnormal): the codes
+    /// of a signal, or one mode alone for a vehicle that has only one (`running_mode: electric`).
+    public static let runningModeCodeNames = ["electric", "hybrid", "fuel", "abnormal"]
 
     public var host: String
     public var port: Int

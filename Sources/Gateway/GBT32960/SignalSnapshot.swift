@@ -7,7 +7,7 @@ import Telemetry
 /// at the report's instant is sent as the table's invalid sentinel — never a made-up number.
 ///
 /// Sourced today (`vehicles.<id>.signals`, `temperatures` and `faults`): vehicle state (ready),
-/// charging state (charging, speed), speed, mileage (odometer), pack voltage and current, SOC,
+/// charging state (charging, speed), running mode (coded, or fixed), speed, mileage (odometer), pack voltage and current, SOC,
 /// DC-DC state (coded), insulation resistance, accelerator and brake pedals (2016),
 /// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
@@ -24,7 +24,7 @@ final class SignalSnapshot: ReportSource {
         case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
         case gear, motorState, brakePressure, hydrogenConsumption, hydrogenConcentration
-        case dcdcState, insulation, acceleratorPedal, brakePedal
+        case dcdcState, insulation, acceleratorPedal, brakePedal, runningMode
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
@@ -55,6 +55,7 @@ final class SignalSnapshot: ReportSource {
     private var gearCodes: CodedReference?
     private var motorStateCodes: CodedReference?
     private var dcdcStateCodes: CodedReference?
+    private var runningModeRole: CodedRole?
     /// Slots: the roles, then one per fault flag, then one per cell, then one per probe.
     private var values: [(value: Double, time: Int64)?]
     private var faultBits: [UInt8?] = []
@@ -94,11 +95,13 @@ final class SignalSnapshot: ReportSource {
             (signals.hydrogenConsumption, .hydrogenConsumption), (signals.hydrogenConcentration, .hydrogenConcentration),
             (signals.dcdcState?.reference, .dcdcState), (signals.insulationResistance, .insulation),
             (signals.acceleratorPedal, .acceleratorPedal), (signals.brakePedal, .brakePedal),
+            (signals.runningMode?.reference, .runningMode),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
         motorStateCodes = signals.motorState
         dcdcStateCodes = signals.dcdcState
+        runningModeRole = signals.runningMode
         readyOn = signals.ready?.onValues ?? []
         chargingOn = signals.charging?.onValues ?? []
         currentSign = signals.packCurrentPositive == .discharge ? 1 : -1
@@ -155,7 +158,7 @@ final class SignalSnapshot: ReportSource {
         case (true?, _): 1
         }
         return VehicleData(
-            vehicleState: ready.map { $0 ? 1 : 2 } ?? 0xFF, chargingState: chargingState, runningMode: 0xFF,
+            vehicleState: ready.map { $0 ? 1 : 2 } ?? 0xFF, chargingState: chargingState, runningMode: runningMode(at: time),
             speed: UInt16(f.speed.raw(speed)), mileage: f.mileage.raw(value(.odometer, at: time)),
             voltage: UInt16(f.voltage.raw(value(.packVoltage, at: time))),
             current: UInt16(f.current.raw(value(.packCurrent, at: time).map { $0 * currentSign })),
@@ -172,6 +175,21 @@ final class SignalSnapshot: ReportSource {
         return switch codes.name(of: v) {
         case "working": 1
         case "disconnected": 2
+        default: 0xFE
+        }
+    }
+
+    /// Table 9's running mode: 1 electric, 2 hybrid, 3 fuel — a fixed mode always; a signal's
+    /// value by the code it names, a value no code names (or named `abnormal`) → 0xFE; unmapped,
+    /// or the signal stale → 0xFF.
+    func runningMode(at time: Int64) -> UInt8 {
+        guard let role = runningModeRole else { return 0xFF }
+        let v = value(.runningMode, at: time)
+        if role.reference != nil && v == nil { return 0xFF }
+        return switch role.name(of: v) {
+        case "electric": 1
+        case "hybrid": 2
+        case "fuel": 3
         default: 0xFE
         }
     }

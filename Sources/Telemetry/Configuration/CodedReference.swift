@@ -22,3 +22,24 @@ public struct CodedReference: Sendable, Hashable {
         codes.first { abs($0.value - value) < 1e-9 }?.name
     }
 }
+
+/// A coded role that a vehicle maps to a signal, or fixes to one code when it has only one and
+/// no signal says it (a battery-electric van is always `electric`).
+public enum CodedRole: Sendable, Hashable {
+    case signal(CodedReference)
+    case fixed(String)
+
+    /// The mapped signal; nil for a fixed code.
+    public var reference: SignalReference? {
+        if case let .signal(coded) = self { return coded.reference }
+        return nil
+    }
+
+    /// The name of the code the value means (a fixed code whatever the value), or nil.
+    public func name(of value: Double?) -> String? {
+        switch self {
+        case let .fixed(name): name
+        case let .signal(coded): value.flatMap(coded.name(of:))
+        }
+    }
+}

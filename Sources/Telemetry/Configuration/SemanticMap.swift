@@ -40,6 +40,9 @@ public struct SemanticMap: Sendable, Hashable {
     public var insulationResistance: SignalReference?
     public var acceleratorPedal: SignalReference?
     public var brakePedal: SignalReference?
+    /// The running mode (coded: `electric`, `hybrid`, `fuel`, `abnormal`), or the one mode of a
+    /// vehicle that has no signal for it.
+    public var runningMode: CodedRole?
     /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
     public var cellVoltages: NumberedSignals?
     public var probeTemperatures: NumberedSignals?
@@ -61,7 +64,7 @@ public struct SemanticMap: Sendable, Hashable {
             ("hydrogen_pressure", hydrogenPressure), ("hydrogen_temperature", hydrogenTemperature),
             ("hydrogen_consumption", hydrogenConsumption), ("hydrogen_concentration", hydrogenConcentration),
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
-            ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal),
+            ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
         ]
         return roles.compactMap { key, reference in reference.map { (key, $0) } }
     }
