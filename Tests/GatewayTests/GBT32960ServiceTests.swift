@@ -141,6 +141,20 @@ struct GBT32960ServiceTests {
         return nil
     }
 
+    /// The fuel-cell truck's 90 s drive in `edition`: the frames the platform accepted, the
+    /// reports among them (at least 8), and cantools' values of `signals` (and of the motor
+    /// torque and brake pressure the gear byte needs) at the reports' instants.
+    func fuelCellDrive(_ name: String, edition: String, python: String, signals: [String]) throws
+        -> (frames: [GBT32960PlatformProcess.Entry], reports: [GBT32960PlatformProcess.Entry], expected: [String: [String: Double]]) {
+        let d = try drive(name, vehicle: .fcev, seconds: 90, edition: edition, python: python)
+        let frames = try d.platform.acceptedFrames()
+        let reports = frames.filter { $0.command == 0x02 || $0.command == 0x03 }
+        #expect(reports.count >= 8)
+        let expected = try cantoolsValues(at: reports.compactMap(\.time), bundle: d.bundle, python: python,
+                                          signals: signals + ["MCU_MotorTorque", "EHB_BrakePressure"])
+        return (frames, reports, expected)
+    }
+
     /// The fuel-cell truck (2016): the fuel-cell body of every report against cantools at that
     /// instant — stack voltage and current, hydrogen consumption (kg/100 km), tank pressure and
     /// temperature, and the compartment's hydrogen concentration (%vol in the DBC, ppm on the
@@ -148,13 +162,8 @@ struct GBT32960ServiceTests {
     /// not decode 2016's fuel-cell body: compared byte-equal, the reference's deviation 2).
     @Test func aFuelCellTrucksReportsCarryItsHydrogenValues() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
-        let d = try drive("fcev", vehicle: .fcev, seconds: 90, python: python)
-        let frames = try d.platform.acceptedFrames()
-        let reports = frames.filter { $0.command == 0x02 || $0.command == 0x03 }
-        #expect(reports.count >= 8)
-        let expected = try cantoolsValues(at: reports.compactMap(\.time), bundle: d.bundle, python: python, signals: [
-            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure",
-            "FCU_TankTemp", "MCU_MotorTorque", "EHB_BrakePressure"])
+        let (frames, reports, expected) = try fuelCellDrive("fcev", edition: "2016", python: python, signals: [
+            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp"])
         typealias F = FuelCell.Fields
         var compared = 0, consumptions: [Double] = [], modes: [UInt8] = []
         for entry in reports {
@@ -175,6 +184,65 @@ struct GBT32960ServiceTests {
         #expect(modes.contains(2), "the stack ran (hybrid) in no report: \(modes)")
         #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
         try expectRtmConAgrees(frames, python: python)
+    }
+
+    /// The fuel-cell truck in 2025: every report ends with the hydrogen-system body (0x03) and
+    /// one stack (0x30), their values against cantools at the report's instant — the tank's
+    /// temperature and pressure, the compartment's concentration (%vol, 0.0001 %vol steps), the
+    /// stack's voltage and current and its coolant-outlet probe; every field no role carries
+    /// invalid. rtm_con decodes every frame's other bodies (it cannot read 2025's 0x03/0x30:
+    /// `withoutFuelCellBodies`; a test signature appended for it alone).
+    @Test func aFuelCellTrucks2025ReportsCarryItsHydrogenSystemAndStack() throws {
+        guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
+        let (frames, reports, expected) = try fuelCellDrive("fcev-2025", edition: "2025", python: python, signals: [
+            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FCU_CoolantOutletTemp"])
+        typealias H = HydrogenSystem.Fields
+        typealias S = FuelCellStack.Fields
+        var compared = 0, currents: [Double] = []
+        for entry in reports {
+            let message = try Self.message(entry)
+            guard case let .report(report) = message.payload else { continue }
+            let v = try #require(Self.vehicle(message)), motor = try #require(Self.motors(message).first)
+            let last = report.items.suffix(2)
+            guard case let .hydrogenSystem(h)? = last.first, case let .fuelCellStacks(stacks)? = last.last, let stack = stacks.first else {
+                Issue.record("\(entry.time!): the report does not end with 0x03 and 0x30: \(report.items.map { $0.typeCode(.v2025) })")
+                continue
+            }
+            #expect(stacks.count == 1 && stack.sequence == 1 && stack.coolantOutletTemperatures.count == 1)
+            #expect(h.maxTemperatureProbe == 0xFF && h.maxConcentrationSensor == 0xFF && h.maxPressureSensor == 0xFF && h.dcdcState == 0xFF)
+            #expect(h.remaining == 0xFF && h.dcdcTemperature == 0xFF, "no role for the hydrogen remaining (%) or the HV DC/DC")
+            #expect(stack.hydrogenInletPressure == 0xFFFF && stack.airInletPressure == 0xFFFF && stack.airInletTemperature == 0xFF)
+            let values = try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
+                Carried(H.maxTemperature, h.maxTemperature, "FCU_TankTemp", tolerance: 0.5),
+                Carried(H.maxConcentration, h.maxConcentration, "FCU_H2Concentration", tolerance: 0.00005),
+                Carried(H.maxPressure, h.maxPressure, "FCU_TankPressure", tolerance: 0.05),
+                Carried(S.voltage, stack.voltage, "FCU_StackVoltage", tolerance: 0.05), Carried(S.current, stack.current, "FCU_StackCurrent", tolerance: 0.05),
+                Carried(S.temperature, stack.coolantOutletTemperatures.first ?? 0xFF, "FCU_CoolantOutletTemp", tolerance: 0.5)])
+            compared += values.count
+            if let current = values.decoded["FCU_StackCurrent"] { currents.append(current) }
+        }
+        print("GBT32960 service fcev-2025: \(reports.count) reports, \(compared) values equal to cantools'")
+        #expect(compared >= reports.count * 10 - 10, "\(compared) values compared in \(reports.count) reports")
+        #expect(currents.contains { $0 > 0 }, "the stack delivered no current: \(currents)")
+        let summary = try expectRtmConAgrees(try frames.map(Self.withoutFuelCellBodies).map(GBT32960StorageServiceTests.withTestSignature),
+                                             python: python)
+        print("GBT32960 service fcev-2025: rtm_con compared \(summary["fields"] ?? 0) fields of the other bodies")
+    }
+
+    /// rtm_con 1.0.4 cannot read a 2025 report with a 0x03 or 0x30 body that holds a 0xFF byte:
+    /// it has no decoder for them, and its byte-by-byte fallback stops at the first 0xFF as if it
+    /// were the signature marker (then reads a signature length out of the body). Every such body
+    /// candor sends holds invalid sentinels (0xFF). So for rtm_con alone the report goes without
+    /// those two bodies — the other bodies' bytes unchanged, checked by rtm_con; the two bodies
+    /// themselves are checked above against cantools.
+    static func withoutFuelCellBodies(_ entry: GBT32960PlatformProcess.Entry) throws -> GBT32960PlatformProcess.Entry {
+        var message = try message(entry)
+        guard message.edition == .v2025, case var .report(report) = message.payload else { return entry }
+        report.items.removeAll { switch $0 { case .hydrogenSystem, .fuelCellStacks: true; default: false } }
+        message.payload = .report(report)
+        var stripped = entry
+        stripped.hex = hex(message.frame.bytes)
+        return stripped
     }
 
     /// rtm_con (separate process) decodes every frame the terminal sent, with candor's values.

@@ -95,6 +95,42 @@ import Testing
             .allSatisfy { if case .fuelCell = $0 { false } else { true } }, "no fuel-cell role, no fuel-cell body")
     }
 
+    /// 2025: the hydrogen-system (0x03) and stack (0x30) bodies, last in the report, from the
+    /// same roles; the coolant-outlet probe from `temperatures.fuel_cell_coolant` (none mapped:
+    /// no probe); whatever no role carries invalid; stale → invalid; no fuel-cell role → neither.
+    @Test func hydrogenSystemAndStackFill2025sBodies() throws {
+        var map = SemanticMap()
+        map.fuelCellVoltage = Self.reference("FCU_Status", "FCU_StackVoltage")
+        map.fuelCellCurrent = Self.reference("FCU_Status", "FCU_StackCurrent")
+        map.hydrogenPressure = Self.reference("FCU_Hydrogen", "FCU_TankPressure")
+        map.hydrogenTemperature = Self.reference("FCU_Hydrogen", "FCU_TankTemp")
+        map.hydrogenConcentration = Self.reference("FCU_Hydrogen", "FCU_H2Concentration")
+        let s = SignalSnapshot(signals: map, temperatures: ["fuel_cell_coolant": Self.reference("FCU_Cooling", "FCU_CoolantOutletTemp")],
+                               faults: [], edition: .v2025)
+        for (message, signal, value) in [("FCU_Status", "FCU_StackVoltage", 312.4), ("FCU_Status", "FCU_StackCurrent", 150.3),
+                                         ("FCU_Hydrogen", "FCU_TankPressure", 34.87), ("FCU_Hydrogen", "FCU_TankTemp", 21),
+                                         ("FCU_Hydrogen", "FCU_H2Concentration", 0.0042), ("FCU_Cooling", "FCU_CoolantOutletTemp", 68)] {
+            s.update(Self.window(message, signal, value))
+        }
+        let items = s.items(atMillis: Self.millis)
+        #expect(items.suffix(2).map { $0.typeCode(.v2025) } == [0x03, 0x30], "\(items.map { $0.typeCode(.v2025) })")
+        #expect(!items.contains { if case .fuelCell = $0 { true } else { false } }, "2016's body is not sent in 2025")
+        let h = s.hydrogenSystem(at: Self.millis), stack = s.fuelCellStack(at: Self.millis)
+        #expect(h.maxTemperature == 61 && h.maxPressure == 349 && h.maxConcentration == 42)
+        #expect(h.maxTemperatureProbe == 0xFF && h.dcdcState == 0xFF && h.remaining == 0xFF && h.dcdcTemperature == 0xFF)
+        #expect(stack.sequence == 1 && stack.voltage == 3_124 && stack.current == 1_503 && stack.coolantOutletTemperatures == [108])
+        #expect(stack.hydrogenInletPressure == 0xFFFF && stack.airInletPressure == 0xFFFF && stack.airInletTemperature == 0xFF)
+        let stale = s.fuelCellStack(at: Self.millis + 5_001)
+        #expect(stale.voltage == 0xFFFF && stale.coolantOutletTemperatures == [0xFF] && s.hydrogenSystem(at: Self.millis + 5_001).maxPressure == 0xFFFF)
+        let report = RealtimeReport(time: BeijingTime(unixSeconds: Self.millis / 1000), items: items)
+        #expect(try RealtimeReport.decode(report.encode(edition: .v2025), edition: .v2025) == report)
+        #expect(SignalSnapshot(signals: map, faults: [], edition: .v2025).fuelCellStack(at: Self.millis).coolantOutletTemperatures.isEmpty,
+                "no coolant probe mapped: none sent")
+        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: .v2025).items(atMillis: Self.millis).allSatisfy {
+            switch $0 { case .hydrogenSystem, .fuelCellStacks: false; default: true }
+        }, "no fuel-cell role, neither body")
+    }
+
     static let signals = """
         signals:
           gear: { bus: can0, message: VCU_Status, signal: VCU_Gear, codes: { P: 0, R: 1, N: 2, D: 3, "1": 4 } }

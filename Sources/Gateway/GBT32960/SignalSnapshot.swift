@@ -12,7 +12,8 @@ import Telemetry
 /// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
-/// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration); 2016's extreme values (max/min
+/// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration) and
+/// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers where the series are mapped); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); position invalid (no GNSS source
@@ -24,7 +25,7 @@ final class SignalSnapshot: ReportSource {
         case odometer, motorSpeed, motorTorque, motorDCVoltage, motorDCCurrent, motorTemperature, controllerTemperature
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
         case gear, motorState, brakePressure, hydrogenConsumption, hydrogenConcentration
-        case dcdcState, insulation, acceleratorPedal, brakePedal, runningMode
+        case dcdcState, insulation, acceleratorPedal, brakePedal, runningMode, coolantOutletTemperature
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
@@ -60,7 +61,7 @@ final class SignalSnapshot: ReportSource {
     private var values: [(value: Double, time: Int64)?]
     private var faultBits: [UInt8?] = []
     private var faultFixedLevel: [Int?] = []
-    private var mapped: Set<Int> = []
+    private(set) var mapped: Set<Int> = []
     /// The first cell's and the first probe's slot; how many of each (0: not mapped).
     let cellBase: Int, cellCount: Int, probeBase: Int, probeCount: Int
 
@@ -95,7 +96,7 @@ final class SignalSnapshot: ReportSource {
             (signals.hydrogenConsumption, .hydrogenConsumption), (signals.hydrogenConcentration, .hydrogenConcentration),
             (signals.dcdcState?.reference, .dcdcState), (signals.insulationResistance, .insulation),
             (signals.acceleratorPedal, .acceleratorPedal), (signals.brakePedal, .brakePedal),
-            (signals.runningMode?.reference, .runningMode),
+            (signals.runningMode?.reference, .runningMode), (temperatures["fuel_cell_coolant"], .coolantOutletTemperature),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
@@ -143,6 +144,10 @@ final class SignalSnapshot: ReportSource {
         items.append(.alarm(alarm(at: time)))
         if cellCount > 0 { items.append(.subsystemVoltages(storageVoltages(at: time))) }
         if probeCount > 0 { items.append(.subsystemTemperatures(storageTemperatures(at: time))) }
+        if edition == .v2025 && Role.fuelCell.contains(where: { mapped.contains($0.rawValue) }) {
+            items.append(.hydrogenSystem(hydrogenSystem(at: time)))
+            items.append(.fuelCellStacks([fuelCellStack(at: time)]))
+        }
         return items
     }
 
