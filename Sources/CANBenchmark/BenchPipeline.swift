@@ -27,7 +27,7 @@ extension BenchRunner {
 
     /// The vehicle the pipeline rows use.
     static func pipelineLayout(_ plan: DecodePlan) throws -> TelemetryLayout {
-        let bus = BusConfiguration(interface: "can0", bitrate: 1_000_000, dataBitrate: 5_000_000, plan: plan)
+        let bus = BusConfiguration(interface: "can0", rules: BusRules(bitrate: 1_000_000, dataBitrate: 5_000_000), plan: plan)
         return try TelemetryLayout(TelemetryConfiguration(vehicles: [VehicleConfiguration(name: "bench", buses: [bus])]))
     }
 

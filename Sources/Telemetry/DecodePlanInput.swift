@@ -3,8 +3,8 @@ import CANDatabase
 
 extension BusConfiguration {
     /// A bus whose message table is the decode plan's (plan message index = table index).
-    public init(interface: String, bitrate: Int, dataBitrate: Int? = nil, plan: DecodePlan, messageRules: [String: MessageRules] = [:]) {
-        self.init(interface: interface, bitrate: bitrate, dataBitrate: dataBitrate, messages: plan.database.messages, messageRules: messageRules)
+    public init(interface: String, rules: BusRules, plan: DecodePlan) {
+        self.init(interface: interface, rules: rules, messages: plan.database.messages)
     }
 }
 

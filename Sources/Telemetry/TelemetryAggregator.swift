@@ -57,11 +57,11 @@ public struct TelemetryAggregator: Sendable {
     public init(layout: TelemetryLayout) {
         self.layout = layout
         let config = layout.configuration
-        precondition(!config.windowLengths.isEmpty && config.windowLengths.allSatisfy { $0 > 0 }, "window lengths must be positive")
-        windowLengths = config.windowLengths
-        rules = config.health
+        let lengths = config.rules.windowLengths
+        precondition(!lengths.isEmpty && lengths.allSatisfy { $0 > 0 }, "window lengths must be positive")
+        windowLengths = lengths
+        rules = config.rules.health
         let w = windowLengths.count
-        let lengths = config.windowLengths
         let shortest = lengths.min()!
         let base = lengths.firstIndex(of: shortest)!
         baseWindow = base
@@ -78,7 +78,7 @@ public struct TelemetryAggregator: Sendable {
         busErrorFrames = [Int](repeating: 0, count: layout.busCount)
         busOffSince = [Int64?](repeating: nil, count: layout.busCount)
         vehicles = config.vehicles.indices.map {
-            VehicleOperations(config.vehicles[$0], tripKind: layout.tripRules[$0], dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
+            VehicleOperations(config.vehicles[$0], tripKind: layout.tripRules[$0], dayUTCOffsetSeconds: config.rules.dayUTCOffsetSeconds)
         }
         records.reserveCapacity(1024)
     }

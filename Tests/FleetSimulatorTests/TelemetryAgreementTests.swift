@@ -18,7 +18,7 @@ import Telemetry
                     counter: CounterRule(signal: p.counterSignal),
                     checksum: ChecksumRule(signal: p.checksumSignal, algorithm: p.algorithm))
             }
-            buses.append(BusConfiguration(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, plan: plans[i], messageRules: rules))
+            buses.append(BusConfiguration(interface: bus.interface, rules: BusRules(bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, messageRules: rules), plan: plans[i]))
         }
         let roles = definition.roles
         var map = SemanticMap(
@@ -33,12 +33,12 @@ import Telemetry
         // The stack with its cells, as the bundle's candor.yaml maps it: hydrogen consumed.
         map.fuelCellCurrent = ref(roles[.fuelCellCurrent])
         map.fuelCellCells = definition.parameters.fuelCell?.stackCells
-        let vehicle = VehicleConfiguration(
-            name: definition.name, buses: buses, signals: map,
+        let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
+            signals: map,
             temperatures: definition.temperatures.map { ($0.name, ref($0.ref)!) },
             faults: definition.faultFlags.map { ($0.kind, FaultFlag(ref($0.ref)!)) },
             trips: TripRule(kind: .ready),
-            brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow))
+            brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow)))
         return TelemetryConfiguration(vehicles: [vehicle])
     }
 

@@ -30,13 +30,13 @@ import Testing
         let config = try decode(Self.minimal)
         #expect(config.vehicles.count == 1)
         let bus = config.vehicles[0].buses[0]
-        #expect(bus.interface == "can0" && bus.bitrate == 500_000 && bus.dataBitrate == nil && !bus.j1939)
+        #expect(bus.interface == "can0" && bus.rules.bitrate == 500_000 && bus.rules.dataBitrate == nil && !bus.j1939)
         #expect(bus.dbcPath == "/etc/candor/van.dbc", "relative to the config file's directory")
-        #expect(config.windowLengths == [1_000_000_000, 60_000_000_000])
-        #expect(config.health == HealthRules())
-        #expect(config.dayUTCOffsetSeconds == 0)
+        #expect(config.rules.windowLengths == [1_000_000_000, 60_000_000_000])
+        #expect(config.rules.health == HealthRules())
+        #expect(config.rules.dayUTCOffsetSeconds == 0)
         #expect(config.sinks == SinkSettings())
-        #expect(config.vehicles[0].trips == TripRule() && config.vehicles[0].brake == BrakeRule())
+        #expect(config.vehicles[0].rules.trips == TripRule() && config.vehicles[0].rules.brake == BrakeRule())
     }
 
     @Test func fullExampleDecodes() throws {
@@ -80,22 +80,22 @@ import Testing
         let v = config.vehicles[0]
         #expect(v.description == "demo van")
         let bus = v.buses[0]
-        #expect(bus.dbcPath == "/opt/dbc/van.dbc" && bus.dataBitrate == 2_000_000 && bus.j1939)
-        #expect(bus.messageRules["EHB_Status"] == MessageRules(
+        #expect(bus.dbcPath == "/opt/dbc/van.dbc" && bus.rules.dataBitrate == 2_000_000 && bus.j1939)
+        #expect(bus.rules.messageRules["EHB_Status"] == MessageRules(
             cycle: 20_000_000, counter: CounterRule(signal: "EHB_RollingCounter", modulus: 15),
             checksum: ChecksumRule(signal: "EHB_Checksum", algorithm: .crc8SAEJ1850)))
-        #expect(v.signals.vehicleSpeed == SignalReference(bus: "can0", message: "VCU", signal: "Speed"))
-        #expect(v.signals.packCurrent == SignalReference(bus: "can0", message: "BMS", signal: "Current", scale: 0.1, offset: -5))
-        #expect(v.signals.packCurrentPositive == .charge)
-        #expect(v.signals.ready?.onValues == [1, 3])
-        #expect(v.temperatures.map(\.name) == ["motor"])
-        #expect(v.faults.map(\.kind) == ["insulation", "over_temperature"])
-        #expect(v.faults[0].flag.level == .fixed(2) && v.faults[1].flag.level == .fromValue)
-        #expect(v.trips == TripRule(kind: .speed, movingSpeed: 2.5, idleEnd: 300_000_000_000, minimumDistance: 0.1))
-        #expect(v.brake == BrakeRule(onAbove: 8, offBelow: 3.5))
-        #expect(config.windowLengths == [500_000_000, 10_000_000_000, 3_600_000_000_000])
-        #expect(config.health == HealthRules(timeoutFactor: 3, silentAfter: 6, learnFrames: 10))
-        #expect(config.dayUTCOffsetSeconds == 8 * 3600)
+        #expect(v.rules.signals.vehicleSpeed == SignalReference(bus: "can0", message: "VCU", signal: "Speed"))
+        #expect(v.rules.signals.packCurrent == SignalReference(bus: "can0", message: "BMS", signal: "Current", scale: 0.1, offset: -5))
+        #expect(v.rules.signals.packCurrentPositive == .charge)
+        #expect(v.rules.signals.ready?.onValues == [1, 3])
+        #expect(v.rules.temperatures.map(\.name) == ["motor"])
+        #expect(v.rules.faults.map(\.kind) == ["insulation", "over_temperature"])
+        #expect(v.rules.faults[0].flag.level == .fixed(2) && v.rules.faults[1].flag.level == .fromValue)
+        #expect(v.rules.trips == TripRule(kind: .speed, movingSpeed: 2.5, idleEnd: 300_000_000_000, minimumDistance: 0.1))
+        #expect(v.rules.brake == BrakeRule(onAbove: 8, offBelow: 3.5))
+        #expect(config.rules.windowLengths == [500_000_000, 10_000_000_000, 3_600_000_000_000])
+        #expect(config.rules.health == HealthRules(timeoutFactor: 3, silentAfter: 6, learnFrames: 10))
+        #expect(config.rules.dayUTCOffsetSeconds == 8 * 3600)
         #expect(config.sinks == SinkSettings(
             sqlitePath: "/etc/candor/metrics.db", jsonlPath: "/var/log/candor.jsonl",
             lineProtocolPath: "/etc/candor/out/metrics.lp", prometheusListen: "127.0.0.1:9464"))
@@ -179,7 +179,7 @@ import Testing
             """
         let config = try decode(yaml, environment: ["DBC_DIR": "/srv/dbc", "LISTEN": "0.0.0.0:9000", "STATE": ""])
         #expect(config.vehicles[0].buses[0].dbcPath == "/srv/dbc/van.dbc")
-        #expect(config.vehicles[0].buses[0].bitrate == 250_000, "default when unset")
+        #expect(config.vehicles[0].buses[0].rules.bitrate == 250_000, "default when unset")
         #expect(config.sinks.sqlitePath == "/var/lib/candor/metrics.db", "default when set but empty")
         #expect(config.sinks.prometheusListen == "0.0.0.0:9000", "the environment wins over the default")
     }

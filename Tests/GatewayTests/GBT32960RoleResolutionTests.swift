@@ -41,7 +41,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try TestFile.write(try TestFile.read(Self.fixture + "/fcev.dbc"), to: directory + "/fcev.dbc")
         let setup = try GatewaySetup.load(configFile: Self.fixture + "/candor.yaml", environment: [:])
-        let keys = setup.layout.configuration.vehicles[0].signals.keyedReferences.map(\.key)
+        let keys = setup.layout.configuration.vehicles[0].rules.signals.keyedReferences.map(\.key)
         #expect(Self.terminalRoles.allSatisfy(keys.contains), "the fixture maps every terminal role: \(keys)")
         for role in Self.terminalRoles {
             let (error, line, found) = try Self.load(breaking: role, kind, in: directory)

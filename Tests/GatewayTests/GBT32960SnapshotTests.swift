@@ -140,7 +140,7 @@ import Testing
 
     @Test func theCodesDecodeAndAnUnknownNameIsAnErrorAtItsPosition() throws {
         let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.signals, file: "candor.yaml", environment: [:])
-        let map = config.vehicles[0].signals
+        let map = config.vehicles[0].rules.signals
         #expect(map.gear?.codes.map(\.name) == ["P", "R", "N", "D", "1"])
         #expect(map.gear?.name(of: 4) == "1" && map.gear?.name(of: 3) == "D" && map.gear?.name(of: 9) == nil)
         #expect(map.motorState?.name(of: 4) == "abnormal" && map.motorState?.reference.signal == "MCU_State")

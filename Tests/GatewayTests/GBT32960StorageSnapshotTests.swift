@@ -137,7 +137,7 @@ import TestSupport
 
     @Test func theConfigTakesAPatternAndACountAndChecksBoth() throws {
         let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.series, file: "candor.yaml", environment: [:])
-        let map = config.vehicles[0].signals
+        let map = config.vehicles[0].rules.signals
         #expect(map.cellVoltages?.count == 384 && map.cellVoltages?.name(7) == "BMS_Cell007_V")
         #expect(map.probeTemperatures?.offset == 0.5 && map.probeTemperatures?.references.last?.signal == "BMS_Probe48_T")
         #expect(map.references.filter { $0.message == "BMS_CellVoltages" }.count == 384, "the mapped roles include every cell")
@@ -155,7 +155,7 @@ import TestSupport
     @Test func aNumberedSignalTheDBCLacksIsAnErrorNamingIt() throws {
         let fixture = PythonOracle.repositoryRoot.appendingPathComponent("Fixtures/captures/fleet/bus-c-wtvc").path
         let setup = try GatewaySetup.load(configFile: fixture + "/candor.yaml", environment: [:])
-        let map = setup.layout.configuration.vehicles[0].signals
+        let map = setup.layout.configuration.vehicles[0].rules.signals
         #expect(map.cellVoltages?.count == 384 && map.probeTemperatures?.count == 48)
         let directory = try TemporaryDirectory.make("gbt-storage-config")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -191,7 +191,7 @@ import TestSupport
     @Test(arguments: [Edition.v2016, .v2025])
     func dcdcStateInsulationAndPedalsFillTheVehicleBody(edition: Edition) throws {
         let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.yaml, file: "candor.yaml", environment: [:])
-        let map = config.vehicles[0].signals
+        let map = config.vehicles[0].rules.signals
         #expect(map.dcdcState?.codes.map(\.name) == ["working", "working", "disconnected", "abnormal"])
         #expect(map.references.contains { $0.signal == "BMS_InsulationResistance" } && map.references.contains { $0.signal == "DCDC_State" })
         let s = SignalSnapshot(signals: map, faults: [], edition: edition)
@@ -232,7 +232,7 @@ import TestSupport
     func runningModeFromASignalsCodesOrFixed(edition: Edition) throws {
         let coded = "      running_mode: { bus: can0, message: FCU_Status, signal: FCU_State, codes: { hybrid: 2, electric: [0, 1, 3], abnormal: 4 } }\n"
         let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n" + coded, file: "candor.yaml", environment: [:])
-        let map = config.vehicles[0].signals
+        let map = config.vehicles[0].rules.signals
         #expect(map.keyedReferences.contains { $0.key == "running_mode" && $0.reference.signal == "FCU_State" })
         let s = SignalSnapshot(signals: map, faults: [], edition: edition)
         let millis = GBT32960SnapshotTests.millis
@@ -244,9 +244,9 @@ import TestSupport
         #expect(s.vehicle(at: millis + 5_001).runningMode == 0xFF, "stale")
         for (mode, code) in [("electric", UInt8(1)), ("hybrid", 2), ("fuel", 3)] {
             let fixed = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n      running_mode: \(mode)\n", file: "candor.yaml", environment: [:])
-            #expect(fixed.vehicles[0].signals.runningMode == .fixed(mode))
-            #expect(fixed.vehicles[0].signals.keyedReferences.isEmpty, "a fixed mode maps no signal")
-            let v = SignalSnapshot(signals: fixed.vehicles[0].signals, faults: [], edition: edition).vehicle(at: millis)
+            #expect(fixed.vehicles[0].rules.signals.runningMode == .fixed(mode))
+            #expect(fixed.vehicles[0].rules.signals.keyedReferences.isEmpty, "a fixed mode maps no signal")
+            let v = SignalSnapshot(signals: fixed.vehicles[0].rules.signals, faults: [], edition: edition).vehicle(at: millis)
             #expect(v.runningMode == code, "\(mode)")
             let report = RealtimeReport(time: BeijingTime(unixSeconds: millis / 1000), items: [.vehicle(v)])
             let decoded = try RealtimeReport.decode(report.encode(edition: edition), edition: edition)

@@ -76,7 +76,7 @@ private struct ReloadFixture {
         oldConfig = bundle.directory + "/old.yaml"
         try TestFile.write(windows, to: oldConfig)
         let setup = try GatewaySetup.load(configFile: oldConfig, environment: [:])
-        guard let speed = setup.layout.configuration.vehicles[0].signals.vehicleSpeed else { throw TestFailure("no vehicle_speed") }
+        guard let speed = setup.layout.configuration.vehicles[0].rules.signals.vehicleSpeed else { throw TestFailure("no vehicle_speed") }
         self.speed = speed
         guard let bus = bundle.definition.buses.first(where: { $0.interface == speed.bus }) else { throw TestFailure("no bus \(speed.bus)") }
         dbcFile = bus.dbcFile

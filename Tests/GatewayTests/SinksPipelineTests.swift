@@ -19,7 +19,7 @@ import Testing
             messages.append(Message(id: UInt32(0x100 + m), name: "M\(m)", length: 8, signals: signals, cycleTime: cycle))
         }
         let plan = DecodePlan(Database(messages: messages))
-        let bus = BusConfiguration(interface: "can0", bitrate: 500_000, plan: plan)
+        let bus = BusConfiguration(interface: "can0", rules: BusRules(bitrate: 500_000), plan: plan)
         let layout = try TelemetryLayout(TelemetryConfiguration(vehicles: [VehicleConfiguration(name: "v1", buses: [bus])]))
         var aggregator = TelemetryAggregator(layout: layout)
         var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)

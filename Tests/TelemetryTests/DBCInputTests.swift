@@ -25,8 +25,8 @@ struct DBCInputTests {
         let loaded = DBCParser.parse(Self.dbc, file: "test.dbc")
         #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
         let plan = DecodePlan(loaded.database)
-        let bus = BusConfiguration(interface: "can0", bitrate: 500_000, plan: plan,
-                                   messageRules: ["BMS_Pack": MessageRules(cycle: 40 * Fixture.millisecond)])
+        let bus = BusConfiguration(interface: "can0", rules: BusRules(bitrate: 500_000, messageRules: [
+            "BMS_Pack": MessageRules(cycle: 40 * Fixture.millisecond)]), plan: plan)
         var aggregator = TelemetryAggregator(layout: try TelemetryLayout(TelemetryConfiguration(vehicles: [VehicleConfiguration(name: "v", buses: [bus])])))
         var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)
         for i in 0..<30 {

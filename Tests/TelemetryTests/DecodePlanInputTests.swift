@@ -10,7 +10,7 @@ struct DecodePlanInputTests {
         var config = Fixture.configuration(rules: [
             "EHB_Status": MessageRules(counter: CounterRule(signal: "Counter"), checksum: ChecksumRule(signal: "Checksum", algorithm: .crc8SAEJ1850)),
         ])
-        config.vehicles[0].buses = [BusConfiguration(interface: "can0", bitrate: 500_000, plan: plan, messageRules: config.vehicles[0].buses[0].messageRules)]
+        config.vehicles[0].buses = [BusConfiguration(interface: "can0", rules: config.vehicles[0].buses[0].rules, plan: plan)]
         var aggregator = TelemetryAggregator(layout: try TelemetryLayout(config))
         var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)
         let vcu = try #require(plan.messageIndex(named: "VCU_Status"))

@@ -142,14 +142,14 @@ struct HealthTests {
 
     @Test func unresolvedNamesNameTheirKeyPath() {
         var config = Fixture.configuration()
-        config.vehicles[0].signals.vehicleSpeed = SignalReference(bus: "can0", message: "VCU_Status", signal: "VehSpd")
+        config.vehicles[0].rules.signals.vehicleSpeed = SignalReference(bus: "can0", message: "VCU_Status", signal: "VehSpd")
         #expect(throws: TelemetryConfigurationError(
             keyPath: "vehicles.van01.signals.vehicle_speed.signal", expected: "a signal of VCU_Status on can0", found: "\"VehSpd\"")
         ) { try TelemetryLayout(config) }
         config = Fixture.configuration(rules: ["EHB_Status": MessageRules(checksum: ChecksumRule(signal: "BrakePressure", algorithm: .xor8))])
         #expect(throws: TelemetryConfigurationError.self) { try TelemetryLayout(config) }
         config = Fixture.configuration()
-        config.vehicles[0].signals.soc = SignalReference(bus: "can9", message: "BMS_Pack", signal: "SOC")
+        config.vehicles[0].rules.signals.soc = SignalReference(bus: "can9", message: "BMS_Pack", signal: "SOC")
         do {
             _ = try TelemetryLayout(config)
             Issue.record("expected an error")

@@ -6,9 +6,10 @@ struct MultiVehicleTests {
     func configuration() -> TelemetryConfiguration {
         func vehicle(_ name: String, bus: String) -> VehicleConfiguration {
             VehicleConfiguration(
-                name: name, buses: [BusConfiguration(interface: bus, bitrate: 250_000, messages: Fixture.messages())],
-                signals: SemanticMap(vehicleSpeed: SignalReference(bus: bus, message: "VCU_Status", signal: "VehicleSpeed")),
-                trips: TripRule(kind: .speed))
+                name: name, buses: [BusConfiguration(interface: bus, rules: BusRules(bitrate: 250_000), messages: Fixture.messages())],
+                rules: VehicleRules(
+                    signals: SemanticMap(vehicleSpeed: SignalReference(bus: bus, message: "VCU_Status", signal: "VehicleSpeed")),
+                    trips: TripRule(kind: .speed)))
         }
         return TelemetryConfiguration(vehicles: [vehicle("van01", bus: "can0"), vehicle("van02", bus: "can1")])
     }
@@ -40,7 +41,7 @@ struct MultiVehicleTests {
             keyPath: "vehicles.van02.buses.can0", expected: "an interface used once in the file", found: "a second bus \"can0\"")
         ) { try TelemetryLayout(config) }
         config = configuration()
-        config.vehicles[1].signals.vehicleSpeed = SignalReference(bus: "can0", message: "VCU_Status", signal: "VehicleSpeed")
+        config.vehicles[1].rules.signals.vehicleSpeed = SignalReference(bus: "can0", message: "VCU_Status", signal: "VehicleSpeed")
         #expect(throws: TelemetryConfigurationError.self) { try TelemetryLayout(config) }  // can0 is van01's
     }
 }

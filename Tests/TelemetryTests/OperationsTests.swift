@@ -41,7 +41,7 @@ struct OperationsTests {
 
     func energyRun(positive: CurrentDirection) throws -> OperationsSummary {
         var config = Fixture.configuration()
-        config.vehicles[0].signals.packCurrentPositive = positive
+        config.vehicles[0].rules.signals.packCurrentPositive = positive
         var aggregator = try Fixture.aggregator(config)
         let sign = positive == .discharge ? 1.0 : -1.0
         // Driving: 0 -> 200 A in 10 s, 200 -> -100 A in 30 s (zero at 30 s), -100 A for 10 s,

@@ -44,7 +44,7 @@ struct SimulatorGoldenTests {
                     counter: CounterRule(signal: p.counterSignal),
                     checksum: ChecksumRule(signal: p.checksumSignal, algorithm: Telemetry.ChecksumAlgorithm(rawValue: p.algorithm.rawValue)!))
             }
-            buses.append(BusConfiguration(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, plan: plan, messageRules: rules))
+            buses.append(BusConfiguration(interface: bus.interface, rules: BusRules(bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, messageRules: rules), plan: plan))
         }
         var map = SemanticMap()
         for (role, r) in definition.roles {
@@ -77,12 +77,12 @@ struct SimulatorGoldenTests {
             case .hydrogenTemperature: map.hydrogenTemperature = ref
             }
         }
-        let vehicle = VehicleConfiguration(
-            name: definition.name, buses: buses, signals: map,
+        let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
+            signals: map,
             temperatures: definition.temperatures.map { (name: $0.name, reference: reference($0.ref)) },
             faults: definition.faultFlags.map { (kind: $0.kind, flag: FaultFlag(reference($0.ref))) },
             trips: TripRule(kind: .ready),
-            brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow))
+            brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow)))
         return TelemetryConfiguration(vehicles: [vehicle])
     }
 

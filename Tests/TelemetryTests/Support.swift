@@ -48,10 +48,10 @@ enum Fixture {
             charging: StateReference(ref("BMS_Pack", "ChargeState")))
         let vehicle = VehicleConfiguration(
             name: "van01",
-            buses: [BusConfiguration(interface: "can0", bitrate: 500_000, messages: messages(), messageRules: rules)],
-            signals: map, faults: [(kind: "over_temperature", flag: FaultFlag(ref("BMS_Cells", "AlarmOverTemp")))],
-            trips: trips)
-        return TelemetryConfiguration(vehicles: [vehicle], windowLengths: windows, dayUTCOffsetSeconds: dayOffset)
+            buses: [BusConfiguration(interface: "can0", rules: BusRules(bitrate: 500_000, messageRules: rules), messages: messages())],
+            rules: VehicleRules(signals: map, faults: [(kind: "over_temperature", flag: FaultFlag(ref("BMS_Cells", "AlarmOverTemp")))],
+                                trips: trips))
+        return TelemetryConfiguration(vehicles: [vehicle], rules: FleetRules(windowLengths: windows, dayUTCOffsetSeconds: dayOffset))
     }
 
     static func aggregator(_ configuration: TelemetryConfiguration = configuration()) throws -> TelemetryAggregator {

@@ -43,7 +43,7 @@ extension GatewayConfig {
                 guard !lengths.contains(length) else { throw item.error("the same window length twice") }
                 lengths.append(length)
             }
-            config.windowLengths = lengths
+            config.rules.windowLengths = lengths
         }
         if let health = top["health"] {
             let f = try health.fields(["timeout_factor", "silent_after", "learn_frames"])
@@ -56,14 +56,14 @@ extension GatewayConfig {
             if timeout <= 1 { throw f["timeout_factor"]!.error("expected a factor > 1, found \(timeout)") }
             if silent < timeout { throw (f["silent_after"] ?? health).error("expected silent_after ≥ timeout_factor (\(timeout)), found \(silent)") }
             if learn < 2 { throw f["learn_frames"]!.error("expected at least 2 frames, found \(learn)") }
-            config.health = HealthRules(timeoutFactor: timeout, silentAfter: silent, learnFrames: learn)
+            config.rules.health = HealthRules(timeoutFactor: timeout, silentAfter: silent, learnFrames: learn)
         }
         if let day = top["day"] {
             let f = try day.fields(["utc_offset"])
             if let offset = f["utc_offset"] {
                 let text = try offset.text()
                 guard let seconds = utcOffsetSeconds(text) else { throw offset.error("expected ±HH:MM, found \"\(text)\"") }
-                config.dayUTCOffsetSeconds = seconds
+                config.rules.dayUTCOffsetSeconds = seconds
             }
         }
         if let sinks = top["sinks"] {
@@ -171,14 +171,14 @@ extension GatewayConfig {
                     }
                 }
             }
-            vehicle.signals = map
+            vehicle.rules.signals = map
         }
         if let temperatures = f["temperatures"] {
             for (temperature, value) in try temperatures.entries() {
                 guard temperature.unicodeScalars.allSatisfy({ isIdentifierScalar($0) && $0 != "." }) else {
                     throw value.error("temperature name must be letters, digits, `_` or `-`")
                 }
-                vehicle.temperatures.append((temperature, try signalReference(value, extra: []).0))
+                vehicle.rules.temperatures.append((temperature, try signalReference(value, extra: []).0))
             }
         }
         if let faults = f["faults"] {
@@ -190,7 +190,7 @@ extension GatewayConfig {
                     guard let n = Int(try l.text()), (1...3).contains(n) else { throw l.expected("`value` or a level 1, 2 or 3") }
                     level = .fixed(n)
                 }
-                vehicle.faults.append((kind, FaultFlag(reference, level: level)))
+                vehicle.rules.faults.append((kind, FaultFlag(reference, level: level)))
             }
         }
         if let trips = f["trips"] {
@@ -204,14 +204,14 @@ extension GatewayConfig {
             if let d = t["min_distance"] {
                 rule.minimumDistance = try d.double(in: ConfigRanges.minimumDistance, "a distance in km")
             }
-            vehicle.trips = rule
+            vehicle.rules.trips = rule
         }
         if let brake = f["brake"] {
             let b = try brake.fields(["on_above", "off_below"])
             let on = try b["on_above"]?.double(in: ConfigRanges.brakePressure, "a pressure in bar") ?? 5.0
             let off = try b["off_below"]?.double(in: ConfigRanges.brakePressure, "a pressure in bar") ?? 2.0
             guard off <= on else { throw (b["off_below"] ?? brake).error("expected off_below ≤ on_above (\(on)), found \(off)") }
-            vehicle.brake = BrakeRule(onAbove: on, offBelow: off)
+            vehicle.rules.brake = BrakeRule(onAbove: on, offBelow: off)
         }
         return vehicle
     }
@@ -223,8 +223,8 @@ extension GatewayConfig {
         let f = try node.fields(["dbc", "bitrate", "data_bitrate", "j1939", "messages", "controller"])
         var bus = BusEntry(
             interface: interface, dbcPath: try f.required("dbc").path(),
-            bitrate: try f.required("bitrate").int(in: ConfigRanges.bitrate, "a bit rate in bit/s"))
-        bus.dataBitrate = try f["data_bitrate"]?.int(in: ConfigRanges.dataBitrate, "a bit rate in bit/s")
+            rules: BusRules(bitrate: try f.required("bitrate").int(in: ConfigRanges.bitrate, "a bit rate in bit/s")))
+        bus.rules.dataBitrate = try f["data_bitrate"]?.int(in: ConfigRanges.dataBitrate, "a bit rate in bit/s")
         bus.j1939 = try f["j1939"]?.bool() ?? false
         if let controller = f["controller"] { bus.controller = try decodeController(controller) }
         if let messages = f["messages"] {
@@ -243,7 +243,7 @@ extension GatewayConfig {
                     let algorithm = ChecksumAlgorithm(rawValue: try c.required("algorithm").oneOf(names))!
                     rules.checksum = ChecksumRule(signal: try c.required("signal").string(), algorithm: algorithm)
                 }
-                bus.messageRules[name] = rules
+                bus.rules.messageRules[name] = rules
             }
         }
         return bus

@@ -2,17 +2,16 @@ import Telemetry
 
 /// `candor.yaml`, decoded into typed values (schema version 1; reference in README).
 ///
-/// Names are not yet resolved against the DBCs: `GatewaySetup` loads the DBCs and turns
-/// this into a `TelemetryConfiguration`. Paths are already made relative to the config
-/// file's directory, and environment references already substituted.
+/// Names are not yet resolved against the DBCs: `GatewaySetup` loads the DBCs and builds the
+/// `TelemetryConfiguration` from the rules held here (`FleetRules`, `VehicleRules`,
+/// `BusRules`, the values the aggregator reads). Paths are already made relative to the
+/// config file's directory, and environment references already substituted.
 public struct GatewayConfig: Sendable {
     /// The file it was read from, as given.
     public var file: String
     public var vehicles: [VehicleEntry]
-    /// Signal window lengths, nanoseconds.
-    public var windowLengths: [Int64]
-    public var health: HealthRules
-    public var dayUTCOffsetSeconds: Int64
+    /// `windows:`, `health:` and `day:`.
+    public var rules: FleetRules
     public var sinks: SinkSettings
     /// `recorder:`: raw frames to rotating capture files (live gateway only).
     public var recorder: RecorderOptions?
@@ -27,13 +26,10 @@ public struct GatewayConfig: Sendable {
     /// Where each key path is in the file (for errors found later, against the DBCs).
     public var positions = ConfigPositions()
 
-    public init(file: String, vehicles: [VehicleEntry], windowLengths: [Int64] = [1_000_000_000, 60_000_000_000],
-                health: HealthRules = HealthRules(), dayUTCOffsetSeconds: Int64 = 0, sinks: SinkSettings = SinkSettings()) {
+    public init(file: String, vehicles: [VehicleEntry], rules: FleetRules = FleetRules(), sinks: SinkSettings = SinkSettings()) {
         self.file = file
         self.vehicles = vehicles
-        self.windowLengths = windowLengths
-        self.health = health
-        self.dayUTCOffsetSeconds = dayUTCOffsetSeconds
+        self.rules = rules
         self.sinks = sinks
     }
 }
@@ -43,23 +39,14 @@ public struct VehicleEntry: Sendable {
     public var name: String
     public var description: String?
     public var buses: [BusEntry]
-    public var signals: SemanticMap
-    public var temperatures: [(name: String, reference: SignalReference)]
-    public var faults: [(kind: String, flag: FaultFlag)]
-    public var trips: TripRule
-    public var brake: BrakeRule
+    /// `signals:`, `temperatures:`, `faults:`, `trips:` and `brake:`.
+    public var rules: VehicleRules
 
-    public init(name: String, description: String? = nil, buses: [BusEntry], signals: SemanticMap = SemanticMap(),
-                temperatures: [(name: String, reference: SignalReference)] = [], faults: [(kind: String, flag: FaultFlag)] = [],
-                trips: TripRule = TripRule(), brake: BrakeRule = BrakeRule()) {
+    public init(name: String, description: String? = nil, buses: [BusEntry], rules: VehicleRules = VehicleRules()) {
         self.name = name
         self.description = description
         self.buses = buses
-        self.signals = signals
-        self.temperatures = temperatures
-        self.faults = faults
-        self.trips = trips
-        self.brake = brake
+        self.rules = rules
     }
 }
 
@@ -68,20 +55,17 @@ public struct BusEntry: Sendable, Hashable {
     public var interface: String
     /// Resolved against the config file's directory.
     public var dbcPath: String
-    public var bitrate: Int
-    public var dataBitrate: Int?
+    /// `bitrate:`, `data_bitrate:` and `messages:`.
+    public var rules: BusRules
     public var j1939: Bool
-    public var messageRules: [String: MessageRules]
     /// `controller:`: what candor may do to the CAN controller (off by default).
     public var controller = ControllerSettings()
 
-    public init(interface: String, dbcPath: String, bitrate: Int, dataBitrate: Int? = nil, j1939: Bool = false, messageRules: [String: MessageRules] = [:]) {
+    public init(interface: String, dbcPath: String, rules: BusRules, j1939: Bool = false) {
         self.interface = interface
         self.dbcPath = dbcPath
-        self.bitrate = bitrate
-        self.dataBitrate = dataBitrate
+        self.rules = rules
         self.j1939 = j1939
-        self.messageRules = messageRules
     }
 }
 

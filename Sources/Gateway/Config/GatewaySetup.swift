@@ -68,19 +68,13 @@ public struct GatewaySetup: Sendable {
                 let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
                 plans.append(plan)
                 if bus.controller.actsOnController {
-                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate, settings: bus.controller))
+                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.rules.bitrate, dataBitrate: bus.rules.dataBitrate, settings: bus.controller))
                 }
-                buses.append(BusConfiguration(
-                    interface: bus.interface, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate,
-                    plan: plan, messageRules: bus.messageRules))
+                buses.append(BusConfiguration(interface: bus.interface, rules: bus.rules, plan: plan))
             }
-            vehicles.append(VehicleConfiguration(
-                name: vehicle.name, buses: buses, signals: vehicle.signals, temperatures: vehicle.temperatures,
-                faults: vehicle.faults, trips: vehicle.trips, brake: vehicle.brake))
+            vehicles.append(VehicleConfiguration(name: vehicle.name, buses: buses, rules: vehicle.rules))
         }
-        let telemetry = TelemetryConfiguration(
-            vehicles: vehicles, windowLengths: config.windowLengths, health: config.health,
-            dayUTCOffsetSeconds: config.dayUTCOffsetSeconds)
+        let telemetry = TelemetryConfiguration(vehicles: vehicles, rules: config.rules)
         do {
             layout = try TelemetryLayout(telemetry)
         } catch {
@@ -100,20 +94,18 @@ public struct GatewaySetup: Sendable {
                 vehicle: String = "vehicle") throws(DBCFileError) {
         let result = try DBCFile.load(path: dbcPath)
         let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: j1939))
-        let buses = interfaces.map {
-            BusConfiguration(interface: $0, bitrate: bitrate, dataBitrate: dataBitrate, plan: plan)
-        }
-        let configuration = TelemetryConfiguration(vehicles: [
-            VehicleConfiguration(name: vehicle, buses: buses, trips: TripRule(kind: .speed))
-        ])
+        let busRules = BusRules(bitrate: bitrate, dataBitrate: dataBitrate)
+        let rules = VehicleRules(trips: TripRule(kind: .speed))
+        let configuration = TelemetryConfiguration(vehicles: [VehicleConfiguration(
+            name: vehicle, buses: interfaces.map { BusConfiguration(interface: $0, rules: busRules, plan: plan) }, rules: rules)])
         do {
             layout = try TelemetryLayout(configuration)
         } catch {
-            preconditionFailure("a configuration without rules or semantic map always resolves: \(error)")
+            preconditionFailure("a configuration without message rules or semantic map always resolves: \(error)")
         }
         config = GatewayConfig(file: dbcPath, vehicles: [VehicleEntry(
-            name: vehicle, buses: interfaces.map { BusEntry(interface: $0, dbcPath: dbcPath, bitrate: bitrate, dataBitrate: dataBitrate, j1939: j1939) },
-            trips: TripRule(kind: .speed))])
+            name: vehicle, buses: interfaces.map { BusEntry(interface: $0, dbcPath: dbcPath, rules: busRules, j1939: j1939) },
+            rules: rules)])
         plans = interfaces.map { _ in plan }
         controllers = []
         hasOperations = false

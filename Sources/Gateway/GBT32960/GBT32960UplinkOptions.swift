@@ -114,9 +114,9 @@ extension GatewayConfig {
         }
         if let chosen {
             options.vehicle = chosen.name
-            options.signals = chosen.signals
-            for (name, reference) in chosen.temperatures { options.temperatures[name] = reference }
-            options.faults = chosen.faults.map { GBT32960UplinkOptions.Fault(kind: $0.kind, flag: $0.flag) }
+            options.signals = chosen.rules.signals
+            for (name, reference) in chosen.rules.temperatures { options.temperatures[name] = reference }
+            options.faults = chosen.rules.faults.map { GBT32960UplinkOptions.Fault(kind: $0.kind, flag: $0.flag) }
         }
         return options
     }

@@ -36,7 +36,7 @@ public final class PrometheusMetrics: Sendable {
 
     /// `layout`: the gateway's; its semantic maps name the roles exported as `candor_signal`.
     public init(layout: TelemetryLayout) {
-        var initial = Series(roles: Self.roles(of: layout), shortestWindow: layout.configuration.windowLengths[0])
+        var initial = Series(roles: Self.roles(of: layout), shortestWindow: layout.configuration.rules.windowLengths[0])
         for vehicle in layout.configuration.vehicles {
             for bus in vehicle.buses where initial.frames[bus.interface] == nil {
                 initial.frames[bus.interface] = PrometheusFamily.frames.counter(in: registry, [("bus", bus.interface)])
@@ -94,7 +94,7 @@ public final class PrometheusMetrics: Sendable {
         let mapped = Set(roles.map { Key(a: $0.key[0], b: $0.value.role) })
         series.withLock { s in
             s.roles = roles
-            s.shortestWindow = layout.configuration.windowLengths[0]
+            s.shortestWindow = layout.configuration.rules.windowLengths[0]
             for vehicle in layout.configuration.vehicles {
                 for bus in vehicle.buses where s.frames[bus.interface] == nil {
                     s.frames[bus.interface] = PrometheusFamily.frames.counter(in: registry, [("bus", bus.interface)])
@@ -111,7 +111,7 @@ public final class PrometheusMetrics: Sendable {
     private static func roles(of layout: TelemetryLayout) -> Roles {
         var roles: Roles = [:]
         for vehicle in layout.configuration.vehicles {
-            let map = vehicle.signals
+            let map = vehicle.rules.signals
             let named: [(String, SignalReference?)] = [
                 ("vehicle_speed", map.vehicleSpeed), ("pack_voltage", map.packVoltage), ("pack_current", map.packCurrent),
                 ("soc", map.soc), ("min_cell_voltage", map.minCellVoltage), ("max_cell_voltage", map.maxCellVoltage),

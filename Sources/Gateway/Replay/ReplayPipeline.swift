@@ -69,7 +69,7 @@ public struct ReplayPipeline {
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, events: ReplayEvents = ReplayEvents(),
         batchFrames: Int = 1 << 16, sink: @escaping ([TelemetryRecord]) throws -> Void
     ) throws -> ReplayResult {
-        let shortestWindow = setup.layout.configuration.windowLengths[0]
+        let shortestWindow = setup.layout.configuration.rules.windowLengths[0]
         var pacer = clock.map { RealtimePacer(clock: $0) }
         var unknownNames: [String] = []
         var unknownCounts: [Int] = []

@@ -23,7 +23,7 @@ extension LiveGateway {
             // A later submission before the swap replaces the earlier one but keeps its boundary.
             if swapAt == .max {
                 swapAt = latestEventTime == .min
-                    ? .min : Self.windowBoundary(after: latestEventTime, lengths: setup.layout.configuration.windowLengths)
+                    ? .min : Self.windowBoundary(after: latestEventTime, lengths: setup.layout.configuration.rules.windowLengths)
             }
         }
         guard let next = pendingReload, time >= swapAt else { return }

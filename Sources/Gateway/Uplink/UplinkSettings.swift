@@ -92,7 +92,7 @@ extension GatewayConfig {
         if let n = f["queue"] { s.queueRecords = try positive(n, "a positive record count") }
         s.vehicles = vehicles.map(\.name)
         for vehicle in vehicles {
-            for r in vehicle.signals.references + vehicle.temperatures.map(\.reference) {
+            for r in vehicle.rules.signals.references + vehicle.rules.temperatures.map(\.reference) {
                 s.mappedSignals.insert([vehicle.name, r.bus, r.message, r.signal])
             }
         }

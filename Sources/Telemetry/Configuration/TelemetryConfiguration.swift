@@ -1,14 +1,24 @@
 import CANDatabase
 
 /// What the aggregator needs to know, as typed values: the vehicles, their buses with the
-/// decode plan's message table, the semantic map, and the rules for windows, health, trips
-/// and days.
+/// decode plan's message table, and the rules for windows, health, trips and days.
 ///
-/// The gateway builds this from `candor.yaml` (schema: the config reference in README);
-/// tests build it by hand. `TelemetryLayout` resolves it against the message tables and
-/// reports every name that does not resolve, with its key path.
+/// The rules are the values `candor.yaml` is parsed into (`FleetRules`, `VehicleRules`,
+/// `BusRules`): the gateway's config entries hold the same values, so resolving a config adds
+/// the message tables and copies no field. Tests build it by hand. `TelemetryLayout` resolves
+/// it against the message tables and reports every name that does not resolve, with its key path.
 public struct TelemetryConfiguration: Sendable {
     public var vehicles: [VehicleConfiguration]
+    public var rules: FleetRules
+
+    public init(vehicles: [VehicleConfiguration], rules: FleetRules = FleetRules()) {
+        self.vehicles = vehicles
+        self.rules = rules
+    }
+}
+
+/// The rules every vehicle's figures follow (`windows:`, `health:`, `day:`).
+public struct FleetRules: Sendable, Hashable {
     /// Signal window lengths in nanoseconds, epoch-aligned (default 1 s and 60 s).
     public var windowLengths: [Int64]
     public var health: HealthRules
@@ -16,12 +26,10 @@ public struct TelemetryConfiguration: Sendable {
     public var dayUTCOffsetSeconds: Int64
 
     public init(
-        vehicles: [VehicleConfiguration],
         windowLengths: [Int64] = [1_000_000_000, 60_000_000_000],
         health: HealthRules = HealthRules(),
         dayUTCOffsetSeconds: Int64 = 0
     ) {
-        self.vehicles = vehicles
         self.windowLengths = windowLengths
         self.health = health
         self.dayUTCOffsetSeconds = dayUTCOffsetSeconds
@@ -49,10 +57,22 @@ public struct HealthRules: Sendable, Hashable {
     }
 }
 
-/// One vehicle: its buses and its semantic map.
+/// One vehicle: its buses and its rules.
 public struct VehicleConfiguration: Sendable {
     public var name: String
     public var buses: [BusConfiguration]
+    public var rules: VehicleRules
+
+    public init(name: String, buses: [BusConfiguration], rules: VehicleRules = VehicleRules()) {
+        self.name = name
+        self.buses = buses
+        self.rules = rules
+    }
+}
+
+/// What a vehicle's operations figures are made of (`vehicles.<id>`): the semantic map,
+/// extra temperatures, fault flags, and the trip and brake rules.
+public struct VehicleRules: Sendable {
     public var signals: SemanticMap
     /// Extra temperatures whose maxima are reported, by name, in the order given.
     public var temperatures: [(name: String, reference: SignalReference)]
@@ -62,13 +82,11 @@ public struct VehicleConfiguration: Sendable {
     public var brake: BrakeRule
 
     public init(
-        name: String, buses: [BusConfiguration], signals: SemanticMap = SemanticMap(),
+        signals: SemanticMap = SemanticMap(),
         temperatures: [(name: String, reference: SignalReference)] = [],
         faults: [(kind: String, flag: FaultFlag)] = [],
         trips: TripRule = TripRule(), brake: BrakeRule = BrakeRule()
     ) {
-        self.name = name
-        self.buses = buses
         self.signals = signals
         self.temperatures = temperatures
         self.faults = faults
@@ -77,27 +95,41 @@ public struct VehicleConfiguration: Sendable {
     }
 }
 
-/// One bus: its interface name, bit rates, the decode plan's message table, and per-message rules.
+/// One bus: its interface name, its rules, and the decode plan's message table.
 public struct BusConfiguration: Sendable {
     /// The interface name as SocketCAN and captures write it (`can0`).
     public var interface: String
-    /// Nominal bit rate, bit/s.
-    public var bitrate: Int
-    /// CAN FD data-phase bit rate, bit/s, used for frames with the bit-rate switch set.
-    public var dataBitrate: Int
+    public var rules: BusRules
     /// The decode plan's message table: index `i` here is the plan's message index `i`.
     public var messages: [Message]
+
+    public init(interface: String, rules: BusRules, messages: [Message]) {
+        self.interface = interface
+        self.rules = rules
+        self.messages = messages
+    }
+}
+
+/// How a bus's frames are judged (`vehicles.<id>.buses.<if>`): its bit rates, for the bus
+/// load, and the per-message rules.
+public struct BusRules: Sendable, Hashable {
+    /// Nominal bit rate, bit/s.
+    public var bitrate: Int
+    /// CAN FD data-phase bit rate, bit/s; nil when none is configured (see `dataPhaseBitrate`).
+    public var dataBitrate: Int?
     /// Per-message rules by message name.
     public var messageRules: [String: MessageRules]
 
-    public init(interface: String, bitrate: Int, dataBitrate: Int? = nil, messages: [Message], messageRules: [String: MessageRules] = [:]) {
+    public init(bitrate: Int, dataBitrate: Int? = nil, messageRules: [String: MessageRules] = [:]) {
         precondition(bitrate > 0 && (dataBitrate ?? bitrate) > 0, "bit rates must be positive")
-        self.interface = interface
         self.bitrate = bitrate
-        self.dataBitrate = dataBitrate ?? bitrate
-        self.messages = messages
+        self.dataBitrate = dataBitrate
         self.messageRules = messageRules
     }
+
+    /// The rate of the data phase of frames with the bit-rate switch set: `dataBitrate`, or
+    /// the nominal rate when none is configured.
+    public var dataPhaseBitrate: Int { dataBitrate ?? bitrate }
 }
 
 /// `buses.<if>.messages.<name>`: cycle override, rolling counter and checksum checks.

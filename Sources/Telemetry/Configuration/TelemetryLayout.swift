@@ -108,12 +108,12 @@ public struct TelemetryLayout: Sendable {
                 }
                 let b = buses.count
                 busInterfaces.append(bus.interface)
-                buses.append(BusSlot(vehicle: v, local: buses.filter { $0.vehicle == v }.count, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.bitrate, dataBitrate: bus.dataBitrate))
-                for name in bus.messageRules.keys.sorted() where !bus.messages.contains(where: { $0.name == name }) {
+                buses.append(BusSlot(vehicle: v, local: buses.filter { $0.vehicle == v }.count, messageBase: messages.count, messageCount: bus.messages.count, bitrate: bus.rules.bitrate, dataBitrate: bus.rules.dataPhaseBitrate))
+                for name in bus.rules.messageRules.keys.sorted() where !bus.messages.contains(where: { $0.name == name }) {
                     throw TelemetryConfigurationError(keyPath: "\(busPath).messages.\(name)", expected: "a message of the bus's DBC", found: "\"\(name)\"")
                 }
                 for message in bus.messages {
-                    let rules = bus.messageRules[message.name] ?? MessageRules()
+                    let rules = bus.rules.messageRules[message.name] ?? MessageRules()
                     let path = "\(busPath).messages.\(message.name)"
                     var slot = MessageSlot(
                         vehicle: v, bus: b, signalBase: signalNames.count,
@@ -193,7 +193,7 @@ public struct TelemetryLayout: Sendable {
         }
         for (v, vehicle) in configuration.vehicles.enumerated() {
             let p = "vehicles.\(vehicle.name).signals"
-            let map = vehicle.signals
+            let map = vehicle.rules.signals
             let roles: [(SignalReference?, Role, String)] = [
                 (map.vehicleSpeed, .vehicleSpeed, "vehicle_speed"), (map.packVoltage, .packVoltage, "pack_voltage"),
                 (map.packCurrent, .packCurrent, "pack_current"), (map.soc, .soc, "soc"),
@@ -217,13 +217,13 @@ public struct TelemetryLayout: Sendable {
             for case let (series?, key) in [(map.cellVoltages, "cell_voltages"), (map.probeTemperatures, "probe_temperatures")] {
                 for reference in series.references { _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)") }
             }
-            for (i, temperature) in vehicle.temperatures.enumerated() {
+            for (i, temperature) in vehicle.rules.temperatures.enumerated() {
                 try bind(temperature.reference, vehicle: v, role: .temperature(i), keyPath: "vehicles.\(vehicle.name).temperatures.\(temperature.name)")
             }
-            for (i, fault) in vehicle.faults.enumerated() {
+            for (i, fault) in vehicle.rules.faults.enumerated() {
                 try bind(fault.flag.reference, vehicle: v, role: .fault(i), keyPath: "vehicles.\(vehicle.name).faults.\(fault.kind)")
             }
-            let kind = vehicle.trips.kind ?? (map.ready != nil ? .ready : .speed)
+            let kind = vehicle.rules.trips.kind ?? (map.ready != nil ? .ready : .speed)
             if kind == .ready && map.ready == nil {
                 throw TelemetryConfigurationError(keyPath: "vehicles.\(vehicle.name).trips.rule", expected: "`speed`, or a mapped `signals.ready`", found: "`ready` without a ready signal")
             }

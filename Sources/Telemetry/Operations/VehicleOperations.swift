@@ -70,18 +70,18 @@ struct VehicleOperations: Sendable {
 
     init(_ vehicle: VehicleConfiguration, tripKind: TripRule.Kind, dayUTCOffsetSeconds: Int64) {
         name = vehicle.name
-        signals = vehicle.signals
-        trips = vehicle.trips
+        signals = vehicle.rules.signals
+        trips = vehicle.rules.trips
         self.tripKind = tripKind
-        brake = vehicle.brake
-        temperatureNames = vehicle.temperatures.map(\.name)
+        brake = vehicle.rules.brake
+        temperatureNames = vehicle.rules.temperatures.map(\.name)
         counts = BusFrameCounts(buses: vehicle.buses.map(\.interface))
         tripBase = counts.now
         dayBase = counts.now
         dayOffset = dayUTCOffsetSeconds * 1_000_000_000
-        staged = StagedRoles(temperatures: vehicle.temperatures.count, faults: vehicle.faults.count)
-        faults = FaultFlagEpisodes(vehicle.faults.map(\.flag.level), kinds: vehicle.faults.map(\.kind))
-        stack = vehicle.signals.fuelCellCells.map(StackHydrogen.init(cells:))
+        staged = StagedRoles(temperatures: vehicle.rules.temperatures.count, faults: vehicle.rules.faults.count)
+        faults = FaultFlagEpisodes(vehicle.rules.faults.map(\.flag.level), kinds: vehicle.rules.faults.map(\.kind))
+        stack = vehicle.rules.signals.fuelCellCells.map(StackHydrogen.init(cells:))
         totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
         if stack != nil { totals.hydrogenKg = 0 }
         trip = totals
