@@ -8,14 +8,16 @@ import Telemetry
 import Glibc
 #endif
 
-/// The gateway's frame pipeline (`Gateway.FramePipeline`, the one replay and the daemon run)
-/// on a workload's capture: candump log → decode → aggregate, then no sink, the SQLite store,
-/// JSON lines or line protocol (so each sink's share shows as a ratio to the same replay
-/// without a sink, measured in the same run).
+/// `candor replay` on a workload's capture: the same `ReplayPipeline` (captures merged in
+/// front of the one `FramePipeline`: candump log → decode → aggregate, a batch of records to
+/// the services every 65,536 frames), into no sink, the SQLite store, JSON lines or line
+/// protocol — the `SinkSet` replay builds from its sink settings — so each sink's share shows
+/// as a ratio to the same replay without a sink, measured in the same run.
 ///
-/// The telemetry configuration is built in code: one vehicle, the workload's DBC on `can0`
-/// (1 Mbit/s, 5 Mbit/s data phase for the FD frames), the default 1 s and 60 s windows over
-/// every signal, message and bus health; no semantic map (no operations figures).
+/// The setup is what `candor replay --dbc FILE --bus can0` resolves (`GatewaySetup(dbcPath:)`),
+/// with a 1 Mbit/s bus and a 5 Mbit/s data phase for the FD frames: one vehicle, the default
+/// 1 s and 60 s windows over every signal, message and bus health; no semantic map (no
+/// operations figures).
 extension BenchRunner {
     /// Where the closed windows go.
     public enum PipelineSink: String, CaseIterable, Sendable {
@@ -25,17 +27,15 @@ extension BenchRunner {
         case lineProtocol = "line protocol"
     }
 
-    /// The vehicle the pipeline rows use.
-    static func pipelineLayout(_ plan: DecodePlan) throws -> TelemetryLayout {
-        let bus = BusConfiguration(interface: "can0", rules: BusRules(bitrate: 1_000_000, dataBitrate: 5_000_000), plan: plan)
-        return try TelemetryLayout(TelemetryConfiguration(vehicles: [VehicleConfiguration(name: "bench", buses: [bus])]))
+    /// The vehicle the pipeline rows use, its bus decoded with `dbc`.
+    static func pipelineSetup(dbc: String) throws -> GatewaySetup {
+        try GatewaySetup(dbcPath: dbc, interfaces: ["can0"], bitrate: 1_000_000, dataBitrate: 5_000_000, vehicle: "bench")
     }
 
     /// Result rows on one workload's large capture: pipeline frames/s into each sink, with
     /// its ratio to the replay without a sink (`BenchResult.ratio` is left to cantools).
     public func pipelineResults(for w: BenchWorkload) throws -> [BenchResult] {
-        let plan = DecodePlan(w.database)
-        let layout = try Self.pipelineLayout(plan)
+        let setup = try Self.pipelineSetup(dbc: dbcPath(w))
         let capture = capturePath(w)
         var results: [BenchResult] = []
         var bare = 0.0
@@ -47,7 +47,7 @@ extension BenchRunner {
                 let path = directory + "/bench-sink"
                 for suffix in ["", "-wal", "-shm"] { try Syscall.unlinkIfPresent(path + suffix) }
                 let t0 = Self.now()
-                let (n, records) = try Self.runPipeline(capture, plan: plan, layout: layout, sink: sink, path: path)
+                let (n, records) = try Self.runPipeline(capture, setup: setup, sink: sink, path: path)
                 rates.append(Double(n) / (Self.now() - t0))
                 stored = records
             }
@@ -61,30 +61,24 @@ extension BenchRunner {
         return results
     }
 
-    /// Reads every frame of `path` through the gateway's `FramePipeline` (decode, aggregate);
-    /// the records of each batch of closed windows go to the sink, as a service of a
-    /// `SinkSet` (the SQLite store writes one transaction per batch); closes it.
-    /// Returns (frames, records).
+    /// Replays `capture` as `candor replay` does: `ReplayPipeline.run` with replay's batch
+    /// size, each batch to the `SinkSet` made from the sink's settings (the SQLite store
+    /// writes one transaction per batch), which is closed at the end. Returns (frames, records).
     static func runPipeline(
-        _ capture: String, plan: DecodePlan, layout: TelemetryLayout, sink: PipelineSink, path: String
+        _ capture: String, setup: GatewaySetup, sink: PipelineSink, path: String
     ) throws -> (Int, Int) {
-        let reader = try CaptureReader(path: capture, format: .candumpLog, strict: true)
-        let service: (any RecordService)?
+        var settings = SinkSettings()
         switch sink {
-        case .none: service = nil
-        case .sqlite: service = try SQLiteStore(path: path)
-        case .jsonl: service = try JSONLinesSink(path: path, mode: .truncate)
-        case .lineProtocol: service = try LineProtocolSink(path: path, mode: .truncate)
+        case .none: break
+        case .sqlite: settings.sqlitePath = path
+        case .jsonl: settings.jsonlPath = path
+        case .lineProtocol: settings.lineProtocolPath = path
         }
-        let services = try SinkSet(services: service.map { [$0] } ?? [])
-        var pipeline = FramePipeline(layout: layout, plans: [plan], batchFrames: 1024) { try services.write($0) }
-        var frames = 0
-        while let frame = try reader.next() {
-            frames += 1
-            _ = try pipeline.ingest(frame)
-        }
-        _ = try pipeline.finish()
-        try services.close()
-        return (frames, pipeline.records)
+        let merge = try CaptureMerge(paths: [capture], format: .candumpLog, strict: true)
+        let sinks = try SinkSet(settings)
+        let result = try ReplayPipeline(setup: setup).run(merge) { try sinks.write($0) }
+        try sinks.close()
+        if let error = result.inputError { throw error }
+        return (result.frames, result.records)
     }
 }

@@ -7,13 +7,17 @@ import Gateway
 /// candump log: each stage does what the one before it does plus its own step, so the
 /// differences are the step's cost. Frames/s in CPU time of the measuring thread.
 ///
+/// Every stage after the first runs the code the command runs: `DecodeLines`, the decode-only
+/// pipeline of `candor decode --dbc FILE` (one plan for every bus, each frame's bus routed to
+/// it, decoded, counted for the summary; lines handed out every 64 KiB):
+///
 /// - parse only: the candump log read into frames;
 /// - decode: + every frame decoded and counted per message (`decode --summary`);
 /// - canonical JSONL: + the canonical line of every frame (`decode --format jsonl`, the
-///   decoded-frame log and `tail`'s socket), into a buffer emptied every 64 KiB;
+///   decoded-frame log and `tail`'s socket);
 /// - text: + the text of every frame instead (`decode --format text`);
-/// - tail line: + the canonical line read back and shown as `candor tail` shows it
-///   (`TailLine.parse`, `TailText.render`).
+/// - tail line: + the canonical lines read back and shown as `candor tail` shows them
+///   (`TailPrinter`, text, no filter).
 extension BenchRunner {
     public enum Stage: String, CaseIterable, Sendable {
         case parse = "parse only"
@@ -43,42 +47,33 @@ extension BenchRunner {
     /// Runs one stage over the capture; returns the frames read.
     static func runStage(_ stage: Stage, capture: String, plan: DecodePlan) throws -> Int {
         let reader = try CaptureReader(path: capture, format: .candumpLog, strict: true)
-        var values = DecodedSignals(capacity: plan.maxSignalsPerMessage)
-        var perMessage = [Int](repeating: 0, count: plan.messageCount)
-        let text = stage == .text ? DecodedText(plan: plan) : nil
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 17)
-        var line: [UInt8] = []
         var shown = 0
-        var frames = 0
-        while let frame = try reader.next() {
-            frames += 1
-            if stage == .parse { continue }
-            let outcome = plan.decode(frame, into: &values)
-            if let m = outcome.messageIndex { perMessage[m] += 1 }
-            switch stage {
-            case .parse, .decode:
-                continue
-            case .jsonl:
-                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &buffer)
-                buffer.append(UInt8(ascii: "\n"))
-            case .text:
-                text?.append(frame: frame, outcome: outcome, values: values, to: &buffer)
-                buffer.append(UInt8(ascii: "\n"))
-            case .tail:
-                line.removeAll(keepingCapacity: true)
-                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: values, to: &line)
-                if case .frame(let parsed)? = TailLine.parse(Substring(decoding: line, as: UTF8.self)) {
-                    buffer.append(contentsOf: TailText.render(parsed, colour: false).utf8)
-                    buffer.append(UInt8(ascii: "\n"))
+        let frames: Int
+        switch stage {
+        case .parse:
+            var n = 0
+            while try reader.next() != nil { n += 1 }
+            return n
+        case .decode, .jsonl, .text:
+            var lines = DecodeLines(plans: BusPlans([(nil, plan)]), format: stage == .text ? .text : .jsonl, summaryOnly: stage == .decode)
+            frames = try lines.decode(reader) { shown &+= $0.count }
+            lines.flushLines { shown &+= $0.count }
+        case .tail:
+            let printer = TailPrinter(filter: TailFilter(), format: .text, colour: false)
+            var output: [UInt8] = []
+            output.reserveCapacity(1 << 18)
+            let show = { (lines: [UInt8]) in
+                output.removeAll(keepingCapacity: true)
+                for line in lines.split(separator: UInt8(ascii: "\n")) {
+                    _ = printer.render(Substring(decoding: line, as: UTF8.self), to: &output)
                 }
+                shown &+= output.count
             }
-            if buffer.count >= 1 << 16 {
-                shown &+= buffer.count
-                buffer.removeAll(keepingCapacity: true)
-            }
+            var lines = DecodeLines(plans: BusPlans([(nil, plan)]), format: .jsonl, summaryOnly: false)
+            frames = try lines.decode(reader, flush: show)
+            lines.flushLines(show)
         }
-        precondition(perMessage.reduce(0, +) <= frames && shown >= 0)
+        precondition(shown >= 0)
         return frames
     }
 }

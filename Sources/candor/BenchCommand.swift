@@ -12,10 +12,11 @@ struct BenchCommand: ParsableCommand {
             Generates a passenger-car-sized DBC (44 messages, 363 signals, 4 of them CAN FD) and \
             candump logs of N/4 and N frames with random payloads (fixed seed), then reports medians \
             over the repetitions, timed in CPU time of the measuring thread (so other load on the \
-            machine matters less). Each user-facing stage is reported on its own: parse only, decode \
-            (--summary), canonical JSONL, text, the tail line; then the replay pipeline (decode, \
-            aggregate) without a sink and into SQLite, JSON lines and line protocol, each with its \
-            share of the replay without a sink.
+            machine matters less). Each user-facing stage is reported on its own, run by the code the \
+            command runs (`candor decode`'s decode-only pipeline): parse only, decode (--summary), \
+            canonical JSONL, text, the tail line; then `candor replay` with --dbc (its pipeline: \
+            decode, aggregate) without a sink and into SQLite, JSON lines and line protocol, each \
+            with its share of the replay without a sink.
 
             A second workload shaped like a real car: --dbc FILE (every message at its \
             GenMsgCycleTime, else at a seeded rate of 10 ms to 1 s). With the test venv \

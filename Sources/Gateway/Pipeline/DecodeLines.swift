@@ -36,10 +36,11 @@ public struct DecodeLines {
 
     /// Decodes `reader` to its end (or its first error, thrown after the lines before it are
     /// flushed). `progress` gets the frame count every 65,536 frames. Adds the capture's
-    /// malformed lines and drops to the summary.
+    /// malformed lines and drops to the summary. Returns the frames read (error frames too).
+    @discardableResult
     public mutating func decode(
         _ reader: CaptureReader, flush: ([UInt8]) -> Void, progress: (Int) -> Void = { _ in }
-    ) throws(CaptureError) {
+    ) throws(CaptureError) -> Int {
         var frames = 0
         do {
             while let frame = try reader.next() {
@@ -53,6 +54,7 @@ public struct DecodeLines {
         }
         summary.malformedLines += reader.statistics.malformedLines
         summary.kernelDrops += Int(reader.statistics.droppedByKernel)
+        return frames
     }
 
     /// Decodes live frames until the source ends (frame limit, duration or stop); the
