@@ -64,10 +64,13 @@ public enum HTMLReport {
         out += figure(ReportCharts.efficiency(model, id: "eff-speed", title: "Energy per 100 km against average speed", xLabel: "average speed (km/h)") { $0.averageSpeed },
                       caption: "kWh/100 km of each vehicle-day against its average driving speed.")
         let ambient = model.days.contains { $0.ambientTemperature != nil }
+        let without = model.days.filter { $0.ambientTemperature == nil && $0.kWhPer100km != nil }.count
         out += figure(ReportCharts.efficiency(model, id: "eff-temp", title: "Energy per 100 km against temperature",
                                               xLabel: ambient ? "ambient temperature (°C)" : "maximum cell temperature (°C)") {
             ambient ? $0.ambientTemperature : $0.maxCellTemperature
-        }, caption: ambient ? "kWh/100 km against the day's ambient temperature." : "kWh/100 km against the day's maximum cell temperature (no ambient temperature is mapped).")
+        }, caption: !ambient ? "kWh/100 km against the day's maximum cell temperature (no ambient temperature is mapped)."
+            : "kWh/100 km against the day's mean ambient temperature (time-weighted)"
+                + (without > 0 ? "; \(without) vehicle-day\(without == 1 ? "" : "s") without a mapped ambient temperature left out." : "."))
         out += figure(ReportCharts.perVehicleDay(model, id: "cell-spread", title: "Largest cell voltage spread per day", what: "cell spread", unit: "mV", decimals: 0) { $0.maxCellSpreadMV },
                       caption: "Largest max − min cell voltage seen at one time, per vehicle and day.")
         out += figure(ReportCharts.perVehicleDay(model, id: "cell-temp", title: "Maximum cell temperature per day", what: "maximum cell temperature", unit: "°C", decimals: 1) { $0.maxCellTemperature },

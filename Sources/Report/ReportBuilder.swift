@@ -53,8 +53,7 @@ public enum ReportBuilder {
         let distance = row.distanceKm ?? 0
         let driving = row.drivingSeconds.map { $0 / 3600 }
         let socInDay = slice(soc, from: row.start, to: dayEnd).map(\.mean)
-        let others = summary.temperatures.filter { $0.name != "ambient" }
-        let hottest = others.max { $0.value < $1.value }
+        let hottest = summary.temperatures.max { $0.value < $1.value }
         return VehicleDay(
             vehicle: row.vehicle, date: date(ofDayStart: row.start), start: row.start,
             firstReport: summary.firstFrame ?? row.start, lastReport: summary.lastFrame ?? row.end,
@@ -67,7 +66,7 @@ public enum ReportBuilder {
             fastChargeShare: summary.fastChargeShare, hydrogenKg: summary.hydrogenKg,
             maxCellSpreadMV: row.maxCellSpread.map { $0 * 1000 }, maxCellTemperature: row.maxCellTemperature,
             maxOtherTemperature: hottest?.value, maxOtherTemperatureName: hottest?.name ?? "",
-            ambientTemperature: summary.temperatures.first { $0.name == "ambient" }?.value,
+            ambientTemperature: summary.ambientTemperature,
             alarms: alarms,
             faultSources: sources.sorted { $0.key < $1.key }.map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }.joined(separator: ", "),
             checksumErrors: row.checksumErrors, counterErrors: row.counterErrors)
@@ -127,6 +126,7 @@ struct SummaryFields {
     var charges: Int?
     var fastChargeShare: Double?
     var hydrogenKg: Double?
+    var ambientTemperature: Double?
     var chargeSessions: [[String: Any]] = []
 
     func sessions(of vehicle: String) -> [ChargingSession] {
@@ -154,6 +154,7 @@ struct SummaryFields {
         socMax = (object["soc_max"] as? NSNumber)?.doubleValue
         charges = (object["charges"] as? [Any])?.count
         hydrogenKg = (object["hydrogen_kg"] as? NSNumber)?.doubleValue
+        ambientTemperature = (object["ambient_temp_c"] as? NSNumber)?.doubleValue
         if let sessions = object["charges"] as? [[String: Any]], !sessions.isEmpty {
             chargeSessions = sessions
             let fast = sessions.filter { ($0["fast"] as? Bool) == true }.count

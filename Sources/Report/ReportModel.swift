@@ -56,6 +56,7 @@ public struct VehicleDay: Sendable, Hashable {
     /// The hottest configured extra temperature (motor, controller…) and its name.
     public var maxOtherTemperature: Double?
     public var maxOtherTemperatureName: String
+    /// The day's time-weighted mean ambient temperature, where `ambient_temperature` is mapped.
     public var ambientTemperature: Double?
     /// Alarm episodes that started this day, by GB/T 32960 level 1, 2, 3.
     public var alarms: [Int]

@@ -69,6 +69,7 @@ enum ReportTables {
         Column(label: "cell max °C", csv: "max_cell_temp_c") { .number($0.maxCellTemperature, 1) },
         Column(label: "other max °C", csv: "max_other_temp_c") { .number($0.maxOtherTemperature, 1) },
         Column(label: "hottest", csv: "max_other_temp_name") { .text($0.maxOtherTemperatureName) },
+        Column(label: "ambient °C", csv: "ambient_temp_c") { .number($0.ambientTemperature, 1) },
         Column(label: "alarms L1", csv: "alarms_level1") { .count($0.alarms[0]) },
         Column(label: "alarms L2", csv: "alarms_level2") { .count($0.alarms[1]) },
         Column(label: "alarms L3", csv: "alarms_level3") { .count($0.alarms[2]) },

@@ -33,6 +33,7 @@ import Telemetry
         // The stack with its cells, as the bundle's candor.yaml maps it: hydrogen consumed.
         map.fuelCellCurrent = ref(roles[.fuelCellCurrent])
         map.fuelCellCells = definition.parameters.fuelCell?.stackCells
+        map.ambientTemperature = ref(roles[.ambientTemperature])
         let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
             signals: map,
             temperatures: definition.temperatures.map { ($0.name, ref($0.ref)!) },
@@ -128,6 +129,15 @@ import Telemetry
             #expect(truthKg > 0, "\(t.vehicle): the fuel cell ran")
         } else {
             #expect(s.hydrogenKg == nil, "\(t.vehicle): no fuel cell, no hydrogen figure")
+        }
+        // Ambient: the time-weighted mean of the sensor's frames (0.5 °C grid, 1 s cycle) against
+        // the model's 10 ms steps: within half a step (+ 0.05 °C for the run's first and last second).
+        print("\(t.vehicle) ambient: metrics \(s.ambientTemperature?.mean ?? .nan) °C, truth \(t.ambientTempC ?? .nan) °C")
+        if let ambient = roles[.ambientTemperature] {
+            let ours = s.ambientTemperature?.mean ?? .nan
+            #expect(abs(ours - t.ambientTempC!) <= c.halfStep(ambient) + 0.05, "\(t.vehicle) ambient: metrics \(ours), truth \(t.ambientTempC!) °C")
+        } else {
+            #expect(s.ambientTemperature == nil && t.ambientTempC == nil, "\(t.vehicle): no ambient sensor, no ambient figure")
         }
         #expect(s.brakeApplications == t.brakeApplications, "\(t.vehicle) brakes: metrics \(s.brakeApplications), truth \(t.brakeApplications)")
         #expect(s.trips.count == t.trips.count, "\(t.vehicle) trips: metrics \(s.trips.count), truth \(t.trips.count)")

@@ -151,14 +151,14 @@ def store_days(store):
     days = {}
     for row in db.execute("""SELECT vehicle, start, distance_km, traction_energy_kwh, regen_energy_kwh, kwh_per_100km,
                                     soc_start, soc_end, max_cell_temp_c, soc_min, soc_max, average_speed_kmh,
-                                    charges, charge_energy_kwh, hydrogen_kg, hydrogen_kg_per_100km
+                                    charges, charge_energy_kwh, hydrogen_kg, hydrogen_kg_per_100km, ambient_temp_c
                              FROM operations WHERE scope = 'day'"""):
         vehicle, start = row[0], row[1]
         days[(vehicle, start)] = {"km": row[2], "kWh out": row[3], "kWh regen": row[4], "kWh/100 km": row[5],
                                   "SOC start %": row[6], "SOC end %": row[7], "cell max °C": row[8],
                                   "SOC min %": row[9], "SOC max %": row[10], "avg speed km/h": row[11],
                                   "charges": row[12], "charge kWh": row[13],
-                                  "H₂ kg": row[14], "H₂ kg/100 km": row[15],
+                                  "H₂ kg": row[14], "H₂ kg/100 km": row[15], "ambient °C": row[16],
                                   "alarms L1": 0, "alarms L2": 0, "alarms L3": 0}
     for vehicle, level, start in db.execute("SELECT vehicle, level, start FROM fault_episode"):
         for (v, day_start), figures in days.items():

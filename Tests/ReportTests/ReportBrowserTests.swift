@@ -39,7 +39,7 @@ import TestSupport
         print(seen.raw)
         #expect(seen.status == 0, "\(seen.summary["failures"] ?? seen.raw)")
         #expect((seen.summary["table_rows"] as? Int) == FleetStore.bundles.count)
-        #expect((seen.summary["cells_compared"] as? Int) == 17 * FleetStore.bundles.count)  // 17 columns a row (SOC min/max, average speed, charges, charge kWh and H₂ included)
+        #expect((seen.summary["cells_compared"] as? Int) == 18 * FleetStore.bundles.count)  // 18 columns a row (SOC min/max, average speed, charges, charge kWh, H₂ and ambient included)
         #expect(((seen.summary["svgs"] as? Int) ?? 0) >= 12)
         // Fleet, plots, smart-connected and one page per vehicle.
         #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 3 + FleetStore.bundles.count)

@@ -77,6 +77,13 @@ import Testing
             } else {
                 #expect(row["hydrogen_kg"] == "" && row["hydrogen_kg_per_100km"] == "", "\(vehicle) has no fuel cell: \(row["hydrogen_kg"] ?? "nil")")
             }
+            // Ambient (the fuel-cell truck's outside-air sensor only): the day's time-weighted
+            // mean within half the signal's 0.5 °C step (+ 0.05 °C, as TelemetryAgreementTests).
+            if truth["ambient_temp_c"] != nil {
+                close("ambient_temp_c", "ambient_temp_c", 0.05 + 0.25 + 0.05)
+            } else {
+                #expect(row["ambient_temp_c"] == "", "\(vehicle) sends no ambient temperature: \(row["ambient_temp_c"] ?? "nil")")
+            }
             func clock(_ key: String) -> String {
                 let t = Int((truth[key] as! Double).rounded(.down)) % 86_400
                 return String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)

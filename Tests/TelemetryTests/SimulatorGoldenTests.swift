@@ -75,6 +75,7 @@ struct SimulatorGoldenTests {
                 map.fuelCellCells = definition.parameters.fuelCell?.stackCells
             case .hydrogenPressure: map.hydrogenPressure = ref
             case .hydrogenTemperature: map.hydrogenTemperature = ref
+            case .ambientTemperature: map.ambientTemperature = ref
             }
         }
         let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
@@ -141,6 +142,8 @@ struct SimulatorGoldenTests {
         }
         // Hydrogen from the sampled stack current (a bus-off gap integrated across): within 1 %.
         expectClose(ours.hydrogenKg, truth.hydrogenKg, relative: 0.01, absolute: 1e-6, "hydrogen_kg")
+        // Ambient: the sensor's time-weighted mean on its 0.5 °C grid, sampled every second: half a step.
+        expectClose(ours.ambientTemperature?.mean, truth.ambientTempC, relative: 0, absolute: halfStep(roles[.ambientTemperature]) + 0.05, "ambient_temp_c")
         #expect(ours.brakeApplications == truth.brakeApplications)
         #expect(ours.checksumErrors == truth.checksumErrors)
         #expect(ours.counterErrors == truth.counterErrors)

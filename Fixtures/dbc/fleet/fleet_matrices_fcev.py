@@ -31,7 +31,9 @@ FCEV = dict(
         M("VCU_Odometer", 0x3B0, 8, "VCU", 1000, [
             S("VCU_Odometer", 7, 32, "M", factor=0.1, mx=429496729.5, unit="km"),
             S("VCU_LowVoltage", 39, 8, "M", factor=0.1, mx=25.5, unit="V", init=12.6),
-        ], "Odometer and 12 V supply."),
+            S("VCU_AmbientTemp", 55, 8, "M", factor=0.5, offset=-40, mn=-40, mx=87.5, unit="degC",
+              comment="Outside-air temperature from the sensor behind the front grille: reads up to 3 degC high standing still (heat soak), settling to the air's temperature when driving (30 s lag)."),
+        ], "Odometer, 12 V supply and outside air."),
         M("MCU_Status", 0x120, 8, "MCU", 10, [
             S("MCU_MotorSpeed", 7, 16, "M", signed=True, mn=-15000, mx=15000, unit="rpm"),
             S("MCU_MotorTorque", 23, 16, "M", signed=True, factor=0.1, mn=-1000, mx=1000, unit="Nm"),
@@ -87,6 +89,8 @@ FCEV = dict(
             S("FCU_Alm_H2Pressure", 33, 2, "M", values=ALARM_LEVELS, mx=3, comment="Tank pressure alarm (low pressure or over-pressure)."),
             S("FCU_Alm_StackTemp", 47, 2, "M", values=ALARM_LEVELS, mx=3, comment="Fuel-cell coolant over-temperature."),
             S("FCU_H2Remaining", 55, 8, "M", factor=0.05, mx=12.75, unit="kg"),
+            S("FCU_H2Consumption", 63, 8, "M", factor=0.05, mx=12.75, unit="kg/100km",
+              comment="Hydrogen used per 100 km since power-up (0 until 0.1 km)."),
         ], "Hydrogen storage and safety."),
         M("FCU_Cooling", 0x202, 8, "FCU", 100, [
             S("FCU_CoolantInletTemp", 7, 8, "M", **TEMP),

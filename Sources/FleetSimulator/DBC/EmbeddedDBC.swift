@@ -1918,6 +1918,7 @@ BO_ 272 VCU_Status: 8 VCU
 BO_ 944 VCU_Odometer: 8 VCU
  SG_ VCU_Odometer : 7|32@0+ (0.1,0) [0|429496729.5] "km" FCU,FDC,BMS
  SG_ VCU_LowVoltage : 39|8@0+ (0.1,0) [0|25.5] "V" FCU,FDC,BMS
+ SG_ VCU_AmbientTemp : 55|8@0+ (0.5,-40) [-40|87.5] "degC" FCU,FDC,BMS
 
 BO_ 288 MCU_Status: 8 MCU
  SG_ MCU_MotorSpeed : 7|16@0- (1,0) [-15000|15000] "rpm" VCU,FCU,FDC
@@ -2045,7 +2046,8 @@ CM_ BU_ DCDC "High-voltage to 12 V DC-DC converter";
 CM_ BU_ TBOX "Telematics box and data logger";
 CM_ BO_ 272 "Vehicle state from the VCU.";
 CM_ SG_ 272 VCU_Ready "High voltage on and drive enabled (ignition).";
-CM_ BO_ 944 "Odometer and 12 V supply.";
+CM_ BO_ 944 "Odometer, 12 V supply and outside air.";
+CM_ SG_ 944 VCU_AmbientTemp "Outside-air temperature from the sensor behind the front grille: reads up to 3 degC high standing still (heat soak), settling to the air's temperature when driving (30 s lag).";
 CM_ BO_ 288 "Motor operating point.";
 CM_ BO_ 289 "Inverter DC side.";
 CM_ SG_ 289 MCU_DCCurrent "DC-link current, positive when motoring.";
@@ -2079,10 +2081,10 @@ CM_ BO_ 512 "Fuel-cell stack operating point.";
 CM_ SG_ 512 FCU_NetPower "Stack power minus balance of plant.";
 CM_ BO_ 513 "Hydrogen storage and safety.";
 CM_ SG_ 513 FCU_H2Concentration "Hydrogen concentration at the cabin/stack-compartment sensor.";
-CM_ SG_ 513 FCU_H2Consumption "Hydrogen used per 100 km since power-up (0 until 0.1 km).";
 CM_ SG_ 513 FCU_Alm_H2Concentration "Hydrogen concentration alarm: 1 >= 1 %vol, 2 >= 2 %vol, 3 >= 3 %vol.";
 CM_ SG_ 513 FCU_Alm_H2Pressure "Tank pressure alarm (low pressure or over-pressure).";
 CM_ SG_ 513 FCU_Alm_StackTemp "Fuel-cell coolant over-temperature.";
+CM_ SG_ 513 FCU_H2Consumption "Hydrogen used per 100 km since power-up (0 until 0.1 km).";
 CM_ BO_ 514 "Stack cooling circuit.";
 CM_ BO_ 528 "Fuel-cell boost converter: stack side in, high-voltage bus out.";
 CM_ BO_ 432 "12 V DC-DC converter.";
@@ -2134,6 +2136,7 @@ BA_ "GenMsgCycleTime" BO_ 304 10;
 BA_ "GenMsgCycleTime" BO_ 320 10;
 BA_ "GenSigStartValue" SG_ 272 VCU_DriveMode 1;
 BA_ "GenSigStartValue" SG_ 944 VCU_LowVoltage 126;
+BA_ "GenSigStartValue" SG_ 944 VCU_AmbientTemp 80;
 BA_ "GenSigStartValue" SG_ 290 MCU_MotorTemp 65;
 BA_ "GenSigStartValue" SG_ 290 MCU_ControllerTemp 65;
 BA_ "GenSigStartValue" SG_ 384 BMS_SOC 600;

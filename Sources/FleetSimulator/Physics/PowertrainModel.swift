@@ -7,6 +7,8 @@
 public struct PowertrainModel: Sendable {
     public static var stepsPerSecond: Int { 100 }
     public static var dt: Double { 0.01 }
+    /// How much warmer than the air the outside-air sensor reads standing still, °C.
+    static var heatSoakC: Double { 3 }
 
     public let parameters: VehicleParameters
     public let trace: DriveTrace
@@ -38,6 +40,7 @@ public struct PowertrainModel: Sendable {
         s.motorTempC = parameters.ambientC + 3
         s.inverterTempC = parameters.ambientC + 2
         s.dcdcTempC = parameters.ambientC + 1
+        s.ambientSensorC = parameters.ambientC + Self.heatSoakC
         s.insulationKOhm = parameters.insulationKOhm
         s.odometerKm = (12_000 + 30_000 * rng.unit()).rounded()
         if let fc = parameters.fuelCell {
@@ -141,6 +144,9 @@ public struct PowertrainModel: Sendable {
         s.lowVoltageV = s.contactorsClosed ? 13.8 : 12.6
         s.dcdcCurrentA = s.contactorsClosed ? (s.ready ? 45 : 12) + 3 * (0.1 * t).sin : 0
         s.dcdcTempC += Self.dt * (s.dcdcCurrentA * 0.9 - 2.0 * (s.dcdcTempC - p.ambientC)) / 2000
+        // The outside-air sensor: up to `heatSoakC` high standing still, the airflow of driving
+        // blowing the soak away (30 s lag). Sent by the vehicles that have one.
+        s.ambientSensorC += Self.dt * (p.ambientC + Self.heatSoakC / (1 + s.speedKmh / 10) - s.ambientSensorC) / 30
 
         // Charging: the charger's power, or less where the BMS accepts less current (the
         // taper as the pack fills); complete at 98 %.

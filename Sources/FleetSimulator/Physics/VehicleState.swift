@@ -113,6 +113,9 @@ public struct VehicleState: Sendable {
     public var coolantOutletC = 25.0
     public var fcDCDCOutputVoltage = 0.0
     public var fcDCDCOutputCurrent = 0.0
+    /// The outside-air sensor behind the grille, °C: the air's temperature plus heat soak
+    /// that driving blows away (`PowertrainModel`).
+    public var ambientSensorC = 25.0
     // Driver assistance
     /// 0 off, 1 standby, 2 active, 3 override.
     public var accState = 0.0

@@ -35,6 +35,7 @@ final class QuantityReader {
         case .ready: return flag(s.ready)
         case .roadGradePercent: return s.gradePercent
         case .odometerKm: return s.odometerKm
+        case .ambientSensorC: return s.ambientSensorC
         case .lowVoltage, .dcdcVoltage: return s.lowVoltageV
         case .j1939Gear: return s.ready ? 1 : 126
         case .j1939BrakeSwitch: return flag(s.brakePressed)

@@ -85,6 +85,9 @@ public struct GroundTruth: Sendable, Equatable {
     /// Hydrogen the fuel cell consumed, kg (from the stack's current by Faraday's law:
     /// 2 electrons per H₂ molecule, per cell); nil for a vehicle without a fuel cell.
     public var hydrogenKg: Double?
+    /// The outside-air sensor's reading averaged over the run's model steps, °C (time-weighted);
+    /// nil for a vehicle that sends none.
+    public var ambientTempC: Double?
     public var minCellVoltageV: Double?
     public var maxCellVoltageV: Double?
     public var maxCellTempC: Double?
@@ -155,6 +158,7 @@ public struct GroundTruth: Sendable, Equatable {
         ]
         for (name, value) in maxTemperatures { entries.append(("max_\(name)_temp_c", Self.fixed(value))) }
         if let hydrogenKg { entries.append(("hydrogen_kg", Self.fixed(hydrogenKg))) }
+        if let ambientTempC { entries.append(("ambient_temp_c", Self.fixed(ambientTempC))) }
         entries.sort { $0.0 < $1.0 }
         return Self.object(entries, indent: 0) + "\n"
     }

@@ -10,6 +10,8 @@ struct TruthRecorder {
     private var session: GroundTruth.ChargingSession?
     /// Hydrogen in the tank after the last step (kg), for a fuel-cell vehicle.
     private var hydrogenMass: Double?
+    /// ∫ ambient sensor dt (°C·s) and the seconds, for a vehicle that sends its ambient temperature.
+    private var ambient: (degreeSeconds: Double, seconds: Double)?
     private var tripStart = 0.0
     private var tripDistance = 0.0
     // Alarm episodes per fault flag: open since, highest level.
@@ -43,6 +45,7 @@ struct TruthRecorder {
         nextSampleNs = Array(repeating: 0, count: sampleNames.count)
         latestSample = Array(repeating: nil, count: sampleNames.count)
         for name in sampleNames { self.truth.samples[name] = [] }
+        if definition.roles[.ambientTemperature] != nil { ambient = (0, 0) }
         if let fc = definition.parameters.fuelCell {
             hydrogenMass = fc.tankCapacityKg * fc.tankFillFraction
             self.truth.hydrogenKg = 0
@@ -77,6 +80,10 @@ struct TruthRecorder {
         if let previous = hydrogenMass {
             truth.hydrogenKg! += max(0, previous - s.h2MassKg)
             hydrogenMass = s.h2MassKg
+        }
+        if let sum = ambient {
+            ambient = (sum.degreeSeconds + s.ambientSensorC * dt, sum.seconds + dt)
+            truth.ambientTempC = ambient!.degreeSeconds / ambient!.seconds
         }
         if s.brakePressed && !wasBraking { truth.brakeApplications += 1 }
         wasBraking = s.brakePressed

@@ -3,6 +3,8 @@ public enum Quantity: Sendable, Hashable {
     // VCU
     case vehicleSpeedKmh, accelPedalPercent, brakePedalPercent, brakeSwitch, gear, ready
     case roadGradePercent, odometerKm, lowVoltage
+    /// The outside-air sensor's reading (°C).
+    case ambientSensorC
     /// J1939 gear as physical `raw − 125`: drive 1, neutral 0, park 126 (raw 251).
     case j1939Gear
     /// A J1939 two-bit switch: 1 when the flag is on, else 0.

@@ -73,6 +73,8 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case acceleratorPedal = "accelerator_pedal"
     case brakePedal = "brake_pedal"
     case runningMode = "running_mode"
+    // The operations figures' (the report's kWh/100 km against temperature).
+    case ambientTemperature = "ambient_temperature"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.

@@ -104,7 +104,8 @@ extension GatewayConfig {
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
-                         "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode"]
+                         "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
+                         "ambient_temperature"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -167,6 +168,7 @@ extension GatewayConfig {
                     case "insulation_resistance": map.insulationResistance = reference
                     case "accelerator_pedal": map.acceleratorPedal = reference
                     case "brake_pedal": map.brakePedal = reference
+                    case "ambient_temperature": map.ambientTemperature = reference
                     default: map.steeringAngle = reference
                     }
                 }

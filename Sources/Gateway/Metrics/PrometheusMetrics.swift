@@ -117,6 +117,7 @@ public final class PrometheusMetrics: Sendable {
                 ("soc", map.soc), ("min_cell_voltage", map.minCellVoltage), ("max_cell_voltage", map.maxCellVoltage),
                 ("max_cell_temperature", map.maxCellTemperature), ("min_cell_temperature", map.minCellTemperature),
                 ("brake_pressure", map.brakePressure), ("steering_angle", map.steeringAngle),
+                ("ambient_temperature", map.ambientTemperature),
             ]
             for case (let role, let reference?) in named {
                 roles[[vehicle.name, reference.bus, reference.message, reference.signal]] = (role, reference.scale, reference.offset)

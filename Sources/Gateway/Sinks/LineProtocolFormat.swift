@@ -80,7 +80,7 @@ public enum LineProtocolFormat {
         }
         line.tag("vehicle", r.vehicle)
         var fields: [(String, Double?)] = [
-            ("charge_energy_kwh", r.chargeEnergyKWh), ("charging_s", r.chargingSeconds),
+            ("ambient_temp_c", r.ambientTemperature?.mean), ("charge_energy_kwh", r.chargeEnergyKWh), ("charging_s", r.chargingSeconds),
             ("distance_km", r.distanceKm), ("driving_s", r.drivingSeconds), ("hydrogen_kg", r.hydrogenKg),
             ("hydrogen_kg_per_100km", r.hydrogenKgPer100km), ("idle_s", r.idleSeconds),
             ("kwh_per_100km", r.kWhPer100km), ("max_cell_spread_v", r.maxCellSpread),

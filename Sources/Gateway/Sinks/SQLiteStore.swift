@@ -210,7 +210,7 @@ public final class SQLiteStore: MetricSink {
         s.bind(33, r.chargingSessions.reduce(0) { $0 + $1.seconds })
         let alarms = r.alarmsByLevel
         s.bind(34, alarms[0]); s.bind(35, alarms[1]); s.bind(36, alarms[2])
-        s.bind(37, r.hydrogenKg); s.bind(38, r.hydrogenKgPer100km)
+        s.bind(37, r.hydrogenKg); s.bind(38, r.hydrogenKgPer100km); s.bind(39, r.ambientTemperature?.mean)
         try s.run()
     }
 
@@ -310,9 +310,9 @@ final class StoreStatements {
                 min_cell_voltage_v, max_cell_voltage_v, max_cell_spread_v, min_cell_temp_c, max_cell_temp_c,
                 brake_applications, driving_s, charging_s, idle_s, checksum_errors, counter_errors, summary_json,
                 soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s,
-                alarms_level1, alarms_level2, alarms_level3, hydrogen_kg, hydrogen_kg_per_100km)
+                alarms_level1, alarms_level2, alarms_level3, hydrogen_kg, hydrogen_kg_per_100km, ambient_temp_c)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)
             """)
     }
 

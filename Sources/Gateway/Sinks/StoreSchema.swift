@@ -24,7 +24,7 @@ public enum StoreSchema {
     /// Every migration, in order. The last one's version is the current schema version.
     public static let migrations: [Migration] = [
         Migration(version: 1, statements: version1), Migration(version: 2, statements: version2),
-        Migration(version: 3, statements: version3),
+        Migration(version: 3, statements: version3), Migration(version: 4, statements: version4),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -180,5 +180,10 @@ public enum StoreSchema {
     static let version3: [String] = [
         "ALTER TABLE operations ADD COLUMN hydrogen_kg REAL",
         "ALTER TABLE operations ADD COLUMN hydrogen_kg_per_100km REAL",
+    ]
+
+    /// The ambient temperature's time-weighted mean, °C, where `ambient_temperature` is mapped.
+    static let version4: [String] = [
+        "ALTER TABLE operations ADD COLUMN ambient_temp_c REAL",
     ]
 }

@@ -43,6 +43,8 @@ public struct SemanticMap: Sendable, Hashable {
     /// The running mode (coded: `electric`, `hybrid`, `fuel`, `abnormal`), or the one mode of a
     /// vehicle that has no signal for it.
     public var runningMode: CodedRole?
+    /// The outside air's temperature (°C): the day's time-weighted mean in the operations figures.
+    public var ambientTemperature: SignalReference?
     /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
     public var cellVoltages: NumberedSignals?
     public var probeTemperatures: NumberedSignals?
@@ -65,6 +67,7 @@ public struct SemanticMap: Sendable, Hashable {
             ("hydrogen_consumption", hydrogenConsumption), ("hydrogen_concentration", hydrogenConcentration),
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
             ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
+            ("ambient_temperature", ambientTemperature),
         ]
         return roles.compactMap { key, reference in reference.map { (key, $0) } }
     }

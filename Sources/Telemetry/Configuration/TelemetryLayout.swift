@@ -22,6 +22,7 @@ enum Role: Sendable, Hashable {
     case maxCellTemperature, minCellTemperature, brakePressure, steeringAngle, ready, charging
     /// The stack current, bound only when the stack's cells are configured (hydrogen consumed).
     case fuelCellCurrent
+    case ambientTemperature
     case temperature(Int)
     case fault(Int)
 }
@@ -203,6 +204,7 @@ public struct TelemetryLayout: Sendable {
                 (map.brakePressure, .brakePressure, "brake_pressure"), (map.steeringAngle, .steeringAngle, "steering_angle"),
                 (map.ready?.reference, .ready, "ready"), (map.charging?.reference, .charging, "charging"),
                 (map.fuelCellCells == nil ? nil : map.fuelCellCurrent, .fuelCellCurrent, "fuel_cell_current"),
+                (map.ambientTemperature, .ambientTemperature, "ambient_temperature"),
             ]
             for (reference, role, key) in roles {
                 if let reference { try bind(reference, vehicle: v, role: role, keyPath: "\(p).\(key)") }

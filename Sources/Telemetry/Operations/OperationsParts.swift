@@ -2,7 +2,7 @@
 /// then the configured temperatures, then the fault flags. Fixed-size arrays, reused for
 /// every frame (no allocation per frame).
 struct StagedRoles: Sendable {
-    static let roleCount = 13
+    static let roleCount = 14
 
     private let temperatureCount: Int
     private var values: [Double]
@@ -33,6 +33,7 @@ struct StagedRoles: Sendable {
         case .ready: return 10
         case .charging: return 11
         case .fuelCellCurrent: return 12
+        case .ambientTemperature: return 13
         case .temperature(let i): return Self.roleCount + i
         case .fault(let i): return Self.roleCount + temperatureCount + i
         }
@@ -163,14 +164,13 @@ struct FaultFlagEpisodes: Sendable {
 
 /// Hydrogen a fuel-cell stack consumes, from its current: every cell turns one H₂ molecule
 /// into two electrons, so the mass flow is I × cells × M(H₂) / 2F. The current is integrated
-/// by the trapezoid rule between samples; gaps longer than the aggregator's integration gap
-/// are not integrated.
+/// by the trapezoid rule between samples (`SampledIntegral`).
 struct StackHydrogen: Sendable {
     /// kg of H₂ per ampere-second per cell: 2.01588e-3 kg/mol / (2 × 96,485.33212 C/mol).
     static let kgPerAmpereSecondPerCell = 2.01588e-3 / (2 * 96_485.33212)
 
     let cells: Int
-    private var current = 0.0, time: Int64 = 0, hasCurrent = false
+    private var current = SampledIntegral()
 
     init(cells: Int) {
         precondition(cells > 0, "a stack has at least one cell")
@@ -181,9 +181,22 @@ struct StackHydrogen: Sendable {
     /// first, after a gap, or out of order). A negative current (sensor offset) counts as 0.
     mutating func add(current amperes: Double, at t: Int64, maximumGap: Int64) -> Double {
         let a = max(0, amperes.isFinite ? amperes : 0)
-        defer { current = a; time = t; hasCurrent = true }
-        guard hasCurrent, t > time, t - time <= maximumGap else { return 0 }
-        let ampereSeconds = (current + a) / 2 * Double(t - time) / 1e9
-        return ampereSeconds * Double(cells) * Self.kgPerAmpereSecondPerCell
+        guard let interval = current.add(a, at: t, maximumGap: maximumGap) else { return 0 }
+        return interval.area * Double(cells) * Self.kgPerAmpereSecondPerCell
+    }
+}
+
+/// The trapezoid rule over a sampled signal's consecutive samples, for a time-weighted mean:
+/// the previous sample, and the area of one new interval (nil for the first sample, after a
+/// gap longer than the aggregator's integration gap, or out of order).
+struct SampledIntegral: Sendable {
+    private var value = 0.0, time: Int64 = 0, hasValue = false
+
+    /// `v` at `t`: the area (value × seconds) and seconds since the previous sample.
+    mutating func add(_ v: Double, at t: Int64, maximumGap: Int64) -> (area: Double, seconds: Double)? {
+        defer { value = v; time = t; hasValue = true }
+        guard hasValue, t > time, t - time <= maximumGap, v.isFinite, value.isFinite else { return nil }
+        let seconds = Double(t - time) / 1e9
+        return ((value + v) / 2 * seconds, seconds)
     }
 }

@@ -9,7 +9,8 @@
 /// 3. charging and ready states (a ready edge starts or ends a trip at this frame's time);
 /// 4. trip end (speed rule);
 /// 5. SOC, cell voltages and temperatures, brake applications, fault levels;
-/// 6. fuel-cell stack current: hydrogen over `[previous, now]`.
+/// 6. fuel-cell stack current: hydrogen over `[previous, now]`; ambient temperature: its
+///    area over `[previous, now]` for the time-weighted mean.
 ///
 /// Time is split into charging (charging state on), driving (last speed above the moving
 /// threshold) and idle over the intervals between the vehicle's semantic frames. Intervals
@@ -46,6 +47,7 @@ struct VehicleOperations: Sendable {
     private var lastMoving: Int64 = 0
     private var sessions = ChargingSessions()
     private var stack: StackHydrogen?
+    private var ambient: SampledIntegral?
 
     // Figures.
     private var totals: OperationsSummary
@@ -83,7 +85,9 @@ struct VehicleOperations: Sendable {
         faults = FaultFlagEpisodes(vehicle.rules.faults.map(\.flag.level), kinds: vehicle.rules.faults.map(\.kind))
         stack = vehicle.rules.signals.fuelCellCells.map(StackHydrogen.init(cells:))
         totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        ambient = vehicle.rules.signals.ambientTemperature == nil ? nil : SampledIntegral()
         if stack != nil { totals.hydrogenKg = 0 }
+        if ambient != nil { totals.ambientTemperature = TimeWeightedMean() }
         trip = totals
         day = totals
         totals.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
@@ -192,6 +196,10 @@ struct VehicleOperations: Sendable {
         if let i = take(12), let kg = stack?.add(current: i, at: t, maximumGap: Self.maximumIntegrationGap), kg > 0 {
             each { $0.hydrogenKg! += kg }
         }
+        if let v = take(13), ambient != nil {
+            let interval = ambient!.add(v, at: t, maximumGap: Self.maximumIntegrationGap)
+            each { $0.ambientTemperature!.add(v, interval) }
+        }
         guard staged.beginExtra() else { return }
         for i in temperatureNames.indices {
             if let v = take(StagedRoles.roleCount + i) {
@@ -227,6 +235,7 @@ struct VehicleOperations: Sendable {
     private mutating func startTrip(at t: Int64) {
         var summary = OperationsSummary(vehicle: name, scope: .trip(index: tripCount), start: t, end: t)
         if stack != nil { summary.hydrogenKg = 0 }
+        if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         trip = summary
         inTrip = true
@@ -263,6 +272,7 @@ struct VehicleOperations: Sendable {
         var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
         summary.firstFrame = t  // the frame that opens the day
         if stack != nil { summary.hydrogenKg = 0 }
+        if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
         if totals.firstFrame == nil { totals.firstFrame = t }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         if let s = totals.socEnd { summary.socStart = s }

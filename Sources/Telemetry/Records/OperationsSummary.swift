@@ -38,6 +38,9 @@ public struct OperationsSummary: Sendable, Hashable {
         guard let kg = hydrogenKg, distanceKm > 0 else { return nil }
         return kg / distanceKm * 100
     }
+    /// The ambient temperature's time-weighted mean, °C (`ambient_temp_c`). Nil for a vehicle
+    /// without a mapped `ambient_temperature` (the key is then absent from the JSON).
+    public var ambientTemperature: TimeWeightedMean?
     /// (`soc_start`, `soc_end`)
     public var socStart: Double?
     public var socEnd: Double?
@@ -153,5 +156,47 @@ public struct ChargingSessionFigure: Sendable, Hashable {
         self.end = end
         self.energyKWh = energyKWh
         self.maxPowerKW = maxPowerKW
+    }
+}
+
+/// A sampled signal's mean over time: the trapezoid rule between consecutive samples (gaps
+/// the aggregator does not integrate left out), divided by the seconds integrated. While no
+/// interval is integrated (one sample), the mean is that sample's value.
+public struct TimeWeightedMean: Sendable, Hashable {
+    /// ∫ value dt (value × seconds) and the seconds integrated.
+    public private(set) var area = 0.0
+    public private(set) var seconds = 0.0
+    private var lastValue: Double?
+
+    public init() {}
+
+    /// A mean read back (from a summary's JSON): one second at `mean`; nil or non-finite: none.
+    public init(mean: Double?) {
+        guard let mean, mean.isFinite else { return }
+        area = mean
+        seconds = 1
+        lastValue = mean
+    }
+
+    /// Nil before the first sample.
+    public var mean: Double? { seconds > 0 ? area / seconds : lastValue }
+
+    /// Two means are equal when their values are: a mean read back from JSON (one second at
+    /// the mean) equals the one written.
+    public static func == (a: Self, b: Self) -> Bool { a.mean == b.mean }
+    public func hash(into hasher: inout Hasher) { hasher.combine(mean) }
+}
+
+extension TimeWeightedMean: CustomReflectable {
+    /// The mean only, as `==` sees it (structural comparisons and printing).
+    public var customMirror: Mirror { Mirror(self, children: ["mean": mean as Any]) }
+
+    /// A sample `value` and the interval it closes (nil: the first, or after a gap).
+    mutating func add(_ value: Double, _ interval: (area: Double, seconds: Double)?) {
+        if value.isFinite { lastValue = value }
+        if let interval {
+            area += interval.area
+            seconds += interval.seconds
+        }
     }
 }

@@ -51,6 +51,8 @@ extension OperationsSummaryJSON {
         // Hydrogen (store schema 3): only a fuel-cell vehicle mapped with its stack's cells has
         // the key; its null reads back as NaN so that the key is written again.
         if o.has("hydrogen_kg") { s.hydrogenKg = try o.optionalDouble("hydrogen_kg") ?? .nan }
+        // Ambient (store schema 4): only a vehicle mapping `ambient_temperature` has the key.
+        if o.has("ambient_temp_c") { s.ambientTemperature = TimeWeightedMean(mean: try o.optionalDouble("ambient_temp_c")) }
         if o.has("charges") {
             for session in try o.items("charges") {
                 let c = JSONFields(session)

@@ -71,6 +71,9 @@ public enum OperationsSummaryJSON {
             }),
             ("vehicle", { string(summary.vehicle, &$0) }),
         ]
+        if let ambient = summary.ambientTemperature {
+            fields.append(("ambient_temp_c", { number(ambient.mean, &$0) }))
+        }
         if let hydrogenKg = summary.hydrogenKg {
             fields.append(("hydrogen_kg", { number(hydrogenKg, &$0) }))
             fields.append(("hydrogen_kg_per_100km", { number(summary.hydrogenKgPer100km, &$0) }))
