@@ -186,17 +186,33 @@ struct StackHydrogen: Sendable {
     }
 }
 
-/// The trapezoid rule over a sampled signal's consecutive samples, for a time-weighted mean:
-/// the previous sample, and the area of one new interval (nil for the first sample, after a
-/// gap longer than the aggregator's integration gap, or out of order).
+/// One sampled signal integrated over time by the trapezoid rule: the latest sample, and
+/// each new sample's interval since it. An interval is nil for the first sample, after a gap
+/// longer than the aggregator's integration gap (gateway off, logger paused), for a sample out
+/// of order, or when either end is not finite — nothing is integrated over it. Distance (speed),
+/// pack energy (power, split by sign), hydrogen (stack current) and the ambient temperature's
+/// time-weighted mean all integrate through this one rule.
 struct SampledIntegral: Sendable {
-    private var value = 0.0, time: Int64 = 0, hasValue = false
+    /// Two consecutive samples `seconds` apart.
+    struct Interval {
+        let from: Double, to: Double, seconds: Double
+        /// Value × seconds under the straight line between the samples.
+        var area: Double { (from + to) / 2 * seconds }
+        /// The same area split by sign (a line crossing zero splits at the crossing).
+        var signedArea: SignedArea { SignedArea(from: from, to: to, over: seconds) }
+    }
 
-    /// `v` at `t`: the area (value × seconds) and seconds since the previous sample.
-    mutating func add(_ v: Double, at t: Int64, maximumGap: Int64) -> (area: Double, seconds: Double)? {
-        defer { value = v; time = t; hasValue = true }
-        guard hasValue, t > time, t - time <= maximumGap, v.isFinite, value.isFinite else { return nil }
-        let seconds = Double(t - time) / 1e9
-        return ((value + v) / 2 * seconds, seconds)
+    private(set) var latest = 0.0
+    private(set) var latestTime: Int64 = 0
+    private(set) var hasSample = false
+
+    /// Whether the latest sample is at most `maximumGap` before `t`.
+    func isRecent(at t: Int64, maximumGap: Int64) -> Bool { hasSample && t - latestTime <= maximumGap }
+
+    /// `v` at `t` becomes the latest sample; returns the interval since the previous one.
+    mutating func add(_ v: Double, at t: Int64, maximumGap: Int64) -> Interval? {
+        defer { latest = v; latestTime = t; hasSample = true }
+        guard hasSample, t > latestTime, t - latestTime <= maximumGap, v.isFinite, latest.isFinite else { return nil }
+        return Interval(from: latest, to: v, seconds: Double(t - latestTime) / 1e9)
     }
 }

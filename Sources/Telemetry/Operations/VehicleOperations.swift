@@ -37,9 +37,9 @@ struct VehicleOperations: Sendable {
     private var staged: StagedRoles
 
     // Latest samples.
-    private var speed = 0.0, speedTime: Int64 = 0, hasSpeed = false
+    private var speed = SampledIntegral()
     private var voltage = 0.0, hasVoltage = false
-    private var power = 0.0, powerTime: Int64 = 0, hasPower = false
+    private var power = SampledIntegral()
     private var minCell = 0.0, maxCell = 0.0, hasMinCell = false, hasMaxCell = false
     private var charging = false, ready = false
     private var braking = false
@@ -84,13 +84,21 @@ struct VehicleOperations: Sendable {
         staged = StagedRoles(temperatures: vehicle.rules.temperatures.count, faults: vehicle.rules.faults.count)
         faults = FaultFlagEpisodes(vehicle.rules.faults.map(\.flag.level), kinds: vehicle.rules.faults.map(\.kind))
         stack = vehicle.rules.signals.fuelCellCells.map(StackHydrogen.init(cells:))
-        totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
         ambient = vehicle.rules.signals.ambientTemperature == nil ? nil : SampledIntegral()
-        if stack != nil { totals.hydrogenKg = 0 }
-        if ambient != nil { totals.ambientTemperature = TimeWeightedMean() }
-        trip = totals
+        totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
+        trip = totals  // trip and day are replaced when one opens
         day = totals
-        totals.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+        totals = newSummary(.vehicle, start: 0, end: 0)
+    }
+
+    /// Empty figures of one scope: what this vehicle has (hydrogen, ambient temperature) at
+    /// zero, its named temperatures' maxima at -∞ until a sample.
+    private func newSummary(_ scope: OperationsSummary.Scope, start: Int64, end: Int64) -> OperationsSummary {
+        var summary = OperationsSummary(vehicle: name, scope: scope, start: start, end: end)
+        if stack != nil { summary.hydrogenKg = 0 }
+        if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
+        summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
+        return summary
     }
 
     /// Counts one data or remote frame (or error frame) at `t` on the vehicle's bus `local`;
@@ -120,7 +128,7 @@ struct VehicleOperations: Sendable {
         } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
             // Time split over [previous semantic frame, now], by the state in force.
             let dt = Double(t - lastTime) / 1e9
-            let state = charging ? 0 : (hasSpeed && speed > trips.movingSpeed ? 1 : 2)
+            let state = charging ? 0 : (speed.hasSample && speed.latest > trips.movingSpeed ? 1 : 2)
             each {
                 switch state {
                 case 0: $0.chargingSeconds += dt
@@ -137,8 +145,7 @@ struct VehicleOperations: Sendable {
         if let v = take(0) { addSpeed(v, at: t, into: &output) }
         if let i = take(2), hasVoltage {
             let p = voltage * (signals.packCurrentPositive == .discharge ? i : -i)
-            if hasPower, t > powerTime, t - powerTime <= Self.maximumIntegrationGap {
-                let area = SignedArea(from: power, to: p, over: Double(t - powerTime) / 1e9)
+            if let area = power.add(p, at: t, maximumGap: Self.maximumIntegrationGap)?.signedArea {
                 let outKWh = area.positive / 3.6e6, inKWh = area.negative / 3.6e6
                 let isCharging = charging
                 each {
@@ -147,9 +154,6 @@ struct VehicleOperations: Sendable {
                 }
                 if isCharging { sessions.add(energyKWh: inKWh, powerW: -p, at: t) }
             }
-            power = p
-            powerTime = t
-            hasPower = true
         }
         if let c = take(11), let rule = signals.charging {
             charging = rule.isOn(c)
@@ -163,7 +167,7 @@ struct VehicleOperations: Sendable {
             }
             ready = on
         }
-        if tripKind == .speed, inTrip, hasSpeed, speed <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
+        if tripKind == .speed, inTrip, speed.hasSample, speed.latest <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
             endTrip(at: lastMoving, into: &output)
         }
         if let s = take(3) {
@@ -218,26 +222,20 @@ struct VehicleOperations: Sendable {
     private mutating func addSpeed(_ v: Double, at t: Int64, into output: inout [TelemetryRecord]) {
         let moving = trips.movingSpeed
         if v > moving {
-            if tripKind == .speed && !inTrip { startTrip(at: hasSpeed && t - speedTime <= Self.maximumIntegrationGap ? speedTime : t) }
+            if tripKind == .speed && !inTrip {
+                startTrip(at: speed.isRecent(at: t, maximumGap: Self.maximumIntegrationGap) ? speed.latestTime : t)
+            }
             lastMoving = t
             counts.markMoving()
         }
-        if hasSpeed, t > speedTime, t - speedTime <= Self.maximumIntegrationGap {
-            let dt = Double(t - speedTime) / 1e9
-            let km = (speed + v) / 2 * dt / 3600
+        if let interval = speed.add(v, at: t, maximumGap: Self.maximumIntegrationGap) {
+            let km = interval.area / 3600
             each { $0.distanceKm += km }
         }
-        speed = v
-        speedTime = t
-        hasSpeed = true
     }
 
     private mutating func startTrip(at t: Int64) {
-        var summary = OperationsSummary(vehicle: name, scope: .trip(index: tripCount), start: t, end: t)
-        if stack != nil { summary.hydrogenKg = 0 }
-        if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
-        summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
-        trip = summary
+        trip = newSummary(.trip(index: tripCount), start: t, end: t)
         inTrip = true
         tripBase = counts.now
     }
@@ -269,12 +267,9 @@ struct VehicleOperations: Sendable {
         guard index > dayIndex || dayIndex == .min else { return }  // days only move forward
         if hasDay { output.append(.operations(closedDay())) }
         dayIndex = index
-        var summary = OperationsSummary(vehicle: name, scope: .day, start: index * length - dayOffset, end: t)
+        var summary = newSummary(.day, start: index * length - dayOffset, end: t)
         summary.firstFrame = t  // the frame that opens the day
-        if stack != nil { summary.hydrogenKg = 0 }
-        if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
         if totals.firstFrame == nil { totals.firstFrame = t }
-        summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         if let s = totals.socEnd { summary.socStart = s }
         day = summary
         hasDay = true

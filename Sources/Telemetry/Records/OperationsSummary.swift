@@ -192,7 +192,7 @@ extension TimeWeightedMean: CustomReflectable {
     public var customMirror: Mirror { Mirror(self, children: ["mean": mean as Any]) }
 
     /// A sample `value` and the interval it closes (nil: the first, or after a gap).
-    mutating func add(_ value: Double, _ interval: (area: Double, seconds: Double)?) {
+    mutating func add(_ value: Double, _ interval: SampledIntegral.Interval?) {
         if value.isFinite { lastValue = value }
         if let interval {
             area += interval.area
