@@ -38,11 +38,12 @@ struct UplinkMessage {
 struct UplinkEncoder {
     let settings: UplinkSettings
     static let maxRecords = 2000
-    private let lengths: Set<Int64>
+    /// The window lengths that go up: one or two, so a scan beats hashing.
+    private let lengths: [Int64]
 
     init(_ settings: UplinkSettings) {
         self.settings = settings
-        lengths = Set(settings.windowLengths)
+        lengths = Array(Set(settings.windowLengths)).sorted()
     }
 
     static func topic(fleet: String, vehicle: String, kind: UplinkKind) -> String {
@@ -63,17 +64,24 @@ struct UplinkEncoder {
     }
 
     /// The messages for one batch, in the order of each group's first record.
+    ///
+    /// Most of a batch stays on the vehicle (every 1 s window), so records are classified in
+    /// place through the array's buffer — no record is copied (no retain of its strings) to be
+    /// looked at — and only the few that go up are grouped by vehicle and kind.
     func messages(_ batch: RecordBatch) -> [UplinkMessage] {
         var groups: [String: (kind: UplinkKind, vehicle: String, indices: [Int])] = [:]
         var order: [String] = []
-        for (i, record) in batch.records.enumerated() {
-            guard let kind = kind(of: record) else { continue }
-            let key = record.vehicle + "/" + kind.rawValue
-            if groups[key] == nil {
-                groups[key] = (kind, record.vehicle, [])
-                order.append(key)
+        batch.records.withUnsafeBufferPointer { records in
+            for i in records.indices {
+                guard let kind = kind(of: records[i]) else { continue }
+                let vehicle = records[i].vehicle
+                let key = vehicle + "/" + kind.rawValue
+                if groups[key] == nil {
+                    groups[key] = (kind, vehicle, [])
+                    order.append(key)
+                }
+                groups[key]!.indices.append(i)
             }
-            groups[key]!.indices.append(i)
         }
         var out: [UplinkMessage] = []
         for key in order {
