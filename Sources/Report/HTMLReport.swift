@@ -102,7 +102,8 @@ public enum HTMLReport {
         } else {
             out += "<p class=\"nodata\">No data: no state-of-charge windows for \(e(vehicle)) in this range.</p>\n"
         }
-        out += table("trips-\(anchor(vehicle))", ReportTables.trips, model.trips.filter { $0.vehicle == vehicle }, caption: "\(vehicle): trips")
+        let trips = model.trips.filter { $0.vehicle == vehicle }
+        out += table("trips-\(anchor(vehicle))", ReportTables.trips(trips), trips, caption: "\(vehicle): trips")
         let sessions = model.charging.filter { $0.vehicle == vehicle }
         if !sessions.isEmpty {
             out += table("charging-\(anchor(vehicle))", ReportTables.charging, sessions, caption: "\(vehicle): charging sessions")

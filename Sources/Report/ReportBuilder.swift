@@ -26,7 +26,10 @@ public enum ReportBuilder {
         let socByVehicle = Dictionary(grouping: soc, by: \.vehicle)
         let days = dayRows.map { vehicleDay($0, faults: faults, silent: silent, soc: socByVehicle[$0.vehicle] ?? []) }
         return ReportModel(storePath: reader.path, from: filter.from, to: filter.to, vehicles: vehicles, days: days,
-                           trips: trips, faults: faults, silent: silent, busHours: busHours, soc: soc,
+                           trips: trips.map { trip in
+                               let summary = SummaryFields(json: trip.summaryJSON)
+                               return VehicleTrip(row: trip, hydrogenKg: summary.hydrogenKg, ambientTemperature: summary.ambientTemperature)
+                           }, faults: faults, silent: silent, busHours: busHours, soc: soc,
                            charging: dayRows.flatMap { SummaryFields(json: $0.summaryJSON).sessions(of: $0.vehicle) },
                            fleet: fleetRows(days, vehicles: vehicles))
     }

@@ -10,7 +10,7 @@ public struct ReportModel: Sendable {
     /// Vehicles known to the store (after `--vehicle`), sorted.
     public var vehicles: [String]
     public var days: [VehicleDay]
-    public var trips: [StoreReader.OperationsRow]
+    public var trips: [VehicleTrip]
     public var faults: [StoreReader.Episode]
     public var silent: [StoreReader.Episode]
     public var busHours: [StoreReader.BusHour]
@@ -21,6 +21,19 @@ public struct ReportModel: Sendable {
     public var fleet: [FleetRow]
 
     public var isEmpty: Bool { days.isEmpty && trips.isEmpty && faults.isEmpty && silent.isEmpty && busHours.isEmpty }
+}
+
+/// One trip of a vehicle: its store row and the figures its summary carries only for some
+/// vehicles (hydrogen for a fuel-cell vehicle, the ambient temperature where it is mapped).
+public struct VehicleTrip: Sendable, Hashable {
+    public var row: StoreReader.OperationsRow
+    public var hydrogenKg: Double?
+    public var ambientTemperature: Double?
+    public var vehicle: String { row.vehicle }
+    public var hydrogenKgPer100km: Double? {
+        guard let kg = hydrogenKg, let km = row.distanceKm, km > 0 else { return nil }
+        return kg / km * 100
+    }
 }
 
 /// One vehicle on one day: the row of the fleet table.

@@ -89,21 +89,32 @@ enum ReportTables {
         Column(label: "alarms /10,000 km", csv: "alarms_per_10000km") { .number($0.alarmsPer10000km, 1) },
     ]
 
-    static let trips: [Column<StoreReader.OperationsRow>] = [
-        Column(label: "trip", csv: "trip") { .count($0.tripIndex) },
-        Column(label: "start (UTC)", csv: "start_utc") { .text(dateTime($0.start)) },
-        Column(label: "end (UTC)", csv: "end_utc") { .text(dateTime($0.end)) },
-        Column(label: "minutes", csv: "duration_min") { .number(Double($0.end - $0.start) / 60e9, 1) },
-        Column(label: "km", csv: "distance_km") { .number($0.distanceKm, 2) },
-        Column(label: "avg speed km/h", csv: "average_speed_kmh") { row in
-            .number(row.drivingSeconds.flatMap { $0 > 0 ? (row.distanceKm ?? 0) / ($0 / 3600) : nil }, 1)
-        },
-        Column(label: "kWh/100 km", csv: "kwh_per_100km") { .number($0.kWhPer100km, 1) },
-        Column(label: "SOC start %", csv: "soc_start_pct") { .number($0.socStart, 1) },
-        Column(label: "SOC end %", csv: "soc_end_pct") { .number($0.socEnd, 1) },
-        Column(label: "cell max °C", csv: "max_cell_temp_c") { .number($0.maxCellTemperature, 1) },
-        Column(label: "brakes", csv: "brake_applications") { .count($0.brakeApplications) },
-    ]
+    /// One vehicle's trip table: the hydrogen and ambient columns only when one of its trips
+    /// has the figure (a battery van's page has no empty H₂ columns).
+    static func trips(_ trips: [VehicleTrip]) -> [Column<VehicleTrip>] {
+        let hydrogen = trips.contains { $0.hydrogenKg != nil }, ambient = trips.contains { $0.ambientTemperature != nil }
+        var columns: [Column<VehicleTrip>] = [
+            Column(label: "trip", csv: "trip") { .count($0.row.tripIndex) },
+            Column(label: "start (UTC)", csv: "start_utc") { .text(dateTime($0.row.start)) },
+            Column(label: "end (UTC)", csv: "end_utc") { .text(dateTime($0.row.end)) },
+            Column(label: "minutes", csv: "duration_min") { .number(Double($0.row.end - $0.row.start) / 60e9, 1) },
+            Column(label: "km", csv: "distance_km") { .number($0.row.distanceKm, 2) },
+            Column(label: "avg speed km/h", csv: "average_speed_kmh") { trip in
+                .number(trip.row.drivingSeconds.flatMap { $0 > 0 ? (trip.row.distanceKm ?? 0) / ($0 / 3600) : nil }, 1)
+            },
+            Column(label: "kWh/100 km", csv: "kwh_per_100km") { .number($0.row.kWhPer100km, 1) },
+            Column(label: "SOC start %", csv: "soc_start_pct") { .number($0.row.socStart, 1) },
+            Column(label: "SOC end %", csv: "soc_end_pct") { .number($0.row.socEnd, 1) },
+        ]
+        if hydrogen {
+            columns.append(Column(label: "H₂ kg", csv: "hydrogen_kg") { .number($0.hydrogenKg, 3) })
+            columns.append(Column(label: "H₂ kg/100 km", csv: "hydrogen_kg_per_100km") { .number($0.hydrogenKgPer100km, 2) })
+        }
+        columns.append(Column(label: "cell max °C", csv: "max_cell_temp_c") { .number($0.row.maxCellTemperature, 1) })
+        if ambient { columns.append(Column(label: "ambient °C", csv: "ambient_temp_c") { .number($0.ambientTemperature, 1) }) }
+        columns.append(Column(label: "brakes", csv: "brake_applications") { .count($0.row.brakeApplications) })
+        return columns
+    }
 
     /// Charging sessions of one vehicle (the day summaries' `charges`).
     static let charging: [Column<ChargingSession>] = [

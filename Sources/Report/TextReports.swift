@@ -14,7 +14,8 @@ public enum MarkdownReport {
         out += "## Silent messages\n\n" + table(ReportTables.episodes, model.silent)
         out += "## Smart-connected driving\n\n_No data: the store has no driver-assistance figures in this range._\n\n"
         for vehicle in model.vehicles {
-            out += "## \(vehicle): trips\n\n" + table(ReportTables.trips, model.trips.filter { $0.vehicle == vehicle })
+            let trips = model.trips.filter { $0.vehicle == vehicle }
+            out += "## \(vehicle): trips\n\n" + table(ReportTables.trips(trips), trips)
             let sessions = model.charging.filter { $0.vehicle == vehicle }
             if !sessions.isEmpty { out += "## \(vehicle): charging sessions\n\n" + table(ReportTables.charging, sessions) }
         }

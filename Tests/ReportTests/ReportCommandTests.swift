@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `candor report` run as a user runs it, on a store made by `candor replay --sqlite` from
 /// the fixture bundles; figures checked against each bundle's truth.json.
@@ -143,6 +144,37 @@ import Testing
             #expect(abs(energy - truthSession.kWh) <= 0.0005 + 0.01 * truthSession.kWh + 1e-3, "session kWh \(energy) vs truth \(truthSession.kWh)")
             #expect(cells[5] == (truthSession.fast ? "yes" : "no"))
         }
+    }
+
+    /// The fuel-cell truck's trip page shows each trip's hydrogen as the store holds it (read
+    /// by the `sqlite3` shell from the summary JSON), within the day's; a battery van's trip
+    /// table has no H₂ columns at all.
+    @Test func tripTablesShowHydrogenOnlyForTheFuelCellTruck() throws {
+        let store = try FleetStore.path()
+        let sqlite3 = try OracleTool.require("sqlite3")
+        let query = try Tool.run(sqlite3, ["-readonly", store, """
+            SELECT trip_index, json_extract(summary_json, '$.hydrogen_kg') FROM operations
+            WHERE vehicle = 'fcev01' AND scope = 'trip' ORDER BY start
+            """])
+        let stored = query.stdout.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
+        #expect(query.status == 0 && !stored.isEmpty, "\(query.stderr)")
+        let dayKg = try FleetStore.truth("fcev-urban")["hydrogen_kg"] as! Double
+        let md = try report(store, ["--vehicle", "fcev01"], output: "-")
+        #expect(md.status == 0, "\(md.stderr)")
+        let section = md.stdout.components(separatedBy: "## fcev01: trips\n\n").dropFirst().first ?? ""
+        let lines = section.split(separator: "\n").prefix { $0.hasPrefix("|") }
+        let header = lines.first.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        let column = try #require(header.firstIndex(of: "H₂ kg"), "no H₂ column: \(header)")
+        #expect(lines.count - 2 == stored.count, "\(section)")
+        for (line, row) in zip(lines.dropFirst(2), stored) {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let shown = Double(cells[column]) ?? .nan, kg = Double(row[1]) ?? .nan
+            #expect(abs(shown - kg) <= 0.0005 + 1e-12, "trip \(row[0]): shown \(shown) kg, stored \(kg) kg")
+            #expect(kg > 0 && kg <= dayKg * 1.01, "trip \(row[0]): \(kg) kg of the day's \(dayKg) kg (truth)")
+        }
+        let van = try report(store, ["--vehicle", "van01"], output: "-")
+        let vanTrips = van.stdout.components(separatedBy: "## van01: trips\n\n").dropFirst().first?.split(separator: "\n").first ?? ""
+        #expect(vanTrips.contains("km") && !vanTrips.contains("H₂"), "\(vanTrips)")
     }
 
     @Test func outputIsByteIdenticalAcrossProcesses() throws {
