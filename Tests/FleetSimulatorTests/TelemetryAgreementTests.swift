@@ -36,8 +36,8 @@ import Telemetry
         map.ambientTemperature = ref(roles[.ambientTemperature])
         let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
             signals: map,
-            temperatures: definition.temperatures.map { ($0.name, ref($0.ref)!) },
-            faults: definition.faultFlags.map { ($0.kind, FaultFlag(ref($0.ref)!)) },
+            temperatures: definition.temperatures.map { .init(name: $0.name, reference: ref($0.ref)!) },
+            faults: definition.faultFlags.map { .init(kind: $0.kind, flag: FaultFlag(ref($0.ref)!)) },
             trips: TripRule(kind: .ready),
             brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow)))
         return TelemetryConfiguration(vehicles: [vehicle])

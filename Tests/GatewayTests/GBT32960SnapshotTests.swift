@@ -28,7 +28,7 @@ import Testing
                                         codes: [.init("off", 0), .init("ready", 1), .init("consuming", 2), .init("generating", 3)])
         map.motorTorque = reference("MCU_Status", "MCU_MotorTorque")
         map.brakePressure = reference("EHB_Status", "EHB_BrakePressure")
-        return SignalSnapshot(signals: map, faults: [], edition: edition)
+        return SignalSnapshot(VehicleRules(signals: map), edition: edition)
     }
 
     static let millis = t0 / 1_000_000
@@ -77,7 +77,7 @@ import Testing
         var map = SemanticMap()
         map.hydrogenConsumption = Self.reference("FCU_Hydrogen", "FCU_H2Consumption")
         map.hydrogenConcentration = Self.reference("FCU_Hydrogen", "FCU_H2Concentration")
-        let s = SignalSnapshot(signals: map, faults: [], edition: .v2016)
+        let s = SignalSnapshot(VehicleRules(signals: map), edition: .v2016)
         let empty = s.fuelCell(at: Self.millis)
         #expect(empty.consumption == 0xFFFF && empty.hydrogenMaxConcentration == 0xFFFF && empty.voltage == 0xFFFF)
         #expect(s.items(atMillis: Self.millis).contains { if case .fuelCell = $0 { true } else { false } })
@@ -91,7 +91,7 @@ import Testing
         // Outside the table's range: abnormal.
         s.update(Self.window("FCU_Hydrogen", "FCU_H2Concentration", 7.5))
         #expect(s.fuelCell(at: Self.millis).hydrogenMaxConcentration == 0xFFFE)
-        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: .v2016).items(atMillis: Self.millis)
+        #expect(SignalSnapshot(VehicleRules(signals: SemanticMap()), edition: .v2016).items(atMillis: Self.millis)
             .allSatisfy { if case .fuelCell = $0 { false } else { true } }, "no fuel-cell role, no fuel-cell body")
     }
 
@@ -105,8 +105,8 @@ import Testing
         map.hydrogenPressure = Self.reference("FCU_Hydrogen", "FCU_TankPressure")
         map.hydrogenTemperature = Self.reference("FCU_Hydrogen", "FCU_TankTemp")
         map.hydrogenConcentration = Self.reference("FCU_Hydrogen", "FCU_H2Concentration")
-        let s = SignalSnapshot(signals: map, temperatures: ["fuel_cell_coolant": Self.reference("FCU_Cooling", "FCU_CoolantOutletTemp")],
-                               faults: [], edition: .v2025)
+        let coolant = VehicleRules.Temperature(name: "fuel_cell_coolant", reference: Self.reference("FCU_Cooling", "FCU_CoolantOutletTemp"))
+        let s = SignalSnapshot(VehicleRules(signals: map, temperatures: [coolant]), edition: .v2025)
         for (message, signal, value) in [("FCU_Status", "FCU_StackVoltage", 312.4), ("FCU_Status", "FCU_StackCurrent", 150.3),
                                          ("FCU_Hydrogen", "FCU_TankPressure", 34.87), ("FCU_Hydrogen", "FCU_TankTemp", 21),
                                          ("FCU_Hydrogen", "FCU_H2Concentration", 0.0042), ("FCU_Cooling", "FCU_CoolantOutletTemp", 68)] {
@@ -124,9 +124,9 @@ import Testing
         #expect(stale.voltage == 0xFFFF && stale.coolantOutletTemperatures == [0xFF] && s.hydrogenSystem(at: Self.millis + 5_001).maxPressure == 0xFFFF)
         let report = RealtimeReport(time: BeijingTime(unixSeconds: Self.millis / 1000), items: items)
         #expect(try RealtimeReport.decode(report.encode(edition: .v2025), edition: .v2025) == report)
-        #expect(SignalSnapshot(signals: map, faults: [], edition: .v2025).fuelCellStack(at: Self.millis).coolantOutletTemperatures.isEmpty,
+        #expect(SignalSnapshot(VehicleRules(signals: map), edition: .v2025).fuelCellStack(at: Self.millis).coolantOutletTemperatures.isEmpty,
                 "no coolant probe mapped: none sent")
-        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: .v2025).items(atMillis: Self.millis).allSatisfy {
+        #expect(SignalSnapshot(VehicleRules(signals: SemanticMap()), edition: .v2025).items(atMillis: Self.millis).allSatisfy {
             switch $0 { case .hydrogenSystem, .fuelCellStacks: false; default: true }
         }, "no fuel-cell role, neither body")
     }

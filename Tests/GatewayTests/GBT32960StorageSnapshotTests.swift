@@ -26,7 +26,7 @@ import TestSupport
         map.packCurrentPositive = .charge
         map.cellVoltages = NumberedSignals(bus: "can2", message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: cells)
         map.probeTemperatures = NumberedSignals(bus: "can2", message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: probes)
-        return SignalSnapshot(signals: map, faults: [], edition: edition)
+        return SignalSnapshot(VehicleRules(signals: map), edition: edition)
     }
 
     @Test func aSeriesNamesItsSignalsByNumberZeroPaddedToThePatternsWidth() {
@@ -86,7 +86,7 @@ import TestSupport
         #expect(Array(names.suffix(3)) == (edition == .v2016 ? [0x07, 0x08, 0x09] : [0x06, 0x07, 0x08]))
         let report = RealtimeReport(time: BeijingTime(unixSeconds: Self.millis / 1000), items: items)
         #expect(try RealtimeReport.decode(report.encode(edition: edition), edition: edition) == report)
-        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: edition).items(atMillis: Self.millis).allSatisfy {
+        #expect(SignalSnapshot(VehicleRules(signals: SemanticMap()), edition: edition).items(atMillis: Self.millis).allSatisfy {
             switch $0 { case .subsystemVoltages, .subsystemTemperatures: false; default: true }
         }, "no series mapped, no storage bodies")
     }
@@ -115,12 +115,12 @@ import TestSupport
         var map = SemanticMap()
         map.maxCellVoltage = SignalReference(bus: "can2", message: "BMS_CellSummary", signal: "BMS_MaxCellVoltage")
         map.minCellTemperature = SignalReference(bus: "can2", message: "BMS_TempSummary", signal: "BMS_MinTemp")
-        for (snapshot, at) in [(s, Self.millis + 5_001), (SignalSnapshot(signals: map, faults: [], edition: .v2016), Self.millis)] {
+        for (snapshot, at) in [(s, Self.millis + 5_001), (SignalSnapshot(VehicleRules(signals: map), edition: .v2016), Self.millis)] {
             let stale = snapshot.extremes(at: at)
             #expect(stale.maxVoltageSubsystem == 0xFF && stale.maxVoltageCell == 0xFF && stale.minVoltageCell == 0xFF)
             #expect(stale.maxTemperatureSubsystem == 0xFF && stale.maxTemperatureProbe == 0xFF && stale.minTemperatureProbe == 0xFF)
         }
-        let signals = SignalSnapshot(signals: map, faults: [], edition: .v2016)
+        let signals = SignalSnapshot(VehicleRules(signals: map), edition: .v2016)
         signals.update(Self.window("BMS_CellSummary", "BMS_MaxCellVoltage", 3.41))
         signals.update(Self.window("BMS_TempSummary", "BMS_MinTemp", -5))
         let e2 = signals.extremes(at: Self.millis)
@@ -194,7 +194,7 @@ import TestSupport
         let map = config.vehicles[0].rules.signals
         #expect(map.dcdcState?.codes.map(\.name) == ["working", "working", "disconnected", "abnormal"])
         #expect(map.references.contains { $0.signal == "BMS_InsulationResistance" } && map.references.contains { $0.signal == "DCDC_State" })
-        let s = SignalSnapshot(signals: map, faults: [], edition: edition)
+        let s = SignalSnapshot(VehicleRules(signals: map), edition: edition)
         let millis = GBT32960SnapshotTests.millis
         let unseen = s.vehicle(at: millis)
         #expect(unseen.dcdcState == 0xFF && unseen.accelerator == 0xFF && unseen.brake == 0xFF)
@@ -234,7 +234,7 @@ import TestSupport
         let config = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n" + coded, file: "candor.yaml", environment: [:])
         let map = config.vehicles[0].rules.signals
         #expect(map.keyedReferences.contains { $0.key == "running_mode" && $0.reference.signal == "FCU_State" })
-        let s = SignalSnapshot(signals: map, faults: [], edition: edition)
+        let s = SignalSnapshot(VehicleRules(signals: map), edition: edition)
         let millis = GBT32960SnapshotTests.millis
         #expect(s.vehicle(at: millis).runningMode == 0xFF, "not seen yet")
         for (raw, code) in [(2.0, UInt8(2)), (0, 1), (3, 1), (4, 0xFE), (6, 0xFE)] {
@@ -246,13 +246,13 @@ import TestSupport
             let fixed = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n    signals:\n      running_mode: \(mode)\n", file: "candor.yaml", environment: [:])
             #expect(fixed.vehicles[0].rules.signals.runningMode == .fixed(mode))
             #expect(fixed.vehicles[0].rules.signals.keyedReferences.isEmpty, "a fixed mode maps no signal")
-            let v = SignalSnapshot(signals: fixed.vehicles[0].rules.signals, faults: [], edition: edition).vehicle(at: millis)
+            let v = SignalSnapshot(VehicleRules(signals: fixed.vehicles[0].rules.signals), edition: edition).vehicle(at: millis)
             #expect(v.runningMode == code, "\(mode)")
             let report = RealtimeReport(time: BeijingTime(unixSeconds: millis / 1000), items: [.vehicle(v)])
             let decoded = try RealtimeReport.decode(report.encode(edition: edition), edition: edition)
             if case let .vehicle(back)? = decoded.items.first { #expect(back.runningMode == code) } else { Issue.record("no vehicle body") }
         }
-        #expect(SignalSnapshot(signals: SemanticMap(), faults: [], edition: edition).vehicle(at: millis).runningMode == 0xFF, "unmapped")
+        #expect(SignalSnapshot(VehicleRules(signals: SemanticMap()), edition: edition).vehicle(at: millis).runningMode == 0xFF, "unmapped")
         for (bad, message) in [("      running_mode: diesel\n", "expected one of"), ("      running_mode: abnormal\n", "expected one of"),
                                (coded.replacingOccurrences(of: "hybrid: 2", with: "range_extender: 2"), "unknown code")] {
             let error = configFailure(ConfigTests.minimal + "\n    signals:\n" + bad, file: "candor.yaml")

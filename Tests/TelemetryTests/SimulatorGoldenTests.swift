@@ -80,8 +80,8 @@ struct SimulatorGoldenTests {
         }
         let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(
             signals: map,
-            temperatures: definition.temperatures.map { (name: $0.name, reference: reference($0.ref)) },
-            faults: definition.faultFlags.map { (kind: $0.kind, flag: FaultFlag(reference($0.ref))) },
+            temperatures: definition.temperatures.map { .init(name: $0.name, reference: reference($0.ref)) },
+            faults: definition.faultFlags.map { .init(kind: $0.kind, flag: FaultFlag(reference($0.ref))) },
             trips: TripRule(kind: .ready),
             brake: BrakeRule(onAbove: definition.brakeHysteresis.onAbove, offBelow: definition.brakeHysteresis.offBelow)))
         return TelemetryConfiguration(vehicles: [vehicle])

@@ -49,7 +49,7 @@ enum Fixture {
         let vehicle = VehicleConfiguration(
             name: "van01",
             buses: [BusConfiguration(interface: "can0", rules: BusRules(bitrate: 500_000, messageRules: rules), messages: messages())],
-            rules: VehicleRules(signals: map, faults: [(kind: "over_temperature", flag: FaultFlag(ref("BMS_Cells", "AlarmOverTemp")))],
+            rules: VehicleRules(signals: map, faults: [.init(kind: "over_temperature", flag: FaultFlag(ref("BMS_Cells", "AlarmOverTemp")))],
                                 trips: trips))
         return TelemetryConfiguration(vehicles: [vehicle], rules: FleetRules(windowLengths: windows, dayUTCOffsetSeconds: dayOffset))
     }

@@ -180,7 +180,7 @@ extension GatewayConfig {
                 guard temperature.unicodeScalars.allSatisfy({ isIdentifierScalar($0) && $0 != "." }) else {
                     throw value.error("temperature name must be letters, digits, `_` or `-`")
                 }
-                vehicle.rules.temperatures.append((temperature, try signalReference(value, extra: []).0))
+                vehicle.rules.temperatures.append(.init(name: temperature, reference: try signalReference(value, extra: []).0))
             }
         }
         if let faults = f["faults"] {
@@ -192,7 +192,7 @@ extension GatewayConfig {
                     guard let n = Int(try l.text()), (1...3).contains(n) else { throw l.expected("`value` or a level 1, 2 or 3") }
                     level = .fixed(n)
                 }
-                vehicle.rules.faults.append((kind, FaultFlag(reference, level: level)))
+                vehicle.rules.faults.append(.init(kind: kind, flag: FaultFlag(reference, level: level)))
             }
         }
         if let trips = f["trips"] {

@@ -76,8 +76,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         } catch {
             throw SinkError(.io, path: directory + "/outbox", message: error.description)
         }
-        snapshot = SignalSnapshot(signals: options.signals, temperatures: options.temperatures, faults: options.faults,
-                                  edition: options.terminal.edition)
+        snapshot = SignalSnapshot(options.rules, edition: options.terminal.edition)
         session = TerminalSession(config: options.terminal, store: OutboxReportStore(outbox: outbox),
                                   serials: FileLoginSerialStore(path: directory + "/login-serial"), source: snapshot)
         idle = options.liveClock ? IdleClock(idleAfterMillis: options.idleAfterMillis) : nil

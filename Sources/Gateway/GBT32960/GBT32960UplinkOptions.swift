@@ -32,12 +32,11 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     public var tls: TLSFiles?
     public var terminal: TerminalConfig
     public var stateDirectory: String
-    /// The vehicle whose signals are reported, its semantic map and fault flags.
+    /// The vehicle whose signals are reported, and its rules as the config holds them (the
+    /// semantic map, `temperatures:` — `motor` and `controller` feed the drive-motor body — and
+    /// `faults:`).
     public var vehicle = ""
-    public var signals = SemanticMap()
-    /// The vehicle's `temperatures:` by name (`motor` and `controller` feed the drive-motor body).
-    public var temperatures: [String: SignalReference] = [:]
-    public var faults: [Fault] = []
+    public var rules = VehicleRules()
     /// Records queued between ingest and the terminal's thread at most (more dropped, counted).
     public var queueRecords = 100_000
     /// Wall-clock bound on waiting for the platform's reply to a login, heartbeat, time sync or
@@ -49,11 +48,6 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// on while the bus is silent. Replay keeps event time alone.
     public var liveClock = false
     public var idleAfterMillis: Int64 = 2_000
-
-    public struct Fault: Sendable, Hashable {
-        public var kind: String
-        public var flag: FaultFlag
-    }
 
     public struct TLSFiles: Sendable, Hashable {
         /// The platform's CA; nil trusts the system store.
@@ -114,9 +108,7 @@ extension GatewayConfig {
         }
         if let chosen {
             options.vehicle = chosen.name
-            options.signals = chosen.rules.signals
-            for (name, reference) in chosen.rules.temperatures { options.temperatures[name] = reference }
-            options.faults = chosen.rules.faults.map { GBT32960UplinkOptions.Fault(kind: $0.kind, flag: $0.flag) }
+            options.rules = chosen.rules
         }
         return options
     }

@@ -73,8 +73,9 @@ final class SignalSnapshot: ReportSource {
         "controller_temperature": 15, "hv_interlock": 16, "motor_temperature": 17, "over_charge": 18,
     ]
 
-    init(signals: SemanticMap, temperatures: [String: SignalReference] = [:], faults: [GBT32960UplinkOptions.Fault],
-         edition: Edition, staleMillis: Int64 = 5_000) {
+    /// `rules`: the reported vehicle's (its semantic map, `temperatures:` and `faults:`).
+    init(_ rules: VehicleRules, edition: Edition, staleMillis: Int64 = 5_000) {
+        let signals = rules.signals, faults = rules.faults
         self.edition = edition
         self.staleMillis = staleMillis
         cellBase = Role.allCases.count + faults.count
@@ -88,15 +89,15 @@ final class SignalSnapshot: ReportSource {
             (signals.maxCellTemperature, .maxCellTemperature), (signals.minCellTemperature, .minCellTemperature),
             (signals.ready?.reference, .ready), (signals.charging?.reference, .charging), (signals.odometer, .odometer),
             (signals.motorSpeed, .motorSpeed), (signals.motorTorque, .motorTorque), (signals.motorDCVoltage, .motorDCVoltage),
-            (signals.motorDCCurrent, .motorDCCurrent), (temperatures["motor"], .motorTemperature),
-            (temperatures["controller"], .controllerTemperature), (signals.fuelCellVoltage, .fuelCellVoltage),
+            (signals.motorDCCurrent, .motorDCCurrent), (rules.temperature("motor"), .motorTemperature),
+            (rules.temperature("controller"), .controllerTemperature), (signals.fuelCellVoltage, .fuelCellVoltage),
             (signals.fuelCellCurrent, .fuelCellCurrent), (signals.hydrogenPressure, .hydrogenPressure),
             (signals.hydrogenTemperature, .hydrogenTemperature), (signals.gear?.reference, .gear),
             (signals.motorState?.reference, .motorState), (signals.brakePressure, .brakePressure),
             (signals.hydrogenConsumption, .hydrogenConsumption), (signals.hydrogenConcentration, .hydrogenConcentration),
             (signals.dcdcState?.reference, .dcdcState), (signals.insulationResistance, .insulation),
             (signals.acceleratorPedal, .acceleratorPedal), (signals.brakePedal, .brakePedal),
-            (signals.runningMode?.reference, .runningMode), (temperatures["fuel_cell_coolant"], .coolantOutletTemperature),
+            (signals.runningMode?.reference, .runningMode), (rules.temperature("fuel_cell_coolant"), .coolantOutletTemperature),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear

@@ -72,19 +72,39 @@ public struct VehicleConfiguration: Sendable {
 
 /// What a vehicle's operations figures are made of (`vehicles.<id>`): the semantic map,
 /// extra temperatures, fault flags, and the trip and brake rules.
-public struct VehicleRules: Sendable {
+public struct VehicleRules: Sendable, Hashable {
     public var signals: SemanticMap
     /// Extra temperatures whose maxima are reported, by name, in the order given.
-    public var temperatures: [(name: String, reference: SignalReference)]
+    public var temperatures: [Temperature]
     /// Fault flags by kind, in the order given.
-    public var faults: [(kind: String, flag: FaultFlag)]
+    public var faults: [Fault]
     public var trips: TripRule
     public var brake: BrakeRule
 
+    /// `temperatures.<name>`: a temperature signal by name (`motor`, `controller`, ...).
+    public struct Temperature: Sendable, Hashable {
+        public var name: String
+        public var reference: SignalReference
+        public init(name: String, reference: SignalReference) {
+            self.name = name
+            self.reference = reference
+        }
+    }
+
+    /// `faults.<kind>`: a fault flag by kind (`FaultKinds.all`).
+    public struct Fault: Sendable, Hashable {
+        public var kind: String
+        public var flag: FaultFlag
+        public init(kind: String, flag: FaultFlag) {
+            self.kind = kind
+            self.flag = flag
+        }
+    }
+
     public init(
         signals: SemanticMap = SemanticMap(),
-        temperatures: [(name: String, reference: SignalReference)] = [],
-        faults: [(kind: String, flag: FaultFlag)] = [],
+        temperatures: [Temperature] = [],
+        faults: [Fault] = [],
         trips: TripRule = TripRule(), brake: BrakeRule = BrakeRule()
     ) {
         self.signals = signals
@@ -92,6 +112,11 @@ public struct VehicleRules: Sendable {
         self.faults = faults
         self.trips = trips
         self.brake = brake
+    }
+
+    /// The temperature named `name` (the first, as the config keys are unique), or nil.
+    public func temperature(_ name: String) -> SignalReference? {
+        temperatures.first { $0.name == name }?.reference
     }
 }
 
