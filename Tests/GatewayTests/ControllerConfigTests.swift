@@ -1,4 +1,5 @@
 import Gateway
+import Telemetry
 import Testing
 
 /// `buses.<interface>.controller`: off by default, the three keys, and every bad value named
@@ -75,7 +76,7 @@ import Testing
             yaml: Self.yaml("{ configure: true, restart_ms: 100 }"), file: file, environment: [:])
         let setup = try GatewaySetup(config)
         #expect(setup.controllers == [BusControllerPlan(
-            interface: "can0", bitrate: 250_000, dataBitrate: nil,
+            interface: "can0", rules: BusRules(bitrate: 250_000),
             settings: ControllerSettings(configure: true, restartMilliseconds: 100))])
     }
 }

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// `vehicles.<id>.buses.<interface>.controller`: what candor itself may do to the bus's CAN
 /// controller. Everything is off by default (systemd-networkd configures the interface);
 /// each option needs `CAP_NET_ADMIN` (Systemd/README.md).
@@ -22,17 +24,16 @@ public struct ControllerSettings: Sendable, Hashable {
     public var actsOnController: Bool { configure || restartOnBusOff }
 }
 
-/// One bus whose controller settings ask for action, with the bitrates to apply.
+/// One bus whose controller settings ask for action, with the bus's rules (the bit rates to
+/// apply: `rules.bitrate`, and `rules.dataBitrate` when a data phase is configured).
 public struct BusControllerPlan: Sendable, Hashable {
     public var interface: String
-    public var bitrate: Int
-    public var dataBitrate: Int?
+    public var rules: BusRules
     public var settings: ControllerSettings
 
-    public init(interface: String, bitrate: Int, dataBitrate: Int?, settings: ControllerSettings) {
+    public init(interface: String, rules: BusRules, settings: ControllerSettings) {
         self.interface = interface
-        self.bitrate = bitrate
-        self.dataBitrate = dataBitrate
+        self.rules = rules
         self.settings = settings
     }
 }

@@ -68,7 +68,7 @@ public struct GatewaySetup: Sendable {
                 let plan = DecodePlan(result.database, options: DecodeOptions(matchJ1939ByPGN: bus.j1939))
                 plans.append(plan)
                 if bus.controller.actsOnController {
-                    controllers.append(BusControllerPlan(interface: bus.interface, bitrate: bus.rules.bitrate, dataBitrate: bus.rules.dataBitrate, settings: bus.controller))
+                    controllers.append(BusControllerPlan(interface: bus.interface, rules: bus.rules, settings: bus.controller))
                 }
                 buses.append(BusConfiguration(interface: bus.interface, rules: bus.rules, plan: plan))
             }

@@ -9,11 +9,11 @@ enum ControllerConfiguration {
     /// Sets bitrate and restart-ms on every bus that asks for it, before the sockets open.
     static func configure(_ plans: [BusControllerPlan], log: GatewayLog) throws(DaemonError) {
         for plan in plans where plan.settings.configure {
-            if plan.dataBitrate != nil {
+            if plan.rules.dataBitrate != nil {
                 log.warning("data_bitrate is not applied: libsocketcan cannot set the CAN FD data phase; set it with systemd-networkd (DataBitRate=)",
                             ["bus": plan.interface])
             }
-            let setup = ControllerSetup(interface: plan.interface, bitrate: plan.bitrate, restartMilliseconds: plan.settings.restartMilliseconds)
+            let setup = ControllerSetup(interface: plan.interface, bitrate: plan.rules.bitrate, restartMilliseconds: plan.settings.restartMilliseconds)
             let timing: CANBitTiming?
             do { timing = try setup.apply(to: CANController(interface: plan.interface)) } catch {
                 throw DaemonError(.runtime, "run: \(error)")
