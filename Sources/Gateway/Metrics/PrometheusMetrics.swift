@@ -107,19 +107,15 @@ public final class PrometheusMetrics: Sendable {
         }
     }
 
+    /// The roles exported as `candor_signal`: the quantities the operations figures read, but
+    /// not the two states (ready, charging) nor the stack current (read for the hydrogen consumed).
+    static let exportedRoles = Set(SemanticMap.operationsKeys).subtracting(["ready", "charging", "fuel_cell_current"])
+
     /// (vehicle, bus, message, signal) → (role, scale, offset) of every vehicle's semantic map.
     private static func roles(of layout: TelemetryLayout) -> Roles {
         var roles: Roles = [:]
         for vehicle in layout.configuration.vehicles {
-            let map = vehicle.rules.signals
-            let named: [(String, SignalReference?)] = [
-                ("vehicle_speed", map.vehicleSpeed), ("pack_voltage", map.packVoltage), ("pack_current", map.packCurrent),
-                ("soc", map.soc), ("min_cell_voltage", map.minCellVoltage), ("max_cell_voltage", map.maxCellVoltage),
-                ("max_cell_temperature", map.maxCellTemperature), ("min_cell_temperature", map.minCellTemperature),
-                ("brake_pressure", map.brakePressure), ("steering_angle", map.steeringAngle),
-                ("ambient_temperature", map.ambientTemperature),
-            ]
-            for case (let role, let reference?) in named {
+            for (role, reference) in vehicle.rules.signals.keyedReferences where exportedRoles.contains(role) {
                 roles[[vehicle.name, reference.bus, reference.message, reference.signal]] = (role, reference.scale, reference.offset)
             }
         }

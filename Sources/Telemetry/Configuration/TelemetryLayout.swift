@@ -16,13 +16,48 @@ public struct TelemetryConfigurationError: Error, Sendable, Hashable, CustomStri
     public var description: String { "\(keyPath): expected \(expected), found \(found)" }
 }
 
-/// What a semantic binding feeds.
-enum Role: Sendable, Hashable {
+/// The roles of the semantic map the operations figures read; the other roles of
+/// `SemanticMap.keyedReferences` only the GB/T 32960 terminal reads. The raw value is the
+/// role's staging slot (`StagedRoles`).
+enum MapRole: Int, CaseIterable, Sendable {
     case vehicleSpeed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage
     case maxCellTemperature, minCellTemperature, brakePressure, steeringAngle, ready, charging
     /// The stack current, bound only when the stack's cells are configured (hydrogen consumed).
     case fuelCellCurrent
     case ambientTemperature
+
+    /// The role's key under `signals:`, as `SemanticMap.keyedReferences` pairs it with its reference.
+    var key: String {
+        switch self {
+        case .vehicleSpeed: "vehicle_speed"
+        case .packVoltage: "pack_voltage"
+        case .packCurrent: "pack_current"
+        case .soc: "soc"
+        case .minCellVoltage: "min_cell_voltage"
+        case .maxCellVoltage: "max_cell_voltage"
+        case .maxCellTemperature: "max_cell_temperature"
+        case .minCellTemperature: "min_cell_temperature"
+        case .brakePressure: "brake_pressure"
+        case .steeringAngle: "steering_angle"
+        case .ready: "ready"
+        case .charging: "charging"
+        case .fuelCellCurrent: "fuel_cell_current"
+        case .ambientTemperature: "ambient_temperature"
+        }
+    }
+
+    static let byKey = Dictionary(uniqueKeysWithValues: allCases.map { ($0.key, $0) })
+}
+
+extension SemanticMap {
+    /// The keys of the roles the operations figures read (the aggregator binds them), in the
+    /// order of `keyedReferences`.
+    public static let operationsKeys = MapRole.allCases.map(\.key)
+}
+
+/// What a semantic binding feeds.
+enum Role: Sendable, Hashable {
+    case map(MapRole)
     case temperature(Int)
     case fault(Int)
 }
@@ -195,24 +230,16 @@ public struct TelemetryLayout: Sendable {
         for (v, vehicle) in configuration.vehicles.enumerated() {
             let p = "vehicles.\(vehicle.name).signals"
             let map = vehicle.rules.signals
-            let roles: [(SignalReference?, Role, String)] = [
-                (map.vehicleSpeed, .vehicleSpeed, "vehicle_speed"), (map.packVoltage, .packVoltage, "pack_voltage"),
-                (map.packCurrent, .packCurrent, "pack_current"), (map.soc, .soc, "soc"),
-                (map.minCellVoltage, .minCellVoltage, "min_cell_voltage"), (map.maxCellVoltage, .maxCellVoltage, "max_cell_voltage"),
-                (map.maxCellTemperature, .maxCellTemperature, "max_cell_temperature"),
-                (map.minCellTemperature, .minCellTemperature, "min_cell_temperature"),
-                (map.brakePressure, .brakePressure, "brake_pressure"), (map.steeringAngle, .steeringAngle, "steering_angle"),
-                (map.ready?.reference, .ready, "ready"), (map.charging?.reference, .charging, "charging"),
-                (map.fuelCellCells == nil ? nil : map.fuelCellCurrent, .fuelCellCurrent, "fuel_cell_current"),
-                (map.ambientTemperature, .ambientTemperature, "ambient_temperature"),
-            ]
-            for (reference, role, key) in roles {
-                if let reference { try bind(reference, vehicle: v, role: role, keyPath: "\(p).\(key)") }
+            // The roles the operations figures read are bound (the stack current only with the
+            // stack's cells: hydrogen consumed); the others (the odometer, the motor, the fuel
+            // cell, the pedals, the series…, which only the GB/T 32960 terminal reads) are resolved
+            // too, so a misspelled name is a config error at load, not a field sent as invalid forever.
+            var bound: Set<String> = []
+            for (key, reference) in map.keyedReferences {
+                guard let role = MapRole.byKey[key], role != .fuelCellCurrent || map.fuelCellCells != nil else { continue }
+                try bind(reference, vehicle: v, role: .map(role), keyPath: "\(p).\(key)")
+                bound.insert(key)
             }
-            // The roles only the GB/T 32960 terminal reads (the odometer, the motor, the fuel cell,
-            // the pedals, the series…): resolved here too, so a misspelled name is a config error
-            // at load, not a field sent as invalid forever. Not bound: the aggregator does not use them.
-            let bound = Set(roles.map(\.2))
             for (key, reference) in map.keyedReferences where !bound.contains(key) {
                 _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)")
             }

@@ -1,8 +1,8 @@
-/// The values one frame stages for `VehicleOperations.commit`: one slot per fixed role,
-/// then the configured temperatures, then the fault flags. Fixed-size arrays, reused for
-/// every frame (no allocation per frame).
+/// The values one frame stages for `VehicleOperations.commit`: one slot per role of the map
+/// (`MapRole`), then the configured temperatures, then the fault flags. Fixed-size arrays,
+/// reused for every frame (no allocation per frame).
 struct StagedRoles: Sendable {
-    static let roleCount = 14
+    static let roleCount = MapRole.allCases.count
 
     private let temperatureCount: Int
     private var values: [Double]
@@ -20,20 +20,7 @@ struct StagedRoles: Sendable {
 
     func slot(_ role: Role) -> Int {
         switch role {
-        case .vehicleSpeed: return 0
-        case .packVoltage: return 1
-        case .packCurrent: return 2
-        case .soc: return 3
-        case .minCellVoltage: return 4
-        case .maxCellVoltage: return 5
-        case .maxCellTemperature: return 6
-        case .minCellTemperature: return 7
-        case .brakePressure: return 8
-        case .steeringAngle: return 9
-        case .ready: return 10
-        case .charging: return 11
-        case .fuelCellCurrent: return 12
-        case .ambientTemperature: return 13
+        case .map(let role): return role.rawValue
         case .temperature(let i): return Self.roleCount + i
         case .fault(let i): return Self.roleCount + temperatureCount + i
         }
@@ -49,7 +36,7 @@ struct StagedRoles: Sendable {
         if s >= Self.roleCount { extra = true }
     }
 
-    func has(_ s: Int) -> Bool { isStaged[s] }
+    func has(_ role: MapRole) -> Bool { isStaged[role.rawValue] }
 
     /// The value staged in slot `s`, unstaging it.
     mutating func take(_ s: Int) -> Double? {

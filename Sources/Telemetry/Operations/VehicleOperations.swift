@@ -112,6 +112,7 @@ struct VehicleOperations: Sendable {
     mutating func stage(_ role: Role, _ value: Double) { staged.stage(role, value) }
 
     private mutating func take(_ s: Int) -> Double? { staged.take(s) }
+    private mutating func take(_ role: MapRole) -> Double? { staged.take(role.rawValue) }
 
     /// Applies `body` to the vehicle, day and trip figures.
     private mutating func each(_ body: (inout OperationsSummary) -> Void) {
@@ -141,9 +142,9 @@ struct VehicleOperations: Sendable {
         lastTime = max(lastTime, t)
         each { $0.end = max($0.end, t) }
 
-        if let v = take(1) { voltage = v; hasVoltage = true }
-        if let v = take(0) { addSpeed(v, at: t, into: &output) }
-        if let i = take(2), hasVoltage {
+        if let v = take(.packVoltage) { voltage = v; hasVoltage = true }
+        if let v = take(.vehicleSpeed) { addSpeed(v, at: t, into: &output) }
+        if let i = take(.packCurrent), hasVoltage {
             let p = voltage * (signals.packCurrentPositive == .discharge ? i : -i)
             if let area = power.add(p, at: t, maximumGap: Self.maximumIntegrationGap)?.signedArea {
                 let outKWh = area.positive / 3.6e6, inKWh = area.negative / 3.6e6
@@ -155,11 +156,11 @@ struct VehicleOperations: Sendable {
                 if isCharging { sessions.add(energyKWh: inKWh, powerW: -p, at: t) }
             }
         }
-        if let c = take(11), let rule = signals.charging {
+        if let c = take(.charging), let rule = signals.charging {
             charging = rule.isOn(c)
             if let ended = sessions.charging(charging, at: t) { each { $0.chargingSessions.append(ended) } }
         }
-        if let r = take(10), let rule = signals.ready {
+        if let r = take(.ready), let rule = signals.ready {
             let on = rule.isOn(r)
             if tripKind == .ready {
                 if on && !ready { startTrip(at: t) }
@@ -170,7 +171,7 @@ struct VehicleOperations: Sendable {
         if tripKind == .speed, inTrip, speed.hasSample, speed.latest <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
             endTrip(at: lastMoving, into: &output)
         }
-        if let s = take(3) {
+        if let s = take(.soc) {
             if totals.socStart == nil { totals.socStart = s }
             each {
                 if $0.socStart == nil { $0.socStart = s }
@@ -179,16 +180,16 @@ struct VehicleOperations: Sendable {
                 $0.socMax = max($0.socMax ?? s, s)
             }
         }
-        let cellsUpdated = staged.has(4) || staged.has(5)
-        if let v = take(4) { minCell = v; hasMinCell = true; each { $0.minCellVoltage = min($0.minCellVoltage ?? v, v) } }
-        if let v = take(5) { maxCell = v; hasMaxCell = true; each { $0.maxCellVoltage = max($0.maxCellVoltage ?? v, v) } }
+        let cellsUpdated = staged.has(.minCellVoltage) || staged.has(.maxCellVoltage)
+        if let v = take(.minCellVoltage) { minCell = v; hasMinCell = true; each { $0.minCellVoltage = min($0.minCellVoltage ?? v, v) } }
+        if let v = take(.maxCellVoltage) { maxCell = v; hasMaxCell = true; each { $0.maxCellVoltage = max($0.maxCellVoltage ?? v, v) } }
         if cellsUpdated && hasMinCell && hasMaxCell {
             let spread = maxCell - minCell
             each { $0.maxCellSpread = max($0.maxCellSpread ?? spread, spread) }
         }
-        if let v = take(6) { each { $0.maxCellTemperature = max($0.maxCellTemperature ?? v, v) } }
-        if let v = take(7) { each { $0.minCellTemperature = min($0.minCellTemperature ?? v, v) } }
-        if let p = take(8) {
+        if let v = take(.maxCellTemperature) { each { $0.maxCellTemperature = max($0.maxCellTemperature ?? v, v) } }
+        if let v = take(.minCellTemperature) { each { $0.minCellTemperature = min($0.minCellTemperature ?? v, v) } }
+        if let p = take(.brakePressure) {
             if !braking && p > brake.onAbove {
                 braking = true
                 each { $0.brakeApplications += 1 }
@@ -196,11 +197,11 @@ struct VehicleOperations: Sendable {
                 braking = false
             }
         }
-        _ = take(9)  // steering angle: windows only, no operations figure yet
-        if let i = take(12), let kg = stack?.add(current: i, at: t, maximumGap: Self.maximumIntegrationGap), kg > 0 {
+        _ = take(.steeringAngle)  // steering angle: windows only, no operations figure yet
+        if let i = take(.fuelCellCurrent), let kg = stack?.add(current: i, at: t, maximumGap: Self.maximumIntegrationGap), kg > 0 {
             each { $0.hydrogenKg! += kg }
         }
-        if let v = take(13), ambient != nil {
+        if let v = take(.ambientTemperature), ambient != nil {
             let interval = ambient!.add(v, at: t, maximumGap: Self.maximumIntegrationGap)
             each { $0.ambientTemperature!.add(v, interval) }
         }
