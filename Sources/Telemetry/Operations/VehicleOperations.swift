@@ -20,10 +20,9 @@ struct VehicleOperations: Sendable {
     static let maximumIntegrationGap: Int64 = 60_000_000_000
 
     let name: String
-    let signals: SemanticMap
-    let trips: TripRule
+    /// The vehicle's rules, as the configuration holds them: its semantic map, trips and brake.
+    let rules: VehicleRules
     let tripKind: TripRule.Kind
-    let brake: BrakeRule
     let temperatureNames: [String]
     let dayOffset: Int64
 
@@ -72,10 +71,8 @@ struct VehicleOperations: Sendable {
 
     init(_ vehicle: VehicleConfiguration, tripKind: TripRule.Kind, dayUTCOffsetSeconds: Int64) {
         name = vehicle.name
-        signals = vehicle.rules.signals
-        trips = vehicle.rules.trips
+        rules = vehicle.rules
         self.tripKind = tripKind
-        brake = vehicle.rules.brake
         temperatureNames = vehicle.rules.temperatures.map(\.name)
         counts = BusFrameCounts(buses: vehicle.buses.map(\.interface))
         tripBase = counts.now
@@ -129,7 +126,7 @@ struct VehicleOperations: Sendable {
         } else if t > lastTime, t - lastTime <= Self.maximumIntegrationGap {
             // Time split over [previous semantic frame, now], by the state in force.
             let dt = Double(t - lastTime) / 1e9
-            let state = charging ? 0 : (speed.hasSample && speed.latest > trips.movingSpeed ? 1 : 2)
+            let state = charging ? 0 : (speed.hasSample && speed.latest > rules.trips.movingSpeed ? 1 : 2)
             each {
                 switch state {
                 case 0: $0.chargingSeconds += dt
@@ -145,7 +142,7 @@ struct VehicleOperations: Sendable {
         if let v = take(.packVoltage) { voltage = v; hasVoltage = true }
         if let v = take(.vehicleSpeed) { addSpeed(v, at: t, into: &output) }
         if let i = take(.packCurrent), hasVoltage {
-            let p = voltage * (signals.packCurrentPositive == .discharge ? i : -i)
+            let p = voltage * (rules.signals.packCurrentPositive == .discharge ? i : -i)
             if let area = power.add(p, at: t, maximumGap: Self.maximumIntegrationGap)?.signedArea {
                 let outKWh = area.positive / 3.6e6, inKWh = area.negative / 3.6e6
                 let isCharging = charging
@@ -156,11 +153,11 @@ struct VehicleOperations: Sendable {
                 if isCharging { sessions.add(energyKWh: inKWh, powerW: -p, at: t) }
             }
         }
-        if let c = take(.charging), let rule = signals.charging {
+        if let c = take(.charging), let rule = rules.signals.charging {
             charging = rule.isOn(c)
             if let ended = sessions.charging(charging, at: t) { each { $0.chargingSessions.append(ended) } }
         }
-        if let r = take(.ready), let rule = signals.ready {
+        if let r = take(.ready), let rule = rules.signals.ready {
             let on = rule.isOn(r)
             if tripKind == .ready {
                 if on && !ready { startTrip(at: t) }
@@ -168,7 +165,7 @@ struct VehicleOperations: Sendable {
             }
             ready = on
         }
-        if tripKind == .speed, inTrip, speed.hasSample, speed.latest <= trips.movingSpeed, t - lastMoving >= trips.idleEnd {
+        if tripKind == .speed, inTrip, speed.hasSample, speed.latest <= rules.trips.movingSpeed, t - lastMoving >= rules.trips.idleEnd {
             endTrip(at: lastMoving, into: &output)
         }
         if let s = take(.soc) {
@@ -190,10 +187,10 @@ struct VehicleOperations: Sendable {
         if let v = take(.maxCellTemperature) { each { $0.maxCellTemperature = max($0.maxCellTemperature ?? v, v) } }
         if let v = take(.minCellTemperature) { each { $0.minCellTemperature = min($0.minCellTemperature ?? v, v) } }
         if let p = take(.brakePressure) {
-            if !braking && p > brake.onAbove {
+            if !braking && p > rules.brake.onAbove {
                 braking = true
                 each { $0.brakeApplications += 1 }
-            } else if braking && p < brake.offBelow {
+            } else if braking && p < rules.brake.offBelow {
                 braking = false
             }
         }
@@ -221,7 +218,7 @@ struct VehicleOperations: Sendable {
     }
 
     private mutating func addSpeed(_ v: Double, at t: Int64, into output: inout [TelemetryRecord]) {
-        let moving = trips.movingSpeed
+        let moving = rules.trips.movingSpeed
         if v > moving {
             if tripKind == .speed && !inTrip {
                 startTrip(at: speed.isRecent(at: t, maximumGap: Self.maximumIntegrationGap) ? speed.latestTime : t)
@@ -246,7 +243,7 @@ struct VehicleOperations: Sendable {
         inTrip = false
         var summary = trip
         summary.end = max(summary.start, t)
-        guard summary.distanceKm >= trips.minimumDistance else { return }
+        guard summary.distanceKm >= rules.trips.minimumDistance else { return }
         let figure = TripFigure(index: tripCount, start: summary.start, end: summary.end, distanceKm: summary.distanceKm)
         tripCount += 1
         totals.trips.append(figure)
