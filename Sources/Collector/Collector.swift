@@ -261,4 +261,12 @@ public struct CollectorStatistics: Sendable {
     /// `maxLags`, for the figures).
     public var lags: [Double] = []
     public static let maxLags = 1_000_000
+
+    /// The `p`-th percentile (0…100, nearest rank) of `lags`; nil before the first.
+    public func lagPercentile(_ p: Double) -> Double? {
+        guard !lags.isEmpty else { return nil }
+        let sorted = lags.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
 }

@@ -57,6 +57,9 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Pace the replay on the captures' clock instead of as fast as possible.")
     var realtime = false
 
+    @Option(help: "Pace the replay on the captures' clock this many times faster (e.g. 10; implies --realtime; not with --to).")
+    var speed: Double?
+
     @Option(help: "Write the per-vehicle operations figures here (JSON, the keys of the simulator's truth.json).")
     var summary: String?
 
@@ -75,6 +78,10 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var input: CaptureInputOptions
 
     func validate() throws {
+        if let speed {
+            guard speed > 0, speed.isFinite, speed <= 1e6 else { throw ValidationError("--speed must be a factor above 0 (at most 1000000)") }
+            guard to == nil else { throw ValidationError("--speed paces the pipeline; with --to use --realtime") }
+        }
         if to != nil { return }
         guard (config == nil) != (dbc == nil) else {
             throw ValidationError("give exactly one of --config FILE or --dbc FILE")
@@ -123,7 +130,8 @@ struct ReplayCommand: ParsableCommand {
             })
         let result: ReplayResult
         do {
-            result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime ? SystemReplayClock() : nil, events: events) {
+            result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime || speed != nil ? SystemReplayClock() : nil,
+                                                       speed: speed ?? 1, events: events) {
                 try sinks.write($0)
             }
             try sinks.close()

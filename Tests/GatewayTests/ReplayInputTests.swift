@@ -116,6 +116,17 @@ final class FakeClock: ReplayClock {
         #expect(clock.sleeps == [5_500_000_000, 7_000_000_000], "no sleep for a frame less than 1 ms ahead")
     }
 
+    @Test func speedPacesTheCapturesClockFaster() throws {
+        let bundle = try SmallBundle("speed")
+        let path = try bundle.capture("c.log", [
+            (100.0, "can0", "100", "00"), (100.5, "can0", "100", "00"), (100.505, "can0", "100", "00"), (102.0, "can1", "200", "00"),
+        ])
+        let clock = FakeClock()
+        let result = try ReplayPipeline(setup: try bundle.setup()).run(try CaptureMerge(paths: [path]), realtime: clock, speed: 10) { _ in }
+        #expect(result.frames == 4)
+        #expect(clock.sleeps == [5_050_000_000, 5_200_000_000], "0.5 s and 2 s of capture at ten times: 50 ms and 200 ms; 0.505 s plays at 50.5 ms, less than 1 ms ahead: no sleep")
+    }
+
     @Test func semanticMapSignalMissingFromTheDBCNamesItsKeyPath() throws {
         let bundle = try SmallBundle("badsignal", config: SmallBundle.config(speedSignal: "VehSpd"))
         #expect {

@@ -29,15 +29,19 @@ public final class SystemReplayClock: ReplayClock {
 }
 
 /// Maps the captures' clock onto a wall clock: the first frame plays at once, every later
-/// frame at its offset from the first. Sleeps only when more than `slack` ahead (sleeping
-/// for each of a million frames a second would cost more than it paces).
+/// frame at its offset from the first divided by `speed` (1: the original timing, 10: ten
+/// times faster). Sleeps only when more than `slack` ahead (sleeping for each of a million
+/// frames a second would cost more than it paces).
 struct RealtimePacer {
     let clock: any ReplayClock
+    let speed: Double
     let slack: Int64
     private var origin: (capture: Int64, wall: Int64)?
 
-    init(clock: any ReplayClock, slack: Int64 = 1_000_000) {
+    init(clock: any ReplayClock, speed: Double = 1, slack: Int64 = 1_000_000) {
+        precondition(speed > 0 && speed.isFinite, "a replay speed is a positive factor")
         self.clock = clock
+        self.speed = speed
         self.slack = slack
     }
 
@@ -46,7 +50,8 @@ struct RealtimePacer {
             origin = (time, clock.now())
             return
         }
-        let deadline = origin.wall + max(0, time - origin.capture)
+        let offset = max(0, time - origin.capture)
+        let deadline = origin.wall + (speed == 1 ? offset : Int64(Double(offset) / speed))
         if deadline - clock.now() > slack { clock.sleep(until: deadline) }
     }
 }

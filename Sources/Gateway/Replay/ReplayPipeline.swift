@@ -54,7 +54,7 @@ public struct ReplayResult: Sendable {
 /// the one `FramePipeline` (decode per bus, aggregate, batches of records to the sink).
 ///
 /// As fast as possible, or paced on the captures' clock with a `ReplayClock`
-/// (`--realtime`). The same inputs always give the same records in the same order.
+/// (`--realtime`, `--speed`). The same inputs always give the same records in the same order.
 public struct ReplayPipeline {
     public let setup: GatewaySetup
 
@@ -64,13 +64,14 @@ public struct ReplayPipeline {
 
     /// Reads `merge` to its end. `sink` receives every record in emission order, in batches
     /// (closed windows, episodes, trips, days, and last the per-vehicle summaries); a batch
-    /// goes out every `batchFrames` frames and at the end.
+    /// goes out every `batchFrames` frames and at the end. With a `clock`, frames are paced on
+    /// the captures' clock, `speed` times faster than recorded.
     public func run(
-        _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, events: ReplayEvents = ReplayEvents(),
+        _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, speed: Double = 1, events: ReplayEvents = ReplayEvents(),
         batchFrames: Int = 1 << 16, sink: @escaping ([TelemetryRecord]) throws -> Void
     ) throws -> ReplayResult {
         let shortestWindow = setup.layout.configuration.rules.windowLengths[0]
-        var pacer = clock.map { RealtimePacer(clock: $0) }
+        var pacer = clock.map { RealtimePacer(clock: $0, speed: speed) }
         var unknownNames: [String] = []
         var unknownCounts: [Int] = []
         var frames = 0
