@@ -76,6 +76,9 @@ struct SimulatorGoldenTests {
             case .hydrogenPressure: map.hydrogenPressure = ref
             case .hydrogenTemperature: map.hydrogenTemperature = ref
             case .ambientTemperature: map.ambientTemperature = ref
+            case .accState, .accCause, .aebState:
+                let coded = CodedReference(ref, codes: (definition.roleCodes[role] ?? []).map { CodedReference.Code($0.name, Double($0.value)) })
+                if role == .accState { map.accState = coded } else if role == .accCause { map.accCause = coded } else { map.aebState = coded }
             }
         }
         let vehicle = VehicleConfiguration(name: definition.name, buses: buses, rules: VehicleRules(

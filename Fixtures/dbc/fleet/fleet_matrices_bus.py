@@ -162,6 +162,8 @@ BUS_ADAS = dict(
             S("ACC_TargetRelSpeed", 40, 16, signed=True, factor=0.01, mn=-327.68, mx=327.67, unit="m/s", comment="Target speed minus own speed."),
             S("ACC_RequestedAccel", 56, 16, signed=True, factor=0.001, mn=-15, mx=15, unit="m/s2"),
             S("ACC_TimeGap", 72, 8, factor=0.1, mx=25.5, unit="s"),
+            S("ACC_DisengageCause", 80, 3, values={0: "None", 1: "DriverBrake", 2: "DriverSteer", 3: "SystemFault"}, mx=7,
+              comment="Why ACC last left Active: a driver takeover (brake or steering) or a system fault; held until ACC engages again (then None)."),
         ] + FD_TAIL("ACC"), "Adaptive cruise control state and target. Protected: rolling counter and CRC-8 SAE J1850.", fd=True),
         M("ADAS_AEB", 0x201, 64, "ADAS", 20, [
             S("AEB_State", 0, 3, values={0: "Off", 1: "Standby", 2: "Warning", 3: "PartialBraking", 4: "FullBraking", 5: "Fault"}, mx=7),

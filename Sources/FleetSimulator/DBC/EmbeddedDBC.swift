@@ -661,6 +661,7 @@ BO_ 512 ADAS_ACC: 64 ADAS
  SG_ ACC_TargetRelSpeed : 40|16@1- (0.01,0) [-327.68|327.67] "m/s" BBW,SBW,RADAR
  SG_ ACC_RequestedAccel : 56|16@1- (0.001,0) [-15|15] "m/s2" BBW,SBW,RADAR
  SG_ ACC_TimeGap : 72|8@1+ (0.1,0) [0|25.5] "s" BBW,SBW,RADAR
+ SG_ ACC_DisengageCause : 80|3@1+ (1,0) [0|7] "" BBW,SBW,RADAR
  SG_ ACC_RollingCounter : 496|4@1+ (1,0) [0|15] "" BBW,SBW,RADAR
  SG_ ACC_Checksum : 504|8@1+ (1,0) [0|255] "" BBW,SBW,RADAR
 
@@ -724,6 +725,7 @@ CM_ SG_ 273 SBW_Fbk_RollingCounter "Rolling counter: increases by 1 with every t
 CM_ SG_ 273 SBW_Fbk_Checksum "CRC-8 SAE J1850 (polynomial 0x1D, initial value 0xFF, final XOR 0xFF, no reflection; check value 0x4B over ASCII 123456789) computed over every payload byte of the message except this one, in byte order 0, 1, 2, ..., with the rolling counter already in place.";
 CM_ BO_ 512 "Adaptive cruise control state and target. Protected: rolling counter and CRC-8 SAE J1850.";
 CM_ SG_ 512 ACC_TargetRelSpeed "Target speed minus own speed.";
+CM_ SG_ 512 ACC_DisengageCause "Why ACC last left Active: a driver takeover (brake or steering) or a system fault; held until ACC engages again (then None).";
 CM_ SG_ 512 ACC_RollingCounter "Rolling counter: increases by 1 with every transmission, wrapping from 15 to 0.";
 CM_ SG_ 512 ACC_Checksum "CRC-8 SAE J1850 (polynomial 0x1D, initial value 0xFF, final XOR 0xFF, no reflection; check value 0x4B over ASCII 123456789) computed over every payload byte of the message except this one, in byte order 0, 1, 2, ..., with the rolling counter already in place.";
 CM_ BO_ 513 "Autonomous emergency braking state. Protected: rolling counter and CRC-8 SAE J1850.";
@@ -794,6 +796,7 @@ VAL_ 273 SBW_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
 VAL_ 512 ACC_State 4 "Fault" 3 "Override" 2 "Active" 1 "Standby" 0 "Off" ;
 VAL_ 512 ACC_TimeGapSetting 3 "Far" 2 "Medium" 1 "Near" ;
 VAL_ 512 ACC_TargetDetected 1 "On" 0 "Off" ;
+VAL_ 512 ACC_DisengageCause 3 "SystemFault" 2 "DriverSteer" 1 "DriverBrake" 0 "None" ;
 VAL_ 513 AEB_State 5 "Fault" 4 "FullBraking" 3 "PartialBraking" 2 "Warning" 1 "Standby" 0 "Off" ;
 VAL_ 513 AEB_WarningLevel 3 "Level3" 2 "Level2" 1 "Level1" 0 "NoAlarm" ;
 VAL_ 513 AEB_TargetType 4 "Cyclist" 3 "Pedestrian" 2 "Truck" 1 "Car" 0 "None" ;

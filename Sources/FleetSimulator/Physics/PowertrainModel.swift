@@ -20,7 +20,7 @@ public struct PowertrainModel: Sendable {
     public private(set) var step = -1
     /// Low-pass filtered power demand for the fuel cell, W.
     private var fuelCellDemandW = 0.0
-    private var accEngagedSpeed = 0.0
+    private var assistance: DriverAssistanceModel
     private var chargingSince = 0.0
     /// Since the start: distance (km) and hydrogen used (kg), for the consumption figure.
     private var distanceKm = 0.0
@@ -32,6 +32,7 @@ public struct PowertrainModel: Sendable {
         self.cells = BatteryCells(parameters.battery, random: random.derived(1))
         self.faults = faults
         var rng = random.derived(2)
+        assistance = DriverAssistanceModel(random: random.derived(3))
         gradePhase = (rng.uniform(0, 2 * Double.pi), rng.uniform(0, 2 * Double.pi))
         var s = VehicleState()
         s.soc = initialSOC
@@ -238,20 +239,20 @@ public struct PowertrainModel: Sendable {
         s.alarms = alarms
 
         // Driver assistance (used by the vehicles that have it).
-        if s.ready && targetKmh > 35 && !s.brakePressed {
-            if s.accState != 2 { accEngagedSpeed = (targetKmh / 5).rounded(.up) * 5 }
-            s.accState = 2
-            s.accSetSpeedKmh = accEngagedSpeed
+        assistance.step(t: t0, dt: Self.dt, ready: s.ready, speedKmh: targetKmh, brakePressed: s.brakePressed)
+        s.accState = assistance.accState
+        s.accDisengageCause = assistance.cause
+        s.accSetSpeedKmh = assistance.setSpeedKmh
+        s.aebState = assistance.aebState
+        if assistance.engaged {
             s.targetDistanceM = 1.8 * v + 8 + 6 * (t / 23).sin
             s.targetRelativeSpeedMS = 6 / 23 * (t / 23).cos
             s.accRequestedAccel = accel
         } else {
-            s.accState = s.ready ? (s.brakePressed && targetKmh > 35 ? 3 : 1) : 0
             s.targetDistanceM = 0
             s.targetRelativeSpeedMS = 0
             s.accRequestedAccel = 0
         }
-        s.aebState = s.ready ? 1 : 0
         let closing = -s.targetRelativeSpeedMS
         s.timeToCollisionS = s.targetDistanceM > 0 && closing > 0.1 ? min(25.5, s.targetDistanceM / closing) : 25.5
 

@@ -117,13 +117,15 @@ public struct VehicleState: Sendable {
     /// that driving blows away (`PowertrainModel`).
     public var ambientSensorC = 25.0
     // Driver assistance
-    /// 0 off, 1 standby, 2 active, 3 override.
+    /// 0 off, 1 standby, 2 active, 4 fault (`DriverAssistanceModel`).
     public var accState = 0.0
+    /// Why ACC last left active: 0 none, 1 driver brake, 2 driver steer, 3 system fault.
+    public var accDisengageCause = 0.0
     public var accSetSpeedKmh = 0.0
     public var targetDistanceM = 0.0
     public var targetRelativeSpeedMS = 0.0
     public var accRequestedAccel = 0.0
-    /// 0 off, 1 standby, 2 warning, 3 partial braking, 4 full braking.
+    /// 0 off, 1 standby, 2 warning, 3 partial braking (4 full braking: not simulated).
     public var aebState = 0.0
     public var timeToCollisionS = 25.5
 

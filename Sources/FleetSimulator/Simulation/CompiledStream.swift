@@ -64,6 +64,9 @@ struct CompiledSource {
 struct Observation {
     enum Kind {
         case soc, minCellVoltage, maxCellVoltage, maxCellTemperature
+        /// The driver-assistance events: the speed they happened at, ACC's state and the
+        /// disengagement cause, AEB's state.
+        case vehicleSpeed, accState, accCause, aebState
         case temperature(Int)
         case faultFlag(Int)
         /// A mapped role that only feeds `GroundTruth.samples`.
@@ -194,6 +197,10 @@ struct CompiledVehicle {
                     case .minCellVoltage: kind = .minCellVoltage
                     case .maxCellVoltage: kind = .maxCellVoltage
                     case .maxCellTemperature: kind = .maxCellTemperature
+                    case .vehicleSpeed: kind = .vehicleSpeed
+                    case .accState: kind = .accState
+                    case .accCause: kind = .accCause
+                    case .aebState: kind = .aebState
                     default: kind = .sampleOnly
                     }
                     observe(definition.roles[role], kind, name: role.rawValue)

@@ -122,6 +122,7 @@ final class QuantityReader {
         case .fcDCDCOutputVoltage: return s.fcDCDCOutputVoltage
         case .fcDCDCOutputCurrent: return s.fcDCDCOutputCurrent
         case .accState: return s.accState
+        case .accDisengageCause: return s.accDisengageCause
         case .accSetSpeedKmh: return s.accState == 2 ? s.accSetSpeedKmh : 0
         case .accTargetDetected: return flag(s.targetDistanceM > 0)
         case .targetDistanceM: return s.targetDistanceM

@@ -207,6 +207,7 @@ struct SimulationEngine {
             }
             truth.sample(observation.sample, value, at: tUs)
         }
+        truth.frameObserved(at: tUs)
         if stream.groupCount > 0 { stream.group = (stream.group + 1) % stream.groupCount }
         return frame
     }

@@ -54,6 +54,21 @@ public struct GroundTruth: Sendable, Equatable {
         public var fast: Bool { maxPowerKW > TruthRules.fastChargeAboveKW }
     }
 
+    /// ACC leaving engaged for a driver takeover or a system fault: the first ACC frame that
+    /// no longer says engaged, the speed the vehicle-speed frames last carried before it, the
+    /// cause that frame carries (`driver_brake`, `driver_steer`, `system_fault`).
+    public struct Disengagement: Sendable, Equatable {
+        public var t: Double
+        public var speedKmh: Double
+        public var cause: String
+    }
+
+    /// An AEB activation: the first AEB frame that says braking, and the speed then.
+    public struct AEBEvent: Sendable, Equatable {
+        public var t: Double
+        public var speedKmh: Double
+    }
+
     public struct SilentMessage: Sendable, Equatable {
         public var message: String
         public var bus: String
@@ -96,6 +111,13 @@ public struct GroundTruth: Sendable, Equatable {
     public var brakeApplications = 0
     public var trips: [Trip] = []
     public var faultEpisodes: [FaultEpisode] = []
+    /// Distance and time the model drove with ACC engaged (physics, every 10 ms step); nil for
+    /// a vehicle without ACC (`acc_state` not mapped).
+    public var accEngagedKm: Double?
+    public var accEngagedSeconds: Double?
+    /// Disengagements and AEB activations as the frames carried them (`TruthRecorder`).
+    public var disengagements: [Disengagement] = []
+    public var aebEvents: [AEBEvent] = []
     public var silentMessages: [SilentMessage] = []
     public var checksumErrors = 0
     public var counterErrors = 0
@@ -159,6 +181,14 @@ public struct GroundTruth: Sendable, Equatable {
         for (name, value) in maxTemperatures { entries.append(("max_\(name)_temp_c", Self.fixed(value))) }
         if let hydrogenKg { entries.append(("hydrogen_kg", Self.fixed(hydrogenKg))) }
         if let ambientTempC { entries.append(("ambient_temp_c", Self.fixed(ambientTempC))) }
+        if let accEngagedKm, let accEngagedSeconds {
+            entries.append(("acc_engaged_km", Self.fixed(accEngagedKm)))
+            entries.append(("acc_engaged_s", Self.fixed(accEngagedSeconds)))
+            entries.append(("disengagements", Self.array(disengagements.map {
+                [("cause", Self.quoted($0.cause)), ("speed_kmh", Self.fixed($0.speedKmh)), ("t", Self.fixed($0.t))]
+            })))
+            entries.append(("aeb_events", Self.array(aebEvents.map { [("speed_kmh", Self.fixed($0.speedKmh)), ("t", Self.fixed($0.t))] })))
+        }
         entries.sort { $0.0 < $1.0 }
         return Self.object(entries, indent: 0) + "\n"
     }

@@ -29,6 +29,32 @@ struct TruthRecorder {
     private var nextSampleNs: [Int64]
     private var latestSample: [(ns: Int64, value: Double)?]
 
+    // Driver assistance: the codes, the latest reported speed, the ACC and AEB states the
+    // last frames carried, and the values of the frame being written.
+    private let assistance: AssistanceCodes?
+    private var reportedSpeed = 0.0
+    private var accWasEngaged = false, aebWasBraking = false
+    private var frameACCState: Double?, frameCause = 0.0, frameAEBState: Double?
+
+    /// The codes of a vehicle with ACC: which `acc_state` values are engaged, the cause names,
+    /// which `aeb_state` values are braking.
+    struct AssistanceCodes {
+        var engaged: [Double]
+        var causes: [Double: String]
+        var braking: [Double]
+
+        init?(_ definition: VehicleDefinition) {
+            guard definition.roles[.accState] != nil else { return nil }
+            func values(_ role: SignalRole, _ name: String) -> [Double] {
+                (definition.roleCodes[role] ?? []).filter { $0.name == name }.map { Double($0.value) }
+            }
+            engaged = values(.accState, "engaged")
+            braking = values(.aebState, "braking")
+            causes = [:]
+            for code in definition.roleCodes[.accCause] ?? [] { causes[Double(code.value)] = code.name }
+        }
+    }
+
     init(truth: GroundTruth, definition: VehicleDefinition, vehicle: CompiledVehicle) {
         self.truth = truth
         self.energyFromTractionDCLink = definition.energyFromTractionDCLink
@@ -46,6 +72,11 @@ struct TruthRecorder {
         latestSample = Array(repeating: nil, count: sampleNames.count)
         for name in sampleNames { self.truth.samples[name] = [] }
         if definition.roles[.ambientTemperature] != nil { ambient = (0, 0) }
+        assistance = AssistanceCodes(definition)
+        if assistance != nil {
+            self.truth.accEngagedKm = 0
+            self.truth.accEngagedSeconds = 0
+        }
         if let fc = definition.parameters.fuelCell {
             hydrogenMass = fc.tankCapacityKg * fc.tankFillFraction
             self.truth.hydrogenKg = 0
@@ -84,6 +115,10 @@ struct TruthRecorder {
         if let sum = ambient {
             ambient = (sum.degreeSeconds + s.ambientSensorC * dt, sum.seconds + dt)
             truth.ambientTempC = ambient!.degreeSeconds / ambient!.seconds
+        }
+        if assistance != nil && s.accState == 2 {
+            truth.accEngagedKm! += km
+            truth.accEngagedSeconds! += dt
         }
         if s.brakePressed && !wasBraking { truth.brakeApplications += 1 }
         wasBraking = s.brakePressed
@@ -153,6 +188,14 @@ struct TruthRecorder {
             truth.maxCellVoltageV = max(truth.maxCellVoltageV ?? value, value)
         case .maxCellTemperature:
             truth.maxCellTempC = max(truth.maxCellTempC ?? value, value)
+        case .vehicleSpeed:
+            reportedSpeed = value
+        case .accState:
+            frameACCState = value
+        case .accCause:
+            frameCause = value
+        case .aebState:
+            frameAEBState = value
         case .temperature, .sampleOnly:
             break  // temperatures: `observeTemperature`
         case .faultFlag(let i):
@@ -168,6 +211,26 @@ struct TruthRecorder {
                 truth.faultEpisodes.append(GroundTruth.FaultEpisode(kind: flagKinds[i], level: flagLevel[i], start: start, end: seconds(ns), target: nil))
                 flagOpen[i] = nil
             }
+        }
+    }
+
+    /// After a frame's observations: ACC leaving engaged with a cause is a disengagement, AEB
+    /// starting to brake an activation (both at the frame's time, at the last reported speed).
+    mutating func frameObserved(at ns: Int64) {
+        guard let codes = assistance else { return }
+        if let state = frameACCState {
+            let engaged = codes.engaged.contains(state)
+            if accWasEngaged && !engaged, let cause = codes.causes[frameCause], cause != "none" {
+                truth.disengagements.append(GroundTruth.Disengagement(t: seconds(ns), speedKmh: reportedSpeed, cause: cause))
+            }
+            accWasEngaged = engaged
+            frameACCState = nil
+        }
+        if let state = frameAEBState {
+            let braking = codes.braking.contains(state)
+            if braking && !aebWasBraking { truth.aebEvents.append(GroundTruth.AEBEvent(t: seconds(ns), speedKmh: reportedSpeed)) }
+            aebWasBraking = braking
+            frameAEBState = nil
         }
     }
 

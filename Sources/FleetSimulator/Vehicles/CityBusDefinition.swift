@@ -100,7 +100,7 @@ enum CityBusDefinition {
                 "ACC_State": .quantity(.accState), "ACC_TimeGapSetting": .constant(2), "ACC_SetSpeed": .quantity(.accSetSpeedKmh),
                 "ACC_TargetDetected": .quantity(.accTargetDetected), "ACC_TargetDistance": .quantity(.targetDistanceM),
                 "ACC_TargetRelSpeed": .quantity(.targetRelativeSpeedMS), "ACC_RequestedAccel": .quantity(.accRequestedAccel),
-                "ACC_TimeGap": .quantity(.accTimeGapS),
+                "ACC_TimeGap": .quantity(.accTimeGapS), "ACC_DisengageCause": .quantity(.accDisengageCause),
                 "ACC_RollingCounter": .rollingCounter, "ACC_Checksum": .checksum,
             ],
             "ADAS_AEB": [
@@ -182,6 +182,9 @@ enum CityBusDefinition {
                 .insulationResistance: SignalReference(bat, "BMS_Insulation", "BMS_InsulationResistance"),
                 .acceleratorPedal: SignalReference(pt, "EEC2", "EEC2_AccelPedalPosition1"),
                 .brakePedal: SignalReference(pt, "EBC1", "EBC1_BrakePedalPosition"),
+                .accState: SignalReference(adas, "ADAS_ACC", "ACC_State"),
+                .accCause: SignalReference(adas, "ADAS_ACC", "ACC_DisengageCause"),
+                .aebState: SignalReference(adas, "ADAS_AEB", "AEB_State"),
             ],
             readyOnValues: [1], chargingOnValues: [1, 2],
             temperatures: [
@@ -196,7 +199,8 @@ enum CityBusDefinition {
             stopChargers: StopChargers(fastDCKW: 150, slowACKW: 40),
             // ETC2_CurrentGear is raw − 125 (SPN 523): park 251 → 126, drive 126 → 1, neutral 0, reverse −1.
             roleCodes: [.gear: [("P", 126), ("R", -1), ("N", 0), ("D", 1)], .motorState: VehicleDefinition.mcuStateCodes,
-                        .dcdcState: VehicleDefinition.dcdcStateCodes],
+                        .dcdcState: VehicleDefinition.dcdcStateCodes, .accState: VehicleDefinition.accStateCodes,
+                        .accCause: VehicleDefinition.accCauseCodes, .aebState: VehicleDefinition.aebStateCodes],
             fixedRunningMode: "electric",
             cellVoltages: NumberedSignals(bus: bat, message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: battery.cellCount),
             probeTemperatures: NumberedSignals(bus: bat, message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: battery.temperatureProbes))

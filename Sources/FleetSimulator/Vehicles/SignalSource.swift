@@ -39,7 +39,7 @@ public enum Quantity: Sendable, Hashable {
     case coolantPumpRpm, radiatorFanPercent
     case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent
     // Driver assistance
-    case accState, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
+    case accState, accDisengageCause, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
     case accRequestedAccel, accTimeGapS, aebState, timeToCollisionS
 }
 

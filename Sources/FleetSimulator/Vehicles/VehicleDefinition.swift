@@ -75,6 +75,10 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case runningMode = "running_mode"
     // The operations figures' (the report's kWh/100 km against temperature).
     case ambientTemperature = "ambient_temperature"
+    // Driver assistance (the smart-connected figures).
+    case accState = "acc_state"
+    case accCause = "acc_cause"
+    case aebState = "aeb_state"
 }
 
 /// Everything the simulator knows about one demonstration vehicle.
@@ -135,6 +139,14 @@ extension VehicleDefinition {
     /// GB/T 32960 running modes for the truck's `VAL_ FCU_State 4 "Fault" 3 "ShutDown" 2 "Running"
     /// 1 "StartUp" 0 "Off"`: the stack running beside the buffer battery is hybrid; otherwise the
     /// battery alone drives (electric).
+    /// ACC states for the bus's `VAL_ ACC_State 4 "Fault" 3 "Override" 2 "Active" 1 "Standby" 0 "Off"`:
+    /// a driver pressing the accelerator over an active ACC (override) leaves it engaged.
+    static let accStateCodes: [(name: String, value: Int)] = [("off", 0), ("standby", 1), ("engaged", 2), ("engaged", 3), ("fault", 4)]
+    /// Disengagement causes for `VAL_ ACC_DisengageCause 3 "SystemFault" 2 "DriverSteer" 1 "DriverBrake" 0 "None"`.
+    static let accCauseCodes: [(name: String, value: Int)] = [("none", 0), ("driver_brake", 1), ("driver_steer", 2), ("system_fault", 3)]
+    /// AEB states for `VAL_ AEB_State 5 "Fault" 4 "FullBraking" 3 "PartialBraking" 2 "Warning" 1 "Standby" 0 "Off"`:
+    /// partial or full braking is an activation.
+    static let aebStateCodes: [(name: String, value: Int)] = [("off", 0), ("standby", 1), ("warning", 2), ("braking", 3), ("braking", 4), ("fault", 5)]
     static let fuelCellRunningModeCodes: [(name: String, value: Int)] = [("hybrid", 2), ("electric", 0), ("electric", 1), ("electric", 3), ("electric", 4)]
 }
 

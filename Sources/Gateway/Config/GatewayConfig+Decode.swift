@@ -105,7 +105,7 @@ extension GatewayConfig {
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
                          "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
-                         "ambient_temperature"]
+                         "ambient_temperature", "acc_state", "acc_cause", "aeb_state"]
             var map = SemanticMap()
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
@@ -124,6 +124,16 @@ extension GatewayConfig {
                     case "gear": map.gear = coded
                     case "motor_state": map.motorState = coded
                     default: map.dcdcState = coded
+                    }
+                case "acc_state", "acc_cause", "aeb_state":
+                    let (reference, r) = try signalReference(value, extra: ["codes"])
+                    let names = role == "acc_state" ? AssistanceCodes.accStateNames
+                        : role == "acc_cause" ? AssistanceCodes.accCauseNames : AssistanceCodes.aebStateNames
+                    let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
+                    switch role {
+                    case "acc_state": map.accState = coded
+                    case "acc_cause": map.accCause = coded
+                    default: map.aebState = coded
                     }
                 case "fuel_cell_current":
                     let (reference, r) = try signalReference(value, extra: ["cells"])

@@ -108,8 +108,10 @@ public final class PrometheusMetrics: Sendable {
     }
 
     /// The roles exported as `candor_signal`: the quantities the operations figures read, but
-    /// not the two states (ready, charging) nor the stack current (read for the hydrogen consumed).
-    static let exportedRoles = Set(SemanticMap.operationsKeys).subtracting(["ready", "charging", "fuel_cell_current"])
+    /// not the states (ready, charging, the coded driver-assistance roles) nor the stack current
+    /// (read for the hydrogen consumed).
+    static let exportedRoles = Set(SemanticMap.operationsKeys).subtracting(
+        ["ready", "charging", "fuel_cell_current", "acc_state", "acc_cause", "aeb_state"])
 
     /// (vehicle, bus, message, signal) → (role, scale, offset) of every vehicle's semantic map.
     private static func roles(of layout: TelemetryLayout) -> Roles {

@@ -97,6 +97,12 @@ public enum LineProtocolFormat {
             ("trips", Int64(r.trips.count)),
         ]
         if case .trip(let index) = r.scope { integers.append(("trip", Int64(index))) }
+        // Driver assistance, where the vehicle maps ACC (engaged distance and time) or AEB.
+        fields += [("acc_engaged_km", r.accEngagedKm), ("acc_engaged_s", r.accEngagedSeconds),
+                   ("disengagements_per_1000km", r.disengagementsPer1000km)]
+        if r.accEngagedKm != nil || !r.disengagements.isEmpty || !r.aebEvents.isEmpty {
+            integers += [("disengagements", Int64(r.disengagements.count)), ("aeb_events", Int64(r.aebEvents.count))]
+        }
         enum Value { case double(Double?), int(Int64) }
         let all = fields.map { ($0.0, Value.double($0.1)) } + integers.map { ($0.0, Value.int($0.1)) }
         for (name, value) in all.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {

@@ -45,6 +45,12 @@ public struct SemanticMap: Sendable, Hashable {
     public var runningMode: CodedRole?
     /// The outside air's temperature (°C): the day's time-weighted mean in the operations figures.
     public var ambientTemperature: SignalReference?
+    /// Driver assistance (coded, `AssistanceCodes`): ACC's state (`engaged`, …), the cause of its
+    /// last disengagement (`driver_brake`, `driver_steer`, `system_fault`, `none`) and AEB's state
+    /// (`braking`, …): the smart-connected figures.
+    public var accState: CodedReference?
+    public var accCause: CodedReference?
+    public var aebState: CodedReference?
     /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
     public var cellVoltages: NumberedSignals?
     public var probeTemperatures: NumberedSignals?
@@ -68,6 +74,7 @@ public struct SemanticMap: Sendable, Hashable {
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
             ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
             ("ambient_temperature", ambientTemperature),
+            ("acc_state", accState?.reference), ("acc_cause", accCause?.reference), ("aeb_state", aebState?.reference),
         ]
         return roles.compactMap { key, reference in reference.map { (key, $0) } }
     }

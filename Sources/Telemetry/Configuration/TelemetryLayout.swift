@@ -25,6 +25,8 @@ enum MapRole: Int, CaseIterable, Sendable {
     /// The stack current, bound only when the stack's cells are configured (hydrogen consumed).
     case fuelCellCurrent
     case ambientTemperature
+    /// Driver assistance (coded): ACC's state and disengagement cause, AEB's state.
+    case accState, accCause, aebState
 
     /// The role's key under `signals:`, as `SemanticMap.keyedReferences` pairs it with its reference.
     var key: String {
@@ -43,6 +45,9 @@ enum MapRole: Int, CaseIterable, Sendable {
         case .charging: "charging"
         case .fuelCellCurrent: "fuel_cell_current"
         case .ambientTemperature: "ambient_temperature"
+        case .accState: "acc_state"
+        case .accCause: "acc_cause"
+        case .aebState: "aeb_state"
         }
     }
 

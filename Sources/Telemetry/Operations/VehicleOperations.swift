@@ -10,7 +10,9 @@
 /// 4. trip end (speed rule);
 /// 5. SOC, cell voltages and temperatures, brake applications, fault levels;
 /// 6. fuel-cell stack current: hydrogen over `[previous, now]`; ambient temperature: its
-///    area over `[previous, now]` for the time-weighted mean.
+///    area over `[previous, now]` for the time-weighted mean;
+/// 7. driver assistance: the cause, then ACC's state (a disengagement at the latest speed),
+///    AEB's state. Engaged distance and time (steps 2) use ACC's state before this frame.
 ///
 /// Time is split into charging (charging state on), driving (last speed above the moving
 /// threshold) and idle over the intervals between the vehicle's semantic frames. Intervals
@@ -47,6 +49,7 @@ struct VehicleOperations: Sendable {
     private var sessions = ChargingSessions()
     private var stack: StackHydrogen?
     private var ambient: SampledIntegral?
+    private var assistance: AssistanceTracker?
 
     // Figures.
     private var totals: OperationsSummary
@@ -82,18 +85,23 @@ struct VehicleOperations: Sendable {
         faults = FaultFlagEpisodes(vehicle.rules.faults.map(\.flag.level), kinds: vehicle.rules.faults.map(\.kind))
         stack = vehicle.rules.signals.fuelCellCells.map(StackHydrogen.init(cells:))
         ambient = vehicle.rules.signals.ambientTemperature == nil ? nil : SampledIntegral()
+        assistance = AssistanceTracker(vehicle.rules.signals)
         totals = OperationsSummary(vehicle: vehicle.name, scope: .vehicle, start: 0, end: 0)
         trip = totals  // trip and day are replaced when one opens
         day = totals
         totals = newSummary(.vehicle, start: 0, end: 0)
     }
 
-    /// Empty figures of one scope: what this vehicle has (hydrogen, ambient temperature) at
+    /// Empty figures of one scope: what this vehicle has (hydrogen, ambient temperature, ACC) at
     /// zero, its named temperatures' maxima at -∞ until a sample.
     private func newSummary(_ scope: OperationsSummary.Scope, start: Int64, end: Int64) -> OperationsSummary {
         var summary = OperationsSummary(vehicle: name, scope: scope, start: start, end: end)
         if stack != nil { summary.hydrogenKg = 0 }
         if ambient != nil { summary.ambientTemperature = TimeWeightedMean() }
+        if assistance?.hasACC == true {
+            summary.accEngagedKm = 0
+            summary.accEngagedSeconds = 0
+        }
         summary.maxTemperatures = temperatureNames.map { NamedValue(name: $0, value: -.infinity) }
         return summary
     }
@@ -134,6 +142,7 @@ struct VehicleOperations: Sendable {
                 default: $0.idleSeconds += dt
                 }
             }
+            if assistance?.engaged == true { each { $0.accEngagedSeconds! += dt } }
         }
         rollDay(at: t, into: &output)
         lastTime = max(lastTime, t)
@@ -202,6 +211,7 @@ struct VehicleOperations: Sendable {
             let interval = ambient!.add(v, at: t, maximumGap: Self.maximumIntegrationGap)
             each { $0.ambientTemperature!.add(v, interval) }
         }
+        if assistance != nil { commitAssistance(at: t) }
         guard staged.beginExtra() else { return }
         for i in temperatureNames.indices {
             if let v = take(StagedRoles.roleCount + i) {
@@ -229,6 +239,7 @@ struct VehicleOperations: Sendable {
         if let interval = speed.add(v, at: t, maximumGap: Self.maximumIntegrationGap) {
             let km = interval.area / 3600
             each { $0.distanceKm += km }
+            if assistance?.engaged == true { each { $0.accEngagedKm! += km } }
         }
     }
 
@@ -281,6 +292,14 @@ struct VehicleOperations: Sendable {
         var summary = counts.stamp(day, since: dayBase)
         summary.lastFrame = lastFrame
         return summary
+    }
+
+    /// Step 7 of `commit`: the driver-assistance values of this frame.
+    private mutating func commitAssistance(at t: Int64) {
+        let speedKmh = speed.hasSample ? speed.latest : .nan
+        if let v = take(.accCause) { assistance!.causeValue(v) }
+        if let v = take(.accState), let d = assistance!.accStateValue(v, at: t, speedKmh: speedKmh) { each { $0.disengagements.append(d) } }
+        if let v = take(.aebState), let e = assistance!.aebStateValue(v, at: t, speedKmh: speedKmh) { each { $0.aebEvents.append(e) } }
     }
 
     /// Adds what the health side found to the figures.

@@ -94,6 +94,19 @@ public struct OperationsSummary: Sendable, Hashable {
     /// (`checksum_errors`, `counter_errors`)
     public var checksumErrors: Int = 0
     public var counterErrors: Int = 0
+    /// Distance and time with ACC engaged (`acc_engaged_km`, `acc_engaged_s`); nil for a
+    /// vehicle without `acc_state` mapped (the keys are then absent from the JSON).
+    public var accEngagedKm: Double?
+    public var accEngagedSeconds: Double?
+    /// ACC disengagements and AEB activations in this scope (`disengagements`, `aeb_events`;
+    /// present where `acc_state` or `aeb_state` is mapped).
+    public var disengagements: [DisengagementFigure] = []
+    public var aebEvents: [AEBEventFigure] = []
+    /// Disengagements per 1,000 km driven with ACC engaged (`disengagements_per_1000km`).
+    public var disengagementsPer1000km: Double? {
+        guard let km = accEngagedKm, km > 0 else { return nil }
+        return Double(disengagements.count) / km * 1000
+    }
     /// Data and remote frames per bus, in config order (`frames`); for a trip or a day, the
     /// frames received while it was open.
     public var frames: [NamedCount] = []
@@ -198,5 +211,28 @@ extension TimeWeightedMean: CustomReflectable {
             area += interval.area
             seconds += interval.seconds
         }
+    }
+}
+
+/// ACC leaving engaged for a driver takeover or a system fault (`disengagements[]`: `t`,
+/// `speed_kmh`, `cause`): `driver_brake`, `driver_steer` or `system_fault` as the config names the codes.
+public struct DisengagementFigure: Sendable, Hashable {
+    public var time: Int64
+    public var speedKmh: Double
+    public var cause: String
+    public init(time: Int64, speedKmh: Double, cause: String) {
+        self.time = time
+        self.speedKmh = speedKmh
+        self.cause = cause
+    }
+}
+
+/// An AEB activation (`aeb_events[]`: `t`, `speed_kmh`).
+public struct AEBEventFigure: Sendable, Hashable {
+    public var time: Int64
+    public var speedKmh: Double
+    public init(time: Int64, speedKmh: Double) {
+        self.time = time
+        self.speedKmh = speedKmh
     }
 }

@@ -53,6 +53,23 @@ extension OperationsSummaryJSON {
         if o.has("hydrogen_kg") { s.hydrogenKg = try o.optionalDouble("hydrogen_kg") ?? .nan }
         // Ambient (store schema 4): only a vehicle mapping `ambient_temperature` has the key.
         if o.has("ambient_temp_c") { s.ambientTemperature = TimeWeightedMean(mean: try o.optionalDouble("ambient_temp_c")) }
+        // Driver assistance (store schema 5): only a vehicle with ACC or AEB mapped has the keys.
+        if o.has("acc_engaged_km") {
+            s.accEngagedKm = try o.optionalDouble("acc_engaged_km") ?? .nan
+            s.accEngagedSeconds = try o.optionalDouble("acc_engaged_s") ?? .nan
+        }
+        if o.has("disengagements") {
+            for item in try o.items("disengagements") {
+                let d = JSONFields(item)
+                s.disengagements.append(DisengagementFigure(time: try d.time("t"), speedKmh: try d.optionalDouble("speed_kmh") ?? .nan, cause: try d.string("cause")))
+            }
+        }
+        if o.has("aeb_events") {
+            for item in try o.items("aeb_events") {
+                let e = JSONFields(item)
+                s.aebEvents.append(AEBEventFigure(time: try e.time("t"), speedKmh: try e.optionalDouble("speed_kmh") ?? .nan))
+            }
+        }
         if o.has("charges") {
             for session in try o.items("charges") {
                 let c = JSONFields(session)

@@ -78,6 +78,23 @@ public enum OperationsSummaryJSON {
             fields.append(("hydrogen_kg", { number(hydrogenKg, &$0) }))
             fields.append(("hydrogen_kg_per_100km", { number(summary.hydrogenKgPer100km, &$0) }))
         }
+        if let km = summary.accEngagedKm {
+            fields.append(("acc_engaged_km", { number(km, &$0) }))
+            fields.append(("acc_engaged_s", { number(summary.accEngagedSeconds, &$0) }))
+            fields.append(("disengagements_per_1000km", { number(summary.disengagementsPer1000km, &$0) }))
+        }
+        if summary.accEngagedKm != nil || !summary.disengagements.isEmpty || !summary.aebEvents.isEmpty {
+            fields.append(("disengagements", { out in
+                array(summary.disengagements, &out) { d, o in
+                    object([("cause", { string(d.cause, &$0) }), ("speed_kmh", { number(d.speedKmh, &$0) }), ("t", { time(d.time, &$0) })], &o)
+                }
+            }))
+            fields.append(("aeb_events", { out in
+                array(summary.aebEvents, &out) { e, o in
+                    object([("speed_kmh", { number(e.speedKmh, &$0) }), ("t", { time(e.time, &$0) })], &o)
+                }
+            }))
+        }
         for temperature in summary.maxTemperatures {
             fields.append(("max_\(temperature.name)_temp_c", { number(temperature.value, &$0) }))
         }
