@@ -88,7 +88,16 @@ public enum HTMLReport {
 
     static func smartPage(_ model: ReportModel) -> String {
         var out = "<section class=\"page\" id=\"smart\">\n<h1>Smart-connected driving</h1>\n"
-        out += "<p class=\"nodata\" id=\"smart-none\">No data: the store has no driver-assistance figures (ACC engaged distance and time, disengagements, AEB activations) in this range.</p>\n"
+        let days = model.assistanceDays
+        guard !days.isEmpty else {
+            out += "<p class=\"nodata\" id=\"smart-none\">No data: the store has no driver-assistance figures (ACC engaged distance and time, disengagements, AEB activations) in this range.</p>\n"
+            return out + "</section>\n"
+        }
+        out += "<h2>Driver assistance per vehicle and day</h2>\n"
+        out += table("assistance-days", ReportTables.assistanceDays, days, caption: "Driver assistance per vehicle and day")
+        out += "<p class=\"note\">ACC km and h: driven with adaptive cruise control engaged. A disengagement is ACC leaving engaged for a driver takeover (brake or steering) or a system fault; per 1,000 km of ACC-engaged driving.</p>\n"
+        out += "<h2>Disengagements and AEB activations</h2>\n"
+        out += table("assistance-events", ReportTables.assistanceEvents, model.assistanceEvents, caption: "Disengagements and AEB activations")
         return out + "</section>\n"
     }
 

@@ -31,7 +31,8 @@ public enum ReportBuilder {
                                return VehicleTrip(row: trip, hydrogenKg: summary.hydrogenKg, ambientTemperature: summary.ambientTemperature)
                            }, faults: faults, silent: silent, busHours: busHours, soc: soc,
                            charging: dayRows.flatMap { SummaryFields(json: $0.summaryJSON).sessions(of: $0.vehicle) },
-                           fleet: fleetRows(days, vehicles: vehicles))
+                           fleet: fleetRows(days, vehicles: vehicles),
+                           assistanceEvents: dayRows.flatMap { SummaryFields(json: $0.summaryJSON).assistanceEvents(of: $0.vehicle) })
     }
 
     /// The local date of a day row: its start is local midnight, within ±12 h of UTC midnight.
@@ -72,7 +73,9 @@ public enum ReportBuilder {
             ambientTemperature: summary.ambientTemperature,
             alarms: alarms,
             faultSources: sources.sorted { $0.key < $1.key }.map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }.joined(separator: ", "),
-            checksumErrors: row.checksumErrors, counterErrors: row.counterErrors)
+            checksumErrors: row.checksumErrors, counterErrors: row.counterErrors,
+            accEngagedKm: summary.accEngagedKm, accEngagedHours: summary.accEngagedSeconds.map { $0 / 3600 },
+            disengagements: summary.disengagements?.count, aebEvents: summary.aebEvents?.count)
     }
 
     /// The points of a time-sorted series in `[from, to)` (binary search on both ends).
@@ -131,6 +134,20 @@ struct SummaryFields {
     var hydrogenKg: Double?
     var ambientTemperature: Double?
     var chargeSessions: [[String: Any]] = []
+    var accEngagedKm: Double?, accEngagedSeconds: Double?
+    /// `disengagements` and `aeb_events` as written; nil when the key is absent (no ACC or AEB mapped).
+    var disengagements: [[String: Any]]?
+    var aebEvents: [[String: Any]]?
+
+    func assistanceEvents(of vehicle: String) -> [AssistanceEvent] {
+        func event(_ kind: AssistanceEvent.Kind, _ e: [String: Any]) -> AssistanceEvent? {
+            guard let t = (e["t"] as? NSNumber)?.doubleValue else { return nil }
+            return AssistanceEvent(vehicle: vehicle, kind: kind, time: Int64((t * 1e9).rounded()),
+                                   speedKmh: (e["speed_kmh"] as? NSNumber)?.doubleValue, cause: e["cause"] as? String ?? "")
+        }
+        let all = (disengagements ?? []).compactMap { event(.disengagement, $0) } + (aebEvents ?? []).compactMap { event(.aeb, $0) }
+        return all.sorted { $0.time < $1.time }
+    }
 
     func sessions(of vehicle: String) -> [ChargingSession] {
         chargeSessions.compactMap { s in
@@ -158,6 +175,10 @@ struct SummaryFields {
         charges = (object["charges"] as? [Any])?.count
         hydrogenKg = (object["hydrogen_kg"] as? NSNumber)?.doubleValue
         ambientTemperature = (object["ambient_temp_c"] as? NSNumber)?.doubleValue
+        accEngagedKm = (object["acc_engaged_km"] as? NSNumber)?.doubleValue
+        accEngagedSeconds = (object["acc_engaged_s"] as? NSNumber)?.doubleValue
+        disengagements = object["disengagements"] as? [[String: Any]]
+        aebEvents = object["aeb_events"] as? [[String: Any]]
         if let sessions = object["charges"] as? [[String: Any]], !sessions.isEmpty {
             chargeSessions = sessions
             let fast = sessions.filter { ($0["fast"] as? Bool) == true }.count

@@ -19,6 +19,10 @@ public struct ReportModel: Sendable {
     public var charging: [ChargingSession]
     /// Fleet rows: one per date, then the whole range.
     public var fleet: [FleetRow]
+    /// Every disengagement and AEB activation in the range, by vehicle and time.
+    public var assistanceEvents: [AssistanceEvent] = []
+    /// The vehicle-days with driver-assistance figures.
+    public var assistanceDays: [VehicleDay] { days.filter(\.hasAssistance) }
 
     public var isEmpty: Bool { days.isEmpty && trips.isEmpty && faults.isEmpty && silent.isEmpty && busHours.isEmpty }
 }
@@ -77,6 +81,31 @@ public struct VehicleDay: Sendable, Hashable {
     public var faultSources: String
     public var checksumErrors: Int
     public var counterErrors: Int
+    /// Driver assistance (nil where the vehicle maps no ACC): distance and hours with ACC
+    /// engaged; disengagements and AEB activations that day (nil where neither is mapped).
+    public var accEngagedKm: Double? = nil
+    public var accEngagedHours: Double? = nil
+    public var disengagements: Int? = nil
+    public var aebEvents: Int? = nil
+    /// Disengagements per 1,000 km driven with ACC engaged.
+    public var disengagementsPer1000km: Double? {
+        guard let n = disengagements, let km = accEngagedKm, km > 0 else { return nil }
+        return Double(n) / km * 1000
+    }
+    /// The day has driver-assistance figures.
+    public var hasAssistance: Bool { accEngagedKm != nil || disengagements != nil }
+}
+
+/// One driver-assistance event of the smart-connected page: an ACC disengagement (with its
+/// cause) or an AEB activation.
+public struct AssistanceEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable { case disengagement, aeb = "AEB activation" }
+    public var vehicle: String
+    public var kind: Kind
+    public var time: Int64
+    public var speedKmh: Double?
+    /// `driver_brake`, `driver_steer`, `system_fault`; empty for AEB.
+    public var cause: String
 }
 
 /// Figures over the whole fleet for one date (or the whole range, `date` = "all").

@@ -76,6 +76,32 @@ enum ReportTables {
         Column(label: "faults by source", csv: "faults_by_source") { .text($0.faultSources) },
     ]
 
+    /// The smart-connected figures of a vehicle-day (the smart-connected page; the CSV's last columns).
+    static let assistanceFigures: [Column<VehicleDay>] = [
+        Column(label: "ACC km", csv: "acc_engaged_km") { .number($0.accEngagedKm, 2) },
+        Column(label: "ACC h", csv: "acc_engaged_h") { .number($0.accEngagedHours, 2) },
+        Column(label: "ACC share of km %", csv: "acc_engaged_share_pct") { day in
+            .number(day.accEngagedKm.flatMap { day.distanceKm > 0 ? $0 / day.distanceKm * 100 : nil }, 1)
+        },
+        Column(label: "disengagements", csv: "disengagements") { .count($0.disengagements) },
+        Column(label: "per 1,000 ACC km", csv: "disengagements_per_1000km") { .number($0.disengagementsPer1000km, 1) },
+        Column(label: "AEB activations", csv: "aeb_activations") { .count($0.aebEvents) },
+    ]
+
+    static let assistanceDays: [Column<VehicleDay>] = [
+        Column(label: "vehicle", csv: "vehicle") { .text($0.vehicle) },
+        Column(label: "date", csv: "date") { .text($0.date) },
+        Column(label: "km", csv: "distance_km") { .number($0.distanceKm, 2) },
+    ] + assistanceFigures
+
+    static let assistanceEvents: [Column<AssistanceEvent>] = [
+        Column(label: "vehicle", csv: "vehicle") { .text($0.vehicle) },
+        Column(label: "time (UTC)", csv: "time_utc") { .text(dateTime($0.time)) },
+        Column(label: "event", csv: "event") { .text($0.kind.rawValue) },
+        Column(label: "speed km/h", csv: "speed_kmh") { .number($0.speedKmh, 1) },
+        Column(label: "cause", csv: "cause") { .text($0.cause) },
+    ]
+
     static let fleet: [Column<FleetRow>] = [
         Column(label: "date", csv: "date") { .text($0.date) },
         Column(label: "online", csv: "online_vehicle_days") { .count($0.online) },

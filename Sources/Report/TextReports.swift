@@ -1,8 +1,9 @@
 import Gateway
 import Plot
 
-/// The report's tables as Markdown (for mail) and as CSV (the per-vehicle/day table, for
-/// spreadsheets: a header row with units in the column names, RFC 4180 quoting).
+/// The report's tables as Markdown (for mail) and as CSV (the per-vehicle/day table with the
+/// smart-connected figures as its last columns, for spreadsheets: a header row with units in
+/// the column names, RFC 4180 quoting).
 public enum MarkdownReport {
     public static func render(_ model: ReportModel) -> String {
         var out = "# candor operations report\n\n"
@@ -12,7 +13,12 @@ public enum MarkdownReport {
         out += "## Per vehicle and day\n\n" + table(ReportTables.days, model.days)
         out += "## Alarms and faults\n\n" + table(ReportTables.episodes, model.faults)
         out += "## Silent messages\n\n" + table(ReportTables.episodes, model.silent)
-        out += "## Smart-connected driving\n\n_No data: the store has no driver-assistance figures in this range._\n\n"
+        if model.assistanceDays.isEmpty {
+            out += "## Smart-connected driving\n\n_No data: the store has no driver-assistance figures in this range._\n\n"
+        } else {
+            out += "## Smart-connected driving\n\n" + table(ReportTables.assistanceDays, model.assistanceDays)
+            out += "## Disengagements and AEB activations\n\n" + table(ReportTables.assistanceEvents, model.assistanceEvents)
+        }
         for vehicle in model.vehicles {
             let trips = model.trips.filter { $0.vehicle == vehicle }
             out += "## \(vehicle): trips\n\n" + table(ReportTables.trips(trips), trips)
@@ -36,7 +42,8 @@ public enum MarkdownReport {
 
 public enum CSVReport {
     public static func render(_ model: ReportModel) -> String {
-        let columns = ReportTables.days
+        // The smart-connected figures last, empty for a vehicle without driver assistance.
+        let columns = ReportTables.days + ReportTables.assistanceFigures
         var out = columns.map(\.csv).joined(separator: ",") + "\r\n"
         for day in model.days {
             out += columns.map { quote($0.cell(day).csv) }.joined(separator: ",") + "\r\n"

@@ -167,6 +167,39 @@ def store_days(store):
     return days
 
 
+def store_assistance(store):
+    """The smart-connected figures of every day row that has them (store schema 5), and every
+    disengagement and AEB activation of the day rows' summary_json, by (vehicle, t)."""
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(operations)")}
+    days, events = {}, {}
+    if "acc_engaged_km" not in columns:
+        return days, events
+    for vehicle, start, km, seconds, disengagements, aeb, summary in db.execute(
+            """SELECT vehicle, start, acc_engaged_km, acc_engaged_s, disengagements, aeb_events, summary_json
+               FROM operations WHERE scope = 'day' AND (acc_engaged_km IS NOT NULL OR disengagements IS NOT NULL)"""):
+        days[(vehicle, start)] = {"ACC km": km, "ACC h": None if seconds is None else seconds / 3600,
+                                  "disengagements": disengagements, "AEB activations": aeb}
+        figures = json.loads(summary)
+        for d in figures.get("disengagements", []):
+            events[(vehicle, d["t"], "disengagement")] = {"speed km/h": d["speed_kmh"], "cause": d["cause"]}
+        for e in figures.get("aeb_events", []):
+            events[(vehicle, e["t"], "AEB activation")] = {"speed km/h": e["speed_kmh"], "cause": ""}
+    return days, events
+
+
+def close_enough(cell, expected):
+    if expected is None:
+        return cell == "–"
+    if isinstance(expected, str):
+        return cell == expected
+    decimals = len(cell.split(".")[1]) if "." in cell else 0
+    try:
+        return abs(float(cell) - expected) <= 0.5 * 10 ** -decimals + 1e-9
+    except ValueError:
+        return False
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--html", required=True)
@@ -250,6 +283,42 @@ def main():
                 if not ok:
                     failures.append(f"tables: {row['vehicle']} {row['date']} {column}: page {cell!r}, store {expected!r}")
         summary["cells_compared"] = compared
+
+        # The smart-connected page: its tables against the store's columns and summary_json.
+        def page_table(table_id):
+            return js(f"""(() => {{ const t = document.getElementById('{table_id}'); if (!t) return null;
+                       const heads = [...t.tHead.rows[0].cells].map(c => c.textContent);
+                       return [...t.tBodies[0].rows].map(r => Object.fromEntries([...r.cells].map((c, i) => [heads[i], c.textContent]))); }})()""")
+        assistance_days, assistance_events = store_assistance(args.store)
+        smart_rows, smart_compared = page_table("assistance-days") or [], 0
+        if len(smart_rows) != len(assistance_days):
+            failures.append(f"smart: {len(smart_rows)} day rows in the page, {len(assistance_days)} in the store")
+        for row in smart_rows:
+            matches = [f for (v, start), f in assistance_days.items() if v == row["vehicle"]
+                       and time.strftime("%Y-%m-%d", time.gmtime(start // 10**9 + 43200)) == row["date"]]
+            if len(matches) != 1:
+                failures.append(f"smart: no store row for {row['vehicle']} {row['date']}")
+                continue
+            for column, expected in matches[0].items():
+                smart_compared += 1
+                if not close_enough(row[column], expected):
+                    failures.append(f"smart: {row['vehicle']} {row['date']} {column}: page {row[column]!r}, store {expected!r}")
+        event_rows = page_table("assistance-events") or []
+        if len(event_rows) != len(assistance_events):
+            failures.append(f"smart: {len(event_rows)} events in the page, {len(assistance_events)} in the store")
+        for row in event_rows:
+            matches = [f for (v, t, kind), f in assistance_events.items() if v == row["vehicle"] and kind == row["event"]
+                       and time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(t))) == row["time (UTC)"][:19]]
+            if len(matches) != 1:
+                failures.append(f"smart: no store event for {row}")
+                continue
+            for column, expected in matches[0].items():
+                smart_compared += 1
+                if not close_enough(row[column], expected):
+                    failures.append(f"smart: {row['vehicle']} {row['time (UTC)']} {column}: page {row[column]!r}, store {expected!r}")
+        summary["smart_rows"] = len(smart_rows)
+        summary["smart_events"] = len(event_rows)
+        summary["smart_cells_compared"] = smart_compared
 
         sections = js("[...document.querySelectorAll('section.page')].map(s => { const r = s.getBoundingClientRect(); "
                       "return {id: s.id, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; })")

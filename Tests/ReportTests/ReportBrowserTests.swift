@@ -41,6 +41,12 @@ import TestSupport
         #expect((seen.summary["table_rows"] as? Int) == FleetStore.bundles.count)
         #expect((seen.summary["cells_compared"] as? Int) == 18 * FleetStore.bundles.count)  // 18 columns a row (SOC min/max, average speed, charges, charge kWh, H₂ and ambient included)
         #expect(((seen.summary["svgs"] as? Int) ?? 0) >= 12)
+        // The smart-connected page: the bus (the one bundle with ACC and AEB mapped) has a
+        // driver-assistance row — ACC km and h, disengagements, AEB activations equal the store;
+        // its 60 s never reach ACC's 35 km/h, so no event (the oracle compares events too).
+        #expect((seen.summary["smart_rows"] as? Int) == 1)
+        #expect((seen.summary["smart_cells_compared"] as? Int) == 4)
+        #expect((seen.summary["smart_events"] as? Int) == 0)
         // Fleet, plots, smart-connected and one page per vehicle.
         #expect(((seen.summary["pages"] as? [String: Any]) ?? [:]).count == 3 + FleetStore.bundles.count)
     }

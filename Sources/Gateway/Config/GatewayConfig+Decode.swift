@@ -115,22 +115,18 @@ extension GatewayConfig {
                     map.packCurrent = reference
                     let positive = try r.required("positive").oneOf(["discharge", "charge"])
                     map.packCurrentPositive = CurrentDirection(rawValue: positive)!
-                case "gear", "motor_state", "dcdc_state":
+                case "gear", "motor_state", "dcdc_state", "acc_state", "acc_cause", "aeb_state":
                     let (reference, r) = try signalReference(value, extra: ["codes"])
-                    let names = role == "gear" ? GBT32960UplinkOptions.gearCodeNames
-                        : role == "motor_state" ? GBT32960UplinkOptions.motorStateCodeNames : GBT32960UplinkOptions.dcdcStateCodeNames
-                    let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
+                    let names: [String: [String]] = [
+                        "gear": GBT32960UplinkOptions.gearCodeNames, "motor_state": GBT32960UplinkOptions.motorStateCodeNames,
+                        "dcdc_state": GBT32960UplinkOptions.dcdcStateCodeNames, "acc_state": AssistanceCodes.accStateNames,
+                        "acc_cause": AssistanceCodes.accCauseNames, "aeb_state": AssistanceCodes.aebStateNames,
+                    ]
+                    let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names[role]!))
                     switch role {
                     case "gear": map.gear = coded
                     case "motor_state": map.motorState = coded
-                    default: map.dcdcState = coded
-                    }
-                case "acc_state", "acc_cause", "aeb_state":
-                    let (reference, r) = try signalReference(value, extra: ["codes"])
-                    let names = role == "acc_state" ? AssistanceCodes.accStateNames
-                        : role == "acc_cause" ? AssistanceCodes.accCauseNames : AssistanceCodes.aebStateNames
-                    let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names))
-                    switch role {
+                    case "dcdc_state": map.dcdcState = coded
                     case "acc_state": map.accState = coded
                     case "acc_cause": map.accCause = coded
                     default: map.aebState = coded

@@ -211,6 +211,10 @@ public final class SQLiteStore: MetricSink {
         let alarms = r.alarmsByLevel
         s.bind(34, alarms[0]); s.bind(35, alarms[1]); s.bind(36, alarms[2])
         s.bind(37, r.hydrogenKg); s.bind(38, r.hydrogenKgPer100km); s.bind(39, r.ambientTemperature?.mean)
+        let assistance = r.accEngagedKm != nil || !r.disengagements.isEmpty || !r.aebEvents.isEmpty
+        s.bind(40, r.accEngagedKm); s.bind(41, r.accEngagedSeconds)
+        s.bind(42, assistance ? Int64(r.disengagements.count) : nil); s.bind(43, r.disengagementsPer1000km)
+        s.bind(44, assistance ? Int64(r.aebEvents.count) : nil)
         try s.run()
     }
 
@@ -310,9 +314,11 @@ final class StoreStatements {
                 min_cell_voltage_v, max_cell_voltage_v, max_cell_spread_v, min_cell_temp_c, max_cell_temp_c,
                 brake_applications, driving_s, charging_s, idle_s, checksum_errors, counter_errors, summary_json,
                 soc_min, soc_max, first_frame, last_frame, average_speed_kmh, charges, fast_charges, charge_session_s,
-                alarms_level1, alarms_level2, alarms_level3, hydrogen_kg, hydrogen_kg_per_100km, ambient_temp_c)
+                alarms_level1, alarms_level2, alarms_level3, hydrogen_kg, hydrogen_kg_per_100km, ambient_temp_c,
+                acc_engaged_km, acc_engaged_s, disengagements, disengagements_per_1000km, aeb_events)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39,
+                ?40, ?41, ?42, ?43, ?44)
             """)
     }
 

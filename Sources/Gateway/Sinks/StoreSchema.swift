@@ -25,6 +25,7 @@ public enum StoreSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, statements: version1), Migration(version: 2, statements: version2),
         Migration(version: 3, statements: version3), Migration(version: 4, statements: version4),
+        Migration(version: 5, statements: version5),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -185,5 +186,18 @@ public enum StoreSchema {
     /// The ambient temperature's time-weighted mean, °C, where `ambient_temperature` is mapped.
     static let version4: [String] = [
         "ALTER TABLE operations ADD COLUMN ambient_temp_c REAL",
+    ]
+
+    /// The smart-connected figures (issue 15): distance and seconds with ACC engaged, the
+    /// disengagements (ACC engaged → driver takeover or system fault) and their rate per 1,000
+    /// km with ACC engaged, AEB activations; each event (time, speed, cause) in `summary_json`'s
+    /// `disengagements` and `aeb_events`. NULL for a vehicle that maps neither `acc_state` nor
+    /// `aeb_state` (the engaged figures: no `acc_state`), and in older rows.
+    static let version5: [String] = [
+        "ALTER TABLE operations ADD COLUMN acc_engaged_km REAL",
+        "ALTER TABLE operations ADD COLUMN acc_engaged_s REAL",
+        "ALTER TABLE operations ADD COLUMN disengagements INTEGER",
+        "ALTER TABLE operations ADD COLUMN disengagements_per_1000km REAL",
+        "ALTER TABLE operations ADD COLUMN aeb_events INTEGER",
     ]
 }
