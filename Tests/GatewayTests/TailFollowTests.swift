@@ -74,30 +74,52 @@ func appendText(_ text: String, to path: String) throws {
         #expect(line.signals.map(\.name) == ["ACCEL_X", "MODE", "YAW_RATE"])
         #expect(line.signals.map(\.value) == ["18.05", "Sport", "-1e-05"])
         #expect(line.time == "1627323339.323041")
-        #expect(TailText.render(line, colour: false) == "1627323339.323041 can0 024 KINEMATICS ACCEL_X=18.05 MODE=Sport YAW_RATE=-1e-05")
-        #expect(TailText.render(line, colour: true).contains("\u{1B}[1mKINEMATICS\u{1B}[0m"))
+        #expect(shown(text) == "1627323339.323041 can0 024 KINEMATICS ACCEL_X=18.05 MODE=Sport YAW_RATE=-1e-05")
+        #expect(shown(text, colour: true).contains("\u{1B}[1mKINEMATICS\u{1B}[0m"))
     }
 
     @Test func parsesErrorsUnknownIdsAndMissedNotices() {
         let error = #"{"bus":"can0","error":"remote frame","ext":true,"id":418381312,"msg":"EEC1","t":1.000000}"#
         guard case .frame(let failed)? = TailLine.parse(error[...]) else { Issue.record("not parsed"); return }
         #expect(failed.error == "remote frame" && failed.isExtended)
-        #expect(TailText.render(failed, colour: false) == "1.000000 can0 18EFFE00 EEC1 error: remote frame")
+        #expect(shown(error) == "1.000000 can0 18EFFE00 EEC1 error: remote frame")
         let unknown = #"{"bus":"vcan0","ext":false,"id":1,"msg":null,"signals":{},"t":2.5}"#
         guard case .frame(let u)? = TailLine.parse(unknown[...]) else { Issue.record("not parsed"); return }
         #expect(u.message == nil && u.signals.isEmpty)
+        #expect(shown(unknown) == "2.5 vcan0 001 ?")
+        var ignored: [UInt8] = []
+        #expect(shown(#"{"missed":123}"#) == "" && TailPrinter(filter: TailFilter(), format: .text, colour: false).render(#"{"missed":123}"#, to: &ignored) == 123)
         #expect(TailLine.parse(#"{"missed":123}"#) == .missed(123))
         #expect(TailLine.parse("not json") == nil)
     }
 
     @Test func filtersByBusIdMessageAndSignal() {
         let text = #"{"bus":"can0","ext":false,"id":36,"msg":"KINEMATICS","signals":{"ACCEL_X":1,"ACCEL_Y":2,"YAW_RATE":3},"t":1.0}"#
-        guard case .frame(let line)? = TailLine.parse(text[...]) else { Issue.record("not parsed"); return }
-        #expect(TailFilter().apply(line) == line)
-        #expect(TailFilter(bus: "can1").apply(line) == nil)
-        #expect(TailFilter(id: 36).apply(line) != nil && TailFilter(id: 37).apply(line) == nil)
-        #expect(TailFilter(message: "KIN*").apply(line) != nil && TailFilter(message: "BRAKE*").apply(line) == nil)
-        #expect(TailFilter(signal: "ACCEL_?").apply(line)?.signals.map(\.name) == ["ACCEL_X", "ACCEL_Y"])
-        #expect(TailFilter(signal: "SPEED").apply(line) == nil)
+        #expect(shown(text, TailFilter()) == "1.0 can0 024 KINEMATICS ACCEL_X=1 ACCEL_Y=2 YAW_RATE=3")
+        #expect(shown(text, TailFilter(bus: "can0")) != "" && shown(text, TailFilter(bus: "can1")) == "")
+        #expect(shown(text, TailFilter(id: 36)) != "" && shown(text, TailFilter(id: 37)) == "")
+        #expect(shown(text, TailFilter(message: "KIN*")) != "" && shown(text, TailFilter(message: "BRAKE*")) == "")
+        #expect(shown(text, TailFilter(signal: "ACCEL_?")) == "1.0 can0 024 KINEMATICS ACCEL_X=1 ACCEL_Y=2")
+        #expect(shown(text, TailFilter(signal: "SPEED")) == "")
+        var jsonl: [UInt8] = []
+        _ = TailPrinter(filter: TailFilter(signal: "ACCEL_?"), format: .jsonl, colour: false).render(text[...], to: &jsonl)
+        #expect(String(decoding: jsonl, as: UTF8.self) == text + "\n")
+        _ = TailPrinter(filter: TailFilter(signal: "SPEED"), format: .jsonl, colour: false).render(text[...], to: &jsonl)
+        #expect(String(decoding: jsonl, as: UTF8.self) == text + "\n")
+    }
+
+    @Test func escapedNamesAreUnescapedForFiltersAndText() {
+        // ensure_ascii: é is \u00e9, an emoji a surrogate pair; \/ and \" as JSON allows.
+        let text = #"{"bus":"can\/0","ext":true,"id":1,"msg":"Caf\u00e9","signals":{"A\"B":"\ud83d\ude00"},"t":1.0}"#
+        #expect(shown(text, TailFilter(bus: "can/0", message: "Café")) == "1.0 can/0 00000001 Café A\"B=😀")
+        #expect(shown(text, TailFilter(signal: "A\"*")) != "" && shown(text, TailFilter(bus: "can\\/0")) == "")
+    }
+
+    /// What `candor tail --format text` shows of one line ("" when nothing), without its newline.
+    private func shown(_ text: String, _ filter: TailFilter = TailFilter(), colour: Bool = false) -> String {
+        var output: [UInt8] = []
+        _ = TailPrinter(filter: filter, format: .text, colour: colour).render(text[...], to: &output)
+        if output.last == UInt8(ascii: "\n") { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
     }
 }

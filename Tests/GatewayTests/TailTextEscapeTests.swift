@@ -10,15 +10,22 @@ import Testing
         guard case .frame(let line)? = TailLine.parse(text[...]) else { Issue.record("not parsed"); return }
         #expect(line.bus == "can0\u{1B}]0;pwned\u{07}")
         for colour in [false, true] {
-            var rendered = TailText.render(line, colour: colour)
+            var rendered = shown(text, colour: colour)
             if colour {
                 for code in ["\u{1B}[0m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[31m"] { rendered = rendered.replacingOccurrences(code, with: "") }
             }
             #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(rendered.debugDescription)")
         }
-        #expect(TailText.render(line, colour: false)
+        #expect(shown(text, colour: false)
             == #"1.000000 can0\x1b]0;pwned\x07 024 M\x1b[2J S\u009b1m=DRIVE\x1b[31m T=1.5"#)
     }
+}
+
+/// What `candor tail --format text` shows of one line, without its newline.
+private func shown(_ text: String, colour: Bool) -> String {
+    var output: [UInt8] = []
+    _ = TailPrinter(filter: TailFilter(), format: .text, colour: colour).render(text[...], to: &output)
+    return String(decoding: output.dropLast(), as: UTF8.self)
 }
 
 private extension String {

@@ -24,6 +24,16 @@ public enum TerminalText {
         return out
     }
 
+    /// Appends UTF-8 `bytes` with their control characters escaped; in one copy when there
+    /// is none (the usual name or value).
+    public static func append(escaping bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        for b in bytes where b < 0x20 || b == 0x7F || b == 0xC2 {
+            ByteWriter.append(to: &buffer, capacity: bytes.count &* 4) { writeEscaped(bytes, to: &$0) }
+            return
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
     /// Whether `text` holds a character that `escaped` changes.
     public static func needsEscaping(_ text: String) -> Bool {
         var previous: UInt8 = 0
@@ -46,13 +56,13 @@ public enum TerminalText {
             w.bytes(start, count: bytes.count)
             return true
         }
-        if !plain { writeEscaped(text, to: &w) }
+        if !plain { writeEscaped(text.utf8, to: &w) }
     }
 
-    static func writeEscaped(_ text: String, to w: inout ByteWriter) {
+    static func writeEscaped(_ utf8: some Sequence<UInt8>, to w: inout ByteWriter) {
         let hex = JSONText.hexDigits
         var pendingC2 = false
-        for b in text.utf8 {
+        for b in utf8 {
             if pendingC2 {
                 pendingC2 = false
                 if b >= 0x80 && b <= 0x9F {

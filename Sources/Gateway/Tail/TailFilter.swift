@@ -7,6 +7,7 @@ import Musl
 /// `candor tail`'s filters, applied in the client: a frame passes when it is on `bus`, has
 /// `id`, its message name matches `message` (shell glob), and (with `signal`) at least one
 /// signal name matches; with `signal`, only the matching signals are shown in text form.
+/// Applied to the canonical line's bytes (`CanonicalLineFields`), copying nothing to the heap.
 public struct TailFilter: Sendable, Equatable {
     public var bus: String?
     public var id: UInt32?
@@ -20,20 +21,35 @@ public struct TailFilter: Sendable, Equatable {
         self.signal = signal
     }
 
-    /// The line as shown, or nil when filtered out.
-    public func apply(_ line: TailLine) -> TailLine? {
-        if let bus, line.bus != bus { return nil }
-        if let id, line.id != id { return nil }
+    /// Whether the line whose fields are `fields` passes.
+    func accepts(_ fields: CanonicalLineFields, of line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let bus, JSONStringText.withUnescaped(line[fields.bus], { $0.elementsEqual(bus.utf8) }) != true { return false }
+        if let id, fields.id != id { return false }
         if let message {
-            guard let name = line.message, Self.matches(message, name) else { return nil }
+            guard let name = fields.message, Self.matches(message, line[name]) else { return false }
         }
-        guard let signal else { return line }
-        var shown = line
-        shown.signals = line.signals.filter { Self.matches(signal, $0.name) }
-        return shown.signals.isEmpty ? nil : shown
+        guard signal != nil else { return true }
+        var signals = SignalScanner(bytes: line, at: fields.signals.lowerBound)
+        while let s = signals.next() {
+            if shows(signal: s.name, of: line) { return true }
+        }
+        return false
     }
 
-    static func matches(_ pattern: String, _ name: String) -> Bool {
-        fnmatch(pattern, name, 0) == 0
+    /// Whether the signal named by the JSON text `name` is shown.
+    func shows(signal name: Range<Int>, of line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let signal else { return true }
+        return Self.matches(signal, line[name])
+    }
+
+    /// `fnmatch` of the glob against a JSON string's text, unescaped.
+    static func matches(_ pattern: String, _ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        JSONStringText.withUnescaped(name) { bytes in
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { text in
+                for (i, b) in bytes.enumerated() { text[i] = CChar(bitPattern: b) }
+                text[bytes.count] = 0
+                return fnmatch(pattern, text.baseAddress!, 0) == 0
+            }
+        } == true
     }
 }

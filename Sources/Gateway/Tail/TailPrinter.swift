@@ -22,19 +22,30 @@ public struct TailPrinter: Sendable {
     /// Appends what `text` (one line, no line end) shows to `output`; returns the frame
     /// count of a missed notice that text output leaves to the caller.
     public func render(_ text: Substring, to output: inout [UInt8]) -> UInt64? {
+        var text = text
+        return text.withUTF8 { render($0, to: &output) }
+    }
+
+    /// `render(_:to:)` of a line's bytes.
+    public func render(_ line: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) -> UInt64? {
         if format == .jsonl && unfiltered {
-            output.append(contentsOf: text.utf8)
-        } else {
-            switch TailLine.parse(text) {
-            case .missed(let count)?:
-                guard format == .jsonl else { return count }
-                output.append(contentsOf: text.utf8)
-            case .frame(let line)?:
-                guard let shown = filter.apply(line) else { return nil }
-                if format == .jsonl { output.append(contentsOf: text.utf8) } else { output.append(contentsOf: TailText.render(shown, colour: colour).utf8) }
-            case nil:
-                return nil
+            output.append(contentsOf: line)
+            output.append(UInt8(ascii: "\n"))
+            return nil
+        }
+        switch CanonicalLineFields.parse(line) {
+        case .missed(let count)?:
+            guard format == .jsonl else { return count }
+            output.append(contentsOf: line)
+        case .frame(let fields)?:
+            guard filter.accepts(fields, of: line) else { return nil }
+            if format == .jsonl {
+                output.append(contentsOf: line)
+            } else {
+                TailText.append(fields, of: line, colour: colour, filter: filter, to: &output)
             }
+        case nil:
+            return nil
         }
         output.append(UInt8(ascii: "\n"))
         return nil

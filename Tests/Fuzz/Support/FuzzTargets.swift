@@ -66,10 +66,11 @@ public enum FuzzTargets {
         let patterns = lines.first.map { $0.split(separator: " ", maxSplits: 2).map(String.init) } ?? []
         let filter = TailFilter(
             bus: patterns.first, id: nil, message: patterns.dropFirst().first, signal: patterns.dropFirst(2).first)
+        let printers = [TailPrinter(filter: TailFilter(), format: .text, colour: true), TailPrinter(filter: filter, format: .text, colour: false)]
+        var output: [UInt8] = []
         for line in lines.dropFirst() {
-            guard case .frame(let parsed) = TailLine.parse(line) else { continue }
-            _ = TailText.render(parsed, colour: true)
-            if let kept = filter.apply(parsed) { _ = TailText.render(kept, colour: false) }
+            _ = TailLine.parse(line)
+            for printer in printers { _ = printer.render(line, to: &output) }
         }
     }
 
