@@ -10,15 +10,13 @@ import CANCore
 /// frame if its window has closed): replay never reorders within a capture and never stops.
 public final class CaptureMerge {
     private let readers: [CaptureReader]
-    private var heads: [CANFrame?]
-    private var headTimes: [Int64]
-    /// `heads[i] != nil`.
-    private var live: [Bool]
-    private var lastTimes: [Int64]
+    /// Everything `next()` changes, in one value: the whole call is one access to it, not one
+    /// dynamically checked access (and uniqueness check) per array per frame.
+    private var state: MergeState
     /// Per capture, in the order given: frames older than their capture's previous frame.
-    public private(set) var outOfOrderFrames: [Int]
+    public var outOfOrderFrames: [Int] { state.outOfOrderFrames }
     /// Per capture: frames handed out.
-    public private(set) var framesRead: [Int]
+    public var framesRead: [Int] { state.framesRead }
 
     /// Capture names as given (for reports).
     public var names: [String] { readers.map(\.name) }
@@ -26,18 +24,9 @@ public final class CaptureMerge {
     public init(_ readers: [CaptureReader]) throws(CaptureError) {
         precondition(!readers.isEmpty, "nothing to merge")
         self.readers = readers
-        heads = []
-        headTimes = []
-        live = []
-        lastTimes = [Int64](repeating: .min, count: readers.count)
-        outOfOrderFrames = [Int](repeating: 0, count: readers.count)
-        framesRead = [Int](repeating: 0, count: readers.count)
-        for reader in readers {
-            let frame = try reader.next()
-            heads.append(frame)
-            headTimes.append(frame?.timestamp.totalNanoseconds ?? .max)
-            live.append(frame != nil)
-        }
+        var heads: [CANFrame?] = []
+        for reader in readers { heads.append(try reader.next()) }
+        state = MergeState(heads: heads)
     }
 
     /// Opens each path (`-` for standard input); `format` nil detects each capture's own.
@@ -49,26 +38,49 @@ public final class CaptureMerge {
 
     /// The earliest frame not yet handed out, or nil when every capture is done.
     public func next() throws(CaptureError) -> CANFrame? {
-        // The choice looks only at `live` and `headTimes` (plain values); the frame itself
-        // is copied once, when it is returned.
-        var best = -1
-        var bestTime = Int64.max
-        for i in live.indices where live[i] && (best < 0 || headTimes[i] < bestTime) {
-            best = i
-            bestTime = headTimes[i]
+        try state.next(readers)
+    }
+
+    private struct MergeState {
+        var heads: [CANFrame?]
+        var headTimes: [Int64]
+        /// `heads[i] != nil`.
+        var live: [Bool]
+        var lastTimes: [Int64]
+        var outOfOrderFrames: [Int]
+        var framesRead: [Int]
+
+        init(heads: [CANFrame?]) {
+            self.heads = heads
+            headTimes = heads.map { $0?.timestamp.totalNanoseconds ?? .max }
+            live = heads.map { $0 != nil }
+            lastTimes = [Int64](repeating: .min, count: heads.count)
+            outOfOrderFrames = [Int](repeating: 0, count: heads.count)
+            framesRead = [Int](repeating: 0, count: heads.count)
         }
-        guard best >= 0, let frame = heads[best] else { return nil }
-        if bestTime < lastTimes[best] {
-            outOfOrderFrames[best] += 1
-        } else {
-            lastTimes[best] = bestTime
+
+        mutating func next(_ readers: [CaptureReader]) throws(CaptureError) -> CANFrame? {
+            // The choice looks only at `live` and `headTimes` (plain values); the frame itself
+            // is moved out once, swapped with the capture's following frame.
+            var best = -1
+            var bestTime = Int64.max
+            for i in live.indices where live[i] && (best < 0 || headTimes[i] < bestTime) {
+                best = i
+                bestTime = headTimes[i]
+            }
+            guard best >= 0 else { return nil }
+            if bestTime < lastTimes[best] {
+                outOfOrderFrames[best] += 1
+            } else {
+                lastTimes[best] = bestTime
+            }
+            framesRead[best] += 1
+            var frame = try readers[best].next()
+            live[best] = frame != nil
+            headTimes[best] = frame?.timestamp.totalNanoseconds ?? .max
+            swap(&frame, &heads[best])
+            return frame
         }
-        framesRead[best] += 1
-        let following = try readers[best].next()
-        live[best] = following != nil
-        headTimes[best] = following?.timestamp.totalNanoseconds ?? .max
-        heads[best] = following
-        return frame
     }
 
     /// Malformed lines skipped so far, per capture.
