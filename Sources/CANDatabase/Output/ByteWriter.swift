@@ -79,11 +79,19 @@ struct ByteWriter {
         ("00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" as StaticString).utf8Start
     }
 
-    /// Decimal digits in `value` (1...20).
+    /// Decimal digits in `value` (1...20): a few predictable comparisons, no multiplication.
     @inlinable @inline(__always)
     static func digitCount(_ value: UInt64) -> Int {
-        var digits = 1
-        var bound: UInt64 = 10
+        if value < 100_000 {
+            if value < 100 { return value < 10 ? 1 : 2 }
+            return value < 1_000 ? 3 : value < 10_000 ? 4 : 5
+        }
+        if value < 10_000_000_000 {
+            if value < 10_000_000 { return value < 1_000_000 ? 6 : 7 }
+            return value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10
+        }
+        var digits = 11
+        var bound: UInt64 = 100_000_000_000
         while value >= bound {
             digits &+= 1
             if digits == 20 { break }
@@ -111,7 +119,7 @@ struct ByteWriter {
     }
 
     /// Decimal digits of `value` (at most 20 bytes).
-    @inlinable
+    @inlinable @inline(__always)
     mutating func unsigned(_ value: UInt64) {
         if value < 10 {
             byte(UInt8(truncatingIfNeeded: value) &+ 0x30)
@@ -162,8 +170,13 @@ struct ByteWriter {
         let digits = Int(t.fractionDigits)
         guard digits > 0 else { return }
         byte(UInt8(ascii: "."))
-        var divisor: UInt64 = 1
-        for _ in digits..<9 { divisor &*= 10 }
-        padded(nanos / divisor, digits: digits)
+        switch digits {  // the usual ones divide by a constant (a multiplication)
+        case 6: padded(nanos / 1_000, digits: 6)
+        case 9: padded(nanos, digits: 9)
+        default:
+            var divisor: UInt64 = 1
+            for _ in digits..<9 { divisor &*= 10 }
+            padded(nanos / divisor, digits: digits)
+        }
     }
 }

@@ -86,9 +86,20 @@ public enum PythonFloatText {
         var scale = 1.0  // 10^k, exact up to k = 22
         var k = 0
         while k <= 22 {
-            if ulp * scale >= 0.25 { return false }
-            let n = (m * scale).rounded(.toNearestOrEven)
+            let width = ulp * scale  // exact: a power of two times 10^k
+            if width >= 0.25 { return false }
+            let product = m * scale
+            let n = product.rounded(.toNearestOrEven)
             if n >= 0x1p53 { return false }
+            // The product's rounding moved it by at most ulp(product) / 2 <= width, and
+            // `product - n` is exact (Sterbenz), so beyond 2 * width the exact |m * 10^k - n|
+            // is beyond width: n / 10^k is more than ulp(m) from m and cannot read back as m.
+            // That skips the division for all but the last candidate.
+            if (product - n).magnitude > 2 * width {
+                scale *= 10
+                k &+= 1
+                continue
+            }
             if n / scale == m {
                 writeFixed(UInt64(n), decimals: k, to: &w)
                 return true
