@@ -89,6 +89,11 @@ public struct TelemetryAggregator: Sendable {
         return records
     }
 
+    /// The records emitted and not yet taken, in emission order: a watcher may look at them
+    /// as they come, before the next `takeRecords` (shares the buffer, allocates nothing).
+    public var pendingRecords: ArraySlice<TelemetryRecord> { records[...] }
+    public var pendingRecordCount: Int { records.count }
+
     /// Calls `body` with each record emitted since the last call, then forgets them
     /// (keeps the buffer: no allocation in steady state).
     public mutating func drainRecords(_ body: (TelemetryRecord) throws -> Void) rethrows {

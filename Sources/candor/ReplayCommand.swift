@@ -131,7 +131,7 @@ struct ReplayCommand: ParsableCommand {
         let result: ReplayResult
         do {
             result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime || speed != nil ? SystemReplayClock() : nil,
-                                                       speed: speed ?? 1, events: events) {
+                                                          speed: speed ?? 1, events: events, captures: sinks.captureWatch(setup, wait: true)) {
                 try sinks.write($0)
             }
             try sinks.close()

@@ -20,6 +20,8 @@ public struct GatewaySetup: Sendable {
     public let warnings: [String]
     /// Every DBC file read, once each, in the order first named (inputs a command must not overwrite).
     public let dbcPaths: [String]
+    /// `uplink.captures:` resolved against the DBCs (nil: no captures).
+    public let capturePlan: CapturePlan?
 
     /// Reads `candor.yaml` at `path`, substitutes the environment, loads every DBC.
     public static func load(configFile path: String, environment: [String: String]) throws(ConfigError) -> GatewaySetup {
@@ -80,6 +82,11 @@ public struct GatewaySetup: Sendable {
         } catch {
             throw config.positions.error(file: config.file, keyPath: error.keyPath, message: "expected \(error.expected), found \(error.found)")
         }
+        if let captures = config.sinks.uplink?.captures {
+            capturePlan = try CapturePlan(captures, layout: layout)
+        } else {
+            capturePlan = nil
+        }
         self.config = config
         self.plans = plans
         self.controllers = controllers
@@ -110,6 +117,7 @@ public struct GatewaySetup: Sendable {
         controllers = []
         hasOperations = false
         dbcPaths = [dbcPath]
+        capturePlan = nil
         let errors = result.diagnostics.filter { $0.severity == .error }
         warnings = errors.first.map { ["\(dbcPath): \(errors.count) construct(s) could not be read, first: \($0)"] } ?? []
     }

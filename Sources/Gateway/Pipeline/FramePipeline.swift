@@ -22,6 +22,11 @@ public struct FramePipeline {
     public private(set) var records = 0
     private var framesSinceBatch = 0
     private let deliver: ([TelemetryRecord]) throws -> Void
+    /// `uplink.captures`: sees every routed frame, and every record as soon as the aggregator
+    /// emits it (an episode at the frame that ends it, not at the next batch) (nil: none).
+    public var captures: CaptureWatch?
+    /// Records of the aggregator's pending ones `captures` has seen.
+    private var recordsWatched = 0
 
     /// `plans[b]` decodes layout bus `b`.
     public init(layout: TelemetryLayout, plans: [DecodePlan], batchFrames: Int, deliver: @escaping ([TelemetryRecord]) throws -> Void) {
@@ -45,6 +50,10 @@ public struct FramePipeline {
         let decoded = decoder.decode(frame)
         if let decoded {
             aggregator.ingest(frame, bus: decoded.bus, outcome: decoded.outcome, values: decoder.values)
+            if let captures {
+                captures.observe(frame, bus: decoded.bus, outcome: decoded.outcome, values: decoder.values)
+                if aggregator.pendingRecordCount > recordsWatched { watchRecords(captures) }
+            }
         }
         framesSinceBatch += 1
         if framesSinceBatch >= batchFrames { try flush() }
@@ -56,15 +65,25 @@ public struct FramePipeline {
     public mutating func advance(to time: Int64) throws {
         aggregator.advance(to: time)
         try flush()
+        captures?.advance(to: time)
     }
 
     /// Hands the records emitted so far to `deliver`.
     public mutating func flush() throws {
         framesSinceBatch = 0
+        if let captures { watchRecords(captures) }
+        recordsWatched = 0
         let batch = aggregator.takeRecords()
         guard !batch.isEmpty else { return }
         records += batch.count
         try deliver(batch)
+    }
+
+    /// Shows `captures` the records emitted since it last looked.
+    private mutating func watchRecords(_ captures: CaptureWatch) {
+        let pending = aggregator.pendingRecords
+        captures.observe(records: pending[(pending.startIndex + recordsWatched)...])
+        recordsWatched = pending.count
     }
 
     /// Closes every window, ends open episodes and trips, hands out the last records (the
@@ -77,6 +96,11 @@ public struct FramePipeline {
         let summaries = last.compactMap { record -> OperationsSummary? in
             if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
         }
+        if let captures {
+            captures.observe(records: last[recordsWatched...])
+            captures.finish()
+        }
+        recordsWatched = 0
         if !last.isEmpty {
             records += last.count
             try deliver(last)

@@ -65,10 +65,11 @@ public struct ReplayPipeline {
     /// Reads `merge` to its end. `sink` receives every record in emission order, in batches
     /// (closed windows, episodes, trips, days, and last the per-vehicle summaries); a batch
     /// goes out every `batchFrames` frames and at the end. With a `clock`, frames are paced on
-    /// the captures' clock, `speed` times faster than recorded.
+    /// the captures' clock, `speed` times faster than recorded. `captures`
+    /// (`SinkSet.captureWatch`) cuts `uplink.captures` on the captures' clock.
     public func run(
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, speed: Double = 1, events: ReplayEvents = ReplayEvents(),
-        batchFrames: Int = 1 << 16, sink: @escaping ([TelemetryRecord]) throws -> Void
+        batchFrames: Int = 1 << 16, captures: CaptureWatch? = nil, sink: @escaping ([TelemetryRecord]) throws -> Void
     ) throws -> ReplayResult {
         let shortestWindow = setup.layout.configuration.rules.windowLengths[0]
         var pacer = clock.map { RealtimePacer(clock: $0, speed: speed) }
@@ -81,6 +82,7 @@ public struct ReplayPipeline {
             for case .busHealth(let bus) in batch where bus.windowLength == shortestWindow { lateFrames += bus.lateFrames }
             try sink(batch)
         }
+        pipeline.captures = captures
         var inputError: CaptureError?
         while true {
             let next: CANFrame?

@@ -137,7 +137,12 @@ public struct GatewayDaemon {
         watchdog?.start()
 
         // A sink that fails (disk full, I/O error) is counted and logged; ingest goes on.
-        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads) {
+        let captures = sinks.captureWatch(setup, wait: false)
+        if let plan = captures?.plan {
+            log.notice("captures on", ["triggers": String(plan.settings.triggers.count), "ring_frames": String(plan.settings.ringFrames),
+                                       "ring_bytes": String(plan.ringBytes)])
+        }
+        let gateway = LiveGateway(setup: setup, recorder: recorder, tail: tail, decodedLog: decodedLog, reloads: reloads, captures: captures) {
             sinks.writeEach($0)
         }
         var failure: String?

@@ -32,6 +32,15 @@ extension LiveGateway {
 
     private func swap(to next: (generation: Int, setup: GatewaySetup)) throws {
         let boundary = swapAt
+        // The capture watch goes on with the new setup when its buses are the same ones (its
+        // ring and plan index them); else it cuts what is pending and stops.
+        var captures = pipeline.captures
+        pipeline.captures = nil
+        let sameBuses = { (s: GatewaySetup) in s.layout.configuration.vehicles.map { $0.buses.map(\.interface) } }
+        if sameBuses(setup) != sameBuses(next.setup) {
+            captures?.finish()
+            captures = nil
+        }
         if latestEventTime != .min {
             // The windows ending at or before the boundary, empty ones included, as if time ran on to it.
             if boundary != .min { try pipeline.advance(to: boundary - 1) }
@@ -40,6 +49,7 @@ extension LiveGateway {
         earlierRecords += pipeline.records
         setup = next.setup
         pipeline = FramePipeline(setup: next.setup, batchFrames: batchFrames, deliver: sink)
+        pipeline.captures = captures
         decodedLogSelection = decodedLog.map { Self.selection($0, for: next.setup) }
         pendingReload = nil
         swapAt = .max

@@ -65,11 +65,12 @@ public final class LiveGateway {
     /// Setups submitted to `reloads` are swapped in at the next boundary of every window
     /// (LiveGateway+Reload.swift).
     public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
-                decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil,
+                decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil, captures: CaptureWatch? = nil,
                 sink: @escaping ([TelemetryRecord]) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.pipeline = FramePipeline(setup: setup, batchFrames: batchFrames, deliver: sink)
+        self.pipeline.captures = captures
         self.sink = sink
         self.recorder = recorder
         self.tail = tail

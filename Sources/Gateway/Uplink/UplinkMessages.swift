@@ -124,6 +124,7 @@ extension UplinkLink {
     /// The MQTT message of a stored one (the label carries topic, run and sequences).
     func outgoing(_ message: OutboxMessage) -> MQTTOutgoing {
         let parts = message.label.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 6 && parts[2] == "capture" { return Self.captureOutgoing(message, parts) }
         let compressed = message.payload.first == 0x78
         var properties = [("run", parts.count > 1 ? parts[1] : "")]
         if parts.count > 3 { properties += [("first_seq", parts[2]), ("last_seq", parts[3])] }

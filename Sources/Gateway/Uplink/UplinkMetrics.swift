@@ -27,6 +27,8 @@ extension PrometheusFamily {
         help: "Outbox operations of the uplink's link that failed (read, acknowledge, evict by age).")
     static let uplinkReconnects = PrometheusFamily(name: "candor_uplink_reconnects_total", kind: .counter,
         help: "Connections to the broker after the first one.")
+    static let uplinkCaptures = PrometheusFamily(name: "candor_uplink_captures_total", kind: .counter,
+        help: "Capture triggers (uplink.captures) by outcome: taken (cut from the ring), stored (in the outbox), limited (over max_per_hour), covered (inside a capture already taken), dropped (lost before the outbox).")
     static let uplinkDropped = PrometheusFamily(name: "candor_uplink_dropped_records_total", kind: .counter,
         help: "Records dropped before the outbox (the uplink's queue was full).")
 }
@@ -48,6 +50,7 @@ public final class UplinkMetrics: @unchecked Sendable {
         var outboxErrors: MirroredTotal
         var reconnects: MirroredTotal
         var dropped: MirroredTotal
+        var captures: [String: MirroredTotal]
     }
 
     private typealias EvictionKey = String
@@ -78,7 +81,10 @@ public final class UplinkMetrics: @unchecked Sendable {
             unmatched: MirroredTotal(PrometheusFamily.uplinkUnmatched.counter(in: r, []), total: 0),
             outboxErrors: MirroredTotal(PrometheusFamily.uplinkOutboxErrors.counter(in: r, []), total: 0),
             reconnects: MirroredTotal(PrometheusFamily.uplinkReconnects.counter(in: r, []), total: 0),
-            dropped: MirroredTotal(PrometheusFamily.uplinkDropped.counter(in: r, []), total: 0)))
+            dropped: MirroredTotal(PrometheusFamily.uplinkDropped.counter(in: r, []), total: 0),
+            captures: uplink.settings.captures == nil ? [:] : Dictionary(uniqueKeysWithValues: ["taken", "stored", "limited", "covered", "dropped"].map {
+                ($0, MirroredTotal(PrometheusFamily.uplinkCaptures.counter(in: r, [("outcome", $0)]), total: 0))
+            })))
     }
 
     /// Sets the series from the uplink's statistics; returns the link and outbox events since
@@ -106,6 +112,12 @@ public final class UplinkMetrics: @unchecked Sendable {
             m.outboxErrors.advance(to: Int(s.outboxErrors))
             m.reconnects.advance(to: Int(s.reconnects))
             m.dropped.advance(to: Int(dropped))
+            if !m.captures.isEmpty {
+                let c = uplink.captureCounters.statistics
+                for (outcome, total) in [("taken", c.taken), ("stored", c.stored), ("limited", c.limited), ("covered", c.covered), ("dropped", c.dropped)] {
+                    m.captures[outcome]?.advance(to: Int(total))
+                }
+            }
         }
         return uplink.takeEvents().map(\.logLine)
     }

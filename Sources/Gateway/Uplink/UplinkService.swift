@@ -14,6 +14,10 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
     public let settings: UplinkSettings
     private let encoder: UplinkEncoder
     private let link: UplinkLink
+    /// The capture thread, with `uplink.captures`.
+    private let captures: CaptureUploader?
+    /// What the captures did (the ingest side's `CaptureWatch` counts into it too).
+    public let captureCounters = CaptureCounters()
     /// The statistics as the link ended (after `close`) and the events kept without a `log`.
     private struct Kept {
         var final: UplinkStatistics?
@@ -48,8 +52,21 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         let keep = Keep()
         link = UplinkLink(settings: settings, outbox: outbox, client: client ?? MosquittoClient(options: options),
                           broker: options.broker, seed: seed.next(), notify: log ?? { keep.service?.keep($0) })
+        if let c = settings.captures {
+            let link = link
+            captures = CaptureUploader(encoder: CaptureEncoder(fleet: settings.fleet, chunkBytes: c.chunkBytes, before: c.before, after: c.after),
+                                       counters: captureCounters, store: { try link.store($0) })
+        } else {
+            captures = nil
+        }
         keep.service = self
         link.start()
+    }
+
+    /// A capture cut on the ingest side, queued for the capture thread; `wait`: wait for room
+    /// in the queue instead of dropping it (replay only).
+    public func capture(_ cut: CaptureCut, wait: Bool = false) {
+        captures?.submit(cut, wait: wait)
     }
 
     public func consume(_ batch: RecordBatch) throws(SinkError) {
@@ -59,6 +76,7 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
     }
 
     public func close() throws(SinkError) {
+        captures?.finish()
         let end = link.finish(timeout: settings.drainTimeoutSeconds)
         kept.withLock { $0.final = end }
         do { try link.close() } catch { throw SinkError(.io, path: settings.outboxPath, message: error.description) }
@@ -103,6 +121,15 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
             + (s.refusedTotal > 0 ? ", \(s.refusedTotal) refused by the broker (\(Self.reasons(s.refused))) and kept" : "")
             + (s.outboxErrors > 0 ? ", \(s.outboxErrors) outbox errors" : "")
             + (s.lastError.map { ", last error: \($0)" } ?? "")
+            + (settings.captures == nil ? "" : "; " + Self.captureReport(captureCounters.statistics))
+    }
+
+    /// `captures: 1 taken (8123 frames, 2 chunks, 101234 bytes gzip'd), 1 over the hourly limit, …`
+    static func captureReport(_ c: TriggeredCaptureStatistics) -> String {
+        "captures: \(c.taken) taken, \(c.stored) stored (\(c.frames) frames, \(c.chunks) chunks, \(c.bytes) bytes gzip'd)"
+            + (c.limited > 0 ? ", \(c.limited) over the hourly limit" : "")
+            + (c.covered > 0 ? ", \(c.covered) inside a capture already taken" : "")
+            + (c.dropped > 0 ? ", \(c.dropped) dropped before the outbox" : "")
     }
 }
 

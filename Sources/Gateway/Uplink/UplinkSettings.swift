@@ -32,6 +32,8 @@ public struct UplinkSettings: Sendable, Hashable {
     public var drainTimeoutSeconds: Double = 10
     /// Records queued between ingest and the uplink's thread at most (more are dropped, counted).
     public var queueRecords = 100_000
+    /// `uplink.captures:`: raw frames around a condition (nil: none).
+    public var captures: CaptureSettings?
     /// Resolved: the configured vehicles, in order (the first names the status topic).
     public var vehicles: [String] = []
     /// Resolved: vehicle, bus, message, signal of every mapped role and temperature.
@@ -55,7 +57,7 @@ extension GatewayConfig {
 
     /// `uplink:`, after the vehicles were decoded.
     static func decodeUplink(_ node: ConfigNode, vehicles: [VehicleEntry], text: String) throws(ConfigError) -> UplinkSettings {
-        let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue", "gbt32960"])
+        let f = try node.fields(["mqtt", "outbox", "windows", "signals", "health", "bandwidth", "drain_timeout", "queue", "gbt32960", "captures"])
         let mqttNode = try f.required("mqtt")
         let mqtt = try mqttNode.fields(["url", "fleet", "client_id"] + MQTTClientKeys.names + ["session_expiry", "require_subscriber"])
         let urlNode = try mqtt.required("url")
@@ -90,6 +92,7 @@ extension GatewayConfig {
         if let n = mqtt["require_subscriber"] { s.requireSubscriber = try n.bool() }
         if let n = f["drain_timeout"] { s.drainTimeoutSeconds = Double(try n.duration()) / 1e9 }
         if let n = f["queue"] { s.queueRecords = try positive(n, "a positive record count") }
+        if let n = f["captures"] { s.captures = try decodeCaptures(n, vehicles: vehicles) }
         s.vehicles = vehicles.map(\.name)
         for vehicle in vehicles {
             for r in vehicle.rules.signals.references + vehicle.rules.temperatures.map(\.reference) {
