@@ -17,6 +17,9 @@ public struct CollectorOptions: Sendable {
     public var durability: SQLiteStore.Durability = .normal
     /// Also write line protocol to `<url>/write` (VictoriaMetrics, InfluxDB 1.x).
     public var influxURL: String?
+    /// Write the gateways' captures (`uplink.captures`) under this directory (`CaptureFiles`);
+    /// nil: capture messages are counted as malformed (kind) and skipped.
+    public var capturesDirectory: String?
 
     public init(broker: MQTTClientOptions, fleet: String, sqlitePath: String) {
         self.broker = broker
@@ -49,6 +52,7 @@ public final class Collector: @unchecked Sendable {
     public let metrics = CollectorMetrics()
     private let store: FleetStore
     private let influx: LineProtocolWriter?
+    private let captureFiles: CaptureFiles?
     private let client: MQTTConnection
     private let broker: String
     private let log: GatewayLog
@@ -68,6 +72,7 @@ public final class Collector: @unchecked Sendable {
         let mqtt = options.broker
         broker = mqtt.broker
         influx = try options.influxURL.map { url throws(CollectorError) in try LineProtocolWriter(url: url) }
+        captureFiles = options.capturesDirectory.map { CaptureFiles(directory: $0) }
         do { store = try FleetStore(path: options.sqlitePath, durability: options.durability) } catch {
             throw CollectorError(kind: error.kind == .io ? .runtime : .usage, message: error.description)
         }
@@ -162,14 +167,13 @@ public final class Collector: @unchecked Sendable {
         for m in messages {
             metrics.received()
             counts.withLock { $0.messages += 1 }
+            if let vehicle = UplinkPayload.captureVehicle(m.topic, fleet: options.fleet) {
+                if let malformed = try capture(m, vehicle: vehicle) { skip(malformed) }
+                continue
+            }
             let payload: UplinkPayload
             do { payload = try UplinkPayload(m, fleet: options.fleet) } catch {
-                metrics.skipped(error.kind)
-                counts.withLock { $0.malformed += 1 }
-                if loggedKinds.insert(error.kind).inserted {
-                    log.warning("malformed message skipped (further ones of this kind are only counted)",
-                                ["topic": error.topic, "kind": error.kind.rawValue, "reason": error.reason])
-                }
+                skip(error)
                 continue
             }
             if let state = payload.state {
@@ -203,6 +207,37 @@ public final class Collector: @unchecked Sendable {
         } catch {
             throw CollectorError(kind: .runtime, message: "\(error)")
         }
+    }
+
+    private func skip(_ error: MalformedPayload) {
+        metrics.skipped(error.kind)
+        counts.withLock { $0.malformed += 1 }
+        if loggedKinds.insert(error.kind).inserted {
+            log.warning("malformed message skipped (further ones of this kind are only counted)",
+                        ["topic": error.topic, "kind": error.kind.rawValue, "reason": error.reason])
+        }
+    }
+
+    /// A capture chunk or index, written under `--captures`: a file-system failure throws, so
+    /// the message is not acknowledged and comes again; without `--captures`, or malformed, it
+    /// is returned to be skipped as malformed.
+    private func capture(_ m: MQTTIncoming, vehicle: String) throws(CollectorError) -> MalformedPayload? {
+        guard let captureFiles else {
+            return MalformedPayload(kind: .kind, topic: m.topic, reason: "a capture (uplink.captures): give --captures DIR to keep them")
+        }
+        let outcome: CaptureFiles.Outcome
+        do { outcome = try captureFiles.store(m.payload, vehicle: vehicle) } catch {
+            if error.io { throw CollectorError(kind: .runtime, message: "captures: \(error.reason)") }
+            return MalformedPayload(kind: .envelope, topic: m.topic, reason: error.reason)
+        }
+        metrics.seen(vehicle: vehicle, at: Date().timeIntervalSince1970)
+        counts.withLock { $0.captureMessages += 1 }
+        if case .completed(let path) = outcome {
+            metrics.captured()
+            counts.withLock { $0.captures += 1 }
+            log.info("capture written", ["vehicle": vehicle, "path": path])
+        }
+        return nil
     }
 
     /// One POST for the batch's records not stored yet, tried 3 times (0.5 s, then 1 s apart).
@@ -257,6 +292,9 @@ public struct CollectorStatistics: Sendable {
     public var connected = false
     /// Line-protocol batches written (`--influx-url`).
     public var linesPosted = 0
+    /// Capture chunks and indexes written (`--captures`), and captures completed (joined, CRC checked).
+    public var captureMessages = 0
+    public var captures = 0
     /// Per stored message, seconds from the gateway storing it to the commit (the first
     /// `maxLags`, for the figures).
     public var lags: [Double] = []

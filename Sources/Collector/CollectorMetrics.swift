@@ -10,6 +10,7 @@ public final class CollectorMetrics: Sendable {
     private let duplicates: Counter
     private let reconnects: Counter
     private let lag: Gauge
+    private let captures: Counter
     private let malformed: [MalformedKind: Counter]
     private let vehicles = Mutex<[String: (lastSeen: Gauge, online: Gauge)]>([:])
 
@@ -22,6 +23,8 @@ public final class CollectorMetrics: Sendable {
         reconnects = registry.makeCounter(descriptor: d("candor_collect_reconnects_total", "Connections to the broker after the first one."))
         lag = registry.makeGauge(descriptor: d("candor_collect_ingest_lag_seconds",
             "From the gateway storing the last message (its window close) to the collector committing it, seconds."))
+        captures = registry.makeCounter(descriptor: d("candor_collect_captures_total",
+            "Captures (uplink.captures) written whole under --captures: index and every chunk, CRC-32 checked."))
         var byKind: [MalformedKind: Counter] = [:]
         let malformedName = d("candor_collect_malformed_total", "Messages skipped as malformed, by kind (topic, json, version, kind, envelope, record).")
         for kind in MalformedKind.allCases { byKind[kind] = registry.makeCounter(descriptor: malformedName, labels: [("kind", kind.rawValue)]) }
@@ -35,6 +38,7 @@ public final class CollectorMetrics: Sendable {
         duplicates.increment(by: Int64(d))
     }
     func reconnected() { reconnects.increment() }
+    func captured() { captures.increment() }
     func skipped(_ kind: MalformedKind) { malformed[kind]!.increment() }
     func lag(seconds: Double) { lag.set(to: seconds) }
 

@@ -33,5 +33,6 @@ extension CollectorOptions {
         }
         self.durability = durability
         influxURL = settings.influxURL
+        capturesDirectory = settings.capturesDirectory
     }
 }

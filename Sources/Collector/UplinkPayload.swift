@@ -38,6 +38,13 @@ public struct UplinkPayload: Sendable {
     public static let maxInflatedBytes = 64 << 20
     public static let kinds: Set<String> = ["signals", "health", "operations", "episodes"]
 
+    /// The vehicle of a capture message's topic (`candor/v1/<fleet>/<vehicle>/capture`), or nil.
+    static func captureVehicle(_ topic: String, fleet: String) -> String? {
+        let parts = topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "candor", parts[1] == "v1", parts[2] == fleet, !parts[3].isEmpty, parts[4] == "capture" else { return nil }
+        return String(parts[3])
+    }
+
     public var vehicle: String
     public var kind: String
     public var run: String

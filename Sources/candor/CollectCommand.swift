@@ -102,6 +102,8 @@ struct CollectCommand: ParsableCommand {
     var influxUrl: String?
     @Option(help: "Fleet store sync: normal (a crash loses nothing committed) or full (power loss neither); default normal.")
     var sync: String?
+    @Option(help: "Write the gateways' captures (uplink.captures) here: <vehicle>/<run>-<n>.log.gz (candump log) and .json (its index).")
+    var captures: String?
 
     func run() throws {
         let environment = Environment.current()
@@ -114,6 +116,7 @@ struct CollectCommand: ParsableCommand {
         (given.url, given.fleet, given.sqlitePath, given.group, given.clientID) = (mqtt, fleet, sqlite, group, clientId)
         (given.username, given.caFile, given.certFile, given.keyFile) = (username, ca, cert, key)
         (given.synchronous, given.influxURL, given.metricsListen) = (sync, influxUrl, metrics)
+        given.capturesDirectory = captures
         if let name = passwordEnv {
             guard let value = environment[name] else { throw CommandFailure.input("collect: $\(name) is not set") }
             given.password = value

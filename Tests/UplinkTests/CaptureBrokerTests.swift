@@ -72,44 +72,14 @@ import Testing
         }
     }
 
-    /// Python's verdict on one reassembled capture: CRC-32 of the gzip, then the candump log
-    /// (gunzipped by Python's gzip) read by python-can against the bundle's frames timed
-    /// `from...to` (µs; the bundle has one bus): `frames <n>` when equal, else the difference.
-    static let compare = #"""
-    import sys, gzip, zlib, tempfile, can
-    got, bundle, lo, hi, crc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5], 16)
-    raw = open(got, 'rb').read()
-    if zlib.crc32(raw) != crc:
-        print('crc mismatch'); sys.exit(0)
-    def frames(path, window):
-        out = []
-        for m in can.CanutilsLogReader(path):
-            us = round(m.timestamp * 1e6)
-            if window and not (lo <= us * 1000 <= hi):
-                continue
-            out.append((us, m.channel, m.arbitration_id, m.is_extended_id, m.is_error_frame, m.is_remote_frame, m.is_fd, bytes(m.data).hex()))
-        return out
-    with tempfile.TemporaryDirectory() as d:
-        open(d + '/got.log', 'wb').write(gzip.decompress(raw))
-        open(d + '/bundle.log', 'wb').write(gzip.decompress(open(bundle, 'rb').read()))
-        mine, want = frames(d + '/got.log', False), frames(d + '/bundle.log', True)
-    if mine == want:
-        print('frames', len(mine))
-    else:
-        extra = [f for f in mine if f not in set(want)][:3]
-        missing = [f for f in want if f not in set(mine)][:3]
-        print('differ: got', len(mine), 'want', len(want), 'extra', extra, 'missing', missing)
-    """#
-
     static func check(_ capture: Capture, directory: String, python: String) throws -> Int {
         let path = directory + "/got-\(capture.index["capture"]!).log.gz"
         try capture.gzip.write(to: URL(fileURLWithPath: path))
         let from = (capture.index["from"] as! NSNumber).int64Value, to = (capture.index["to"] as! NSNumber).int64Value
-        let result = try PythonOracle.run(python, script: compare, arguments: [path, fixture + "/capture.log.gz", String(from), String(to),
-                                                                               capture.index["crc32"] as! String])
-        let verdict = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        print("CaptureBrokerTests: capture \(capture.index["capture"]!) \(from)...\(to): python: \(verdict) \(result.errors)")
-        #expect(verdict.hasPrefix("frames "), "\(verdict) \(result.errors)")
+        let verdict = try CaptureLogOracle.verdict(python: python, capture: path, bundle: fixture + "/capture.log.gz", from: from, to: to,
+                                                   crc32: capture.index["crc32"] as! String)
+        print("CaptureBrokerTests: capture \(capture.index["capture"]!) \(from)...\(to): python: \(verdict)")
+        #expect(verdict.hasPrefix("frames "), "\(verdict)")
         let count = Int(verdict.dropFirst("frames ".count)) ?? -1
         #expect(count == capture.index["frames"] as? Int)
         return count

@@ -20,6 +20,7 @@ import MQTT
 ///     sqlite: { path: /var/lib/candor/fleet.db, synchronous: normal }
 ///     influx: { url: "http://127.0.0.1:8428" }
 ///     metrics: { listen: "127.0.0.1:9465" }
+///     captures: { path: /var/lib/candor/captures }   # the gateways' uplink.captures, as files
 public struct CollectConfig: Sendable, Hashable {
     public var url: String?
     public var fleet: String?
@@ -36,6 +37,8 @@ public struct CollectConfig: Sendable, Hashable {
     public var synchronous: String?
     public var influxURL: String?
     public var metricsListen: String?
+    /// Where the gateways' captures are written (`captures.path`, `--captures`).
+    public var capturesDirectory: String?
 
     public init() {}
 
@@ -48,7 +51,7 @@ public struct CollectConfig: Sendable, Hashable {
 
     public static func decode(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> CollectConfig {
         let document = try ConfigNode.document(yaml: yaml, file: file, environment: environment, expecting: "a map with `mqtt` and `sqlite`")
-        let top = try document.fields(["mqtt", "sqlite", "influx", "metrics"])
+        let top = try document.fields(["mqtt", "sqlite", "influx", "metrics", "captures"])
         var c = CollectConfig()
         if let node = top["mqtt"] {
             let mqtt = try node.fields(["url", "fleet", "group", "client_id"] + MQTTClientKeys.names)
@@ -76,6 +79,7 @@ public struct CollectConfig: Sendable, Hashable {
             c.influxURL = text
         }
         if let node = top["metrics"] { c.metricsListen = try node.fields(["listen"]).required("listen").string() }
+        if let node = top["captures"] { c.capturesDirectory = try node.fields(["path"]).required("path").path() }
         return c
     }
 
@@ -96,6 +100,7 @@ public struct CollectConfig: Sendable, Hashable {
         c.synchronous = options.synchronous ?? synchronous
         c.influxURL = options.influxURL ?? influxURL
         c.metricsListen = options.metricsListen ?? metricsListen
+        c.capturesDirectory = options.capturesDirectory ?? capturesDirectory
         return c
     }
 
