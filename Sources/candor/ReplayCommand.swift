@@ -166,27 +166,13 @@ struct ReplayCommand: ParsableCommand {
             guard !captures.contains("-") else {
                 throw CommandFailure.input("replay: --dbc with standard input: name the interfaces with --bus")
             }
-            interfaces = try scanInterfaces()
+            interfaces = try openCaptures().busNames()  // a first pass
         }
         do {
             return try GatewaySetup(dbcPath: dbc!, interfaces: interfaces, bitrate: bitrate, j1939: j1939)
         } catch {
             throw CommandFailure.input(error.description)
         }
-    }
-
-    /// The interface names in the captures, in order of first appearance (a first pass).
-    func scanInterfaces() throws -> [String] {
-        var names: [String] = []
-        let merge = try openCaptures()
-        var last = ""
-        // A capture cut short still names the buses before the cut; the replay reports the cut.
-        while let frame = try? merge.next() {
-            guard frame.bus != last else { continue }
-            last = frame.bus
-            if !names.contains(last) { names.append(last) }
-        }
-        return names.isEmpty ? ["can0"] : names
     }
 
     func openCaptures() throws -> CaptureMerge {

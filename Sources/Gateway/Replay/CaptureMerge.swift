@@ -87,4 +87,18 @@ public final class CaptureMerge {
     public var malformedLines: [Int] { readers.map { $0.statistics.malformedLines } }
     /// Per capture: what its reader skipped, bent and saw dropped (`CaptureStatistics.notes`).
     public var statistics: [CaptureStatistics] { readers.map(\.statistics) }
+
+    /// Reads the captures to their end: the interface names in order of first appearance
+    /// (`["can0"]` when there are none). A capture cut short still names the buses before the
+    /// cut; the replay that follows reports the cut.
+    public func busNames() -> [String] {
+        var names: [String] = []
+        var last = ""
+        while let frame = try? next() {
+            guard frame.bus != last else { continue }
+            last = frame.bus
+            if !names.contains(last) { names.append(last) }
+        }
+        return names.isEmpty ? ["can0"] : names
+    }
 }
