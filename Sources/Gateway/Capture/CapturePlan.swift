@@ -12,7 +12,11 @@ public struct CapturePlan: Sendable {
     let busVehicle: [Int]
     /// Interface names of each vehicle's buses (which frames a vehicle's capture holds).
     let vehicleBuses: [Set<String>]
+    /// The signal triggers, ordered by (bus, message).
     let signals: [SignalWatch]
+    /// `messageWatches[b][m]`: the indices into `signals` of the triggers on message `m` of
+    /// layout bus `b` (empty for a bus without any), so a frame finds its watches in one lookup.
+    let messageWatches: [[Range<Int>]]
 
     /// One signal trigger, located.
     struct SignalWatch: Sendable {
@@ -61,7 +65,19 @@ public struct CapturePlan: Sendable {
             signals.append(SignalWatch(trigger: t, vehicle: v, bus: b, message: m, signal: s, scale: reference.scale, offset: reference.offset,
                                        threshold: threshold, above: above, reference: reference, name: name))
         }
+        signals.sort { ($0.bus, $0.message, $0.trigger) < ($1.bus, $1.message, $1.trigger) }
+        var table = [[Range<Int>]](repeating: [], count: layout.busCount)
+        var start = 0
+        while start < signals.count {
+            let (b, m) = (signals[start].bus, signals[start].message)
+            var end = start + 1
+            while end < signals.count && signals[end].bus == b && signals[end].message == m { end += 1 }
+            if table[b].count <= m { table[b] += Array(repeating: 0..<0, count: m + 1 - table[b].count) }
+            table[b][m] = start..<end
+            start = end
+        }
         self.signals = signals
+        messageWatches = table
     }
 
     /// Bytes the ring takes: one `CANFrame` slot per frame (the bus name inline, no heap).

@@ -44,6 +44,38 @@ struct CaptureRing {
     }
 }
 
+/// A trigger that fired: the config's trigger `index` and the condition met. `json` is the
+/// index message's `trigger` object, its field names written here only.
+struct FiredTrigger {
+    enum Cause {
+        case fault(kind: String, level: Int)
+        case busOff(bus: String)
+        case silent(bus: String, message: String)
+        case signal(CapturePlan.SignalWatch, value: Double)
+    }
+    var index: Int
+    var cause: Cause
+
+    /// `{"kind":"fault","fault":"over_temperature","level":3,"trigger":0}` and the like.
+    var json: String {
+        func q(_ text: String) -> String { CANCore.JSONString.quoted(text) }
+        let fields: String
+        switch cause {
+        case .fault(let kind, let level):
+            fields = "\"kind\":\"fault\",\"fault\":\(q(kind)),\"level\":\(level)"
+        case .busOff(let bus):
+            fields = "\"kind\":\"bus_off\",\"bus\":\(q(bus))"
+        case .silent(let bus, let message):
+            fields = "\"kind\":\"silent\",\"bus\":\(q(bus)),\"message\":\(q(message))"
+        case .signal(let watch, let value):
+            let r = watch.reference
+            fields = "\"kind\":\"signal\",\"name\":\(q(watch.name)),\"bus\":\(q(r.bus)),\"message\":\(q(r.message)),"
+                + "\"signal\":\(q(r.signal)),\"\(watch.above ? "above" : "below")\":\(watch.threshold),\"value\":\(value)"
+        }
+        return "{" + fields + ",\"trigger\":\(index)}"
+    }
+}
+
 /// One capture cut from the ring, handed to the uplink to encode and send.
 public struct CaptureCut: Sendable {
     public var vehicle: String
@@ -107,7 +139,7 @@ public final class CaptureWatch {
     private struct Pending {
         var vehicle: Int
         var time: Int64
-        var trigger: String
+        var trigger: FiredTrigger
     }
     private var pending: [Pending] = []
     private var nextDue: Int64 = .max
@@ -127,9 +159,7 @@ public final class CaptureWatch {
         ring = CaptureRing(capacity: plan.settings.ringFrames)
         taken = Array(repeating: [], count: plan.vehicles.count)
         past = Array(repeating: nil, count: plan.signals.count)
-        var watched = [Bool](repeating: false, count: plan.busVehicle.count)
-        for s in plan.signals { watched[s.bus] = true }
-        watchedBus = watched
+        watchedBus = plan.messageWatches.map { !$0.isEmpty }
     }
 
     /// One frame of layout bus `bus` as the pipeline decoded it.
@@ -143,32 +173,26 @@ public final class CaptureWatch {
     }
 
     private func checkSignals(bus: Int, message: Int, values: DecodedSignals, at t: Int64) {
-        for w in plan.signals.indices where plan.signals[w].bus == bus && plan.signals[w].message == message {
+        let table = plan.messageWatches[bus]
+        guard message < table.count else { return }
+        for w in table[message] {
             let watch = plan.signals[w]
             for i in 0..<values.count where values[i].signal == watch.signal {
                 let x = values[i].value.doubleValue * watch.scale + watch.offset
                 let beyond = watch.above ? x > watch.threshold : x < watch.threshold
                 if past[w] == false && beyond {
-                    fire(vehicle: watch.vehicle, at: t, trigger: Self.signalJSON(watch, value: x))
+                    fire(vehicle: watch.vehicle, at: t, trigger: FiredTrigger(index: watch.trigger, cause: .signal(watch, value: x)))
                 }
                 past[w] = beyond
             }
         }
     }
 
-    static func signalJSON(_ watch: CapturePlan.SignalWatch, value: Double) -> String {
-        let r = watch.reference
-        let names = [("name", watch.name), ("bus", r.bus), ("message", r.message), ("signal", r.signal)]
-            .map { "\"\($0.0)\":" + CANCore.JSONString.quoted($0.1) }.joined(separator: ",")
-        let side = watch.above ? "above" : "below"
-        return "{\"kind\":\"signal\"," + names + ",\"\(side)\":\(watch.threshold),\"value\":\(value),\"trigger\":\(watch.trigger)}"
-    }
-
-    /// The records the pipeline emitted: episodes that match a trigger start a capture at
-    /// their start.
-    public func observe(records: ArraySlice<TelemetryRecord>) {
-        for record in records {
-            switch record {
+    /// Records the pipeline emitted, read in place: the fault and silent episodes among them
+    /// (a few among many windows) that match a trigger start a capture at their start.
+    public func observe(records: UnsafeBufferPointer<TelemetryRecord>) {
+        for i in records.indices {
+            switch records[i] {
             case .faultEpisode(let e): episode(e)
             case .silentEpisode(let e): silent(e)
             default: continue
@@ -182,10 +206,10 @@ public final class CaptureWatch {
         for (i, trigger) in plan.settings.triggers.enumerated() where trigger.vehicle == nil || trigger.vehicle == e.vehicle {
             switch trigger.condition {
             case .fault(let kind, let level) where e.kind != FaultEpisode.busOff && (kind == nil || kind == e.kind) && e.level >= level:
-                fire(vehicle: v, at: e.start, trigger: "{\"kind\":\"fault\",\"fault\":\(CANCore.JSONString.quoted(e.kind)),\"level\":\(e.level),\"trigger\":\(i)}")
+                fire(vehicle: v, at: e.start, trigger: FiredTrigger(index: i, cause: .fault(kind: e.kind, level: e.level)))
                 return
             case .busOff(let bus) where e.kind == FaultEpisode.busOff && (bus == nil || bus == e.target):
-                fire(vehicle: v, at: e.start, trigger: "{\"kind\":\"bus_off\",\"bus\":\(CANCore.JSONString.quoted(e.target ?? "")),\"trigger\":\(i)}")
+                fire(vehicle: v, at: e.start, trigger: FiredTrigger(index: i, cause: .busOff(bus: e.target ?? "")))
                 return
             default: continue
             }
@@ -196,14 +220,14 @@ public final class CaptureWatch {
         guard let v = plan.vehicles.firstIndex(of: e.vehicle) else { return }
         for (i, trigger) in plan.settings.triggers.enumerated() where trigger.vehicle == nil || trigger.vehicle == e.vehicle {
             if case .silent(let bus, let message) = trigger.condition, bus == nil || bus == e.bus, message == nil || message == e.message {
-                fire(vehicle: v, at: e.start, trigger: "{\"kind\":\"silent\",\"bus\":\(CANCore.JSONString.quoted(e.bus)),\"message\":\(CANCore.JSONString.quoted(e.message)),\"trigger\":\(i)}")
+                fire(vehicle: v, at: e.start, trigger: FiredTrigger(index: i, cause: .silent(bus: e.bus, message: e.message)))
                 return
             }
         }
     }
 
     /// A trigger met at `time`: taken, covered by a capture already taken, or over the limit.
-    private func fire(vehicle v: Int, at time: Int64, trigger: String) {
+    private func fire(vehicle v: Int, at time: Int64, trigger: FiredTrigger) {
         let s = plan.settings
         let hour: Int64 = 3_600_000_000_000
         taken[v].removeAll { $0 <= time - hour && $0 < latest - hour }
@@ -231,7 +255,7 @@ public final class CaptureWatch {
             number += 1
             let from = p.time - s.before
             let to = p.time + s.after
-            let cut = CaptureCut(vehicle: plan.vehicles[p.vehicle], run: run, number: number, triggerJSON: p.trigger, time: p.time,
+            let cut = CaptureCut(vehicle: plan.vehicles[p.vehicle], run: run, number: number, triggerJSON: p.trigger.json, time: p.time,
                                  from: from, to: to, frames: ring.frames(from: from, through: to, buses: plan.vehicleBuses[p.vehicle]),
                                  historyComplete: ring.droppedThrough < from, endedEarly: latest < to)
             counters.update { $0.taken += 1 }

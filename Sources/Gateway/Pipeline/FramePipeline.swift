@@ -82,7 +82,8 @@ public struct FramePipeline {
     /// Shows `captures` the records emitted since it last looked.
     private mutating func watchRecords(_ captures: CaptureWatch) {
         let pending = aggregator.pendingRecords
-        captures.observe(records: pending[(pending.startIndex + recordsWatched)...])
+        let watched = recordsWatched
+        pending.withUnsafeBufferPointer { captures.observe(records: UnsafeBufferPointer(rebasing: $0[watched...])) }
         recordsWatched = pending.count
     }
 
@@ -97,7 +98,8 @@ public struct FramePipeline {
             if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
         }
         if let captures {
-            captures.observe(records: last[recordsWatched...])
+            let watched = recordsWatched
+            last.withUnsafeBufferPointer { captures.observe(records: UnsafeBufferPointer(rebasing: $0[watched...])) }
             captures.finish()
         }
         recordsWatched = 0
