@@ -38,6 +38,11 @@ import Testing
         // Braking ends every engagement that lasts to the next brake: about one per 120 s.
         #expect((c.causes[1] ?? 0) > 150, "driver brake: \(c.causes)")
         // Steering takeovers and faults: Poisson counts over the engaged time, within ±40 %.
+        // Seed 3 is the high draw: 166 takeovers for 130 expected (+2.9σ). Over seeds 1-40 the
+        // same run gives 5,261 for 5,285 expected (-0.6 a seed, sd 12.2 against Poisson's 11.5),
+        // and the engaged time counted here equals the time the hazard is drawn in (steps that
+        // start engaged with the brake released) within 3 s of 31,000: the rate and the count
+        // are right, seed 3 is one tail of the spread.
         let steer = c.engaged / DriverAssistanceModel.steerTakeoverMeanS
         let fault = c.engaged / DriverAssistanceModel.systemFaultMeanS
         #expect(abs(Double(c.causes[2] ?? 0) - steer) <= 0.4 * steer, "steer \(c.causes[2] ?? 0), expected \(steer)")

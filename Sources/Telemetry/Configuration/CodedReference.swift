@@ -19,7 +19,27 @@ public struct CodedReference: Sendable, Hashable {
 
     /// The name of the code `value` means, or nil.
     public func name(of value: Double) -> String? {
-        codes.first { abs($0.value - value) < 1e-9 }?.name
+        codes.first { Self.same($0.value, value) }?.name
+    }
+
+    /// A decoded value means a code when within 1e-9 of its value (scaling leaves rounding).
+    static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
+
+    /// The values that mean `name` (`name(of:)` gives it for each, a value listed earlier under
+    /// another name excluded), for a reader that tests one name in every frame: resolved once.
+    public func values(meaning name: String) -> CodeValues {
+        CodeValues(codes.map(\.value).filter { self.name(of: $0) == name })
+    }
+}
+
+/// The values of one code name (`CodedReference.values(meaning:)`).
+public struct CodeValues: Sendable, Hashable {
+    public let values: [Double]
+    init(_ values: [Double]) { self.values = values }
+
+    /// `value` is one of them (as `CodedReference.name(of:)` compares).
+    public func contains(_ value: Double) -> Bool {
+        values.contains { CodedReference.same($0, value) }
     }
 }
 

@@ -3,11 +3,14 @@
 /// until the next — and the events, at the frame that first shows them: a disengagement
 /// (engaged → anything else, with a cause other than `none`; ignition off or an unknown
 /// cause is no takeover) and an AEB activation (→ `braking`). The speed of an event is the
-/// latest vehicle speed the vehicle reported at or before that frame.
+/// latest vehicle speed the vehicle reported at or before that frame. The values that mean
+/// `engaged` and `braking` are resolved from the codes once, when the tracker is made.
 struct AssistanceTracker: Sendable {
-    private let accState: CodedReference?
+    /// ACC's values that mean engaged; nil when ACC's state is not mapped.
+    private let accEngaged: CodeValues?
     private let accCause: CodedReference?
-    private let aebState: CodedReference?
+    /// AEB's values that mean braking; nil when AEB's state is not mapped.
+    private let aebBraking: CodeValues?
     private(set) var engaged = false
     private var braking = false
     /// The cause the newest frame carried (the ACC frame carries it beside the state).
@@ -16,20 +19,20 @@ struct AssistanceTracker: Sendable {
     /// Nil when the vehicle maps neither ACC's nor AEB's state.
     init?(_ map: SemanticMap) {
         guard map.accState != nil || map.aebState != nil else { return nil }
-        accState = map.accState
+        accEngaged = map.accState?.values(meaning: AssistanceCodes.engaged)
         accCause = map.accCause
-        aebState = map.aebState
+        aebBraking = map.aebState?.values(meaning: AssistanceCodes.braking)
     }
 
     /// ACC is mapped: the vehicle has engaged distance and time.
-    var hasACC: Bool { accState != nil }
+    var hasACC: Bool { accEngaged != nil }
 
     mutating func causeValue(_ value: Double) { cause = accCause?.name(of: value) }
 
     /// ACC's state in a frame at `t`: the disengagement it shows, if any.
     mutating func accStateValue(_ value: Double, at t: Int64, speedKmh: Double) -> DisengagementFigure? {
-        guard let accState else { return nil }
-        let now = accState.name(of: value) == AssistanceCodes.engaged
+        guard let accEngaged else { return nil }
+        let now = accEngaged.contains(value)
         defer { engaged = now }
         guard engaged && !now, let cause, cause != AssistanceCodes.noCause else { return nil }
         return DisengagementFigure(time: t, speedKmh: speedKmh, cause: cause)
@@ -37,8 +40,8 @@ struct AssistanceTracker: Sendable {
 
     /// AEB's state in a frame at `t`: the activation it starts, if any.
     mutating func aebStateValue(_ value: Double, at t: Int64, speedKmh: Double) -> AEBEventFigure? {
-        guard let aebState else { return nil }
-        let now = aebState.name(of: value) == AssistanceCodes.braking
+        guard let aebBraking else { return nil }
+        let now = aebBraking.contains(value)
         defer { braking = now }
         return now && !braking ? AEBEventFigure(time: t, speedKmh: speedKmh) : nil
     }
