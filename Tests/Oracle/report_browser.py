@@ -3,7 +3,8 @@
 `candor report` wrote, driven over the DevTools protocol through a pipe
 (--remote-debugging-pipe: NUL-separated JSON on fds 3/4; stdlib only, no websocket, no port).
 
-    python3 Tests/Oracle/report_browser.py --html REPORT.html --store STORE.db --shots DIR [--chromium PATH]
+    python3 Tests/Oracle/report_browser.py --html REPORT.html --store STORE.db --shots DIR \
+        [--truth VEHICLE=truth.json ...] [--chromium PATH]
 
 Checks, each a failure when broken:
   network   every request the page makes (Network.requestWillBeSent) is the file itself or
@@ -14,6 +15,14 @@ Checks, each a failure when broken:
   tables    the per-vehicle/day table's cells equal the store's figures, read here with
             Python's sqlite3 (km, kWh out/regen, kWh/100 km, SOC start/end, cell max °C, alarms
             by level), each within half a unit of the cell's last decimal.
+  smart     the smart-connected page: each vehicle-day row (km, ACC km and h, ACC share of
+            km, disengagements, per 1,000 ACC km, AEB activations) equals the store's columns,
+            and each event row (time, event, speed, cause) equals a disengagement or AEB
+            activation of the day rows' summary_json, read by SQLite's json_each; every store
+            event is on the page. With --truth, the rows of that vehicle are also checked against
+            the simulator's truth.json: ACC km and h within 1 %, the disengagement and AEB
+            counts exact, each event's time within its second (+ the ACC/AEB frames' 20 ms
+            period), its speed within the page's rounding + 0.01 km/h, its cause equal.
   pages     a screenshot of each page (section) is taken (PNG written to --shots), decoded
             here, and has at least 1 % non-white pixels and more than 8 distinct colours.
   print     Page.printToPDF gives a PDF with at least as many pages as sections.
@@ -21,6 +30,7 @@ stdout: one JSON summary; exit 0 when every check passed, 1 otherwise.
 """
 import argparse
 import base64
+import calendar
 import json
 import os
 import sqlite3
@@ -169,23 +179,83 @@ def store_days(store):
 
 def store_assistance(store):
     """The smart-connected figures of every day row that has them (store schema 5), and every
-    disengagement and AEB activation of the day rows' summary_json, by (vehicle, t)."""
+    disengagement and AEB activation of the day rows' summary_json (SQLite's json_each), by
+    (vehicle, t, kind)."""
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     columns = {row[1] for row in db.execute("PRAGMA table_info(operations)")}
     days, events = {}, {}
     if "acc_engaged_km" not in columns:
         return days, events
-    for vehicle, start, km, seconds, disengagements, aeb, summary in db.execute(
-            """SELECT vehicle, start, acc_engaged_km, acc_engaged_s, disengagements, aeb_events, summary_json
+    for vehicle, start, distance, km, seconds, disengagements, per1000, aeb in db.execute(
+            """SELECT vehicle, start, distance_km, acc_engaged_km, acc_engaged_s, disengagements,
+                      disengagements_per_1000km, aeb_events
                FROM operations WHERE scope = 'day' AND (acc_engaged_km IS NOT NULL OR disengagements IS NOT NULL)"""):
-        days[(vehicle, start)] = {"ACC km": km, "ACC h": None if seconds is None else seconds / 3600,
-                                  "disengagements": disengagements, "AEB activations": aeb}
-        figures = json.loads(summary)
-        for d in figures.get("disengagements", []):
-            events[(vehicle, d["t"], "disengagement")] = {"speed km/h": d["speed_kmh"], "cause": d["cause"]}
-        for e in figures.get("aeb_events", []):
-            events[(vehicle, e["t"], "AEB activation")] = {"speed km/h": e["speed_kmh"], "cause": ""}
+        days[(vehicle, start)] = {"km": distance, "ACC km": km, "ACC h": None if seconds is None else seconds / 3600,
+                                  "ACC share of km %": None if km is None or not distance else km / distance * 100,
+                                  "disengagements": disengagements, "per 1,000 ACC km": per1000, "AEB activations": aeb}
+    for vehicle, kind, t, speed, cause in db.execute(
+            """SELECT o.vehicle, 'disengagement', json_extract(e.value, '$.t'), json_extract(e.value, '$.speed_kmh'),
+                      json_extract(e.value, '$.cause')
+               FROM operations o, json_each(o.summary_json, '$.disengagements') e WHERE o.scope = 'day'
+               UNION ALL
+               SELECT o.vehicle, 'AEB activation', json_extract(e.value, '$.t'), json_extract(e.value, '$.speed_kmh'), ''
+               FROM operations o, json_each(o.summary_json, '$.aeb_events') e WHERE o.scope = 'day'"""):
+        events[(vehicle, t, kind)] = {"speed km/h": speed, "cause": cause}
     return days, events
+
+
+def truth_assistance(spec):
+    """VEHICLE=truth.json → (vehicle, its truth): ACC km and s, disengagements, AEB events."""
+    vehicle, path = spec.split("=", 1)
+    with open(path) as f:
+        return vehicle, json.load(f)
+
+
+def check_truth(vehicle, truth, smart_rows, event_rows, failures):
+    """The smart-connected rows of `vehicle` against the simulator's truth; the count of
+    values compared."""
+    compared = 0
+    rows = [r for r in smart_rows if r["vehicle"] == vehicle]
+    if len(rows) != 1:
+        failures.append(f"truth: {len(rows)} smart-connected day rows for {vehicle}, expected 1 (one simulated day)")
+        return compared
+    row = rows[0]
+
+    def within(column, expected, tolerance):
+        nonlocal compared
+        compared += 1
+        cell = row[column]
+        decimals = len(cell.split(".")[1]) if "." in cell else 0
+        try:
+            ok = abs(float(cell) - expected) <= 0.5 * 10 ** -decimals + tolerance
+        except ValueError:
+            ok = False
+        if not ok:
+            failures.append(f"truth: {vehicle} {column}: page {cell!r}, truth {expected!r} ± {tolerance!r}")
+
+    # Engaged distance and time: the gateway integrates between frames while the last ACC
+    # frame said engaged, truth over the model's 10 ms steps (1 %, as TelemetryAgreementTests).
+    within("ACC km", truth["acc_engaged_km"], 0.01 * truth["acc_engaged_km"])
+    within("ACC h", truth["acc_engaged_s"] / 3600, 0.01 * truth["acc_engaged_s"] / 3600)
+    within("disengagements", len(truth["disengagements"]), 0)
+    within("AEB activations", len(truth["aeb_events"]), 0)
+    expected = sorted([(d["t"], "disengagement", d["speed_kmh"], d["cause"]) for d in truth["disengagements"]]
+                      + [(e["t"], "AEB activation", e["speed_kmh"], "") for e in truth["aeb_events"]])
+    shown = [r for r in event_rows if r["vehicle"] == vehicle]
+    if len(shown) != len(expected):
+        failures.append(f"truth: {vehicle}: {len(shown)} events on the page, {len(expected)} in truth")
+    for r, (t, kind, speed, cause) in zip(shown, expected):
+        compared += 1
+        second = calendar.timegm(time.strptime(r["time (UTC)"][:19], "%Y-%m-%d %H:%M:%S"))
+        decimals = len(r["speed km/h"].split(".")[1]) if "." in r["speed km/h"] else 0
+        try:
+            speed_ok = abs(float(r["speed km/h"]) - speed) <= 0.5 * 10 ** -decimals + 0.01
+        except ValueError:
+            speed_ok = False
+        # The event is at the first ACC/AEB frame that shows it (20 ms period), shown to the second.
+        if not (second - 0.02 <= t < second + 1) or r["event"] != kind or not speed_ok or r["cause"] != cause:
+            failures.append(f"truth: {vehicle} page {r} vs truth t={t} {kind} {speed} km/h {cause!r}")
+    return compared
 
 
 def close_enough(cell, expected):
@@ -205,6 +275,8 @@ def main():
     parser.add_argument("--html", required=True)
     parser.add_argument("--store", required=True)
     parser.add_argument("--shots", required=True)
+    parser.add_argument("--truth", action="append", default=[], metavar="VEHICLE=truth.json",
+                        help="check that vehicle's smart-connected rows against the simulator's truth")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     failures, summary = [], {}
@@ -319,6 +391,12 @@ def main():
         summary["smart_rows"] = len(smart_rows)
         summary["smart_events"] = len(event_rows)
         summary["smart_cells_compared"] = smart_compared
+        summary["smart_event_causes"] = sorted({r["cause"] for r in event_rows if r["event"] == "disengagement"})
+        truth_compared = 0
+        for spec in args.truth:
+            vehicle, truth = truth_assistance(spec)
+            truth_compared += check_truth(vehicle, truth, smart_rows, event_rows, failures)
+        summary["truth_values_compared"] = truth_compared
 
         sections = js("[...document.querySelectorAll('section.page')].map(s => { const r = s.getBoundingClientRect(); "
                       "return {id: s.id, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; })")

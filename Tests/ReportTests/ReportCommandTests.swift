@@ -5,6 +5,18 @@ import TestSupport
 /// `candor report` run as a user runs it, on a store made by `candor replay --sqlite` from
 /// the fixture bundles; figures checked against each bundle's truth.json.
 @Suite struct ReportCommandTests {
+    /// `2026-01-01 00:04:07` → seconds since the epoch (UTC), by Foundation's calendar (not
+    /// the report's own).
+    enum UTCClock {
+        static func seconds(_ text: String) -> Double {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            return formatter.date(from: text)?.timeIntervalSince1970 ?? .nan
+        }
+    }
+
     func report(_ store: String, _ extra: [String] = [], output: String) throws -> Tool.Run {
         try Tool.run(Tool.candor, ["report", "--store", store, "--output", output] + extra, timeout: 60)
     }
@@ -143,6 +155,87 @@ import TestSupport
             #expect(abs(minutes - expectedMinutes) <= 0.005 + 0.22 / 60, "session minutes \(minutes) vs truth \(expectedMinutes)")
             #expect(abs(energy - truthSession.kWh) <= 0.0005 + 0.01 * truthSession.kWh + 1e-3, "session kWh \(energy) vs truth \(truthSession.kWh)")
             #expect(cells[5] == (truthSession.fast ? "yes" : "no"))
+        }
+    }
+
+    /// The smart-connected figures as mail and spreadsheet show them: the CSV's assistance
+    /// columns of each bus and the Markdown's event table, against the store read by the
+    /// `sqlite3` shell (columns and summary_json's events by json_each) and against the
+    /// simulated ACC bus's truth.json (`FleetStore.AccBus`): engaged km and hours within 1 %
+    /// (as TelemetryAgreementTests), the counts exact, each event's time within its second
+    /// (+ the ACC/AEB frames' 20 ms), its speed within the rounding + 0.01 km/h, its cause equal.
+    @Test func smartConnectedTablesMatchStoreAndTruth() throws {
+        let store = try FleetStore.path()
+        let sqlite3 = try OracleTool.require("sqlite3")
+        let bus = FleetStore.AccBus.self
+        let truth = try FleetStore.truth(bus.bundle)
+        let folder = try Tool.temporaryDirectory("smart")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try report(store, output: folder + "/days.csv").status == 0)
+        let rows = csvRows(try String(contentsOfFile: folder + "/days.csv", encoding: .utf8))
+        func within(_ cell: String?, _ expected: Double, _ tolerance: Double, _ what: String) {
+            let text = cell ?? ""
+            let decimals = text.split(separator: ".").dropFirst().first?.count ?? 0
+            let value = Double(text) ?? .nan
+            #expect(abs(value - expected) <= 0.5 * pow(10, -Double(decimals)) + tolerance, "\(what): \(text) vs \(expected) ± \(tolerance)")
+        }
+        let query = try Tool.run(sqlite3, ["-readonly", "-separator", "|", store, """
+            SELECT vehicle, acc_engaged_km, acc_engaged_s, disengagements, disengagements_per_1000km, aeb_events
+            FROM operations WHERE scope = 'day' AND acc_engaged_km IS NOT NULL ORDER BY vehicle
+            """])
+        let stored = query.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        #expect(stored.map(\.first) == ["bus01", bus.vehicle], "\(query.stdout) \(query.stderr)")
+        for s in stored {
+            guard let row = rows.first(where: { $0["vehicle"] == s[0] }) else {
+                Issue.record("no CSV row for \(s[0])")
+                continue
+            }
+            within(row["acc_engaged_km"], Double(s[1]) ?? .nan, 0, "\(s[0]) CSV acc_engaged_km vs store")
+            within(row["acc_engaged_h"], (Double(s[2]) ?? .nan) / 3600, 0, "\(s[0]) CSV acc_engaged_h vs store")
+            #expect(row["disengagements"] == s[3] && row["aeb_activations"] == s[5], "\(s[0]) CSV counts \(row) vs store \(s)")
+            if s[4].isEmpty { #expect(row["disengagements_per_1000km"] == "") } else {
+                within(row["disengagements_per_1000km"], Double(s[4]) ?? .nan, 0, "\(s[0]) CSV per 1,000 km vs store")
+            }
+        }
+        let truthKm = truth["acc_engaged_km"] as! Double, truthSeconds = truth["acc_engaged_s"] as! Double
+        let disengagements = truth["disengagements"] as! [[String: Any]], aeb = truth["aeb_events"] as! [[String: Any]]
+        let busRow = rows.first { $0["vehicle"] == bus.vehicle } ?? [:]
+        within(busRow["acc_engaged_km"], truthKm, 0.01 * truthKm, "\(bus.vehicle) CSV acc_engaged_km vs truth")
+        within(busRow["acc_engaged_h"], truthSeconds / 3600, 0.01 * truthSeconds / 3600, "\(bus.vehicle) CSV acc_engaged_h vs truth")
+        within(busRow["disengagements_per_1000km"], Double(disengagements.count) / truthKm * 1000,
+               0.01 * Double(disengagements.count) / truthKm * 1000, "\(bus.vehicle) CSV per 1,000 km vs truth")
+        #expect(busRow["disengagements"] == String(disengagements.count) && busRow["aeb_activations"] == String(aeb.count),
+                "\(bus.vehicle) CSV counts vs truth: \(disengagements.count) disengagements, \(aeb.count) AEB")
+        #expect(Set(disengagements.map { $0["cause"] as! String }) == ["driver_brake", "driver_steer", "system_fault"] && !aeb.isEmpty,
+                "\(bus.arguments) no longer gives each cause and an AEB activation: \(disengagements) \(aeb)")
+
+        // The Markdown's event table: one row per stored event, equal to it and to truth.
+        let md = try report(store, output: "-")
+        #expect(md.status == 0, "\(md.stderr)")
+        let section = md.stdout.components(separatedBy: "## Disengagements and AEB activations\n\n").dropFirst().first ?? ""
+        let lines = section.split(separator: "\n").prefix { $0.hasPrefix("|") }
+        let header = lines.first.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        #expect(header == ["vehicle", "time (UTC)", "event", "speed km/h", "cause"], "\(header)")
+        let shown = lines.dropFirst(2).map { $0.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) } }
+        let events = try Tool.run(sqlite3, ["-readonly", "-separator", "|", store, """
+            SELECT o.vehicle, json_extract(e.value, '$.t'), 'disengagement', json_extract(e.value, '$.speed_kmh'), json_extract(e.value, '$.cause')
+            FROM operations o, json_each(o.summary_json, '$.disengagements') e WHERE o.scope = 'day'
+            UNION ALL
+            SELECT o.vehicle, json_extract(e.value, '$.t'), 'AEB activation', json_extract(e.value, '$.speed_kmh'), ''
+            FROM operations o, json_each(o.summary_json, '$.aeb_events') e WHERE o.scope = 'day'
+            ORDER BY 1, 2
+            """]).stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        let expected = (disengagements.map { ($0["t"] as! Double, "disengagement", $0["speed_kmh"] as! Double, $0["cause"] as! String) }
+                        + aeb.map { ($0["t"] as! Double, "AEB activation", $0["speed_kmh"] as! Double, "") }).sorted { $0.0 < $1.0 }
+        #expect(shown.count == events.count && events.count == expected.count, "\(shown.count) rows, \(events.count) stored, \(expected.count) in truth")
+        for (cells, (s, t)) in zip(shown, zip(events, expected)) {
+            let clock = UTCClock.seconds(cells[1])
+            #expect(cells[0] == s[0] && cells[0] == bus.vehicle, "\(cells) vs store \(s)")
+            #expect(clock == (Double(s[1]) ?? .nan).rounded(.down), "\(cells) vs store t \(s[1])")
+            #expect(cells[2] == s[2] && cells[2] == t.1 && cells[4] == s[4] && cells[4] == t.3, "\(cells) vs store \(s), truth \(t)")
+            within(cells[3], Double(s[3]) ?? .nan, 0, "event speed vs store")
+            within(cells[3], t.2, 0.01, "event speed vs truth")
+            #expect(t.0 >= clock - 0.02 && t.0 < clock + 1, "\(cells) vs truth t \(t.0)")
         }
     }
 
