@@ -322,6 +322,47 @@ check_run_sigterm() {
     same a b "live and offline records of windows closed by frames" || return 1
     timing_condition "SIGTERM within the 500 ms quiet interval after the player's end" 1
 }
+# candor run with uplink.captures on a live bus: the van's brake pedal crossing 10 % (about 5 s
+# into the 10 s bundle) cuts the frames from 2 s before to 2 s after out of the capture ring
+# into the outbox (the broker is unreachable: what is taken is stored for later). The oracle
+# is the same pipeline on the recording of the same frames: `candor replay` of what the
+# recorder wrote, with the same triggers, takes the same capture — the same frames, chunks and
+# gzip'd bytes (the candump log of the same frames with the same timestamps).
+check_run_captures() {
+    ip link set lo up
+    mkdir -p /tmp/rc && cd /tmp/rc || return 1
+    [ -f sim/capture.log ] || candor simulate --vehicle van --duration 10s --seed 4 --output sim > /dev/null 2>&1 || return 1
+    sed 's/can0/vcan0/g' sim/candor.yaml > run.yaml
+    cat >> run.yaml << 'YAML'
+recorder: { directory: rec, prefix: live }
+uplink:
+  mqtt: { url: "mqtt://127.0.0.1:1", fleet: vm }
+  outbox: { path: OUTBOX }
+  drain_timeout: 1s
+  captures:
+    before: 2s
+    after: 2s
+    triggers:
+      - { kind: signal, bus: vcan0, message: VCU_Status, signal: VCU_BrakePedal, above: 10 }
+YAML
+    sed 's|OUTBOX|outbox-live|' run.yaml > live.yaml; sed 's|OUTBOX|outbox-replay|' run.yaml > replay.yaml
+    sed 's/ can0 / vcan0 /' sim/capture.log > vcan.log
+    timeout 120 candor run --config live.yaml > run.out 2> run.err & daemon=$!
+    wait_started run.err || return 1
+    taskset 1 canplayer -I vcan.log || return 1
+    wait_frames vcan0 "$(wc -l < vcan.log)" 60 || return 1
+    stop_daemon $daemon run.err || return 1
+    grep -q 'captures on' run.err || { echo "no 'captures on' line"; cat run.err; return 1; }
+    live=$(grep -o 'captures: [^;]*' run.err | tail -n 1)
+    recording=$(ls rec/live-*.log | head -n 1)
+    timeout 60 candor replay --config replay.yaml "$recording" > replay.out 2>&1 || { cat replay.out; return 1; }
+    offline=$(grep -o 'captures: [^;]*' replay.out | tail -n 1)
+    echo "live:    $live"; echo "offline: $offline"
+    echo "$live" | grep -q '^captures: 1 taken, 1 stored ([1-9][0-9]* frames' || { echo "expected one capture stored live"; cat run.err; return 1; }
+    [ "$live" = "$offline" ] || { echo "live and offline captures differ"; return 1; }
+    echo "INFO run-captures: candor run took and stored the capture a replay of its recording takes ($live)"
+    cd /tmp && rm -rf /tmp/rc/rec /tmp/rc/outbox-*
+}
 # closed_by_frames RECORDS TIME: the window records (a "start" and a "window") that ended at or before TIME.
 closed_by_frames() {
     awk -v last="$2" '
@@ -1068,6 +1109,7 @@ run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate
 run_check run-sigterm check_run_sigterm
+run_check run-captures check_run_captures
 run_check run-decoded-log check_run_decoded_log
 run_check run-controller check_run_controller
 run_check run-reload check_run_reload
