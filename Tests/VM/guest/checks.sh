@@ -332,6 +332,7 @@ check_run_captures() {
     ip link set lo up
     mkdir -p /tmp/rc && cd /tmp/rc || return 1
     [ -f sim/capture.log ] || candor simulate --vehicle van --duration 10s --seed 4 --output sim > /dev/null 2>&1 || return 1
+    # Paths in a config are relative to its directory: the configs go next to the DBC.
     sed 's/can0/vcan0/g' sim/candor.yaml > run.yaml
     cat >> run.yaml << 'YAML'
 recorder: { directory: rec, prefix: live }
@@ -345,23 +346,23 @@ uplink:
     triggers:
       - { kind: signal, bus: vcan0, message: VCU_Status, signal: VCU_BrakePedal, above: 10 }
 YAML
-    sed 's|OUTBOX|outbox-live|' run.yaml > live.yaml; sed 's|OUTBOX|outbox-replay|' run.yaml > replay.yaml
+    sed 's|OUTBOX|outbox-live|' run.yaml > sim/live.yaml; sed 's|OUTBOX|outbox-replay|' run.yaml > sim/replay.yaml
     sed 's/ can0 / vcan0 /' sim/capture.log > vcan.log
-    timeout 120 candor run --config live.yaml > run.out 2> run.err & daemon=$!
+    timeout 120 candor run --config sim/live.yaml > run.out 2> run.err & daemon=$!
     wait_started run.err || return 1
     taskset 1 canplayer -I vcan.log || return 1
     wait_frames vcan0 "$(wc -l < vcan.log)" 60 || return 1
     stop_daemon $daemon run.err || return 1
     grep -q 'captures on' run.err || { echo "no 'captures on' line"; cat run.err; return 1; }
     live=$(grep -o 'captures: [^;]*' run.err | tail -n 1)
-    recording=$(ls rec/live-*.log | head -n 1)
-    timeout 60 candor replay --config replay.yaml "$recording" > replay.out 2>&1 || { cat replay.out; return 1; }
+    recording=$(ls sim/rec/live-*.log | head -n 1)
+    timeout 60 candor replay --config sim/replay.yaml "$recording" > replay.out 2>&1 || { cat replay.out; return 1; }
     offline=$(grep -o 'captures: [^;]*' replay.out | tail -n 1)
     echo "live:    $live"; echo "offline: $offline"
     echo "$live" | grep -q '^captures: 1 taken, 1 stored ([1-9][0-9]* frames' || { echo "expected one capture stored live"; cat run.err; return 1; }
     [ "$live" = "$offline" ] || { echo "live and offline captures differ"; return 1; }
     echo "INFO run-captures: candor run took and stored the capture a replay of its recording takes ($live)"
-    cd /tmp && rm -rf /tmp/rc/rec /tmp/rc/outbox-*
+    cd /tmp && rm -rf /tmp/rc/sim/rec /tmp/rc/sim/outbox-*
 }
 # closed_by_frames RECORDS TIME: the window records (a "start" and a "window") that ended at or before TIME.
 closed_by_frames() {
