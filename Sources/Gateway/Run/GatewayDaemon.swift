@@ -160,6 +160,9 @@ public struct GatewayDaemon {
         _ = server
         failure = failure ?? group.stopAll()
         input.logTotals(to: log)
+        // What the uplinks delivered and what waits in their outboxes for the next start.
+        if let (uplink, _) = sinks.services.queued(UplinkService.self) { log.notice("uplink stopped", ["report": uplink.report]) }
+        if let (terminal, _) = sinks.services.queued(GBT32960Service.self) { log.notice("gbt32960 stopped", ["report": terminal.report]) }
         let counts = gateway.counts
         log.notice("stopped", [
             "frames": String(counts.frames), "records": String(counts.records),

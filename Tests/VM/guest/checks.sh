@@ -354,10 +354,10 @@ YAML
     wait_frames vcan0 "$(wc -l < vcan.log)" 60 || return 1
     stop_daemon $daemon run.err || return 1
     grep -q 'captures on' run.err || { echo "no 'captures on' line"; cat run.err; return 1; }
-    live=$(grep -o 'captures: [^;]*' run.err | tail -n 1)
+    live=$(grep 'uplink stopped' run.err | grep -o 'captures: [^;"]*' | tail -n 1)
     recording=$(ls sim/rec/live-*.log | head -n 1)
     timeout 60 candor replay --config sim/replay.yaml "$recording" > replay.out 2>&1 || { cat replay.out; return 1; }
-    offline=$(grep -o 'captures: [^;]*' replay.out | tail -n 1)
+    offline=$(grep -o 'captures: [^;"]*' replay.out | tail -n 1)
     echo "live:    $live"; echo "offline: $offline"
     echo "$live" | grep -q '^captures: 1 taken, 1 stored ([1-9][0-9]* frames' || { echo "expected one capture stored live"; cat run.err; return 1; }
     [ "$live" = "$offline" ] || { echo "live and offline captures differ"; return 1; }
