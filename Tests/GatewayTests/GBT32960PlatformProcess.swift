@@ -7,12 +7,9 @@ import Glibc
 /// The asyncio test platform (Tests/GBT32960Platform/platform.py) as a child process on a free
 /// loopback port, with what it recorded.
 final class GBT32960PlatformProcess {
-    static let script = PythonOracle.repositoryRoot.appendingPathComponent("Tests/GBT32960Platform/platform.py").path
-
     let directory: String
     let port: Int
-    private let process: Process
-    private let deadline: ProcessDeadline
+    private let script: LoopbackScript
     var recordPath: String { directory + "/platform.jsonl" }
 
     /// One recorded line.
@@ -40,33 +37,13 @@ final class GBT32960PlatformProcess {
     /// Starts the platform with `arguments` (see the script's help); returns once it listens.
     init(python: String, directory: String, arguments: [String] = [], seconds: Double = 300) throws {
         self.directory = directory
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.script, "--record", directory + "/platform.jsonl"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        deadline = ProcessDeadline(process, seconds: seconds)
-        // The script prints its port once it listens (the deadline ends a hung start: EOF here).
-        var line: [UInt8] = []
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let found = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw TestFailure("the GB/T 32960 test platform did not start")
-        }
-        port = found
+        script = try LoopbackScript(python: python, script: "Tests/GBT32960Platform/platform.py",
+                                    arguments: ["--record", directory + "/platform.jsonl"] + arguments, seconds: seconds)
+        port = script.port
     }
 
     /// SIGTERM, then waits (the deadline kills it if it hangs).
-    func stop() throws {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        try deadline.check()
-    }
+    func stop() throws { try script.stop() }
 
     func entries() throws -> [Entry] {
         let text = try String(contentsOfFile: recordPath, encoding: .utf8)

@@ -26,6 +26,10 @@ import Testing
         #expect(g.host == "127.0.0.1" && g.port == 32960)
         #expect(g.terminal.edition == .v2025 && g.terminal.periodMillis == 5_000 && g.terminal.heartbeatMillis == 20_000)
         #expect(g.terminal.vin == "LFWADRJF011002346" && g.terminal.iccid == "89860624400014310964")
+        #expect(g.gpsd == nil, "no gpsd: the location goes out invalid")
+        let withGpsd = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.section + "    gpsd: localhost:2947\n",
+                                                file: "candor.yaml", environment: [:])
+        #expect(withGpsd.gbt32960?.gpsd == .init(host: "localhost", port: 2947) && withGpsd.gbt32960?.gpsdFixMaxAgeMillis == 5_000)
     }
 
     @Test(arguments: [
@@ -34,6 +38,7 @@ import Testing
         ("period: 5s", "period: 60s", "uplink.gbt32960.period: the 2025 edition allows whole seconds 1–30 s"),
         ("server: 127.0.0.1:32960", "server: platform.example.cn", "uplink.gbt32960.server: expected HOST:PORT"),
         ("edition: 2025", "edition: 2020", "uplink.gbt32960.edition: expected one of 2016, 2025"),
+        ("edition: 2025", "edition: 2025\n    gpsd: 127.0.0.1", "uplink.gbt32960.gpsd: expected HOST:PORT, found \"127.0.0.1\""),
     ])
     func errorsNameTheKeyAndPosition(good: String, bad: String, expected: String) {
         let error = configFailure(ConfigTests.minimal + "\n" + Self.section.replacingOccurrences(of: good, with: bad), file: "candor.yaml")

@@ -31,6 +31,8 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let snapshot: SignalSnapshot
     let outbox: Outbox
     let connection = PlatformConnection()
+    /// The position source (`gpsd:`), nil without one.
+    let gpsd: GpsdClient?
     private let log: (@Sendable (String) -> Void)?
     /// Held around every call into the session (other threads read its statistics); guards
     /// the event lines kept and the count of waits that ran out.
@@ -77,6 +79,11 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
             throw SinkError(.io, path: directory + "/outbox", message: error.description)
         }
         snapshot = SignalSnapshot(options.rules, edition: options.terminal.edition)
+        gpsd = options.gpsd.map { GpsdClient(host: $0.host, port: $0.port, maxFixAgeMillis: options.gpsdFixMaxAgeMillis) }
+        if let gpsd {
+            snapshot.position = { [gpsd] in gpsd.position() }
+            gpsd.start()
+        }
         session = TerminalSession(config: options.terminal, store: OutboxReportStore(outbox: outbox),
                                   serials: FileLoginSerialStore(path: directory + "/login-serial"), source: snapshot)
         idle = options.liveClock ? IdleClock(idleAfterMillis: options.idleAfterMillis) : nil
@@ -131,6 +138,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
 
     public func close() throws(SinkError) {
         idle?.stop()
+        defer { gpsd?.stop() }
         driving.withLock { _ in
             closed = true
             if started {
@@ -238,5 +246,9 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         return "gbt32960: \(sent(.login)) logins, \(sent(.realtime)) real-time reports, \(sent(.reissue)) reissued "
             + "(\(s.reissueConfirmed) confirmed), \(sent(.heartbeat)) heartbeats, \(s.realtimeStored) stored while offline, "
             + "\(outbox.currentStatistics.messages) left in \(options.stateDirectory)/outbox"
+            + (gpsd.map { g in
+                let s = g.statistics
+                return "; gpsd \(g.endpoint): \(s.fixes) fixes in \(s.reports) reports, \(s.connections) connections, \(s.malformed) malformed lines"
+            } ?? "")
     }
 }

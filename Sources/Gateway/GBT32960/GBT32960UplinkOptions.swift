@@ -17,6 +17,7 @@ import Telemetry
 ///         login_backoff: 30m                   # 1m–240m
 ///         state_directory: /var/lib/candor/gbt32960   # the reissue store and the login serial
 ///         vehicle: van01                       # the reported vehicle; default: the only one
+///         gpsd: 127.0.0.1:2947                 # the position from gpsd; absent: location invalid
 public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// The names `signals.gear.codes` and `signals.motor_state.codes` take (Annex A.1; Table 11).
     public static let gearCodeNames = ["N"] + (1...12).map(String.init) + ["R", "D", "P"]
@@ -29,6 +30,12 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
 
     public var host: String
     public var port: Int
+    /// gpsd's JSON port (`gpsd: HOST:PORT`): the location body from its TPV reports
+    /// (`GpsdClient`); nil sends the location invalid.
+    public var gpsd: Endpoint?
+    /// How old gpsd's newest fix may be (monotonic time since it arrived) for the location to
+    /// be sent valid: the signals' staleness, 5 s (gpsd reports once a receiver cycle, 1 s).
+    public var gpsdFixMaxAgeMillis: Int64 = 5_000
     public var tls: TLSFiles?
     public var terminal: TerminalConfig
     public var stateDirectory: String
@@ -49,6 +56,11 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     public var liveClock = false
     public var idleAfterMillis: Int64 = 2_000
 
+    public struct Endpoint: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+    }
+
     public struct TLSFiles: Sendable, Hashable {
         /// The platform's CA; nil trusts the system store.
         public var ca: String?
@@ -60,13 +72,8 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
 extension GatewayConfig {
     static func decodeGBT32960(_ node: ConfigNode, vehicles: [VehicleEntry]) throws(ConfigError) -> GBT32960UplinkOptions {
         let f = try node.fields(["server", "tls", "edition", "vin", "iccid", "period", "heartbeat", "response_timeout",
-                                 "login_backoff", "reconnect", "time_sync", "state_directory", "vehicle", "reply_wait"])
-        let server = try f.required("server")
-        let text = try server.string()
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port),
-              colon != text.startIndex else {
-            throw server.error("expected HOST:PORT, found \"\(text)\"")
-        }
+                                 "login_backoff", "reconnect", "time_sync", "state_directory", "vehicle", "reply_wait", "gpsd"])
+        let server = try endpoint(try f.required("server"))
         let edition = Edition(rawValue: try f.required("edition").oneOf(["2016", "2025"]))!
         var terminal = TerminalConfig(edition: edition, vin: try f.required("vin").text(), iccid: try f.required("iccid").text())
         func millis(_ key: String) throws(ConfigError) -> Int64? {
@@ -90,8 +97,9 @@ extension GatewayConfig {
             tls = .init(ca: try t["ca"]?.path(), certificate: try t["certificate"]?.path(), key: try t["key"]?.path())
             if (tls?.certificate == nil) != (tls?.key == nil) { throw n.error("a client certificate needs its key, and a key its certificate") }
         }
-        var options = GBT32960UplinkOptions(host: String(text[..<colon]), port: port, tls: tls, terminal: terminal,
+        var options = GBT32960UplinkOptions(host: server.host, port: server.port, tls: tls, terminal: terminal,
                                             stateDirectory: try f.required("state_directory").path())
+        if let n = f["gpsd"] { options.gpsd = try endpoint(n) }
         if let n = f["reply_wait"] { options.replyWaitMillis = Int32(clamping: try n.duration() / 1_000_000) }
         let chosen: VehicleEntry?
         if let n = f["vehicle"] {
@@ -111,5 +119,15 @@ extension GatewayConfig {
             options.rules = chosen.rules
         }
         return options
+    }
+
+    /// `HOST:PORT` (the host a name or an address; a port 1–65535).
+    static func endpoint(_ node: ConfigNode) throws(ConfigError) -> GBT32960UplinkOptions.Endpoint {
+        let text = try node.string()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port),
+              colon != text.startIndex else {
+            throw node.error("expected HOST:PORT, found \"\(text)\"")
+        }
+        return .init(host: String(text[..<colon]), port: port)
     }
 }

@@ -4,10 +4,15 @@ import SystemIO
 import Glibc
 #endif
 
-/// One plain TCP connection to the monitoring platform (no TLS: see README). Blocking calls
-/// with wall-clock bounds, made only by the terminal service's thread; `interrupt` (another
-/// thread) shuts the socket down so a blocked call returns.
+/// One plain TCP connection to the monitoring platform (no TLS: see README), or to gpsd
+/// (`GpsdClient`). Blocking calls with wall-clock bounds, made only by the owner's thread;
+/// `interrupt` (another thread) shuts the socket down so a blocked call returns.
 final class PlatformConnection: @unchecked Sendable {
+    /// Who is at the other end, for the errors ("closed by the platform").
+    let peer: String
+
+    init(peer: String = "the platform") { self.peer = peer }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -108,7 +113,7 @@ final class PlatformConnection: @unchecked Sendable {
         } catch {
             throw Failure(description: "receive: \(error.reason)")
         }
-        if n == 0 { throw Failure(description: "closed by the platform") }
+        if n == 0 { throw Failure(description: "closed by \(peer)") }
         return Array(buffer[..<n])
     }
 

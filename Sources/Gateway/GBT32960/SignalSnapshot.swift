@@ -16,8 +16,8 @@ import Telemetry
 /// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers where the series are mapped); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
-/// or `probe_temperatures` is mapped (SignalSnapshot+Storage); position invalid (no GNSS source
-/// yet). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
+/// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
+/// (gpsd, `GpsdClient`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
 /// extreme values' numbers without a series) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
@@ -40,6 +40,8 @@ final class SignalSnapshot: ReportSource {
 
     let edition: Edition
     let staleMillis: Int64
+    /// The location body when a report is made (gpsd's newest fix); nil: invalid, zero.
+    var position: (() -> Position)?
     /// A signal by its names, hashed as they are (no key string built per window).
     struct SignalName: Hashable {
         var bus: String
@@ -140,7 +142,7 @@ final class SignalSnapshot: ReportSource {
         var items: [InfoItem] = [.vehicle(vehicle(at: time))]
         if Role.motor.contains(where: { mapped.contains($0.rawValue) }) { items.append(.driveMotors([motor(at: time)])) }
         if edition == .v2016 && Role.fuelCell.contains(where: { mapped.contains($0.rawValue) }) { items.append(.fuelCell(fuelCell(at: time))) }
-        items.append(.position(Position(latitude: nil, longitude: nil, valid: false)))
+        items.append(.position(position?() ?? Position(latitude: nil, longitude: nil, valid: false)))
         if edition == .v2016 { items.append(.extremeValues(extremes(at: time))) }
         items.append(.alarm(alarm(at: time)))
         if cellCount > 0 { items.append(.subsystemVoltages(storageVoltages(at: time))) }

@@ -87,6 +87,7 @@ public struct GatewayDaemon {
         let drops = DropReporter(log: log.labelled("drops"))
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
         let uplinkMetrics = UplinkMetrics(metrics, services: sinks.services)
+        let gpsdMetrics = GpsdMetrics(metrics, services: sinks.services)
         let uplink = sinks.services.queued(UplinkService.self)?.consumer
         let reload = ConfigReload(
             configFile: configFile, environment: environment, running: setup.config, request: reloads, notifier: notifier, log: log,
@@ -97,6 +98,7 @@ public struct GatewayDaemon {
             reload: reload, shutdownDeadline: shutdownDeadline,
             exportDrops: {
                 for line in uplinkMetrics?.update() ?? [] { log.notice(line) }
+                for line in gpsdMetrics?.update() ?? [] { log.notice(line) }
                 var totals = input.drops + [
                     ("recorder", Int(recorder?.statistics.dropped ?? 0)), ("tail", Int(tail?.missedLines ?? 0)),
                     ("decoded_log", Int(decodedLog?.statistics.dropped ?? 0)),
