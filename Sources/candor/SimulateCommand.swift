@@ -10,9 +10,10 @@ struct SimulateCommand: ParsableCommand {
         abstract: "Write a deterministic, physically plausible capture of a demonstration-fleet vehicle.",
         discussion: """
             Writes OUTPUT/capture.log (candump log, one interface per bus: can0, can1, ...), the \
-            vehicle's DBC files, OUTPUT/candor.yaml (buses, semantic map, counter/checksum rules) \
-            and OUTPUT/truth.json (the figures the capture must give: distance, energies, SOC, \
-            cell extremes, brake applications, trips, fault episodes, silent messages, frames). \
+            vehicle's DBC files, OUTPUT/candor.yaml (buses, semantic map, counter/checksum rules), \
+            OUTPUT/truth.json (the figures the capture must give: distance, energies, SOC, \
+            cell extremes, brake applications, trips, fault episodes, silent messages, frames) \
+            and OUTPUT/track.nmea (NMEA GGA + RMC at 1 Hz: the drive's GNSS fixes, for gpsfake). \
             The same arguments always give byte-identical files.
 
             Vehicles: van (classic CAN), bus (J1939 + CAN FD + battery bus), fcev (fuel cell).

@@ -8,7 +8,8 @@ import CANCore
 import SystemIO
 
 /// A simulated vehicle's bundle on disk, as `candor simulate` writes it: `capture.log` (or
-/// `capture.log.gz`), the vehicle's DBC files, `candor.yaml` and `truth.json`.
+/// `capture.log.gz`), the vehicle's DBC files, `candor.yaml`, `truth.json` and `track.nmea`
+/// (the drive's GNSS fixes, `NMEATrack`).
 public enum SimulationBundle {
     /// A bundle file or directory that could not be written.
     public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -32,7 +33,14 @@ public enum SimulationBundle {
         }
         try writeText(BundleConfig.yaml(for: simulation.definition), to: join(directory, "candor.yaml"))
         try writeText(truth.json(), to: join(directory, "truth.json"))
+        try writeText(track(simulation, truth).text, to: join(directory, NMEATrack.fileName))
         return truth
+    }
+
+    /// The drive's NMEA track (`track.nmea`).
+    public static func track(_ simulation: FleetSimulation, _ truth: GroundTruth) -> NMEATrack {
+        NMEATrack(startEpochSeconds: simulation.options.startEpochSeconds, cumulativeKm: truth.distanceEverySecondKm,
+                  seed: simulation.options.seed)
     }
 
     static func join(_ directory: String, _ name: String) -> String {

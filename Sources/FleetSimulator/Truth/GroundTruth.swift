@@ -82,6 +82,9 @@ public struct GroundTruth: Sendable, Equatable {
     public var durationSeconds: Int
     public var captureStart: Double
     public var distanceKm = 0.0
+    /// The distance driven by each whole second of the capture, `[0]` = 0 and the last entry at
+    /// its end (= `distanceKm`): the NMEA track's fixes (`NMEATrack`). Not in truth.json.
+    public var distanceEverySecondKm: [Double] = [0]
     public var tractionEnergyKWh = 0.0
     public var regenEnergyKWh = 0.0
     public var chargeEnergyKWh = 0.0

@@ -91,6 +91,7 @@ struct TruthRecorder {
         let dt = PowertrainModel.dt
         let km = s.speedKmh / 3.6 * dt / 1000
         truth.distanceKm += km
+        if (model.step + 1) % PowertrainModel.stepsPerSecond == 0 { truth.distanceEverySecondKm.append(truth.distanceKm) }
         let power = energyFromTractionDCLink ? s.motorDCVoltage * s.motorDCCurrent : s.packVoltage * s.packCurrent
         let kWh = power * dt / 3_600_000
         let t = epoch + s.time
@@ -241,6 +242,8 @@ struct TruthRecorder {
     /// At the end of the capture.
     mutating func finish(endNs: Int64, lastModel: PowertrainModel, injected: [GroundTruth.FaultEpisode]) {
         let end = seconds(endNs)
+        // The end of the capture: the physics stops one step short of it.
+        while truth.distanceEverySecondKm.count < truth.durationSeconds + 1 { truth.distanceEverySecondKm.append(truth.distanceKm) }
         for (i, name) in busNames.enumerated() {
             truth.frames[name] = framesPerBus[i]
             truth.errorFrames[name] = errorFramesPerBus[i]
