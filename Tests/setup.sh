@@ -8,7 +8,8 @@
 #   libsocketcan-dev, zlib1g-dev, libsqlite3-dev, python3-venv, libmosquitto-dev, mosquitto
 #   (+ clients), nats-server (an MQTT 3.1.1-only broker) and openssl for the uplink tests, chromium for the report's browser test,
 #   libfaketime, fuse3 and python3-fusepy for the fault-injection tests, time (GNU time: peak
-#   RSS of a child, DBCMemoryTests); `apt-get update` runs once,
+#   RSS of a child, DBCMemoryTests), gpsd and gpsd-clients (gpsfake: the GB/T 32960 location
+#   from a real gpsd, GBT32960GpsdTests); `apt-get update` runs once,
 #   only when something is missing.
 # - Python: a venv at <repo>/.venv (gitignored) with Tests/requirements.lock (cantools 45.1.0,
 #   opendbc 0.3.1, python-can, prometheus_client and their dependencies, exact versions) and
@@ -18,7 +19,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
-packages="tshark can-utils time libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients nats-server openssl chromium victoria-metrics libfaketime fuse3 python3-fusepy"
+packages="tshark can-utils time libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev mosquitto mosquitto-clients nats-server openssl chromium victoria-metrics libfaketime fuse3 python3-fusepy gpsd gpsd-clients"
 # rtm_con (GPL-2.0): the GB/T 32960 oracle, run as a separate process by the tests, never
 # vendored; openpyxl because rtm_con 1.0.4 cannot be imported without it.
 pip_pins="cantools==45.1.0 python-can==4.6.1 opendbc==0.3.1 prometheus-client==0.26.0 rtm_con==1.0.4 openpyxl==3.1.5"
