@@ -53,11 +53,20 @@ struct GBT32960GpsdTests {
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         let sinks = try SinkSet(setup.sinks)
         let (terminal, _) = try #require(sinks.services.queued(GBT32960Service.self))
-        if gpsd != nil {
+        let metrics = PrometheusMetrics(layout: setup.layout)
+        if let gpsd {
             let client = try #require(terminal.gpsd)
-            #expect(client.waitForStatistics(.seconds(60)) { $0.fixes > 0 }, "no fix from gpsd: \(client.statistics) \(client.takeEvents())")
+            #expect(client.waitForStatistics(.seconds(60)) { $0.fixes > 0 }, "no fix from gpsd: \(client.statistics)")
+            // The daemon's view of the link: its log lines and its series.
+            let lines = try #require(GpsdMetrics(metrics, services: sinks.services)).update()
+            #expect(lines.first == "gpsd: connected to 127.0.0.1:\(gpsd)", "\(lines)")
+            let samples = Dictionary(metrics.exposition().split(separator: "\n").filter { $0.hasPrefix("candor_gpsd_") }
+                .map { (String($0.split(separator: " ")[0]), Double($0.split(separator: " ").last!) ?? -1) }) { a, _ in a }
+            #expect(samples["candor_gpsd_connected"] == 1 && samples["candor_gpsd_fix_valid"] == 1, "\(samples)")
+            #expect((samples["candor_gpsd_fixes_total"] ?? 0) >= 1 && samples["candor_gpsd_malformed_lines_total"] == 0
+                    && samples["candor_gpsd_connect_failures_total"] == 0, "\(samples)")
         } else {
-            #expect(terminal.gpsd == nil)
+            #expect(terminal.gpsd == nil && GpsdMetrics(metrics, services: sinks.services) == nil)
         }
         // Paced 6 times faster than the drive (batches of 500 frames, under a second of the van's),
         // so the reports, 1.7 s of wall time apart, meet several of gpsfake's fixes.
