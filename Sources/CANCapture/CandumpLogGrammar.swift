@@ -20,8 +20,6 @@ import CANCore
 struct CandumpLogGrammar: LineGrammar {
     static var formatName: String { "candump log" }
     private var busNames = BusNameCache()
-    /// Every field is set by `parseFrame`; starting from a copy skips `CANFrame.init`'s work.
-    private static let template = CANFrame(id: 0, length: 0)
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>, into frame: inout CANFrame) -> LineOutcome {
         var cursor = ByteCursor(line)
@@ -47,7 +45,9 @@ struct CandumpLogGrammar: LineGrammar {
         guard cursor.skipBlanks() > 0 else {
             return .malformed(LineFault(offset: cursor.index, expected: "a space before the frame"))
         }
-        frame = Self.template
+        // `parseFrame` sets every field but these three, set below when the line is a frame
+        // (`frame` is not copied from a template: that copied and retained its bus).
+        frame.direction = nil
         if let fault = Self.parseFrame(&cursor, into: &frame) {
             if Self.isCANXL(cursor.line, from: nameRange.upperBound) { return .skipped("a CAN XL frame") }
             return .malformed(fault)

@@ -58,11 +58,29 @@ struct ByteWriter {
         count &+= piece.utf8CodeUnitCount
     }
 
-    /// `length` bytes from `start`.
+    /// `length` bytes from `start`. Names and keys (mostly 5 to 40 bytes) are copied inline
+    /// in 8-byte words, the last word overlapping the one before it, instead of a call to
+    /// `memmove` each (a line has one per signal); longer pieces go to `memmove`.
     @inlinable @inline(__always)
     mutating func bytes(_ start: UnsafePointer<UInt8>, count length: Int) {
         assert(count + length <= capacity, "ByteWriter: line longer than its bound")
-        (base + count).update(from: start, count: length)
+        let to = UnsafeMutableRawPointer(base + count)
+        let from = UnsafeRawPointer(start)
+        if length >= 8 && length <= 64 {
+            var i = 0
+            while i &+ 8 < length {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+            let last = length &- 8
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
+        } else if length >= 4 && length < 8 {
+            let last = length &- 4
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: last, as: UInt32.self), toByteOffset: last, as: UInt32.self)
+        } else {
+            (base + count).update(from: start, count: length)
+        }
         count &+= length
     }
 
@@ -167,7 +185,13 @@ struct ByteWriter {
             }
         }
         unsigned(UInt64(secs))
-        let digits = Int(t.fractionDigits)
+        fraction(nanos, digits: Int(t.fractionDigits))
+    }
+
+    /// A timestamp's part after the whole seconds: `.` and the first `digits` of the nine
+    /// digits of `nanos`, nothing when `digits` is 0.
+    @inlinable @inline(__always)
+    mutating func fraction(_ nanos: UInt64, digits: Int) {
         guard digits > 0 else { return }
         byte(UInt8(ascii: "."))
         switch digits {  // the usual ones divide by a constant (a multiplication)

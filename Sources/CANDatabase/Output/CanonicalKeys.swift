@@ -11,20 +11,30 @@ struct CanonicalKeys: Sendable {
     private(set) var keys: [UInt8] = []
     private(set) var keyOffsets: [Int32] = [0]
     private(set) var firstKey: [Int32] = []
+    /// The most bytes message `m`'s part of a decoded line takes: its quoted name, and per
+    /// signal its key, a comma and the widest value (`CanonicalLine.maxValueLength`), so a
+    /// line is bounded without a pass over its signals.
+    private(set) var lineBounds: [Int32] = []
 
     init(_ messages: [Message]) {
         nameOffsets.reserveCapacity(messages.count + 1)
         firstKey.reserveCapacity(messages.count)
+        lineBounds.reserveCapacity(messages.count)
         keyOffsets.reserveCapacity(messages.reduce(1) { $0 + $1.signals.count })
         for message in messages {
+            let nameStart = names.count
             JSONText.appendQuoted(message.name, to: &names)
             nameOffsets.append(Int32(names.count))
             firstKey.append(Int32(keyOffsets.count - 1))
+            let keysStart = keys.count
             for signal in message.signals {
                 JSONText.appendQuoted(signal.name, to: &keys)
                 keys.append(UInt8(ascii: ":"))
                 keyOffsets.append(Int32(keys.count))
             }
+            let bound = names.count - nameStart + keys.count - keysStart
+                + message.signals.count * (1 + CanonicalLine.maxValueLength)
+            lineBounds.append(Int32(clamping: bound))
         }
     }
 

@@ -31,14 +31,29 @@ public enum CanonicalLine {
         frame: CANFrame, plan: DecodePlan, outcome: DecodeOutcome, values: DecodedSignals,
         to buffer: inout [UInt8]
     ) {
+        var memo = Memo()
+        append(frame: frame, plan: plan, outcome: outcome, values: values, memo: &memo, to: &buffer)
+    }
+
+    /// Appends the line for `frame` as `append(frame:plan:outcome:values:to:)` does, taking
+    /// the bus's and the whole seconds' text from `memo` when they are those of the line
+    /// before (and keeping them there for the next).
+    public static func append(
+        frame: CANFrame, plan: DecodePlan, outcome: DecodeOutcome, values: DecodedSignals,
+        memo: inout Memo, to buffer: inout [UInt8]
+    ) {
         guard frame.kind != .error else { return }
-        let bound = fixedLength + JSONText.maxQuotedLength(frame.bus)
+        // The fields the line shows, taken out of the frame once: the closures below copied
+        // the whole frame (and retained its bus) each time they captured it.
+        let head = Head(bus: frame.bus, id: frame.id, isExtended: frame.isExtended)
+        let time = frame.timestamp
+        let bound = fixedLength + JSONText.maxQuotedLength(head.bus)
         switch outcome {
         case .unknownMessage:
             ByteWriter.append(to: &buffer, capacity: bound) { w in
-                writeHead(frame, to: &w)
+                writeHead(head, memo: &memo, to: &w)
                 w.bytes("null,\"signals\":{}")
-                writeTail(frame, to: &w)
+                writeTail(time, memo: &memo, to: &w)
             }
         case .failed(let index, let failure):
             let reason = failure.canonicalText
@@ -47,31 +62,27 @@ public enum CanonicalLine {
             text.names.withUnsafeBufferPointer { names in
                 ByteWriter.append(to: &buffer, capacity: bound + name.count + 9 + JSONText.maxQuotedLength(reason)) { w in
                     w.bytes("{\"bus\":")
-                    JSONText.write(frame.bus, to: &w)
+                    memo.writeBus(head.bus, to: &w)
                     w.bytes(",\"error\":")
                     JSONText.write(reason, to: &w)
-                    writeID(frame, to: &w)
+                    writeID(head, to: &w)
                     w.bytes(names.baseAddress! + name.lowerBound, count: name.count)
-                    writeTail(frame, to: &w)
+                    writeTail(time, memo: &memo, to: &w)
                 }
             }
         case .decoded(let index):
             let text = plan.canonicalKeys
             let name = text.name(index)
             let firstKey = Int(text.firstKey[index])
+            let capacity = bound + Int(text.lineBounds[index])
             text.names.withUnsafeBufferPointer { names in
                 text.keys.withUnsafeBufferPointer { keys in
                     text.keyOffsets.withUnsafeBufferPointer { offsets in
                         values.signals.withUnsafeBufferPointer { signals in
                             values.values.withUnsafeBufferPointer { entries in
                                 let n = values.count
-                                var capacity = bound + name.count
-                                for i in 0..<n {
-                                    let k = firstKey &+ Int(signals[i])
-                                    capacity &+= Int(offsets[k &+ 1] &- offsets[k]) &+ 1 &+ maxValueLength
-                                }
                                 ByteWriter.append(to: &buffer, capacity: capacity) { w in
-                                    writeHead(frame, to: &w)
+                                    writeHead(head, memo: &memo, to: &w)
                                     w.bytes(names.baseAddress! + name.lowerBound, count: name.count)
                                     w.bytes(",\"signals\":{")
                                     for i in 0..<n {
@@ -82,7 +93,7 @@ public enum CanonicalLine {
                                         writeValue(entries[i], to: &w)
                                     }
                                     w.byte(UInt8(ascii: "}"))
-                                    writeTail(frame, to: &w)
+                                    writeTail(time, memo: &memo, to: &w)
                                 }
                             }
                         }
@@ -92,27 +103,34 @@ public enum CanonicalLine {
         }
     }
 
+    /// What the line shows of the frame before its name.
+    struct Head {
+        let bus: String
+        let id: UInt32
+        let isExtended: Bool
+    }
+
     /// `{"bus":"…","ext":…,"id":…,"msg":`
     @inline(__always)
-    static func writeHead(_ frame: CANFrame, to w: inout ByteWriter) {
+    static func writeHead(_ head: Head, memo: inout Memo, to w: inout ByteWriter) {
         w.bytes("{\"bus\":")
-        JSONText.write(frame.bus, to: &w)
-        writeID(frame, to: &w)
+        memo.writeBus(head.bus, to: &w)
+        writeID(head, to: &w)
     }
 
     /// `,"ext":…,"id":…,"msg":`
     @inline(__always)
-    static func writeID(_ frame: CANFrame, to w: inout ByteWriter) {
-        if frame.isExtended { w.bytes(",\"ext\":true,\"id\":") } else { w.bytes(",\"ext\":false,\"id\":") }
-        w.unsigned(UInt64(frame.id))
+    static func writeID(_ head: Head, to w: inout ByteWriter) {
+        if head.isExtended { w.bytes(",\"ext\":true,\"id\":") } else { w.bytes(",\"ext\":false,\"id\":") }
+        w.unsigned(UInt64(head.id))
         w.bytes(",\"msg\":")
     }
 
     /// `,"t":…}`
     @inline(__always)
-    static func writeTail(_ frame: CANFrame, to w: inout ByteWriter) {
+    static func writeTail(_ time: CANTimestamp, memo: inout Memo, to w: inout ByteWriter) {
         w.bytes(",\"t\":")
-        w.timestamp(frame.timestamp)
+        memo.writeTime(time, to: &w)
         w.byte(UInt8(ascii: "}"))
     }
 
@@ -151,5 +169,68 @@ public enum CanonicalLine {
             w.padded(UInt64(middle), digits: 19)
         }
         w.padded(UInt64(low), digits: 19)
+    }
+}
+
+extension CanonicalLine {
+    /// What consecutive lines of one stream share, kept from one line to the next by a
+    /// writer of many (`DecodeLines`): the bus name as quoted JSON and the timestamp's whole
+    /// seconds as digits, copied while they stay those of the line before instead of being
+    /// escaped and formatted again (most frames come from the bus, and fall in the second,
+    /// of the frame before them). Inline storage: a fresh memo allocates nothing.
+    public struct Memo {
+        /// `bus` quoted is the first `busCount` bytes of `busText`; 0: nothing kept (none
+        /// yet, or more than 32 bytes quoted).
+        private var bus = ""
+        private var busText: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private var busCount = 0
+        /// `seconds` (never negative) in decimal is the first `secondsCount` bytes of
+        /// `secondsText`; 0: nothing kept.
+        private var seconds: Int64 = 0
+        private var secondsText: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        private var secondsCount = 0
+
+        public init() {}
+
+        /// `bus` as a quoted JSON string (`JSONText.write`).
+        @inline(__always)
+        mutating func writeBus(_ name: String, to w: inout ByteWriter) {
+            if busCount > 0 && name == bus {
+                let n = busCount
+                withUnsafeBytes(of: &busText) { w.bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n) }
+                return
+            }
+            let start = w.count
+            JSONText.write(name, to: &w)
+            let n = w.count &- start
+            guard n <= 32 else {
+                busCount = 0
+                return
+            }
+            bus = name
+            withUnsafeMutableBytes(of: &busText) { $0.baseAddress!.copyMemory(from: w.base + start, byteCount: n) }
+            busCount = n
+        }
+
+        /// A timestamp as `ByteWriter.timestamp` writes it.
+        @inline(__always)
+        mutating func writeTime(_ t: CANTimestamp, to w: inout ByteWriter) {
+            guard t.seconds >= 0 else {
+                w.timestamp(t)
+                return
+            }
+            if secondsCount == 0 || t.seconds != seconds {
+                let secs = t.seconds
+                secondsCount = withUnsafeMutableBytes(of: &secondsText) { raw in
+                    var digits = ByteWriter(base: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), capacity: raw.count)
+                    digits.unsigned(UInt64(secs))
+                    return digits.count
+                }
+                seconds = secs
+            }
+            let n = secondsCount
+            withUnsafeBytes(of: &secondsText) { w.bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n) }
+            w.fraction(UInt64(t.nanoseconds), digits: Int(t.fractionDigits))
+        }
     }
 }

@@ -89,7 +89,11 @@ public enum PythonFloatText {
             let width = ulp * scale  // exact: a power of two times 10^k
             if width >= 0.25 { return false }
             let product = m * scale
-            let n = product.rounded(.toNearestOrEven)
+            // `product.rounded(.toNearestOrEven)` without the libm call it compiles to (rint,
+            // below SSE4.1): adding and taking away 2^52 rounds a non-negative double below
+            // 2^52 to an integer, ties to even (the default rounding); from 2^52 on every
+            // double is an integer already.
+            let n = product < 0x1p52 ? (product + 0x1p52) - 0x1p52 : product
             if n >= 0x1p53 { return false }
             // The product's rounding moved it by at most ulp(product) / 2 <= width, and
             // `product - n` is exact (Sterbenz), so beyond 2 * width the exact |m * 10^k - n|

@@ -22,6 +22,8 @@ public struct DecodeLines {
     /// Lines not yet flushed.
     public private(set) var lines: [UInt8] = []
     private var decoder: BusDecoder
+    /// The bus's and the seconds' text of the last canonical line.
+    private var memo = CanonicalLine.Memo()
     /// The text pieces of each plan, made once for `.text`.
     private let texts: [DecodedText]
 
@@ -83,7 +85,9 @@ public struct DecodeLines {
         guard !summaryOnly else { return }
         switch format {
         case .jsonl:
-            CanonicalLine.append(frame: frame, plan: decoder.plans[bus], outcome: outcome, values: decoder.values, to: &lines)
+            decoder.unretainedPlan(bus)._withUnsafeGuaranteedRef { plan in
+                CanonicalLine.append(frame: frame, plan: plan, outcome: outcome, values: decoder.values, memo: &memo, to: &lines)
+            }
         case .text:
             texts[bus].append(frame: frame, outcome: outcome, values: decoder.values, to: &lines)
         }

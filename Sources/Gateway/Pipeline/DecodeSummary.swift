@@ -7,7 +7,14 @@ public struct DecodeSummary {
     /// The plans in `BusDecoder` order; `bus` names the bus a plan is for (nil: every other bus).
     public let plans: [(bus: String?, plan: DecodePlan)]
     /// Frames per message, per plan.
-    public private(set) var perMessage: [[Int]]
+    public var perMessage: [[Int]] {
+        plans.indices.map { Array(counts[firstMessage[$0]..<firstMessage[$0 + 1]]) }
+    }
+    /// Frames per message, plan after plan: plan `p`'s message `m` is
+    /// `counts[firstMessage[p] + m]` (one flat array, so counting a frame checks the
+    /// uniqueness of one buffer, not of an outer and an inner one).
+    private var counts: [Int]
+    private let firstMessage: [Int]
     public private(set) var unknownFrames = 0
     public private(set) var failedFrames = 0
     public var errorFrames = 0
@@ -22,7 +29,10 @@ public struct DecodeSummary {
 
     public init(plans: [(bus: String?, plan: DecodePlan)]) {
         self.plans = plans
-        perMessage = plans.map { Array(repeating: 0, count: $0.plan.messageCount) }
+        var first = [0]
+        for entry in plans { first.append(first[first.count - 1] + entry.plan.messageCount) }
+        firstMessage = first
+        counts = Array(repeating: 0, count: first[first.count - 1])
     }
 
     /// One decoded frame of plan `bus`.
@@ -30,9 +40,9 @@ public struct DecodeSummary {
     public mutating func count(bus: Int, _ outcome: DecodeOutcome) {
         switch outcome {
         case .unknownMessage: unknownFrames += 1
-        case .decoded(let m): perMessage[bus][m] += 1
+        case .decoded(let m): counts[firstMessage[bus] &+ m] += 1
         case .failed(let m, _):
-            perMessage[bus][m] += 1
+            counts[firstMessage[bus] &+ m] += 1
             failedFrames += 1
         }
     }
@@ -41,11 +51,11 @@ public struct DecodeSummary {
     public func table() -> String {
         var rows: [(String, String, Int)] = []
         for (p, entry) in plans.enumerated() {
-            for index in 0..<entry.plan.messageCount where perMessage[p][index] > 0 {
+            for index in 0..<entry.plan.messageCount where counts[firstMessage[p] + index] > 0 {
                 let message = entry.plan.message(at: index)
                 let id = message.isExtended ? Self.hex(message.id, width: 8) : Self.hex(message.id, width: 3)
                 let name = entry.bus.map { "\($0): \(message.name)" } ?? message.name
-                rows.append((name, id, perMessage[p][index]))
+                rows.append((name, id, counts[firstMessage[p] + index]))
             }
         }
         rows.sort { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0 }
