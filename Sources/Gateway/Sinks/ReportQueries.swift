@@ -172,10 +172,12 @@ public final class StoreReader {
     /// The longest-window means of the signals named `name` or ending in `_name` (the
     /// store keeps DBC signal names, not roles; `BMS_SOC` and `SOC` are both found by "SOC").
     public func series(signal name: String, _ filter: Filter) throws(SinkError) -> [SeriesPoint] {
+        // The window lengths from the table (schema 6: the groups), not through the view.
+        let windowTable = schemaVersion >= 6 ? "signal_window_group" : "signal_window"
         let sql = """
             SELECT s.vehicle, w.window_start, w.mean FROM signal_window w JOIN signal s USING (signal_id)
             WHERE (s.name = ?3 OR s.name LIKE '%\\_' || ?3 ESCAPE '\\')
-              AND w.window_length = (SELECT max(window_length) FROM signal_window)
+              AND w.window_length = (SELECT max(window_length) FROM \(windowTable))
               AND w.window_start >= ?1 AND w.window_start < ?2 AND w.mean IS NOT NULL
             ORDER BY s.vehicle, w.window_start
             """

@@ -85,6 +85,7 @@ final class SQLiteStatement {
     func bind(_ index: Int32, _ value: Double) {
         check(value.isNaN ? sqlite3_bind_null(raw, index) : sqlite3_bind_double(raw, index, value))
     }
+    func bindNull(_ index: Int32) { check(sqlite3_bind_null(raw, index)) }
     func bind(_ index: Int32, _ value: Double?) {
         if let value { bind(index, value) } else { check(sqlite3_bind_null(raw, index)) }
     }

@@ -20,16 +20,26 @@ public final class SQLiteStore: MetricSink {
     private var recentKeys: [[(key: SignalKey, id: Int64)]] = []
     private var recentSlots: [Int64: Int] = [:]
     private var recentWindow: (length: Int64, start: Int64) = (0, .min)
+    /// `recentSlots[recentWindow.length]`, -1 before the length's first window.
+    private var recentSlot = -1
     private var recentCursor = 0
-    /// Indices (in the batch being written) of the signal windows bound to the multi-row
-    /// INSERT and not run yet.
-    private var pendingWindows: [Int] = []
+    /// The batch's signal windows not inserted yet, in groups.
+    private var groups = SignalWindowGroups()
+    /// The signal ids stored for the window (length, start) the batch is at: a window whose
+    /// signal is stored is ignored, as the old one-row-per-window key did.
+    private var storedWindow: (length: Int64, start: Int64) = (0, .min)
+    private var storedIDs: Set<Int64> = []
 
     struct SignalKey: Hashable {
         var vehicle: String
         var bus: String
         var message: String
         var signal: String
+
+        /// Whether `r` is this signal's window (without building a key from it).
+        func names(_ r: SignalWindowRecord) -> Bool {
+            signal == r.signal && message == r.message && bus == r.bus && vehicle == r.vehicle
+        }
     }
 
     /// Opens or creates the store at `path` and brings its schema up to date. A file that
@@ -88,32 +98,34 @@ public final class SQLiteStore: MetricSink {
         guard !closed else { throw SinkError(.closed, path: path, message: "written after close") }
         guard !records.isEmpty else { return }
         try statements.begin.run()
+        // Another writer of the file (a second collector) may have stored windows since.
+        storedWindow = (0, .min)
+        groups.removeAll()
         do {
-            // Signal windows are most of the rows (one per signal per window): they go in
-            // `StoreStatements.signalWindowRows` at a time through one multi-row INSERT, in
-            // their order; the rest one by one.
-            // Rows are bound as they come; those left over when the batch ends (fewer than
-            // one statement's worth) are inserted again one by one from their index.
-            let multi = statements.signalWindows
-            pendingWindows.removeAll(keepingCapacity: true)
+            // Signal windows are most of the records (one per signal per window): they go
+            // into `signal_window_group` rows of up to eight, `StoreStatements.groupRows`
+            // rows per INSERT; the other records one by one.
             for i in records.indices {
                 if case .signalWindow(let r) = records[i] {
-                    try bindSignalWindow(r, multi, at: Int32(pendingWindows.count * StoreStatements.signalWindowColumns))
-                    pendingWindows.append(i)
-                    if pendingWindows.count == StoreStatements.signalWindowRows {
-                        try multi.run()
-                        pendingWindows.removeAll(keepingCapacity: true)
+                    let id = try signalID(of: r)
+                    if r.windowLength != storedWindow.length || r.windowStart != storedWindow.start {
+                        try insertGroups(closingOpen: true)
+                        try loadStoredIDs(length: r.windowLength, start: r.windowStart)
                     }
+                    guard storedIDs.insert(id).inserted else { continue }
+                    groups.add(.init(r, signalID: id))
+                    if groups.closedCount == StoreStatements.groupRows { try insertGroups(closingOpen: false) }
                 } else {
                     try insert(records[i])
                 }
             }
-            for i in pendingWindows { try insert(records[i]) }
-            pendingWindows.removeAll(keepingCapacity: true)
+            try insertGroups(closingOpen: true)
             try alongside()
             try statements.commit.run()
         } catch {
             try? statements.rollback.run()
+            groups.removeAll()
+            storedWindow = (0, .min)
             // The ids of signals first inserted in this transaction were rolled back with it
             // (disk full, I/O error): forget every cached id, so that the next batch looks them
             // up again instead of writing windows of a signal row that does not exist.
@@ -127,6 +139,7 @@ public final class SQLiteStore: MetricSink {
         recentKeys.removeAll()
         recentSlots.removeAll()
         recentWindow = (0, .min)
+        recentSlot = -1
         recentCursor = 0
     }
 
@@ -146,9 +159,8 @@ public final class SQLiteStore: MetricSink {
 
     private func insert(_ record: TelemetryRecord) throws(SinkError) {
         switch record {
-        case .signalWindow(let r):
-            try bindSignalWindow(r, statements.signalWindow, at: 0)
-            try statements.signalWindow.run()
+        case .signalWindow:
+            preconditionFailure("signal windows are inserted in groups")
         case .messageHealth(let r):
             let s = statements.messageHealth
             s.bind(1, r.vehicle); s.bind(2, r.bus); s.bind(3, r.message); s.bind(4, r.windowLength)
@@ -181,12 +193,47 @@ public final class SQLiteStore: MetricSink {
         }
     }
 
-    /// Binds one signal window to parameters `base + 1 … base + 11`.
-    private func bindSignalWindow(_ r: SignalWindowRecord, _ s: SQLiteStatement, at base: Int32) throws(SinkError) {
-        s.bind(base + 1, try signalID(of: r))
-        s.bind(base + 2, r.windowLength); s.bind(base + 3, r.windowStart); s.bind(base + 4, r.count)
-        s.bind(base + 5, r.minimum); s.bind(base + 6, r.maximum); s.bind(base + 7, r.mean); s.bind(base + 8, r.last)
-        s.bind(base + 9, r.standardDeviation); s.bind(base + 10, r.firstTime); s.bind(base + 11, r.lastTime)
+    /// Inserts the closed groups (and the open one first closed, with `closingOpen`), up to
+    /// `StoreStatements.groupRows` per statement.
+    private func insertGroups(closingOpen: Bool) throws(SinkError) {
+        if closingOpen { groups.closeOpen() }
+        var g = 0
+        while g < groups.closedCount {
+            let n = min(StoreStatements.groupRows, groups.closedCount - g)
+            let s = statements.signalWindowGroups[n - 1]
+            for k in 0..<n { bindGroup(groups.group(g + k), s, at: Int32(k * StoreStatements.groupColumns)) }
+            try s.run()
+            g += n
+        }
+        groups.removeClosed(groups.closedCount)
+    }
+
+    /// Binds one group to parameters `base + 1 … base + groupColumns`: the window, then each
+    /// slot's columns, NULL past the group's last member.
+    private func bindGroup(_ members: ArraySlice<SignalWindowGroups.Member>, _ s: SQLiteStatement, at base: Int32) {
+        s.bind(base + 1, members.first!.windowLength); s.bind(base + 2, members.first!.windowStart)
+        var p = base + 3
+        for m in members {
+            s.bind(p, m.signalID); s.bind(p + 1, m.count); s.bind(p + 2, m.minimum); s.bind(p + 3, m.maximum)
+            s.bind(p + 4, m.mean); s.bind(p + 5, m.last); s.bind(p + 6, m.standardDeviation)
+            s.bind(p + 7, m.firstTime); s.bind(p + 8, m.lastTime)
+            p += Int32(StoreSchema.slotColumns.count)
+        }
+        while p <= base + Int32(StoreStatements.groupColumns) {
+            s.bindNull(p)
+            p += 1
+        }
+    }
+
+    /// Reads which signals have a window (length, start) stored, in any group.
+    private func loadStoredIDs(length: Int64, start: Int64) throws(SinkError) {
+        storedWindow = (length, start)
+        storedIDs.removeAll(keepingCapacity: true)
+        let s = statements.storedSignals
+        s.bind(1, length); s.bind(2, start)
+        while try s.step() {
+            for column in 0..<s.columnCount where !s.isNull(column) { storedIDs.insert(s.int64(column)) }
+        }
     }
 
     private func insertOperations(_ r: OperationsSummary) throws(SinkError) {
@@ -224,19 +271,21 @@ public final class SQLiteStore: MetricSink {
     private func signalID(of r: SignalWindowRecord) throws(SinkError) -> Int64 {
         if r.windowLength != recentWindow.length || r.windowStart != recentWindow.start {
             recentWindow = (r.windowLength, r.windowStart)
+            recentSlot = recentSlots[r.windowLength, default: -1]
             recentCursor = 0
         }
-        let slot = recentSlots[r.windowLength, default: -1]
-        let key = SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)
+        let slot = recentSlot
         let id: Int64
-        if slot >= 0, recentCursor < recentKeys[slot].count, recentKeys[slot][recentCursor].key == key {
+        if slot >= 0, recentCursor < recentKeys[slot].count, recentKeys[slot][recentCursor].key.names(r) {
             id = recentKeys[slot][recentCursor].id
         } else {
+            let key = SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)
             id = try signalID(key)
             var k = slot
             if k < 0 {
                 k = recentKeys.count
                 recentSlots[r.windowLength] = k
+                recentSlot = k
                 recentKeys.append([])
             }
             if recentCursor < recentKeys[k].count {
@@ -268,16 +317,17 @@ public final class SQLiteStore: MetricSink {
 final class StoreStatements {
     let begin, commit, rollback: SQLiteStatement
     let insertSignal, selectSignal: SQLiteStatement
-    /// `signalWindowRows` signal windows in one statement.
-    let signalWindows: SQLiteStatement
-    let signalWindow, messageHealth, busHealth, silentEpisode, faultEpisode, operations: SQLiteStatement
+    /// `signalWindowGroups[n - 1]` inserts `n` groups.
+    let signalWindowGroups: [SQLiteStatement]
+    /// The signal ids of every group of one window (length, start).
+    let storedSignals: SQLiteStatement
+    let messageHealth, busHealth, silentEpisode, faultEpisode, operations: SQLiteStatement
 
-    static let signalWindowRows = 64
-    static let signalWindowColumns = 11
-    static let signalWindowInsert = """
-        INSERT OR IGNORE INTO signal_window (signal_id, window_length, window_start, count, minimum, maximum,
-            mean, last, stddev, first_time, last_time) VALUES
-        """
+    /// `signal_window_group` rows per INSERT at most.
+    static let groupRows = 8
+    /// Signal windows per INSERT at most.
+    static var signalWindowRows: Int { groupRows * StoreSchema.signalWindowGroupSize }
+    static let groupColumns = 2 + StoreSchema.signalWindowGroupSize * StoreSchema.slotColumns.count
 
     init(_ c: SQLiteConnection) throws(SinkError) {
         begin = try c.prepare("BEGIN IMMEDIATE")
@@ -285,10 +335,16 @@ final class StoreStatements {
         rollback = try c.prepare("ROLLBACK")
         insertSignal = try c.prepare("INSERT OR IGNORE INTO signal (vehicle, bus, message, name) VALUES (?1, ?2, ?3, ?4)")
         selectSignal = try c.prepare("SELECT signal_id FROM signal WHERE vehicle = ?1 AND bus = ?2 AND message = ?3 AND name = ?4")
-        let row = "(" + Array(repeating: "?", count: Self.signalWindowColumns).joined(separator: ", ") + ")"
-        signalWindow = try c.prepare(Self.signalWindowInsert + " " + row)
-        signalWindows = try c.prepare(
-            Self.signalWindowInsert + " " + Array(repeating: row, count: Self.signalWindowRows).joined(separator: ", "))
+        let slots = (1...StoreSchema.signalWindowGroupSize)
+        let insert = "INSERT INTO signal_window_group (window_length, window_start, \(StoreSchema.allSlotColumnNames)) VALUES "
+        let row = "(" + Array(repeating: "?", count: Self.groupColumns).joined(separator: ", ") + ")"
+        var groupInserts: [SQLiteStatement] = []
+        for n in 1...Self.groupRows {
+            groupInserts.append(try c.prepare(insert + Array(repeating: row, count: n).joined(separator: ", ")))
+        }
+        signalWindowGroups = groupInserts
+        storedSignals = try c.prepare("SELECT " + slots.map { "signal_id_\($0)" }.joined(separator: ", ")
+            + " FROM signal_window_group WHERE window_length = ?1 AND window_start = ?2")
         messageHealth = try c.prepare("""
             INSERT OR IGNORE INTO message_health (vehicle, bus, message, window_length, window_start, frames, rate,
                 expected_period, period_source, mean_period, period_jitter, max_gap, timeouts, counter_errors,
@@ -323,7 +379,7 @@ final class StoreStatements {
     }
 
     func finalize() {
-        for s in [begin, commit, rollback, insertSignal, selectSignal, signalWindows, signalWindow, messageHealth, busHealth,
-                  silentEpisode, faultEpisode, operations] { s.finalize() }
+        for s in [begin, commit, rollback, insertSignal, selectSignal, storedSignals, messageHealth, busHealth,
+                  silentEpisode, faultEpisode, operations] + signalWindowGroups { s.finalize() }
     }
 }

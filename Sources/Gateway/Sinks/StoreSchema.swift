@@ -25,7 +25,7 @@ public enum StoreSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, statements: version1), Migration(version: 2, statements: version2),
         Migration(version: 3, statements: version3), Migration(version: 4, statements: version4),
-        Migration(version: 5, statements: version5),
+        Migration(version: 5, statements: version5), Migration(version: 6, statements: version6),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -200,4 +200,86 @@ public enum StoreSchema {
         "ALTER TABLE operations ADD COLUMN disengagements_per_1000km REAL",
         "ALTER TABLE operations ADD COLUMN aeb_events INTEGER",
     ]
+
+    /// Signal windows in groups (issue 12): `signal_window_group` holds up to
+    /// `signalWindowGroupSize` windows of one window (length, start) per row, slot `i` in the
+    /// columns ending in `_i` (NULL past the group's last), keyed by its first signal. A row
+    /// per signal per window was most of the store's cost (a B-tree seek, a cell and the window's
+    /// key repeated per signal; 580,720 rows per million frames of the bus bundle); a group pays
+    /// those once for eight windows, and keeps every figure a plain SQL value (no encoding to
+    /// read back). `signal_window` is now a view with the old table's columns in their order,
+    /// one row per signal per window, so every query of version 5 reads the same rows. The old
+    /// table's rows move into groups of eight per window in signal id order; its pages stay in
+    /// the file as free pages that later windows reuse (`VACUUM` returns them).
+    static let version6: [String] = [
+        "DROP VIEW signal_window_named",
+        """
+        CREATE TABLE signal_window_group (
+            window_length INTEGER NOT NULL,
+            window_start  INTEGER NOT NULL,
+        \(groupSlotColumns),
+            PRIMARY KEY (window_length, window_start, signal_id_1)
+        ) WITHOUT ROWID
+        """,
+        """
+        INSERT INTO signal_window_group (window_length, window_start, \(allSlotColumnNames))
+            SELECT window_length, window_start, \(migratedSlots)
+            FROM (SELECT *, row_number() OVER (PARTITION BY window_length, window_start ORDER BY signal_id) - 1 AS n
+                  FROM signal_window)
+            GROUP BY window_length, window_start, n / \(signalWindowGroupSize)
+        """,
+        "DROP TABLE signal_window",
+        "CREATE VIEW signal_window AS\n" + (1...signalWindowGroupSize).map(groupSlotSelect).joined(separator: "\nUNION ALL\n"),
+        """
+        CREATE VIEW signal_window_named AS
+            SELECT s.vehicle, s.bus, s.message, s.name AS signal, w.*
+            FROM signal_window w JOIN signal s USING (signal_id)
+        """,
+    ]
+
+    /// Windows per `signal_window_group` row. Part of schema 6: a new size is a new migration.
+    public static let signalWindowGroupSize = 8
+
+    /// A slot's columns, as `signal_window` names them without the `_i` suffix, in its order.
+    static let slotColumns: [(name: String, type: String)] = [
+        ("signal_id", "INTEGER"), ("count", "INTEGER"), ("minimum", "REAL"), ("maximum", "REAL"), ("mean", "REAL"),
+        ("last", "REAL"), ("stddev", "REAL"), ("first_time", "INTEGER"), ("last_time", "INTEGER"),
+    ]
+
+    static func slotColumnNames(_ slot: Int) -> String {
+        slotColumns.map { "\($0.name)_\(slot)" }.joined(separator: ", ")
+    }
+
+    static var allSlotColumnNames: String {
+        (1...signalWindowGroupSize).map(slotColumnNames).joined(separator: ", ")
+    }
+
+    /// The version-5 rows of a window, in signal id order, eight to a group: row `n` of the
+    /// window goes to group `n / 8`, slot `n % 8 + 1` (each slot column takes the one value
+    /// of its slot, NULL where the group has none).
+    private static var migratedSlots: String {
+        (1...signalWindowGroupSize).flatMap { slot in
+            slotColumns.map { "max(CASE n % \(signalWindowGroupSize) WHEN \(slot - 1) THEN \($0.name) END)" }
+        }.joined(separator: ",\n                   ")
+    }
+
+    /// Slot 1 is always filled (it is the key); the others are NULL past the group's last window.
+    private static var groupSlotColumns: String {
+        (1...signalWindowGroupSize).flatMap { slot in
+            slotColumns.map { column in
+                let required = slot == 1 && !column.type.hasPrefix("REAL")
+                return "    \(column.name)_\(slot) \(column.type)\(required ? " NOT NULL" : "")"
+            }
+        }.joined(separator: ",\n")
+    }
+
+    /// The windows in slot `slot` with `signal_window`'s columns.
+    private static func groupSlotSelect(_ slot: Int) -> String {
+        let s = { (name: String) in "\(name)_\(slot) AS \(name)" }
+        return """
+            SELECT \(s("signal_id")), window_length, window_start, \(s("count")), \(s("minimum")), \(s("maximum")),
+                   \(s("mean")), \(s("last")), \(s("stddev")), \(s("first_time")), \(s("last_time"))
+            FROM signal_window_group\(slot == 1 ? "" : " WHERE signal_id_\(slot) IS NOT NULL")
+            """
+    }
 }
