@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT", "GBT32960", "SystemIO",
+                "CANCore", "CANDatabase", "CANCapture", "Telemetry", "CSQLite", "SocketCAN", "Outbox", "MQTT", "GBT32960", "TLS", "SystemIO",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -76,6 +76,14 @@ let package = Package(
         ),
         // The MQTT client: MosquittoClient behind the MQTTConnection protocol.
         .target(name: "MQTT", dependencies: ["CMosquitto", "SystemIO"]),
+        // OpenSSL 3 (Apache-2.0, linked dynamically), imported only by TLS.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // TLSStream: a TLS client over a connected socket (the GB/T 32960 platform connection).
+        .target(name: "TLS", dependencies: ["COpenSSL", "SystemIO"]),
         // `candor collect`: the fleet side of the uplink (shared subscription -> fleet store).
         .target(
             name: "Collector",

@@ -14,6 +14,11 @@ JSON object per line in --record. Misbehaviours on request:
                          report or logout; Unix seconds, UTC) is in [FROM, TO), any frame makes
                          the platform close the connection without recording it as accepted:
                          an outage on the vehicle's clock, whatever the wall clock
+  --tls CERT KEY CA      TLS (Python's ssl, TLS 1.2+): the platform's certificate and key, and
+                         the CA every terminal's client certificate must chain to (required);
+                         a refused handshake is recorded as `tls_error` with OpenSSL's reason,
+                         and no frame is read on that connection
+  --stall-handshake      with --tls: accept the TCP connection, then never answer the handshake
 
 Stops on SIGTERM. Frames: '##' (2016) or '$$' (2025), command, response flag, 17-byte VIN,
 encryption, big-endian data length, data unit, BCC = XOR of bytes 2 .. end-1.
@@ -23,6 +28,7 @@ import asyncio
 import calendar
 import json
 import signal
+import ssl
 import sys
 import time
 
@@ -57,26 +63,116 @@ def unix_of(data):
         return None
 
 
+class Plain:
+    """The connection's bytes as they are."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+    async def read(self):
+        return await self.reader.read(65536)
+
+    async def write(self, data):
+        self.writer.write(data)
+        await self.writer.drain()
+
+
+class Secure(Plain):
+    """TLS on the connection through memory buffers (ssl.SSLObject), so that a refused handshake
+    still sends its alert before the connection closes (asyncio's own TLS drops it), as a
+    platform built on OpenSSL does."""
+
+    def __init__(self, reader, writer, context):
+        super().__init__(reader, writer)
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=True)
+
+    async def flush(self):
+        data = self.outgoing.read()
+        if data:
+            await Plain.write(self, data)
+
+    async def fill(self):
+        data = await Plain.read(self)
+        if data:
+            self.incoming.write(data)
+        return bool(data)
+
+    async def handshake(self):
+        """Raises ssl.SSLError (after sending the alert) or ConnectionError."""
+        while True:
+            try:
+                self.tls.do_handshake()
+                await self.flush()
+                return
+            except ssl.SSLWantReadError:
+                await self.flush()
+                if not await self.fill():
+                    raise ConnectionError("EOF during the TLS handshake")
+            except ssl.SSLError:
+                await self.flush()
+                raise
+
+    async def read(self):
+        while True:
+            try:
+                return self.tls.read(65536)
+            except ssl.SSLWantReadError:
+                await self.flush()
+                if not await self.fill():
+                    return b""
+            except ssl.SSLZeroReturnError:
+                return b""
+
+    async def write(self, data):
+        self.tls.write(data)
+        await self.flush()
+
+
 class Platform:
     def __init__(self, args):
         self.args = args
         self.record = open(args.record, "a", buffering=1)
         self.connections = 0
         self.clock = None
+        self.tls = None
+        if args.tls:
+            cert, key, ca = args.tls
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.tls.load_cert_chain(cert, key)
+            self.tls.load_verify_locations(ca)
+            self.tls.verify_mode = ssl.CERT_REQUIRED
 
     def log(self, **entry):
         entry["wall"] = round(time.time(), 3)
         self.record.write(json.dumps(entry, sort_keys=True) + "\n")
 
     async def serve(self, reader, writer):
+        stream = Plain(reader, writer)
         self.connections += 1
         conn = self.connections
         self.log(event="connect", conn=conn)
         buffer = b""
         frames = 0
         try:
+            if self.tls and self.args.stall_handshake:
+                self.log(event="stall_handshake", conn=conn)
+                while await reader.read(65536):
+                    pass
+                self.log(event="eof", conn=conn)
+                return
+            if self.tls:
+                stream = Secure(reader, writer, self.tls)
+                try:
+                    await stream.handshake()
+                except (ssl.SSLError, ConnectionError) as error:
+                    self.log(event="tls_error", conn=conn, error=str(error))
+                    return
+                self.log(event="tls", conn=conn, version=stream.tls.version(),
+                         client=dict(x[0] for x in stream.tls.getpeercert()["subject"]).get("commonName"))
             while True:
-                chunk = await reader.read(65536)
+                chunk = await stream.read()
                 if not chunk:
                     self.log(event="eof", conn=conn)
                     break
@@ -89,12 +185,12 @@ class Platform:
                     if raw is None:
                         continue
                     frames += 1
-                    if not await self.handle(raw, conn, writer):
+                    if not await self.handle(raw, conn, stream):
                         return
                     if self.args.drop_after and frames >= self.args.drop_after:
                         self.log(event="drop", conn=conn)
                         return
-        except (ConnectionError, asyncio.IncompleteReadError) as error:
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError) as error:
             self.log(event="error", conn=conn, error=str(error))
         finally:
             writer.close()
@@ -126,7 +222,7 @@ class Platform:
             return buffer[1:], None
         return buffer[25 + length:], raw
 
-    async def handle(self, raw, conn, writer):
+    async def handle(self, raw, conn, stream):
         start, command, flag, vin, data = raw[:2], raw[2], raw[3], raw[4:21], raw[24:-1]
         collected = unix_of(data) if command in COMMANDS_WITH_TIME else None
         # The vehicle's clock: the newest login, report or logout time (a reissue carries an
@@ -155,8 +251,7 @@ class Platform:
             out += b"\x00junk#\xff" + frame(start, command, reply_flag, vin, reply_data)[:-1] + b"\x00"
         reply = frame(start, command, reply_flag, vin, reply_data)
         out += reply
-        writer.write(out)
-        await writer.drain()
+        await stream.write(out)
         self.log(event="reply", conn=conn, command=command, flag=reply_flag, hex=reply.hex())
         return True
 
@@ -171,6 +266,8 @@ async def main():
     parser.add_argument("--garbage", action="store_true")
     parser.add_argument("--drop-after", type=int, default=0)
     parser.add_argument("--down", type=int, nargs=2, metavar=("FROM", "TO"))
+    parser.add_argument("--tls", nargs=3, metavar=("CERT", "KEY", "CA"))
+    parser.add_argument("--stall-handshake", action="store_true")
     args = parser.parse_args()
     platform = Platform(args)
     server = await asyncio.start_server(platform.serve, "127.0.0.1", 0)

@@ -21,6 +21,11 @@ final class GBT32960PlatformProcess {
         var time: Int64?
         var accepted: Bool
         var hex: String?
+        /// `tls`: the client certificate's common name; `tls_error`: why the handshake failed.
+        var client: String?
+        var error: String?
+        /// When the platform recorded it (Unix seconds, wall clock).
+        var wall: Double?
         var bytes: [UInt8] {
             guard let hex else { return [] }
             var out: [UInt8] = []
@@ -51,18 +56,21 @@ final class GBT32960PlatformProcess {
             guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw TestFailure("bad record line \(line)") }
             return Entry(event: o["event"] as? String ?? "", conn: o["conn"] as? Int ?? 0, command: o["command"] as? Int,
                          flag: o["flag"] as? Int, time: (o["time"] as? NSNumber)?.int64Value,
-                         accepted: o["accepted"] as? Bool ?? false, hex: o["hex"] as? String)
+                         accepted: o["accepted"] as? Bool ?? false, hex: o["hex"] as? String,
+                         client: o["client"] as? String, error: o["error"] as? String, wall: o["wall"] as? Double)
         }
     }
 
-    /// `uplink.gbt32960` pointing at this platform (2016 edition), to append to a bundle's config.
+    /// `uplink.gbt32960` pointing at this platform (2016 edition), to append to a bundle's config;
+    /// `tls` is the `tls:` value (a flow map), `host` what the platform is called.
     func uplinkSection(state: String, vin: String = "LTEST000000032960", iccid: String = "89860000000000032960",
-                       period: String = "10s", heartbeat: String = "30s", edition: String = "2016") -> String {
+                       period: String = "10s", heartbeat: String = "30s", edition: String = "2016",
+                       host: String = "127.0.0.1", tls: String? = nil) -> String {
         """
 
         uplink:
           gbt32960:
-            server: 127.0.0.1:\(port)
+            server: \(host):\(port)\(tls.map { "\n    tls: " + $0 } ?? "")
             edition: \(edition)
             vin: \(vin)
             iccid: "\(iccid)"

@@ -23,12 +23,16 @@ struct GBT32960ServiceTests {
         let left: Int
         /// Waits for a reply that ran out of `reply_wait`.
         let expiredWaits: Int
+        /// The terminal's event lines (the last 200).
+        let events: [String]
     }
 
     /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
-    /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds).
+    /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds), as
+    /// `host`, with `tls` as the section's `tls:` value.
     func drive(_ name: String, vehicle: FleetVehicle = .van, seconds: Int = 120, faults: [FaultSpec] = [],
-               platformArguments: [String] = [], edition: String = "2016", python: String) throws -> Drive {
+               platformArguments: [String] = [], edition: String = "2016", host: String = "127.0.0.1", tls: String? = nil,
+               python: String) throws -> Drive {
         print("GBT32960 service \(name): seed \(Self.seed)")
         let options = SimulationOptions(vehicle: vehicle, durationSeconds: seconds, seed: Self.seed, faults: faults)
         let bundle = try SimulatedBundle(options, name: "gbt-" + name)
@@ -39,7 +43,8 @@ struct GBT32960ServiceTests {
         defer { try? platform.stop() }
         let config = bundle.directory + "/gbt.yaml"
         try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self)
-                           + platform.uplinkSection(state: bundle.directory + "/gbt-state", edition: edition), to: config)
+                           + platform.uplinkSection(state: bundle.directory + "/gbt-state", edition: edition, host: host, tls: tls),
+                           to: config)
         let setup = try GatewaySetup.load(configFile: config, environment: [:])
         let sinks = try SinkSet(setup.sinks)
         _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { try sinks.write($0) }
@@ -49,7 +54,8 @@ struct GBT32960ServiceTests {
         print("GBT32960 service \(name): \(terminal.report)")
         try platform.stop()
         return Drive(bundle: bundle, platform: platform, statistics: terminal.statistics, start: start,
-                     left: terminal.outbox.currentStatistics.messages, expiredWaits: terminal.expiredWaits)
+                     left: terminal.outbox.currentStatistics.messages, expiredWaits: terminal.expiredWaits,
+                     events: terminal.takeEvents())
     }
 
     /// "{START}+30" → the capture's start + 30.

@@ -3,12 +3,15 @@ import Outbox
 import Synchronization
 import SystemIO
 import Telemetry
+import TLS
 
 /// The GB/T 32960 terminal as a record service: ingest hands batches to a bounded
 /// `QueuedRecordService`; on its thread this consumer feeds the reported vehicle's shortest
 /// signal windows into a `SignalSnapshot` and drives the `TerminalSession` on the vehicle's
 /// clock — each window end is a tick (event time in replay, so a replay reports exactly as the
-/// drive would have). The session's actions go to one plain TCP connection.
+/// drive would have). The session's actions go to one TCP connection, TLS on it when
+/// `uplink.gbt32960.tls` is set (never plain then: a refused or stalled handshake is a failed
+/// connection, retried with the session's back-off).
 ///
 /// Replay runs faster than the wall clock, so after a login, heartbeat, time sync or logout
 /// (and after a report, once the platform has shown that it acknowledges reports) the thread
@@ -30,7 +33,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let session: TerminalSession
     let snapshot: SignalSnapshot
     let outbox: Outbox
-    let connection = PlatformConnection()
+    let connection: PlatformConnection
     /// The position source (`gpsd:`), nil without one.
     let gpsd: GpsdClient?
     private let log: (@Sendable (String) -> Void)?
@@ -65,9 +68,14 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         self.options = options
         self.log = log
         let directory = options.stateDirectory
-        // Never fall back to plain TCP when the config asks for TLS.
-        if options.tls != nil {
-            throw SinkError(.io, path: "uplink.gbt32960.tls", message: "TLS to the platform is not implemented yet (plain TCP only): remove `tls:` or use a TLS tunnel")
+        if let files = options.tls {
+            do {
+                connection = PlatformConnection(tls: try TLSClientContext(ca: files.ca, certificate: files.certificate, key: files.key))
+            } catch {
+                throw SinkError(.io, path: "uplink.gbt32960.tls", message: error.description)
+            }
+        } else {
+            connection = PlatformConnection()
         }
         do { try Syscall.makeDirectories(directory, mode: 0o755) } catch {
             throw SinkError(.io, path: directory, message: "cannot create the state directory: \(error)")

@@ -1,17 +1,24 @@
 import Synchronization
 import SystemIO
+import TLS
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One plain TCP connection to the monitoring platform (no TLS: see README), or to gpsd
-/// (`GpsdClient`). Blocking calls with wall-clock bounds, made only by the owner's thread;
-/// `interrupt` (another thread) shuts the socket down so a blocked call returns.
+/// One TCP connection to the monitoring platform, TLS on it when the service has a TLS context
+/// (`uplink.gbt32960.tls`; then never plain), or to gpsd (`GpsdClient`, plain). Blocking calls
+/// with wall-clock bounds, made only by the owner's thread; `interrupt` (another thread) shuts
+/// the socket down so a blocked call returns — a TLS handshake, read or write too (`TLSStream`
+/// waits on the socket).
 final class PlatformConnection: @unchecked Sendable {
     /// Who is at the other end, for the errors ("closed by the platform").
     let peer: String
 
-    init(peer: String = "the platform") { self.peer = peer }
+    /// `tls`: TLS settings; nil, plain TCP.
+    init(peer: String = "the platform", tls: TLSClientContext? = nil) {
+        self.peer = peer
+        self.tls = tls
+    }
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -26,6 +33,11 @@ final class PlatformConnection: @unchecked Sendable {
     /// The socket (the owner thread's calls), -1 when closed.
     private var descriptor: Int32 { current.withLock { $0 } }
 
+    /// TLS settings; nil: plain TCP.
+    private let tls: TLSClientContext?
+    /// The TLS session on the socket (owner thread only); nil when plain or closed.
+    private var stream: TLSStream?
+
     var isOpen: Bool { descriptor >= 0 }
 
     deinit {
@@ -33,7 +45,8 @@ final class PlatformConnection: @unchecked Sendable {
         if fd >= 0 { Syscall.closeAbandoned(fd) }
     }
 
-    /// Resolves `host` (numeric or a name) and connects within `timeoutMillis`.
+    /// Resolves `host` (numeric or a name) and connects within `timeoutMillis`; with TLS, the
+    /// handshake follows within `timeoutMillis` more, verifying the platform as `host`.
     func open(host: String, port: Int, timeoutMillis: Int32) throws(Failure) {
         close()
         var hints = addrinfo()
@@ -59,8 +72,16 @@ final class PlatformConnection: @unchecked Sendable {
                 if let problem = Self.finishConnect(fd, timeoutMillis: timeoutMillis) {
                     reason = problem
                 } else {
+                    // Held before the handshake, so that `interrupt` ends a wait in it too.
                     current.withLock { $0 = fd }
-                    return
+                    guard let tls else { return }
+                    do {
+                        stream = try TLSStream(fd: fd, serverName: host, context: tls, timeoutMillis: timeoutMillis)
+                        return
+                    } catch {
+                        // Refused or stalled: the next address would meet the same platform.
+                        throw Failure(description: "\(host):\(port): \(error)" + (close().map { " (close: \($0))" } ?? ""))
+                    }
                 }
             } else {
                 reason = SystemError.last("connect").reason
@@ -84,6 +105,10 @@ final class PlatformConnection: @unchecked Sendable {
 
     /// Writes every byte (waiting for room at most `timeoutMillis` each time).
     func send(_ bytes: [UInt8], timeoutMillis: Int32) throws(Failure) {
+        if let stream {
+            do { try stream.write(bytes, timeoutMillis: timeoutMillis) } catch { throw Failure(description: error.description) }
+            return
+        }
         var written = 0
         while written < bytes.count {
             let start = written
@@ -103,6 +128,9 @@ final class PlatformConnection: @unchecked Sendable {
     /// What arrives within `timeoutMillis` (0: only what is there now); empty when nothing did.
     /// Throws when the platform closed the connection or it broke.
     func receive(timeoutMillis: Int32) throws(Failure) -> [UInt8] {
+        if let stream {
+            do { return try stream.read(timeoutMillis: timeoutMillis) } catch { throw Failure(description: error.description) }
+        }
         guard try wait(for: Int16(POLLIN), timeoutMillis: timeoutMillis) else { return [] }
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n: Int
@@ -127,6 +155,8 @@ final class PlatformConnection: @unchecked Sendable {
     /// Closes the socket; a close error is returned (the connection is gone either way).
     @discardableResult
     func close() -> String? {
+        stream?.close()
+        stream = nil
         let fd = current.withLock { held in
             defer { held = -1 }
             return held
