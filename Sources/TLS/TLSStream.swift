@@ -30,7 +30,10 @@ public final class TLSStream {
     public init(fd: Int32, serverName: String, context: TLSClientContext, timeoutMillis: Int32) throws(TLSError) {
         ERR_clear_error()
         guard let made = SSL_new(context.context) else { throw TLSError.library("SSL_new") }
-        guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+        let input = BIO_new(BIO_s_mem()), output = BIO_new(BIO_s_mem())
+        guard let input, let output else {
+            BIO_free(input)
+            BIO_free(output)
             SSL_free(made)
             throw TLSError.library("BIO_new")
         }
