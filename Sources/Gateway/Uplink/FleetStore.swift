@@ -21,6 +21,7 @@ public final class FleetStore {
     private let store: SQLiteStore
     private let insertIdentity: SQLiteStatement
     private let lookUpIdentity: SQLiteStatement
+    private let lookUpRange: SQLiteStatement
 
     public init(path: String, durability: SQLiteStore.Durability = .normal) throws(SinkError) {
         self.path = path
@@ -47,10 +48,27 @@ public final class FleetStore {
             """)
         insertIdentity = try c.prepare("INSERT OR IGNORE INTO uplinked_record (vehicle, run, seq) VALUES (?1, ?2, ?3)")
         lookUpIdentity = try c.prepare("SELECT 1 FROM uplinked_record WHERE vehicle = ?1 AND run = ?2 AND seq = ?3")
+        lookUpRange = try c.prepare("SELECT seq FROM uplinked_record WHERE vehicle = ?1 AND run = ?2 AND seq BETWEEN ?3 AND ?4")
     }
 
-    /// The indices of the sequences whose identity is not stored yet.
+    /// The indices of the sequences whose identity is not stored yet. A message's sequences
+    /// are a short run of one gateway's counter: one range query finds those already stored
+    /// (one statement, one read lock — a look-up per record took and dropped SQLite's file
+    /// lock for every record, a tenth of the collector's CPU).
     public func unseen(vehicle: String, run: String, sequences: [UInt64]) throws(SinkError) -> [Int] {
+        guard let low = sequences.min(), let high = sequences.max() else { return [] }
+        // Sequences are stored as their Int64 bit patterns: a range across 2^63 is not one range there.
+        guard Int64(bitPattern: low) <= Int64(bitPattern: high) else { return try unseenOneByOne(vehicle: vehicle, run: run, sequences: sequences) }
+        let s = lookUpRange
+        s.bind(1, vehicle); s.bind(2, run); s.bind(3, Int64(bitPattern: low)); s.bind(4, Int64(bitPattern: high))
+        defer { s.reset() }
+        var known = Set<UInt64>()
+        while try s.step() { known.insert(UInt64(bitPattern: s.int64(0))) }
+        if known.isEmpty { return Array(sequences.indices) }
+        return sequences.indices.filter { !known.contains(sequences[$0]) }
+    }
+
+    private func unseenOneByOne(vehicle: String, run: String, sequences: [UInt64]) throws(SinkError) -> [Int] {
         var fresh: [Int] = []
         for (i, sequence) in sequences.enumerated() {
             let s = lookUpIdentity
@@ -91,6 +109,7 @@ public final class FleetStore {
     public func close() throws(SinkError) {
         insertIdentity.finalize()
         lookUpIdentity.finalize()
+        lookUpRange.finalize()
         try store.close()
     }
 }

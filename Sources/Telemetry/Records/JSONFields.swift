@@ -76,17 +76,39 @@ public struct JSONFields {
 
     /// `1700000000.000100` → 1700000000000100000, from the digits (at most 9 after the point).
     public static func nanoseconds(_ text: String) -> Int64? {
-        var digits = Substring(text)
-        let negative = digits.hasPrefix("-")
-        if negative { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let seconds = Int64(parts[0]), parts[0].allSatisfy(\.isASCII) else { return nil }
+        var text = text
+        return text.withUTF8 { nanoseconds(utf8: $0) }
+    }
+
+    /// The same from the text's bytes: `-`? digits (`.` 1…9 digits)?, nothing else.
+    static func nanoseconds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        let negative = !bytes.isEmpty && bytes[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        let start = i
+        var seconds: Int64 = 0
+        while i < bytes.count && bytes[i] != UInt8(ascii: ".") {
+            let digit = bytes[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times10, overflow) = seconds.multipliedReportingOverflow(by: 10)
+            let (sum, overflowAdding) = times10.addingReportingOverflow(Int64(digit))
+            guard !overflow, !overflowAdding else { return nil }
+            seconds = sum
+            i += 1
+        }
+        guard i > start else { return nil }
         var fraction: Int64 = 0
-        if parts.count == 2 {
-            let f = parts[1]
-            guard (1...9).contains(f.count), let value = Int64(f), f.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return nil }
-            fraction = value
-            for _ in f.count..<9 { fraction *= 10 }
+        if i < bytes.count {
+            i += 1  // the point
+            let places = bytes.count - i
+            guard (1...9).contains(places) else { return nil }
+            while i < bytes.count {
+                let digit = bytes[i] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                fraction = fraction * 10 + Int64(digit)
+                i += 1
+            }
+            for _ in places..<9 { fraction *= 10 }
         }
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, overflowAdding) = scaled.addingReportingOverflow(fraction)
