@@ -88,6 +88,7 @@ public struct GatewayDaemon {
         let reloads = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
         let uplinkMetrics = UplinkMetrics(metrics, services: sinks.services)
         let gpsdMetrics = GpsdMetrics(metrics, services: sinks.services)
+        let terminal = sinks.services.queued(GBT32960Service.self)?.consumer
         let uplink = sinks.services.queued(UplinkService.self)?.consumer
         let reload = ConfigReload(
             configFile: configFile, environment: environment, running: setup.config, request: reloads, notifier: notifier, log: log,
@@ -99,6 +100,8 @@ public struct GatewayDaemon {
             exportDrops: {
                 for line in uplinkMetrics?.update() ?? [] { log.notice(line) }
                 for line in gpsdMetrics?.update() ?? [] { log.notice(line) }
+                // The terminal's session events (connects, logins, lost links) it kept since the last tick.
+                for line in terminal?.takeEvents() ?? [] { log.notice("gbt32960 " + line) }
                 var totals = input.drops + [
                     ("recorder", Int(recorder?.statistics.dropped ?? 0)), ("tail", Int(tail?.missedLines ?? 0)),
                     ("decoded_log", Int(decodedLog?.statistics.dropped ?? 0)),
