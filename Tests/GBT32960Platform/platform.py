@@ -19,6 +19,7 @@ JSON object per line in --record. Misbehaviours on request:
                          a refused handshake is recorded as `tls_error` with OpenSSL's reason,
                          and no frame is read on that connection
   --stall-handshake      with --tls: accept the TCP connection, then never answer the handshake
+  --tls-max 1.2|1.3      with --tls: the newest TLS version offered (default 1.3)
 
 Stops on SIGTERM. Frames: '##' (2016) or '$$' (2025), command, response flag, 17-byte VIN,
 encryption, big-endian data length, data unit, BCC = XOR of bytes 2 .. end-1.
@@ -140,6 +141,7 @@ class Platform:
             cert, key, ca = args.tls
             self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self.tls.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.tls.maximum_version = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[args.tls_max]
             self.tls.load_cert_chain(cert, key)
             self.tls.load_verify_locations(ca)
             self.tls.verify_mode = ssl.CERT_REQUIRED
@@ -268,6 +270,7 @@ async def main():
     parser.add_argument("--down", type=int, nargs=2, metavar=("FROM", "TO"))
     parser.add_argument("--tls", nargs=3, metavar=("CERT", "KEY", "CA"))
     parser.add_argument("--stall-handshake", action="store_true")
+    parser.add_argument("--tls-max", choices=["1.2", "1.3"], default="1.3")
     args = parser.parse_args()
     platform = Platform(args)
     server = await asyncio.start_server(platform.serve, "127.0.0.1", 0)

@@ -21,8 +21,10 @@ final class GBT32960PlatformProcess {
         var time: Int64?
         var accepted: Bool
         var hex: String?
-        /// `tls`: the client certificate's common name; `tls_error`: why the handshake failed.
+        /// `tls`: the client certificate's common name and the TLS version; `tls_error`: why the
+        /// handshake failed.
         var client: String?
+        var version: String?
         var error: String?
         /// When the platform recorded it (Unix seconds, wall clock).
         var wall: Double?
@@ -57,7 +59,8 @@ final class GBT32960PlatformProcess {
             return Entry(event: o["event"] as? String ?? "", conn: o["conn"] as? Int ?? 0, command: o["command"] as? Int,
                          flag: o["flag"] as? Int, time: (o["time"] as? NSNumber)?.int64Value,
                          accepted: o["accepted"] as? Bool ?? false, hex: o["hex"] as? String,
-                         client: o["client"] as? String, error: o["error"] as? String, wall: o["wall"] as? Double)
+                         client: o["client"] as? String, version: o["version"] as? String, error: o["error"] as? String,
+                         wall: o["wall"] as? Double)
         }
     }
 
