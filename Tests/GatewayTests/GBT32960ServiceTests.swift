@@ -29,10 +29,10 @@ struct GBT32960ServiceTests {
 
     /// Simulates `seconds` of the van, replays it with `uplink.gbt32960` pointing at a platform
     /// started with `platformArguments` (`{START}` is the capture's start, Unix seconds), as
-    /// `host`, with `tls` as the section's `tls:` value.
+    /// `host`, with `tls` as the section's `tls:` value; `config` edits the bundle's candor.yaml first.
     func drive(_ name: String, vehicle: FleetVehicle = .van, seconds: Int = 120, faults: [FaultSpec] = [],
                platformArguments: [String] = [], edition: String = "2016", host: String = "127.0.0.1", tls: String? = nil,
-               python: String) throws -> Drive {
+               config edit: (String) -> String = { $0 }, python: String) throws -> Drive {
         print("GBT32960 service \(name): seed \(Self.seed)")
         let options = SimulationOptions(vehicle: vehicle, durationSeconds: seconds, seed: Self.seed, faults: faults)
         let bundle = try SimulatedBundle(options, name: "gbt-" + name)
@@ -42,7 +42,7 @@ struct GBT32960ServiceTests {
             arguments: platformArguments.map { Self.offset($0, start) })
         defer { try? platform.stop() }
         let config = bundle.directory + "/gbt.yaml"
-        try TestFile.write(String(decoding: try TestFile.read(bundle.config), as: UTF8.self)
+        try TestFile.write(edit(String(decoding: try TestFile.read(bundle.config), as: UTF8.self))
                            + platform.uplinkSection(state: bundle.directory + "/gbt-state", edition: edition, host: host, tls: tls),
                            to: config)
         let setup = try GatewaySetup.load(configFile: config, environment: [:])

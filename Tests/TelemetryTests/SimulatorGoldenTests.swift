@@ -58,6 +58,10 @@ struct SimulatorGoldenTests {
             case .maxCellVoltage: map.maxCellVoltage = ref
             case .maxCellTemperature: map.maxCellTemperature = ref
             case .minCellTemperature: map.minCellTemperature = ref
+            case .maxCellVoltageNumber: map.maxCellVoltageNumber = ref
+            case .minCellVoltageNumber: map.minCellVoltageNumber = ref
+            case .maxCellTemperatureNumber: map.maxCellTemperatureNumber = ref
+            case .minCellTemperatureNumber: map.minCellTemperatureNumber = ref
             case .brakePressure: map.brakePressure = ref
             case .steeringAngle: map.steeringAngle = ref
             case .ready: map.ready = StateReference(ref, onValues: definition.readyOnValues.map(Double.init))

@@ -67,9 +67,12 @@ struct UplinkBundle {
         return (records, uplink, sinks.run)
     }
 
-    /// The roles' signals of this van (the independent restatement of "mapped roles").
+    /// The roles' signals of this van (the independent restatement of "mapped roles"), without
+    /// the BMS's cell and probe numbers: an identity has no window statistic worth sending.
     var mappedSignals: Set<[String]> {
-        Set((Array(definition.roles.values) + definition.temperatures.map(\.ref)).map { [vehicle, $0.bus, $0.message, $0.signal] })
+        let numbers: Set<SignalRole> = [.maxCellVoltageNumber, .minCellVoltageNumber, .maxCellTemperatureNumber, .minCellTemperatureNumber]
+        let measured = definition.roles.filter { !numbers.contains($0.key) }.map(\.value)
+        return Set((measured + definition.temperatures.map(\.ref)).map { [vehicle, $0.bus, $0.message, $0.signal] })
     }
 }
 

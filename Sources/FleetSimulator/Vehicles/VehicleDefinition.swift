@@ -50,6 +50,11 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case maxCellVoltage = "max_cell_voltage"
     case maxCellTemperature = "max_cell_temperature"
     case minCellTemperature = "min_cell_temperature"
+    // The BMS's numbers of the cells and probes above (the GB/T 32960 terminal's extreme values).
+    case maxCellVoltageNumber = "max_cell_voltage_number"
+    case minCellVoltageNumber = "min_cell_voltage_number"
+    case maxCellTemperatureNumber = "max_cell_temperature_number"
+    case minCellTemperatureNumber = "min_cell_temperature_number"
     case brakePressure = "brake_pressure"
     case steeringAngle = "steering_angle"
     case ready

@@ -100,7 +100,8 @@ extension GatewayConfig {
 
         if let signals = f["signals"] {
             let roles = ["vehicle_speed", "pack_voltage", "pack_current", "soc", "min_cell_voltage", "max_cell_voltage",
-                         "max_cell_temperature", "min_cell_temperature", "brake_pressure", "steering_angle", "ready", "charging",
+                         "max_cell_temperature", "min_cell_temperature", "max_cell_voltage_number", "min_cell_voltage_number",
+                         "max_cell_temperature_number", "min_cell_temperature_number", "brake_pressure", "steering_angle", "ready", "charging",
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
@@ -160,6 +161,10 @@ extension GatewayConfig {
                     case "max_cell_voltage": map.maxCellVoltage = reference
                     case "max_cell_temperature": map.maxCellTemperature = reference
                     case "min_cell_temperature": map.minCellTemperature = reference
+                    case "max_cell_voltage_number": map.maxCellVoltageNumber = reference
+                    case "min_cell_voltage_number": map.minCellVoltageNumber = reference
+                    case "max_cell_temperature_number": map.maxCellTemperatureNumber = reference
+                    case "min_cell_temperature_number": map.minCellTemperatureNumber = reference
                     case "brake_pressure": map.brakePressure = reference
                     case "odometer": map.odometer = reference
                     case "motor_speed": map.motorSpeed = reference

@@ -6,7 +6,8 @@ import GBT32960
 /// subsystem to the platform) — with its cells and probes in the DBC's numbering. A cell or
 /// probe never seen, or older than the snapshot's stale limit at the report's instant, is the
 /// table's invalid sentinel (0xFFFF / 0xFF); a value outside the table's range is abnormal
-/// (0xFFFE / 0xFE). 2016's extreme values (0x06) name their cell and probe from the same series.
+/// (0xFFFE / 0xFE). 2016's extreme values (0x06) name their cell and probe from the same series
+/// (without one, from the BMS's own numbers).
 extension SignalSnapshot {
     /// 2016 sends at most 200 cells in one record (B.6): the cells go as consecutive records
     /// of subsystem 1, each with its start index (1, 201, 401, …) and the total cell count,
@@ -33,25 +34,44 @@ extension SignalSnapshot {
     /// and lowest cell voltage come from it with subsystem 1 and the cell's number (the lowest
     /// number among equal values, compared in the table's 1 mV step), as the storage body of the
     /// same report carries them; likewise the probes from `probe_temperatures` (1 °C). Where
-    /// only the BMS's `max_cell_voltage`… signals are mapped (or no member of the series is
-    /// seen and fresh), the values come from those and the numbers are invalid: the signal does
-    /// not say which cell. A number over the table's 250 (cell 251 and up of one subsystem) is
-    /// abnormal.
+    /// no series is mapped (or no member of it is seen and fresh), each value comes from the
+    /// BMS's own signal (`max_cell_voltage`…) and its number from the BMS's number of that cell
+    /// or probe (`max_cell_voltage_number`…) with subsystem 1; a number unmapped, not seen or
+    /// stale leaves the number and the subsystem invalid — the value alone does not say which
+    /// cell. A number outside the table's 1–250 (cell 251 and up of one subsystem) is abnormal.
     func extremes(at time: Int64) -> ExtremeValues {
         typealias F = ExtremeValues.Fields
         let cells = SeriesExtremes(self, base: cellBase, count: cellCount, step: 1_000, at: time)
         let probes = SeriesExtremes(self, base: probeBase, count: probeCount, step: 1, at: time)
-        func number(_ member: SeriesExtremes.Member?) -> UInt8 { UInt8(F.number.raw(member.map { Double($0.number) })) }
-        func subsystem(_ series: SeriesExtremes?) -> UInt8 { UInt8(F.number.raw(series == nil ? nil : 1)) }
+        /// (subsystem, number, value) of one side: the series' member, else the BMS's roles.
+        func side(_ series: SeriesExtremes?, _ member: (SeriesExtremes) -> SeriesExtremes.Member,
+                  value role: Role, number numberRole: Role) -> (subsystem: UInt8, number: UInt8, value: Double?) {
+            if let series {
+                let m = member(series)
+                return (1, Self.extremeNumber(Double(m.number)), m.value)
+            }
+            let number = value(numberRole, at: time)
+            return (number == nil ? 0xFF : 1, Self.extremeNumber(number), value(role, at: time))
+        }
+        let maxCell = side(cells, \.max, value: .maxCellVoltage, number: .maxCellVoltageNumber)
+        let minCell = side(cells, \.min, value: .minCellVoltage, number: .minCellVoltageNumber)
+        let maxProbe = side(probes, \.max, value: .maxCellTemperature, number: .maxCellTemperatureNumber)
+        let minProbe = side(probes, \.min, value: .minCellTemperature, number: .minCellTemperatureNumber)
         return ExtremeValues(
-            maxVoltageSubsystem: subsystem(cells), maxVoltageCell: number(cells?.max),
-            maxVoltage: UInt16(F.voltage.raw(cells?.max.value ?? value(.maxCellVoltage, at: time))),
-            minVoltageSubsystem: subsystem(cells), minVoltageCell: number(cells?.min),
-            minVoltage: UInt16(F.voltage.raw(cells?.min.value ?? value(.minCellVoltage, at: time))),
-            maxTemperatureSubsystem: subsystem(probes), maxTemperatureProbe: number(probes?.max),
-            maxTemperature: UInt8(F.temperature.raw(probes?.max.value ?? value(.maxCellTemperature, at: time))),
-            minTemperatureSubsystem: subsystem(probes), minTemperatureProbe: number(probes?.min),
-            minTemperature: UInt8(F.temperature.raw(probes?.min.value ?? value(.minCellTemperature, at: time))))
+            maxVoltageSubsystem: maxCell.subsystem, maxVoltageCell: maxCell.number, maxVoltage: UInt16(F.voltage.raw(maxCell.value)),
+            minVoltageSubsystem: minCell.subsystem, minVoltageCell: minCell.number, minVoltage: UInt16(F.voltage.raw(minCell.value)),
+            maxTemperatureSubsystem: maxProbe.subsystem, maxTemperatureProbe: maxProbe.number,
+            maxTemperature: UInt8(F.temperature.raw(maxProbe.value)),
+            minTemperatureSubsystem: minProbe.subsystem, minTemperatureProbe: minProbe.number,
+            minTemperature: UInt8(F.temperature.raw(minProbe.value)))
+    }
+
+    /// A cell or probe number as Table 16 codes it: 1–250; nil (unknown) invalid 0xFF; anything
+    /// else (0, a fraction that rounds outside, 251 and up) abnormal 0xFE.
+    static func extremeNumber(_ number: Double?) -> UInt8 {
+        guard let number, number.isFinite else { return 0xFF }
+        let n = number.rounded()
+        return n < 1 ? 0xFE : UInt8(ExtremeValues.Fields.number.raw(n))
     }
 }
 

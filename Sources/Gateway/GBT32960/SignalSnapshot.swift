@@ -14,11 +14,11 @@ import Telemetry
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration) and
 /// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen); 2016's extreme values (max/min
-/// cell voltage and temperature, with the subsystem and cell/probe numbers where the series are mapped); the alarm body (the fault flags by kind → the general alarm
+/// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
 /// (gpsd, `GpsdClient`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
-/// extreme values' numbers without a series) is the invalid sentinel.
+/// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
@@ -26,6 +26,8 @@ final class SignalSnapshot: ReportSource {
         case fuelCellVoltage, fuelCellCurrent, hydrogenPressure, hydrogenTemperature
         case gear, motorState, brakePressure, hydrogenConsumption, hydrogenConcentration
         case dcdcState, insulation, acceleratorPedal, brakePedal, runningMode, coolantOutletTemperature
+        /// The BMS's numbers of its extreme cells and probes (2016's extreme values).
+        case maxCellVoltageNumber, minCellVoltageNumber, maxCellTemperatureNumber, minCellTemperatureNumber
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
@@ -100,6 +102,8 @@ final class SignalSnapshot: ReportSource {
             (signals.dcdcState?.reference, .dcdcState), (signals.insulationResistance, .insulation),
             (signals.acceleratorPedal, .acceleratorPedal), (signals.brakePedal, .brakePedal),
             (signals.runningMode?.reference, .runningMode), (rules.temperature("fuel_cell_coolant"), .coolantOutletTemperature),
+            (signals.maxCellVoltageNumber, .maxCellVoltageNumber), (signals.minCellVoltageNumber, .minCellVoltageNumber),
+            (signals.maxCellTemperatureNumber, .maxCellTemperatureNumber), (signals.minCellTemperatureNumber, .minCellTemperatureNumber),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear

@@ -10,6 +10,14 @@ public struct SemanticMap: Sendable, Hashable {
     public var maxCellVoltage: SignalReference?
     public var maxCellTemperature: SignalReference?
     public var minCellTemperature: SignalReference?
+    /// The BMS's own 1-based numbers of the cells and probes those four values come from (the GB/T
+    /// 32960 terminal's extreme values, where no `cell_voltages`/`probe_temperatures` series is
+    /// mapped). Identities, not quantities: telemetry does not read them and the uplink's
+    /// `signals: mapped` leaves them out (`references`).
+    public var maxCellVoltageNumber: SignalReference?
+    public var minCellVoltageNumber: SignalReference?
+    public var maxCellTemperatureNumber: SignalReference?
+    public var minCellTemperatureNumber: SignalReference?
     public var brakePressure: SignalReference?
     public var steeringAngle: SignalReference?
     public var ready: StateReference?
@@ -64,6 +72,8 @@ public struct SemanticMap: Sendable, Hashable {
             ("vehicle_speed", vehicleSpeed), ("pack_voltage", packVoltage), ("pack_current", packCurrent), ("soc", soc),
             ("min_cell_voltage", minCellVoltage), ("max_cell_voltage", maxCellVoltage),
             ("max_cell_temperature", maxCellTemperature), ("min_cell_temperature", minCellTemperature),
+            ("max_cell_voltage_number", maxCellVoltageNumber), ("min_cell_voltage_number", minCellVoltageNumber),
+            ("max_cell_temperature_number", maxCellTemperatureNumber), ("min_cell_temperature_number", minCellTemperatureNumber),
             ("brake_pressure", brakePressure), ("steering_angle", steeringAngle), ("ready", ready?.reference),
             ("charging", charging?.reference), ("odometer", odometer), ("gear", gear?.reference),
             ("motor_state", motorState?.reference), ("motor_speed", motorSpeed), ("motor_torque", motorTorque),
@@ -79,11 +89,20 @@ public struct SemanticMap: Sendable, Hashable {
         return roles.compactMap { key, reference in reference.map { (key, $0) } }
     }
 
-    /// Every signal a role is mapped to, in the order of the roles above: what "the mapped
-    /// roles" means wherever signals are chosen by role (the uplink's `signals: mapped`). A
-    /// role added here is chosen everywhere at once.
+    /// The roles that name a cell or probe rather than measure something. A window's mean,
+    /// deviation, minimum and maximum of a cell's number say nothing (cell 40 and cell 60 do
+    /// not average to cell 50), so these stay out of `references`; the GB/T 32960 terminal
+    /// reads them from `keyedReferences`.
+    public static let numberKeys: Set<String> = [
+        "max_cell_voltage_number", "min_cell_voltage_number", "max_cell_temperature_number", "min_cell_temperature_number",
+    ]
+
+    /// Every signal a quantity's role is mapped to (not the `numberKeys`), in the order of the
+    /// roles above, then the series: what "the mapped roles" means wherever signals are chosen
+    /// by role (the uplink's `signals: mapped`). A role added here is chosen everywhere at once.
     public var references: [SignalReference] {
-        keyedReferences.map(\.reference) + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
+        keyedReferences.compactMap { Self.numberKeys.contains($0.key) ? nil : $0.reference }
+            + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
     }
 
     public init(
