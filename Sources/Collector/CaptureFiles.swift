@@ -1,4 +1,5 @@
 import CANCapture
+import Gateway
 import Glibc
 import MQTT
 import SystemIO
@@ -35,10 +36,12 @@ final class CaptureFiles {
         self.directory = directory
     }
 
-    /// One message of `…/<vehicle>/capture`.
-    func store(_ payload: [UInt8], vehicle: String) throws(Failure) -> Outcome {
+    /// One message of `…/<vehicle>/capture`; with the message's identity (what a confirmation
+    /// names).
+    func store(_ payload: [UInt8], vehicle: String) throws(Failure) -> (Outcome, UplinkMessageIdentity) {
         guard Self.safe(vehicle) else { throw Failure(reason: "vehicle \(vehicle) is not a file name") }
         let name: String
+        let identity: UplinkMessageIdentity
         if let newline = payload.firstIndex(of: 0x0A) {
             let header = try Self.object(Array(payload[..<newline]))
             guard case .string("capture_chunk")? = header["kind"], let run = Self.run(header), let capture = Self.number(header["capture"]),
@@ -46,6 +49,7 @@ final class CaptureFiles {
                 throw Failure(reason: "capture chunk header without kind, run, capture, chunk < chunks")
             }
             name = "\(run)-\(capture)"
+            identity = UplinkMessageIdentity(vehicle: vehicle, run: run, part: .capture(number: capture, chunk: String(chunk)))
             try write(Array(payload[(newline + 1)...]), to: "\(vehicle)/\(name).\(chunk).part")
         } else {
             let index = try Self.object(payload)
@@ -53,9 +57,10 @@ final class CaptureFiles {
                 throw Failure(reason: "capture index without kind, run, capture")
             }
             name = "\(run)-\(capture)"
+            identity = UplinkMessageIdentity(vehicle: vehicle, run: run, part: .capture(number: capture, chunk: "index"))
             try write(payload, to: "\(vehicle)/\(name).json")
         }
-        return try assemble(vehicle: vehicle, name: name)
+        return (try assemble(vehicle: vehicle, name: name), identity)
     }
 
     /// Joins the chunks when the index and all of them are there.

@@ -43,7 +43,12 @@ public struct CollectorError: Error, Sendable, CustomStringConvertible {
 /// acknowledges a message only after its transaction committed: libmosquitto queues a
 /// received message's PUBACK and `MosquittoClient` writes it at the next `poll`, which comes
 /// after the store write; a failed write drops the connection without writing (`abandon`),
-/// so the broker delivers those messages again. Malformed messages are counted, the first of
+/// so the broker delivers those messages again. After the commit it confirms every stored
+/// message — duplicates too — to its gateway (`UplinkConfirmationMessage`, QoS 1 on
+/// `candor/v1/<fleet>/<vehicle>/confirm`): a gateway with `uplink.outbox.confirm: collector`
+/// keeps a message until then, so a broker that loses what it acknowledged (mosquitto's
+/// `kill -9`) loses nothing for good. Confirmations come back through the fleet's
+/// subscription and are skipped. Malformed messages (not confirmed) are counted, the first of
 /// each kind logged with its topic, and skipped. Reconnects back off exponentially with
 /// jitter; a broker that refuses the very first connection (credentials, certificate) ends
 /// `run` with an error.
@@ -134,7 +139,7 @@ public final class Collector: @unchecked Sendable {
                 }
             }
             if !received.isEmpty {
-                do { try store(received) } catch {
+                do { try confirm(try store(received)) } catch {
                     // Not acknowledged: the broker sends these again after the reconnect.
                     log.error("write failed; reconnecting without acknowledging", ["error": error.description])
                     client.abandon()
@@ -159,16 +164,49 @@ public final class Collector: @unchecked Sendable {
         return client.isConnected ? 1000 : 250
     }
 
+    /// Publishes the confirmations of what was committed, one message per vehicle (and per
+    /// `maxIdentities`). A publish that fails (the connection is going) is counted: the
+    /// gateway sends those messages again when their confirmation is overdue.
+    private func confirm(_ stored: [UplinkMessageIdentity]) {
+        var byVehicle: [String: [UplinkMessageIdentity]] = [:]
+        var order: [String] = []
+        for identity in stored {
+            if byVehicle[identity.vehicle] == nil { order.append(identity.vehicle) }
+            byVehicle[identity.vehicle, default: []].append(identity)
+        }
+        for vehicle in order {
+            let all = byVehicle[vehicle]!
+            for start in stride(from: 0, to: all.count, by: UplinkConfirmationMessage.maxIdentities) {
+                let part = Array(all[start..<min(all.count, start + UplinkConfirmationMessage.maxIdentities)])
+                let message = MQTTOutgoing(topic: UplinkConfirmationMessage.topic(fleet: options.fleet, vehicle: vehicle),
+                                           payload: UplinkConfirmationMessage.encode(part), qos: 1, contentType: "application/json")
+                do {
+                    _ = try client.publish(message)
+                    metrics.confirmed(part.count)
+                    counts.withLock { $0.confirmed += part.count }
+                } catch {
+                    counts.withLock { $0.confirmFailures += part.count }
+                }
+            }
+        }
+    }
+
     /// Decodes, writes line protocol for the records not stored yet (when asked), then commits
-    /// each message's records with their identities. Throws before anything is committed
+    /// each message's records with their identities; returns the identities of the messages
+    /// committed (or found stored already), to confirm. Throws before anything is committed
     /// when the line-protocol write fails (after its retries).
-    private func store(_ messages: [MQTTIncoming]) throws(CollectorError) {
+    private func store(_ messages: [MQTTIncoming]) throws(CollectorError) -> [UplinkMessageIdentity] {
         var decoded: [(message: MQTTIncoming, payload: UplinkPayload)] = []
+        var stored: [UplinkMessageIdentity] = []
         for m in messages {
+            if UplinkPayload.isConfirmation(m.topic, fleet: options.fleet) { continue }  // ours, back through `#`
             metrics.received()
             counts.withLock { $0.messages += 1 }
             if let vehicle = UplinkPayload.captureVehicle(m.topic, fleet: options.fleet) {
-                if let malformed = try capture(m, vehicle: vehicle) { skip(malformed) }
+                switch try capture(m, vehicle: vehicle) {
+                case .failure(let malformed): skip(malformed)
+                case .success(let identity): stored.append(identity)
+                }
                 continue
             }
             let payload: UplinkPayload
@@ -199,7 +237,11 @@ public final class Collector: @unchecked Sendable {
                     $0.duplicates += duplicates
                     if let lag, $0.lags.count < CollectorStatistics.maxLags { $0.lags.append(lag) }
                 }
+                if let first = payload.sequences.first {
+                    stored.append(UplinkMessageIdentity(vehicle: payload.vehicle, run: payload.run, part: .records(firstSequence: first)))
+                }
             }
+            return stored
         } catch let error as SinkError {
             throw CollectorError(kind: .runtime, message: error.description)
         } catch let error as CollectorError {
@@ -220,15 +262,16 @@ public final class Collector: @unchecked Sendable {
 
     /// A capture chunk or index, written under `--captures`: a file-system failure throws, so
     /// the message is not acknowledged and comes again; without `--captures`, or malformed, it
-    /// is returned to be skipped as malformed.
-    private func capture(_ m: MQTTIncoming, vehicle: String) throws(CollectorError) -> MalformedPayload? {
+    /// is returned to be skipped as malformed. Written: its identity, to confirm.
+    private func capture(_ m: MQTTIncoming, vehicle: String) throws(CollectorError) -> Result<UplinkMessageIdentity, MalformedPayload> {
         guard let captureFiles else {
-            return MalformedPayload(kind: .kind, topic: m.topic, reason: "a capture (uplink.captures): give --captures DIR to keep them")
+            return .failure(MalformedPayload(kind: .kind, topic: m.topic, reason: "a capture (uplink.captures): give --captures DIR to keep them"))
         }
         let outcome: CaptureFiles.Outcome
-        do { outcome = try captureFiles.store(m.payload, vehicle: vehicle) } catch {
+        let identity: UplinkMessageIdentity
+        do { (outcome, identity) = try captureFiles.store(m.payload, vehicle: vehicle) } catch {
             if error.io { throw CollectorError(kind: .runtime, message: "captures: \(error.reason)") }
-            return MalformedPayload(kind: .envelope, topic: m.topic, reason: error.reason)
+            return .failure(MalformedPayload(kind: .envelope, topic: m.topic, reason: error.reason))
         }
         metrics.seen(vehicle: vehicle, at: Date().timeIntervalSince1970)
         counts.withLock { $0.captureMessages += 1 }
@@ -237,7 +280,7 @@ public final class Collector: @unchecked Sendable {
             counts.withLock { $0.captures += 1 }
             log.info("capture written", ["vehicle": vehicle, "path": path])
         }
-        return nil
+        return .success(identity)
     }
 
     /// One POST for the batch's records not stored yet, tried 3 times (0.5 s, then 1 s apart).
@@ -288,6 +331,10 @@ public struct CollectorStatistics: Sendable {
     public var records = 0
     public var duplicates = 0
     public var malformed = 0
+    /// Messages confirmed to their gateways (`UplinkConfirmationMessage`), and those whose
+    /// confirmation could not be published (the connection was going).
+    public var confirmed = 0
+    public var confirmFailures = 0
     public var reconnects = 0
     public var connected = false
     /// Line-protocol batches written (`--influx-url`).

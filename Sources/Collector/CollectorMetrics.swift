@@ -11,6 +11,7 @@ public final class CollectorMetrics: Sendable {
     private let reconnects: Counter
     private let lag: Gauge
     private let captures: Counter
+    private let confirmations: Counter
     private let malformed: [MalformedKind: Counter]
     private let vehicles = Mutex<[String: (lastSeen: Gauge, online: Gauge)]>([:])
 
@@ -25,6 +26,8 @@ public final class CollectorMetrics: Sendable {
             "From the gateway storing the last message (its window close) to the collector committing it, seconds."))
         captures = registry.makeCounter(descriptor: d("candor_collect_captures_total",
             "Captures (uplink.captures) written whole under --captures: index and every chunk, CRC-32 checked."))
+        confirmations = registry.makeCounter(descriptor: d("candor_collect_confirmed_total",
+            "Messages confirmed to their gateways after their records were committed (duplicates included; uplink.outbox.confirm: collector)."))
         var byKind: [MalformedKind: Counter] = [:]
         let malformedName = d("candor_collect_malformed_total", "Messages skipped as malformed, by kind (topic, json, version, kind, envelope, record).")
         for kind in MalformedKind.allCases { byKind[kind] = registry.makeCounter(descriptor: malformedName, labels: [("kind", kind.rawValue)]) }
@@ -39,6 +42,7 @@ public final class CollectorMetrics: Sendable {
     }
     func reconnected() { reconnects.increment() }
     func captured() { captures.increment() }
+    func confirmed(_ n: Int) { confirmations.increment(by: Int64(n)) }
     func skipped(_ kind: MalformedKind) { malformed[kind]!.increment() }
     func lag(seconds: Double) { lag.set(to: seconds) }
 

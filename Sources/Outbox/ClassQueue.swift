@@ -5,6 +5,9 @@ import Glibc
 enum EntryState: UInt8 {
     case pending
     case inFlight
+    /// The next hop has it (MQTT PUBACK), the end receiver has not confirmed it yet: still
+    /// live (counted in the bounds, evictable), handed out again by a rewind.
+    case delivered
     case acknowledged
 }
 
@@ -15,6 +18,8 @@ struct Entry {
     var length: Int
     var stored: Int64
     var state: EntryState = .pending
+    /// Handed out before (since the outbox was opened): the next hand-out is a resend.
+    var handedOut = false
 }
 
 /// One segment file of a class; `firstEntry` is the absolute index of its first message.
@@ -41,7 +46,8 @@ final class Segment {
 
 /// The messages of one class in sequence order, with three absolute positions:
 /// `head` (first message not yet removed), `sendIndex` (first not yet handed out), end.
-/// Entries before `head` are gone; entries between are acknowledged, in flight or pending.
+/// Entries before `head` are gone; entries between are acknowledged, delivered, in flight or
+/// pending.
 final class ClassQueue {
     let outboxClass: OutboxClass
     private var entries: [Entry] = []
@@ -52,6 +58,8 @@ final class ClassQueue {
     var nextSegmentNumber = 1
     private(set) var liveMessages = 0
     private(set) var liveBytes = 0
+    /// Live messages in the `delivered` state.
+    private(set) var deliveredMessages = 0
     /// The first live sequence changed since the cursor was last saved.
     var cursorMoved = false
 
@@ -104,39 +112,68 @@ final class ClassQueue {
             guard CRC32C.checksum(body) == crc else { return nil }
             return RecordCodec.decodeBody(body)
         }
-        guard let message, message.sequence == entry.sequence else {
+        guard var message, message.sequence == entry.sequence else {
             throw OutboxError(path: segment.path, operation: "read back", errno: EIO,
                               message: "record \(entry.sequence) at offset \(entry.offset) changed on disk")
         }
+        message.resent = entry.handedOut
         entries[index - base].state = .inFlight
+        entries[index - base].handedOut = true
         sendIndex = index + 1
         return message
     }
 
-    /// Marks `sequence` acknowledged; false when this class does not hold it.
-    func acknowledge(_ sequence: UInt64) -> Bool {
-        guard let first = firstLive, sequence >= first.sequence, sequence <= entries[entries.count - 1].sequence else { return false }
+    /// The position in `entries` of a live (not removed) `sequence`, or nil.
+    private func position(_ sequence: UInt64) -> Int? {
+        guard let first = firstLive, sequence >= first.sequence, sequence <= entries[entries.count - 1].sequence else { return nil }
         var low = head - base
         var high = entries.count - 1
         while low <= high {
             let mid = (low + high) / 2
             let s = entries[mid].sequence
-            if s == sequence {
-                guard entries[mid].state != .acknowledged else { return false }
-                entries[mid].state = .acknowledged
-                liveMessages -= 1
-                liveBytes -= entries[mid].length
-                advanceHead()
-                return true
-            }
+            if s == sequence { return entries[mid].state == .acknowledged ? nil : mid }
             if s < sequence { low = mid + 1 } else { high = mid - 1 }
         }
-        return false
+        return nil
     }
 
-    /// Everything in flight becomes pending again.
-    func rewind() {
-        for i in (head - base)..<entries.count where entries[i].state == .inFlight { entries[i].state = .pending }
+    /// Whether this class holds `sequence` (not yet acknowledged or evicted).
+    func holds(_ sequence: UInt64) -> Bool { position(sequence) != nil }
+
+    /// Marks `sequence` acknowledged; false when this class does not hold it.
+    func acknowledge(_ sequence: UInt64) -> Bool {
+        guard let i = position(sequence) else { return false }
+        if entries[i].state == .delivered { deliveredMessages -= 1 }
+        entries[i].state = .acknowledged
+        liveMessages -= 1
+        liveBytes -= entries[i].length
+        advanceHead()
+        return true
+    }
+
+    /// Marks an in-flight `sequence` delivered; false when it is not in flight here.
+    func markDelivered(_ sequence: UInt64) -> Bool {
+        guard let i = position(sequence), entries[i].state == .inFlight else { return false }
+        entries[i].state = .delivered
+        deliveredMessages += 1
+        return true
+    }
+
+    /// A delivered `sequence` becomes pending again; false when it is not delivered here.
+    func rewind(_ sequence: UInt64) -> Bool {
+        guard let i = position(sequence), entries[i].state == .delivered else { return false }
+        entries[i].state = .pending
+        deliveredMessages -= 1
+        sendIndex = min(sendIndex, base + i)
+        return true
+    }
+
+    /// Everything in flight, and with `delivered` everything delivered, becomes pending again.
+    func rewind(delivered: Bool) {
+        for i in (head - base)..<entries.count where entries[i].state == .inFlight || (delivered && entries[i].state == .delivered) {
+            entries[i].state = .pending
+        }
+        if delivered { deliveredMessages = 0 }
         sendIndex = head
     }
 
@@ -144,6 +181,7 @@ final class ClassQueue {
     @discardableResult
     func evictFirst() -> Int {
         let length = entries[head - base].length
+        if entries[head - base].state == .delivered { deliveredMessages -= 1 }
         liveMessages -= 1
         liveBytes -= length
         head += 1

@@ -1,5 +1,7 @@
 /// The durable outbox of an uplink: every message is on disk before it is handed to the
 /// sender and leaves only when the receiver acknowledged it, or when it is evicted (counted).
+/// With an end-to-end confirmation, a message the next hop has (`markDelivered`) stays until
+/// its end receiver confirms it (`acknowledge`); `resend` hands it out again meanwhile.
 ///
 /// Backing: an append-only segment log of our own, one per `OutboxClass`, in a directory:
 /// `<class>-<number>.seg` files of CRC-checked records (`RecordCodec`) and a two-slot
@@ -10,7 +12,8 @@
 /// back on open) and a corrupt segment (moved aside, what it held counted).
 ///
 /// Order: sequences increase over the outbox's life; `next` hands out messages in sequence
-/// order (or important classes first), so a restart resumes where delivery stopped.
+/// order (or important classes first), so a restart resumes where delivery stopped. Only
+/// acknowledgements are persisted: after a restart, delivered messages are pending again.
 /// Acknowledgements may come out of order; a class's cursor moves past a message once it
 /// and everything before it in the class is acknowledged or evicted, and a segment file is
 /// deleted when the cursor has passed all of it.
@@ -114,19 +117,45 @@ public final class Outbox {
         return result
     }
 
-    /// The receiver has `sequence`; unknown or already removed sequences are ignored.
-    public func acknowledge(_ sequence: UInt64) throws(OutboxError) {
+    /// The receiver has `sequence`: it leaves the outbox. Unknown or already removed sequences
+    /// are ignored (false).
+    @discardableResult
+    public func acknowledge(_ sequence: UInt64) throws(OutboxError) -> Bool {
         for queue in queues where queue.acknowledge(sequence) {
             statistics.acknowledged += 1
             try release(queue)
-            return
+            return true
         }
+        return false
     }
 
-    /// Everything in flight is handed out again by `next` (after a reconnect).
-    public func resend() {
-        for queue in queues { queue.rewind() }
+    /// The next hop has the in-flight `sequence` (an MQTT PUBACK) and its end receiver is
+    /// still to confirm it (`acknowledge`): it stays, counted under `awaitingConfirmation`,
+    /// evictable as any other, handed out again by `resend`. False when it is not in flight.
+    @discardableResult
+    public func markDelivered(_ sequence: UInt64) -> Bool {
+        queues.contains { $0.markDelivered(sequence) }
     }
+
+    /// Everything in flight is handed out again by `next` (after a reconnect), and with
+    /// `delivered` everything delivered and not confirmed too.
+    public func resend(delivered: Bool = true) {
+        for queue in queues { queue.rewind(delivered: delivered) }
+    }
+
+    /// The delivered `sequences` are handed out again by `next` (their confirmation did not
+    /// come); returns those that were delivered (the others are gone or not delivered).
+    public func resend(_ sequences: [UInt64]) -> [UInt64] {
+        sequences.filter { sequence in queues.contains { $0.rewind(sequence) } }
+    }
+
+    /// Whether `sequence` is still in the outbox (not acknowledged, not evicted).
+    public func holds(_ sequence: UInt64) -> Bool {
+        queues.contains { $0.holds(sequence) }
+    }
+
+    /// Messages delivered to the next hop and not yet confirmed (`markDelivered`).
+    public var awaitingConfirmation: Int { queues.reduce(0) { $0 + $1.deliveredMessages } }
 
     /// Evicts what is older than `maxAgeMillis` at `now`.
     public func evictExpired(now: Int64) throws(OutboxError) {
@@ -151,6 +180,7 @@ public final class Outbox {
         s.messages = queues.reduce(0) { $0 + $1.liveMessages }
         s.bytes = queues.reduce(0) { $0 + $1.liveBytes }
         s.diskBytes = queues.reduce(0) { $0 + $1.diskBytes }
+        s.awaitingConfirmation = awaitingConfirmation
         s.oldestStoredMillis = queues.compactMap { $0.firstLive?.stored }.min()
         return s
     }

@@ -57,6 +57,9 @@ public struct OutboxMessage: Sendable, Hashable {
     /// Where it goes (an MQTT topic; a message kind for other uplinks).
     public var label: String
     public var payload: [UInt8]
+    /// Handed out before since the outbox was opened (after a reconnect, or a confirmation
+    /// that did not come): this hand-out sends it again.
+    public var resent = false
 }
 
 /// Why messages left the outbox without an acknowledgement.
@@ -97,6 +100,8 @@ public struct OutboxStatistics: Sendable, Hashable {
     public var oldestStoredMillis: Int64?
     public var stored: UInt64 = 0
     public var acknowledged: UInt64 = 0
+    /// Messages the next hop has (`markDelivered`) that their end receiver has not confirmed.
+    public var awaitingConfirmation = 0
     public var evicted: [EvictionReason: UInt64] = [:]
     public var evictedByClass: [OutboxClass: UInt64] = [:]
     /// Messages and bytes lost to corrupt segments (see `OutboxEvent.corruptSegment`).

@@ -158,7 +158,7 @@ struct CollectCommand: ParsableCommand {
         // Window close (the gateway storing the message) to the fleet store's commit.
         func lag(_ p: Double) -> String { s.lagPercentile(p).map { "\(($0 * 1000).rounded() / 1000)" } ?? "-" }
         log.notice("stopped", ["messages": "\(s.messages)", "records": "\(s.records)", "duplicates": "\(s.duplicates)",
-                               "malformed": "\(s.malformed)", "lag_p50_s": lag(50), "lag_p99_s": lag(99), "lag_max_s": lag(100)])
+                               "malformed": "\(s.malformed)", "confirmed": "\(s.confirmed)", "lag_p50_s": lag(50), "lag_p99_s": lag(99), "lag_max_s": lag(100)])
     }
 }
 

@@ -35,13 +35,14 @@ struct GatewayBundle {
     var store: String { directory + "/gateway.db" }
     var outbox: String { directory + "/outbox" }
 
-    init(_ name: String, in scratch: Scratch, port: Int, extra: [String] = []) throws {
+    /// `extra`: more `uplink:` keys; `outbox`: more `uplink.outbox:` keys.
+    init(_ name: String, in scratch: Scratch, port: Int, extra: [String] = [], outbox: [String] = []) throws {
         try FileManager.default.copyItem(atPath: Repository.bundle(name), toPath: scratch.path + "/" + name)
-        try self.init(reusing: name, at: scratch.path, port: port, extra: extra)
+        try self.init(reusing: name, at: scratch.path, port: port, extra: extra, outbox: outbox)
     }
 
     /// Writes candor.yaml again in a copy already made (the outbox and store stay).
-    init(reusing name: String, at scratch: String, port: Int, extra: [String] = []) throws {
+    init(reusing name: String, at scratch: String, port: Int, extra: [String] = [], outbox: [String] = []) throws {
         self.name = name
         directory = scratch + "/" + name
         var yaml = try String(contentsOfFile: Repository.bundle(name) + "/candor.yaml", encoding: .utf8)
@@ -57,9 +58,10 @@ struct GatewayBundle {
             keepalive: 5s
           outbox:
             path: outbox
-          drain_timeout: 60s
 
         """
+        for line in outbox { yaml += "    " + line + "\n" }
+        yaml += "  drain_timeout: 60s\n"
         for line in extra { yaml += "  " + line + "\n" }
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
     }
@@ -121,6 +123,8 @@ func eventually(seconds: Double, _ condition: () throws -> Bool) rethrows -> Boo
 final class Observer {
     private let client: MosquittoClient
     private(set) var identities: [String: Int] = [:]  // "vehicle|run|seq" → times seen
+    /// Each records message's identities, in the order received.
+    private(set) var messageIdentities: [[String]] = []
     private(set) var messages: [MQTTIncoming] = []
 
     init(port: Int) throws {
@@ -150,6 +154,7 @@ final class Observer {
     }
 
     private func take(_ m: MQTTIncoming) throws {
+        guard !m.topic.hasSuffix("/confirm") else { return }  // a collector's confirmation
         messages.append(m)
         guard !m.topic.hasSuffix("/status") else { return }
         let json = m.payload.first == 0x78 ? zlibInflate(m.payload) : m.payload
@@ -157,7 +162,9 @@ final class Observer {
               let vehicle = top["vehicle"] as? String, let run = top["run"] as? String, let seqs = top["seqs"] as? [NSNumber] else {
             throw BrokerError("observer: malformed uplink message on \(m.topic)")
         }
-        for s in seqs { identities["\(vehicle)|\(run)|\(s.uint64Value)", default: 0] += 1 }
+        let named = seqs.map { "\(vehicle)|\(run)|\($0.uint64Value)" }
+        for identity in named { identities[identity, default: 0] += 1 }
+        messageIdentities.append(named)
     }
 
     func close() { client.disconnect() }

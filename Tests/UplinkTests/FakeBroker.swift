@@ -19,6 +19,8 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
     private var nextID: Int32 = 0
     private var answerCode: (MQTTOutgoing) -> Int = { _ in 0 }
     private(set) var published: [Publish] = []
+    private var subscribed: [String] = []
+    private var keepsSession = false
 
     /// Sets the PUBACK reason code for what is published from now on.
     func answer(_ code: @escaping (MQTTOutgoing) -> Int) {
@@ -35,7 +37,33 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
 
     func connect() throws(MQTTError) {
         condition.lock()
-        pending.append(.connected(sessionPresent: false, version: .v5))
+        pending.append(.connected(sessionPresent: keepsSession, version: .v5))
+        keepsSession = true
+        condition.unlock()
+    }
+
+    /// The filters subscribed to, in order (every connection's).
+    var subscriptions: [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return subscribed
+    }
+
+    /// A message from the broker (a collector's confirmation), returned by the next `poll`.
+    func deliver(_ message: MQTTIncoming) {
+        condition.lock()
+        pending.append(.message(message))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Ends the connection; the next connect finds the session again when `keepSession`
+    /// (else as a broker that lost it: CONNACK with session present 0).
+    func drop(keepSession: Bool) {
+        condition.lock()
+        pending.append(.disconnected(reason: "dropped by the test"))
+        keepsSession = keepSession
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -49,7 +77,11 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
         return nextID
     }
 
-    func subscribe(_ filter: String, qos: Int) throws(MQTTError) {}
+    func subscribe(_ filter: String, qos: Int) throws(MQTTError) {
+        condition.lock()
+        subscribed.append(filter)
+        condition.unlock()
+    }
 
     func poll(timeoutMillis: Int32) -> [MQTTEvent] {
         condition.lock()
@@ -57,7 +89,10 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
         if pending.isEmpty { _ = condition.wait(until: Date().addingTimeInterval(Double(timeoutMillis) / 1000)) }
         let events = pending
         pending.removeAll()
-        if events.contains(where: { if case .connected = $0 { true } else { false } }) { connectedNow = true }
+        for event in events {
+            if case .connected = event { connectedNow = true }
+            if case .disconnected = event { connectedNow = false }
+        }
         condition.broadcast()
         return events
     }

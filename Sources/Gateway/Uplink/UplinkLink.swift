@@ -19,6 +19,18 @@ import SystemIO
 /// a minute); so are the outbox's I/O errors on this thread (the message stays where it was,
 /// or, for an acknowledgement, the broker has it and the next start may send it again).
 ///
+/// With `settings.confirmation == .collector` a PUBACK only ends a message's flight: the
+/// message stays in the outbox (`markDelivered`, counted as awaiting confirmation) until a
+/// collector confirms it on `candor/v1/<fleet>/<vehicle>/confirm` (`UplinkConfirmationMessage`),
+/// to which the link subscribes on every connection (its persistent session keeps what is
+/// confirmed while it is away; mosquitto may forget the subscription itself). At most
+/// `maxAwaiting` messages await confirmation at once: beyond that sending waits, and the
+/// rest stays in the outbox (bounded, evicting as always). A message not confirmed
+/// `confirmTimeoutSeconds` after its PUBACK is sent again (its wait doubling per resend, to
+/// 16 ×); after a reconnect at once when the broker lost our session (the confirmations it
+/// held are gone too), else after `reconnectGraceMillis` (the session's queued confirmations
+/// come first). The collector removes duplicates by record identity and confirms them too.
+///
 /// The outbox is shared with the thread that stores batches (`store`): every use of it is
 /// under `lock`.
 final class UplinkLink: @unchecked Sendable {
@@ -46,11 +58,28 @@ final class UplinkLink: @unchecked Sendable {
     private var refusalLine = ThrottledLine()
     private var outboxLine = ThrottledLine()
     private var holdUntil: UInt64 = 0
+    /// With `.collector`: the messages handed out and not confirmed, by outbox sequence, and
+    /// their sequences by identity (what a confirmation names).
+    private var awaiting: [UInt64: Awaiting] = [:]
+    private var identities: [UplinkMessageIdentity: UInt64] = [:]
+    private var unconfirmedLine = ThrottledLine()
+    private let confirmTopics: [String]
     /// Ends the network thread's poll when a message is stored or the link finishes; without
     /// a pipe (no descriptor left) the thread polls in 25 ms steps. Closed with the link
     /// (FileDescriptor's deinit: a pipe's close has nothing to report).
     private let wake = OptionalWakePipe()
     static let maxInFlight = 32
+    /// Messages PUBACK'd and awaiting the collector's confirmation, at most.
+    static let maxAwaiting = 512
+    static let reconnectGraceMillis: UInt64 = 2000
+
+    /// A message handed out under `.collector`: `due` (monotonic ms) is when it is sent again
+    /// unless confirmed, set at its PUBACK; nil while it is pending or in flight.
+    struct Awaiting {
+        var identity: UplinkMessageIdentity
+        var due: UInt64?
+        var resends = 0
+    }
 
     /// `holdBaseMillis`: the first pause after an undelivered PUBACK (doubling to 30 s).
     init(settings: UplinkSettings, outbox: Outbox, client: MQTTConnection, broker: String, seed: UInt64,
@@ -62,6 +91,9 @@ final class UplinkLink: @unchecked Sendable {
         self.notify = notify
         self.schedule = ConnectSchedule(backoff: ReconnectBackoff(baseMillis: 500, capMillis: 60_000, seed: seed))
         self.hold = ReconnectBackoff(baseMillis: holdBaseMillis, capMillis: 30_000, seed: seed &+ 1)
+        let vehicles = settings.vehicles.isEmpty ? [settings.broker.clientID] : settings.vehicles
+        confirmTopics = settings.confirmation == .collector
+            ? vehicles.map { UplinkConfirmationMessage.topic(fleet: settings.fleet, vehicle: $0) } : []
         stats.linkSinceMillis = Outbox.wallClockMillis()
     }
 
@@ -135,6 +167,7 @@ final class UplinkLink: @unchecked Sendable {
                 lock.lock()
                 do { try outbox.evictExpired(now: Outbox.wallClockMillis()) } catch { outboxFailed(error) }
                 lock.unlock()
+                if client.isConnected && !awaiting.isEmpty { resendUnconfirmed(now: ConnectSchedule.monotonicMillis()) }
             }
         }
         if client.isConnected {
@@ -194,7 +227,9 @@ final class UplinkLink: @unchecked Sendable {
             inFlight.removeAll()
             undeliveredInFlight = nil
             lock.lock()
-            outbox.resend()
+            // Without our session the broker has lost the confirmations it held for us too.
+            outbox.resend(delivered: !present)
+            reconnected(sessionPresent: present)
             stats.connected = true
             if stats.everConnected { stats.reconnects += 1 }
             stats.everConnected = true
@@ -203,6 +238,13 @@ final class UplinkLink: @unchecked Sendable {
             stats.linkDownReason = nil
             lock.unlock()
             _ = try? client.publish(Self.status("online", settings))
+            for topic in confirmTopics {
+                do { try client.subscribe(topic, qos: 1) } catch {
+                    lock.lock()
+                    stats.lastError = error.description
+                    lock.unlock()
+                }
+            }
             notify(.connected(broker: broker, sessionPresent: present, version: version.rawValue))
         case .refused(let code, let reason):
             failed("refused: \(reason) (\(code))", ConnectSchedule.monotonicMillis())
@@ -248,14 +290,105 @@ final class UplinkLink: @unchecked Sendable {
                 }
             }
             lock.lock()
-            do { try outbox.acknowledge(sent.sequence) } catch { outboxFailed(error) }
+            if awaiting[sent.sequence] != nil {
+                // Stays until a collector confirms it (already confirmed or evicted: gone).
+                if outbox.markDelivered(sent.sequence) {
+                    awaiting[sent.sequence]!.due = ConnectSchedule.monotonicMillis() + confirmWait(awaiting[sent.sequence]!.resends)
+                } else {
+                    forget(sent.sequence)
+                }
+            } else {
+                do { try outbox.acknowledge(sent.sequence) } catch { outboxFailed(error) }
+            }
             stats.acknowledged += 1
             stats.acknowledgedBytes += UInt64(sent.bytes)
             stats.sendingHeld = false
             lock.broadcast()
             lock.unlock()
-        case .message, .subscribed:
-            break
+        case .message(let message):
+            confirmed(message)
+        case .subscribed(_, let granted):
+            if !confirmTopics.isEmpty, granted.contains(where: { $0 >= MQTTReasonCode.firstRefusal }) {
+                notify(.confirmationsRefused(broker: broker, reasonCode: granted.first { $0 >= MQTTReasonCode.firstRefusal }!))
+            }
+        }
+    }
+
+    // MARK: - Confirmations (`.collector`)
+
+    /// How long after its PUBACK a message that was sent `resends` times already is awaited.
+    private func confirmWait(_ resends: Int) -> UInt64 {
+        UInt64(settings.confirmTimeoutSeconds * 1000) << UInt64(min(resends, 4))
+    }
+
+    /// A collector's confirmation: the messages it names leave the outbox.
+    private func confirmed(_ message: MQTTIncoming) {
+        guard confirmTopics.contains(message.topic) else { return }
+        let vehicle = String(message.topic.split(separator: "/", omittingEmptySubsequences: false)[3])
+        lock.lock()
+        defer {
+            lock.broadcast()
+            lock.unlock()
+        }
+        guard let named = UplinkConfirmationMessage.decode(message.payload, vehicle: vehicle) else {
+            stats.confirmationsIgnored += 1
+            return
+        }
+        for identity in named {
+            guard let sequence = identities[identity] else {
+                stats.confirmationsIgnored += 1  // confirmed before (a duplicate's), or not ours
+                continue
+            }
+            forget(sequence)
+            do {
+                if try outbox.acknowledge(sequence) { stats.confirmed += 1 } else { stats.confirmationsIgnored += 1 }
+            } catch {
+                outboxFailed(error)
+            }
+        }
+    }
+
+    /// Stops tracking `sequence` (confirmed, or gone from the outbox). Under `lock`.
+    private func forget(_ sequence: UInt64) {
+        if let a = awaiting.removeValue(forKey: sequence) { identities.removeValue(forKey: a.identity) }
+    }
+
+    /// After a reconnect (under `lock`): what was in flight is pending again; what awaits a
+    /// confirmation is due at once without a session (`outbox.resend` made it pending),
+    /// else after the grace. Messages no longer in the outbox (evicted) are forgotten.
+    private func reconnected(sessionPresent: Bool) {
+        let graceEnd = ConnectSchedule.monotonicMillis() + Self.reconnectGraceMillis
+        for (sequence, a) in awaiting {
+            if !outbox.holds(sequence) {
+                forget(sequence)
+            } else if !sessionPresent || a.due == nil {
+                awaiting[sequence]!.due = nil
+            } else {
+                awaiting[sequence]!.due = min(a.due!, graceEnd)
+            }
+        }
+    }
+
+    /// Sends again the messages whose confirmation is overdue.
+    private func resendUnconfirmed(now: UInt64) {
+        let overdue = awaiting.filter { $0.value.due.map { $0 <= now } ?? false }.keys.sorted()
+        guard !overdue.isEmpty else { return }
+        lock.lock()
+        let again = Set(outbox.resend(overdue))
+        for sequence in overdue {
+            if again.contains(sequence) {
+                awaiting[sequence]!.due = nil
+                awaiting[sequence]!.resends += 1
+            } else {
+                forget(sequence)
+            }
+        }
+        stats.confirmTimeouts += UInt64(again.count)
+        lock.unlock()
+        guard !again.isEmpty else { return }
+        for _ in 0..<again.count { unconfirmedLine.note() }
+        if let count = unconfirmedLine.due("unconfirmed", now: now) {
+            notify(.unconfirmed(broker: broker, messages: count, afterSeconds: settings.confirmTimeoutSeconds))
         }
     }
 
@@ -271,7 +404,7 @@ final class UplinkLink: @unchecked Sendable {
             guard inFlight.isEmpty else { return }
             undeliveredInFlight = nil
             lock.lock()
-            outbox.resend()
+            outbox.resend(delivered: false)
             stats.sendingHeld = true
             lock.unlock()
             let delay = hold.nextDelayMillis()
@@ -291,6 +424,10 @@ final class UplinkLink: @unchecked Sendable {
         while inFlight.count < (holding ? 1 : Self.maxInFlight) {
             if settings.bandwidth != nil && tokens <= 0 { return }
             lock.lock()
+            if !confirmTopics.isEmpty && outbox.awaitingConfirmation + inFlight.count >= Self.maxAwaiting {
+                lock.unlock()
+                return
+            }
             let next: [OutboxMessage]
             do { next = try outbox.next(limit: 1, importantFirst: settings.bandwidth != nil) } catch {
                 outboxFailed(error)
@@ -304,7 +441,12 @@ final class UplinkLink: @unchecked Sendable {
                 inFlight[id] = (message.sequence, message.payload.count)
                 tokens -= Double(message.payload.count)
                 lock.lock()
+                if !confirmTopics.isEmpty, awaiting[message.sequence] == nil, let identity = UplinkMessageIdentity(label: message.label) {
+                    awaiting[message.sequence] = Awaiting(identity: identity)
+                    identities[identity] = message.sequence
+                }
                 stats.published += 1
+                if message.resent { stats.resent += 1 }
                 lock.unlock()
             } catch {
                 // The connection is going; what is in flight is sent again after the reconnect.

@@ -16,7 +16,15 @@ extension PrometheusFamily {
     static let uplinkPublished = PrometheusFamily(name: "candor_uplink_published_total", kind: .counter,
         help: "Messages the uplink handed to the broker (resends included).")
     static let uplinkAcknowledged = PrometheusFamily(name: "candor_uplink_acknowledged_total", kind: .counter,
-        help: "Messages the broker acknowledged (PUBACK); they left the outbox.")
+        help: "Messages the broker acknowledged (PUBACK); they left the outbox, unless uplink.outbox.confirm is collector.")
+    static let uplinkAwaiting = PrometheusFamily(name: "candor_uplink_awaiting_confirmation", kind: .gauge,
+        help: "Messages the broker acknowledged that a collector has not confirmed yet (uplink.outbox.confirm: collector); they stay in the outbox.")
+    static let uplinkConfirmed = PrometheusFamily(name: "candor_uplink_confirmed_total", kind: .counter,
+        help: "Messages a collector confirmed as stored in the fleet store (uplink.outbox.confirm: collector); they left the outbox.")
+    static let uplinkConfirmTimeouts = PrometheusFamily(name: "candor_uplink_confirm_timeouts_total", kind: .counter,
+        help: "Messages sent again because no collector confirmed them within uplink.outbox.confirm_timeout of their PUBACK (doubling per resend).")
+    static let uplinkResent = PrometheusFamily(name: "candor_uplink_resent_total", kind: .counter,
+        help: "Messages handed to the broker again: after a reconnect, a refusal's pause or an overdue confirmation (included in published).")
     static let uplinkEvicted = PrometheusFamily(name: "candor_uplink_evicted_total", kind: .counter,
         help: "Messages that left the outbox unacknowledged, by reason (full, age, disk, rejected).")
     static let uplinkRefused = PrometheusFamily(name: "candor_uplink_refused_total", kind: .counter,
@@ -44,6 +52,10 @@ public final class UplinkMetrics: @unchecked Sendable {
         var oldest: Gauge
         var published: MirroredTotal
         var acknowledged: MirroredTotal
+        var awaiting: Gauge
+        var confirmed: MirroredTotal
+        var confirmTimeouts: MirroredTotal
+        var resent: MirroredTotal
         var evicted: [EvictionKey: MirroredTotal]
         var refused: [Int: MirroredTotal] = [:]
         var unmatched: MirroredTotal
@@ -77,6 +89,10 @@ public final class UplinkMetrics: @unchecked Sendable {
             oldest: PrometheusFamily.outboxOldest.gauge(in: r, []),
             published: MirroredTotal(PrometheusFamily.uplinkPublished.counter(in: r, []), total: 0),
             acknowledged: MirroredTotal(PrometheusFamily.uplinkAcknowledged.counter(in: r, []), total: 0),
+            awaiting: PrometheusFamily.uplinkAwaiting.gauge(in: r, []),
+            confirmed: MirroredTotal(PrometheusFamily.uplinkConfirmed.counter(in: r, []), total: 0),
+            confirmTimeouts: MirroredTotal(PrometheusFamily.uplinkConfirmTimeouts.counter(in: r, []), total: 0),
+            resent: MirroredTotal(PrometheusFamily.uplinkResent.counter(in: r, []), total: 0),
             evicted: evicted,
             unmatched: MirroredTotal(PrometheusFamily.uplinkUnmatched.counter(in: r, []), total: 0),
             outboxErrors: MirroredTotal(PrometheusFamily.uplinkOutboxErrors.counter(in: r, []), total: 0),
@@ -100,6 +116,10 @@ public final class UplinkMetrics: @unchecked Sendable {
             m.oldest.set(to: s.outbox.oldestStoredMillis.map { max(0, Double(Outbox.wallClockMillis() - $0) / 1000) } ?? 0)
             m.published.advance(to: Int(s.published))
             m.acknowledged.advance(to: Int(s.acknowledged))
+            m.awaiting.set(to: Double(s.outbox.awaitingConfirmation))
+            m.confirmed.advance(to: Int(s.confirmed))
+            m.confirmTimeouts.advance(to: Int(s.confirmTimeouts))
+            m.resent.advance(to: Int(s.resent))
             for (reason, total) in s.outbox.evicted { m.evicted[reason.rawValue]?.advance(to: Int(total)) }
             for (code, total) in s.refused {
                 if m.refused[code] == nil {
@@ -143,6 +163,12 @@ extension UplinkEvent {
             "uplink: \(broker) accepts the fleet's messages again; sending resumed"
         case .outboxFailed(let message, let occurrences):
             "uplink: \(message)\(occurrences > 1 ? " (\(occurrences) times since the last line)" : ""); the messages stay in the outbox"
+        case .unconfirmed(let broker, let messages, let after):
+            "uplink: \(messages) message\(messages == 1 ? "" : "s") acknowledged by \(broker) not confirmed by a collector within \(after) s "
+                + "(or longer, for a later resend); sent again"
+        case .confirmationsRefused(let broker, let code):
+            "uplink: \(broker) refused the subscription to the collector's confirmations (\(MQTTReasonCode.hex(code))); "
+                + "messages stay in the outbox until confirmed"
         case .outbox(let event):
             switch event {
             case .corruptSegment(let path, let moved, let messages, let bytes):

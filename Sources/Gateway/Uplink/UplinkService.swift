@@ -116,7 +116,9 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
     public var report: String {
         let s = statistics
         return "uplink: \(s.recordsStored) records in \(s.outbox.stored) messages stored, \(s.acknowledged) acknowledged (\(s.acknowledgedBytes) payload bytes), "
+            + (settings.confirmation == .collector ? "\(s.confirmed) confirmed by a collector (\(s.confirmTimeouts) sent again when their confirmation was overdue), " : "")
             + "\(s.outbox.messages) not delivered (kept in \(settings.outboxPath)), \(s.outbox.evictedTotal) evicted"
+            + (s.resent > 0 ? ", \(s.resent) sent again" : "")
             + (s.unmatched > 0 ? ", \(s.unmatched) answered without a subscriber and sent again" : "")
             + (s.refusedTotal > 0 ? ", \(s.refusedTotal) refused by the broker (\(Self.reasons(s.refused))) and kept" : "")
             + (s.outboxErrors > 0 ? ", \(s.outboxErrors) outbox errors" : "")

@@ -14,6 +14,12 @@ public struct UplinkSettings: Sendable, Hashable {
     public var outboxMaxBytes = 64 << 20
     public var outboxMaxAge: Int64 = 7 * 86_400 * 1_000_000_000
     public var outboxDurability: OutboxDurability = .normal
+    /// `uplink.outbox.confirm`: a message leaves the outbox on the broker's PUBACK (`puback`,
+    /// the default) or on the collector's confirmation (`collector`, `UplinkConfirmation`).
+    public var confirmation: UplinkConfirmation = .puback
+    /// `uplink.outbox.confirm_timeout`: with `collector`, a message PUBACK'd this long ago and
+    /// not confirmed is sent again (the wait doubles per resend of it, to 16 × this).
+    public var confirmTimeoutSeconds: Double = 30
     /// Signal and health windows of these lengths go up (nanoseconds); the others stay local.
     public var windowLengths: [Int64] = [60_000_000_000]
     /// Only the signals of mapped roles (`mapped`, default) or every signal (`all`).
@@ -73,11 +79,17 @@ extension GatewayConfig {
         guard !fleet.isEmpty, fleet.unicodeScalars.allSatisfy({ isIdentifierScalar($0) }) else {
             throw fleetNode.error("fleet must be letters, digits, `_`, `.` or `-` (it is a topic level)")
         }
-        let outbox = try f.required("outbox").fields(["path", "max_bytes", "max_age", "synchronous"])
+        let outbox = try f.required("outbox").fields(["path", "max_bytes", "max_age", "synchronous", "confirm", "confirm_timeout"])
         var s = UplinkSettings(broker: broker, fleet: fleet, outboxPath: try outbox.required("path").path())
         if let n = outbox["max_bytes"] { s.outboxMaxBytes = try positive(n, "a positive byte count") }
         if let n = outbox["max_age"] { s.outboxMaxAge = try n.duration() }
         if let n = outbox["synchronous"] { s.outboxDurability = try n.oneOf(["normal", "full"]) == "full" ? .full : .normal }
+        if let n = outbox["confirm"] { s.confirmation = UplinkConfirmation(rawValue: try n.oneOf(["puback", "collector"]))! }
+        if let n = outbox["confirm_timeout"] {
+            let nanoseconds = try n.duration()
+            guard nanoseconds >= 1_000_000_000 else { throw n.error("expected a confirm timeout of 1s or more") }
+            s.confirmTimeoutSeconds = Double(nanoseconds) / 1e9
+        }
         if let n = f["windows"] {
             s.windowLengths = []
             for item in try n.items() { s.windowLengths.append(try item.duration()) }

@@ -33,6 +33,15 @@ public struct UplinkStatistics: Sendable, Hashable {
     /// Outbox operations of the link's thread that failed (reading the next message,
     /// removing an acknowledged one, evicting by age).
     public var outboxErrors: UInt64 = 0
+    /// Messages handed to the broker again (after a reconnect, a refusal's pause or a
+    /// confirmation that did not come); included in `published`.
+    public var resent: UInt64 = 0
+    /// With `uplink.outbox.confirm: collector`: messages a collector confirmed (they left
+    /// the outbox), messages sent again because their confirmation was overdue, and named
+    /// identities that matched nothing handed out (a duplicate's confirmation, a malformed one).
+    public var confirmed: UInt64 = 0
+    public var confirmTimeouts: UInt64 = 0
+    public var confirmationsIgnored: UInt64 = 0
     public var lastError: String?
 
     public var refusedTotal: UInt64 { refused.values.reduce(0, +) }
@@ -54,6 +63,7 @@ public struct UplinkStatistics: Sendable, Hashable {
         }
         text += "; outbox \(outbox.messages) messages, \(outbox.bytes) B"
         if outbox.messages > 0, let oldest = outbox.oldestStoredMillis { text += ", oldest \(max(0, nowMillis - oldest) / 1000) s" }
+        if outbox.awaitingConfirmation > 0 { text += ", \(outbox.awaitingConfirmation) awaiting confirmation" }
         if outbox.evictedTotal > 0 { text += ", \(outbox.evictedTotal) evicted" }
         if refusedTotal > 0 { text += "; refused \(UplinkService.reasons(refused))" }
         if unmatched > 0 { text += "; \(unmatched) without a subscriber" }
@@ -77,5 +87,10 @@ public enum UplinkEvent: Sendable, Hashable {
     case accepted(broker: String)
     /// An outbox operation failed `occurrences` times since the last such line.
     case outboxFailed(message: String, occurrences: Int)
+    /// `messages` messages (since the last such line) were PUBACK'd and not confirmed by a
+    /// collector within `afterSeconds` (or longer, for a later resend): sent again.
+    case unconfirmed(broker: String, messages: Int, afterSeconds: Double)
+    /// The broker refused the subscription to the collector's confirmations.
+    case confirmationsRefused(broker: String, reasonCode: Int)
     case outbox(OutboxEvent)
 }
