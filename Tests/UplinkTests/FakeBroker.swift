@@ -21,6 +21,7 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
     private(set) var published: [Publish] = []
     private var subscribed: [String] = []
     private var keepsSession = false
+    private var sessionQueue: [MQTTIncoming] = []
 
     /// Sets the PUBACK reason code for what is published from now on.
     func answer(_ code: @escaping (MQTTOutgoing) -> Int) {
@@ -38,6 +39,8 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
     func connect() throws(MQTTError) {
         condition.lock()
         pending.append(.connected(sessionPresent: keepsSession, version: .v5))
+        if keepsSession { pending += sessionQueue.map { .message($0) } }
+        sessionQueue.removeAll()
         keepsSession = true
         condition.unlock()
     }
@@ -57,12 +60,14 @@ final class FakeBroker: MQTTConnection, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Ends the connection; the next connect finds the session again when `keepSession`
-    /// (else as a broker that lost it: CONNACK with session present 0).
-    func drop(keepSession: Bool) {
+    /// Ends the connection; the next connect finds the session again when `keepSession`, with
+    /// `queued` (what was published to us meanwhile) right after the CONNACK; else it is as a
+    /// broker that lost the session (CONNACK with session present 0, `queued` gone).
+    func drop(keepSession: Bool, queued: [MQTTIncoming] = []) {
         condition.lock()
         pending.append(.disconnected(reason: "dropped by the test"))
         keepsSession = keepSession
+        sessionQueue = queued
         condition.broadcast()
         condition.unlock()
     }

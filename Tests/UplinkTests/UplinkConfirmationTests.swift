@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import MQTT
 import Outbox
+import Telemetry
 import Testing
 
 /// `uplink.outbox.confirm: collector` with the link driven by an in-process broker
@@ -35,9 +36,13 @@ import Testing
         var data: [String] { broker.log.filter { !$0.topic.hasSuffix("/status") }.map { String(decoding: $0.payload, as: UTF8.self) } }
 
         /// A collector's confirmation of the messages whose first sequences are `firsts`.
-        func confirm(_ firsts: some Sequence<Int>, vehicle: String = "v") {
+        static func confirmation(_ firsts: some Sequence<Int>, vehicle: String = "v") -> MQTTIncoming {
             let named = firsts.map { UplinkMessageIdentity(vehicle: vehicle, run: "run-1", part: .records(firstSequence: UInt64($0))) }
-            broker.deliver(MQTTIncoming(topic: "candor/v1/f/\(vehicle)/confirm", payload: UplinkConfirmationMessage.encode(named)))
+            return MQTTIncoming(topic: "candor/v1/f/\(vehicle)/confirm", payload: UplinkConfirmationMessage.encode(named))
+        }
+
+        func confirm(_ firsts: some Sequence<Int>, vehicle: String = "v") {
+            broker.deliver(Self.confirmation(firsts, vehicle: vehicle))
         }
 
         var statistics: UplinkStatistics { link.statistics }
@@ -77,11 +82,11 @@ import Testing
         h.confirm(1...2)
         #expect(h.broker.await { h.statistics.confirmed == 2 })
         // The broker restarted without its persistence: our session and its confirmations are gone.
-        h.broker.drop(keepSession: false)
+        h.broker.drop(keepSession: false, queued: [Harness.confirmation(3...6)])
         #expect(h.broker.await { h.data.count == 10 })
         #expect(Array(h.data.suffix(4)) == ["m3", "m4", "m5", "m6"])
         #expect(h.broker.subscriptions == ["candor/v1/f/v/confirm", "candor/v1/f/v/confirm"], "subscribed again on the new connection")
-        #expect(h.statistics.resent == 4)
+        #expect(h.broker.await { h.statistics.resent == 4 })
         h.confirm(3...6)
         #expect(h.broker.await { h.statistics.outbox.messages == 0 })
         try h.end()
@@ -90,14 +95,14 @@ import Testing
     @Test func aReconnectWithTheSessionWaitsForItsQueuedConfirmationsFirst() throws {
         let h = try Harness(messages: 6)
         #expect(h.broker.await { h.statistics.acknowledged == 6 })
-        h.broker.drop(keepSession: true)
         // The session's queued confirmations arrive right after the CONNACK: those are not sent again.
-        #expect(h.broker.await { h.statistics.reconnects == 1 })
-        h.confirm(1...4)
+        h.broker.drop(keepSession: true, queued: [Harness.confirmation(1...4)])
         #expect(h.broker.await { h.statistics.confirmed == 4 })
+        #expect(h.statistics.reconnects == 1)
         // The rest is sent again once the grace (2 s) is over.
         #expect(h.broker.await { h.data.count == 8 })
-        #expect(Array(h.data.suffix(2)) == ["m5", "m6"] && h.statistics.resent == 2)
+        #expect(h.broker.await { h.statistics.resent == 2 })
+        #expect(Array(h.data.suffix(2)) == ["m5", "m6"] && h.data.count == 8)
         h.confirm(5...6)
         #expect(h.broker.await { h.statistics.outbox.messages == 0 })
         try h.end()
@@ -106,9 +111,9 @@ import Testing
     @Test func anOverdueConfirmationSendsTheMessageAgainWithAGrowingWait() throws {
         let h = try Harness(timeout: 0.2, messages: 3)
         // 0.2 s, then 0.4 s, 0.8 s: each message at least three times.
-        #expect(h.broker.await { h.data.count >= 9 })
+        #expect(h.broker.await { h.statistics.resent >= 6 })
         let s = h.statistics
-        #expect(s.outbox.messages == 3 && s.confirmTimeouts >= 6 && s.resent >= 6)
+        #expect(s.outbox.messages == 3 && s.confirmTimeouts >= 6 && h.data.count >= 9)
         #expect(Set(h.data) == ["m1", "m2", "m3"])
         let lines = h.events.all.filter { if case .unconfirmed = $0 { true } else { false } }
         #expect(lines.count == 1, "one line at once, then at most one a minute: \(lines)")
@@ -128,7 +133,8 @@ import Testing
         #expect(h.data.count == window && h.statistics.outbox.awaitingConfirmation == window)
         h.confirm(1...100)
         #expect(h.broker.await { h.data.count == window + 88 })
-        #expect(h.statistics.outbox.awaitingConfirmation == window + 88 - 100)
+        #expect(h.broker.await { h.statistics.outbox.awaitingConfirmation == window + 88 - 100 }, "the last PUBACKs")
+        #expect(h.data.count == window + 88)
         h.confirm(101...(window + 88))
         #expect(h.broker.await { h.statistics.outbox.messages == 0 })
         try h.end()
@@ -158,17 +164,61 @@ import Testing
         #expect(UplinkConfirmationMessage.topic(fleet: "demo", vehicle: "van01") == "candor/v1/demo/van01/confirm")
     }
 
+    /// The van bundle's candor.yaml with an `uplink:` whose outbox has `outbox` added, in a
+    /// directory of its own (removed by the caller).
+    static func setup(_ outbox: String) throws -> (GatewaySetup, directory: String) {
+        let directory = NSTemporaryDirectory() + "candor-confirm-config-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CaptureConfigTests.fixture + "/van.dbc", toPath: directory + "/van.dbc")
+        var yaml = try String(contentsOfFile: CaptureConfigTests.fixture + "/candor.yaml", encoding: .utf8)
+        yaml += "\nuplink:\n  mqtt: { url: mqtt://127.0.0.1:1883, fleet: f }\n  outbox: { path: outbox\(outbox) }\n"
+        try yaml.write(toFile: directory + "/candor.yaml", atomically: true, encoding: .utf8)
+        do {
+            return (try GatewaySetup.load(configFile: directory + "/candor.yaml", environment: [:]), directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    /// What an operator sees: the series next to the other `candor_uplink_*`, and the report.
+    @Test func theMetricsSayWhatAwaitsConfirmationAndWhatWasConfirmed() throws {
+        let (setup, directory) = try Self.setup(", confirm: collector")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let broker = FakeBroker()
+        let queue = try UplinkService.make(try #require(setup.config.sinks.uplink), log: { _ in }, client: broker)
+        try queue.start()
+        let service = try #require([queue].queued(UplinkService.self)).consumer
+        let json = #"{"bus":"can0","end":1767225610.000000,"kind":"silent_episode","message":"BMS_1","open":false,"start":1767225600.500000,"vehicle":"van01"}"#
+        let record = try JSONLinesFormat.record(JSONParser.parse(Array(json.utf8)))
+        let run = RunID(high: 0x0123_4567_89ab_4def, low: 0x8123_4567_89ab_cdef)
+        queue.write(RecordBatch(run: run, firstSequence: 41, records: [record, record]))
+        #expect(broker.await { service.statistics.acknowledged == 1 })
+        let metrics = PrometheusMetrics(layout: setup.layout)
+        let uplinkMetrics = try #require(UplinkMetrics(metrics, services: [queue]))
+        func sample(_ name: String) -> Double? {
+            uplinkMetrics.update()
+            return metrics.exposition().split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        #expect(sample("candor_uplink_awaiting_confirmation") == 1 && sample("candor_uplink_outbox_messages") == 1)
+        #expect(sample("candor_uplink_acknowledged_total") == 1 && sample("candor_uplink_confirmed_total") == 0)
+        #expect(service.statusLine.contains("outbox 1 messages") && service.statusLine.contains("1 awaiting confirmation"), "\(service.statusLine)")
+        let confirmation = UplinkConfirmationMessage.encode([UplinkMessageIdentity(vehicle: "van01", run: run.description, part: .records(firstSequence: 41))])
+        broker.deliver(MQTTIncoming(topic: "candor/v1/f/van01/confirm", payload: confirmation))
+        #expect(broker.await { service.statistics.confirmed == 1 })
+        #expect(sample("candor_uplink_awaiting_confirmation") == 0 && sample("candor_uplink_outbox_messages") == 0)
+        #expect(sample("candor_uplink_confirmed_total") == 1 && sample("candor_uplink_resent_total") == 0 && sample("candor_uplink_confirm_timeouts_total") == 0)
+        try queue.close()
+        #expect(service.report.contains("2 records in 1 messages stored, 1 acknowledged") && service.report.contains("1 confirmed by a collector"), "\(service.report)")
+        #expect(service.report.contains("0 not delivered"), "\(service.report)")
+    }
+
     /// `uplink.outbox.confirm` and `confirm_timeout` as candor.yaml gives them.
     @Test func theConfigKeysDecodeAndTheirMistakesAreNamed() throws {
         func load(_ outbox: String) throws -> UplinkSettings? {
-            let directory = NSTemporaryDirectory() + "candor-confirm-config-\(getpid())-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try FileManager.default.copyItem(atPath: CaptureConfigTests.fixture + "/van.dbc", toPath: directory + "/van.dbc")
-            var yaml = try String(contentsOfFile: CaptureConfigTests.fixture + "/candor.yaml", encoding: .utf8)
-            yaml += "\nuplink:\n  mqtt: { url: mqtt://127.0.0.1:1883, fleet: f }\n  outbox: { path: outbox\(outbox) }\n"
-            try yaml.write(toFile: directory + "/candor.yaml", atomically: true, encoding: .utf8)
-            return try GatewaySetup.load(configFile: directory + "/candor.yaml", environment: [:]).config.sinks.uplink
+            let (setup, directory) = try Self.setup(outbox)
+            try? FileManager.default.removeItem(atPath: directory)
+            return setup.config.sinks.uplink
         }
         let defaults = try #require(try load(""))
         #expect(defaults.confirmation == .puback && defaults.confirmTimeoutSeconds == 30)
