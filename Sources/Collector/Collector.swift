@@ -45,10 +45,9 @@ public struct CollectorError: Error, Sendable, CustomStringConvertible {
 /// after the store write; a failed write drops the connection without writing (`abandon`),
 /// so the broker delivers those messages again. After the commit it confirms every stored
 /// message — duplicates too — to its gateway (`UplinkConfirmationMessage`, QoS 1 on
-/// `candor/v1/<fleet>/<vehicle>/confirm`): a gateway with `uplink.outbox.confirm: collector`
+/// `candor/confirm/v1/<fleet>/<vehicle>`): a gateway with `uplink.outbox.confirm: collector`
 /// keeps a message until then, so a broker that loses what it acknowledged (mosquitto's
-/// `kill -9`) loses nothing for good. Confirmations come back through the fleet's
-/// subscription and are skipped. Malformed messages (not confirmed) are counted, the first of
+/// `kill -9`) loses nothing for good. Malformed messages (not confirmed) are counted, the first of
 /// each kind logged with its topic, and skipped. Reconnects back off exponentially with
 /// jitter; a broker that refuses the very first connection (credentials, certificate) ends
 /// `run` with an error.
@@ -199,7 +198,6 @@ public final class Collector: @unchecked Sendable {
         var decoded: [(message: MQTTIncoming, payload: UplinkPayload)] = []
         var stored: [UplinkMessageIdentity] = []
         for m in messages {
-            if UplinkPayload.isConfirmation(m.topic, fleet: options.fleet) { continue }  // ours, back through `#`
             metrics.received()
             counts.withLock { $0.messages += 1 }
             if let vehicle = UplinkPayload.captureVehicle(m.topic, fleet: options.fleet) {

@@ -38,12 +38,6 @@ public struct UplinkPayload: Sendable {
     public static let maxInflatedBytes = 64 << 20
     public static let kinds: Set<String> = ["signals", "health", "operations", "episodes"]
 
-    /// A collector's own confirmation (`candor/v1/<fleet>/<vehicle>/confirm`), which the
-    /// fleet's subscription brings back.
-    static func isConfirmation(_ topic: String, fleet: String) -> Bool {
-        topic.hasSuffix("/confirm") && topic.hasPrefix("candor/v1/\(fleet)/") && topic.split(separator: "/", omittingEmptySubsequences: false).count == 5
-    }
-
     /// The vehicle of a capture message's topic (`candor/v1/<fleet>/<vehicle>/capture`), or nil.
     static func captureVehicle(_ topic: String, fleet: String) -> String? {
         let parts = topic.split(separator: "/", omittingEmptySubsequences: false)

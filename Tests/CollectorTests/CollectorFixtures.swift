@@ -154,7 +154,6 @@ final class Observer {
     }
 
     private func take(_ m: MQTTIncoming) throws {
-        guard !m.topic.hasSuffix("/confirm") else { return }  // a collector's confirmation
         messages.append(m)
         guard !m.topic.hasSuffix("/status") else { return }
         let json = m.payload.first == 0x78 ? zlibInflate(m.payload) : m.payload

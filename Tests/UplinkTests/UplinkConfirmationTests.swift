@@ -38,7 +38,7 @@ import Testing
         /// A collector's confirmation of the messages whose first sequences are `firsts`.
         static func confirmation(_ firsts: some Sequence<Int>, vehicle: String = "v") -> MQTTIncoming {
             let named = firsts.map { UplinkMessageIdentity(vehicle: vehicle, run: "run-1", part: .records(firstSequence: UInt64($0))) }
-            return MQTTIncoming(topic: "candor/v1/f/\(vehicle)/confirm", payload: UplinkConfirmationMessage.encode(named))
+            return MQTTIncoming(topic: "candor/confirm/v1/f/\(vehicle)", payload: UplinkConfirmationMessage.encode(named))
         }
 
         func confirm(_ firsts: some Sequence<Int>, vehicle: String = "v") {
@@ -59,13 +59,13 @@ import Testing
         #expect(h.broker.await { h.statistics.acknowledged == 10 })
         var s = h.statistics
         #expect(s.outbox.messages == 10 && s.outbox.awaitingConfirmation == 10 && s.confirmed == 0)
-        #expect(h.broker.subscriptions == ["candor/v1/f/v/confirm"])
+        #expect(h.broker.subscriptions == ["candor/confirm/v1/f/v"])
         h.confirm(1...4)
         #expect(h.broker.await { h.statistics.confirmed == 4 })
         // Again (a duplicate's confirmation), another vehicle's, and garbage: nothing changes.
         h.confirm([2])
         h.confirm([5], vehicle: "other")
-        h.broker.deliver(MQTTIncoming(topic: "candor/v1/f/v/confirm", payload: Array("{}".utf8)))
+        h.broker.deliver(MQTTIncoming(topic: "candor/confirm/v1/f/v", payload: Array("{}".utf8)))
         #expect(h.broker.await { h.statistics.confirmationsIgnored == 2 })
         s = h.statistics
         #expect(s.outbox.messages == 6 && s.outbox.awaitingConfirmation == 6 && s.confirmed == 4 && s.resent == 0)
@@ -85,7 +85,7 @@ import Testing
         h.broker.drop(keepSession: false, queued: [Harness.confirmation(3...6)])
         #expect(h.broker.await { h.data.count == 10 })
         #expect(Array(h.data.suffix(4)) == ["m3", "m4", "m5", "m6"])
-        #expect(h.broker.subscriptions == ["candor/v1/f/v/confirm", "candor/v1/f/v/confirm"], "subscribed again on the new connection")
+        #expect(h.broker.subscriptions == ["candor/confirm/v1/f/v", "candor/confirm/v1/f/v"], "subscribed again on the new connection")
         #expect(h.broker.await { h.statistics.resent == 4 })
         h.confirm(3...6)
         #expect(h.broker.await { h.statistics.outbox.messages == 0 })
@@ -161,7 +161,7 @@ import Testing
         for bad in ["{}", #"{"confirmed":[{"run":"r"}],"v":1}"#, #"{"confirmed":[{"first_seq":1}],"v":1}"#, "not json"] {
             #expect(UplinkConfirmationMessage.decode(Array(bad.utf8), vehicle: "v") == nil, "\(bad)")
         }
-        #expect(UplinkConfirmationMessage.topic(fleet: "demo", vehicle: "van01") == "candor/v1/demo/van01/confirm")
+        #expect(UplinkConfirmationMessage.topic(fleet: "demo", vehicle: "van01") == "candor/confirm/v1/demo/van01")
     }
 
     /// The van bundle's candor.yaml with an `uplink:` whose outbox has `outbox` added, in a
@@ -204,7 +204,7 @@ import Testing
         #expect(sample("candor_uplink_acknowledged_total") == 1 && sample("candor_uplink_confirmed_total") == 0)
         #expect(service.statusLine.contains("outbox 1 messages") && service.statusLine.contains("1 awaiting confirmation"), "\(service.statusLine)")
         let confirmation = UplinkConfirmationMessage.encode([UplinkMessageIdentity(vehicle: "van01", run: run.description, part: .records(firstSequence: 41))])
-        broker.deliver(MQTTIncoming(topic: "candor/v1/f/van01/confirm", payload: confirmation))
+        broker.deliver(MQTTIncoming(topic: "candor/confirm/v1/f/van01", payload: confirmation))
         #expect(broker.await { service.statistics.confirmed == 1 })
         #expect(sample("candor_uplink_awaiting_confirmation") == 0 && sample("candor_uplink_outbox_messages") == 0)
         #expect(sample("candor_uplink_confirmed_total") == 1 && sample("candor_uplink_resent_total") == 0 && sample("candor_uplink_confirm_timeouts_total") == 0)

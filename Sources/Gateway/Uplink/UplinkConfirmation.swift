@@ -50,20 +50,22 @@ public struct UplinkMessageIdentity: Sendable, Hashable {
     }
 }
 
-/// The collector's confirmation, QoS 1 on `candor/v1/<fleet>/<vehicle>/confirm`, sent after
+/// The collector's confirmation, QoS 1 on `candor/confirm/v1/<fleet>/<vehicle>`, sent after
 /// the named messages' records (or capture files) were committed, duplicates included:
 ///
 ///     {"confirmed":[{"first_seq":17,"run":"<uuid>"},{"capture":3,"chunk":0,"run":"<uuid>"},
 ///                   {"capture":3,"chunk":"index","run":"<uuid>"}],"v":1}
 ///
 /// The gateway subscribes to its vehicles' topics with its persistent session, so what is
-/// confirmed while it is away waits for it at the broker.
+/// confirmed while it is away waits for it at the broker. The topics are outside the fleet's
+/// `candor/v1/<fleet>/#`: whoever consumes the uplink (collectors, other subscribers) never
+/// gets them; an ACL gives a vehicle read on its own (and write on its `candor/v1/…/#`).
 public enum UplinkConfirmationMessage {
     public static let version = 1
     /// Identities per message at most: a confirmation stays small (about 60 bytes each).
     public static let maxIdentities = 500
 
-    public static func topic(fleet: String, vehicle: String) -> String { "candor/v1/\(fleet)/\(vehicle)/confirm" }
+    public static func topic(fleet: String, vehicle: String) -> String { "candor/confirm/v1/\(fleet)/\(vehicle)" }
 
     public static func encode(_ identities: [UplinkMessageIdentity]) -> [UInt8] {
         var text = #"{"confirmed":["#

@@ -21,7 +21,7 @@ import SystemIO
 ///
 /// With `settings.confirmation == .collector` a PUBACK only ends a message's flight: the
 /// message stays in the outbox (`markDelivered`, counted as awaiting confirmation) until a
-/// collector confirms it on `candor/v1/<fleet>/<vehicle>/confirm` (`UplinkConfirmationMessage`),
+/// collector confirms it on `candor/confirm/v1/<fleet>/<vehicle>` (`UplinkConfirmationMessage`),
 /// to which the link subscribes on every connection (its persistent session keeps what is
 /// confirmed while it is away; mosquitto may forget the subscription itself). At most
 /// `maxAwaiting` messages await confirmation at once: beyond that sending waits, and the
@@ -324,7 +324,7 @@ final class UplinkLink: @unchecked Sendable {
     /// A collector's confirmation: the messages it names leave the outbox.
     private func confirmed(_ message: MQTTIncoming) {
         guard confirmTopics.contains(message.topic) else { return }
-        let vehicle = String(message.topic.split(separator: "/", omittingEmptySubsequences: false)[3])
+        let vehicle = String(message.topic.split(separator: "/", omittingEmptySubsequences: false)[4])
         lock.lock()
         defer {
             lock.broadcast()
