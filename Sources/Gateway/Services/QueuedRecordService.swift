@@ -68,10 +68,11 @@ public final class QueuedRecordService: RecordService, @unchecked Sendable {
         _ = SystemThread(name: "candor-\(name)") { self.work() }
     }
 
-    /// Queues `batch`, or drops and counts it when the queue is full or closing. Never throws
-    /// and never waits for the consumer.
+    /// Queues the consumer's selection of `batch` (`AsyncRecordConsumer.select`, on this
+    /// thread), or drops and counts it when the queue is full or closing. Never throws and never
+    /// waits for the consumer.
     public func write(_ batch: RecordBatch) {
-        guard !batch.records.isEmpty else { return }
+        guard !batch.records.isEmpty, let batch = consumer.select(batch), !batch.records.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         precondition(started, "write before start")

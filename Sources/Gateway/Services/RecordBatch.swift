@@ -58,23 +58,54 @@ public struct RecordIdentity: Sendable, Hashable {
 /// Sequence numbers count every record of the run, all vehicles together, from 1 without a gap:
 /// `records[i]` has `firstSequence + i`, and the next batch starts where this one ends. A
 /// receiver of every record can therefore tell a lost batch from a duplicate one.
+///
+/// A *selection* (`selecting(_:)`) is the part of a batch one consumer wants, made on the
+/// ingest thread so the consumer's queue carries only that: its records keep their own
+/// sequence numbers (`sequence(at:)`), which then have gaps.
 public struct RecordBatch: Sendable {
     public let run: RunID
     public let firstSequence: UInt64
     public let records: [TelemetryRecord]
+    /// A selection's sequence numbers, one per record; nil for a whole batch.
+    private let sequences: [UInt64]?
 
     public init(run: RunID, firstSequence: UInt64, records: [TelemetryRecord]) {
         precondition(firstSequence > 0, "sequence numbers start at 1")
         self.run = run
         self.firstSequence = firstSequence
         self.records = records
+        sequences = nil
     }
 
-    /// The sequence number the batch after this one starts with.
-    public var nextSequence: UInt64 { firstSequence + UInt64(records.count) }
+    /// The records at `indices` (increasing) with their sequence numbers, or nil when there
+    /// are none. Copies only those records.
+    public func selecting(_ indices: [Int]) -> RecordBatch? {
+        guard let first = indices.first else { return nil }
+        if indices.count == records.count { return self }
+        return RecordBatch(run: run, firstSequence: sequence(at: first),
+                           records: indices.map { records[$0] }, sequences: indices.map { sequence(at: $0) })
+    }
+
+    private init(run: RunID, firstSequence: UInt64, records: [TelemetryRecord], sequences: [UInt64]) {
+        self.run = run
+        self.firstSequence = firstSequence
+        self.records = records
+        self.sequences = sequences
+    }
+
+    /// The sequence number of `records[index]`.
+    public func sequence(at index: Int) -> UInt64 {
+        sequences?[index] ?? firstSequence + UInt64(index)
+    }
+
+    /// The sequence number the batch after this one starts with (after a selection's last
+    /// record: where the next selection's may start at the earliest).
+    public var nextSequence: UInt64 {
+        records.isEmpty ? firstSequence : sequence(at: records.count - 1) + 1
+    }
 
     public func identity(at index: Int) -> RecordIdentity {
-        RecordIdentity(vehicle: records[index].vehicle, run: run, sequence: firstSequence + UInt64(index))
+        RecordIdentity(vehicle: records[index].vehicle, run: run, sequence: sequence(at: index))
     }
 }
 

@@ -50,9 +50,17 @@ public protocol AsyncRecordConsumer: AnyObject {
     /// Called from another thread when `close` waited past its deadline: make a blocked
     /// `consume` return soon (close the socket, cancel the wait). The default does nothing.
     func interrupt()
+    /// The part of `batch` this consumer wants, or nil for none of it. Called by
+    /// `QueuedRecordService.write` on the ingest thread before the batch is queued, so it must
+    /// be cheap and bounded (a look at each record, no I/O). It lets a consumer that wants a
+    /// few records of every batch (an uplink: the 60 s windows, not the 1 s ones) queue only
+    /// those, and leaves the rest of the batch to be released where it was made. The default
+    /// takes the whole batch.
+    func select(_ batch: RecordBatch) -> RecordBatch?
 }
 
 extension AsyncRecordConsumer {
     public func flush() throws(SinkError) {}
     public func interrupt() {}
+    public func select(_ batch: RecordBatch) -> RecordBatch? { batch }
 }

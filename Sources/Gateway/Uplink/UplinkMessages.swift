@@ -63,11 +63,19 @@ struct UplinkEncoder {
         }
     }
 
-    /// The messages for one batch, in the order of each group's first record.
-    ///
-    /// Most of a batch stays on the vehicle (every 1 s window), so records are classified in
-    /// place through the array's buffer — no record is copied (no retain of its strings) to be
-    /// looked at — and only the few that go up are grouped by vehicle and kind.
+    /// The indices of the records that go up. Most of a batch stays on the vehicle (every 1 s
+    /// window), so records are looked at in place through the array's buffer — no record is
+    /// copied (no retain of its strings) to be classified.
+    func uplinked(_ batch: RecordBatch) -> [Int] {
+        var indices: [Int] = []
+        batch.records.withUnsafeBufferPointer { records in
+            for i in records.indices where kind(of: records[i]) != nil { indices.append(i) }
+        }
+        return indices
+    }
+
+    /// The messages for one batch (a selection, `uplinked`, or a whole batch), in the order of
+    /// each group's first record: records grouped by vehicle and kind.
     func messages(_ batch: RecordBatch) -> [UplinkMessage] {
         var groups: [String: (kind: UplinkKind, vehicle: String, indices: [Int])] = [:]
         var order: [String] = []
@@ -108,13 +116,13 @@ struct UplinkEncoder {
         json += Array(#"],"run":""#.utf8) + Array(batch.run.description.utf8) + Array(#"","seqs":["#.utf8)
         for (n, i) in indices.enumerated() {
             if n > 0 { json.append(UInt8(ascii: ",")) }
-            json += Array(String(batch.firstSequence + UInt64(i)).utf8)
+            json += Array(String(batch.sequence(at: i)).utf8)
         }
         json += Array(#"],"v":1,"vehicle":""#.utf8) + Array(vehicle.utf8) + Array(#""}"#.utf8)
         let packed = Deflate.compress(json, level: Self.compressionLevel)
         let topic = Self.topic(fleet: settings.fleet, vehicle: vehicle, kind: kind)
-        let first = batch.firstSequence + UInt64(indices.first!)
-        let last = batch.firstSequence + UInt64(indices.last!)
+        let first = batch.sequence(at: indices.first!)
+        let last = batch.sequence(at: indices.last!)
         return UplinkMessage(label: "\(topic)|\(batch.run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
                              outboxClass: kind.outboxClass, records: indices.count)
     }

@@ -69,6 +69,13 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         captures?.submit(cut, wait: wait)
     }
 
+    /// Only the records that go up are queued: most of a batch is 1 s windows that stay on the
+    /// vehicle, and leaving them to ingest keeps their release (every record's names) on the
+    /// thread that would release them without an uplink.
+    public func select(_ batch: RecordBatch) -> RecordBatch? {
+        batch.selecting(encoder.uplinked(batch))
+    }
+
     public func consume(_ batch: RecordBatch) throws(SinkError) {
         do { try link.store(encoder.messages(batch)) } catch {
             throw SinkError(.io, path: settings.outboxPath, message: error.description)
