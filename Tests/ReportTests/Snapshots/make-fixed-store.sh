@@ -43,10 +43,18 @@ replay "$fleet/bus-c-wtvc" bus01
 replay "$fleet/fcev-urban" fcev01
 replay "$work/bus-acc" bus02
 
+# Schema 6 keeps signal windows eight to a row (signal_window is a view over
+# signal_window_group): the kept windows go back one to a row, which the schema allows.
 sqlite3 "$store" <<'SQL'
-DELETE FROM signal_window WHERE window_length <> (SELECT max(window_length) FROM signal_window)
-    OR signal_id NOT IN (SELECT signal_id FROM signal WHERE name = 'SOC' OR name LIKE '%\_SOC' ESCAPE '\');
-DELETE FROM signal WHERE signal_id NOT IN (SELECT signal_id FROM signal_window);
+CREATE TEMP TABLE kept AS SELECT * FROM signal_window
+    WHERE window_length = (SELECT max(window_length) FROM signal_window_group)
+    AND signal_id IN (SELECT signal_id FROM signal WHERE name = 'SOC' OR name LIKE '%\_SOC' ESCAPE '\');
+DELETE FROM signal_window_group;
+INSERT INTO signal_window_group (window_length, window_start, signal_id_1, count_1, minimum_1, maximum_1,
+                                 mean_1, last_1, stddev_1, first_time_1, last_time_1)
+    SELECT window_length, window_start, signal_id, count, minimum, maximum, mean, last, stddev, first_time, last_time
+    FROM kept ORDER BY window_length, window_start, signal_id;
+DELETE FROM signal WHERE signal_id NOT IN (SELECT signal_id FROM kept);
 DELETE FROM message_health WHERE window_length <> (SELECT max(window_length) FROM message_health);
 DELETE FROM bus_health WHERE window_length <> (SELECT max(window_length) FROM bus_health);
 VACUUM;
