@@ -167,4 +167,43 @@ import Testing
         #expect(stats.failures == 1 && stats.droppedBatches == 1 && stats.deliveredBatches == 1)
         #expect(consumer.snapshot.consumed == [2])
     }
+
+    /// Takes only the records of vehicle "up", on the writer's thread, and keeps what it got.
+    final class SelectingConsumer: AsyncRecordConsumer, @unchecked Sendable {
+        let name = "selecting"
+        private let got = Mutex<[(sequence: UInt64, vehicle: String)]>([])
+        func select(_ batch: RecordBatch) -> RecordBatch? {
+            batch.selecting(batch.records.indices.filter { batch.records[$0].vehicle == "up" })
+        }
+        func consume(_ batch: RecordBatch) throws(SinkError) {
+            let pairs = batch.records.indices.map { (batch.sequence(at: $0), batch.records[$0].vehicle) }
+            got.withLock { $0 += pairs }
+        }
+        func close() {}
+        var received: [(sequence: UInt64, vehicle: String)] { got.withLock { $0 } }
+    }
+
+    @Test func aSelectionIsQueuedWithTheRecordsOwnSequences() throws {
+        let consumer = SelectingConsumer()
+        let service = QueuedRecordService(consumer, capacity: 100)
+        let sinks = try SinkSet(services: [service], run: RunID(high: 0, low: 0))
+        // Sequences 1-5, then 6-9 (nothing selected: not queued), then 10-12.
+        try sinks.write(Self.records(["up", "down", "down", "up", "up"]))
+        try sinks.write(Self.records(["down", "down", "down", "down"]))
+        try sinks.write(Self.records(["down", "up", "down"]))
+        #expect(service.waitUntilIdle(timeout: .seconds(30)))
+        try sinks.close()
+        #expect(consumer.received.map(\.sequence) == [1, 4, 5, 11])
+        #expect(consumer.received.allSatisfy { $0.vehicle == "up" })
+        // The queue counts what it was given, not the batches' 12 records.
+        let stats = service.statistics
+        #expect(stats.deliveredBatches == 2 && stats.deliveredRecords == 4 && stats.droppedBatches == 0)
+
+        let batch = RecordBatch(run: RunID(high: 0, low: 0), firstSequence: 20, records: Self.records(["a", "b", "c"]))
+        #expect(batch.selecting([]) == nil)
+        let part = try #require(batch.selecting([0, 2]))
+        #expect(part.firstSequence == 20 && part.sequence(at: 1) == 22 && part.nextSequence == 23)
+        #expect(part.identity(at: 1).sequence == 22 && part.identity(at: 1).vehicle == "c")
+        #expect(batch.selecting([0, 1, 2])?.nextSequence == 23)
+    }
 }
