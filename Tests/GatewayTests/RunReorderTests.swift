@@ -82,6 +82,8 @@ import Testing
         #expect(try decode("live: { receive_buffer: 512KiB }\n").live.receiveBufferBytes == 512 << 10)
         #expect(try decode("").live.kernelFilter == false)
         #expect(try decode("live: { kernel_filter: true }\n").live.kernelFilter == true)
+        #expect(try decode("").live.receiveBatch == 32)
+        #expect(try decode("live: { receive_batch: 1 }\n").live.receiveBatch == 1)
     }
 
     @Test func liveBadValuesNameTheKey() {
@@ -89,6 +91,7 @@ import Testing
             ("live: { receive_buffer: 4MB }\n", "live.receive_buffer"), ("live: { receive_buffer: 4GiB }\n", "live.receive_buffer"),
             ("live: { queue: 0 }\n", "live.queue"), ("live: { reorder: 5 }\n", "live.reorder"),
             ("live: { kernel_filter: dbc }\n", "live.kernel_filter"), ("live: { buffer: 1 }\n", "buffer"),
+            ("live: { receive_batch: 0 }\n", "live.receive_batch"), ("live: { receive_batch: 1025 }\n", "live.receive_batch"),
         ] {
             #expect(throws: ConfigError.self, "\(yaml)") { try decode(yaml) }
             do { _ = try decode(yaml) } catch { #expect(error.description.contains(fragment), "\(error.description)") }

@@ -22,6 +22,7 @@ enum ConfigRanges {
     static let tailClientBuffer = 16...65_536
     static let decodedLogQueueBytes = (64 << 10)...(1 << 30)
     static let liveQueue = 64...(1 << 20)
+    static let receiveBatch = 1...1024
     static let reorder = Span(0...10 * second, "0 (off) to 10s")
     /// GB/T 32960: the cells and probes of one report, so that both bodies (2 B a cell, 1 B a
     /// probe) stay well under the frame's 65,531-byte data unit with the other bodies.

@@ -1,7 +1,7 @@
 /// `live:` — how `candor run` reads its buses: the receive buffer of each bus's socket and
 /// the queue between the reader threads and the pipeline.
 ///
-///     live: { receive_buffer: 4MiB, queue: 16384, reorder: 100ms }
+///     live: { receive_buffer: 4MiB, queue: 16384, reorder: 100ms, receive_batch: 32 }
 ///
 /// A bigger receive buffer absorbs the moments the reader thread is not scheduled (a
 /// loaded or emulated machine); frames that still do not fit are counted as kernel drops.
@@ -21,6 +21,9 @@ public struct LiveInputOptions: Sendable, Hashable {
     /// `kernel_filter`: each bus's socket passes only the ids of its DBC (`CAN_RAW_FILTER`).
     /// The recorder, bus load and frame counts then see only those frames.
     public var kernelFilter = false
+    /// `receive_batch`: most frames a bus's reader takes in one system call (`recvmmsg`), each
+    /// with its own timestamp and drop count; 1 is one system call per frame.
+    public var receiveBatch = 32
 
     public init(receiveBufferBytes: Int? = nil, queueCapacity: Int = 16_384, reorderNanoseconds: Int64 = 100_000_000) {
         self.receiveBufferBytes = receiveBufferBytes
@@ -31,7 +34,7 @@ public struct LiveInputOptions: Sendable, Hashable {
 
 extension GatewayConfig {
     static func decodeLive(_ node: ConfigNode) throws(ConfigError) -> LiveInputOptions {
-        let f = try node.fields(["receive_buffer", "queue", "reorder", "kernel_filter"])
+        let f = try node.fields(["receive_buffer", "queue", "reorder", "kernel_filter", "receive_batch"])
         var options = LiveInputOptions()
         if let n = f["receive_buffer"] {
             let text = try n.text()
@@ -42,6 +45,7 @@ extension GatewayConfig {
         }
         if let n = f["queue"] { options.queueCapacity = try n.int(in: ConfigRanges.liveQueue, "a frame count") }
         if let n = f["kernel_filter"] { options.kernelFilter = try n.bool() }
+        if let n = f["receive_batch"] { options.receiveBatch = try n.int(in: ConfigRanges.receiveBatch, "a frame count") }
         if let n = f["reorder"] {
             let text = try n.text()
             if text == "0" || text == "off" {

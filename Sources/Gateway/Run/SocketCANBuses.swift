@@ -64,6 +64,7 @@ extension LiveFrameSource {
     static func forDaemon(interfaces: [String], live: LiveInputOptions, filters: [String: [CANIDFilter]] = [:]) throws(SocketCANError) -> LiveFrameSource {
         var socket = CANSocketOptions()
         socket.receiveBufferBytes = live.receiveBufferBytes
+        socket.receiveBatchSize = live.receiveBatch
         var configuration = Configuration(interfaces: interfaces, socket: socket, queueCapacity: live.queueCapacity)
         configuration.filtersByInterface = filters
         return try LiveFrameSource(configuration)
