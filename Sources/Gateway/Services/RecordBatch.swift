@@ -22,18 +22,20 @@ public struct RunID: Sendable, Hashable, CustomStringConvertible {
 
     /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lowercase.
     public var description: String {
-        let hex = Self.hex(high, digits: 16) + Self.hex(low, digits: 16)
-        var out = ""
-        for (i, c) in hex.enumerated() {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append("-") }
-            out.append(c)
+        String(unsafeUninitializedCapacity: 36) { text in
+            let digits = Array("0123456789abcdef".utf8)
+            var n = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    text[n] = UInt8(ascii: "-")
+                    n += 1
+                }
+                let word = nibble < 16 ? high : low
+                text[n] = digits[Int(word >> UInt64(60 - 4 * (nibble % 16)) & 0xF)]
+                n += 1
+            }
+            return n
         }
-        return out
-    }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: digits - text.count) + text
     }
 }
 

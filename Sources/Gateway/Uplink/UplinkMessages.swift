@@ -1,4 +1,5 @@
 import CANCapture
+import CANCore
 import MQTT
 import Outbox
 import Telemetry
@@ -91,39 +92,48 @@ struct UplinkEncoder {
                 groups[key]!.indices.append(i)
             }
         }
+        let run = batch.run.description
         var out: [UplinkMessage] = []
         for key in order {
             let group = groups[key]!
             var start = 0
             while start < group.indices.count {
-                let chunk = Array(group.indices[start..<min(start + Self.maxRecords, group.indices.count)])
-                out.append(message(batch, kind: group.kind, vehicle: group.vehicle, indices: chunk))
+                let chunk = group.indices[start..<min(start + Self.maxRecords, group.indices.count)]
+                out.append(message(batch, run: run, kind: group.kind, vehicle: group.vehicle, indices: chunk))
                 start += chunk.count
             }
         }
         return out
     }
 
-    private func message(_ batch: RecordBatch, kind: UplinkKind, vehicle: String, indices: [Int]) -> UplinkMessage {
+    private func message(_ batch: RecordBatch, run: String, kind: UplinkKind, vehicle: String, indices: ArraySlice<Int>) -> UplinkMessage {
         var json: [UInt8] = []
         json.reserveCapacity(256 * indices.count)
-        json += Array(#"{"kind":""#.utf8) + Array(kind.rawValue.utf8) + Array(#"","records":["#.utf8)
-        for (n, i) in indices.enumerated() {
-            if n > 0 { json.append(UInt8(ascii: ",")) }
-            JSONLinesFormat.append(batch.records[i], to: &json)
-            json.removeLast()  // the line's "\n"
+        json.append(contentsOf: #"{"kind":""#.utf8)
+        json.append(contentsOf: kind.rawValue.utf8)
+        json.append(contentsOf: #"","records":["#.utf8)
+        batch.records.withUnsafeBufferPointer { records in
+            for i in indices {
+                if i != indices.first { json.append(UInt8(ascii: ",")) }
+                JSONLinesFormat.append(records[i], to: &json)
+                json.removeLast()  // the line's "\n"
+            }
         }
-        json += Array(#"],"run":""#.utf8) + Array(batch.run.description.utf8) + Array(#"","seqs":["#.utf8)
-        for (n, i) in indices.enumerated() {
-            if n > 0 { json.append(UInt8(ascii: ",")) }
-            json += Array(String(batch.sequence(at: i)).utf8)
+        json.append(contentsOf: #"],"run":""#.utf8)
+        json.append(contentsOf: run.utf8)
+        json.append(contentsOf: #"","seqs":["#.utf8)
+        for i in indices {
+            if i != indices.first { json.append(UInt8(ascii: ",")) }
+            DecimalText.appendUnsigned(batch.sequence(at: i), to: &json)
         }
-        json += Array(#"],"v":1,"vehicle":""#.utf8) + Array(vehicle.utf8) + Array(#""}"#.utf8)
+        json.append(contentsOf: #"],"v":1,"vehicle":""#.utf8)
+        json.append(contentsOf: vehicle.utf8)
+        json.append(contentsOf: #""}"#.utf8)
         let packed = Deflate.compress(json, level: Self.compressionLevel)
         let topic = Self.topic(fleet: settings.fleet, vehicle: vehicle, kind: kind)
         let first = batch.sequence(at: indices.first!)
         let last = batch.sequence(at: indices.last!)
-        return UplinkMessage(label: "\(topic)|\(batch.run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
+        return UplinkMessage(label: "\(topic)|\(run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
                              outboxClass: kind.outboxClass, records: indices.count)
     }
 }
