@@ -15,7 +15,7 @@ public final class PrometheusMetrics: Sendable {
     }
 
     /// What a role of a semantic map reads: (vehicle, bus, message, signal) → (role, scale, offset).
-    typealias Roles = [[String]: (role: String, scale: Double, offset: Double)]
+    typealias Roles = [SignalKey: (role: String, scale: Double, offset: Double)]
 
     /// The registry's series, by label values, so a window close looks them up instead of
     /// asking the registry; and what the current layout maps.
@@ -73,7 +73,7 @@ public final class PrometheusMetrics: Sendable {
                     s.timeouts[key] = counter
                     counter.increment(by: Int64(r.timeouts))
                 case .signalWindow(let r) where r.windowLength == s.shortestWindow && r.count > 0:
-                    guard let role = s.roles[[r.vehicle, r.bus, r.message, r.signal]] else { break }
+                    guard let role = s.roles[SignalKey(r)] else { break }
                     let key = Key(a: r.vehicle, b: role.role)
                     let gauge = s.signals[key] ?? PrometheusFamily.signal.gauge(in: registry, [("vehicle", r.vehicle), ("role", role.role)])
                     s.signals[key] = gauge
@@ -91,7 +91,7 @@ public final class PrometheusMetrics: Sendable {
     /// at 0; the `candor_signal` series of roles no longer mapped are unregistered.
     public func use(layout: TelemetryLayout) {
         let roles = Self.roles(of: layout)
-        let mapped = Set(roles.map { Key(a: $0.key[0], b: $0.value.role) })
+        let mapped = Set(roles.map { Key(a: $0.key.vehicle, b: $0.value.role) })
         series.withLock { s in
             s.roles = roles
             s.shortestWindow = layout.configuration.rules.windowLengths[0]
@@ -118,7 +118,7 @@ public final class PrometheusMetrics: Sendable {
         var roles: Roles = [:]
         for vehicle in layout.configuration.vehicles {
             for (role, reference) in vehicle.rules.signals.keyedReferences where exportedRoles.contains(role) {
-                roles[[vehicle.name, reference.bus, reference.message, reference.signal]] = (role, reference.scale, reference.offset)
+                roles[SignalKey(vehicle: vehicle.name, bus: reference.bus, message: reference.message, signal: reference.signal)] = (role, reference.scale, reference.offset)
             }
         }
         return roles

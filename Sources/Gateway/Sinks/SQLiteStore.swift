@@ -30,18 +30,6 @@ public final class SQLiteStore: MetricSink {
     private var storedWindow: (length: Int64, start: Int64) = (0, .min)
     private var storedIDs: Set<Int64> = []
 
-    struct SignalKey: Hashable {
-        var vehicle: String
-        var bus: String
-        var message: String
-        var signal: String
-
-        /// Whether `r` is this signal's window (without building a key from it).
-        func names(_ r: SignalWindowRecord) -> Bool {
-            signal == r.signal && message == r.message && bus == r.bus && vehicle == r.vehicle
-        }
-    }
-
     /// Opens or creates the store at `path` and brings its schema up to date. A file that
     /// is not SQLite, is SQLite but not candor's, or has a newer schema is refused with a
     /// `SinkError` and left untouched.
@@ -279,7 +267,7 @@ public final class SQLiteStore: MetricSink {
         if slot >= 0, recentCursor < recentKeys[slot].count, recentKeys[slot][recentCursor].key.names(r) {
             id = recentKeys[slot][recentCursor].id
         } else {
-            let key = SignalKey(vehicle: r.vehicle, bus: r.bus, message: r.message, signal: r.signal)
+            let key = SignalKey(r)
             id = try signalID(key)
             var k = slot
             if k < 0 {

@@ -56,7 +56,7 @@ struct UplinkEncoder {
         switch record {
         case .signalWindow(let r):
             guard lengths.contains(r.windowLength) else { return nil }
-            return settings.allSignals || settings.mappedSignals.contains([r.vehicle, r.bus, r.message, r.signal]) ? .signals : nil
+            return settings.allSignals || settings.mappedSignals.contains(SignalKey(r)) ? .signals : nil
         case .messageHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
         case .busHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
         case .silentEpisode, .faultEpisode: return .episodes

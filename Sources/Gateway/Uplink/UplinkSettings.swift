@@ -43,7 +43,7 @@ public struct UplinkSettings: Sendable, Hashable {
     /// Resolved: the configured vehicles, in order (the first names the status topic).
     public var vehicles: [String] = []
     /// Resolved: vehicle, bus, message, signal of every mapped role and temperature.
-    public var mappedSignals: Set<[String]> = []
+    public var mappedSignals: Set<SignalKey> = []
     /// Resolved: FNV-1a 64 of the config file's text, hex.
     public var configHash = ""
 
@@ -108,7 +108,7 @@ extension GatewayConfig {
         s.vehicles = vehicles.map(\.name)
         for vehicle in vehicles {
             for r in vehicle.rules.signals.references + vehicle.rules.temperatures.map(\.reference) {
-                s.mappedSignals.insert([vehicle.name, r.bus, r.message, r.signal])
+                s.mappedSignals.insert(SignalKey(vehicle: vehicle.name, bus: r.bus, message: r.message, signal: r.signal))
             }
         }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
