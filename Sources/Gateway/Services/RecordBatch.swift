@@ -23,7 +23,6 @@ public struct RunID: Sendable, Hashable, CustomStringConvertible {
     /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lowercase.
     public var description: String {
         String(unsafeUninitializedCapacity: 36) { text in
-            let digits = Array("0123456789abcdef".utf8)
             var n = 0
             for nibble in 0..<32 {
                 if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
@@ -31,7 +30,8 @@ public struct RunID: Sendable, Hashable, CustomStringConvertible {
                     n += 1
                 }
                 let word = nibble < 16 ? high : low
-                text[n] = digits[Int(word >> UInt64(60 - 4 * (nibble % 16)) & 0xF)]
+                let digit = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (nibble % 16))) & 0xF
+                text[n] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
                 n += 1
             }
             return n
