@@ -21,6 +21,10 @@ int clcan_recvmmsg_waitforone(int fd, struct clcan_mmsghdr *vector, unsigned int
     return recvmmsg(fd, (struct mmsghdr *)vector, count, MSG_WAITFORONE, NULL);
 }
 
+int clcan_recvmmsg_queued(int fd, struct clcan_mmsghdr *vector, unsigned int count) {
+    return recvmmsg(fd, (struct mmsghdr *)vector, count, MSG_DONTWAIT, NULL);
+}
+
 size_t clcan_cmsg_space(size_t length) { return CMSG_SPACE(length); }
 size_t clcan_cmsg_len(size_t length) { return CMSG_LEN(length); }
 struct cmsghdr *clcan_cmsg_firsthdr(const struct msghdr *message) { return CMSG_FIRSTHDR(message); }

@@ -112,19 +112,7 @@ final class CANReader: @unchecked Sendable {
             do throws(SocketCANError) {
                 batch.removeAll(keepingCapacity: true)
                 _ = try current.receiveBatch { batch.append($0) }
-                let accepted = queue.push(contentsOf: batch)
-                let drops = current.kernelDropCount
-                var errorFrames = 0
-                for frame in batch where frame.kind == .error { errorFrames += 1 }
-                let hardwareStamped = current.hardwareTimestampedFrames
-                lock.withLock {
-                    stats.framesReceived += batch.count
-                    stats.errorFrames += errorFrames
-                    stats.queueDrops += batch.count - accepted
-                    if drops != lastDrops { stats.kernelDrops += Int(drops &- lastDrops) }
-                    stats.hardwareTimestampedFrames = hardwareStampedBefore + hardwareStamped
-                }
-                lastDrops = drops
+                deliver(batch, from: current, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore)
             } catch where error.code == .timedOut {
                 continue
             } catch {
@@ -133,6 +121,10 @@ final class CANReader: @unchecked Sendable {
                 case .interfaceRemoved: record(.interfaceRemoved)
                 default: record(.failed(error))
                 }
+                // Frames before an unexpected one were read into the batch: keep them.
+                if !batch.isEmpty { deliver(batch, from: current, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore) }
+                // The error came before the frames queued ahead of it; they are still there.
+                drainQueued(current, into: &batch, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore)
                 hardwareStampedBefore += current.hardwareTimestampedFrames
                 current.close()
                 socket = nil
@@ -143,6 +135,41 @@ final class CANReader: @unchecked Sendable {
         if let socket, socket.isOpen { socket.close() }
         lock.withLock { stats.isOpen = false }
         record(.stopped)
+    }
+
+    /// Pushes one batch into the queue and counts it, its error frames, the queue's and the
+    /// kernel's drops.
+    private func deliver(_ batch: [CANFrame], from socket: CANSocket, lastDrops: inout UInt32, hardwareStampedBefore: Int) {
+        let accepted = queue.push(contentsOf: batch)
+        let drops = socket.kernelDropCount
+        var errorFrames = 0
+        for frame in batch where frame.kind == .error { errorFrames += 1 }
+        let hardwareStamped = socket.hardwareTimestampedFrames
+        lock.withLock {
+            stats.framesReceived += batch.count
+            stats.errorFrames += errorFrames
+            stats.queueDrops += batch.count - accepted
+            if drops != lastDrops { stats.kernelDrops += Int(drops &- lastDrops) }
+            stats.hardwareTimestampedFrames = hardwareStampedBefore + hardwareStamped
+        }
+        lastDrops = drops
+    }
+
+    /// After the socket reported the interface down or gone: the kernel reports that error
+    /// before the frames it had already queued, and clears it, so those frames are read now,
+    /// without waiting (`EAGAIN` ends it), before the socket is closed. Any other error ends it too.
+    private func drainQueued(_ socket: CANSocket, into batch: inout [CANFrame], lastDrops: inout UInt32, hardwareStampedBefore: Int) {
+        while !isStopping {
+            batch.removeAll(keepingCapacity: true)
+            do throws(SocketCANError) {
+                _ = try socket.receiveBatch(waiting: false) { batch.append($0) }
+            } catch {
+                if !batch.isEmpty { deliver(batch, from: socket, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore) }
+                return
+            }
+            if batch.isEmpty { return }
+            deliver(batch, from: socket, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore)
+        }
     }
 
     /// Whether the interface exists and has `IFF_UP` (`SIOCGIFFLAGS` through a throw-away socket).

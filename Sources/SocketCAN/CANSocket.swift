@@ -177,9 +177,14 @@ public final class CANSocket: @unchecked Sendable {
     /// the same system call (`recvmmsg` with `MSG_WAITFORONE`), and calls `body` with each in
     /// order. Returns how many. Allocates nothing.
     ///
+    /// With `waiting` false it does not wait (`MSG_DONTWAIT`): it takes what is queued and
+    /// throws `.timedOut` when nothing is. That is how the frames the kernel queued before an
+    /// interface went down are still read after the `ENETDOWN` or `ENODEV` that reports it:
+    /// the kernel reports a socket's pending error before its queued frames, and clears it.
+    ///
     /// - Throws: as `receive()`. A frame of unexpected size ends the batch with
     ///   `.unexpectedFrameSize` after the frames before it were delivered.
-    public func receiveBatch(_ body: (CANFrame) -> Void) throws(SocketCANError) -> Int {
+    public func receiveBatch(waiting: Bool = true, _ body: (CANFrame) -> Void) throws(SocketCANError) -> Int {
         precondition(descriptor >= 0, "receive on a closed CANSocket")
         let controlSize = ControlMessages.bufferSize
         for slot in 0..<batchSize {
@@ -193,7 +198,9 @@ public final class CANSocket: @unchecked Sendable {
             message.pointee.msg_hdr.msg_flags = 0
             message.pointee.msg_len = 0
         }
-        let count = try Syscall.receiveMessages(descriptor, batchHeaders, count: batchSize).orThrow("recvmmsg", interface: interface)
+        let received = waiting ? Syscall.receiveMessages(descriptor, batchHeaders, count: batchSize)
+                               : Syscall.receiveQueuedMessages(descriptor, batchHeaders, count: batchSize)
+        let count = try received.orThrow("recvmmsg", interface: interface)
         for slot in 0..<count {
             let message = batchHeaders + slot
             let ancillary = withUnsafePointer(to: &message.pointee.msg_hdr) { ControlMessages.parse($0) }

@@ -26,7 +26,7 @@ public struct ReaderEvent: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch kind {
-        case .opened(let attempt): attempt == 0 ? "\(interface): open" : "\(interface): reopened after \(attempt) attempts"
+        case .opened(let attempt): attempt == 0 ? "\(interface): open" : "\(interface): reopened after \(attempt) attempt\(attempt == 1 ? "" : "s")"
         case .interfaceDown: "\(interface): interface down, waiting for it to come up"
         case .interfaceRemoved: "\(interface): interface removed, waiting for it to return"
         case .failed(let error): "\(interface): \(error)"

@@ -61,6 +61,9 @@ struct clcan_mmsghdr {
 /// `recvmmsg(fd, vector, count, MSG_WAITFORONE, NULL)`: waits for the first message, then
 /// returns what is already queued, up to `count`.
 int clcan_recvmmsg_waitforone(int fd, struct clcan_mmsghdr *vector, unsigned int count);
+/// `recvmmsg(fd, vector, count, MSG_DONTWAIT, NULL)`: only what is already queued, up to
+/// `count`; `EAGAIN` when nothing is.
+int clcan_recvmmsg_queued(int fd, struct clcan_mmsghdr *vector, unsigned int count);
 
 /// `bind(2)` for a raw CAN socket to an interface index (0 = all interfaces).
 int clcan_bind(int fd, int ifindex);

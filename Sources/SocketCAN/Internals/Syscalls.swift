@@ -80,6 +80,11 @@ enum Syscall {
         valueOrErrno { Int(clcan_recvmmsg_waitforone(fd, vector, CUnsignedInt(count))) }
     }
 
+    /// `recvmmsg` without waiting: the messages already queued; `EAGAIN` when there are none.
+    static func receiveQueuedMessages(_ fd: CInt, _ vector: UnsafeMutablePointer<clcan_mmsghdr>, count: Int) -> Result<Int, Errno> {
+        valueOrErrno { Int(clcan_recvmmsg_queued(fd, vector, CUnsignedInt(count))) }
+    }
+
     static func write(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno { Glibc.write(fd, bytes.baseAddress, bytes.count) }
     }
