@@ -18,8 +18,19 @@ public enum Deflate {
     /// The bytes `compress` made, or nil when `bytes` is not a whole zlib stream or would
     /// inflate past `limit` bytes.
     public static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
+        inflateWhole(bytes, limit: limit, windowBits: 15)
+    }
+
+    /// The bytes of one gzip member (RFC 1952, what `gzip` writes), or nil when `bytes` is not
+    /// one whole member or would inflate past `limit` bytes.
+    public static func gunzip(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
+        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+        inflateWhole(bytes, limit: limit, windowBits: 15 + 16)
+    }
+
+    private static func inflateWhole(_ bytes: [UInt8], limit: Int, windowBits: Int32) -> [UInt8]? {
         var stream = z_stream()
-        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

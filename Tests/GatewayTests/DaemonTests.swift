@@ -155,6 +155,33 @@ import Testing
         #expect(fixture.journal.lines.isEmpty)
     }
 
+    /// `uplink.gbt32960.track` is looked up on the capture's clock: live it is refused at its
+    /// position, before any bus is opened.
+    @Test func aRecordedGBT32960TrackIsRefusedLive() throws {
+        let fixture = try Fixture("daemon-track", extra: """
+
+            uplink:
+              gbt32960:
+                server: 127.0.0.1:32960
+                edition: 2016
+                vin: LTEST000000032960
+                iccid: "89860000000000032960"
+                state_directory: gbt-state
+                track: track.nmea
+
+            """)
+        do {
+            try fixture.daemon().run()
+            Issue.record("a live daemon started with track:")
+        } catch {
+            #expect(error.kind == .config)
+            #expect(error.message.hasPrefix(fixture.config + ":") && error.message.contains(
+                "uplink.gbt32960.track: a recorded track is for candor replay; live, the position comes from gpsd (gpsd: HOST:PORT)"),
+                "\(error.message)")
+        }
+        #expect(fixture.journal.lines.isEmpty)
+    }
+
     @Test func theWatchdogIsFedOnlyWhileIngestMoves() throws {
         let heartbeat = IngestHeartbeat()
         let feeds = Atomic<Int>(0)

@@ -30,6 +30,13 @@ import Testing
         let withGpsd = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.section + "    gpsd: localhost:2947\n",
                                                 file: "candor.yaml", environment: [:])
         #expect(withGpsd.gbt32960?.gpsd == .init(host: "localhost", port: 2947) && withGpsd.gbt32960?.gpsdFixMaxAgeMillis == 5_000)
+        #expect(withGpsd.gbt32960?.track == nil)
+        // track: relative to the config file, like every path; where the key is, for `candor run`'s refusal.
+        let withTrack = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.section + "    track: drive/track.nmea\n",
+                                                 file: "/etc/candor/candor.yaml", environment: [:])
+        let track = try #require(withTrack.gbt32960?.track)
+        #expect(track.path == "/etc/candor/drive/track.nmea" && withTrack.gbt32960?.gpsd == nil)
+        #expect(track.error("refused").description.hasPrefix("/etc/candor/candor.yaml:\(track.line):\(track.column): uplink.gbt32960.track: refused") && track.line > 5 && track.column > 0)
     }
 
     @Test(arguments: [
@@ -39,6 +46,8 @@ import Testing
         ("server: 127.0.0.1:32960", "server: platform.example.cn", "uplink.gbt32960.server: expected HOST:PORT"),
         ("edition: 2025", "edition: 2020", "uplink.gbt32960.edition: expected one of 2016, 2025"),
         ("edition: 2025", "edition: 2025\n    gpsd: 127.0.0.1", "uplink.gbt32960.gpsd: expected HOST:PORT, found \"127.0.0.1\""),
+        ("edition: 2025", "edition: 2025\n    gpsd: 127.0.0.1:2947\n    track: track.nmea",
+         "uplink.gbt32960.track: a position from gpsd (gpsd:) or from a recorded track (track:), not both"),
     ])
     func errorsNameTheKeyAndPosition(good: String, bad: String, expected: String) {
         let error = configFailure(ConfigTests.minimal + "\n" + Self.section.replacingOccurrences(of: good, with: bad), file: "candor.yaml")

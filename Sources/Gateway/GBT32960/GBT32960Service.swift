@@ -16,6 +16,9 @@ import TLS
 /// Replay runs faster than the wall clock, so after a login, heartbeat, time sync or logout
 /// (and after a report, once the platform has shown that it acknowledges reports) the thread
 /// waits up to `reply_wait` of wall time for the reply before the session's clock moves on.
+/// The location body comes from gpsd (`gpsd:`, its newest fix when the report is made) or,
+/// in a replay, from a recorded NMEA track on the capture's clock (`track:`, `GNSSTrack`).
+///
 /// Reports stored while the platform is unreachable are in the outbox on disk
 /// (`state_directory/outbox`) and go out as reissue after the next login, in this run or a
 /// later one.
@@ -34,8 +37,9 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let snapshot: SignalSnapshot
     let outbox: Outbox
     let connection: PlatformConnection
-    /// The position source (`gpsd:`), nil without one.
+    /// The position source (`gpsd:` or `track:`), nil without one.
     let gpsd: GpsdClient?
+    let track: GNSSTrack?
     private let log: (@Sendable (String) -> Void)?
     /// Held around every call into the session (other threads read its statistics); guards
     /// the event lines kept and the count of waits that ran out.
@@ -67,6 +71,14 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     public init(_ options: GBT32960UplinkOptions, log: (@Sendable (String) -> Void)? = nil) throws(SinkError) {
         self.options = options
         self.log = log
+        // The track first: a file that cannot be read stops the start before anything is opened.
+        if let file = options.track {
+            do { track = try GNSSTrack.load(path: file.path, maxAgeMillis: options.gpsdFixMaxAgeMillis) } catch {
+                throw SinkError(.io, path: file.path, message: "uplink.gbt32960.track: \(error.reason)")
+            }
+        } else {
+            track = nil
+        }
         let directory = options.stateDirectory
         if let files = options.tls {
             do {
@@ -88,8 +100,10 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         }
         snapshot = SignalSnapshot(options.rules, edition: options.terminal.edition)
         gpsd = options.gpsd.map { GpsdClient(host: $0.host, port: $0.port, maxFixAgeMillis: options.gpsdFixMaxAgeMillis) }
-        if let gpsd {
-            snapshot.position = { [gpsd] in gpsd.position() }
+        if let track {
+            snapshot.position = { [track] time in track.position(atMillis: time) }
+        } else if let gpsd {
+            snapshot.position = { [gpsd] _ in gpsd.position() }
             gpsd.start()
         }
         session = TerminalSession(config: options.terminal, store: OutboxReportStore(outbox: outbox),
@@ -258,5 +272,6 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
                 let s = g.statistics
                 return "; gpsd \(g.endpoint): \(s.fixes) fixes in \(s.reports) reports, \(s.connections) connections, \(s.malformed) malformed lines"
             } ?? "")
+            + (track.map { "; " + $0.summary } ?? "")
     }
 }

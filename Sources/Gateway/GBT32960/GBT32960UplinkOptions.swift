@@ -18,6 +18,7 @@ import Telemetry
 ///         state_directory: /var/lib/candor/gbt32960   # the reissue store and the login serial
 ///         vehicle: van01                       # the reported vehicle; default: the only one
 ///         gpsd: 127.0.0.1:2947                 # the position from gpsd; absent: location invalid
+///         track: track.nmea                    # or (replay only) from an NMEA file on the capture's clock
 public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// The names `signals.gear.codes` and `signals.motor_state.codes` take (Annex A.1; Table 11).
     public static let gearCodeNames = ["N"] + (1...12).map(String.init) + ["R", "D", "P"]
@@ -33,9 +34,14 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// gpsd's JSON port (`gpsd: HOST:PORT`): the location body from its TPV reports
     /// (`GpsdClient`); nil sends the location invalid.
     public var gpsd: Endpoint?
-    /// How old gpsd's newest fix may be (monotonic time since it arrived) for the location to
-    /// be sent valid: the signals' staleness, 5 s (gpsd reports once a receiver cycle, 1 s).
+    /// How old gpsd's newest fix may be (monotonic time since it arrived), or the track's newest
+    /// fix before a report (the capture's clock), for the location to be sent valid: the
+    /// signals' staleness, 5 s (gpsd reports once a receiver cycle, 1 s).
     public var gpsdFixMaxAgeMillis: Int64 = 5_000
+    /// A recorded NMEA track (`track: FILE`, relative to the config file): the location body
+    /// on the capture's clock (`GNSSTrack`), for replay; `candor run` refuses it (live
+    /// positions come from gpsd). Not with `gpsd:`.
+    public var track: Track?
     public var tls: TLSFiles?
     public var terminal: TerminalConfig
     public var stateDirectory: String
@@ -61,6 +67,20 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
         public var port: Int
     }
 
+    /// `track:`'s file and where the key is (for the live daemon's refusal).
+    public struct Track: Sendable, Hashable {
+        public var path: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+        public var keyPath: String
+
+        /// A config error at the key.
+        public func error(_ message: String) -> ConfigError {
+            ConfigError(file: file, line: line, column: column, keyPath: keyPath, message: message)
+        }
+    }
+
     public struct TLSFiles: Sendable, Hashable {
         /// The platform's CA; nil trusts the system store.
         public var ca: String?
@@ -72,7 +92,7 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
 extension GatewayConfig {
     static func decodeGBT32960(_ node: ConfigNode, vehicles: [VehicleEntry]) throws(ConfigError) -> GBT32960UplinkOptions {
         let f = try node.fields(["server", "tls", "edition", "vin", "iccid", "period", "heartbeat", "response_timeout",
-                                 "login_backoff", "reconnect", "time_sync", "state_directory", "vehicle", "reply_wait", "gpsd"])
+                                 "login_backoff", "reconnect", "time_sync", "state_directory", "vehicle", "reply_wait", "gpsd", "track"])
         let server = try endpoint(try f.required("server"))
         let edition = Edition(rawValue: try f.required("edition").oneOf(["2016", "2025"]))!
         var terminal = TerminalConfig(edition: edition, vin: try f.required("vin").text(), iccid: try f.required("iccid").text())
@@ -100,6 +120,12 @@ extension GatewayConfig {
         var options = GBT32960UplinkOptions(host: server.host, port: server.port, tls: tls, terminal: terminal,
                                             stateDirectory: try f.required("state_directory").path())
         if let n = f["gpsd"] { options.gpsd = try endpoint(n) }
+        if let n = f["track"] {
+            guard f["gpsd"] == nil else {
+                throw n.error("a position from gpsd (gpsd:) or from a recorded track (track:), not both")
+            }
+            options.track = .init(path: try n.path(), file: n.context.file, line: n.line, column: n.column, keyPath: n.keyPath)
+        }
         if let n = f["reply_wait"] { options.replyWaitMillis = Int32(clamping: try n.duration() / 1_000_000) }
         let chosen: VehicleEntry?
         if let n = f["vehicle"] {

@@ -17,7 +17,7 @@ import Telemetry
 /// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
-/// (gpsd, `GpsdClient`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
+/// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
 /// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
@@ -42,8 +42,9 @@ final class SignalSnapshot: ReportSource {
 
     let edition: Edition
     let staleMillis: Int64
-    /// The location body when a report is made (gpsd's newest fix); nil: invalid, zero.
-    var position: (() -> Position)?
+    /// The location body of the report made at a time (Unix milliseconds): gpsd's newest fix
+    /// (the time not used), or the track's at that time; nil: invalid, zero.
+    var position: ((Int64) -> Position)?
     /// A signal by its names, hashed as they are (no key string built per window).
     struct SignalName: Hashable {
         var bus: String
@@ -146,7 +147,7 @@ final class SignalSnapshot: ReportSource {
         var items: [InfoItem] = [.vehicle(vehicle(at: time))]
         if Role.motor.contains(where: { mapped.contains($0.rawValue) }) { items.append(.driveMotors([motor(at: time)])) }
         if edition == .v2016 && Role.fuelCell.contains(where: { mapped.contains($0.rawValue) }) { items.append(.fuelCell(fuelCell(at: time))) }
-        items.append(.position(position?() ?? Position(latitude: nil, longitude: nil, valid: false)))
+        items.append(.position(position?(time) ?? Position(latitude: nil, longitude: nil, valid: false)))
         if edition == .v2016 { items.append(.extremeValues(extremes(at: time))) }
         items.append(.alarm(alarm(at: time)))
         if cellCount > 0 { items.append(.subsystemVoltages(storageVoltages(at: time))) }

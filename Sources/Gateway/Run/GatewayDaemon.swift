@@ -53,6 +53,11 @@ public struct GatewayDaemon {
             throw DaemonError(.config, error.description)
         }
         for warning in setup.warnings { log.warning(warning) }
+        if let track = setup.sinks.gbt32960?.track {
+            // A recorded track is looked up on the capture's clock; live, the report's instant
+            // is now, and the position must be the receiver's (gpsd:).
+            throw DaemonError(.config, track.error("a recorded track is for candor replay; live, the position comes from gpsd (gpsd: HOST:PORT)").description)
+        }
         try buses.configureControllers(setup.controllers, log: log)
         let group = ServiceGroup(journal: journal)
         let input = try group.start("buses", { () throws(DaemonError) in try buses.open(setup, log: log) }, stop: { $0.stop(); return nil })
