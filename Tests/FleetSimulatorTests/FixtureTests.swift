@@ -24,5 +24,8 @@ import CANCore
         #expect(truthOnDisk == Array(truth.json().utf8))
         let configOnDisk = try SimulatedCapture.read(directory + "/candor.yaml")
         #expect(configOnDisk == Array(BundleConfig.yaml(for: simulation.definition).utf8))
+        // The track, gzip'd after `candor simulate` wrote it (the README's commands).
+        let trackOnDisk = Deflate.gunzip(try SimulatedCapture.read(directory + "/track.nmea.gz"), limit: 1 << 20)
+        #expect(trackOnDisk == Array(SimulationBundle.track(simulation, truth).text.utf8))
     }
 }
