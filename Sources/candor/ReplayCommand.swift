@@ -27,6 +27,11 @@ struct ReplayCommand: ParsableCommand {
             Out-of-order timestamps within a capture are counted and kept; a frame whose window \
             has already closed is a late frame (counted in bus health, not aggregated).
 
+            A GB/T 32960 terminal in the config (uplink.gbt32960) reports on the captures' clock \
+            too; its location body comes from `track: FILE` there (an NMEA file such as a \
+            bundle's track.nmea, looked up at each report's time) or from gpsd (`gpsd:`, its fix \
+            at the moment the report is made).
+
             Examples:
               candor replay --config bundle/candor.yaml bundle/capture.log
               candor replay --config candor.yaml a.log b.log --summary sum.json
