@@ -25,6 +25,14 @@ int clcan_recvmmsg_queued(int fd, struct clcan_mmsghdr *vector, unsigned int cou
     return recvmmsg(fd, (struct mmsghdr *)vector, count, MSG_DONTWAIT, NULL);
 }
 
+int clcan_socket_drops(int fd, unsigned int *drops) {
+    unsigned int meminfo[SK_MEMINFO_VARS];
+    socklen_t length = sizeof meminfo;
+    int result = getsockopt(fd, SOL_SOCKET, SO_MEMINFO, meminfo, &length);
+    if (result == 0) *drops = length > SK_MEMINFO_DROPS * sizeof(unsigned int) ? meminfo[SK_MEMINFO_DROPS] : 0;
+    return result;
+}
+
 size_t clcan_cmsg_space(size_t length) { return CMSG_SPACE(length); }
 size_t clcan_cmsg_len(size_t length) { return CMSG_LEN(length); }
 struct cmsghdr *clcan_cmsg_firsthdr(const struct msghdr *message) { return CMSG_FIRSTHDR(message); }

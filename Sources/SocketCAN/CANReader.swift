@@ -114,6 +114,8 @@ final class CANReader: @unchecked Sendable {
                 _ = try current.receiveBatch { batch.append($0) }
                 deliver(batch, from: current, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore)
             } catch where error.code == .timedOut {
+                // Idle: drops after the last frame the kernel queued are reported by no frame.
+                refreshDrops(current, lastDrops: &lastDrops)
                 continue
             } catch {
                 switch error.code {
@@ -125,6 +127,7 @@ final class CANReader: @unchecked Sendable {
                 if !batch.isEmpty { deliver(batch, from: current, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore) }
                 // The error came before the frames queued ahead of it; they are still there.
                 drainQueued(current, into: &batch, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore)
+                refreshDrops(current, lastDrops: &lastDrops)
                 hardwareStampedBefore += current.hardwareTimestampedFrames
                 current.close()
                 socket = nil
@@ -132,7 +135,10 @@ final class CANReader: @unchecked Sendable {
                 attempt = 0
             }
         }
-        if let socket, socket.isOpen { socket.close() }
+        if let socket, socket.isOpen {
+            refreshDrops(socket, lastDrops: &lastDrops)
+            socket.close()
+        }
         lock.withLock { stats.isOpen = false }
         record(.stopped)
     }
@@ -152,6 +158,16 @@ final class CANReader: @unchecked Sendable {
             if drops != lastDrops { stats.kernelDrops += Int(drops &- lastDrops) }
             stats.hardwareTimestampedFrames = hardwareStampedBefore + hardwareStamped
         }
+        lastDrops = drops
+    }
+
+    /// Counts the drops the kernel has made since the last report (`SO_MEMINFO`). A failure
+    /// leaves the count as it was: the next frame reports it.
+    private func refreshDrops(_ socket: CANSocket, lastDrops: inout UInt32) {
+        do throws(SocketCANError) { try socket.refreshKernelDropCount() } catch { return }
+        let drops = socket.kernelDropCount
+        guard drops != lastDrops else { return }
+        lock.withLock { stats.kernelDrops += Int(drops &- lastDrops) }
         lastDrops = drops
     }
 

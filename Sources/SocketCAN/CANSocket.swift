@@ -17,7 +17,8 @@ public final class CANSocket: @unchecked Sendable {
     public let options: CANSocketOptions
     /// The receive buffer the kernel granted (`SO_RCVBUF` reads back twice the request).
     public let receiveBufferBytes: Int
-    /// The kernel's cumulative drop counter for this socket, as last reported (`SO_RXQ_OVFL`).
+    /// The kernel's cumulative drop counter for this socket, as last reported (`SO_RXQ_OVFL`
+    /// with each frame, or `refreshKernelDropCount()`); it only moves forward.
     public private(set) var kernelDropCount: UInt32 = 0
     /// Frames that carried a hardware timestamp.
     public private(set) var hardwareTimestampedFrames: Int = 0
@@ -162,7 +163,7 @@ public final class CANSocket: @unchecked Sendable {
             throw SocketCANError(.unexpectedFrameSize, operation: "recvmsg", interface: interface, detail: "truncated frame")
         }
         let ancillary = ControlMessages.parse(header)
-        if let drops = ancillary.dropCount { kernelDropCount = drops }
+        if let drops = ancillary.dropCount { advanceDropCount(to: drops) }
         if ancillary.hardwareTimestamp != nil { hardwareTimestampedFrames += 1 }
         let nanoseconds = ancillary.timestamp(preferHardware: options.hardwareTimestamps) ?? 0
         let timestamp = Self.timestamp(nanoseconds: nanoseconds, fractionDigits: options.fractionDigits)
@@ -204,7 +205,7 @@ public final class CANSocket: @unchecked Sendable {
         for slot in 0..<count {
             let message = batchHeaders + slot
             let ancillary = withUnsafePointer(to: &message.pointee.msg_hdr) { ControlMessages.parse($0) }
-            if let drops = ancillary.dropCount { kernelDropCount = drops }
+            if let drops = ancillary.dropCount { advanceDropCount(to: drops) }
             if ancillary.hardwareTimestamp != nil { hardwareTimestampedFrames += 1 }
             let nanoseconds = ancillary.timestamp(preferHardware: options.hardwareTimestamps) ?? 0
             let timestamp = Self.timestamp(nanoseconds: nanoseconds, fractionDigits: options.fractionDigits)
@@ -218,6 +219,20 @@ public final class CANSocket: @unchecked Sendable {
             body(frame)
         }
         return count
+    }
+
+    /// Reads the drop counter now (`getsockopt(SO_MEMINFO)`). Each frame reports the counter as
+    /// it was when the kernel queued that frame, so frames dropped after the last one queued
+    /// (a burst that ends with a full buffer) are reported by no frame: ask when the socket is
+    /// idle or about to close.
+    public func refreshKernelDropCount() throws(SocketCANError) {
+        precondition(descriptor >= 0, "refreshKernelDropCount on a closed CANSocket")
+        advanceDropCount(to: try Syscall.socketDrops(descriptor).orThrow("getsockopt(SO_MEMINFO)", interface: interface))
+    }
+
+    /// A frame still queued after a refresh carries an older count: keep the newer.
+    private func advanceDropCount(to drops: UInt32) {
+        if Int32(bitPattern: drops &- kernelDropCount) > 0 { kernelDropCount = drops }
     }
 
     /// A timestamp with `fractionDigits` digits; the nanoseconds past them are cut, so that

@@ -2,9 +2,11 @@ import ArgumentParser
 import CANCore
 import SocketCAN
 
-/// Proves the `SO_RXQ_OVFL` drop counter: a socket with a tiny receive buffer does not read
-/// while another socket sends `count` frames; then it reads what was kept. Prints
-/// `DROPS received=R kernel_drops=D sent=N` (R excludes the final marker frame).
+/// Proves the drop counter: a socket with a tiny receive buffer does not read while another
+/// socket sends `count` frames; then it reads what was kept. The frames report the counter as
+/// it was when each was queued (`SO_RXQ_OVFL`) — all before the drops — so only asking the
+/// socket (`SO_MEMINFO`) counts them. Prints
+/// `DROPS received=R kernel_drops=D reported_by_frames=F sent=N`.
 struct LiveProbeDrops: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "drops", abstract: "Overflow a tiny receive buffer and read the drop counter.")
 
@@ -30,12 +32,10 @@ struct LiveProbeDrops: ParsableCommand {
             while true {
                 do { _ = try receiver.receive(); received += 1 } catch where error.code == .timedOut { break }
             }
-            // The kernel stamps each queued frame with the socket's drop count at that moment
-            // (SO_RXQ_OVFL), so the drops show on the first frame queued after them: send one.
-            try sender.send(generator.next(bus: interface))
-            _ = try receiver.receive()
+            let reportedByFrames = receiver.kernelDropCount
+            try receiver.refreshKernelDropCount()
             var out = LiveOutput(descriptor: 1)
-            out.line("DROPS \(interface) received=\(received) kernel_drops=\(receiver.kernelDropCount) sent=\(count + 1) rcvbuf_granted=\(receiver.receiveBufferBytes)")
+            out.line("DROPS \(interface) received=\(received) kernel_drops=\(receiver.kernelDropCount) reported_by_frames=\(reportedByFrames) sent=\(count) rcvbuf_granted=\(receiver.receiveBufferBytes)")
             out.flush()
             receiver.close()
             sender.close()

@@ -18,6 +18,7 @@
 #include <linux/can/error.h>
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
+#include <linux/sock_diag.h>
 #include <linux/errqueue.h>
 
 /// `CAN_MTU`: the byte count of a classic `struct can_frame` (16).
@@ -64,6 +65,10 @@ int clcan_recvmmsg_waitforone(int fd, struct clcan_mmsghdr *vector, unsigned int
 /// `recvmmsg(fd, vector, count, MSG_DONTWAIT, NULL)`: only what is already queued, up to
 /// `count`; `EAGAIN` when nothing is.
 int clcan_recvmmsg_queued(int fd, struct clcan_mmsghdr *vector, unsigned int count);
+
+/// `getsockopt(SO_MEMINFO)`: stores the socket's cumulative drop counter
+/// (`SK_MEMINFO_DROPS`, the counter `SO_RXQ_OVFL` reports with each frame) in `*drops`.
+int clcan_socket_drops(int fd, unsigned int *drops);
 
 /// `bind(2)` for a raw CAN socket to an interface index (0 = all interfaces).
 int clcan_bind(int fd, int ifindex);

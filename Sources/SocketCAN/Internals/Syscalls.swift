@@ -80,6 +80,12 @@ enum Syscall {
         valueOrErrno { Int(clcan_recvmmsg_waitforone(fd, vector, CUnsignedInt(count))) }
     }
 
+    /// The socket's cumulative drop counter (`getsockopt(SO_MEMINFO)`, `SK_MEMINFO_DROPS`).
+    static func socketDrops(_ fd: CInt) -> Result<UInt32, Errno> {
+        var drops: CUnsignedInt = 0
+        return valueOrErrno { clcan_socket_drops(fd, &drops) }.map { _ in UInt32(drops) }
+    }
+
     /// `recvmmsg` without waiting: the messages already queued; `EAGAIN` when there are none.
     static func receiveQueuedMessages(_ fd: CInt, _ vector: UnsafeMutablePointer<clcan_mmsghdr>, count: Int) -> Result<Int, Errno> {
         valueOrErrno { Int(clcan_recvmmsg_queued(fd, vector, CUnsignedInt(count))) }

@@ -159,8 +159,26 @@ check_drop_counter_flood() {
     cat drops.out
     received=$(sed -n 's/.*received=\([0-9]*\).*/\1/p' drops.out)
     dropped=$(sed -n 's/.*kernel_drops=\([0-9]*\).*/\1/p' drops.out)
-    echo "INFO drop-counter: 500 frames into a 1 KiB buffer: received $received, kernel counted $dropped drops"
+    reported=$(sed -n 's/.*reported_by_frames=\([0-9]*\).*/\1/p' drops.out)
+    echo "INFO drop-counter: 500 frames into a 1 KiB buffer: received $received, kernel counted $dropped drops ($reported of them reported by a frame)"
     [ "$dropped" -gt 0 ] && [ $((received + dropped)) -eq 500 ]
+}
+
+# The same through the reader thread: stopped, it cannot read while 500 frames overflow its
+# 1 KiB buffer, so no frame it reads afterwards reports the drops (each reports the counter as
+# it was when queued). The reader asks the socket (SO_MEMINFO) when idle and at close: every
+# frame sent is read or counted as a drop.
+check_drops_after_the_last_frame() {
+    $P dump vcan0 --count 500 --duration 6 --quiet --rcvbuf 1024 > /dev/null 2> ours.err & ours=$!
+    wait_receivers vcan0 1 || return 1
+    kill -STOP $ours
+    $P send vcan0 --count 500 --seed 5 2>/dev/null || { kill -CONT $ours; return 1; }
+    kill -CONT $ours
+    wait $ours
+    got=$(stat_of ours.err total frames); kd=$(stat_of ours.err vcan0 kernel_drops); qd=$(stat_of ours.err vcan0 queue_drops)
+    echo "INFO drops-after-the-last-frame: 500 sent to a stopped reader: read $got, socket drops $kd, queue drops $qd"
+    [ -n "$got" ] && [ -n "$kd" ] && [ -n "$qd" ] || { cat ours.err; return 1; }
+    [ "$kd" -gt 0 ] && [ $((got + kd + qd)) = 500 ] || { cat ours.err; echo "$((500 - got - kd - qd)) frames neither read nor counted"; return 1; }
 }
 
 # A sustained moderate rate through the reader thread: every frame sent is received or counted
@@ -1117,6 +1135,7 @@ run_check vcan-kernel-filter check_vcan_kernel_filter
 run_check drop-counter-flood check_drop_counter_flood
 run_check zero-drops-steady-rate check_zero_drops_steady_rate
 run_check two-buses-one-source check_two_buses_one_source
+run_check drops-after-the-last-frame check_drops_after_the_last_frame
 run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate
