@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "CandorTests", dependencies: ["candor", "CANCore", "TestSupport"]),
         .testTarget(name: "FleetSimulatorTests", dependencies: ["FleetSimulator", "CANDatabase", "CANCapture", "Telemetry", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Plot", "Gateway", "Telemetry", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "SocketCANTests", dependencies: ["SocketCAN", "CLinuxCAN"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "CANCore", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "CANCore", "TestSupport"]),
