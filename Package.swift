@@ -116,6 +116,7 @@ let package = Package(
         .executableTarget(name: "FuzzTail", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Tail"),
         .executableTarget(name: "FuzzGBT32960", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/GBT32960"),
         .executableTarget(name: "FuzzCollector", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/Collector"),
+        .executableTarget(name: "FuzzNMEATrack", dependencies: ["FuzzSupport"], path: "Tests/Fuzz/NMEATrack"),
         // `candor-probe`: SocketCAN driven directly, for the VM checks only (Tests/VM/run.sh builds it).
         .executableTarget(
             name: "candor-probe",

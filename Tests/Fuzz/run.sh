@@ -49,11 +49,11 @@ SECONDS_EACH="${FUZZ_SECONDS:-}"
 CAP="${FUZZ_CAP:-600}"
 SEED="${FUZZ_SEED:-1}"
 CONFIGURATION="${FUZZ_CONFIGURATION:-debug}"
-ALL=(FuzzDBC FuzzCandumpLog FuzzCandumpASCII FuzzASC FuzzPcap FuzzPcapng FuzzConfig FuzzTail FuzzGBT32960 FuzzCollector)
+ALL=(FuzzDBC FuzzCandumpLog FuzzCandumpASCII FuzzASC FuzzPcap FuzzPcapng FuzzConfig FuzzTail FuzzGBT32960 FuzzCollector FuzzNMEATrack)
 # Executions of each target in the smoke: about 15 s each on an idle 2-core EPYC.
 declare -A SMOKE_RUNS=([FuzzDBC]=3000 [FuzzCandumpLog]=15000 [FuzzCandumpASCII]=25000 [FuzzASC]=20000
     [FuzzPcap]=45000 [FuzzPcapng]=60000 [FuzzConfig]=4500 [FuzzTail]=3500 [FuzzGBT32960]=3000
-    [FuzzCollector]=20000)
+    [FuzzCollector]=20000 [FuzzNMEATrack]=8000)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 # With the Swift backtracer on, a crash under ASan is misreported and can leave a process

@@ -21,31 +21,31 @@ import Glibc
 /// A line that is not a sentence this reader can read (`NMEASentence.Malformed`: a bad or
 /// missing checksum, a field out of shape) is counted and skipped; a file that cannot be read,
 /// or holds no GGA or RMC at all, or GGA without any RMC (no date), is an error at start.
-struct GNSSTrack: Sendable {
-    struct Statistics: Equatable, Sendable {
+public struct GNSSTrack: Sendable {
+    public struct Statistics: Equatable, Sendable {
         /// Lines read (blank lines not counted).
-        var lines = 0
+        public var lines = 0
         /// GGA and RMC sentences; those with a fix.
-        var reports = 0
-        var fixes = 0
+        public var reports = 0
+        public var fixes = 0
         /// Lines skipped, and the first few with their line number and why.
-        var skipped = 0
-        var firstSkipped: [String] = []
+        public var skipped = 0
+        public var firstSkipped: [String] = []
     }
 
-    struct LoadError: Error, Equatable, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "\(path): \(reason)" }
+    public struct LoadError: Error, Equatable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
     }
 
     /// The largest track read (inflated, for a gzip'd one): an 8-hour drive at 1 Hz is about
     /// 4.5 MB of GGA and RMC.
     static let maxBytes = 64 << 20
 
-    let path: String
-    let maxAgeMillis: Int64
-    let statistics: Statistics
+    public let path: String
+    public let maxAgeMillis: Int64
+    public let statistics: Statistics
     /// The reports' times (Unix milliseconds), ascending; whether each is a fix; the newest fix
     /// at or before each.
     private let times: [Int64]
@@ -53,7 +53,7 @@ struct GNSSTrack: Sendable {
     private let lastFix: [NMEASentence.Coordinates?]
 
     /// Reads `path` (gzip data, magic `1f 8b`, is inflated first).
-    static func load(path: String, maxAgeMillis: Int64) throws(LoadError) -> GNSSTrack {
+    public static func load(path: String, maxAgeMillis: Int64) throws(LoadError) -> GNSSTrack {
         let read: [UInt8]?
         do {
             let fd = try FileDescriptor.open(path, O_RDONLY)
@@ -72,7 +72,7 @@ struct GNSSTrack: Sendable {
     }
 
     /// The track in `bytes` (NMEA text); `path` names it in errors.
-    init(bytes: [UInt8], path: String, maxAgeMillis: Int64) throws(LoadError) {
+    public init(bytes: [UInt8], path: String, maxAgeMillis: Int64) throws(LoadError) {
         self.path = path
         self.maxAgeMillis = maxAgeMillis
         var statistics = Statistics()
@@ -129,10 +129,10 @@ struct GNSSTrack: Sendable {
     }
 
     /// The first report's time and the last's (Unix milliseconds).
-    var span: ClosedRange<Int64> { times.first!...times.last! }
+    public var span: ClosedRange<Int64> { times.first!...times.last! }
 
     /// The location body for a report made at `time` (Unix milliseconds).
-    func position(atMillis time: Int64) -> Position {
+    public func position(atMillis time: Int64) -> Position {
         // The number of reports at or before `time`.
         var low = 0, high = times.count
         while low < high {
@@ -147,7 +147,7 @@ struct GNSSTrack: Sendable {
     }
 
     /// One line for the end of a replay.
-    var summary: String {
+    public var summary: String {
         let s = statistics
         return "track \(path): \(s.fixes) fixes in \(s.reports) reports, \(s.skipped) lines skipped"
             + (s.firstSkipped.first.map { " (\($0))" } ?? "")
