@@ -1,5 +1,11 @@
 /// The aggregator's output: plain values that sinks serialize. Every time is nanoseconds on
 /// the capture's clock (event time); every window is `[start, start + length)`.
+///
+/// A record is as large as its largest case, and records are many (every window of every
+/// signal, 366,000 in the van's hour) and copied whole wherever a `switch` binds a case's
+/// fields (Swift copies the enum to take a payload out). The operations figures (about 440
+/// bytes: some twenty optional figures) are therefore boxed (`indirect`): they are a handful
+/// a day, and a record is the size of a window's (about 160 bytes) instead of 456.
 public enum TelemetryRecord: Sendable, Hashable {
     case signalWindow(SignalWindowRecord)
     case messageHealth(MessageHealthRecord)
@@ -7,7 +13,7 @@ public enum TelemetryRecord: Sendable, Hashable {
     case silentEpisode(SilentEpisode)
     case faultEpisode(FaultEpisode)
     /// A trip's or a day's figures, emitted once when the trip or day ends.
-    case operations(OperationsSummary)
+    indirect case operations(OperationsSummary)
 }
 
 /// One signal over one closed window.
