@@ -7,6 +7,32 @@ import Testing
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
     }
 
+    /// Eight bytes a step gives what a bit at a time gives, for every length and start
+    /// (unaligned loads, tails of 0–7 bytes), through each way it is called.
+    @Test func crcSlicedEqualsBitwise() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // fixed seed
+        let bytes: [UInt8] = (0..<300).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        for start in 0..<9 {
+            for end in start...bytes.count where end - start < 40 || end == bytes.count {
+                let expected = bitwise(bytes[start..<end])
+                #expect(CRC32C.checksum(bytes[start..<end]) == expected)
+                #expect(bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<end])) } == expected)
+                #expect(bytes.withUnsafeBytes { CRC32C.checksum($0[start..<end]) } == expected)
+            }
+        }
+    }
+
     @Test func storedMessagesComeBackInOrderAndAcknowledgedOnesStayGone() throws {
         let dir = OutboxFixtures.directory("order")
         do {
