@@ -70,7 +70,9 @@ public enum JSONLinesFormat {
     }
 }
 
-/// Writes one JSON object's members; the caller gives keys in sorted order.
+/// Writes one JSON object's members; the caller gives keys in sorted order. Keys are
+/// literals of plain ASCII (`JSONString.isPlainASCII`: nothing to escape), so each is copied
+/// with its quotes as it is instead of being checked byte by byte like a value.
 struct JSONObjectWriter {
     private var out: [UInt8]
     private var first = true
@@ -80,25 +82,30 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: "{"))
     }
 
-    private mutating func key(_ name: String) {
-        if !first { out.append(UInt8(ascii: ",")) }
+    private mutating func key(_ name: StaticString) {
+        name.withUTF8Buffer { text in
+            assert(text.allSatisfy(CANCore.JSONString.isPlainASCII), "a JSON key that needs escaping: \(name)")
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text)
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
         first = false
-        JSONText.appendQuoted(name, to: &out)
-        out.append(UInt8(ascii: ":"))
     }
 
-    mutating func string(_ name: String, _ value: String) { key(name); JSONText.appendQuoted(value, to: &out) }
-    mutating func int(_ name: String, _ value: Int) { key(name); DecimalText.appendSigned(Int64(value), to: &out) }
-    mutating func double(_ name: String, _ value: Double) { key(name); PythonFloatText.appendJSON(value, to: &out) }
-    mutating func bool(_ name: String, _ value: Bool) { key(name); out.append(contentsOf: (value ? "true" : "false").utf8) }
-    mutating func time(_ name: String, _ value: Int64) { key(name); RecordFields.appendSeconds(value, to: &out) }
-    mutating func duration(_ name: String, _ value: Int64) {
+    mutating func string(_ name: StaticString, _ value: String) { key(name); JSONText.appendQuoted(value, to: &out) }
+    mutating func int(_ name: StaticString, _ value: Int) { key(name); DecimalText.appendSigned(Int64(value), to: &out) }
+    mutating func double(_ name: StaticString, _ value: Double) { key(name); PythonFloatText.appendJSON(value, to: &out) }
+    mutating func bool(_ name: StaticString, _ value: Bool) { key(name); out.append(contentsOf: (value ? "true" : "false").utf8) }
+    mutating func time(_ name: StaticString, _ value: Int64) { key(name); RecordFields.appendSeconds(value, to: &out) }
+    mutating func duration(_ name: StaticString, _ value: Int64) {
         key(name)
         out.append(UInt8(ascii: "\""))
         RecordFields.appendDuration(value, to: &out)
         out.append(UInt8(ascii: "\""))
     }
-    mutating func raw(_ name: String, _ body: (inout [UInt8]) -> Void) { key(name); body(&out) }
+    mutating func raw(_ name: StaticString, _ body: (inout [UInt8]) -> Void) { key(name); body(&out) }
 
     /// Closes the object and hands the bytes back (a swap: no copy).
     mutating func finish(into buffer: inout [UInt8]) {
