@@ -32,10 +32,12 @@ public struct WakePipe: ~Copyable {
         }
     }
 
-    /// Reads every pending byte (after `reader` polled readable).
+    /// Reads every pending byte (after `reader` polled readable). A read that returns less
+    /// than it asked for emptied the pipe: no second read to learn so (`EAGAIN`).
     public func drain() {
         var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        while withUnsafeMutableBytes(of: &scratch, { read(reader.rawValue, $0.baseAddress, $0.count) }) > 0 {}
+        let size = MemoryLayout.size(ofValue: scratch)
+        while withUnsafeMutableBytes(of: &scratch, { read(reader.rawValue, $0.baseAddress, $0.count) }) == size {}
     }
 
     /// Closes both ends; what the kernel reported, named.

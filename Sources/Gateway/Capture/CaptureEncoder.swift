@@ -70,11 +70,12 @@ struct CaptureEncoder {
 extension UplinkLink {
     /// The MQTT message of a stored capture chunk or index (label `topic|run|capture|N|i|n`,
     /// `i` = `index` for the index).
-    static func captureOutgoing(_ message: OutboxMessage, _ parts: [String]) -> MQTTOutgoing {
+    static func captureOutgoing(_ message: OutboxMessage, _ label: UplinkLabel) -> MQTTOutgoing {
+        let parts = label.fields
         let isIndex = parts[4] == "index"
-        return MQTTOutgoing(topic: parts[0], payload: message.payload, qos: 1,
+        return MQTTOutgoing(topic: String(parts[0]), payload: message.payload, qos: 1,
                             contentType: isIndex ? "application/json" : "application/octet-stream",
-                            userProperties: [("run", parts[1]), ("capture", parts[3]), ("chunk", parts[4]), ("chunks", parts[5]),
-                                             ("stored_ms", String(message.storedMillis))])
+                            userProperties: [("run", String(parts[1])), ("capture", String(parts[3])), ("chunk", String(parts[4])),
+                                             ("chunks", String(parts[5])), ("stored_ms", String(message.storedMillis))])
     }
 }

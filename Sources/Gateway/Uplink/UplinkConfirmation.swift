@@ -35,12 +35,17 @@ public struct UplinkMessageIdentity: Sendable, Hashable {
     /// From an outbox label (`topic|run|first|last` or `topic|run|capture|N|i|n`); nil for a
     /// label of neither shape.
     init?(label: String) {
-        let parts = label.split(separator: "|", omittingEmptySubsequences: false)
+        self.init(label: UplinkLabel(label))
+    }
+
+    /// From an outbox label already split (`UplinkLink.send` splits it once per hand-out).
+    init?(label: UplinkLabel) {
+        let parts = label.fields
         let levels = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard levels.count == 5, parts.count >= 4 else { return nil }
         vehicle = String(levels[3])
         run = String(parts[1])
-        if parts.count == 6 && parts[2] == "capture" {
+        if label.isCapture {
             guard let number = Int(parts[3]) else { return nil }
             part = .capture(number: number, chunk: String(parts[4]))
         } else {

@@ -436,12 +436,13 @@ final class UplinkLink: @unchecked Sendable {
             }
             lock.unlock()
             guard let message = next.first else { return }
+            let label = UplinkLabel(message.label)
             do {
-                let id = try client.publish(outgoing(message))
+                let id = try client.publish(outgoing(message, label))
                 inFlight[id] = (message.sequence, message.payload.count)
                 tokens -= Double(message.payload.count)
                 lock.lock()
-                if !confirmTopics.isEmpty, awaiting[message.sequence] == nil, let identity = UplinkMessageIdentity(label: message.label) {
+                if !confirmTopics.isEmpty, awaiting[message.sequence] == nil, let identity = UplinkMessageIdentity(label: label) {
                     awaiting[message.sequence] = Awaiting(identity: identity)
                     identities[identity] = message.sequence
                 }

@@ -41,6 +41,8 @@ struct UplinkEncoder {
     static let maxRecords = 2000
     /// The window lengths that go up: one or two, so a scan beats hashing.
     private let lengths: [Int64]
+    /// `messages`' scratch, kept from batch to batch: the JSON buffer and the zlib stream.
+    private let scratch = Scratch()
 
     init(_ settings: UplinkSettings) {
         self.settings = settings
@@ -51,16 +53,25 @@ struct UplinkEncoder {
         "candor/v1/\(fleet)/\(vehicle)/\(kind.rawValue)"
     }
 
-    /// The kind a record goes up as, or nil when it stays on the vehicle.
-    func kind(of record: TelemetryRecord) -> UplinkKind? {
+    /// Whether a record goes up: a window of an uplinked length (a mapped signal's, unless
+    /// all signals go up; health only with `health`), every episode and operations figure.
+    func goesUp(_ record: TelemetryRecord) -> Bool {
         switch record {
         case .signalWindow(let r):
-            guard lengths.contains(r.windowLength) else { return nil }
-            return settings.allSignals || settings.mappedSignals.contains(SignalKey(r)) ? .signals : nil
-        case .messageHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
-        case .busHealth(let r): return settings.health && lengths.contains(r.windowLength) ? .health : nil
-        case .silentEpisode, .faultEpisode: return .episodes
-        case .operations: return .operations
+            lengths.contains(r.windowLength) && (settings.allSignals || settings.mappedSignals.contains(SignalKey(r)))
+        case .messageHealth(let r): settings.health && lengths.contains(r.windowLength)
+        case .busHealth(let r): settings.health && lengths.contains(r.windowLength)
+        case .silentEpisode, .faultEpisode, .operations: true
+        }
+    }
+
+    /// The kind of a record that goes up (`goesUp`).
+    static func kind(ofUplinked record: TelemetryRecord) -> UplinkKind {
+        switch record {
+        case .signalWindow: .signals
+        case .messageHealth, .busHealth: .health
+        case .silentEpisode, .faultEpisode: .episodes
+        case .operations: .operations
         }
     }
 
@@ -70,45 +81,58 @@ struct UplinkEncoder {
     func uplinked(_ batch: RecordBatch) -> [Int] {
         var indices: [Int] = []
         batch.records.withUnsafeBufferPointer { records in
-            for i in records.indices where kind(of: records[i]) != nil { indices.append(i) }
+            for i in records.indices where goesUp(records[i]) { indices.append(i) }
         }
         return indices
     }
 
-    /// The messages for one batch (a selection, `uplinked`, or a whole batch), in the order of
-    /// each group's first record: records grouped by vehicle and kind.
-    func messages(_ batch: RecordBatch) -> [UplinkMessage] {
-        var groups: [String: (kind: UplinkKind, vehicle: String, indices: [Int])] = [:]
-        var order: [String] = []
+    /// The records of one message: a vehicle's records of one kind in a batch.
+    private struct Group {
+        let kind: UplinkKind
+        let vehicle: String
+        var indices: [Int]
+    }
+
+    /// The messages for one batch, in the order of each group's first record: records grouped
+    /// by vehicle and kind. `selected`: the batch is a selection of `uplinked` records (what
+    /// the uplink's queue carries), so every record goes up and is not looked at again;
+    /// otherwise the records that go up are picked here. One thread at a time (the uplink's
+    /// record thread): the scratch is shared.
+    func messages(_ batch: RecordBatch, selected: Bool = false) -> [UplinkMessage] {
+        // A batch holds one group per kind and vehicle — a handful — so a scan finds a
+        // record's group without hashing a key per record.
+        var groups: [Group] = []
         batch.records.withUnsafeBufferPointer { records in
             for i in records.indices {
-                guard let kind = kind(of: records[i]) else { continue }
+                guard selected || goesUp(records[i]) else { continue }
+                let kind = Self.kind(ofUplinked: records[i])
                 let vehicle = records[i].vehicle
-                let key = vehicle + "/" + kind.rawValue
-                if groups[key] == nil {
-                    groups[key] = (kind, vehicle, [])
-                    order.append(key)
+                if let g = groups.lastIndex(where: { $0.kind == kind && $0.vehicle == vehicle }) {
+                    groups[g].indices.append(i)
+                } else {
+                    groups.append(Group(kind: kind, vehicle: vehicle, indices: [i]))
                 }
-                groups[key]!.indices.append(i)
             }
         }
         let run = batch.run.description
         var out: [UplinkMessage] = []
-        for key in order {
-            let group = groups[key]!
+        var json: [UInt8] = []
+        swap(&json, &scratch.json)
+        defer { swap(&json, &scratch.json) }
+        for group in groups {
             var start = 0
             while start < group.indices.count {
                 let chunk = group.indices[start..<min(start + Self.maxRecords, group.indices.count)]
-                out.append(message(batch, run: run, kind: group.kind, vehicle: group.vehicle, indices: chunk))
+                out.append(message(batch, run: run, kind: group.kind, vehicle: group.vehicle, indices: chunk, json: &json))
                 start += chunk.count
             }
         }
         return out
     }
 
-    private func message(_ batch: RecordBatch, run: String, kind: UplinkKind, vehicle: String, indices: ArraySlice<Int>) -> UplinkMessage {
-        var json: [UInt8] = []
-        json.reserveCapacity(256 * indices.count)
+    private func message(_ batch: RecordBatch, run: String, kind: UplinkKind, vehicle: String, indices: ArraySlice<Int>,
+                         json: inout [UInt8]) -> UplinkMessage {
+        json.removeAll(keepingCapacity: true)
         json.append(contentsOf: #"{"kind":""#.utf8)
         json.append(contentsOf: kind.rawValue.utf8)
         json.append(contentsOf: #"","records":["#.utf8)
@@ -129,12 +153,19 @@ struct UplinkEncoder {
         json.append(contentsOf: #"],"v":1,"vehicle":""#.utf8)
         json.append(contentsOf: vehicle.utf8)
         json.append(contentsOf: #""}"#.utf8)
-        let packed = Deflate.compress(json, level: Self.compressionLevel)
+        let packed = scratch.deflate.compress(json)
         let topic = Self.topic(fleet: settings.fleet, vehicle: vehicle, kind: kind)
         let first = batch.sequence(at: indices.first!)
         let last = batch.sequence(at: indices.last!)
         return UplinkMessage(label: "\(topic)|\(run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
                              outboxClass: kind.outboxClass, records: indices.count)
+    }
+
+    /// What `messages` keeps between batches: the JSON buffer (its capacity) and the zlib
+    /// stream (`DeflateStream`: zlib's state made once, not per message).
+    private final class Scratch {
+        var json: [UInt8] = []
+        let deflate = DeflateStream(level: UplinkEncoder.compressionLevel)
     }
 }
 
@@ -146,17 +177,35 @@ extension UplinkEncoder {
     static let compressionLevel: Int32 = 3
 }
 
+/// An uplink message's outbox label, split once when the message is handed out: its MQTT
+/// message (`UplinkLink.outgoing`) and, with `confirm: collector`, its identity
+/// (`UplinkMessageIdentity(label:)`) both read the one split.
+///
+///     records:  <topic>|<run>|<first seq>|<last seq>
+///     capture:  <topic>|<run>|capture|<number>|<chunk, or index>|<chunks>
+struct UplinkLabel {
+    /// The `|`-separated fields, empty ones kept; there is always a first (the topic).
+    let fields: [Substring]
+
+    init(_ label: String) {
+        fields = label.split(separator: "|", omittingEmptySubsequences: false)
+    }
+
+    var topic: Substring { fields[0] }
+    var isCapture: Bool { fields.count == 6 && fields[2] == "capture" }
+}
+
 extension UplinkLink {
-    /// The MQTT message of a stored one (the label carries topic, run and sequences).
-    func outgoing(_ message: OutboxMessage) -> MQTTOutgoing {
-        let parts = message.label.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        if parts.count == 6 && parts[2] == "capture" { return Self.captureOutgoing(message, parts) }
+    /// The MQTT message of a stored one (its label, `label`, carries topic, run and sequences).
+    func outgoing(_ message: OutboxMessage, _ label: UplinkLabel) -> MQTTOutgoing {
+        if label.isCapture { return Self.captureOutgoing(message, label) }
+        let parts = label.fields
         let compressed = message.payload.first == 0x78
-        var properties = [("run", parts.count > 1 ? parts[1] : "")]
-        if parts.count > 3 { properties += [("first_seq", parts[2]), ("last_seq", parts[3])] }
+        var properties = [("run", parts.count > 1 ? String(parts[1]) : "")]
+        if parts.count > 3 { properties += [("first_seq", String(parts[2])), ("last_seq", String(parts[3]))] }
         // When the batch was stored (window close, wall clock): the collector's latency figure.
         properties.append(("stored_ms", String(message.storedMillis)))
-        return MQTTOutgoing(topic: parts[0], payload: message.payload, qos: 1,
+        return MQTTOutgoing(topic: String(label.topic), payload: message.payload, qos: 1,
                             contentType: compressed ? "application/zlib" : "application/json", userProperties: properties)
     }
 

@@ -76,8 +76,9 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         batch.selecting(encoder.uplinked(batch))
     }
 
+    /// `batch` is what `select` kept (the queue carries nothing else): every record goes up.
     public func consume(_ batch: RecordBatch) throws(SinkError) {
-        do { try link.store(encoder.messages(batch)) } catch {
+        do { try link.store(encoder.messages(batch, selected: true)) } catch {
             throw SinkError(.io, path: settings.outboxPath, message: error.description)
         }
     }
