@@ -104,7 +104,9 @@ extension GatewayConfig {
                          "max_cell_temperature_number", "min_cell_temperature_number", "brake_pressure", "steering_angle", "ready", "charging",
                          "odometer", "gear", "motor_state", "motor_speed", "motor_torque", "motor_dc_voltage", "motor_dc_current", "fuel_cell_voltage",
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
-                         "hydrogen_consumption", "hydrogen_concentration", "cell_voltages", "probe_temperatures",
+                         "hydrogen_consumption", "hydrogen_concentration", "hydrogen_remaining", "hv_dcdc_temperature",
+                         "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure", "fuel_cell_air_inlet_temperature",
+                         "cell_voltages", "probe_temperatures",
                          "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
                          "ambient_temperature", "acc_state", "acc_cause", "aeb_state"]
             var map = SemanticMap()
@@ -176,6 +178,11 @@ extension GatewayConfig {
                     case "hydrogen_temperature": map.hydrogenTemperature = reference
                     case "hydrogen_consumption": map.hydrogenConsumption = reference
                     case "hydrogen_concentration": map.hydrogenConcentration = reference
+                    case "hydrogen_remaining": map.hydrogenRemaining = reference
+                    case "hv_dcdc_temperature": map.hvDCDCTemperature = reference
+                    case "fuel_cell_hydrogen_inlet_pressure": map.fuelCellHydrogenInletPressure = reference
+                    case "fuel_cell_air_inlet_pressure": map.fuelCellAirInletPressure = reference
+                    case "fuel_cell_air_inlet_temperature": map.fuelCellAirInletTemperature = reference
                     case "insulation_resistance": map.insulationResistance = reference
                     case "accelerator_pedal": map.acceleratorPedal = reference
                     case "brake_pedal": map.brakePedal = reference

@@ -1,15 +1,18 @@
 import GBT32960
 
-/// 2025's fuel-cell bodies, from the same roles as 2016's fuel-cell body (0x03): the on-board
-/// hydrogen system (0x03) and one fuel-cell stack (0x30). Sent last in the report, after the
-/// alarm and storage bodies, when any fuel-cell role is mapped. What no role carries is the
-/// field's invalid sentinel: the probe and sensor numbers, the HV DC/DC converter's state and
-/// temperature, the hydrogen remaining (%), the stack's hydrogen and air inlet pressures and its
-/// air inlet temperature.
+/// 2025's fuel-cell bodies: the on-board hydrogen system (0x03) and one fuel-cell stack (0x30),
+/// from 2016's fuel-cell roles and 2025's own (`hydrogen_remaining`, `hv_dcdc_temperature`,
+/// `fuel_cell_hydrogen_inlet_pressure`, `fuel_cell_air_inlet_pressure`,
+/// `fuel_cell_air_inlet_temperature`). Sent last in the report, after the alarm and storage
+/// bodies, when any of those roles is mapped. Each field is its role's newest value while fresh;
+/// unmapped, not seen or stale: the field's invalid sentinel; outside the field's range: abnormal.
+/// What no role carries is invalid: the probe and sensor numbers and the HV DC/DC converter's state.
 extension SignalSnapshot {
     /// Table 0x03 (2025): the hydrogen system's highest temperature (`hydrogen_temperature`,
     /// WORD −40 °C, 1 °C), concentration (`hydrogen_concentration`, %vol, 0.0001 %vol steps —
-    /// the raw value 2016's body carries as "mg/kg") and pressure (`hydrogen_pressure`, 0.1 MPa).
+    /// the raw value 2016's body carries as "mg/kg") and pressure (`hydrogen_pressure`, 0.1 MPa);
+    /// the hydrogen remaining (`hydrogen_remaining`, 0–100 %, 1 %) and the HV DC/DC converter's
+    /// temperature (`hv_dcdc_temperature`, BYTE −40 °C: −40…210 °C).
     func hydrogenSystem(at time: Int64) -> HydrogenSystem {
         typealias F = HydrogenSystem.Fields
         let unknown = UInt8(F.sensorID.raw(nil))
@@ -17,12 +20,16 @@ extension SignalSnapshot {
             maxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))), maxTemperatureProbe: unknown,
             maxConcentration: UInt16(F.maxConcentration.raw(value(.hydrogenConcentration, at: time))), maxConcentrationSensor: unknown,
             maxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), maxPressureSensor: unknown,
-            dcdcState: 0xFF, remaining: UInt8(F.remaining.raw(nil)), dcdcTemperature: UInt8(F.dcdcTemperature.raw(nil)))
+            dcdcState: 0xFF, remaining: UInt8(F.remaining.raw(value(.hydrogenRemaining, at: time))),
+            dcdcTemperature: UInt8(F.dcdcTemperature.raw(value(.hvDCDCTemperature, at: time))))
     }
 
-    /// Table 0x30 (2025): stack 1 — `fuel_cell_voltage` and `fuel_cell_current` (0.1 V / 0.1 A),
-    /// and the `fuel_cell_coolant` entry of `temperatures:` as its one coolant-outlet probe (none
-    /// mapped: no probe, the count 0).
+    /// Table 0x30 (2025): stack 1 — `fuel_cell_voltage` and `fuel_cell_current` (0.1 V / 0.1 A);
+    /// the hydrogen and air inlet pressures (`fuel_cell_hydrogen_inlet_pressure`,
+    /// `fuel_cell_air_inlet_pressure`: WORD 0.1 kPa − 100 kPa, so −100…400 kPa, the pressure
+    /// above the atmosphere); the air inlet temperature (`fuel_cell_air_inlet_temperature`, BYTE
+    /// −40 °C); and the `fuel_cell_coolant` entry of `temperatures:` as its one coolant-outlet
+    /// probe (none mapped: no probe, the count 0).
     func fuelCellStack(at time: Int64) -> FuelCellStack {
         typealias F = FuelCellStack.Fields
         let coolant: [UInt8] = mapped.contains(Role.coolantOutletTemperature.rawValue)
@@ -30,7 +37,8 @@ extension SignalSnapshot {
         return FuelCellStack(
             sequence: 1, voltage: UInt16(F.voltage.raw(value(.fuelCellVoltage, at: time))),
             current: UInt16(F.current.raw(value(.fuelCellCurrent, at: time))),
-            hydrogenInletPressure: UInt16(F.hydrogenInletPressure.raw(nil)), airInletPressure: UInt16(F.airInletPressure.raw(nil)),
-            airInletTemperature: UInt8(F.temperature.raw(nil)), coolantOutletTemperatures: coolant)
+            hydrogenInletPressure: UInt16(F.hydrogenInletPressure.raw(value(.stackHydrogenInletPressure, at: time))),
+            airInletPressure: UInt16(F.airInletPressure.raw(value(.stackAirInletPressure, at: time))),
+            airInletTemperature: UInt8(F.temperature.raw(value(.stackAirInletTemperature, at: time))), coolantOutletTemperatures: coolant)
     }
 }

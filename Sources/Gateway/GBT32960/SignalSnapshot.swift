@@ -13,12 +13,13 @@ import Telemetry
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration) and
-/// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen); 2016's extreme values (max/min
+/// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen: those roles, the hydrogen
+/// remaining, the HV DC/DC's temperature, the stack's inlet pressures and air temperature); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
 /// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
-/// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
+/// HV DC/DC's state, the extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
@@ -28,10 +29,17 @@ final class SignalSnapshot: ReportSource {
         case dcdcState, insulation, acceleratorPedal, brakePedal, runningMode, coolantOutletTemperature
         /// The BMS's numbers of its extreme cells and probes (2016's extreme values).
         case maxCellVoltageNumber, minCellVoltageNumber, maxCellTemperatureNumber, minCellTemperatureNumber
+        /// 2025's alone: the hydrogen left (%), the HV DC/DC's temperature, the stack's inlets.
+        case hydrogenRemaining, hvDCDCTemperature, stackHydrogenInletPressure, stackAirInletPressure, stackAirInletTemperature
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
+        /// The roles 2016's fuel-cell body (0x03) carries: any of them mapped sends it.
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
                                        .hydrogenConsumption, .hydrogenConcentration]
+        /// Any of these mapped sends 2025's hydrogen-system (0x03) and stack (0x30) bodies: the
+        /// fuel-cell roles (as before 2025's own were added) and 2025's own.
+        static let fuelCell2025: [Role] = fuelCell + [.hydrogenRemaining, .hvDCDCTemperature, .stackHydrogenInletPressure,
+                                                      .stackAirInletPressure, .stackAirInletTemperature]
     }
 
     struct Binding {
@@ -105,6 +113,9 @@ final class SignalSnapshot: ReportSource {
             (signals.runningMode?.reference, .runningMode), (rules.temperature("fuel_cell_coolant"), .coolantOutletTemperature),
             (signals.maxCellVoltageNumber, .maxCellVoltageNumber), (signals.minCellVoltageNumber, .minCellVoltageNumber),
             (signals.maxCellTemperatureNumber, .maxCellTemperatureNumber), (signals.minCellTemperatureNumber, .minCellTemperatureNumber),
+            (signals.hydrogenRemaining, .hydrogenRemaining), (signals.hvDCDCTemperature, .hvDCDCTemperature),
+            (signals.fuelCellHydrogenInletPressure, .stackHydrogenInletPressure),
+            (signals.fuelCellAirInletPressure, .stackAirInletPressure), (signals.fuelCellAirInletTemperature, .stackAirInletTemperature),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
@@ -152,7 +163,7 @@ final class SignalSnapshot: ReportSource {
         items.append(.alarm(alarm(at: time)))
         if cellCount > 0 { items.append(.subsystemVoltages(storageVoltages(at: time))) }
         if probeCount > 0 { items.append(.subsystemTemperatures(storageTemperatures(at: time))) }
-        if edition == .v2025 && Role.fuelCell.contains(where: { mapped.contains($0.rawValue) }) {
+        if edition == .v2025 && Role.fuelCell2025.contains(where: { mapped.contains($0.rawValue) }) {
             items.append(.hydrogenSystem(hydrogenSystem(at: time)))
             items.append(.fuelCellStacks([fuelCellStack(at: time)]))
         }

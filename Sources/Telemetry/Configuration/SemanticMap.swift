@@ -38,6 +38,14 @@ public struct SemanticMap: Sendable, Hashable {
     public var hydrogenTemperature: SignalReference?
     public var hydrogenConsumption: SignalReference?
     public var hydrogenConcentration: SignalReference?
+    /// 2025's hydrogen-system and stack bodies: the hydrogen left in the tanks (% of their
+    /// capacity), the fuel cell's HV DC/DC (boost) converter's temperature (°C), and the stack's
+    /// hydrogen and air inlet pressures (kPa above the atmosphere) and air inlet temperature (°C).
+    public var hydrogenRemaining: SignalReference?
+    public var hvDCDCTemperature: SignalReference?
+    public var fuelCellHydrogenInletPressure: SignalReference?
+    public var fuelCellAirInletPressure: SignalReference?
+    public var fuelCellAirInletTemperature: SignalReference?
     /// Cells in series in the fuel-cell stack (`fuel_cell_current: { …, cells: 330 }`): with
     /// the stack current, the hydrogen the stack consumes (Faraday's law, two electrons per
     /// H₂ molecule in every cell). Nil: no hydrogen figure.
@@ -81,6 +89,10 @@ public struct SemanticMap: Sendable, Hashable {
             ("fuel_cell_voltage", fuelCellVoltage), ("fuel_cell_current", fuelCellCurrent),
             ("hydrogen_pressure", hydrogenPressure), ("hydrogen_temperature", hydrogenTemperature),
             ("hydrogen_consumption", hydrogenConsumption), ("hydrogen_concentration", hydrogenConcentration),
+            ("hydrogen_remaining", hydrogenRemaining), ("hv_dcdc_temperature", hvDCDCTemperature),
+            ("fuel_cell_hydrogen_inlet_pressure", fuelCellHydrogenInletPressure),
+            ("fuel_cell_air_inlet_pressure", fuelCellAirInletPressure),
+            ("fuel_cell_air_inlet_temperature", fuelCellAirInletTemperature),
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
             ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
             ("ambient_temperature", ambientTemperature),
