@@ -67,7 +67,8 @@ struct SimulatorGoldenTests {
             case .ready: map.ready = StateReference(ref, onValues: definition.readyOnValues.map(Double.init))
             case .charging: map.charging = StateReference(ref, onValues: definition.chargingOnValues.map(Double.init))
             case .odometer: map.odometer = ref
-            case .gear, .motorState, .hydrogenConsumption, .hydrogenConcentration, .dcdcState, .insulationResistance, .acceleratorPedal, .brakePedal, .runningMode:
+            case .gear, .motorState, .hydrogenConsumption, .hydrogenConcentration, .dcdcState, .insulationResistance, .acceleratorPedal, .brakePedal, .runningMode,
+                 .hydrogenRemaining, .hvDCDCTemperature, .fuelCellHydrogenInletPressure, .fuelCellAirInletPressure, .fuelCellAirInletTemperature:
                 break  // the GB/T 32960 terminal's; no metric uses them
             case .motorSpeed: map.motorSpeed = ref
             case .motorTorque: map.motorTorque = ref

@@ -129,5 +129,18 @@ FCEV = dict(
             S("EPS_RollingCounter", 51, 4, "M", mx=15, comment=counter_doc(16)),
             S("EPS_Checksum", 63, 8, "M", mx=255, comment=XOR_DOC),
         ], "Steering actuator state. Protected: rolling counter and XOR checksum."),
+        # Added after the others so that the earlier messages keep their streams' random phases.
+        M("FCU_Supply", 0x203, 8, "FCU", 100, [
+            S("FCU_H2InletPressure", 7, 16, "M", factor=0.1, offset=-100, mn=-100, mx=400, unit="kPa",
+              comment="Anode (hydrogen) pressure at the stack inlet, gauge (above the atmosphere): held above the air's."),
+            S("FCU_AirInletPressure", 23, 16, "M", factor=0.1, offset=-100, mn=-100, mx=400, unit="kPa",
+              comment="Cathode (air) pressure at the stack inlet, gauge: the compressor's, rising with the stack current."),
+            S("FCU_AirInletTemp", 39, 8, "M", **TEMP, comment="Cathode air at the stack inlet, after the compressor and the intercooler."),
+            S("FCU_H2SOC", 47, 10, "M", factor=0.1, mx=100, unit="%",
+              comment="Hydrogen left in the tanks, percent of their capacity (6.4 kg): FCU_H2Remaining as a share."),
+        ], "Stack supply: hydrogen and air at the stack inlets, and the hydrogen left."),
+        M("FDC_Thermal", 0x211, 8, "FDC", 100, [
+            S("FDC_Temp", 7, 8, "M", **TEMP, comment="Power-stage heatsink temperature: the conversion losses against the cooling loop."),
+        ], "Fuel-cell boost converter temperature."),
     ],
 )

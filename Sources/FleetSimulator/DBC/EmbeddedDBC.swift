@@ -2036,6 +2036,15 @@ BO_ 320 EPS_Status: 8 EPS
  SG_ EPS_RollingCounter : 51|4@0+ (1,0) [0|15] "" VCU,FCU,FDC
  SG_ EPS_Checksum : 63|8@0+ (1,0) [0|255] "" VCU,FCU,FDC
 
+BO_ 515 FCU_Supply: 8 FCU
+ SG_ FCU_H2InletPressure : 7|16@0+ (0.1,-100) [-100|400] "kPa" VCU,FDC,BMS
+ SG_ FCU_AirInletPressure : 23|16@0+ (0.1,-100) [-100|400] "kPa" VCU,FDC,BMS
+ SG_ FCU_AirInletTemp : 39|8@0+ (1,-40) [-40|215] "degC" VCU,FDC,BMS
+ SG_ FCU_H2SOC : 47|10@0+ (0.1,0) [0|100] "%" VCU,FDC,BMS
+
+BO_ 529 FDC_Thermal: 8 FDC
+ SG_ FDC_Temp : 7|8@0+ (1,-40) [-40|215] "degC" VCU,FCU,BMS
+
 
 CM_ "Demonstration fleet: 4.5 t hydrogen fuel-cell light truck (80 kW net PEM stack, 6.4 kg H2 at 35 MPa, 14 kWh NMC buffer battery). Classic CAN, 500 kbit/s, 11-bit identifiers, Motorola (big-endian) byte order. Brake and steering messages carry a rolling counter and an XOR checksum. Pack and DC-link currents are positive when discharging / motoring.";
 CM_ BU_ VCU "Vehicle control unit";
@@ -2099,6 +2108,13 @@ CM_ BO_ 320 "Steering actuator state. Protected: rolling counter and XOR checksu
 CM_ SG_ 320 EPS_SteeringAngle "Handwheel angle, left positive.";
 CM_ SG_ 320 EPS_RollingCounter "Rolling counter: increases by 1 with every transmission, wrapping from 15 to 0.";
 CM_ SG_ 320 EPS_Checksum "XOR of every payload byte of the message except this one (byte order 0, 1, 2, ...), with the rolling counter already in place.";
+CM_ BO_ 515 "Stack supply: hydrogen and air at the stack inlets, and the hydrogen left.";
+CM_ SG_ 515 FCU_H2InletPressure "Anode (hydrogen) pressure at the stack inlet, gauge (above the atmosphere): held above the air's.";
+CM_ SG_ 515 FCU_AirInletPressure "Cathode (air) pressure at the stack inlet, gauge: the compressor's, rising with the stack current.";
+CM_ SG_ 515 FCU_AirInletTemp "Cathode air at the stack inlet, after the compressor and the intercooler.";
+CM_ SG_ 515 FCU_H2SOC "Hydrogen left in the tanks, percent of their capacity (6.4 kg): FCU_H2Remaining as a share.";
+CM_ BO_ 529 "Fuel-cell boost converter temperature.";
+CM_ SG_ 529 FDC_Temp "Power-stage heatsink temperature: the conversion losses against the cooling loop.";
 BA_DEF_  "BusType" STRING ;
 BA_DEF_  "DBName" STRING ;
 BA_DEF_  "Baudrate" INT 0 1000000;
@@ -2137,6 +2153,8 @@ BA_ "GenMsgCycleTime" BO_ 528 20;
 BA_ "GenMsgCycleTime" BO_ 432 100;
 BA_ "GenMsgCycleTime" BO_ 304 10;
 BA_ "GenMsgCycleTime" BO_ 320 10;
+BA_ "GenMsgCycleTime" BO_ 515 100;
+BA_ "GenMsgCycleTime" BO_ 529 100;
 BA_ "GenSigStartValue" SG_ 272 VCU_DriveMode 1;
 BA_ "GenSigStartValue" SG_ 944 VCU_LowVoltage 126;
 BA_ "GenSigStartValue" SG_ 944 VCU_AmbientTemp 80;
@@ -2162,6 +2180,10 @@ BA_ "GenSigStartValue" SG_ 432 DCDC_Temp 65;
 BA_ "GenSigStartValue" SG_ 304 EHB_State 1;
 BA_ "GenSigStartValue" SG_ 320 EPS_AssistMode 2;
 BA_ "GenSigStartValue" SG_ 320 EPS_State 1;
+BA_ "GenSigStartValue" SG_ 515 FCU_H2InletPressure 1000;
+BA_ "GenSigStartValue" SG_ 515 FCU_AirInletPressure 1000;
+BA_ "GenSigStartValue" SG_ 515 FCU_AirInletTemp 65;
+BA_ "GenSigStartValue" SG_ 529 FDC_Temp 65;
 VAL_ 272 VCU_Gear 3 "D" 2 "N" 1 "R" 0 "P" ;
 VAL_ 272 VCU_Ready 1 "Ready" 0 "NotReady" ;
 VAL_ 272 VCU_BrakeSwitch 1 "On" 0 "Off" ;

@@ -48,6 +48,8 @@ public struct PowertrainModel: Sendable {
             s.h2MassKg = fc.tankCapacityKg * fc.tankFillFraction
             s.coolantInletC = parameters.ambientC
             s.coolantOutletC = parameters.ambientC
+            s.fcDCDCTempC = parameters.ambientC + 1
+            s.stackAirInletC = parameters.ambientC
         }
         state = s
     }
@@ -199,6 +201,22 @@ public struct PowertrainModel: Sendable {
             s.coolantInletC = s.coolantOutletC - min(8, heat / 12_000)
             // The compartment sensor sees a trace of hydrogen while the stack runs (purges).
             s.h2ConcentrationPercent = s.fuelCellState == 2 ? 0.004 + 0.002 * (t / 37).sin : 0.001
+            // The stack's supply. The compressor raises the air's inlet pressure with the current
+            // (12 kPa above the atmosphere at idle, 150 at full current; its spool lags 1 s); the
+            // anode is held 20-30 kPa above the cathode; both fall to the atmosphere's when the
+            // stack stops. The compressed air (up to 100 K warmer than the outside at full load)
+            // leaves the intercooler 80 % of the way to the stack's coolant.
+            let load = s.stackCurrent / fc.maxCurrentA
+            let running = s.fuelCellState == 2
+            s.stackAirInletKPa += ((running ? 12 + 138 * load : 0) - s.stackAirInletKPa) * Self.dt / 1.0
+            s.stackHydrogenInletKPa = running ? s.stackAirInletKPa + 20 + 10 * load : s.stackAirInletKPa
+            let compressedC = p.ambientC + 100 * load
+            let airTargetC = running ? s.coolantInletC + 0.2 * (compressedC - s.coolantInletC) : p.ambientC
+            s.stackAirInletC += (airTargetC - s.stackAirInletC) * Self.dt / (running ? 5 : 60)
+            // The boost converter: its losses (1 - efficiency of the stack's net power) heat a
+            // 9 kJ/K heatsink that its loop (5 K above the air) cools at 45 W/K.
+            let dcdcLossW = fuelCellW * (1 - fc.dcdcEfficiency)
+            s.fcDCDCTempC += Self.dt * (dcdcLossW - 45 * (s.fcDCDCTempC - p.ambientC - 5)) / 9_000
             fuelCellW *= fc.dcdcEfficiency
         }
 

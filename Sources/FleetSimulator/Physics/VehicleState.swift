@@ -113,6 +113,13 @@ public struct VehicleState: Sendable {
     public var coolantOutletC = 25.0
     public var fcDCDCOutputVoltage = 0.0
     public var fcDCDCOutputCurrent = 0.0
+    /// The boost converter's heatsink, °C: its conversion losses against the cooling loop.
+    public var fcDCDCTempC = 25.0
+    /// The stack's supply at its inlets: hydrogen and air pressures (kPa above the atmosphere)
+    /// and the air's temperature after the compressor and intercooler (°C).
+    public var stackHydrogenInletKPa = 0.0
+    public var stackAirInletKPa = 0.0
+    public var stackAirInletC = 25.0
     /// The outside-air sensor behind the grille, °C: the air's temperature plus heat soak
     /// that driving blows away (`PowertrainModel`).
     public var ambientSensorC = 25.0

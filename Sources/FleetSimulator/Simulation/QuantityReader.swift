@@ -121,6 +121,11 @@ final class QuantityReader {
         case .fcDCDCInputCurrent: return s.stackCurrent
         case .fcDCDCOutputVoltage: return s.fcDCDCOutputVoltage
         case .fcDCDCOutputCurrent: return s.fcDCDCOutputCurrent
+        case .fcDCDCTempC: return s.fcDCDCTempC
+        case .h2RemainingPercent: return 100 * s.h2MassKg / (model.parameters.fuelCell?.tankCapacityKg ?? .infinity)
+        case .stackHydrogenInletKPa: return s.stackHydrogenInletKPa
+        case .stackAirInletKPa: return s.stackAirInletKPa
+        case .stackAirInletC: return s.stackAirInletC
         case .accState: return s.accState
         case .accDisengageCause: return s.accDisengageCause
         case .accSetSpeedKmh: return s.accState == 2 ? s.accSetSpeedKmh : 0

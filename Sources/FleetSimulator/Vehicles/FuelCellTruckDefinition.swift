@@ -61,6 +61,11 @@ enum FuelCellTruckDefinition {
                 "FDC_InputVoltage": .quantity(.fcDCDCInputVoltage), "FDC_InputCurrent": .quantity(.fcDCDCInputCurrent),
                 "FDC_OutputVoltage": .quantity(.fcDCDCOutputVoltage), "FDC_OutputCurrent": .quantity(.fcDCDCOutputCurrent),
             ],
+            "FCU_Supply": [
+                "FCU_H2InletPressure": .quantity(.stackHydrogenInletKPa), "FCU_AirInletPressure": .quantity(.stackAirInletKPa),
+                "FCU_AirInletTemp": .quantity(.stackAirInletC), "FCU_H2SOC": .quantity(.h2RemainingPercent),
+            ],
+            "FDC_Thermal": ["FDC_Temp": .quantity(.fcDCDCTempC)],
             "DCDC_Status": [
                 "DCDC_OutputVoltage": .quantity(.dcdcVoltage), "DCDC_OutputCurrent": .quantity(.dcdcCurrent),
                 "DCDC_Temp": .quantity(.dcdcTempC), "DCDC_State": .quantity(.dcdcState),
@@ -130,6 +135,11 @@ enum FuelCellTruckDefinition {
                 .acceleratorPedal: SignalReference(bus, "VCU_Status", "VCU_AccelPedal"),
                 .brakePedal: SignalReference(bus, "VCU_Status", "VCU_BrakePedal"),
                 .runningMode: SignalReference(bus, "FCU_Status", "FCU_State"),
+                .hydrogenRemaining: SignalReference(bus, "FCU_Supply", "FCU_H2SOC"),
+                .hvDCDCTemperature: SignalReference(bus, "FDC_Thermal", "FDC_Temp"),
+                .fuelCellHydrogenInletPressure: SignalReference(bus, "FCU_Supply", "FCU_H2InletPressure"),
+                .fuelCellAirInletPressure: SignalReference(bus, "FCU_Supply", "FCU_AirInletPressure"),
+                .fuelCellAirInletTemperature: SignalReference(bus, "FCU_Supply", "FCU_AirInletTemp"),
             ],
             readyOnValues: [1], chargingOnValues: [],
             temperatures: [

@@ -37,7 +37,9 @@ public enum Quantity: Sendable, Hashable {
     case stackVoltage, stackCurrent, fuelCellNetPowerKW, fuelCellState
     case h2PressureMPa, h2TankTempC, h2ConcentrationPercent, h2RemainingKg, h2ConsumptionKgPer100Km, coolantInletC, coolantOutletC
     case coolantPumpRpm, radiatorFanPercent
-    case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent
+    case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent, fcDCDCTempC
+    /// Hydrogen left in percent of the tanks' capacity; the stack's inlet pressures (kPa, gauge) and air temperature.
+    case h2RemainingPercent, stackHydrogenInletKPa, stackAirInletKPa, stackAirInletC
     // Driver assistance
     case accState, accDisengageCause, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
     case accRequestedAccel, accTimeGapS, aebState, timeToCollisionS

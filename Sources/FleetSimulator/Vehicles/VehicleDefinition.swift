@@ -78,6 +78,12 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case acceleratorPedal = "accelerator_pedal"
     case brakePedal = "brake_pedal"
     case runningMode = "running_mode"
+    // 2025's hydrogen-system and stack bodies.
+    case hydrogenRemaining = "hydrogen_remaining"
+    case hvDCDCTemperature = "hv_dcdc_temperature"
+    case fuelCellHydrogenInletPressure = "fuel_cell_hydrogen_inlet_pressure"
+    case fuelCellAirInletPressure = "fuel_cell_air_inlet_pressure"
+    case fuelCellAirInletTemperature = "fuel_cell_air_inlet_temperature"
     // The operations figures' (the report's kWh/100 km against temperature).
     case ambientTemperature = "ambient_temperature"
     // Driver assistance (the smart-connected figures).
