@@ -89,4 +89,32 @@ import TestSupport
             #expect(!kinds(.v2016, m).contains(0x03), "\(Self.roles[i].signal) alone sends no 2016 fuel-cell body")
         }
     }
+    /// `hv_dcdc_state` (coded, as the truck's `FDC_State`: working 1, disconnected 0, abnormal 2):
+    /// 2016's fuel-cell body and 2025's hydrogen-system body carry 1 working, 2 disconnected; a
+    /// value named `abnormal` or named by no code → 0xFE; not seen, stale or unmapped → 0xFF.
+    /// Mapped alone, it sends both editions' fuel-cell bodies.
+    @Test func hvDCDCStateByItsCodesInBothEditions() {
+        var map = SemanticMap()
+        map.hvDCDCState = CodedReference(T.reference("FDC_Thermal", "FDC_State"),
+                                         codes: [.init("working", 1), .init("disconnected", 0), .init("abnormal", 2)])
+        for edition in [Edition.v2016, .v2025] {
+            let s = SignalSnapshot(VehicleRules(signals: map), edition: edition)
+            func state(at time: Int64 = T.millis) -> [UInt8] { [s.fuelCell(at: time).dcdcState, s.hydrogenSystem(at: time).dcdcState] }
+            #expect(state() == [0xFF, 0xFF], "\(edition): not seen yet")
+            for (raw, expected) in [(1.0, UInt8(1)), (0, 2), (2, 0xFE), (3, 0xFE)] {
+                s.update(T.window("FDC_Thermal", "FDC_State", raw))
+                #expect(state() == [expected, expected], "\(edition): raw \(raw)")
+            }
+            s.update(T.window("FDC_Thermal", "FDC_State", 1))
+            #expect(state(at: T.millis + 5_000) == [1, 1], "5 s old: still fresh")
+            #expect(state(at: T.millis + 5_001) == [0xFF, 0xFF], "older than 5 s: invalid")
+            let kinds = s.items(atMillis: T.millis).compactMap { $0.typeCode(edition) }
+            #expect(edition == .v2016 ? kinds.contains(0x03) : kinds.suffix(2) == [0x03, 0x30], "\(edition): \(kinds)")
+        }
+        var other = SemanticMap()
+        other.fuelCellVoltage = T.reference("FCU_Status", "FCU_StackVoltage")
+        let s = SignalSnapshot(VehicleRules(signals: other), edition: .v2016)
+        s.update(T.window("FDC_Thermal", "FDC_State", 1))
+        #expect(s.fuelCell(at: T.millis).dcdcState == 0xFF && s.hydrogenSystem(at: T.millis).dcdcState == 0xFF, "unmapped: invalid")
+    }
 }

@@ -106,7 +106,7 @@ extension GatewayConfig {
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "hydrogen_remaining", "hv_dcdc_temperature",
                          "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure", "fuel_cell_air_inlet_temperature",
-                         "cell_voltages", "probe_temperatures",
+                         "hv_dcdc_state", "cell_voltages", "probe_temperatures",
                          "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
                          "ambient_temperature", "acc_state", "acc_cause", "aeb_state"]
             var map = SemanticMap()
@@ -118,11 +118,12 @@ extension GatewayConfig {
                     map.packCurrent = reference
                     let positive = try r.required("positive").oneOf(["discharge", "charge"])
                     map.packCurrentPositive = CurrentDirection(rawValue: positive)!
-                case "gear", "motor_state", "dcdc_state", "acc_state", "acc_cause", "aeb_state":
+                case "gear", "motor_state", "dcdc_state", "hv_dcdc_state", "acc_state", "acc_cause", "aeb_state":
                     let (reference, r) = try signalReference(value, extra: ["codes"])
                     let names: [String: [String]] = [
                         "gear": GBT32960UplinkOptions.gearCodeNames, "motor_state": GBT32960UplinkOptions.motorStateCodeNames,
-                        "dcdc_state": GBT32960UplinkOptions.dcdcStateCodeNames, "acc_state": AssistanceCodes.accStateNames,
+                        "dcdc_state": GBT32960UplinkOptions.dcdcStateCodeNames,
+                        "hv_dcdc_state": GBT32960UplinkOptions.dcdcStateCodeNames, "acc_state": AssistanceCodes.accStateNames,
                         "acc_cause": AssistanceCodes.accCauseNames, "aeb_state": AssistanceCodes.aebStateNames,
                     ]
                     let coded = CodedReference(reference, codes: try codes(r.required("codes"), names: names[role]!))
@@ -130,6 +131,7 @@ extension GatewayConfig {
                     case "gear": map.gear = coded
                     case "motor_state": map.motorState = coded
                     case "dcdc_state": map.dcdcState = coded
+                    case "hv_dcdc_state": map.hvDCDCState = coded
                     case "acc_state": map.accState = coded
                     case "acc_cause": map.accCause = coded
                     default: map.aebState = coded

@@ -23,7 +23,8 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// The names `signals.gear.codes` and `signals.motor_state.codes` take (Annex A.1; Table 11).
     public static let gearCodeNames = ["N"] + (1...12).map(String.init) + ["R", "D", "P"]
     public static let motorStateCodeNames = ["consuming", "generating", "off", "ready", "abnormal"]
-    /// `signals.dcdc_state.codes` (Table 8: 1 working, 2 disconnected; 0xFE abnormal).
+    /// `signals.dcdc_state.codes` (Table 8: 1 working, 2 disconnected; 0xFE abnormal), and
+    /// `signals.hv_dcdc_state.codes` (the fuel-cell bodies' HV DC/DC state: the same codes).
     public static let dcdcStateCodeNames = ["working", "disconnected", "abnormal"]
     /// `signals.running_mode` (Table 9: 1 electric, 2 hybrid, 3 fuel; 0xFE abnormal): the codes
     /// of a signal, or one mode alone for a vehicle that has only one (`running_mode: electric`).

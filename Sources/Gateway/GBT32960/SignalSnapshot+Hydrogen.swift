@@ -6,12 +6,13 @@ import GBT32960
 /// `fuel_cell_air_inlet_temperature`). Sent last in the report, after the alarm and storage
 /// bodies, when any of those roles is mapped. Each field is its role's newest value while fresh;
 /// unmapped, not seen or stale: the field's invalid sentinel; outside the field's range: abnormal.
-/// What no role carries is invalid: the probe and sensor numbers and the HV DC/DC converter's state.
+/// What no role carries is invalid: the probe and sensor numbers.
 extension SignalSnapshot {
     /// Table 0x03 (2025): the hydrogen system's highest temperature (`hydrogen_temperature`,
     /// WORD −40 °C, 1 °C), concentration (`hydrogen_concentration`, %vol, 0.0001 %vol steps —
     /// the raw value 2016's body carries as "mg/kg") and pressure (`hydrogen_pressure`, 0.1 MPa);
-    /// the hydrogen remaining (`hydrogen_remaining`, 0–100 %, 1 %) and the HV DC/DC converter's
+    /// the HV DC/DC converter's state (`hv_dcdc_state`, coded: 1 working, 2 disconnected), the
+    /// hydrogen remaining (`hydrogen_remaining`, 0–100 %, 1 %) and the HV DC/DC converter's
     /// temperature (`hv_dcdc_temperature`, BYTE −40 °C: −40…210 °C).
     func hydrogenSystem(at time: Int64) -> HydrogenSystem {
         typealias F = HydrogenSystem.Fields
@@ -20,7 +21,7 @@ extension SignalSnapshot {
             maxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))), maxTemperatureProbe: unknown,
             maxConcentration: UInt16(F.maxConcentration.raw(value(.hydrogenConcentration, at: time))), maxConcentrationSensor: unknown,
             maxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), maxPressureSensor: unknown,
-            dcdcState: 0xFF, remaining: UInt8(F.remaining.raw(value(.hydrogenRemaining, at: time))),
+            dcdcState: hvDCDCState(at: time), remaining: UInt8(F.remaining.raw(value(.hydrogenRemaining, at: time))),
             dcdcTemperature: UInt8(F.dcdcTemperature.raw(value(.hvDCDCTemperature, at: time))))
     }
 

@@ -12,14 +12,15 @@ import Telemetry
 /// gear (coded; driving/braking force from motor torque and brake pressure); one drive motor
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
-/// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration) and
+/// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration, the
+/// HV DC/DC's state) and
 /// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen: those roles, the hydrogen
 /// remaining, the HV DC/DC's temperature, the stack's inlet pressures and air temperature); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
 /// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
-/// HV DC/DC's state, the extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
+/// the extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
@@ -31,11 +32,13 @@ final class SignalSnapshot: ReportSource {
         case maxCellVoltageNumber, minCellVoltageNumber, maxCellTemperatureNumber, minCellTemperatureNumber
         /// 2025's alone: the hydrogen left (%), the HV DC/DC's temperature, the stack's inlets.
         case hydrogenRemaining, hvDCDCTemperature, stackHydrogenInletPressure, stackAirInletPressure, stackAirInletTemperature
+        /// The fuel cell's HV DC/DC converter's state (coded): both editions' fuel-cell bodies.
+        case hvDCDCState
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         /// The roles 2016's fuel-cell body (0x03) carries: any of them mapped sends it.
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
-                                       .hydrogenConsumption, .hydrogenConcentration]
+                                       .hydrogenConsumption, .hydrogenConcentration, .hvDCDCState]
         /// Any of these mapped sends 2025's hydrogen-system (0x03) and stack (0x30) bodies: the
         /// fuel-cell roles (as before 2025's own were added) and 2025's own.
         static let fuelCell2025: [Role] = fuelCell + [.hydrogenRemaining, .hvDCDCTemperature, .stackHydrogenInletPressure,
@@ -69,6 +72,7 @@ final class SignalSnapshot: ReportSource {
     private var gearCodes: CodedReference?
     private var motorStateCodes: CodedReference?
     private var dcdcStateCodes: CodedReference?
+    private var hvDCDCStateCodes: CodedReference?
     private var runningModeRole: CodedRole?
     /// Slots: the roles, then one per fault flag, then one per cell, then one per probe.
     private var values: [(value: Double, time: Int64)?]
@@ -116,11 +120,13 @@ final class SignalSnapshot: ReportSource {
             (signals.hydrogenRemaining, .hydrogenRemaining), (signals.hvDCDCTemperature, .hvDCDCTemperature),
             (signals.fuelCellHydrogenInletPressure, .stackHydrogenInletPressure),
             (signals.fuelCellAirInletPressure, .stackAirInletPressure), (signals.fuelCellAirInletTemperature, .stackAirInletTemperature),
+            (signals.hvDCDCState?.reference, .hvDCDCState),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
         motorStateCodes = signals.motorState
         dcdcStateCodes = signals.dcdcState
+        hvDCDCStateCodes = signals.hvDCDCState
         runningModeRole = signals.runningMode
         readyOn = signals.ready?.onValues ?? []
         chargingOn = signals.charging?.onValues ?? []
@@ -195,8 +201,20 @@ final class SignalSnapshot: ReportSource {
     /// Table 8's DC-DC state: 1 working, 2 disconnected, by the codes the signal's value has; a
     /// value no code names (or named `abnormal`) → 0xFE; unmapped or stale → 0xFF.
     func dcdcState(at time: Int64) -> UInt8 {
-        guard let codes = dcdcStateCodes, let v = value(.dcdcState, at: time) else { return 0xFF }
-        return switch codes.name(of: v) {
+        Self.dcdcCode(dcdcStateCodes, value(.dcdcState, at: time))
+    }
+
+    /// The fuel-cell bodies' HV DC/DC state (2016 Table 12, 2025's 0x03): the same codes as
+    /// Table 8's, from `hv_dcdc_state`.
+    func hvDCDCState(at time: Int64) -> UInt8 {
+        Self.dcdcCode(hvDCDCStateCodes, value(.hvDCDCState, at: time))
+    }
+
+    /// 1 working, 2 disconnected, by the name the signal's value has; a value no code names (or
+    /// named `abnormal`) → 0xFE; unmapped or stale (no value) → 0xFF.
+    private static func dcdcCode(_ codes: CodedReference?, _ value: Double?) -> UInt8 {
+        guard let codes, let value else { return 0xFF }
+        return switch codes.name(of: value) {
         case "working": 1
         case "disconnected": 2
         default: 0xFE
@@ -251,7 +269,7 @@ final class SignalSnapshot: ReportSource {
 
     /// 2016's fuel-cell body: the stack, the hydrogen consumption (kg/100 km), and the hydrogen
     /// system's pressure, temperature and concentration (their probe and sensor numbers unknown:
-    /// invalid); no probe list; the DC/DC state not mapped (invalid). The concentration role is
+    /// invalid); no probe list; the HV DC/DC state (`hv_dcdc_state`, coded). The concentration role is
     /// in %vol; Table 12's field (0–60000, "mg/kg") takes it in ppm, %vol × 10,000 — the reading
     /// the 2025 edition makes explicit for the same 0–60000 range (0.0001 %vol a unit).
     func fuelCell(at time: Int64) -> FuelCell {
@@ -264,7 +282,7 @@ final class SignalSnapshot: ReportSource {
             hydrogenMaxConcentration: UInt16(F.maxConcentration.raw(value(.hydrogenConcentration, at: time).map { $0 * 10_000 })),
             hydrogenMaxConcentrationSensor: unknown,
             hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), hydrogenMaxPressureSensor: unknown,
-            dcdcState: 0xFF)
+            dcdcState: hvDCDCState(at: time))
     }
 
     /// The fault flags: the highest level and the general alarm bits of those active. No fault

@@ -46,6 +46,9 @@ public struct SemanticMap: Sendable, Hashable {
     public var fuelCellHydrogenInletPressure: SignalReference?
     public var fuelCellAirInletPressure: SignalReference?
     public var fuelCellAirInletTemperature: SignalReference?
+    /// The fuel cell's HV DC/DC (boost) converter's state (coded: `working`, `disconnected`,
+    /// `abnormal`): 2016's fuel-cell body and 2025's hydrogen-system body.
+    public var hvDCDCState: CodedReference?
     /// Cells in series in the fuel-cell stack (`fuel_cell_current: { …, cells: 330 }`): with
     /// the stack current, the hydrogen the stack consumes (Faraday's law, two electrons per
     /// H₂ molecule in every cell). Nil: no hydrogen figure.
@@ -92,7 +95,7 @@ public struct SemanticMap: Sendable, Hashable {
             ("hydrogen_remaining", hydrogenRemaining), ("hv_dcdc_temperature", hvDCDCTemperature),
             ("fuel_cell_hydrogen_inlet_pressure", fuelCellHydrogenInletPressure),
             ("fuel_cell_air_inlet_pressure", fuelCellAirInletPressure),
-            ("fuel_cell_air_inlet_temperature", fuelCellAirInletTemperature),
+            ("fuel_cell_air_inlet_temperature", fuelCellAirInletTemperature), ("hv_dcdc_state", hvDCDCState?.reference),
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
             ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
             ("ambient_temperature", ambientTemperature),
