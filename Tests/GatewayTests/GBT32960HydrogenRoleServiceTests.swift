@@ -6,12 +6,23 @@ import TestSupport
 @testable import Gateway
 
 /// The fuel-cell truck's 2025 reports against cantools, with the FCU silent for a while and with
-/// the five roles unmapped: the simulated drive (seed 32960) replayed to the test platform.
+/// the five roles and `hv_dcdc_state` unmapped: the simulated drive (seed 32960) replayed to the test platform.
 @Suite(.serialized, .enabled(if: PythonOracle.shouldRun(importing: ["cantools", "rtm_con"])))
 struct GBT32960HydrogenRoleServiceTests {
     typealias H = HydrogenSystem.Fields
     typealias S = FuelCellStack.Fields
-    static let signals = ["FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp"]
+    static let signals = ["FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp", "FDC_State"]
+
+    /// The HV DC/DC state the truck's `hv_dcdc_state` codes give `FDC_State`'s raw value (cantools'):
+    /// 1 (On) working → 1, 0 (Off) disconnected → 2, anything else abnormal → 0xFE.
+    static func dcdcCode(_ raw: Double) -> UInt8 { raw == 1 ? 1 : raw == 0 ? 2 : 0xFE }
+
+    /// The hydrogen-system body's HV DC/DC state byte of a report.
+    static func dcdcState(_ entry: GBT32960PlatformProcess.Entry) throws -> UInt8? {
+        guard case let .report(report) = try GBT32960ServiceTests.message(entry).payload else { return nil }
+        for case let .hydrogenSystem(h) in report.items { return h.dcdcState }
+        return nil
+    }
 
     /// cantools (separate process) at each instant (Unix seconds): each signal's last value in
     /// a frame at or before it and that frame's time.
@@ -76,10 +87,19 @@ struct GBT32960HydrogenRoleServiceTests {
         let reports = try d.platform.acceptedFrames().filter { $0.command == 0x02 || $0.command == 0x03 }
         #expect(reports.count >= 8)
         let expected = try lastValues(at: reports.compactMap(\.time), bundle: d.bundle, python: python)
-        var compared = 0, stale = 0, values: [String: [Double]] = [:]
+        var compared = 0, stale = 0, values: [String: [Double]] = [:], states: [UInt8] = []
         for entry in reports {
             let time = try #require(entry.time)
             let want = try #require(expected[String(time)])
+            // The HV DC/DC state (the FDC's FDC_State, its FDC still sending): cantools' newest
+            // raw value by the truck's codes while at most 5 s old, else invalid.
+            let state = try #require(try Self.dcdcState(entry))
+            if let last = want["FDC_State"], Double(time) - last[1] <= 5 {
+                #expect(state == Self.dcdcCode(last[0]), "FDC_State at \(time): \(state) vs cantools \(last[0])")
+            } else {
+                #expect(state == 0xFF, "FDC_State at \(time): \(state), not invalid")
+            }
+            states.append(state)
             for (signal, field, raw) in try Self.fields(entry) {
                 guard let last = want[signal] else { continue }
                 let age = Double(time) - last[1]
@@ -94,7 +114,8 @@ struct GBT32960HydrogenRoleServiceTests {
                 }
             }
         }
-        print("GBT32960 hydrogen roles (seed \(GBT32960ServiceTests.seed)): \(reports.count) reports, \(compared) values equal to cantools', \(stale) stale fields invalid; \(values)")
+        print("GBT32960 hydrogen roles (seed \(GBT32960ServiceTests.seed)): \(reports.count) reports, \(compared) values equal to cantools', \(stale) stale fields invalid; \(values); HV DC/DC states \(states)")
+        #expect(states.contains(1), "the converter never worked while the stack ran")
         #expect(stale >= 4, "the FCU's silence left no report with stale fields")
         #expect(compared >= reports.count * 5 - 10)
         #expect((values["FCU_AirInletPressure"] ?? []).contains { $0 > 5 }, "the compressor never ran")
@@ -106,7 +127,7 @@ struct GBT32960HydrogenRoleServiceTests {
     @Test func unmappedRolesAreInvalidInEveryReport() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
         let keys = ["hydrogen_remaining", "hv_dcdc_temperature", "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure",
-                    "fuel_cell_air_inlet_temperature"]
+                    "fuel_cell_air_inlet_temperature", "hv_dcdc_state"]
         let d = try GBT32960ServiceTests().drive("h2-unmapped", vehicle: .fcev, seconds: 30, edition: "2025", config: { text in
             text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { line in !keys.contains { line.hasPrefix("      \($0): ") } }.joined(separator: "\n")
@@ -116,6 +137,7 @@ struct GBT32960HydrogenRoleServiceTests {
         for entry in reports {
             let fields = try Self.fields(entry)
             #expect(fields.count == 5 && fields.allSatisfy { $0.2 == $0.1.invalidRaw }, "\(entry.time ?? 0): \(fields.map(\.2))")
+            #expect(try Self.dcdcState(entry) == 0xFF, "\(entry.time ?? 0): the HV DC/DC state unmapped, not invalid")
             guard case let .report(report) = try GBT32960ServiceTests.message(entry).payload,
                   case let .fuelCellStacks(stacks)? = report.items.last else { continue }
             #expect(stacks.first.map { $0.voltage != 0xFFFF } == true, "the stack's voltage is still mapped")

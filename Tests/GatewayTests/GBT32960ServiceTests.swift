@@ -164,17 +164,21 @@ struct GBT32960ServiceTests {
     /// The fuel-cell truck (2016): the fuel-cell body of every report against cantools at that
     /// instant — stack voltage and current, hydrogen consumption (kg/100 km), tank pressure and
     /// temperature, and the compartment's hydrogen concentration (%vol in the DBC, ppm on the
-    /// wire); its gear, motor state and running mode (FCU_State `Running` → hybrid) too. rtm_con reads every frame with 0 mismatches (it does
+    /// wire), and the HV DC/DC state (FDC_State: On → 1 working, Off → 2 disconnected); its gear,
+    /// motor state and running mode (FCU_State `Running` → hybrid) too. rtm_con reads every frame with 0 mismatches (it does
     /// not decode 2016's fuel-cell body: compared byte-equal, the reference's deviation 2).
     @Test func aFuelCellTrucksReportsCarryItsHydrogenValues() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
         let (frames, reports, expected) = try fuelCellDrive("fcev", edition: "2016", python: python, signals: [
-            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp"])
+            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FDC_State"])
         typealias F = FuelCell.Fields
-        var compared = 0, consumptions: [Double] = [], modes: [UInt8] = []
+        var compared = 0, consumptions: [Double] = [], modes: [UInt8] = [], states: [UInt8] = []
         for entry in reports {
             let message = try Self.message(entry)
             let fc = try #require(Self.fuelCell(message), "no fuel-cell body")
+            let state = try #require(expected[String(entry.time!)]?["FDC_State"], "no FDC_State from cantools at \(entry.time!)")
+            #expect(fc.dcdcState == GBT32960HydrogenRoleServiceTests.dcdcCode(state), "HV DC/DC state at \(entry.time!): \(fc.dcdcState) vs cantools \(state)")
+            states.append(fc.dcdcState)
             let v = try #require(Self.vehicle(message)), motor = try #require(Self.motors(message).first)
             let values = try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
                 Carried(F.voltage, fc.voltage, "FCU_StackVoltage", tolerance: 0.05), Carried(F.current, fc.current, "FCU_StackCurrent", tolerance: 0.05),
@@ -188,6 +192,7 @@ struct GBT32960ServiceTests {
         }
         #expect(compared >= reports.count * 9 - 9, "\(compared) values compared in \(reports.count) reports")
         #expect(modes.contains(2), "the stack ran (hybrid) in no report: \(modes)")
+        #expect(states.contains(1), "the HV DC/DC worked in no report: \(states)")
         #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
         try expectRtmConAgrees(frames, python: python)
     }
@@ -195,16 +200,16 @@ struct GBT32960ServiceTests {
     /// The fuel-cell truck in 2025: every report ends with the hydrogen-system body (0x03) and
     /// one stack (0x30), their values against cantools at the report's instant — the tank's
     /// temperature and pressure, the compartment's concentration (%vol, 0.0001 %vol steps), the
-    /// hydrogen remaining (%) and the HV DC/DC's temperature, the stack's voltage and current,
+    /// hydrogen remaining (%), the HV DC/DC's temperature and state (FDC_State by its codes), the stack's voltage and current,
     /// its hydrogen and air inlet pressures (kPa, −100 kPa offset on the wire), its air inlet
     /// temperature and its coolant-outlet probe; every field no role carries (probe and sensor
-    /// numbers, the HV DC/DC's state) invalid. rtm_con decodes every frame's other bodies (it
+    /// numbers) invalid. rtm_con decodes every frame's other bodies (it
     /// cannot read 2025's 0x03/0x30: `withoutFuelCellBodies`; a test signature appended for it alone).
     @Test func aFuelCellTrucks2025ReportsCarryItsHydrogenSystemAndStack() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
         let (frames, reports, expected) = try fuelCellDrive("fcev-2025", edition: "2025", python: python, signals: [
             "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FCU_CoolantOutletTemp",
-            "FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp"])
+            "FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp", "FDC_State"])
         typealias H = HydrogenSystem.Fields
         typealias S = FuelCellStack.Fields
         var compared = 0, currents: [Double] = []
@@ -218,7 +223,10 @@ struct GBT32960ServiceTests {
                 continue
             }
             #expect(stacks.count == 1 && stack.sequence == 1 && stack.coolantOutletTemperatures.count == 1)
-            #expect(h.maxTemperatureProbe == 0xFF && h.maxConcentrationSensor == 0xFF && h.maxPressureSensor == 0xFF && h.dcdcState == 0xFF)
+            #expect(h.maxTemperatureProbe == 0xFF && h.maxConcentrationSensor == 0xFF && h.maxPressureSensor == 0xFF)
+            let state = try #require(expected[String(entry.time!)]?["FDC_State"], "no FDC_State from cantools at \(entry.time!)")
+            #expect(h.dcdcState == GBT32960HydrogenRoleServiceTests.dcdcCode(state), "HV DC/DC state at \(entry.time!): \(h.dcdcState) vs cantools \(state)")
+            compared += 1
             let values = try expectCantoolsValues(of: entry, expected, vehicle: v, motor: motor, [
                 Carried(H.maxTemperature, h.maxTemperature, "FCU_TankTemp", tolerance: 0.5),
                 Carried(H.maxConcentration, h.maxConcentration, "FCU_H2Concentration", tolerance: 0.00005),
@@ -233,7 +241,7 @@ struct GBT32960ServiceTests {
             if let current = values.decoded["FCU_StackCurrent"] { currents.append(current) }
         }
         print("GBT32960 service fcev-2025: \(reports.count) reports, \(compared) values equal to cantools'")
-        #expect(compared >= reports.count * 15 - 15, "\(compared) values compared in \(reports.count) reports")
+        #expect(compared >= reports.count * 16 - 16, "\(compared) values compared in \(reports.count) reports")
         #expect(currents.contains { $0 > 0 }, "the stack delivered no current: \(currents)")
         let summary = try expectRtmConAgrees(try frames.map(Self.withoutFuelCellBodies).map(GBT32960StorageServiceTests.withTestSignature),
                                              python: python)

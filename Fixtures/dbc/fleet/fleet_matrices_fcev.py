@@ -141,6 +141,9 @@ FCEV = dict(
         ], "Stack supply: hydrogen and air at the stack inlets, and the hydrogen left."),
         M("FDC_Thermal", 0x211, 8, "FDC", 100, [
             S("FDC_Temp", 7, 8, "M", **TEMP, comment="Power-stage heatsink temperature: the conversion losses against the cooling loop."),
-        ], "Fuel-cell boost converter temperature."),
+            # Added later in the spare bits of the same message, so no frame is added or moved.
+            S("FDC_State", 15, 2, "M", values={0: "Off", 1: "On", 2: "Fault"}, mx=3,
+              comment="Boost converter state: On while it passes the stack's power to the high-voltage bus, Off when the stack is off."),
+        ], "Fuel-cell boost converter temperature and state."),
     ],
 )

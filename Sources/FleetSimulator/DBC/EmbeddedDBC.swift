@@ -2044,6 +2044,7 @@ BO_ 515 FCU_Supply: 8 FCU
 
 BO_ 529 FDC_Thermal: 8 FDC
  SG_ FDC_Temp : 7|8@0+ (1,-40) [-40|215] "degC" VCU,FCU,BMS
+ SG_ FDC_State : 15|2@0+ (1,0) [0|3] "" VCU,FCU,BMS
 
 
 CM_ "Demonstration fleet: 4.5 t hydrogen fuel-cell light truck (80 kW net PEM stack, 6.4 kg H2 at 35 MPa, 14 kWh NMC buffer battery). Classic CAN, 500 kbit/s, 11-bit identifiers, Motorola (big-endian) byte order. Brake and steering messages carry a rolling counter and an XOR checksum. Pack and DC-link currents are positive when discharging / motoring.";
@@ -2113,8 +2114,9 @@ CM_ SG_ 515 FCU_H2InletPressure "Anode (hydrogen) pressure at the stack inlet, g
 CM_ SG_ 515 FCU_AirInletPressure "Cathode (air) pressure at the stack inlet, gauge: the compressor's, rising with the stack current.";
 CM_ SG_ 515 FCU_AirInletTemp "Cathode air at the stack inlet, after the compressor and the intercooler.";
 CM_ SG_ 515 FCU_H2SOC "Hydrogen left in the tanks, percent of their capacity (6.4 kg): FCU_H2Remaining as a share.";
-CM_ BO_ 529 "Fuel-cell boost converter temperature.";
+CM_ BO_ 529 "Fuel-cell boost converter temperature and state.";
 CM_ SG_ 529 FDC_Temp "Power-stage heatsink temperature: the conversion losses against the cooling loop.";
+CM_ SG_ 529 FDC_State "Boost converter state: On while it passes the stack's power to the high-voltage bus, Off when the stack is off.";
 BA_DEF_  "BusType" STRING ;
 BA_DEF_  "DBName" STRING ;
 BA_DEF_  "Baudrate" INT 0 1000000;
@@ -2222,6 +2224,7 @@ VAL_ 304 EHB_ABSActive 1 "On" 0 "Off" ;
 VAL_ 304 EHB_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
 VAL_ 320 EPS_AssistMode 3 "Sport" 2 "Normal" 1 "Comfort" 0 "Off" ;
 VAL_ 320 EPS_State 4 "Fault" 3 "Degraded" 2 "Active" 1 "Ready" 0 "Init" ;
+VAL_ 529 FDC_State 2 "Fault" 1 "On" 0 "Off" ;
 
 """#
 

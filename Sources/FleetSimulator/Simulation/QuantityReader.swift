@@ -122,6 +122,7 @@ final class QuantityReader {
         case .fcDCDCOutputVoltage: return s.fcDCDCOutputVoltage
         case .fcDCDCOutputCurrent: return s.fcDCDCOutputCurrent
         case .fcDCDCTempC: return s.fcDCDCTempC
+        case .fcDCDCState: return s.fuelCellState == 2 ? 1 : 0
         case .h2RemainingPercent: return 100 * s.h2MassKg / (model.parameters.fuelCell?.tankCapacityKg ?? .infinity)
         case .stackHydrogenInletKPa: return s.stackHydrogenInletKPa
         case .stackAirInletKPa: return s.stackAirInletKPa

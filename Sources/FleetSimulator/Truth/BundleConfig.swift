@@ -48,7 +48,7 @@ public enum BundleConfig {
                 // The stack's cells: the hydrogen the stack consumes, from its current.
                 let cells = definition.parameters.fuelCell.map { ", cells: \($0.stackCells)" } ?? ""
                 line(3, "fuel_cell_current: { bus: \(r.bus), message: \(r.message), signal: \(r.signal)\(cells) }")
-            case .gear, .motorState, .dcdcState, .runningMode, .accState, .accCause, .aebState:
+            case .gear, .motorState, .dcdcState, .hvDCDCState, .runningMode, .accState, .accCause, .aebState:
                 // A name with several values (`working: [1, 2]`) once, with the list.
                 var order: [String] = [], values: [String: [Int]] = [:]
                 for code in definition.roleCodes[role] ?? [] {

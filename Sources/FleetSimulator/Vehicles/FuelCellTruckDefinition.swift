@@ -65,7 +65,7 @@ enum FuelCellTruckDefinition {
                 "FCU_H2InletPressure": .quantity(.stackHydrogenInletKPa), "FCU_AirInletPressure": .quantity(.stackAirInletKPa),
                 "FCU_AirInletTemp": .quantity(.stackAirInletC), "FCU_H2SOC": .quantity(.h2RemainingPercent),
             ],
-            "FDC_Thermal": ["FDC_Temp": .quantity(.fcDCDCTempC)],
+            "FDC_Thermal": ["FDC_Temp": .quantity(.fcDCDCTempC), "FDC_State": .quantity(.fcDCDCState)],
             "DCDC_Status": [
                 "DCDC_OutputVoltage": .quantity(.dcdcVoltage), "DCDC_OutputCurrent": .quantity(.dcdcCurrent),
                 "DCDC_Temp": .quantity(.dcdcTempC), "DCDC_State": .quantity(.dcdcState),
@@ -137,6 +137,7 @@ enum FuelCellTruckDefinition {
                 .runningMode: SignalReference(bus, "FCU_Status", "FCU_State"),
                 .hydrogenRemaining: SignalReference(bus, "FCU_Supply", "FCU_H2SOC"),
                 .hvDCDCTemperature: SignalReference(bus, "FDC_Thermal", "FDC_Temp"),
+                .hvDCDCState: SignalReference(bus, "FDC_Thermal", "FDC_State"),
                 .fuelCellHydrogenInletPressure: SignalReference(bus, "FCU_Supply", "FCU_H2InletPressure"),
                 .fuelCellAirInletPressure: SignalReference(bus, "FCU_Supply", "FCU_AirInletPressure"),
                 .fuelCellAirInletTemperature: SignalReference(bus, "FCU_Supply", "FCU_AirInletTemp"),
@@ -152,6 +153,7 @@ enum FuelCellTruckDefinition {
             energyFromTractionDCLink: true,
             initialSOC: { _ in 0.6 },
             roleCodes: [.gear: VehicleDefinition.vcuGearCodes, .motorState: VehicleDefinition.mcuStateCodes,
-                        .dcdcState: VehicleDefinition.dcdcStateCodes, .runningMode: VehicleDefinition.fuelCellRunningModeCodes])
+                        .dcdcState: VehicleDefinition.dcdcStateCodes, .runningMode: VehicleDefinition.fuelCellRunningModeCodes,
+                        .hvDCDCState: VehicleDefinition.fdcStateCodes])
     }
 }

@@ -40,6 +40,8 @@ public enum Quantity: Sendable, Hashable {
     case fcDCDCInputVoltage, fcDCDCInputCurrent, fcDCDCOutputVoltage, fcDCDCOutputCurrent, fcDCDCTempC
     /// Hydrogen left in percent of the tanks' capacity; the stack's inlet pressures (kPa, gauge) and air temperature.
     case h2RemainingPercent, stackHydrogenInletKPa, stackAirInletKPa, stackAirInletC
+    /// The boost converter's state: 1 (on) while the stack delivers power, 0 (off) when it is off.
+    case fcDCDCState
     // Driver assistance
     case accState, accDisengageCause, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
     case accRequestedAccel, accTimeGapS, aebState, timeToCollisionS

@@ -81,6 +81,7 @@ public enum SignalRole: String, CaseIterable, Sendable {
     // 2025's hydrogen-system and stack bodies.
     case hydrogenRemaining = "hydrogen_remaining"
     case hvDCDCTemperature = "hv_dcdc_temperature"
+    case hvDCDCState = "hv_dcdc_state"
     case fuelCellHydrogenInletPressure = "fuel_cell_hydrogen_inlet_pressure"
     case fuelCellAirInletPressure = "fuel_cell_air_inlet_pressure"
     case fuelCellAirInletTemperature = "fuel_cell_air_inlet_temperature"
@@ -147,6 +148,9 @@ extension VehicleDefinition {
     /// GB/T 32960 DC-DC states for `VAL_ DCDC_State 3 "Fault" 2 "Derated" 1 "On" 0 "Off"` (all
     /// three DBCs): a derated converter is working, a fault is the table's abnormal.
     static let dcdcStateCodes: [(name: String, value: Int)] = [("working", 1), ("working", 2), ("disconnected", 0), ("abnormal", 3)]
+    /// GB/T 32960 HV DC/DC states for the truck's `VAL_ FDC_State 2 "Fault" 1 "On" 0 "Off"` (the
+    /// fuel-cell boost converter): a fault is the table's abnormal; 3, which no entry names, too.
+    static let fdcStateCodes: [(name: String, value: Int)] = [("working", 1), ("disconnected", 0), ("abnormal", 2)]
     /// GB/T 32960 running modes for the truck's `VAL_ FCU_State 4 "Fault" 3 "ShutDown" 2 "Running"
     /// 1 "StartUp" 0 "Off"`: the stack running beside the buffer battery is hybrid; otherwise the
     /// battery alone drives (electric).
