@@ -29,7 +29,7 @@ import Testing
         #expect(g.gpsd == nil, "no gpsd: the location goes out invalid")
         let withGpsd = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.section + "    gpsd: localhost:2947\n",
                                                 file: "candor.yaml", environment: [:])
-        #expect(withGpsd.gbt32960?.gpsd == .init(host: "localhost", port: 2947) && withGpsd.gbt32960?.gpsdFixMaxAgeMillis == 5_000)
+        #expect(withGpsd.gbt32960?.gpsd == .init(host: "localhost", port: 2947) && withGpsd.gbt32960?.fixMaxAgeMillis == 5_000)
         #expect(withGpsd.gbt32960?.track == nil)
         // track: relative to the config file, like every path; where the key is, for `candor run`'s refusal.
         let withTrack = try GatewayConfig.decode(yaml: ConfigTests.minimal + "\n" + Self.section + "    track: drive/track.nmea\n",

@@ -37,7 +37,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
     let snapshot: SignalSnapshot
     let outbox: Outbox
     let connection: PlatformConnection
-    /// The position source (`gpsd:` or `track:`), nil without one.
+    /// The position's source: gpsd (`gpsd:`) or a recorded track (`track:`); nil without one.
     let gpsd: GpsdClient?
     let track: GNSSTrack?
     private let log: (@Sendable (String) -> Void)?
@@ -73,7 +73,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
         self.log = log
         // The track first: a file that cannot be read stops the start before anything is opened.
         if let file = options.track {
-            do { track = try GNSSTrack.load(path: file.path, maxAgeMillis: options.gpsdFixMaxAgeMillis) } catch {
+            do { track = try GNSSTrack.load(path: file.path, maxAgeMillis: options.fixMaxAgeMillis) } catch {
                 throw SinkError(.io, path: file.path, message: "uplink.gbt32960.track: \(error.reason)")
             }
         } else {
@@ -99,7 +99,7 @@ public final class GBT32960Service: AsyncRecordConsumer, @unchecked Sendable {
             throw SinkError(.io, path: directory + "/outbox", message: error.description)
         }
         snapshot = SignalSnapshot(options.rules, edition: options.terminal.edition)
-        gpsd = options.gpsd.map { GpsdClient(host: $0.host, port: $0.port, maxFixAgeMillis: options.gpsdFixMaxAgeMillis) }
+        gpsd = options.gpsd.map { GpsdClient(host: $0.host, port: $0.port, maxFixAgeMillis: options.fixMaxAgeMillis) }
         if let track {
             snapshot.position = { [track] time in track.position(atMillis: time) }
         } else if let gpsd {

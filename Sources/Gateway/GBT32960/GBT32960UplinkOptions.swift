@@ -38,7 +38,7 @@ public struct GBT32960UplinkOptions: Sendable, Hashable {
     /// How old gpsd's newest fix may be (monotonic time since it arrived), or the track's newest
     /// fix before a report (the capture's clock), for the location to be sent valid: the
     /// signals' staleness, 5 s (gpsd reports once a receiver cycle, 1 s).
-    public var gpsdFixMaxAgeMillis: Int64 = 5_000
+    public var fixMaxAgeMillis: Int64 = 5_000
     /// A recorded NMEA track (`track: FILE`, relative to the config file): the location body
     /// on the capture's clock (`GNSSTrack`), for replay; `candor run` refuses it (live
     /// positions come from gpsd). Not with `gpsd:`.

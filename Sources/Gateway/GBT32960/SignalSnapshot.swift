@@ -20,7 +20,7 @@ import Telemetry
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
 /// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
-/// the extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
+/// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
         case speed, packVoltage, packCurrent, soc, minCellVoltage, maxCellVoltage, maxCellTemperature, minCellTemperature, ready, charging
