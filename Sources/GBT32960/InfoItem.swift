@@ -1,19 +1,20 @@
 /// One info body of a real-time report. The type codes differ by edition:
 ///
-///     body                    2016   2025
-///     whole vehicle           0x01   0x01
-///     drive motors            0x02   0x02
-///     fuel cell               0x03   —     (2016 layout)
-///     hydrogen system         —      0x03  (2025 layout)
-///     engine                  0x04   0x04  (not decoded: raw bytes, 5 / 2)
-///     position                0x05   0x05
-///     extreme values          0x06   —     (deleted in 2025)
-///     alarms                  0x07   0x06
-///     storage voltages        0x08   0x07
-///     storage temperatures    0x09   0x08
-///     fuel-cell stacks        —      0x30
-///     super-capacitor         —      0x31, 0x32 (not decoded: raw bytes)
-///     user-defined            0x80–0xFE: WORD length + bytes
+///     body                       2016   2025
+///     whole vehicle              0x01   0x01
+///     drive motors               0x02   0x02
+///     fuel cell                  0x03   —     (2016 layout)
+///     hydrogen system            —      0x03  (2025 layout)
+///     engine                     0x04   0x04  (not decoded: raw bytes, 5 / 2)
+///     position                   0x05   0x05
+///     extreme values             0x06   —     (deleted in 2025)
+///     alarms                     0x07   0x06
+///     storage voltages           0x08   0x07
+///     storage temperatures       0x09   0x08
+///     fuel-cell stacks           —      0x30
+///     super-capacitor            —      0x31
+///     super-capacitor extremes   —      0x32
+///     user-defined               0x80–0xFE: WORD length + bytes
 public enum InfoItem: Equatable, Sendable {
     case vehicle(VehicleData)
     case driveMotors([DriveMotor])
@@ -26,8 +27,8 @@ public enum InfoItem: Equatable, Sendable {
     case subsystemVoltages([SubsystemVoltage])
     case subsystemTemperatures([SubsystemTemperature])
     case fuelCellStacks([FuelCellStack])
-    /// A body this module delimits but does not decode (2025 super-capacitor 0x31, 0x32).
-    case undecoded(type: UInt8, bytes: [UInt8])
+    case superCapacitor(SuperCapacitor)
+    case superCapacitorExtremes(SuperCapacitorExtremes)
     /// User-defined data, 0x80–0xFE.
     case custom(type: UInt8, bytes: [UInt8])
     /// A type whose length is not known: it and everything after it.
@@ -48,7 +49,9 @@ public enum InfoItem: Equatable, Sendable {
         case .subsystemVoltages: return is2016 ? 0x08 : 0x07
         case .subsystemTemperatures: return is2016 ? 0x09 : 0x08
         case .fuelCellStacks: return is2016 ? nil : 0x30
-        case let .undecoded(type, _), let .custom(type, _), let .undelimited(type, _): return type
+        case .superCapacitor: return is2016 ? nil : 0x31
+        case .superCapacitorExtremes: return is2016 ? nil : 0x32
+        case let .custom(type, _), let .undelimited(type, _): return type
         }
     }
 
@@ -66,25 +69,14 @@ public enum InfoItem: Equatable, Sendable {
         case (0x08, true), (0x07, false): return .subsystemVoltages(try SubsystemVoltage.decodeList(&r, edition: edition))
         case (0x09, true), (0x08, false): return .subsystemTemperatures(try SubsystemTemperature.decodeList(&r))
         case (0x30, false): return .fuelCellStacks(try FuelCellStack.decodeList(&r))
-        case (0x31, false): return .undecoded(type: type, bytes: try superCapacitorBytes(&r))
-        case (0x32, false): return .undecoded(type: type, bytes: try r.take(18, "super-capacitor extremes"))
+        case (0x31, false): return .superCapacitor(try SuperCapacitor(from: &r))
+        case (0x32, false): return .superCapacitorExtremes(try SuperCapacitorExtremes(from: &r))
         case (0x80...0xFE, _):
             let length = try r.u16("user-defined length")
             return .custom(type: type, bytes: try r.take(Int(length), "user-defined data"))
         default:
             return .undelimited(type: type, rest: try r.take(r.remaining, "rest"))
         }
-    }
-
-    /// 0x31: system BYTE, voltage WORD, current WORD, M WORD, M × WORD, N WORD, N × BYTE.
-    private static func superCapacitorBytes(_ r: inout WireReader) throws(BodyError) -> [UInt8] {
-        var probe = r
-        _ = try probe.take(5, "super-capacitor header")
-        let cells = Int(try probe.u16("super-capacitor cell count"))
-        _ = try probe.take(2 * cells, "super-capacitor cell voltages")
-        let probes = Int(try probe.u16("super-capacitor probe count"))
-        _ = try probe.take(probes, "super-capacitor probe temperatures")
-        return try r.take(probe.offset - r.offset, "super-capacitor data")
     }
 
     /// Writes the type byte and the body. Traps when the edition has no such body (a programmer error).
@@ -103,7 +95,9 @@ public enum InfoItem: Equatable, Sendable {
         case let .subsystemVoltages(s): SubsystemVoltage.encodeList(s, to: &w, edition: edition)
         case let .subsystemTemperatures(s): SubsystemTemperature.encodeList(s, to: &w)
         case let .fuelCellStacks(s): FuelCellStack.encodeList(s, to: &w)
-        case let .undecoded(_, b), let .undelimited(_, b): w.append(b)
+        case let .superCapacitor(s): s.encode(to: &w)
+        case let .superCapacitorExtremes(e): e.encode(to: &w)
+        case let .undelimited(_, b): w.append(b)
         case let .custom(_, b): w.u16(UInt16(b.count)); w.append(b)
         }
     }
@@ -121,7 +115,8 @@ public enum InfoItem: Equatable, Sendable {
         case .subsystemVoltages: "storage_voltages"
         case .subsystemTemperatures: "storage_temperatures"
         case .fuelCellStacks: "fuel_cell_stacks"
-        case .undecoded: "undecoded"
+        case .superCapacitor: "super_capacitor"
+        case .superCapacitorExtremes: "super_capacitor_extremes"
         case .custom: "custom"
         case .undelimited: "undelimited"
         }
@@ -134,13 +129,15 @@ public enum InfoItem: Equatable, Sendable {
         case let .driveMotors(m): body = .array(m.map { $0.json(edition) })
         case let .fuelCell(f): body = f.json()
         case let .hydrogenSystem(h): body = h.json()
-        case let .engine(b), let .undecoded(_, b), let .custom(_, b), let .undelimited(_, b): body = .object([("bytes", .string(hex(b)))])
+        case let .engine(b), let .custom(_, b), let .undelimited(_, b): body = .object([("bytes", .string(hex(b)))])
         case let .position(p): body = p.json(edition)
         case let .extremeValues(e): body = e.json()
         case let .alarm(a): body = a.json(edition)
         case let .subsystemVoltages(s): body = .array(s.map { $0.json(edition) })
         case let .subsystemTemperatures(s): body = .array(s.map { $0.json() })
         case let .fuelCellStacks(s): body = .array(s.map { $0.json() })
+        case let .superCapacitor(s): body = s.json()
+        case let .superCapacitorExtremes(e): body = e.json()
         }
         return .object([("type", .integer(Int64(typeCode(edition) ?? 0))), ("name", .string(name)), ("data", body)])
     }

@@ -78,6 +78,22 @@ struct RandomMessages {
         }
     }
 
+    mutating func superCapacitor() -> SuperCapacitor {
+        typealias F = SuperCapacitor.Fields
+        return SuperCapacitor(system: u8(F.system), voltage: u16(F.voltage), current: u16(F.current),
+                              cellVoltages: (0..<int(1...24)).map { _ in u16(F.cellVoltage) },
+                              probeTemperatures: (0..<int(1...12)).map { _ in u8(F.probeTemperature) })
+    }
+
+    mutating func superCapacitorExtremes() -> SuperCapacitorExtremes {
+        typealias F = SuperCapacitorExtremes.Fields
+        func id(_ r: inout RandomMessages) -> UInt16 { r.chance(0.05) ? UInt16(r.int(65_532...65_535)) : UInt16(r.int(1...65_531)) }
+        return SuperCapacitorExtremes(maxVoltageSystem: u8(F.system), maxVoltageCell: id(&self), maxVoltage: u16(F.voltage),
+                                      minVoltageSystem: u8(F.system), minVoltageCell: id(&self), minVoltage: u16(F.voltage),
+                                      maxTemperatureSystem: u8(F.system), maxTemperatureProbe: id(&self), maxTemperature: u8(F.temperature),
+                                      minTemperatureSystem: u8(F.system), minTemperatureProbe: id(&self), minTemperature: u8(F.temperature))
+    }
+
     mutating func position(_ e: Edition) -> Position {
         Position(status: UInt8(int(0...7)), coordinateSystem: e == .v2025 ? UInt8(int(1...3)) : 1,
                  longitude: UInt32(int(0...180_000_000)), latitude: UInt32(int(0...90_000_000)))
@@ -125,7 +141,8 @@ struct RandomMessages {
         if e == .v2016 {
             items += [.fuelCell(fuelCell()), .extremeValues(extremes())]
         } else {
-            items += [.hydrogenSystem(hydrogen()), .fuelCellStacks(stacks())]
+            items += [.hydrogenSystem(hydrogen()), .fuelCellStacks(stacks()),
+                      .superCapacitor(superCapacitor()), .superCapacitorExtremes(superCapacitorExtremes())]
         }
         if chance(0.3) { items.append(.custom(type: UInt8(int(0x80...0xFE)), bytes: byteArray(0...8, max: 255))) }
         items.shuffle(using: &rng)

@@ -69,7 +69,35 @@ import Testing
         #expect(InfoItem.extremeValues(random.extremes()).typeCode(.v2025) == nil)
         #expect(InfoItem.fuelCell(random.fuelCell()).typeCode(.v2025) == nil)
         #expect(InfoItem.hydrogenSystem(random.hydrogen()).typeCode(.v2016) == nil)
+        #expect(InfoItem.superCapacitor(random.superCapacitor()).typeCode(.v2016) == nil)
+        #expect(InfoItem.superCapacitorExtremes(random.superCapacitorExtremes()).typeCode(.v2016) == nil)
+        #expect(InfoItem.superCapacitorExtremes(random.superCapacitorExtremes()).typeCode(.v2025) == 0x32)
         #expect(InfoItem.alarm(random.alarm(.v2025)).typeCode(.v2025) == 0x06)
+    }
+
+    /// The 2025 super-capacitor bodies alone: they round-trip, and a report cut anywhere inside
+    /// one throws an error that names the body (its type and "super-capacitor"), never decodes.
+    @Test(arguments: [UInt64(0x3296_0031), 0x3296_0032])
+    func superCapacitorBodiesRoundTripAndTruncationsNameTheBody(seed: UInt64) throws {
+        print("GBT32960 super-capacitor seed: 0x\(String(seed, radix: 16))")
+        var random = RandomMessages(seed: seed)
+        for _ in 0..<40 {
+            let capacitor = random.superCapacitor(), extremes = random.superCapacitorExtremes()
+            let report = RealtimeReport(time: random.time(), items: [.superCapacitor(capacitor), .superCapacitorExtremes(extremes)])
+            let data = report.encode(edition: .v2025)
+            #expect(try RealtimeReport.decode(data, edition: .v2025) == report, "seed 0x\(String(seed, radix: 16))")
+            let capacitorEnd = 6 + 1 + 5 + 2 + 2 * capacitor.cellVoltages.count + 2 + capacitor.probeTemperatures.count
+            #expect(data.count == capacitorEnd + 1 + SuperCapacitorExtremes.length)
+            for cut in 7..<data.count where cut != capacitorEnd {
+                let (type, body) = cut < capacitorEnd ? ("0x31", "super-capacitor") : ("0x32", "super-capacitor extremes (0x32)")
+                do {
+                    _ = try RealtimeReport.decode(Array(data.prefix(cut)), edition: .v2025)
+                    Issue.record("a report cut at \(cut) of \(data.count) bytes decoded")
+                } catch {
+                    #expect(error.message.hasPrefix("info type \(type) at byte") && error.message.contains(body), "cut \(cut): \(error)")
+                }
+            }
+        }
     }
 
     @Test func truncatedBodiesThrowWithTheirOffset() throws {

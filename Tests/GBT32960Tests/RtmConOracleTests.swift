@@ -13,7 +13,7 @@ import TestSupport
 
     /// Bodies rtm_con does not decode go last (it reads them and everything after as bytes);
     /// 2025 reports carry a signature block (rtm_con requires one) made of test bytes, and their
-    /// fuel-cell bodies hold no 0xFF byte (rtm_con's fallback stops at the first one).
+    /// fuel-cell and super-capacitor bodies hold no 0xFF byte (rtm_con's fallback stops at the first one).
     static func oracleMessages(seed: UInt64, rounds: Int) -> [Message] {
         var random = RandomMessages(seed: seed)
         var out: [Message] = []
@@ -23,7 +23,7 @@ import TestSupport
                     if case var .report(report) = message.payload {
                         let undecoded: (InfoItem) -> Bool = {
                             switch $0 {
-                            case .fuelCell, .hydrogenSystem, .fuelCellStacks: true
+                            case .fuelCell, .hydrogenSystem, .fuelCellStacks, .superCapacitor, .superCapacitorExtremes: true
                             default: false
                             }
                         }
@@ -32,7 +32,14 @@ import TestSupport
                             report.items = report.items.map { item in
                                 var item = item
                                 while undecoded(item) && { var w = WireWriter(); item.encode(to: &w, edition: .v2025); return w.bytes.contains(0xFF) }() {
-                                    item = { if case .hydrogenSystem = item { return .hydrogenSystem(random.hydrogen()) } else { return .fuelCellStacks(random.stacks()) } }()
+                                    item = {
+                                        switch item {
+                                        case .hydrogenSystem: .hydrogenSystem(random.hydrogen())
+                                        case .superCapacitor: .superCapacitor(random.superCapacitor())
+                                        case .superCapacitorExtremes: .superCapacitorExtremes(random.superCapacitorExtremes())
+                                        default: .fuelCellStacks(random.stacks())
+                                        }
+                                    }()
                                 }
                                 return item
                             }
@@ -68,7 +75,7 @@ import TestSupport
         #expect((summary["fields"] as? Int ?? 0) > 10_000)
         // Only the deviations the reference names.
         let allowed: Set = ["rtm_con_2016_storage_current_offset", "rtm_con_2016_fuel_cell_not_decoded",
-                            "rtm_con_2025_fuel_cell_not_decoded", "rtm_con_time_only_acks"]
+                            "rtm_con_2025_fuel_cell_not_decoded", "rtm_con_2025_super_capacitor_not_decoded", "rtm_con_time_only_acks"]
         let whitelisted = Set((summary["whitelisted"] as? [String: Int] ?? [:]).keys)
         #expect(whitelisted.isSubset(of: allowed))
     }

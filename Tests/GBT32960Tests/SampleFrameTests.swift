@@ -3,7 +3,8 @@ import Testing
 
 /// The sample frames of ../shared/reference/gbt32960.md §4.3 (real production frames, rtm_con's
 /// samples, 36node's fixtures with the platform replies, JTNE's header test, a frame built from
-/// EMQX's test terms) decode to the values listed there.
+/// EMQX's test terms) decode to the values listed there; a hand-built 2025 frame covers the
+/// super-capacitor bodies, which no public sample carries.
 @Suite struct SampleFrameTests {
     func message(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Message {
         let raw = try #require(bytes(hex: text), sourceLocation: sourceLocation)
@@ -148,6 +149,51 @@ import Testing
         #expect(fc.hydrogenMaxTemperatureProbe == 10 && fc.hydrogenMaxConcentrationSensor == 11 && fc.hydrogenMaxPressureSensor == 12)
         #expect(fc.dcdcState == 1)
         #expect(p.isValid && p.longitude == 10 && p.latitude == 100)
+    }
+
+    /// A 2025 report built by hand (no public sample carries 0x31/0x32) from [S25] Tables 25–26,
+    /// with a sentinel or an out-of-range value in most fields; the values below were worked out
+    /// by hand from the bytes, not by candor:
+    ///
+    ///     31 01 0bb8 7594 0003 0a8c fffe ffff 0002 41 fe
+    ///        system 1, 300.0 V, 30100 − 30000 = 10.0 A, 3 cells: 2.7 V, abnormal, invalid; 2 probes: 25 °C, abnormal
+    ///     32 01 0002 0a8c  01 0005 09c4  02 0003 5a  ff fffe 28
+    ///        max 2.7 V (system 1, cell 2); min 2.5 V (1, 5); max 50 °C (2, probe 3);
+    ///        min 0 °C, its system invalid, its probe id 65534 out of range (ids define no sentinel)
+    @Test func superCapacitorBodies2025() throws {
+        let m = try message("242402fe4c5343415030303030303030303030303101002b1a030f0a141e31010bb8759400030a8cfffeffff000241fe320100020a8c01000509c40200035afffffe2824")
+        #expect(m.edition == .v2025 && m.command == .realtime && m.vin == "LSCAP000000000001")
+        guard case let .report(report) = m.payload, report.items.count == 2,
+              case let .superCapacitor(c) = report.items[0], case let .superCapacitorExtremes(e) = report.items[1] else {
+            Issue.record("expected super-capacitor + extremes"); return
+        }
+        #expect(report.time == time(2026, 3, 15, 10, 20, 30))
+        typealias C = SuperCapacitor.Fields
+        #expect(C.system.reading(UInt32(c.system)) == .value(1))
+        #expect(C.voltage.reading(UInt32(c.voltage)) == .value(300))
+        #expect(C.current.reading(UInt32(c.current)) == .value(10))
+        #expect(c.cellVoltages.map { C.cellVoltage.reading(UInt32($0)) } == [.value(2.7), .abnormal, .invalid])
+        #expect(c.probeTemperatures.map { C.probeTemperature.reading(UInt32($0)) } == [.value(25), .abnormal])
+        typealias E = SuperCapacitorExtremes.Fields
+        #expect(E.voltage.reading(UInt32(e.maxVoltage)) == .value(2.7) && e.maxVoltageSystem == 1 && e.maxVoltageCell == 2)
+        #expect(E.voltage.reading(UInt32(e.minVoltage)) == .value(2.5) && e.minVoltageSystem == 1 && e.minVoltageCell == 5)
+        #expect(E.temperature.reading(UInt32(e.maxTemperature)) == .value(50) && e.maxTemperatureSystem == 2 && e.maxTemperatureProbe == 3)
+        #expect(E.temperature.reading(UInt32(e.minTemperature)) == .value(0))
+        #expect(E.system.reading(UInt32(e.minTemperatureSystem)) == .invalid)
+        #expect(E.id.reading(UInt32(e.minTemperatureProbe)) == .outOfRange(65_534))
+
+        // What `candor gbt32960 decode` prints for them: named bodies, values with units, statuses with raw values.
+        let items = m.json()["report"]?["items"]
+        guard case let .array(list)? = items, list.count == 2 else { Issue.record("items: \(String(describing: items))"); return }
+        #expect(list[0].rendered == #"{"type":49,"name":"super_capacitor","data":{"system":{"value":1},"voltage":{"value":300,"unit":"V"},"current":{"value":10,"unit":"A"},"#
+            + #""cell_voltages":[{"value":2.7,"unit":"V"},{"value":null,"status":"abnormal","raw":65534,"unit":"V"},{"value":null,"status":"invalid","raw":65535,"unit":"V"}],"#
+            + #""probe_temperatures":[{"value":25,"unit":"°C"},{"value":null,"status":"abnormal","raw":254,"unit":"°C"}]}}"#)
+        #expect(list[1].rendered == #"{"type":50,"name":"super_capacitor_extremes","data":{"#
+            + #""max_voltage_system":{"value":1},"max_voltage_cell":{"value":2},"max_cell_voltage":{"value":2.7,"unit":"V"},"#
+            + #""min_voltage_system":{"value":1},"min_voltage_cell":{"value":5},"min_cell_voltage":{"value":2.5,"unit":"V"},"#
+            + #""max_temperature_system":{"value":2},"max_temperature_probe":{"value":3},"max_temperature":{"value":50,"unit":"°C"},"#
+            + #""min_temperature_system":{"value":null,"status":"invalid","raw":255},"min_temperature_probe":{"value":null,"status":"out_of_range","raw":65534},"#
+            + #""min_temperature":{"value":0,"unit":"°C"}}}"#)
     }
 
     @Test func badChecksumIsReportedNotThrown() throws {

@@ -14,6 +14,7 @@ nothing else:
                                         back as one hex string (checked equal to candor's bytes)
   rtm_con_2025_fuel_cell_not_decoded    2025 0x03/0x30 fall back to single bytes up to the 0xFF
                                         signature marker (checked equal to candor's bytes)
+  rtm_con_2025_super_capacitor_not_decoded  2025 0x31/0x32 likewise (the same §4.2 item 2)
   rtm_con_time_only_acks                rtm_con reads every reply as a 6-byte time: an empty
                                         reply does not parse, an echo reply's body is ignored
 rtm_con converts times to the host's zone (deviation 3): this script sets TZ=Asia/Shanghai itself.
@@ -192,7 +193,9 @@ BODIES = {"vehicle": vehicle, "drive_motors": motors, "position": position, "ext
           "alarm": alarm, "storage_voltages": voltages, "storage_temperatures": temperatures}
 NOT_DECODED = {("2016", "fuel_cell"): "rtm_con_2016_fuel_cell_not_decoded",
                ("2025", "hydrogen_system"): "rtm_con_2025_fuel_cell_not_decoded",
-               ("2025", "fuel_cell_stacks"): "rtm_con_2025_fuel_cell_not_decoded"}
+               ("2025", "fuel_cell_stacks"): "rtm_con_2025_fuel_cell_not_decoded",
+               ("2025", "super_capacitor"): "rtm_con_2025_super_capacitor_not_decoded",
+               ("2025", "super_capacitor_extremes"): "rtm_con_2025_super_capacitor_not_decoded"}
 
 
 def report(c, ours, theirs, edition, data_hex):
