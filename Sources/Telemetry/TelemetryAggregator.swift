@@ -50,6 +50,8 @@ public struct TelemetryAggregator: Sendable {
     private var busOffSince: [Int64?]
     private var vehicles: [VehicleOperations]
     private var records: [TelemetryRecord] = []
+    /// Where each closed window's records sit in `records`.
+    private var windowRuns: [WindowRun] = []
     private var finished = false
 
     static let errorClassCount = CANErrorClass.named.count
@@ -85,8 +87,17 @@ public struct TelemetryAggregator: Sendable {
 
     /// The records emitted since the last call, in emission order.
     public mutating func takeRecords() -> [TelemetryRecord] {
-        defer { records = [] }
-        return records
+        takeEmitted().records
+    }
+
+    /// The records emitted since the last call, in emission order, with where each closed
+    /// window's records sit among them.
+    public mutating func takeEmitted() -> EmittedRecords {
+        defer {
+            records = []
+            windowRuns = []
+        }
+        return EmittedRecords(records: records, windowRuns: windowRuns)
     }
 
     /// The records emitted and not yet taken, in emission order: a watcher may look at them
@@ -97,7 +108,10 @@ public struct TelemetryAggregator: Sendable {
     /// Calls `body` with each record emitted since the last call, then forgets them
     /// (keeps the buffer: no allocation in steady state).
     public mutating func drainRecords(_ body: (TelemetryRecord) throws -> Void) rethrows {
-        defer { records.removeAll(keepingCapacity: true) }
+        defer {
+            records.removeAll(keepingCapacity: true)
+            windowRuns.removeAll(keepingCapacity: true)
+        }
         for record in records { try body(record) }
     }
 
@@ -334,6 +348,8 @@ public struct TelemetryAggregator: Sendable {
         let seconds = Double(length) / 1e9
         let config = layout.configuration
         let signalCount = layout.signalCount, messageCount = layout.messageCount, busCount = layout.busCount
+        let first = records.count
+        defer { if records.count > first { windowRuns.append(WindowRun(range: first..<records.count, length: length)) } }
         for s in 0..<signalCount {
             let i = w * signalCount + s
             let stats = signalStats[i]

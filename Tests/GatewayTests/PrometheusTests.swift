@@ -30,7 +30,7 @@ private func exchange(port: UInt16, _ request: [UInt8]) throws -> String {
             SimulationOptions(vehicle: .van, cycle: .urban, durationSeconds: 20, seed: 9, faults: []), name: "prometheus")
         let setup = try GatewaySetup.load(configFile: bundle.config, environment: [:])
         let metrics = PrometheusMetrics(layout: setup.layout)
-        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { metrics.observe($0) }
+        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle.capture])) { metrics.observe($0.records) }
         return (metrics, bundle.capture, bundle)
     }
 

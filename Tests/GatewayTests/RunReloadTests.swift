@@ -326,7 +326,7 @@ private struct ReloadFixture {
         let new = try GatewaySetup.load(configFile: otherWindows, environment: [:])
         let metrics = PrometheusMetrics(layout: old.layout)
         let request = ReloadRequest(swapped: { metrics.use(layout: $0.layout) })
-        try LiveGateway(setup: old, reloads: request) { metrics.observe($0) }
+        try LiveGateway(setup: old, reloads: request) { metrics.observe($0.records) }
             .run(ReloadingInput(fixture.frames, at: fixture.frames.count * 2 / 5) { request.submit(new) })
         #expect(request.takeApplied().count == 1)
         let exposition = metrics.exposition().split(separator: "\n")

@@ -5,7 +5,8 @@ import MQTT
 import Telemetry
 import Testing
 
-/// `UplinkEncoder`'s shortcuts give what the plain way gives: a batch's selection
+/// `UplinkEncoder`'s shortcuts give what the plain way gives: the records picked through the
+/// aggregator's window runs are those a look at every record picks; a batch's selection
 /// (`uplinked`, queued by `select`) packed without looking at its records again
 /// (`selected: true`) makes the messages the whole batch makes, and the zlib stream kept
 /// between messages (`DeflateStream`) compresses to `compress2`'s bytes.
@@ -25,9 +26,17 @@ import Testing
         var next: UInt64 = 1
         var messages = 0
         var kinds: Set<String> = []
-        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle + "/capture.log.gz"])) { records in
-            let batch = RecordBatch(run: run, firstSequence: next, records: records)
+        var runs = 0
+        var windows: Set<[Int64]> = []
+        _ = try ReplayPipeline(setup: setup).run(try CaptureMerge(paths: [bundle + "/capture.log.gz"])) { emitted in
+            let records = emitted.records
+            try Self.expectWindowRuns(emitted)
+            runs += emitted.windowRuns?.count ?? 0
+            for r in records { if let l = r.windowLength { windows.insert([r.windowStart!, l]) } }
+            let batch = RecordBatch(run: run, firstSequence: next, records: records, windowRuns: emitted.windowRuns)
+            let plain = RecordBatch(run: run, firstSequence: next, records: records)
             next += UInt64(records.count)
+            #expect(encoder.uplinked(batch) == encoder.uplinked(plain), "the window runs pick what a look at every record picks")
             let whole = encoder.messages(batch)
             let selected = batch.selecting(encoder.uplinked(batch)).map { encoder.messages($0, selected: true) } ?? []
             #expect(selected.map(\.label) == whole.map(\.label))
@@ -42,6 +51,22 @@ import Testing
         }
         #expect(messages >= 4)
         #expect(kinds.isSuperset(of: ["signals", "health", "episodes", "operations"]), "\(kinds)")
+        #expect(runs == windows.count && runs > 0, "one run per window closed: \(runs) runs, \(windows.count) windows")
+    }
+
+    /// The aggregator's window runs say where its window records are: in emission order,
+    /// not overlapping, each holding only window records of its length, and every window
+    /// record in one.
+    static func expectWindowRuns(_ emitted: EmittedRecords) throws {
+        let runs = try #require(emitted.windowRuns)
+        var next = 0
+        for run in runs {
+            #expect(run.range.lowerBound >= next && !run.range.isEmpty && run.range.upperBound <= emitted.records.count)
+            for i in next..<run.range.lowerBound { #expect(emitted.records[i].windowLength == nil, "record \(i) between runs") }
+            for i in run.range { #expect(emitted.records[i].windowLength == run.length, "record \(i) in a run of \(run.length)") }
+            next = run.range.upperBound
+        }
+        for i in next..<emitted.records.count { #expect(emitted.records[i].windowLength == nil, "record \(i) after the runs") }
     }
 
     @Test func theKeptStreamCompressesEachInputAlone() {
@@ -52,6 +77,26 @@ import Testing
             let packed = stream.compress(input)
             #expect(packed == Deflate.compress(input, level: 3))
             #expect(Deflate.decompress(packed, limit: 1 << 20) == input)
+        }
+    }
+}
+
+private extension TelemetryRecord {
+    var windowStart: Int64? {
+        switch self {
+        case .signalWindow(let r): r.windowStart
+        case .messageHealth(let r): r.windowStart
+        case .busHealth(let r): r.windowStart
+        case .silentEpisode, .faultEpisode, .operations: nil
+        }
+    }
+
+    var windowLength: Int64? {
+        switch self {
+        case .signalWindow(let r): r.windowLength
+        case .messageHealth(let r): r.windowLength
+        case .busHealth(let r): r.windowLength
+        case .silentEpisode, .faultEpisode, .operations: nil
         }
     }
 }

@@ -21,7 +21,7 @@ public struct FramePipeline {
     /// Records handed to `deliver`.
     public private(set) var records = 0
     private var framesSinceBatch = 0
-    private let deliver: ([TelemetryRecord]) throws -> Void
+    private let deliver: (EmittedRecords) throws -> Void
     /// `uplink.captures`: sees every routed frame, and every record as soon as the aggregator
     /// emits it (an episode at the frame that ends it, not at the next batch) (nil: none).
     public var captures: CaptureWatch?
@@ -29,7 +29,7 @@ public struct FramePipeline {
     private var recordsWatched = 0
 
     /// `plans[b]` decodes layout bus `b`.
-    public init(layout: TelemetryLayout, plans: [DecodePlan], batchFrames: Int, deliver: @escaping ([TelemetryRecord]) throws -> Void) {
+    public init(layout: TelemetryLayout, plans: [DecodePlan], batchFrames: Int, deliver: @escaping (EmittedRecords) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         precondition(plans.count == layout.busCount, "one plan per layout bus")
         self.layout = layout
@@ -39,7 +39,7 @@ public struct FramePipeline {
         self.deliver = deliver
     }
 
-    public init(setup: GatewaySetup, batchFrames: Int, deliver: @escaping ([TelemetryRecord]) throws -> Void) {
+    public init(setup: GatewaySetup, batchFrames: Int, deliver: @escaping (EmittedRecords) throws -> Void) {
         self.init(layout: setup.layout, plans: setup.plans, batchFrames: batchFrames, deliver: deliver)
     }
 
@@ -73,7 +73,7 @@ public struct FramePipeline {
         framesSinceBatch = 0
         if let captures { watchRecords(captures) }
         recordsWatched = 0
-        let batch = aggregator.takeRecords()
+        let batch = aggregator.takeEmitted()
         guard !batch.isEmpty else { return }
         records += batch.count
         try deliver(batch)
@@ -93,13 +93,13 @@ public struct FramePipeline {
     public mutating func finish() throws -> [OperationsSummary] {
         aggregator.finish()
         framesSinceBatch = 0
-        let last = aggregator.takeRecords()
+        let last = aggregator.takeEmitted()
         let summaries = last.compactMap { record -> OperationsSummary? in
             if case .operations(let summary) = record, summary.scope == .vehicle { summary } else { nil }
         }
         if let captures {
             let watched = recordsWatched
-            last.withUnsafeBufferPointer { captures.observe(records: UnsafeBufferPointer(rebasing: $0[watched...])) }
+            last.records.withUnsafeBufferPointer { captures.observe(records: UnsafeBufferPointer(rebasing: $0[watched...])) }
             captures.finish()
         }
         recordsWatched = 0

@@ -69,7 +69,7 @@ public struct ReplayPipeline {
     /// (`SinkSet.captureWatch`) cuts `uplink.captures` on the captures' clock.
     public func run(
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, speed: Double = 1, events: ReplayEvents = ReplayEvents(),
-        batchFrames: Int = 1 << 16, captures: CaptureWatch? = nil, sink: @escaping ([TelemetryRecord]) throws -> Void
+        batchFrames: Int = 1 << 16, captures: CaptureWatch? = nil, sink: @escaping (EmittedRecords) throws -> Void
     ) throws -> ReplayResult {
         let shortestWindow = setup.layout.configuration.rules.windowLengths[0]
         var pacer = clock.map { RealtimePacer(clock: $0, speed: speed) }

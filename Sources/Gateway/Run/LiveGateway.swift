@@ -41,7 +41,7 @@ public final class LiveGateway {
     /// Records handed out by the pipelines of setups a reload replaced.
     var earlierRecords = 0
     var pipeline: FramePipeline
-    let sink: ([TelemetryRecord]) throws -> Void
+    let sink: (EmittedRecords) throws -> Void
     private let recorder: Recorder?
     private let tail: TailHub?
     /// Gets the canonical lines its bus and message filters select.
@@ -66,7 +66,7 @@ public final class LiveGateway {
     /// (LiveGateway+Reload.swift).
     public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
                 decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil, captures: CaptureWatch? = nil,
-                sink: @escaping ([TelemetryRecord]) throws -> Void) {
+                sink: @escaping (EmittedRecords) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
         self.setup = setup
         self.pipeline = FramePipeline(setup: setup, batchFrames: batchFrames, deliver: sink)

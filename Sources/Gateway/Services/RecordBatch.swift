@@ -68,14 +68,19 @@ public struct RecordBatch: Sendable {
     public let run: RunID
     public let firstSequence: UInt64
     public let records: [TelemetryRecord]
+    /// Where each closed window's records sit (`EmittedRecords.windowRuns`), so that a
+    /// consumer picking a few window lengths need not read every record; nil when not known
+    /// (and for a selection).
+    public let windowRuns: [WindowRun]?
     /// A selection's sequence numbers, one per record; nil for a whole batch.
     private let sequences: [UInt64]?
 
-    public init(run: RunID, firstSequence: UInt64, records: [TelemetryRecord]) {
+    public init(run: RunID, firstSequence: UInt64, records: [TelemetryRecord], windowRuns: [WindowRun]? = nil) {
         precondition(firstSequence > 0, "sequence numbers start at 1")
         self.run = run
         self.firstSequence = firstSequence
         self.records = records
+        self.windowRuns = windowRuns
         sequences = nil
     }
 
@@ -92,6 +97,7 @@ public struct RecordBatch: Sendable {
         self.run = run
         self.firstSequence = firstSequence
         self.records = records
+        self.windowRuns = nil
         self.sequences = sequences
     }
 

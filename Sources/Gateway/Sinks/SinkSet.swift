@@ -76,14 +76,19 @@ public final class SinkSet {
 
     /// One batch of records to every service, numbered (the store commits it as one transaction).
     public func write(_ records: [TelemetryRecord]) throws(SinkError) {
-        guard let batch = numbered(records) else { return }
+        try write(EmittedRecords(records: records, windowRuns: nil))
+    }
+
+    /// The aggregator's batch, with its window runs (`RecordBatch.windowRuns`).
+    public func write(_ emitted: EmittedRecords) throws(SinkError) {
+        guard let batch = numbered(emitted) else { return }
         for service in services { try service.write(batch) }
     }
 
-    /// `records` as the next numbered batch; nil when there are none.
-    private func numbered(_ records: [TelemetryRecord]) -> RecordBatch? {
-        guard !records.isEmpty else { return nil }
-        let batch = RecordBatch(run: run, firstSequence: nextSequence, records: records)
+    /// `emitted` as the next numbered batch; nil when there are no records.
+    private func numbered(_ emitted: EmittedRecords) -> RecordBatch? {
+        guard !emitted.records.isEmpty else { return nil }
+        let batch = RecordBatch(run: run, firstSequence: nextSequence, records: emitted.records, windowRuns: emitted.windowRuns)
         nextSequence = batch.nextSequence
         return batch
     }
@@ -94,14 +99,19 @@ public final class SinkSet {
     /// an I/O error under the store must not stop ingest, the other sinks or the recorder,
     /// and the next batch is tried again (so writing resumes when space returns).
     public func writeEach(_ records: [TelemetryRecord]) {
-        guard let batch = numbered(records) else { return }
+        writeEach(EmittedRecords(records: records, windowRuns: nil))
+    }
+
+    /// `writeEach` of the aggregator's batch, with its window runs.
+    public func writeEach(_ emitted: EmittedRecords) {
+        guard let batch = numbered(emitted) else { return }
         for service in services {
             do { try service.write(batch) } catch {
                 let lost = (service as? any LosesRecords)?.recordsLost
                 failureCounts.withLock { all in
                     var entry = all[service.name] ?? SinkFailures()
                     entry.failures += 1
-                    entry.droppedRecords = lost ?? entry.droppedRecords + UInt64(records.count)
+                    entry.droppedRecords = lost ?? entry.droppedRecords + UInt64(emitted.records.count)
                     entry.lastError = error
                     all[service.name] = entry
                 }

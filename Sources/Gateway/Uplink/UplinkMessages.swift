@@ -76,12 +76,23 @@ struct UplinkEncoder {
     }
 
     /// The indices of the records that go up. Most of a batch stays on the vehicle (every 1 s
-    /// window), so records are looked at in place through the array's buffer — no record is
-    /// copied (no retain of its strings) to be classified.
+    /// window). Looking at a record copies it (Swift copies an enum to read its case), so with
+    /// the batch's window runs only the runs of an uplinked length and the records between
+    /// runs (episodes, operations) are looked at; without them, every record.
     func uplinked(_ batch: RecordBatch) -> [Int] {
         var indices: [Int] = []
         batch.records.withUnsafeBufferPointer { records in
-            for i in records.indices where goesUp(records[i]) { indices.append(i) }
+            func pick(_ range: Range<Int>) {
+                for i in range where goesUp(records[i]) { indices.append(i) }
+            }
+            guard let runs = batch.windowRuns else { return pick(records.indices) }
+            var next = 0
+            for run in runs {
+                pick(next..<run.range.lowerBound)
+                if lengths.contains(run.length) { pick(run.range) }
+                next = run.range.upperBound
+            }
+            pick(next..<records.count)
         }
         return indices
     }
