@@ -28,6 +28,8 @@ enum ConfigRanges {
     /// probe) stay well under the frame's 65,531-byte data unit with the other bodies.
     static let cells = 1...20_000
     static let probes = 1...16_000
+    /// GB/T 32960: storage subsystems of one vehicle (2025's 0x07/0x08 count at most 50; 2016's 250).
+    static let storageSubsystems = 1...50
     /// Cells in series in a fuel-cell stack (hydrogen by Faraday's law).
     static let stackCells = 1...2_000
 

@@ -106,10 +106,11 @@ extension GatewayConfig {
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "hydrogen_remaining", "hv_dcdc_temperature",
                          "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure", "fuel_cell_air_inlet_temperature",
-                         "hv_dcdc_state", "cell_voltages", "probe_temperatures",
+                         "hv_dcdc_state", "cell_voltages", "probe_temperatures", "storage_subsystems",
                          "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
                          "ambient_temperature", "acc_state", "acc_cause", "aeb_state"]
             var map = SemanticMap()
+            var subsystems: ConfigNode?
             for (role, value) in try signals.entries() {
                 guard roles.contains(role) else { throw value.error("unknown role; expected one of \(roles.joined(separator: ", "))") }
                 switch role {
@@ -149,6 +150,8 @@ extension GatewayConfig {
                     map.cellVoltages = try numberedSignals(value, counts: ConfigRanges.cells, what: "a cell count")
                 case "probe_temperatures":
                     map.probeTemperatures = try numberedSignals(value, counts: ConfigRanges.probes, what: "a probe count")
+                case "storage_subsystems":
+                    subsystems = value
                 case "ready", "charging":
                     let (reference, r) = try signalReference(value, extra: ["on_values"])
                     var on: [Double] = []
@@ -193,6 +196,8 @@ extension GatewayConfig {
                     }
                 }
             }
+            // After the loop: the slices are checked against the series' counts, in any key order.
+            if let subsystems { map.storageSubsystems = try storageSubsystems(subsystems, cells: map.cellVoltages?.count, probes: map.probeTemperatures?.count) }
             vehicle.rules.signals = map
         }
         if let temperatures = f["temperatures"] {
@@ -290,6 +295,60 @@ extension GatewayConfig {
         let count = try f.required("count").int(in: counts, what)
         return NumberedSignals(bus: reference.bus, message: reference.message, pattern: reference.signal, count: count,
                                scale: reference.scale, offset: reference.offset)
+    }
+
+    /// `storage_subsystems: [{ voltage: REF, current: REF + positive, cells: { first, last }, probes: { first, last } }, …]`:
+    /// subsystem 1, 2, … in the list's order. Each cell (probe) of a mapped series belongs to exactly
+    /// one subsystem: `cells` is required when `cell_voltages` is mapped and refused when it is not;
+    /// a range past the series' count, or one that overlaps another subsystem's, is an error at that
+    /// range, and so is a cell that no subsystem has (at the list). Likewise `probes`. `cells`
+    /// (`probes`) counts: the series' numbers, not per subsystem.
+    static func storageSubsystems(_ node: ConfigNode, cells: Int?, probes: Int?) throws(ConfigError) -> [StorageSubsystem] {
+        let items = try node.items()
+        guard ConfigRanges.storageSubsystems.contains(items.count) else {
+            throw node.expected("\(ConfigRanges.storageSubsystems.lowerBound) to \(ConfigRanges.storageSubsystems.upperBound) subsystems (a list)")
+        }
+        var list: [StorageSubsystem] = []
+        for item in items {
+            let f = try item.fields(["voltage", "current", "cells", "probes"])
+            let voltage = try signalReference(f.required("voltage"), extra: []).0
+            let (current, c) = try signalReference(f.required("current"), extra: ["positive"])
+            let positive = CurrentDirection(rawValue: try c.required("positive").oneOf(["discharge", "charge"]))!
+            func slice(_ key: String, _ count: Int?, _ series: String) throws(ConfigError) -> ClosedRange<Int>? {
+                guard let count else {
+                    if let n = f[key] { throw n.error("`\(key)` needs `signals.\(series)` (the numbers are that series')") }
+                    return nil
+                }
+                let n = try f.required(key)
+                let r = try n.fields(["first", "last"])
+                let first = try r.required("first").int(in: 1...count, "a number of `\(series)`")
+                let lastNode = try r.required("last")
+                let last = try lastNode.int(in: 1...count, "a number of `\(series)`")
+                guard first <= last else { throw lastNode.error("expected last ≥ first (\(first)), found \(last)") }
+                return first...last
+            }
+            let cellRange = try slice("cells", cells, "cell_voltages")
+            let probeRange = try slice("probes", probes, "probe_temperatures")
+            for (i, other) in list.enumerated() {
+                if let a = cellRange, let b = other.cells, a.overlaps(b) {
+                    throw f["cells"]!.error("cells \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a cell belongs to one subsystem")
+                }
+                if let a = probeRange, let b = other.probes, a.overlaps(b) {
+                    throw f["probes"]!.error("probes \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a probe belongs to one subsystem")
+                }
+            }
+            list.append(StorageSubsystem(voltage: voltage, current: current, currentPositive: positive, cells: cellRange, probes: probeRange))
+        }
+        // Ranges that do not overlap and lie within 1…count cover it exactly when their sizes add up.
+        for (count, ranges, what) in [(cells, list.compactMap(\.cells), "cell"), (probes, list.compactMap(\.probes), "probe")] {
+            guard let count else { continue }
+            let covered = ranges.reduce(0) { $0 + $1.count }
+            if covered != count {
+                let missing = (1...count).first { n in !ranges.contains { $0.contains(n) } }!
+                throw node.error("\(what) \(missing) is in no subsystem: the subsystems' ranges must cover all \(count) \(what)s")
+            }
+        }
+        return list
     }
 
     /// `codes: { NAME: VALUE, … }`: each name one of `names`, the signal value that means it,

@@ -18,7 +18,8 @@ import Telemetry
 /// remaining, the HV DC/DC's temperature, the stack's inlet pressures and air temperature); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
-/// or `probe_temperatures` is mapped (SignalSnapshot+Storage); the position from `position`
+/// or `probe_temperatures` is mapped, one record per subsystem of `storage_subsystems` (else one,
+/// the pack) (SignalSnapshot+Storage); the position from `position`
 /// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
 /// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
@@ -82,6 +83,21 @@ final class SignalSnapshot: ReportSource {
     /// The first cell's and the first probe's slot; how many of each (0: not mapped).
     let cellBase: Int, cellCount: Int, probeBase: Int, probeCount: Int
 
+    /// One storage subsystem (number: its index + 1): the slots of its voltage and current, the
+    /// sign that makes its current positive on discharge, and its cells and probes as 0-based
+    /// offsets into the series.
+    struct Subsystem {
+        var voltage: Int
+        var current: Int
+        var currentSign: Double
+        var cells: Range<Int>
+        var probes: Range<Int>
+    }
+
+    /// `storage_subsystems` in order; without it one, the pack: `pack_voltage`, `pack_current`,
+    /// every cell and probe.
+    let subsystems: [Subsystem]
+
     /// GB/T 32960.3 2016 Table 18: the fault kinds of `faults:` that have a general alarm bit.
     static let alarmBits: [String: UInt8] = [
         "temperature_difference": 0, "over_temperature": 1, "pack_over_voltage": 2, "pack_under_voltage": 3, "soc_low": 4,
@@ -99,7 +115,20 @@ final class SignalSnapshot: ReportSource {
         cellCount = signals.cellVoltages?.count ?? 0
         probeBase = cellBase + cellCount
         probeCount = signals.probeTemperatures?.count ?? 0
-        values = Array(repeating: nil, count: probeBase + probeCount)
+        // The subsystems' own voltage and current slots follow the probes, two each.
+        let subsystemBase = probeBase + probeCount
+        let sign: (CurrentDirection) -> Double = { $0 == .discharge ? 1 : -1 }
+        if signals.storageSubsystems.isEmpty {
+            subsystems = [Subsystem(voltage: Role.packVoltage.rawValue, current: Role.packCurrent.rawValue,
+                                    currentSign: sign(signals.packCurrentPositive), cells: 0..<cellCount, probes: 0..<probeCount)]
+        } else {
+            subsystems = signals.storageSubsystems.enumerated().map { i, s in
+                Subsystem(voltage: subsystemBase + 2 * i, current: subsystemBase + 2 * i + 1, currentSign: sign(s.currentPositive),
+                          cells: s.cells.map { ($0.lowerBound - 1)..<$0.upperBound } ?? 0..<0,
+                          probes: s.probes.map { ($0.lowerBound - 1)..<$0.upperBound } ?? 0..<0)
+            }
+        }
+        values = Array(repeating: nil, count: subsystemBase + 2 * signals.storageSubsystems.count)
         let roles: [(SignalReference?, Role)] = [
             (signals.vehicleSpeed, .speed), (signals.packVoltage, .packVoltage), (signals.packCurrent, .packCurrent),
             (signals.soc, .soc), (signals.minCellVoltage, .minCellVoltage), (signals.maxCellVoltage, .maxCellVoltage),
@@ -138,6 +167,10 @@ final class SignalSnapshot: ReportSource {
         }
         for (i, reference) in (signals.cellVoltages?.references ?? []).enumerated() { bind(reference, slot: cellBase + i) }
         for (i, reference) in (signals.probeTemperatures?.references ?? []).enumerated() { bind(reference, slot: probeBase + i) }
+        for (i, subsystem) in signals.storageSubsystems.enumerated() {
+            bind(subsystem.voltage, slot: subsystems[i].voltage)
+            bind(subsystem.current, slot: subsystems[i].current)
+        }
     }
 
     private func bind(_ reference: SignalReference, slot: Int) {

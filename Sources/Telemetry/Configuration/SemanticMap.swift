@@ -73,6 +73,10 @@ public struct SemanticMap: Sendable, Hashable {
     /// Every cell voltage (V) and every battery temperature probe (°C), numbered as the DBC names them.
     public var cellVoltages: NumberedSignals?
     public var probeTemperatures: NumberedSignals?
+    /// The GB/T 32960 terminal's storage subsystems, one per string in parallel, each with its
+    /// voltage, current and share of the cells and probes (`StorageSubsystem`). Empty: one
+    /// subsystem, the pack (`packVoltage`, `packCurrent`, every cell and probe).
+    public var storageSubsystems: [StorageSubsystem] = []
 
     /// Every role mapped to one signal, with its key under `signals:`, in the order of the roles
     /// above (the numbered series are not here: `cellVoltages`, `probeTemperatures`). The
@@ -115,9 +119,11 @@ public struct SemanticMap: Sendable, Hashable {
     /// Every signal a quantity's role is mapped to (not the `numberKeys`), in the order of the
     /// roles above, then the series: what "the mapped roles" means wherever signals are chosen
     /// by role (the uplink's `signals: mapped`). A role added here is chosen everywhere at once.
+    /// The storage subsystems' voltages and currents come last.
     public var references: [SignalReference] {
         keyedReferences.compactMap { Self.numberKeys.contains($0.key) ? nil : $0.reference }
             + (cellVoltages?.references ?? []) + (probeTemperatures?.references ?? [])
+            + storageSubsystems.flatMap { [$0.voltage, $0.current] }
     }
 
     public init(

@@ -251,6 +251,10 @@ public struct TelemetryLayout: Sendable {
             for case let (series?, key) in [(map.cellVoltages, "cell_voltages"), (map.probeTemperatures, "probe_temperatures")] {
                 for reference in series.references { _ = try locate(reference, vehicle: v, keyPath: "\(p).\(key)") }
             }
+            for (i, subsystem) in map.storageSubsystems.enumerated() {
+                _ = try locate(subsystem.voltage, vehicle: v, keyPath: "\(p).storage_subsystems.\(i).voltage")
+                _ = try locate(subsystem.current, vehicle: v, keyPath: "\(p).storage_subsystems.\(i).current")
+            }
             for (i, temperature) in vehicle.rules.temperatures.enumerated() {
                 try bind(temperature.reference, vehicle: v, role: .temperature(i), keyPath: "vehicles.\(vehicle.name).temperatures.\(temperature.name)")
             }
