@@ -21,8 +21,8 @@ import Testing
             path("capture.log.gz"),
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        // The bundle's truth: 62,699 frames, all known.
-        #expect(result.stdout.contains("62699 frames of 25 known messages, 0 with unknown ids, 0 not decodable"),
+        // The bundle's truth: 63,299 frames, all known.
+        #expect(result.stdout.contains("63299 frames of 26 known messages, 0 with unknown ids, 0 not decodable"),
                 "stdout: \(result.stdout)")
         #expect(result.stdout.contains("can0: DM1"))
     }
@@ -33,7 +33,7 @@ import Testing
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 62699)
+        #expect(lines.count == 63299)
         let can0 = lines.filter { $0.contains(#""bus":"can0""#) }
         #expect(!can0.isEmpty && can0.allSatisfy { $0.contains(#""msg":null,"signals":{}"#) })
         #expect(lines.contains { $0.contains(#""msg":"BMS_CellVoltages""#) })

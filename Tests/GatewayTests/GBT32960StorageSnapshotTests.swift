@@ -151,7 +151,8 @@ import TestSupport
         }
     }
 
-    /// Every numbered signal must be in the DBC: the bus fixture with one cell more than its DBC has.
+    /// Every numbered signal must be in the DBC: the bus fixture with one cell more than its DBC has;
+    /// likewise every storage subsystem's voltage and current.
     @Test func aNumberedSignalTheDBCLacksIsAnErrorNamingIt() throws {
         let fixture = PythonOracle.repositoryRoot.appendingPathComponent("Fixtures/captures/fleet/bus-c-wtvc").path
         let setup = try GatewaySetup.load(configFile: fixture + "/candor.yaml", environment: [:])
@@ -163,11 +164,23 @@ import TestSupport
             try TestFile.write(try TestFile.read(fixture + "/" + name), to: directory + "/" + name)
         }
         let text = String(decoding: try TestFile.read(fixture + "/candor.yaml"), as: UTF8.self)
-        try TestFile.write(text.replacingOccurrences(of: "count: 384", with: "count: 385"), to: directory + "/candor.yaml")
+        // The second string takes the extra cell, so that the subsystems still cover the series.
+        try TestFile.write(text.replacingOccurrences(of: "count: 384", with: "count: 385").replacingOccurrences(of: "last: 384", with: "last: 385"),
+                           to: directory + "/candor.yaml")
         #expect {
             _ = try GatewaySetup.load(configFile: directory + "/candor.yaml", environment: [:])
         } throws: { error in
             "\(error)".contains("vehicles.bus01.signals.cell_voltages.signal: expected a signal of BMS_CellVoltages on can2, found \"BMS_Cell385_V\"")
+        }
+        // A subsystem's signal too, at its line: the bus's second string's current misspelled.
+        #expect(map.storageSubsystems.map(\.cells) == [1...192, 193...384] && map.storageSubsystems.map(\.probes) == [1...24, 25...48])
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("signal: BMS_String2Current") }! + 1
+        try TestFile.write(text.replacingOccurrences(of: "BMS_String2Current", with: "BMS_String3Current"), to: directory + "/candor.yaml")
+        #expect {
+            _ = try GatewaySetup.load(configFile: directory + "/candor.yaml", environment: [:])
+        } throws: { error in
+            "\(error)".contains("candor.yaml:\(line):")
+                && "\(error)".contains("vehicles.bus01.signals.storage_subsystems.1.current.signal: expected a signal of BMS_StringStatus on can2, found \"BMS_String3Current\"")
         }
     }
 }

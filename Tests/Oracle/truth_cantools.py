@@ -4,8 +4,9 @@ writes from its physical state (never from decoding its own frames).
 
     $CANDOR_VENV/bin/python Tests/Oracle/truth_cantools.py BUNDLE_DIR
 
-Every mapped signal of the bundle's candor.yaml (`signals:`, `temperatures:` and `faults:`)
-is decoded by cantools from capture.log.gz and compared with truth.json:
+Every mapped signal of the bundle's candor.yaml (`signals:`, `temperatures:` and `faults:`,
+and each `signals.storage_subsystems` entry's voltage and current, named
+`storage_subsystems.N.voltage` / `.current` with N from 1 in the list's order) is decoded by cantools from capture.log.gz and compared with truth.json:
 
 - `samples`: each recorded (instant, physical value) against the cantools value of the frame
   written at that instant;
@@ -40,7 +41,7 @@ def microseconds(text):
 
 def load_bundle(d):
     dbs, j1939, mapped = {}, set(), {}
-    bus, section = None, None
+    bus, section, subsystem = None, None, 0
     for line in open(d + "/candor.yaml"):
         m = re.match(r"      ([A-Za-z0-9_.:-]+):$", line)
         if m and section is None:
@@ -60,6 +61,10 @@ def load_bundle(d):
         if m and section:
             name = m.group(1) if section == "signals" else section + "." + m.group(1)
             mapped[name] = (m.group(2), m.group(3), m.group(4))
+        m = re.match(r"        (- |  )(voltage|current): \{ bus: (\S+), message: (\w+), signal: (\w+)", line)
+        if m and section == "signals":
+            subsystem += m.group(1) == "- "
+            mapped["storage_subsystems.%d.%s" % (subsystem, m.group(2))] = (m.group(3), m.group(4), m.group(5))
     return dbs, j1939, mapped
 
 

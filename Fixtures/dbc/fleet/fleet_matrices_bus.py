@@ -202,7 +202,8 @@ BUS_BATTERY = dict(
     file="bus_battery.dbc", swift="busBattery", version="2.1.0", dbname="DemoFleet_Bus_Battery", baudrate=500000,
     comment="Demonstration fleet: 12 m electric city bus, battery network. Classic CAN, 500 kbit/s, 11-bit "
             "identifiers, Intel byte order. 384 cells (two parallel strings of 192 LFP cells, 202 Ah) and 48 "
-            "temperature probes, reported through multiplexed messages: one group per frame, cycling.",
+            "temperature probes, reported through multiplexed messages: one group per frame, cycling. String 1 is "
+            "cells 1-192 and probes 1-24, string 2 cells 193-384 and probes 25-48 (BMS_StringStatus).",
     nodes=[("BMS", "Battery management system master"), ("VCU", "Vehicle control unit"), ("TBOX", "Telematics box and data logger")],
     messages=[
         M("BMS_CellVoltages", 0x400, 8, "BMS", 10, cell_signals,
@@ -237,5 +238,17 @@ BUS_BATTERY = dict(
             S("BMS_RequestedCurrent", 24, 16, factor=0.1, mx=1000, unit="A"),
             S("BMS_ChargerOutputPower", 40, 16, factor=0.1, mx=500, unit="kW"),
         ], "Depot charging: state and requests to the DC charger."),
+        # Added after the others so that the earlier messages keep their streams' random phases.
+        M("BMS_StringStatus", 0x415, 8, "BMS", 100, [
+            S("BMS_String1Voltage", 0, 16, factor=0.1, mx=1000, unit="V",
+              comment="String 1 (cells 1-192, probes 1-24): the sum of its cell voltages."),
+            S("BMS_String1Current", 16, 16, factor=0.1, offset=-3200, mn=-3200, mx=3353.5, unit="A",
+              comment="String 1's share of the pack current, positive when discharging."),
+            S("BMS_String2Voltage", 32, 16, factor=0.1, mx=1000, unit="V",
+              comment="String 2 (cells 193-384, probes 25-48): the sum of its cell voltages."),
+            S("BMS_String2Current", 48, 16, factor=0.1, offset=-3200, mn=-3200, mx=3353.5, unit="A",
+              comment="String 2's share of the pack current, positive when discharging."),
+        ], "The two parallel strings: string 1 is cells 1-192 and probes 1-24, string 2 cells 193-384 and "
+           "probes 25-48. The string currents add up to the pack current."),
     ],
 )

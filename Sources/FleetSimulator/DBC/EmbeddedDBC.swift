@@ -1337,8 +1337,14 @@ BO_ 1044 BMS_ChargeRequest: 8 BMS
  SG_ BMS_RequestedCurrent : 24|16@1+ (0.1,0) [0|1000] "A" VCU,TBOX
  SG_ BMS_ChargerOutputPower : 40|16@1+ (0.1,0) [0|500] "kW" VCU,TBOX
 
+BO_ 1045 BMS_StringStatus: 8 BMS
+ SG_ BMS_String1Voltage : 0|16@1+ (0.1,0) [0|1000] "V" VCU,TBOX
+ SG_ BMS_String1Current : 16|16@1+ (0.1,-3200) [-3200|3353.5] "A" VCU,TBOX
+ SG_ BMS_String2Voltage : 32|16@1+ (0.1,0) [0|1000] "V" VCU,TBOX
+ SG_ BMS_String2Current : 48|16@1+ (0.1,-3200) [-3200|3353.5] "A" VCU,TBOX
 
-CM_ "Demonstration fleet: 12 m electric city bus, battery network. Classic CAN, 500 kbit/s, 11-bit identifiers, Intel byte order. 384 cells (two parallel strings of 192 LFP cells, 202 Ah) and 48 temperature probes, reported through multiplexed messages: one group per frame, cycling.";
+
+CM_ "Demonstration fleet: 12 m electric city bus, battery network. Classic CAN, 500 kbit/s, 11-bit identifiers, Intel byte order. 384 cells (two parallel strings of 192 LFP cells, 202 Ah) and 48 temperature probes, reported through multiplexed messages: one group per frame, cycling. String 1 is cells 1-192 and probes 1-24, string 2 cells 193-384 and probes 25-48 (BMS_StringStatus).";
 CM_ BU_ BMS "Battery management system master";
 CM_ BU_ VCU "Vehicle control unit";
 CM_ BU_ TBOX "Telematics box and data logger";
@@ -1370,6 +1376,11 @@ CM_ SG_ 1043 BMS_Alm_HVIL "High-voltage interlock: alarm level 0-3.";
 CM_ SG_ 1043 BMS_Alm_MotorTemp "Drive motor temperature: alarm level 0-3.";
 CM_ SG_ 1043 BMS_Alm_OverCharge "Over-charge: alarm level 0-3.";
 CM_ BO_ 1044 "Depot charging: state and requests to the DC charger.";
+CM_ BO_ 1045 "The two parallel strings: string 1 is cells 1-192 and probes 1-24, string 2 cells 193-384 and probes 25-48. The string currents add up to the pack current.";
+CM_ SG_ 1045 BMS_String1Voltage "String 1 (cells 1-192, probes 1-24): the sum of its cell voltages.";
+CM_ SG_ 1045 BMS_String1Current "String 1's share of the pack current, positive when discharging.";
+CM_ SG_ 1045 BMS_String2Voltage "String 2 (cells 193-384, probes 25-48): the sum of its cell voltages.";
+CM_ SG_ 1045 BMS_String2Current "String 2's share of the pack current, positive when discharging.";
 BA_DEF_  "BusType" STRING ;
 BA_DEF_  "DBName" STRING ;
 BA_DEF_  "Baudrate" INT 0 1000000;
@@ -1398,6 +1409,7 @@ BA_ "GenMsgCycleTime" BO_ 1041 100;
 BA_ "GenMsgCycleTime" BO_ 1042 500;
 BA_ "GenMsgCycleTime" BO_ 1043 100;
 BA_ "GenMsgCycleTime" BO_ 1044 100;
+BA_ "GenMsgCycleTime" BO_ 1045 100;
 BA_ "GenSigStartValue" SG_ 1024 BMS_Cell001_V 3300;
 BA_ "GenSigStartValue" SG_ 1024 BMS_Cell002_V 3300;
 BA_ "GenSigStartValue" SG_ 1024 BMS_Cell003_V 3300;
@@ -1840,6 +1852,8 @@ BA_ "GenSigStartValue" SG_ 1041 BMS_MinTemp 65;
 BA_ "GenSigStartValue" SG_ 1041 BMS_MinTempProbe 1;
 BA_ "GenSigStartValue" SG_ 1041 BMS_AvgTemp 65;
 BA_ "GenSigStartValue" SG_ 1042 BMS_InsulationResistance 5000;
+BA_ "GenSigStartValue" SG_ 1045 BMS_String1Current 32000;
+BA_ "GenSigStartValue" SG_ 1045 BMS_String2Current 32000;
 VAL_ 1042 BMS_InsulationState 3 "Invalid" 2 "Fault" 1 "Warning" 0 "Normal" ;
 VAL_ 1042 BMS_HVILState 1 "Open" 0 "Closed" ;
 VAL_ 1043 BMS_Alm_TempDiff 3 "Level3" 2 "Level2" 1 "Level1" 0 "NoAlarm" ;

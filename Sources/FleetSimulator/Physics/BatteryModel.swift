@@ -131,11 +131,29 @@ public struct BatteryCells: Sendable {
         return table[i - 1].volts + (table[i].volts - table[i - 1].volts) * f
     }
 
+    /// The current of parallel string `string` (0-based) when the pack carries `packCurrent` A
+    /// (positive = discharging): the model shares it equally between the strings (their cells'
+    /// resistance spread is not fed back into the split), so the strings' currents add up to the
+    /// pack's.
+    public func stringCurrent(_ string: Int, packCurrent: Double) -> Double {
+        precondition((0..<parameters.parallelStrings).contains(string), "no string \(string)")
+        return packCurrent / Double(parameters.parallelStrings)
+    }
+
     /// Terminal voltage of cell `index` with the pack at `soc` carrying `packCurrent` A
-    /// (positive = discharging).
+    /// (positive = discharging). Cell `index` is in string `index / seriesCells`.
     public func cellVoltage(_ index: Int, soc: Double, packCurrent: Double) -> Double {
-        let cellCurrent = packCurrent / Double(parameters.parallelStrings)
+        let cellCurrent = stringCurrent(index / parameters.seriesCells, packCurrent: packCurrent)
         return ocv(soc: soc + socOffset[index]) - cellCurrent * parameters.cellResistanceOhm * resistanceFactor[index]
+    }
+
+    /// The voltage of parallel string `string` (0-based): the sum of its cells' terminal
+    /// voltages, as its cell monitors measure it. The strings differ by their cells' spread.
+    public func stringVoltage(_ string: Int, soc: Double, packCurrent: Double) -> Double {
+        let first = string * parameters.seriesCells
+        var sum = 0.0
+        for i in first..<(first + parameters.seriesCells) { sum += cellVoltage(i, soc: soc, packCurrent: packCurrent) }
+        return sum
     }
 
     /// The lowest and highest cell voltage and their 1-based cell numbers.

@@ -207,6 +207,10 @@ struct CompiledVehicle {
                 }
                 for (i, t) in definition.temperatures.enumerated() { observe(t.ref, .temperature(i), name: "temperatures." + t.name) }
                 for (i, f) in definition.faultFlags.enumerated() { observe(f.ref, .faultFlag(i), name: "faults." + f.kind) }
+                for (i, s) in definition.storageSubsystems.enumerated() {
+                    observe(s.voltage, .sampleOnly, name: "storage_subsystems.\(i + 1).voltage")
+                    observe(s.current, .sampleOnly, name: "storage_subsystems.\(i + 1).current")
+                }
                 let observationCount = observations.count - observationStart
 
                 let isFD = message.isFD || message.length > 8

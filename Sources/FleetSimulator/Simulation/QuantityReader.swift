@@ -148,6 +148,16 @@ final class QuantityReader {
         model.cells.cellVoltage(index, soc: model.state.soc, packCurrent: model.state.packCurrent)
     }
 
+    /// One parallel string's voltage now: the sum of its cells'.
+    func stringVoltage(_ string: Int, _ model: inout PowertrainModel) -> Double {
+        model.cells.stringVoltage(string, soc: model.state.soc, packCurrent: model.state.packCurrent)
+    }
+
+    /// One parallel string's current now (positive = discharging).
+    func stringCurrent(_ string: Int, _ model: inout PowertrainModel) -> Double {
+        model.cells.stringCurrent(string, packCurrent: model.state.packCurrent)
+    }
+
     /// One probe's temperature now.
     func probeTemperature(_ index: Int, _ model: inout PowertrainModel) -> Double {
         model.state.packTempC + model.cells.probeOffset[index] + model.state.temperatureFaultC

@@ -152,6 +152,8 @@ struct SimulationEngine {
         case .groupIndex: values[j] = Double(stream.group)
         case .cellVoltage(let i): values[j] = reader.cellVoltage(i, &model.pointee)
         case .probeTemperature(let i): values[j] = reader.probeTemperature(i, &model.pointee)
+        case .stringVoltage(let i): values[j] = reader.stringVoltage(i, &model.pointee)
+        case .stringCurrent(let i): values[j] = reader.stringCurrent(i, &model.pointee)
         }
     }
 

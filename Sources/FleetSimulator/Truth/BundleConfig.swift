@@ -67,6 +67,15 @@ public enum BundleConfig {
         for case let (series?, role) in [(definition.cellVoltages, "cell_voltages"), (definition.probeTemperatures, "probe_temperatures")] {
             line(3, "\(role): { bus: \(series.bus), message: \(series.message), signal: \(quoted(series.pattern)), count: \(series.count) }")
         }
+        if !definition.storageSubsystems.isEmpty {
+            line(3, "storage_subsystems:")
+            for s in definition.storageSubsystems {
+                line(4, "- voltage: \(ref(s.voltage))")
+                line(5, "current: { bus: \(s.current.bus), message: \(s.current.message), signal: \(s.current.signal), positive: discharge }")
+                line(5, "cells: { first: \(s.cells.lowerBound), last: \(s.cells.upperBound) }")
+                line(5, "probes: { first: \(s.probes.lowerBound), last: \(s.probes.upperBound) }")
+            }
+        }
         if !definition.temperatures.isEmpty {
             line(2, "temperatures:")
             for t in definition.temperatures { line(3, "\(t.name): \(ref(t.ref))") }

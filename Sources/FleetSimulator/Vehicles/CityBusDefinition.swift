@@ -131,6 +131,10 @@ enum CityBusDefinition {
                 "BMS_RequestedVoltage": .quantity(.chargeVoltageLimit), "BMS_RequestedCurrent": .quantity(.chargeCurrentLimitA),
                 "BMS_ChargerOutputPower": .quantity(.chargePowerKW),
             ],
+            "BMS_StringStatus": [
+                "BMS_String1Voltage": .stringVoltage(0), "BMS_String1Current": .stringCurrent(0),
+                "BMS_String2Voltage": .stringVoltage(1), "BMS_String2Current": .stringCurrent(1),
+            ],
         ]
         var protection: [String: MessageProtection] = [:]
         for (message, prefix) in [("BBW_Command", "BBW_Cmd"), ("BBW_Feedback", "BBW_Fbk"), ("SBW_Command", "SBW_Cmd"),
@@ -207,7 +211,15 @@ enum CityBusDefinition {
                         .accCause: VehicleDefinition.accCauseCodes, .aebState: VehicleDefinition.aebStateCodes],
             fixedRunningMode: "electric",
             cellVoltages: NumberedSignals(bus: bat, message: "BMS_CellVoltages", pattern: "BMS_Cell###_V", count: battery.cellCount),
-            probeTemperatures: NumberedSignals(bus: bat, message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: battery.temperatureProbes))
+            probeTemperatures: NumberedSignals(bus: bat, message: "BMS_CellTemps", pattern: "BMS_Probe##_T", count: battery.temperatureProbes),
+            // One GB/T 32960 storage subsystem per parallel string: its cells in series, and half the probes.
+            storageSubsystems: (0..<battery.parallelStrings).map { k in
+                let cells = battery.seriesCells, probes = battery.temperatureProbes / battery.parallelStrings
+                return StorageSubsystemSignals(
+                    voltage: SignalReference(bat, "BMS_StringStatus", "BMS_String\(k + 1)Voltage"),
+                    current: SignalReference(bat, "BMS_StringStatus", "BMS_String\(k + 1)Current"),
+                    cells: (k * cells + 1)...((k + 1) * cells), probes: (k * probes + 1)...((k + 1) * probes))
+            })
     }
 }
 

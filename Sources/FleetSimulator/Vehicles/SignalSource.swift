@@ -61,4 +61,7 @@ public enum SignalSource: Sendable, Hashable {
     case cellVoltage(Int)
     /// One temperature probe (0-based), present when its group is sent.
     case probeTemperature(Int)
+    /// One parallel string's voltage (the sum of its cells') and current (0-based string number).
+    case stringVoltage(Int)
+    case stringCurrent(Int)
 }

@@ -137,6 +137,18 @@ public struct VehicleDefinition: Sendable {
     /// Every cell voltage and every temperature probe, where the DBC carries them (the bus).
     public var cellVoltages: NumberedSignals? = nil
     public var probeTemperatures: NumberedSignals? = nil
+    /// The GB/T 32960 storage subsystems (the config's `storage_subsystems`): each parallel
+    /// string's voltage and current signals and its cells and probes (1-based numbers of the
+    /// series). Empty: the pack is one subsystem.
+    public var storageSubsystems: [StorageSubsystemSignals] = []
+}
+
+/// One parallel string as the config's `storage_subsystems` maps it.
+public struct StorageSubsystemSignals: Sendable {
+    public var voltage: SignalReference
+    public var current: SignalReference
+    public var cells: ClosedRange<Int>
+    public var probes: ClosedRange<Int>
 }
 
 extension VehicleDefinition {
