@@ -50,7 +50,8 @@ struct CaptureEncoder {
             let header = "{\"capture\":\(cut.number),\"chunk\":\(i),\"chunks\":\(chunks),\"kind\":\"capture_chunk\",\"run\":\"\(run)\",\"v\":1,"
                 + "\"vehicle\":\(CANCore.JSONString.quoted(cut.vehicle))}\n"
             let bytes = gz[min(gz.count, i * chunkBytes)..<min(gz.count, (i + 1) * chunkBytes)]
-            out.append(UplinkMessage(label: "\(topic)|\(run)|capture|\(cut.number)|\(i)|\(chunks)", payload: Array(header.utf8) + bytes,
+            out.append(UplinkMessage(label: UplinkLabel.captureChunk(topic: topic, run: run, number: cut.number, chunk: i, chunks: chunks),
+                                     payload: Array(header.utf8) + bytes,
                                      outboxClass: .signals, records: 0))
         }
         let crc = String(Deflate.crc32(gz), radix: 16)
@@ -61,7 +62,7 @@ struct CaptureEncoder {
         fields.append("\"history_complete\":\(cut.historyComplete),\"kind\":\"capture\",\"run\":\"\(run)\",\"time\":\(cut.time),\"to\":\(cut.to)")
         fields.append("\"trigger\":" + cut.triggerJSON + ",\"v\":1,\"vehicle\":" + CANCore.JSONString.quoted(cut.vehicle))
         let index = "{" + fields.joined(separator: ",") + "}"
-        out.append(UplinkMessage(label: "\(topic)|\(run)|capture|\(cut.number)|index|\(chunks)", payload: Array(index.utf8),
+        out.append(UplinkMessage(label: UplinkLabel.captureIndex(topic: topic, run: run, number: cut.number, chunks: chunks), payload: Array(index.utf8),
                                  outboxClass: .essential, records: 0))
         return (out, gz.count)
     }
@@ -71,11 +72,10 @@ extension UplinkLink {
     /// The MQTT message of a stored capture chunk or index (label `topic|run|capture|N|i|n`,
     /// `i` = `index` for the index).
     static func captureOutgoing(_ message: OutboxMessage, _ label: UplinkLabel) -> MQTTOutgoing {
-        let parts = label.fields
-        let isIndex = parts[4] == "index"
-        return MQTTOutgoing(topic: String(parts[0]), payload: message.payload, qos: 1,
-                            contentType: isIndex ? "application/json" : "application/octet-stream",
-                            userProperties: [("run", String(parts[1])), ("capture", String(parts[3])), ("chunk", String(parts[4])),
-                                             ("chunks", String(parts[5])), ("stored_ms", String(message.storedMillis))])
+        let number = label.captureNumber ?? "", chunk = label.captureChunk ?? "", chunks = label.captureChunks ?? ""
+        return MQTTOutgoing(topic: String(label.topic), payload: message.payload, qos: 1,
+                            contentType: chunk == "index" ? "application/json" : "application/octet-stream",
+                            userProperties: [("run", String(label.run)), ("capture", String(number)), ("chunk", String(chunk)),
+                                             ("chunks", String(chunks)), ("stored_ms", String(message.storedMillis))])
     }
 }

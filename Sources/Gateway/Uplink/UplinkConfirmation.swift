@@ -40,16 +40,15 @@ public struct UplinkMessageIdentity: Sendable, Hashable {
 
     /// From an outbox label already split (`UplinkLink.send` splits it once per hand-out).
     init?(label: UplinkLabel) {
-        let parts = label.fields
-        let levels = parts[0].split(separator: "/", omittingEmptySubsequences: false)
-        guard levels.count == 5, parts.count >= 4 else { return nil }
+        let levels = label.topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count == 5 else { return nil }
         vehicle = String(levels[3])
-        run = String(parts[1])
-        if label.isCapture {
-            guard let number = Int(parts[3]) else { return nil }
-            part = .capture(number: number, chunk: String(parts[4]))
+        run = String(label.run)
+        if let number = label.captureNumber, let chunk = label.captureChunk {
+            guard let number = Int(number) else { return nil }
+            part = .capture(number: number, chunk: String(chunk))
         } else {
-            guard let first = UInt64(parts[2]) else { return nil }
+            guard let first = label.firstSequence.flatMap({ UInt64($0) }) else { return nil }
             part = .records(firstSequence: first)
         }
     }

@@ -168,7 +168,7 @@ struct UplinkEncoder {
         let topic = Self.topic(fleet: settings.fleet, vehicle: vehicle, kind: kind)
         let first = batch.sequence(at: indices.first!)
         let last = batch.sequence(at: indices.last!)
-        return UplinkMessage(label: "\(topic)|\(run)|\(first)|\(last)", payload: packed.count < json.count ? packed : json,
+        return UplinkMessage(label: UplinkLabel.records(topic: topic, run: run, first: first, last: last), payload: packed.count < json.count ? packed : json,
                              outboxClass: kind.outboxClass, records: indices.count)
     }
 
@@ -188,9 +188,10 @@ extension UplinkEncoder {
     static let compressionLevel: Int32 = 3
 }
 
-/// An uplink message's outbox label, split once when the message is handed out: its MQTT
-/// message (`UplinkLink.outgoing`) and, with `confirm: collector`, its identity
-/// (`UplinkMessageIdentity(label:)`) both read the one split.
+/// An uplink message's outbox label: what its MQTT message needs besides the payload. Built
+/// here when a message is stored (`records`, `captureChunk`, `captureIndex`) and split once
+/// when it is handed out: its MQTT message (`UplinkLink.outgoing`) and, with `confirm:
+/// collector`, its identity (`UplinkMessageIdentity(label:)`) both read the one split.
 ///
 ///     records:  <topic>|<run>|<first seq>|<last seq>
 ///     capture:  <topic>|<run>|capture|<number>|<chunk, or index>|<chunks>
@@ -202,18 +203,42 @@ struct UplinkLabel {
         fields = label.split(separator: "|", omittingEmptySubsequences: false)
     }
 
+    static func records(topic: String, run: String, first: UInt64, last: UInt64) -> String {
+        "\(topic)|\(run)|\(first)|\(last)"
+    }
+
+    /// Chunk `chunk` (from 0) of capture `number`'s `chunks`.
+    static func captureChunk(topic: String, run: String, number: Int, chunk: Int, chunks: Int) -> String {
+        "\(topic)|\(run)|capture|\(number)|\(chunk)|\(chunks)"
+    }
+
+    /// Capture `number`'s index, sent after its `chunks` chunks.
+    static func captureIndex(topic: String, run: String, number: Int, chunks: Int) -> String {
+        "\(topic)|\(run)|capture|\(number)|index|\(chunks)"
+    }
+
     var topic: Substring { fields[0] }
+    /// Empty in a label of neither shape.
+    var run: Substring { fields.count > 1 ? fields[1] : "" }
     var isCapture: Bool { fields.count == 6 && fields[2] == "capture" }
+    /// A records label's sequence numbers, as written.
+    var firstSequence: Substring? { !isCapture && fields.count > 3 ? fields[2] : nil }
+    var lastSequence: Substring? { !isCapture && fields.count > 3 ? fields[3] : nil }
+    /// A capture label's number, chunk (`index` for the index) and chunk count, as written.
+    var captureNumber: Substring? { isCapture ? fields[3] : nil }
+    var captureChunk: Substring? { isCapture ? fields[4] : nil }
+    var captureChunks: Substring? { isCapture ? fields[5] : nil }
 }
 
 extension UplinkLink {
     /// The MQTT message of a stored one (its label, `label`, carries topic, run and sequences).
     func outgoing(_ message: OutboxMessage, _ label: UplinkLabel) -> MQTTOutgoing {
         if label.isCapture { return Self.captureOutgoing(message, label) }
-        let parts = label.fields
         let compressed = message.payload.first == 0x78
-        var properties = [("run", parts.count > 1 ? String(parts[1]) : "")]
-        if parts.count > 3 { properties += [("first_seq", String(parts[2])), ("last_seq", String(parts[3]))] }
+        var properties = [("run", String(label.run))]
+        if let first = label.firstSequence, let last = label.lastSequence {
+            properties += [("first_seq", String(first)), ("last_seq", String(last))]
+        }
         // When the batch was stored (window close, wall clock): the collector's latency figure.
         properties.append(("stored_ms", String(message.storedMillis)))
         return MQTTOutgoing(topic: String(label.topic), payload: message.payload, qos: 1,
