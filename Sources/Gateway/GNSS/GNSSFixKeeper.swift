@@ -6,6 +6,8 @@ import GBT32960
 /// reporting, or a receiver that lost its fix, makes it invalid); otherwise the status says
 /// invalid and the coordinates are the last valid fix's ("with no fix, send the last valid
 /// fix and set the bit"), zero before any fix. Coordinates are WGS84, as gpsd reports them.
+/// The rule itself (`position(newest:maxAge:lastFix:)`) is also the recorded track's
+/// (`GNSSTrack`), which finds its newest report by the capture's clock instead.
 struct GNSSFixKeeper {
     let maxAgeNanos: Int64
     private var latest: (tpv: GpsdReport.TPV, at: Int64)?
@@ -21,11 +23,22 @@ struct GNSSFixKeeper {
 
     /// Whether the newest report is a fix no older than the bound at `now`.
     func isValid(at now: Int64) -> Bool {
-        guard let latest else { return false }
-        return latest.tpv.isFix && now - latest.at <= maxAgeNanos
+        Self.isValid(newest: latest.map { ($0.tpv.isFix, now - $0.at) }, maxAge: maxAgeNanos)
     }
 
     func position(at now: Int64) -> Position {
-        Position(latitude: lastFix?.latitude, longitude: lastFix?.longitude, valid: isValid(at: now))
+        Self.position(newest: latest.map { ($0.tpv.isFix, now - $0.at) }, maxAge: maxAgeNanos, lastFix: lastFix)
+    }
+
+    /// The location body from the newest report (whether it is a fix, and its age; nil before
+    /// any report) and the last valid fix (nil before any). `age` and `maxAge` in one unit.
+    static func position(newest: (isFix: Bool, age: Int64)?, maxAge: Int64,
+                         lastFix: (latitude: Double, longitude: Double)?) -> Position {
+        Position(latitude: lastFix?.latitude, longitude: lastFix?.longitude, valid: isValid(newest: newest, maxAge: maxAge))
+    }
+
+    private static func isValid(newest: (isFix: Bool, age: Int64)?, maxAge: Int64) -> Bool {
+        guard let newest else { return false }
+        return newest.isFix && newest.age <= maxAge
     }
 }

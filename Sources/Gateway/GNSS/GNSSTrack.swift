@@ -13,7 +13,7 @@ import Glibc
 /// 12 h from that RMC's); reports are ordered by time, the file's order kept among equal times.
 ///
 /// The report made at time t (the report's collection time, Unix milliseconds) takes the
-/// newest report at or before t, by the rule gpsd's reports get (`GNSSFixKeeper`, 2016 Tables
+/// newest report at or before t, by the rule gpsd's reports get (`GNSSFixKeeper.position`, 2016 Tables
 /// 14–15): valid when that report is a fix at most `maxAgeMillis` (5 s) older than t; otherwise
 /// invalid with the newest fix at or before t (Table 15's "last valid fix"), and 0, 0 before
 /// any fix. A pure function of t: reports reissued or sent in any order agree with the drive.
@@ -139,11 +139,10 @@ public struct GNSSTrack: Sendable {
             let middle = (low + high) / 2
             if times[middle] <= time { low = middle + 1 } else { high = middle }
         }
-        guard low > 0 else { return Position(latitude: nil, longitude: nil, valid: false) }
+        guard low > 0 else { return GNSSFixKeeper.position(newest: nil, maxAge: maxAgeMillis, lastFix: nil) }
         let newest = low - 1
-        let fix = lastFix[newest]
-        return Position(latitude: fix?.latitude, longitude: fix?.longitude,
-                        valid: isFix[newest] && time - times[newest] <= maxAgeMillis)
+        return GNSSFixKeeper.position(newest: (isFix[newest], time - times[newest]), maxAge: maxAgeMillis,
+                                      lastFix: lastFix[newest].map { ($0.latitude, $0.longitude) })
     }
 
     /// One line for the end of a replay.
