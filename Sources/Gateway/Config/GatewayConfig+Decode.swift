@@ -106,7 +106,8 @@ extension GatewayConfig {
                          "fuel_cell_current", "hydrogen_pressure", "hydrogen_temperature",
                          "hydrogen_consumption", "hydrogen_concentration", "hydrogen_remaining", "hv_dcdc_temperature",
                          "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure", "fuel_cell_air_inlet_temperature",
-                         "hv_dcdc_state", "cell_voltages", "probe_temperatures", "storage_subsystems",
+                         "hv_dcdc_state", "hydrogen_max_temperature_probe", "hydrogen_max_concentration_sensor",
+                         "hydrogen_max_pressure_sensor", "cell_voltages", "probe_temperatures", "storage_subsystems",
                          "dcdc_state", "insulation_resistance", "accelerator_pedal", "brake_pedal", "running_mode",
                          "ambient_temperature", "acc_state", "acc_cause", "aeb_state"]
             var map = SemanticMap()
@@ -188,6 +189,9 @@ extension GatewayConfig {
                     case "fuel_cell_hydrogen_inlet_pressure": map.fuelCellHydrogenInletPressure = reference
                     case "fuel_cell_air_inlet_pressure": map.fuelCellAirInletPressure = reference
                     case "fuel_cell_air_inlet_temperature": map.fuelCellAirInletTemperature = reference
+                    case "hydrogen_max_temperature_probe": map.hydrogenMaxTemperatureProbe = reference
+                    case "hydrogen_max_concentration_sensor": map.hydrogenMaxConcentrationSensor = reference
+                    case "hydrogen_max_pressure_sensor": map.hydrogenMaxPressureSensor = reference
                     case "insulation_resistance": map.insulationResistance = reference
                     case "accelerator_pedal": map.acceleratorPedal = reference
                     case "brake_pedal": map.brakePedal = reference

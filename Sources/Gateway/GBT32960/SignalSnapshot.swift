@@ -13,14 +13,14 @@ import Telemetry
 /// when any motor role is mapped (state (coded), speed, torque, DC voltage and current, the
 /// `motor` and `controller` temperatures); 2016's fuel-cell body when a fuel-cell role is mapped
 /// (stack voltage and current, hydrogen consumption, pressure, temperature and concentration, the
-/// HV DC/DC's state) and
+/// numbers of the probe and sensors that read those three, the HV DC/DC's state) and
 /// 2025's hydrogen-system and stack bodies (SignalSnapshot+Hydrogen: those roles, the hydrogen
 /// remaining, the HV DC/DC's temperature, the stack's inlet pressures and air temperature); 2016's extreme values (max/min
 /// cell voltage and temperature, with the subsystem and cell/probe numbers from the series where they are mapped, else from the BMS's number roles); the alarm body (the fault flags by kind → the general alarm
 /// bits, their highest level); the storage voltage and temperature bodies when `cell_voltages`
 /// or `probe_temperatures` is mapped, one record per subsystem of `storage_subsystems` (else one,
 /// the pack) (SignalSnapshot+Storage); the position from `position`
-/// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, probe and sensor numbers, the
+/// (gpsd, `GpsdClient`, or a recorded track, `GNSSTrack`; none: invalid, zero). Everything else in those bodies (fuel-cell probe lists, the
 /// extreme values' numbers with neither a series nor a number role) is the invalid sentinel.
 final class SignalSnapshot: ReportSource {
     enum Role: Int, CaseIterable {
@@ -35,11 +35,15 @@ final class SignalSnapshot: ReportSource {
         case hydrogenRemaining, hvDCDCTemperature, stackHydrogenInletPressure, stackAirInletPressure, stackAirInletTemperature
         /// The fuel cell's HV DC/DC converter's state (coded): both editions' fuel-cell bodies.
         case hvDCDCState
+        /// The hydrogen system's numbers of the probe and sensors that read its highest
+        /// temperature, concentration and pressure: both editions' fuel-cell bodies.
+        case hydrogenMaxTemperatureProbe, hydrogenMaxConcentrationSensor, hydrogenMaxPressureSensor
 
         static let motor: [Role] = [.motorSpeed, .motorTorque, .motorDCVoltage, .motorDCCurrent, .motorTemperature, .controllerTemperature, .motorState]
         /// The roles 2016's fuel-cell body (0x03) carries: any of them mapped sends it.
         static let fuelCell: [Role] = [.fuelCellVoltage, .fuelCellCurrent, .hydrogenPressure, .hydrogenTemperature,
-                                       .hydrogenConsumption, .hydrogenConcentration, .hvDCDCState]
+                                       .hydrogenConsumption, .hydrogenConcentration, .hvDCDCState,
+                                       .hydrogenMaxTemperatureProbe, .hydrogenMaxConcentrationSensor, .hydrogenMaxPressureSensor]
         /// Any of these mapped sends 2025's hydrogen-system (0x03) and stack (0x30) bodies: the
         /// fuel-cell roles (as before 2025's own were added) and 2025's own.
         static let fuelCell2025: [Role] = fuelCell + [.hydrogenRemaining, .hvDCDCTemperature, .stackHydrogenInletPressure,
@@ -150,6 +154,9 @@ final class SignalSnapshot: ReportSource {
             (signals.fuelCellHydrogenInletPressure, .stackHydrogenInletPressure),
             (signals.fuelCellAirInletPressure, .stackAirInletPressure), (signals.fuelCellAirInletTemperature, .stackAirInletTemperature),
             (signals.hvDCDCState?.reference, .hvDCDCState),
+            (signals.hydrogenMaxTemperatureProbe, .hydrogenMaxTemperatureProbe),
+            (signals.hydrogenMaxConcentrationSensor, .hydrogenMaxConcentrationSensor),
+            (signals.hydrogenMaxPressureSensor, .hydrogenMaxPressureSensor),
         ]
         for (reference, role) in roles { if let reference { bind(reference, slot: role.rawValue) } }
         gearCodes = signals.gear
@@ -301,20 +308,23 @@ final class SignalSnapshot: ReportSource {
     }
 
     /// 2016's fuel-cell body: the stack, the hydrogen consumption (kg/100 km), and the hydrogen
-    /// system's pressure, temperature and concentration (their probe and sensor numbers unknown:
-    /// invalid); no probe list; the HV DC/DC state (`hv_dcdc_state`, coded). The concentration role is
+    /// system's pressure, temperature and concentration with the numbers of the sensors and the
+    /// probe that read them (`hydrogenNumber`, 1–252); no probe list; the HV DC/DC state
+    /// (`hv_dcdc_state`, coded). The concentration role is
     /// in %vol; Table 12's field (0–60000, "mg/kg") takes it in ppm, %vol × 10,000 — the reading
     /// the 2025 edition makes explicit for the same 0–60000 range (0.0001 %vol a unit).
     func fuelCell(at time: Int64) -> FuelCell {
         typealias F = FuelCell.Fields
-        let unknown = UInt8(F.sensorID.raw(nil))
+        func number(_ role: Role) -> UInt8 { hydrogenNumber(role, F.sensorID, at: time) }
         return FuelCell(
             voltage: UInt16(F.voltage.raw(value(.fuelCellVoltage, at: time))), current: UInt16(F.current.raw(value(.fuelCellCurrent, at: time))),
             consumption: UInt16(F.consumption.raw(value(.hydrogenConsumption, at: time))), probeTemperatures: [],
-            hydrogenMaxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))), hydrogenMaxTemperatureProbe: unknown,
+            hydrogenMaxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))),
+            hydrogenMaxTemperatureProbe: number(.hydrogenMaxTemperatureProbe),
             hydrogenMaxConcentration: UInt16(F.maxConcentration.raw(value(.hydrogenConcentration, at: time).map { $0 * 10_000 })),
-            hydrogenMaxConcentrationSensor: unknown,
-            hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))), hydrogenMaxPressureSensor: unknown,
+            hydrogenMaxConcentrationSensor: number(.hydrogenMaxConcentrationSensor),
+            hydrogenMaxPressure: UInt16(F.maxPressure.raw(value(.hydrogenPressure, at: time))),
+            hydrogenMaxPressureSensor: number(.hydrogenMaxPressureSensor),
             dcdcState: hvDCDCState(at: time))
     }
 

@@ -49,6 +49,12 @@ public struct SemanticMap: Sendable, Hashable {
     /// The fuel cell's HV DC/DC (boost) converter's state (coded: `working`, `disconnected`,
     /// `abnormal`): 2016's fuel-cell body and 2025's hydrogen-system body.
     public var hvDCDCState: CodedReference?
+    /// The hydrogen system's own numbers of the probe that reads its highest temperature and of
+    /// the sensors that read its highest concentration and pressure (both editions' fuel-cell
+    /// bodies: "its probe id", "its sensor id"). Identities, like the cell and probe numbers above.
+    public var hydrogenMaxTemperatureProbe: SignalReference?
+    public var hydrogenMaxConcentrationSensor: SignalReference?
+    public var hydrogenMaxPressureSensor: SignalReference?
     /// Cells in series in the fuel-cell stack (`fuel_cell_current: { …, cells: 330 }`): with
     /// the stack current, the hydrogen the stack consumes (Faraday's law, two electrons per
     /// H₂ molecule in every cell). Nil: no hydrogen figure.
@@ -100,6 +106,9 @@ public struct SemanticMap: Sendable, Hashable {
             ("fuel_cell_hydrogen_inlet_pressure", fuelCellHydrogenInletPressure),
             ("fuel_cell_air_inlet_pressure", fuelCellAirInletPressure),
             ("fuel_cell_air_inlet_temperature", fuelCellAirInletTemperature), ("hv_dcdc_state", hvDCDCState?.reference),
+            ("hydrogen_max_temperature_probe", hydrogenMaxTemperatureProbe),
+            ("hydrogen_max_concentration_sensor", hydrogenMaxConcentrationSensor),
+            ("hydrogen_max_pressure_sensor", hydrogenMaxPressureSensor),
             ("dcdc_state", dcdcState?.reference), ("insulation_resistance", insulationResistance),
             ("accelerator_pedal", acceleratorPedal), ("brake_pedal", brakePedal), ("running_mode", runningMode?.reference),
             ("ambient_temperature", ambientTemperature),
@@ -114,6 +123,7 @@ public struct SemanticMap: Sendable, Hashable {
     /// reads them from `keyedReferences`.
     public static let numberKeys: Set<String> = [
         "max_cell_voltage_number", "min_cell_voltage_number", "max_cell_temperature_number", "min_cell_temperature_number",
+        "hydrogen_max_temperature_probe", "hydrogen_max_concentration_sensor", "hydrogen_max_pressure_sensor",
     ]
 
     /// Every signal a quantity's role is mapped to (not the `numberKeys`), in the order of the
