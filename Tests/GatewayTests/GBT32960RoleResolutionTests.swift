@@ -6,7 +6,7 @@ import TestSupport
 /// Every role the GB/T 32960 terminal reads resolves in the DBC when the config loads — not
 /// only the roles telemetry aggregates: a misspelled bus, message or signal of any of them is a
 /// config error naming the key path, the file and the line, never a field sent as invalid.
-/// The fuel-cell truck's fixture maps all twenty-three terminal-only single-signal roles.
+/// The fuel-cell truck's fixture maps all twenty-six terminal-only single-signal roles.
 @Suite struct GBT32960RoleResolutionTests {
     static let fixture = PythonOracle.repositoryRoot.appendingPathComponent("Fixtures/captures/fleet/fcev-urban").path
     /// The roles only the terminal reads (telemetry's twelve were resolved before).
@@ -15,7 +15,8 @@ import TestSupport
                                 "hydrogen_consumption", "hydrogen_concentration", "dcdc_state", "insulation_resistance",
                                 "accelerator_pedal", "brake_pedal", "hydrogen_remaining", "hv_dcdc_temperature",
                                 "fuel_cell_hydrogen_inlet_pressure", "fuel_cell_air_inlet_pressure", "fuel_cell_air_inlet_temperature",
-                                "hv_dcdc_state"]
+                                "hv_dcdc_state", "hydrogen_max_temperature_probe", "hydrogen_max_concentration_sensor",
+                                "hydrogen_max_pressure_sensor"]
 
     enum Kind: String, CaseIterable { case bus, message, signal }
 

@@ -141,6 +141,12 @@ struct GBT32960ServiceTests {
         #expect(compared >= reports.count * 17 - 17, "\(compared) values compared in \(reports.count) reports")
     }
 
+    /// The drive is long enough for the hottest probe to move to the other tank and for the
+    /// stack to run and rest, so a number stuck at one value (or invalid) cannot pass as equal.
+    static func numbersVary(_ numbers: [[UInt8]]) -> Bool {
+        Set(numbers.map { $0[0] }) == [1, 2] && Set(numbers.map { $0[1] }) == [1, 2] && numbers.allSatisfy { $0[2] == 1 || $0[2] == 2 }
+    }
+
     static func fuelCell(_ message: Message) -> FuelCell? {
         guard case let .report(report) = message.payload else { return nil }
         for case let .fuelCell(f) in report.items { return f }
@@ -164,15 +170,18 @@ struct GBT32960ServiceTests {
     /// The fuel-cell truck (2016): the fuel-cell body of every report against cantools at that
     /// instant — stack voltage and current, hydrogen consumption (kg/100 km), tank pressure and
     /// temperature, and the compartment's hydrogen concentration (%vol in the DBC, ppm on the
-    /// wire), and the HV DC/DC state (FDC_State: On → 1 working, Off → 2 disconnected); its gear,
+    /// wire), the numbers of the probe and sensors behind the highest temperature, concentration
+    /// and pressure (FCU_H2MaxTempProbe, FCU_H2MaxConcSensor, FCU_H2MaxPressSensor), and the HV
+    /// DC/DC state (FDC_State: On → 1 working, Off → 2 disconnected); its gear,
     /// motor state and running mode (FCU_State `Running` → hybrid) too. rtm_con reads every frame with 0 mismatches (it does
     /// not decode 2016's fuel-cell body: compared byte-equal, the reference's deviation 2).
     @Test func aFuelCellTrucksReportsCarryItsHydrogenValues() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
         let (frames, reports, expected) = try fuelCellDrive("fcev", edition: "2016", python: python, signals: [
-            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FDC_State"])
+            "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Consumption", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FDC_State",
+            "FCU_H2MaxTempProbe", "FCU_H2MaxConcSensor", "FCU_H2MaxPressSensor"])
         typealias F = FuelCell.Fields
-        var compared = 0, consumptions: [Double] = [], modes: [UInt8] = [], states: [UInt8] = []
+        var compared = 0, consumptions: [Double] = [], modes: [UInt8] = [], states: [UInt8] = [], numbers: [[UInt8]] = []
         for entry in reports {
             let message = try Self.message(entry)
             let fc = try #require(Self.fuelCell(message), "no fuel-cell body")
@@ -185,12 +194,18 @@ struct GBT32960ServiceTests {
                 Carried(F.consumption, fc.consumption, "FCU_H2Consumption", tolerance: 0.005),
                 Carried(F.maxConcentration, fc.hydrogenMaxConcentration, "FCU_H2Concentration", factor: 10_000, tolerance: 0.5),
                 Carried(F.maxPressure, fc.hydrogenMaxPressure, "FCU_TankPressure", tolerance: 0.05),
-                Carried(F.maxTemperature, fc.hydrogenMaxTemperature, "FCU_TankTemp", tolerance: 0.05)])
+                Carried(F.maxTemperature, fc.hydrogenMaxTemperature, "FCU_TankTemp", tolerance: 0.05),
+                Carried(F.sensorID, fc.hydrogenMaxTemperatureProbe, "FCU_H2MaxTempProbe", tolerance: 0),
+                Carried(F.sensorID, fc.hydrogenMaxConcentrationSensor, "FCU_H2MaxConcSensor", tolerance: 0),
+                Carried(F.sensorID, fc.hydrogenMaxPressureSensor, "FCU_H2MaxPressSensor", tolerance: 0)])
             compared += values.count
+            numbers.append([fc.hydrogenMaxTemperatureProbe, fc.hydrogenMaxConcentrationSensor, fc.hydrogenMaxPressureSensor])
             modes.append(v.runningMode)
             if let consumption = values.decoded["FCU_H2Consumption"] { consumptions.append(consumption) }
         }
-        #expect(compared >= reports.count * 9 - 9, "\(compared) values compared in \(reports.count) reports")
+        print("GBT32960 service fcev: \(reports.count) reports, \(compared) values equal to cantools'; hydrogen numbers \(numbers)")
+        #expect(compared >= reports.count * 12 - 12, "\(compared) values compared in \(reports.count) reports")
+        #expect(Self.numbersVary(numbers), "the probe and the concentration sensor never changed: \(numbers)")
         #expect(modes.contains(2), "the stack ran (hybrid) in no report: \(modes)")
         #expect(states.contains(1), "the HV DC/DC worked in no report: \(states)")
         #expect(consumptions.contains { $0 > 0 }, "the truck used no hydrogen: \(consumptions)")
@@ -202,17 +217,18 @@ struct GBT32960ServiceTests {
     /// temperature and pressure, the compartment's concentration (%vol, 0.0001 %vol steps), the
     /// hydrogen remaining (%), the HV DC/DC's temperature and state (FDC_State by its codes), the stack's voltage and current,
     /// its hydrogen and air inlet pressures (kPa, −100 kPa offset on the wire), its air inlet
-    /// temperature and its coolant-outlet probe; every field no role carries (probe and sensor
-    /// numbers) invalid. rtm_con decodes every frame's other bodies (it
+    /// temperature and its coolant-outlet probe, and the numbers of the probe and sensors behind
+    /// the highest temperature, concentration and pressure. rtm_con decodes every frame's other bodies (it
     /// cannot read 2025's 0x03/0x30: `withoutFuelCellBodies`; a test signature appended for it alone).
     @Test func aFuelCellTrucks2025ReportsCarryItsHydrogenSystemAndStack() throws {
         guard let python = PythonOracle.find(importing: ["cantools", "rtm_con"]) else { return }
         let (frames, reports, expected) = try fuelCellDrive("fcev-2025", edition: "2025", python: python, signals: [
             "FCU_StackVoltage", "FCU_StackCurrent", "FCU_H2Concentration", "FCU_TankPressure", "FCU_TankTemp", "FCU_CoolantOutletTemp",
-            "FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp", "FDC_State"])
+            "FCU_H2SOC", "FDC_Temp", "FCU_H2InletPressure", "FCU_AirInletPressure", "FCU_AirInletTemp", "FDC_State",
+            "FCU_H2MaxTempProbe", "FCU_H2MaxConcSensor", "FCU_H2MaxPressSensor"])
         typealias H = HydrogenSystem.Fields
         typealias S = FuelCellStack.Fields
-        var compared = 0, currents: [Double] = []
+        var compared = 0, currents: [Double] = [], numbers: [[UInt8]] = []
         for entry in reports {
             let message = try Self.message(entry)
             guard case let .report(report) = message.payload else { continue }
@@ -223,7 +239,6 @@ struct GBT32960ServiceTests {
                 continue
             }
             #expect(stacks.count == 1 && stack.sequence == 1 && stack.coolantOutletTemperatures.count == 1)
-            #expect(h.maxTemperatureProbe == 0xFF && h.maxConcentrationSensor == 0xFF && h.maxPressureSensor == 0xFF)
             let state = try #require(expected[String(entry.time!)]?["FDC_State"], "no FDC_State from cantools at \(entry.time!)")
             #expect(h.dcdcState == GBT32960HydrogenRoleServiceTests.dcdcCode(state), "HV DC/DC state at \(entry.time!): \(h.dcdcState) vs cantools \(state)")
             compared += 1
@@ -236,12 +251,17 @@ struct GBT32960ServiceTests {
                 Carried(S.airInletPressure, stack.airInletPressure, "FCU_AirInletPressure", tolerance: 0.05),
                 Carried(S.temperature, stack.airInletTemperature, "FCU_AirInletTemp", tolerance: 0.5),
                 Carried(S.voltage, stack.voltage, "FCU_StackVoltage", tolerance: 0.05), Carried(S.current, stack.current, "FCU_StackCurrent", tolerance: 0.05),
-                Carried(S.temperature, stack.coolantOutletTemperatures.first ?? 0xFF, "FCU_CoolantOutletTemp", tolerance: 0.5)])
+                Carried(S.temperature, stack.coolantOutletTemperatures.first ?? 0xFF, "FCU_CoolantOutletTemp", tolerance: 0.5),
+                Carried(H.sensorID, h.maxTemperatureProbe, "FCU_H2MaxTempProbe", tolerance: 0),
+                Carried(H.sensorID, h.maxConcentrationSensor, "FCU_H2MaxConcSensor", tolerance: 0),
+                Carried(H.sensorID, h.maxPressureSensor, "FCU_H2MaxPressSensor", tolerance: 0)])
             compared += values.count
+            numbers.append([h.maxTemperatureProbe, h.maxConcentrationSensor, h.maxPressureSensor])
             if let current = values.decoded["FCU_StackCurrent"] { currents.append(current) }
         }
-        print("GBT32960 service fcev-2025: \(reports.count) reports, \(compared) values equal to cantools'")
-        #expect(compared >= reports.count * 16 - 16, "\(compared) values compared in \(reports.count) reports")
+        print("GBT32960 service fcev-2025: \(reports.count) reports, \(compared) values equal to cantools'; hydrogen numbers \(numbers)")
+        #expect(compared >= reports.count * 19 - 19, "\(compared) values compared in \(reports.count) reports")
+        #expect(Self.numbersVary(numbers), "the probe and the concentration sensor never changed: \(numbers)")
         #expect(currents.contains { $0 > 0 }, "the stack delivered no current: \(currents)")
         let summary = try expectRtmConAgrees(try frames.map(Self.withoutFuelCellBodies).map(GBT32960StorageServiceTests.withTestSignature),
                                              python: python)

@@ -68,7 +68,8 @@ struct SimulatorGoldenTests {
             case .charging: map.charging = StateReference(ref, onValues: definition.chargingOnValues.map(Double.init))
             case .odometer: map.odometer = ref
             case .gear, .motorState, .hydrogenConsumption, .hydrogenConcentration, .dcdcState, .insulationResistance, .acceleratorPedal, .brakePedal, .runningMode,
-                 .hydrogenRemaining, .hvDCDCTemperature, .hvDCDCState, .fuelCellHydrogenInletPressure, .fuelCellAirInletPressure, .fuelCellAirInletTemperature:
+                 .hydrogenRemaining, .hvDCDCTemperature, .hvDCDCState, .fuelCellHydrogenInletPressure, .fuelCellAirInletPressure, .fuelCellAirInletTemperature,
+                 .hydrogenMaxTemperatureProbe, .hydrogenMaxConcentrationSensor, .hydrogenMaxPressureSensor:
                 break  // the GB/T 32960 terminal's; no metric uses them
             case .motorSpeed: map.motorSpeed = ref
             case .motorTorque: map.motorTorque = ref

@@ -68,9 +68,11 @@ struct UplinkBundle {
     }
 
     /// The roles' signals of this van (the independent restatement of "mapped roles"), without
-    /// the BMS's cell and probe numbers: an identity has no window statistic worth sending.
+    /// the BMS's cell and probe numbers (and the hydrogen system's probe and sensor numbers): an
+    /// identity has no window statistic worth sending.
     var mappedSignals: Set<[String]> {
-        let numbers: Set<SignalRole> = [.maxCellVoltageNumber, .minCellVoltageNumber, .maxCellTemperatureNumber, .minCellTemperatureNumber]
+        let numbers: Set<SignalRole> = [.maxCellVoltageNumber, .minCellVoltageNumber, .maxCellTemperatureNumber, .minCellTemperatureNumber,
+                                        .hydrogenMaxTemperatureProbe, .hydrogenMaxConcentrationSensor, .hydrogenMaxPressureSensor]
         let measured = definition.roles.filter { !numbers.contains($0.key) }.map(\.value)
         return Set((measured + definition.temperatures.map(\.ref)).map { [vehicle, $0.bus, $0.message, $0.signal] })
     }

@@ -88,10 +88,17 @@ FCEV = dict(
             S("FCU_Alm_H2Concentration", 35, 2, "M", values=ALARM_LEVELS, mx=3, comment="Hydrogen concentration alarm: 1 >= 1 %vol, 2 >= 2 %vol, 3 >= 3 %vol."),
             S("FCU_Alm_H2Pressure", 33, 2, "M", values=ALARM_LEVELS, mx=3, comment="Tank pressure alarm (low pressure or over-pressure)."),
             S("FCU_Alm_StackTemp", 47, 2, "M", values=ALARM_LEVELS, mx=3, comment="Fuel-cell coolant over-temperature."),
+            # Added later in the spare bits of the same message, so no frame is added or moved.
+            S("FCU_H2MaxTempProbe", 45, 2, "M", mn=1, mx=3, init=1,
+              comment="The probe reading FCU_TankTemp, the hydrogen system's highest temperature: 1 front tank, 2 rear tank (the tank not being drawn; the one in use is cooled by its expanding gas)."),
+            S("FCU_H2MaxConcSensor", 43, 2, "M", mn=1, mx=3, init=1,
+              comment="The sensor reading FCU_H2Concentration, the highest concentration: 1 stack compartment (while the stack runs: purges), 2 tank compartment (otherwise)."),
+            S("FCU_H2MaxPressSensor", 41, 2, "M", mn=1, mx=3, init=1,
+              comment="The sensor reading the highest tank pressure: 1 front tank, 2 rear tank (the one with less hydrogen drawn; 1 when equal)."),
             S("FCU_H2Remaining", 55, 8, "M", factor=0.05, mx=12.75, unit="kg"),
             S("FCU_H2Consumption", 63, 8, "M", factor=0.05, mx=12.75, unit="kg/100km",
               comment="Hydrogen used per 100 km since power-up (0 until 0.1 km)."),
-        ], "Hydrogen storage and safety."),
+        ], "Hydrogen storage and safety: two tanks drawn one at a time, each with a temperature probe and a pressure sensor."),
         M("FCU_Cooling", 0x202, 8, "FCU", 100, [
             S("FCU_CoolantInletTemp", 7, 8, "M", **TEMP),
             S("FCU_CoolantOutletTemp", 15, 8, "M", **TEMP),

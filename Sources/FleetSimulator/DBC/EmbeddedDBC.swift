@@ -2010,6 +2010,9 @@ BO_ 513 FCU_Hydrogen: 8 FCU
  SG_ FCU_Alm_H2Concentration : 35|2@0+ (1,0) [0|3] "" VCU,FDC,BMS
  SG_ FCU_Alm_H2Pressure : 33|2@0+ (1,0) [0|3] "" VCU,FDC,BMS
  SG_ FCU_Alm_StackTemp : 47|2@0+ (1,0) [0|3] "" VCU,FDC,BMS
+ SG_ FCU_H2MaxTempProbe : 45|2@0+ (1,0) [1|3] "" VCU,FDC,BMS
+ SG_ FCU_H2MaxConcSensor : 43|2@0+ (1,0) [1|3] "" VCU,FDC,BMS
+ SG_ FCU_H2MaxPressSensor : 41|2@0+ (1,0) [1|3] "" VCU,FDC,BMS
  SG_ FCU_H2Remaining : 55|8@0+ (0.05,0) [0|12.75] "kg" VCU,FDC,BMS
  SG_ FCU_H2Consumption : 63|8@0+ (0.05,0) [0|12.75] "kg/100km" VCU,FDC,BMS
 
@@ -2106,11 +2109,14 @@ CM_ SG_ 388 BMS_Alm_MotorTemp "Drive motor temperature: alarm level 0-3.";
 CM_ SG_ 388 BMS_Alm_OverCharge "Over-charge: alarm level 0-3.";
 CM_ BO_ 512 "Fuel-cell stack operating point.";
 CM_ SG_ 512 FCU_NetPower "Stack power minus balance of plant.";
-CM_ BO_ 513 "Hydrogen storage and safety.";
+CM_ BO_ 513 "Hydrogen storage and safety: two tanks drawn one at a time, each with a temperature probe and a pressure sensor.";
 CM_ SG_ 513 FCU_H2Concentration "Hydrogen concentration at the cabin/stack-compartment sensor.";
 CM_ SG_ 513 FCU_Alm_H2Concentration "Hydrogen concentration alarm: 1 >= 1 %vol, 2 >= 2 %vol, 3 >= 3 %vol.";
 CM_ SG_ 513 FCU_Alm_H2Pressure "Tank pressure alarm (low pressure or over-pressure).";
 CM_ SG_ 513 FCU_Alm_StackTemp "Fuel-cell coolant over-temperature.";
+CM_ SG_ 513 FCU_H2MaxTempProbe "The probe reading FCU_TankTemp, the hydrogen system's highest temperature: 1 front tank, 2 rear tank (the tank not being drawn; the one in use is cooled by its expanding gas).";
+CM_ SG_ 513 FCU_H2MaxConcSensor "The sensor reading FCU_H2Concentration, the highest concentration: 1 stack compartment (while the stack runs: purges), 2 tank compartment (otherwise).";
+CM_ SG_ 513 FCU_H2MaxPressSensor "The sensor reading the highest tank pressure: 1 front tank, 2 rear tank (the one with less hydrogen drawn; 1 when equal).";
 CM_ SG_ 513 FCU_H2Consumption "Hydrogen used per 100 km since power-up (0 until 0.1 km).";
 CM_ BO_ 514 "Stack cooling circuit.";
 CM_ BO_ 528 "Fuel-cell boost converter: stack side in, high-voltage bus out.";
@@ -2189,6 +2195,9 @@ BA_ "GenSigStartValue" SG_ 386 BMS_MinTempProbe 1;
 BA_ "GenSigStartValue" SG_ 386 BMS_AvgTemp 65;
 BA_ "GenSigStartValue" SG_ 387 BMS_InsulationResistance 3000;
 BA_ "GenSigStartValue" SG_ 513 FCU_TankTemp 65;
+BA_ "GenSigStartValue" SG_ 513 FCU_H2MaxTempProbe 1;
+BA_ "GenSigStartValue" SG_ 513 FCU_H2MaxConcSensor 1;
+BA_ "GenSigStartValue" SG_ 513 FCU_H2MaxPressSensor 1;
 BA_ "GenSigStartValue" SG_ 514 FCU_CoolantInletTemp 65;
 BA_ "GenSigStartValue" SG_ 514 FCU_CoolantOutletTemp 65;
 BA_ "GenSigStartValue" SG_ 432 DCDC_OutputVoltage 126;

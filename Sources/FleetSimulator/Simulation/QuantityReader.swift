@@ -23,6 +23,13 @@ final class QuantityReader {
         return probe
     }
 
+    /// The hydrogen system's probe and sensor numbers (`HydrogenSensors`): the hydrogen drawn is
+    /// the tanks' fill at the start less what is left.
+    func hydrogenNumbers(_ model: PowertrainModel) -> (temperatureProbe: Int, concentrationSensor: Int, pressureSensor: Int) {
+        let fill = model.parameters.fuelCell.map { $0.tankCapacityKg * $0.tankFillFraction } ?? 0
+        return HydrogenSensors.numbers(drawnKg: fill - model.state.h2MassKg, stackRunning: model.state.fuelCellState == 2)
+    }
+
     /// `model` is `inout` only so that it is read in place, never copied (it is not changed).
     func value(_ q: Quantity, _ model: inout PowertrainModel) -> Double {
         let s = model.state
@@ -123,6 +130,9 @@ final class QuantityReader {
         case .fcDCDCOutputCurrent: return s.fcDCDCOutputCurrent
         case .fcDCDCTempC: return s.fcDCDCTempC
         case .fcDCDCState: return s.fuelCellState == 2 ? 1 : 0
+        case .h2MaxTempProbe: return Double(hydrogenNumbers(model).temperatureProbe)
+        case .h2MaxConcentrationSensor: return Double(hydrogenNumbers(model).concentrationSensor)
+        case .h2MaxPressureSensor: return Double(hydrogenNumbers(model).pressureSensor)
         case .h2RemainingPercent: return 100 * s.h2MassKg / (model.parameters.fuelCell?.tankCapacityKg ?? .infinity)
         case .stackHydrogenInletKPa: return s.stackHydrogenInletKPa
         case .stackAirInletKPa: return s.stackAirInletKPa

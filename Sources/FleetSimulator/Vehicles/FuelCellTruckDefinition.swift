@@ -51,7 +51,8 @@ enum FuelCellTruckDefinition {
                 "FCU_TankPressure": .quantity(.h2PressureMPa), "FCU_TankTemp": .quantity(.h2TankTempC),
                 "FCU_H2Concentration": .quantity(.h2ConcentrationPercent), "FCU_Alm_H2Concentration": .constant(0),
                 "FCU_Alm_H2Pressure": .constant(0), "FCU_Alm_StackTemp": .constant(0), "FCU_H2Remaining": .quantity(.h2RemainingKg),
-                "FCU_H2Consumption": .quantity(.h2ConsumptionKgPer100Km),
+                "FCU_H2Consumption": .quantity(.h2ConsumptionKgPer100Km), "FCU_H2MaxTempProbe": .quantity(.h2MaxTempProbe),
+                "FCU_H2MaxConcSensor": .quantity(.h2MaxConcentrationSensor), "FCU_H2MaxPressSensor": .quantity(.h2MaxPressureSensor),
             ],
             "FCU_Cooling": [
                 "FCU_CoolantInletTemp": .quantity(.coolantInletC), "FCU_CoolantOutletTemp": .quantity(.coolantOutletC),
@@ -141,6 +142,9 @@ enum FuelCellTruckDefinition {
                 .fuelCellHydrogenInletPressure: SignalReference(bus, "FCU_Supply", "FCU_H2InletPressure"),
                 .fuelCellAirInletPressure: SignalReference(bus, "FCU_Supply", "FCU_AirInletPressure"),
                 .fuelCellAirInletTemperature: SignalReference(bus, "FCU_Supply", "FCU_AirInletTemp"),
+                .hydrogenMaxTemperatureProbe: SignalReference(bus, "FCU_Hydrogen", "FCU_H2MaxTempProbe"),
+                .hydrogenMaxConcentrationSensor: SignalReference(bus, "FCU_Hydrogen", "FCU_H2MaxConcSensor"),
+                .hydrogenMaxPressureSensor: SignalReference(bus, "FCU_Hydrogen", "FCU_H2MaxPressSensor"),
             ],
             readyOnValues: [1], chargingOnValues: [],
             temperatures: [

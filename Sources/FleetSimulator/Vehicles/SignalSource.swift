@@ -42,6 +42,9 @@ public enum Quantity: Sendable, Hashable {
     case h2RemainingPercent, stackHydrogenInletKPa, stackAirInletKPa, stackAirInletC
     /// The boost converter's state: 1 (on) while the stack delivers power, 0 (off) when it is off.
     case fcDCDCState
+    /// The numbers of the hydrogen system's probe and sensors that read its highest temperature,
+    /// concentration and pressure (`HydrogenSensors`).
+    case h2MaxTempProbe, h2MaxConcentrationSensor, h2MaxPressureSensor
     // Driver assistance
     case accState, accDisengageCause, accSetSpeedKmh, accTargetDetected, targetDistanceM, targetRelativeSpeedMS
     case accRequestedAccel, accTimeGapS, aebState, timeToCollisionS

@@ -85,6 +85,11 @@ public enum SignalRole: String, CaseIterable, Sendable {
     case fuelCellHydrogenInletPressure = "fuel_cell_hydrogen_inlet_pressure"
     case fuelCellAirInletPressure = "fuel_cell_air_inlet_pressure"
     case fuelCellAirInletTemperature = "fuel_cell_air_inlet_temperature"
+    // The hydrogen system's numbers of the probe and sensors behind its highest temperature,
+    // concentration and pressure (both editions' fuel-cell bodies).
+    case hydrogenMaxTemperatureProbe = "hydrogen_max_temperature_probe"
+    case hydrogenMaxConcentrationSensor = "hydrogen_max_concentration_sensor"
+    case hydrogenMaxPressureSensor = "hydrogen_max_pressure_sensor"
     // The operations figures' (the report's kWh/100 km against temperature).
     case ambientTemperature = "ambient_temperature"
     // Driver assistance (the smart-connected figures).
