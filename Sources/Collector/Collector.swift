@@ -138,7 +138,7 @@ public final class Collector: @unchecked Sendable {
                 }
             }
             if !received.isEmpty {
-                do { try confirm(try store(received)) } catch {
+                do { confirm(try store(received)) } catch {
                     // Not acknowledged: the broker sends these again after the reconnect.
                     log.error("write failed; reconnecting without acknowledging", ["error": error.description])
                     client.abandon()

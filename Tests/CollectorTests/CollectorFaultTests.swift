@@ -48,7 +48,7 @@ import Glibc
         func finish(_ gateways: [GatewayBundle], label: String) throws -> [String: Int] {
             try observer.poll(seconds: 3)
             let published = Set(observer.identities.keys)
-            #expect(try eventually(seconds: 90) { stored() >= published.count }, "\(label): \(stored()) of \(published.count) stored")
+            #expect(eventually(seconds: 90) { stored() >= published.count }, "\(label): \(stored()) of \(published.count) stored")
             collector?.signal(SIGTERM)
             #expect(try collector?.wait() == 0, "\(label): \(collector?.output ?? "")")
             #expect(try SQLiteShell.identities(fleet) == published, "\(label): the fleet store's identities differ from those published")
@@ -146,7 +146,7 @@ extension CollectorFaultTests {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".seg") }.reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0
-            return total + (size ?? 0)
+            return total + size
         }
     }
 

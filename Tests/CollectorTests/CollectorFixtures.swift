@@ -79,7 +79,7 @@ final class Child {
     /// `environment`: added to this process's environment for the child.
     init(_ arguments: [String], log: String, seconds: Double = 240, environment: [String: String] = [:]) throws {
         self.log = log
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: Repository.candor)
         process.arguments = arguments

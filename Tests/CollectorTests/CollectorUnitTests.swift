@@ -85,7 +85,7 @@ import Testing
     @Test func aBrokerThatRefusesTheFirstConnectionEndsCollectWithStatus1() throws {
         let scratch = try Scratch("refused")
         let passwords = scratch.path + "/passwd"
-        FileManager.default.createFile(atPath: passwords, contents: nil)
+        _ = FileManager.default.createFile(atPath: passwords, contents: nil)
         try runTool(try OracleTool.require("mosquitto_passwd"), ["-b", passwords, "van", "s3cret"])
         let broker = try MosquittoBroker(name: "refused", extraConfig: "allow_anonymous false\npassword_file \(scratch.path)/passwd")
         try broker.start()

@@ -39,11 +39,11 @@ import Testing
         let second = try member("(2.000000) can0 125#03\n")
         // A complete recording written with `gzip: true` (once "truncated gzip data").
         let complete = directory + "/whole.log.gz"
-        FileManager.default.createFile(atPath: complete, contents: Data(first + second))
+        _ = FileManager.default.createFile(atPath: complete, contents: Data(first + second))
         #expect(try CaptureFollower(path: complete).poll().map(\.id) == [0x123, 0x124, 0x125])
         // Growing: the second member arrives in two pieces.
         let growing = directory + "/growing.log.gz"
-        FileManager.default.createFile(atPath: growing, contents: Data(first + second.prefix(10)))
+        _ = FileManager.default.createFile(atPath: growing, contents: Data(first + second.prefix(10)))
         let follower = try CaptureFollower(path: growing)
         #expect(try follower.poll().map(\.id) == [0x123, 0x124])
         #expect(try follower.poll().isEmpty)

@@ -298,7 +298,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let out = folder + "/r.html"
         try "not a database\n".write(toFile: folder + "/junk.db", atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: folder + "/empty.db", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/empty.db", contents: Data())
         _ = try Tool.sqlite(folder + "/other.db", "CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         try FileManager.default.copyItem(atPath: store, toPath: folder + "/newer.db")
         _ = try Tool.sqlite(folder + "/newer.db", "PRAGMA user_version = 99;")

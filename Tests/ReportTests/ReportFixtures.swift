@@ -25,8 +25,8 @@ enum Tool {
         let folder = try temporaryDirectory("run")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let out = folder + "/stdout", err = folder + "/stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         let process = Process()
