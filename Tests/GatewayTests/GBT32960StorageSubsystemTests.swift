@@ -136,7 +136,7 @@ import TestSupport
     /// A bad list is an error at the line and column of what is wrong.
     @Test func badSubsystemsAreConfigErrorsAtTheirPosition() {
         let cases: [(String, String, String, Int)] = [
-            ("last: 134 }", "last: 135 }", "cells 135–384 overlap subsystem 1's 1–135", 16),
+            ("last: 134 }", "last: 135 }", "subsystem 2's cells 135–384 overlap subsystem 1's 1–135", 16),
             ("first: 6, last: 12", "first: 6, last: 13", "expected a number of `probe_temperatures` from 1 to 12, found 13", 17),
             ("first: 135, last: 384", "first: 136, last: 384", "cell 135 is in no subsystem", 10),
             ("first: 1, last: 5", "first: 5, last: 4", "expected last ≥ first (5), found 4", 13),

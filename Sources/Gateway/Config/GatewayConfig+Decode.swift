@@ -335,10 +335,10 @@ extension GatewayConfig {
             let probeRange = try slice("probes", probes, "probe_temperatures")
             for (i, other) in list.enumerated() {
                 if let a = cellRange, let b = other.cells, a.overlaps(b) {
-                    throw f["cells"]!.error("cells \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a cell belongs to one subsystem")
+                    throw f["cells"]!.error("subsystem \(list.count + 1)'s cells \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a cell belongs to one subsystem")
                 }
                 if let a = probeRange, let b = other.probes, a.overlaps(b) {
-                    throw f["probes"]!.error("probes \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a probe belongs to one subsystem")
+                    throw f["probes"]!.error("subsystem \(list.count + 1)'s probes \(a.lowerBound)–\(a.upperBound) overlap subsystem \(i + 1)'s \(b.lowerBound)–\(b.upperBound); a probe belongs to one subsystem")
                 }
             }
             list.append(StorageSubsystem(voltage: voltage, current: current, currentPositive: positive, cells: cellRange, probes: probeRange))
