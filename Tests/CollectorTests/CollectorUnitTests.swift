@@ -61,6 +61,11 @@ import Testing
 
     /// Identities are kept in the store: a second collector (a restart, a new session) that gets
     /// the same records again counts them as duplicates and stores nothing twice.
+    ///
+    /// The broker may also send the second collector the first one's last message again: when it
+    /// takes over the session before it has read the first connection's PUBACK (a busy host),
+    /// that message is still in flight for the session. That is delivery at least once, and the
+    /// collector must count it as one more duplicate — so the counts are not fixed, the store is.
     @Test func aRestartedCollectorRecognisesWhatWasStored() throws {
         let scratch = try Scratch("restart")
         let broker = try MosquittoBroker(name: "restart")
@@ -75,9 +80,12 @@ import Testing
         // of the shared group, and the first one's offline session would keep getting its share).
         let second = try Running(port: broker.port, store: store, id: "collect-first")
         try Self.publish(broker.port, [Self.valid(seq: 2), Self.valid(seq: 3)])
-        #expect(eventually(seconds: 20) { second.collector.statistics.messages == 2 })
+        #expect(eventually(seconds: 20) { let s = second.collector.statistics; return s.records == 1 && s.duplicates >= 1 })
         second.stop()
-        #expect(second.collector.statistics.records == 1 && second.collector.statistics.duplicates == 1)
+        let s = second.collector.statistics
+        print("CollectorUnitTests restart: the second collector got \(s.messages) messages, \(s.records) stored, \(s.duplicates) duplicates")
+        #expect(s.records == 1 && (1...2).contains(s.duplicates) && s.messages == s.records + s.duplicates,
+                "seq 3 stored, seq 2 (and perhaps the first collector's last, seq 1) a duplicate: \(s)")
         #expect(try SQLiteShell.query(store, "SELECT count(*) FROM uplinked_record") == "3")
         #expect(try SQLiteShell.query(store, "SELECT count(*) FROM silent_episode") == "1")
     }
