@@ -7,29 +7,16 @@ import GBT32960
 /// bodies, when any of those roles is mapped. Each field is its role's newest value while fresh;
 /// unmapped, not seen or stale: the field's invalid sentinel; outside the field's range: abnormal.
 extension SignalSnapshot {
-    /// The number of the probe or sensor that reads the hydrogen system's highest temperature,
-    /// concentration or pressure (`hydrogen_max_temperature_probe`,
-    /// `hydrogen_max_concentration_sensor`, `hydrogen_max_pressure_sensor`), as the fuel-cell
-    /// bodies code it: the role's newest value while fresh (5 s), rounded; unmapped, not seen or
-    /// stale → invalid 0xFF; below 1 or above the table's range (2016 1–252, 2025 1–253) →
-    /// abnormal 0xFE.
-    func hydrogenNumber(_ role: Role, _ spec: FieldSpec, at time: Int64) -> UInt8 {
-        guard let number = value(role, at: time), number.isFinite else { return 0xFF }
-        let n = number.rounded()
-        return n < 1 ? 0xFE : UInt8(spec.raw(n))
-    }
-
-
     /// Table 0x03 (2025): the hydrogen system's highest temperature (`hydrogen_temperature`,
     /// WORD −40 °C, 1 °C), concentration (`hydrogen_concentration`, %vol, 0.0001 %vol steps —
     /// the raw value 2016's body carries as "mg/kg") and pressure (`hydrogen_pressure`, 0.1 MPa);
-    /// each with the number of the probe or sensor that reads it (`hydrogenNumber`, 1–253);
+    /// each with the number of the probe or sensor that reads it (`Self.number`, 1–253);
     /// the HV DC/DC converter's state (`hv_dcdc_state`, coded: 1 working, 2 disconnected), the
     /// hydrogen remaining (`hydrogen_remaining`, 0–100 %, 1 %) and the HV DC/DC converter's
     /// temperature (`hv_dcdc_temperature`, BYTE −40 °C: −40…210 °C).
     func hydrogenSystem(at time: Int64) -> HydrogenSystem {
         typealias F = HydrogenSystem.Fields
-        func number(_ role: Role) -> UInt8 { hydrogenNumber(role, F.sensorID, at: time) }
+        func number(_ role: Role) -> UInt8 { Self.number(value(role, at: time), F.sensorID) }
         return HydrogenSystem(
             maxTemperature: UInt16(F.maxTemperature.raw(value(.hydrogenTemperature, at: time))),
             maxTemperatureProbe: number(.hydrogenMaxTemperatureProbe),

@@ -71,14 +71,14 @@ extension SignalSnapshot {
             if let series {
                 let m = member(series)
                 let placed = place(m.number, in: range)
-                return (placed.subsystem, Self.extremeNumber(Double(placed.number)), m.value)
+                return (placed.subsystem, Self.number(Double(placed.number), F.number), m.value)
             }
             guard let number = value(numberRole, at: time) else { return (0xFF, 0xFF, value(role, at: time)) }
             // A whole number in range is placed in its subsystem; anything else is coded as it is.
             let whole = number.isFinite ? number.rounded() : 0
-            guard whole >= 1, whole <= Double(Int32.max) else { return (1, Self.extremeNumber(number), value(role, at: time)) }
+            guard whole >= 1, whole <= Double(Int32.max) else { return (1, Self.number(number, F.number), value(role, at: time)) }
             let placed = place(Int(whole), in: range)
-            return (placed.subsystem, Self.extremeNumber(Double(placed.number)), value(role, at: time))
+            return (placed.subsystem, Self.number(Double(placed.number), F.number), value(role, at: time))
         }
         let maxCell = side(cells, \.max, in: \.cells, value: .maxCellVoltage, number: .maxCellVoltageNumber)
         let minCell = side(cells, \.min, in: \.cells, value: .minCellVoltage, number: .minCellVoltageNumber)
@@ -91,14 +91,6 @@ extension SignalSnapshot {
             maxTemperature: UInt8(F.temperature.raw(maxProbe.value)),
             minTemperatureSubsystem: minProbe.subsystem, minTemperatureProbe: minProbe.number,
             minTemperature: UInt8(F.temperature.raw(minProbe.value)))
-    }
-
-    /// A cell or probe number as Table 16 codes it: 1–250; nil (unknown) invalid 0xFF; anything
-    /// else (0, a fraction that rounds outside, 251 and up) abnormal 0xFE.
-    static func extremeNumber(_ number: Double?) -> UInt8 {
-        guard let number, number.isFinite else { return 0xFF }
-        let n = number.rounded()
-        return n < 1 ? 0xFE : UInt8(ExtremeValues.Fields.number.raw(n))
     }
 }
 

@@ -261,6 +261,17 @@ final class SignalSnapshot: ReportSource {
         }
     }
 
+    /// A probe, sensor or cell number as a one-byte table field codes it: nil (unmapped, not
+    /// seen, stale or unknown) or not finite → invalid 0xFF; else rounded, and below 1 or above
+    /// `spec`'s range → abnormal 0xFE. The ranges: Table 16's cells and probes 1–250
+    /// (`ExtremeValues.Fields.number`), the hydrogen system's probes and sensors 1–252 in 2016
+    /// and 1–253 in 2025 (`FuelCell.Fields.sensorID`, `HydrogenSystem.Fields.sensorID`).
+    static func number(_ value: Double?, _ spec: FieldSpec) -> UInt8 {
+        guard let value, value.isFinite else { return 0xFF }
+        let n = value.rounded()
+        return n < 1 ? 0xFE : UInt8(spec.raw(n))
+    }
+
     /// Table 9's running mode: 1 electric, 2 hybrid, 3 fuel — a fixed mode always; a signal's
     /// value by the code it names, a value no code names (or named `abnormal`) → 0xFE; unmapped,
     /// or the signal stale → 0xFF.
@@ -309,13 +320,13 @@ final class SignalSnapshot: ReportSource {
 
     /// 2016's fuel-cell body: the stack, the hydrogen consumption (kg/100 km), and the hydrogen
     /// system's pressure, temperature and concentration with the numbers of the sensors and the
-    /// probe that read them (`hydrogenNumber`, 1–252); no probe list; the HV DC/DC state
+    /// probe that read them (`Self.number`, 1–252); no probe list; the HV DC/DC state
     /// (`hv_dcdc_state`, coded). The concentration role is
     /// in %vol; Table 12's field (0–60000, "mg/kg") takes it in ppm, %vol × 10,000 — the reading
     /// the 2025 edition makes explicit for the same 0–60000 range (0.0001 %vol a unit).
     func fuelCell(at time: Int64) -> FuelCell {
         typealias F = FuelCell.Fields
-        func number(_ role: Role) -> UInt8 { hydrogenNumber(role, F.sensorID, at: time) }
+        func number(_ role: Role) -> UInt8 { Self.number(value(role, at: time), F.sensorID) }
         return FuelCell(
             voltage: UInt16(F.voltage.raw(value(.fuelCellVoltage, at: time))), current: UInt16(F.current.raw(value(.fuelCellCurrent, at: time))),
             consumption: UInt16(F.consumption.raw(value(.hydrogenConsumption, at: time))), probeTemperatures: [],
