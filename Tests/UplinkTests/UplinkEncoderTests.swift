@@ -32,7 +32,7 @@ import Testing
             let records = emitted.records
             try Self.expectWindowRuns(emitted)
             runs += emitted.windowRuns?.count ?? 0
-            for r in records { if let l = r.windowLength { windows.insert([r.windowStart!, l]) } }
+            for r in records { if let w = r.window { windows.insert([w.start, w.length]) } }
             let batch = RecordBatch(run: run, firstSequence: next, records: records, windowRuns: emitted.windowRuns)
             let plain = RecordBatch(run: run, firstSequence: next, records: records)
             next += UInt64(records.count)
@@ -62,11 +62,11 @@ import Testing
         var next = 0
         for run in runs {
             #expect(run.range.lowerBound >= next && !run.range.isEmpty && run.range.upperBound <= emitted.records.count)
-            for i in next..<run.range.lowerBound { #expect(emitted.records[i].windowLength == nil, "record \(i) between runs") }
-            for i in run.range { #expect(emitted.records[i].windowLength == run.length, "record \(i) in a run of \(run.length)") }
+            for i in next..<run.range.lowerBound { #expect(emitted.records[i].window == nil, "record \(i) between runs") }
+            for i in run.range { #expect(emitted.records[i].window?.length == run.length, "record \(i) in a run of \(run.length)") }
             next = run.range.upperBound
         }
-        for i in next..<emitted.records.count { #expect(emitted.records[i].windowLength == nil, "record \(i) after the runs") }
+        for i in next..<emitted.records.count { #expect(emitted.records[i].window == nil, "record \(i) after the runs") }
     }
 
     @Test func theKeptStreamCompressesEachInputAlone() {
@@ -82,20 +82,12 @@ import Testing
 }
 
 private extension TelemetryRecord {
-    var windowStart: Int64? {
+    /// A window record's window (start and length, ns); nil for the episodes and operations.
+    var window: (start: Int64, length: Int64)? {
         switch self {
-        case .signalWindow(let r): r.windowStart
-        case .messageHealth(let r): r.windowStart
-        case .busHealth(let r): r.windowStart
-        case .silentEpisode, .faultEpisode, .operations: nil
-        }
-    }
-
-    var windowLength: Int64? {
-        switch self {
-        case .signalWindow(let r): r.windowLength
-        case .messageHealth(let r): r.windowLength
-        case .busHealth(let r): r.windowLength
+        case .signalWindow(let r): (r.windowStart, r.windowLength)
+        case .messageHealth(let r): (r.windowStart, r.windowLength)
+        case .busHealth(let r): (r.windowStart, r.windowLength)
         case .silentEpisode, .faultEpisode, .operations: nil
         }
     }
