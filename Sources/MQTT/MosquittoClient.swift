@@ -145,15 +145,65 @@ public final class MosquittoClient: MQTTConnection {
         return take()
     }
 
+    /// Sends what is queued (PUBACKs, publishes) and DISCONNECT, then waits, at most
+    /// `closeWaitMillis`, for the broker to close the connection before closing ours.
+    ///
+    /// libmosquitto closes its socket as soon as DISCONNECT is written. A socket closed with
+    /// bytes still unread (a PUBACK for our last publish, a message the broker sent meanwhile)
+    /// goes out as a reset, and mosquitto, failing to write to it, drops what it had not read
+    /// yet: our last PUBACKs, our last publish, the DISCONNECT itself (it then logs "out of
+    /// memory" and sends the will). So a second descriptor of the socket keeps the connection
+    /// open while libmosquitto closes its own; the broker reads everything, closes its end on
+    /// DISCONNECT, and what it sent meanwhile is read and dropped (a message not acknowledged
+    /// stays in the session and comes again).
     public func disconnect() {
         guard let mosq = handle else { return }
         if isConnected {
+            let deadline = ConnectSchedule.monotonicMillis() + Self.closeWaitMillis
+            let socket = mosquitto_socket(mosq)
+            let kept = socket >= 0 ? dup(socket) : -1  // -1 (EMFILE): closed as before, reset and all
             if mosquitto_disconnect_v5(mosq, 0, nil) == MOSQ_ERR_SUCCESS.rawValue {
-                _ = mosquitto_loop_write(mosq, 1)  // best effort: the socket closes next either way
+                var rc = mosquitto_loop_write(mosq, 1)
+                // A full socket buffer leaves the rest queued; DISCONNECT written closes the socket.
+                while rc == MOSQ_ERR_SUCCESS.rawValue && mosquitto_socket(mosq) >= 0 && mosquitto_want_write(mosq),
+                      let left = Self.millisLeft(until: deadline) {
+                    var entry = pollfd(fd: mosquitto_socket(mosq), events: Int16(POLLOUT), revents: 0)
+                    if Glibc.poll(&entry, 1, left) < 0 && errno != EINTR { break }
+                    rc = mosquitto_loop_write(mosq, 1)
+                }
+            }
+            destroy()  // closes libmosquitto's descriptor, if writing DISCONNECT did not
+            if kept >= 0 {
+                Self.drainUntilClosed(kept, deadline: deadline)
+                Syscall.closeAbandoned(kept)
             }
         }
         isConnected = false
         destroy()
+    }
+
+    /// How long `disconnect` waits for the broker to close the connection.
+    static let closeWaitMillis: UInt64 = 2000
+
+    /// Reads and drops what arrives on `fd` (non-blocking, as libmosquitto left it) until the
+    /// peer closes it, an error, or `deadline`.
+    private static func drainUntilClosed(_ fd: Int32, deadline: UInt64) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while let left = millisLeft(until: deadline) {
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let n = Glibc.poll(&entry, 1, left)
+            if n < 0 && errno != EINTR { return }
+            if n <= 0 { continue }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return }  // the broker closed its end: nothing unread is left
+            if count < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK { return }
+        }
+    }
+
+    /// Milliseconds to `deadline` (at least 1), or nil once it has passed.
+    private static func millisLeft(until deadline: UInt64) -> Int32? {
+        let now = ConnectSchedule.monotonicMillis()
+        return now < deadline ? Int32(max(1, deadline - now)) : nil
     }
 
     public func abandon() {
