@@ -18,19 +18,40 @@ public enum Deflate {
     /// The bytes `compress` made, or nil when `bytes` is not a whole zlib stream or would
     /// inflate past `limit` bytes.
     public static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
-        inflateWhole(bytes, limit: limit, windowBits: 15)
+        inflateWhole(bytes, limit: limit)
     }
 
-    /// The bytes of one gzip member (RFC 1952, what `gzip` writes), or nil when `bytes` is not
-    /// one whole member or would inflate past `limit` bytes.
-    public static func gunzip(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
-        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-        inflateWhole(bytes, limit: limit, windowBits: 15 + 16)
+    /// The content of gzip data (RFC 1952) made of one or more whole members — one `gzip`
+    /// file, or several joined (`cat a.gz b.gz`, a logger that appends a member per rotation)
+    /// — concatenated, as `gzip -dc` and Python's `gzip` read it; zero bytes after the last
+    /// member (block padding) are ignored, as they do. Inflated through the capture readers'
+    /// `InflatingSource`, so the errors are theirs, with `name`: a member cut short is
+    /// "truncated gzip data", damaged data "corrupt gzip data", other bytes after a member
+    /// "data after gzip member N is not gzip"; and more than `limit` bytes inflated stops with
+    /// an error.
+    public static func gunzip(_ bytes: [UInt8], limit: Int, name: String) throws(CaptureError) -> [UInt8] {
+        guard bytes.starts(with: [0x1F, 0x8B]) else {
+            throw CaptureError(file: name, message: "not gzip data (no magic 1f 8b)")
+        }
+        let source = try makeByteSource(raw: MemoryInput(bytes: bytes), name: name)
+        let chunkSize = 64 * 1024
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var out: [UInt8] = []
+        while true {
+            let got = try source.read(into: chunk, count: chunkSize)
+            if got == 0 { return out }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: chunk, count: got))
+            if out.count > limit {
+                let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+                throw CaptureError(file: name, message: "gzip data inflates to more than \(size)")
+            }
+        }
     }
 
-    private static func inflateWhole(_ bytes: [UInt8], limit: Int, windowBits: Int32) -> [UInt8]? {
+    private static func inflateWhole(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
         var stream = z_stream()
-        guard inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&stream, 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

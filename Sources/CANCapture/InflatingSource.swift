@@ -63,7 +63,7 @@ final class InflatingSource: ByteSource {
             let produced = count - Int(stream.pointee.avail_out)
             guard try refillInput() else {
                 if produced > 0 { return produced }
-                throw CaptureError(file: name, message: "truncated gzip data: unexpected end of input")
+                throw CaptureError(file: name, message: "truncated gzip data: unexpected end of input in gzip member \(members + 1)")
             }
             let status = inflate(stream, Z_NO_FLUSH)
             let total = count - Int(stream.pointee.avail_out)
@@ -92,11 +92,11 @@ final class InflatingSource: ByteSource {
                 // it could make no progress with the input at hand.
                 if total > 0 && (stream.pointee.avail_out == 0 || stream.pointee.avail_in == 0) { return total }
                 if status == Z_BUF_ERROR && stream.pointee.avail_in > 0 && stream.pointee.avail_out > 0 {
-                    throw CaptureError(file: name, message: "corrupt gzip data: zlib made no progress")
+                    throw CaptureError(file: name, message: "corrupt gzip data: zlib made no progress in gzip member \(members + 1)")
                 }
             default:
                 let text = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                throw CaptureError(file: name, message: "corrupt gzip data: \(text)")
+                throw CaptureError(file: name, message: "corrupt gzip data: \(text) in gzip member \(members + 1)")
             }
         }
     }

@@ -25,7 +25,7 @@ import CANCore
         let configOnDisk = try SimulatedCapture.read(directory + "/candor.yaml")
         #expect(configOnDisk == Array(BundleConfig.yaml(for: simulation.definition).utf8))
         // The track, gzip'd after `candor simulate` wrote it (the README's commands).
-        let trackOnDisk = Deflate.gunzip(try SimulatedCapture.read(directory + "/track.nmea.gz"), limit: 1 << 20)
+        let trackOnDisk = try Deflate.gunzip(try SimulatedCapture.read(directory + "/track.nmea.gz"), limit: 1 << 20, name: "track.nmea.gz")
         #expect(trackOnDisk == Array(SimulationBundle.track(simulation, truth).text.utf8))
     }
 }

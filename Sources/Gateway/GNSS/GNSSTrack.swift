@@ -7,10 +7,11 @@ import Glibc
 
 /// A recorded GNSS track as the location body's source in a replay (`uplink.gbt32960.track`):
 /// an NMEA 0183 file — the `track.nmea` that `candor simulate` writes, or a receiver's log,
-/// optionally gzip'd — read whole when the terminal starts, then looked up on the capture's
-/// clock. Each GGA or RMC is a report at its time (UTC; a GGA takes its date from the nearest
-/// RMC, before it in the file or else after, across midnight when its time of day is more than
-/// 12 h from that RMC's); reports are ordered by time, the file's order kept among equal times.
+/// optionally gzip'd, in one member or several — read whole when the terminal starts, then
+/// looked up on the capture's clock. Each GGA or RMC is a report at its time (UTC; a GGA takes
+/// its date from the nearest RMC, before it in the file or else after, across midnight when its
+/// time of day is more than 12 h from that RMC's); reports are ordered by time, the file's
+/// order kept among equal times.
 ///
 /// The report made at time t (the report's collection time, Unix milliseconds) takes the
 /// newest report at or before t, by the rule gpsd's reports get (`GNSSFixKeeper.position`, 2016 Tables
@@ -52,7 +53,11 @@ public struct GNSSTrack: Sendable {
     private let isFix: [Bool]
     private let lastFix: [NMEASentence.Coordinates?]
 
-    /// Reads `path` (gzip data, magic `1f 8b`, is inflated first).
+    /// Reads `path`. Gzip data (magic `1f 8b`) is inflated first, every member of it — a track
+    /// gzip'd in pieces (`cat a.nmea.gz b.nmea.gz`, a logger that appends a member per
+    /// rotation) is their text joined, as `gzip -dc` gives it; a member cut short, damaged
+    /// data, bytes after a member that start no other, or more than `maxBytes` inflated is an
+    /// error naming the file.
     public static func load(path: String, maxAgeMillis: Int64) throws(LoadError) -> GNSSTrack {
         let read: [UInt8]?
         do {
@@ -63,10 +68,11 @@ public struct GNSSTrack: Sendable {
         }
         guard var bytes = read else { throw LoadError(path: path, reason: "larger than \(maxBytes >> 20) MiB; not a track") }
         if bytes.starts(with: [0x1F, 0x8B]) {
-            guard let inflated = Deflate.gunzip(bytes, limit: maxBytes) else {
-                throw LoadError(path: path, reason: "not one whole gzip member, or over \(maxBytes >> 20) MiB inflated")
+            do {
+                bytes = try Deflate.gunzip(bytes, limit: maxBytes, name: path)
+            } catch {
+                throw LoadError(path: path, reason: error.message)
             }
-            bytes = inflated
         }
         return try GNSSTrack(bytes: bytes, path: path, maxAgeMillis: maxAgeMillis)
     }

@@ -12,7 +12,7 @@ extension FuzzTargets {
     public static func nmeaTrack(_ bytes: [UInt8]) {
         var text = bytes
         if bytes.starts(with: [0x1F, 0x8B]) {
-            guard let inflated = Deflate.gunzip(bytes, limit: 1 << 20) else { return }
+            guard let inflated = try? Deflate.gunzip(bytes, limit: 1 << 20, name: "fuzz.nmea.gz") else { return }
             text = inflated
         }
         guard let track = try? GNSSTrack(bytes: text, path: "fuzz.nmea", maxAgeMillis: 5_000) else { return }
