@@ -82,16 +82,16 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: "{"))
     }
 
+    @inline(__always)
     private mutating func key(_ name: StaticString) {
-        name.withUTF8Buffer { text in
-            assert(text.allSatisfy(CANCore.JSONString.isPlainASCII), "a JSON key that needs escaping: \(name)")
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: text)
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-        }
+        assert(name.hasPointerRepresentation && UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            .allSatisfy(CANCore.JSONString.isPlainASCII), "a JSON key that needs escaping: \(name)")
+        if !first { out.append(UInt8(ascii: ",")) }
         first = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     mutating func string(_ name: StaticString, _ value: String) { key(name); JSONText.appendQuoted(value, to: &out) }

@@ -11,15 +11,15 @@ enum RecordFields {
     }
 
     /// A window length as a short duration: `1s`, `60s`, `500ms`, `250us`, `7ns`.
+    /// Every window record has one, so no table is built per call.
     static func appendDuration(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
-        let units: [(Int64, String)] = [(1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
-        for (scale, suffix) in units where nanoseconds % scale == 0 {
-            DecimalText.appendSigned(nanoseconds / scale, to: &buffer)
-            buffer.append(contentsOf: suffix.utf8)
-            return
-        }
-        DecimalText.appendSigned(nanoseconds, to: &buffer)
-        buffer.append(contentsOf: "ns".utf8)
+        let (value, suffix): (Int64, StaticString) =
+            nanoseconds % 1_000_000_000 == 0 ? (nanoseconds / 1_000_000_000, "s")
+            : nanoseconds % 1_000_000 == 0 ? (nanoseconds / 1_000_000, "ms")
+            : nanoseconds % 1_000 == 0 ? (nanoseconds / 1_000, "us")
+            : (nanoseconds, "ns")
+        DecimalText.appendSigned(value, to: &buffer)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
     }
 
     /// Error-frame counts per class as a JSON object, classes with a count only, keys sorted:

@@ -41,12 +41,17 @@ struct UplinkEncoder {
     static let maxRecords = 2000
     /// The window lengths that go up: one or two, so a scan beats hashing.
     private let lengths: [Int64]
+    /// `settings.mappedSignals` by signal name: `goesUp` hashes one name per window instead
+    /// of `SignalKey`'s four strings (the selection looks at every window of an uplinked
+    /// length, mapped or not, on the ingest thread).
+    private let mappedBySignal: [String: [SignalKey]]
     /// `messages`' scratch, kept from batch to batch: the JSON buffer and the zlib stream.
     private let scratch = Scratch()
 
     init(_ settings: UplinkSettings) {
         self.settings = settings
         lengths = Array(Set(settings.windowLengths)).sorted()
+        mappedBySignal = Dictionary(grouping: settings.mappedSignals, by: \.signal)
     }
 
     static func topic(fleet: String, vehicle: String, kind: UplinkKind) -> String {
@@ -58,11 +63,17 @@ struct UplinkEncoder {
     func goesUp(_ record: TelemetryRecord) -> Bool {
         switch record {
         case .signalWindow(let r):
-            lengths.contains(r.windowLength) && (settings.allSignals || settings.mappedSignals.contains(SignalKey(r)))
+            lengths.contains(r.windowLength) && (settings.allSignals || isMapped(r))
         case .messageHealth(let r): settings.health && lengths.contains(r.windowLength)
         case .busHealth(let r): settings.health && lengths.contains(r.windowLength)
         case .silentEpisode, .faultEpisode, .operations: true
         }
+    }
+
+    /// Whether `r` is a window of a mapped signal (`settings.mappedSignals`).
+    private func isMapped(_ r: SignalWindowRecord) -> Bool {
+        guard let keys = mappedBySignal[r.signal] else { return false }
+        return keys.contains { $0.message == r.message && $0.bus == r.bus && $0.vehicle == r.vehicle }
     }
 
     /// The kind of a record that goes up (`goesUp`).
