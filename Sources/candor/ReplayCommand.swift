@@ -140,7 +140,10 @@ struct ReplayCommand: ParsableCommand {
                 try sinks.write($0)
             }
             try sinks.close()
-            if let (uplink, _) = sinks.services.queued(UplinkService.self) { Terminal.printError("candor: replay: \(uplink.report)") }
+            if let (uplink, _) = sinks.services.queued(UplinkService.self) {
+                Terminal.printError("candor: replay: \(uplink.report)")
+                Terminal.printError("candor: replay: \(uplink.cpuLine(processNanoseconds: CPUTime.process()))")
+            }
             if let (terminal, _) = sinks.services.queued(GBT32960Service.self) { Terminal.printError("candor: replay: \(terminal.report)") }
         } catch let error as CaptureError {
             try? sinks.close()

@@ -122,6 +122,7 @@ import Glibc
         let gateway = try GatewayBundle("van-cltc-p", in: scratch, port: broker.port)
         let replay = try Child(gateway.replayArguments(), log: gateway.directory + "/replay.log")
         #expect(try replay.wait() == 0 && replay.output.contains("0 not delivered"), "\(replay.output)")
+        #expect(replay.output.contains("candor: replay: uplink CPU: ") && replay.output.contains(" % of the process's "), "\(replay.output)")
         try observer.poll(seconds: 3)
         let published = Set(observer.identities.keys)
         #expect(published.count > 20)

@@ -3,6 +3,7 @@ import Foundation
 import MQTT
 import Telemetry
 import TestSupport
+import SystemIO
 import Testing
 
 /// The uplink end to end against a real mosquitto: a simulated van replayed with `uplink:`
@@ -21,6 +22,10 @@ import Testing
         let stats = uplink.statistics
         print("UplinkBrokerTests normal: \(records.count) records, \(uplink.report)")
         #expect(stats.outbox.messages == 0 && stats.acknowledged == stats.outbox.stored && stats.outbox.evictedTotal == 0)
+        // Each thread's CPU time as it ended: what `candor replay` prints beside the process's.
+        let process = CPUTime.process()
+        print("UplinkBrokerTests normal: \(uplink.cpuLine(processNanoseconds: process))")
+        #expect(stats.cpu.encoding > 0 && stats.cpu.sending > 0 && stats.cpu.captures == 0 && stats.cpu.total < process, "\(stats.cpu)")
         try subscriber.drain()
         let wanted = bundle.expected(records)
         #expect(wanted.count > 50 && wanted.count < records.count)
@@ -28,6 +33,14 @@ import Testing
         #expect(duplicates == 0)
         let status = subscriber.received.filter { $0.topic.hasSuffix("/status") }.map { String(decoding: $0.payload, as: UTF8.self) }
         #expect(status.first?.contains(#""state":"online""#) == true && status.last?.contains(#""state":"offline""#) == true, "\(status)")
+    }
+
+    @Test func theCPULineAddsTheThreadsAndRelatesThemToTheProcess() {
+        let cpu = UplinkCPU(encoding: 20_900_000, sending: 9_900_000)
+        #expect(cpu.line(processNanoseconds: 1_510_200_000, captures: false)
+                == "uplink CPU: 30.8 ms on its threads (20.9 ms encoding, 9.9 ms sending), 2.04 % of the process's 1510.2 ms")
+        #expect(UplinkCPU(encoding: 1_000_000, sending: 2_000_000, captures: 3_060_000).line(processNanoseconds: 0, captures: true)
+                == "uplink CPU: 6.1 ms on its threads (1.0 ms encoding, 2.0 ms sending, 3.1 ms captures), n/a of the process's 0.0 ms")
     }
 
     @Test func aBrokerThatComesUpLateGetsEverything() throws {

@@ -13,6 +13,8 @@ final class CaptureUploader: @unchecked Sendable {
     private var queue: [CaptureCut] = []
     private var stopping = false
     private var thread: SystemThread?
+    /// The thread's CPU time as it ended (under `condition`).
+    private var threadCPU: UInt64 = 0
     static let capacity = 8
 
     init(encoder: CaptureEncoder, counters: CaptureCounters, store: @escaping ([UplinkMessage]) throws -> Void) {
@@ -49,11 +51,19 @@ final class CaptureUploader: @unchecked Sendable {
         thread = nil
     }
 
+    /// The thread's CPU time as it ended; 0 before `finish`.
+    var finalCPU: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadCPU
+    }
+
     private func run() {
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
             if queue.isEmpty {
+                threadCPU = CPUTime.thread()
                 condition.unlock()
                 return
             }

@@ -182,6 +182,7 @@ final class UplinkLink: @unchecked Sendable {
         lock.lock()
         stats.connected = false
         stats.protocolVersion = nil
+        stats.cpu.sending = CPUTime.thread()
         finished = true
         lock.broadcast()
         lock.unlock()

@@ -1,6 +1,7 @@
 import MQTT
 import Outbox
 import Synchronization
+import SystemIO
 import Telemetry
 
 /// The uplink as a record service: ingest hands batches to a `QueuedRecordService` (bounded,
@@ -83,9 +84,12 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
         }
     }
 
+    /// The queue's last call, on the record thread: its CPU time is read here.
     public func close() throws(SinkError) {
         captures?.finish()
-        let end = link.finish(timeout: settings.drainTimeoutSeconds)
+        var end = link.finish(timeout: settings.drainTimeoutSeconds)
+        end.cpu.encoding = CPUTime.thread()
+        end.cpu.captures = captures?.finalCPU ?? 0
         kept.withLock { $0.final = end }
         do { try link.close() } catch { throw SinkError(.io, path: settings.outboxPath, message: error.description) }
     }
@@ -132,6 +136,12 @@ public final class UplinkService: AsyncRecordConsumer, @unchecked Sendable {
             + (s.outboxErrors > 0 ? ", \(s.outboxErrors) outbox errors" : "")
             + (s.lastError.map { ", last error: \($0)" } ?? "")
             + (settings.captures == nil ? "" : "; " + Self.captureReport(captureCounters.statistics))
+    }
+
+    /// The uplink's threads' CPU time beside the process's (`CPUTime.process()`, read by the
+    /// caller after `close`), for `candor replay` (`UplinkCPU.line`).
+    public func cpuLine(processNanoseconds: UInt64) -> String {
+        statistics.cpu.line(processNanoseconds: processNanoseconds, captures: settings.captures != nil)
     }
 
     /// `captures: 1 taken (8123 frames, 2 chunks, 101234 bytes gzip'd), 1 over the hourly limit, …`
