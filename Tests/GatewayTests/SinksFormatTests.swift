@@ -88,6 +88,56 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
     }
 
+    /// The two hot records are written into scratch sized up front (`JSONMembers`); with every
+    /// value at its longest — strings that escape to six bytes a character, the longest
+    /// doubles and integers, negative times — the line still fits (a debug build asserts on
+    /// every byte written) and reads back. Python's `json` reads the same lines in the
+    /// golden and uplink checks.
+    @Test func theHotRecordsWithTheirLongestValuesFitTheirScratch() throws {
+        let escaped = String(repeating: "\u{1}", count: 300)
+        var window = SinksFixtures.signalWindow(signal: escaped)
+        window.vehicle = String(repeating: "\u{7f}", count: 200)
+        window.bus = String(repeating: "é", count: 100)
+        window.message = String(repeating: "\"", count: 100)
+        window.count = Int.max
+        window.minimum = -Double.leastNormalMagnitude.nextUp
+        window.maximum = -.greatestFiniteMagnitude
+        window.mean = .nan
+        window.last = -.infinity
+        window.standardDeviation = 1.2345678901234567e+300
+        window.windowStart = -9_000_000_000_000_000_123
+        window.firstTime = 9_000_000_000_000_000_001
+        window.lastTime = -1
+        window.windowLength = 7
+        let line = JSONLinesFormat.line(.signalWindow(window))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["signal"] as? String == escaped && object["message"] as? String == window.message)
+        #expect(object["count"] as? Int == Int.max && object["window"] as? String == "7ns")
+        #expect(line.contains(#""first_time":9000000000.000000001,"#) && line.contains(#""start":-9000000000.000000123,"#), "\(line)")
+
+        var health = SinksFixtures.messageHealth()
+        health.message = escaped
+        health.vehicle = String(repeating: "\\", count: 250)
+        health.bus = String(repeating: "\n", count: 120)
+        health.expectedPeriod = .min
+        health.maxGap = .max
+        health.frames = .min
+        health.timeouts = .max
+        health.checksumErrors = .min
+        health.counterErrors = .max
+        health.decodeErrors = .min
+        health.meanPeriod = -2.2250738585072014e-308
+        health.periodJitter = -1.7976931348623157e+308
+        health.rate = .leastNonzeroMagnitude
+        health.silent = true
+        health.windowLength = 1_500_000
+        let healthLine = JSONLinesFormat.line(.messageHealth(health))
+        let read = try #require(try JSONSerialization.jsonObject(with: Data(healthLine.utf8)) as? [String: Any])
+        #expect(read["message"] as? String == escaped && read["vehicle"] as? String == health.vehicle && read["bus"] as? String == health.bus)
+        #expect(healthLine.contains(#""expected_period_ns":-9223372036854775808,"#) && healthLine.contains(#""window":"1500us"}"#), "\(healthLine)")
+        #expect(healthLine.contains(#""rate":5e-324,"#) && healthLine.contains(#""silent":true,"#), "\(healthLine)")
+    }
+
     @Test func fileSinksAreDeterministicByteForByte() throws {
         let directory = SinksFixtures.directory("files")
         let records = SinksFixtures.all()

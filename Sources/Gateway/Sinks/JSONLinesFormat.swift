@@ -12,23 +12,47 @@ import Telemetry
 public enum JSONLinesFormat {
     /// Appends one record as one JSON line (ending in `\n`).
     public static func append(_ record: TelemetryRecord, to buffer: inout [UInt8]) {
+        // The two records every window has many of (one per signal, one per message) are
+        // written in one piece (`JSONMembers`); the rest member by member.
+        switch record {
+        case .signalWindow(let r):
+            let strings = JSONMembers.stringBound(r.bus) + JSONMembers.stringBound(r.message)
+                + JSONMembers.stringBound(r.signal) + JSONMembers.stringBound(r.vehicle) + JSONMembers.stringBound("signal_window")
+            JSONMembers.append(to: &buffer, capacity: 15 * JSONMembers.memberBound + strings) { o in
+                o.string("bus", r.bus); o.int("count", Int64(r.count)); o.time("first_time", RecordFields.seconds(r.firstTime))
+                o.string("kind", "signal_window"); o.double("last", r.last); o.time("last_time", RecordFields.seconds(r.lastTime))
+                o.double("max", r.maximum); o.double("mean", r.mean); o.string("message", r.message)
+                o.double("min", r.minimum); o.string("signal", r.signal); o.time("start", RecordFields.seconds(r.windowStart))
+                o.double("stddev", r.standardDeviation); o.string("vehicle", r.vehicle)
+                let window = RecordFields.duration(r.windowLength)
+                o.quoted("window", window.value, suffix: window.suffix)
+            }
+            buffer.append(UInt8(ascii: "\n"))
+            return
+        case .messageHealth(let r):
+            let strings = JSONMembers.stringBound(r.bus) + JSONMembers.stringBound(r.message) + JSONMembers.stringBound(r.vehicle)
+                + JSONMembers.stringBound("message_health") + JSONMembers.stringBound(r.periodSource.rawValue)
+            JSONMembers.append(to: &buffer, capacity: 18 * JSONMembers.memberBound + strings) { o in
+                o.string("bus", r.bus); o.int("checksum_errors", Int64(r.checksumErrors)); o.int("counter_errors", Int64(r.counterErrors))
+                o.int("decode_errors", Int64(r.decodeErrors)); o.int("expected_period_ns", r.expectedPeriod)
+                o.int("frames", Int64(r.frames)); o.string("kind", "message_health"); o.int("max_gap_ns", r.maxGap)
+                o.double("mean_period_s", r.meanPeriod); o.string("message", r.message)
+                o.double("period_jitter_s", r.periodJitter); o.string("period_source", r.periodSource.rawValue)
+                o.double("rate", r.rate); o.bool("silent", r.silent); o.time("start", RecordFields.seconds(r.windowStart))
+                o.int("timeouts", Int64(r.timeouts)); o.string("vehicle", r.vehicle)
+                let window = RecordFields.duration(r.windowLength)
+                o.quoted("window", window.value, suffix: window.suffix)
+            }
+            buffer.append(UInt8(ascii: "\n"))
+            return
+        default:
+            break
+        }
         var o = JSONObjectWriter(buffer: buffer)
         buffer = []
         switch record {
-        case .signalWindow(let r):
-            o.string("bus", r.bus); o.int("count", r.count); o.time("first_time", r.firstTime)
-            o.string("kind", "signal_window"); o.double("last", r.last); o.time("last_time", r.lastTime)
-            o.double("max", r.maximum); o.double("mean", r.mean); o.string("message", r.message)
-            o.double("min", r.minimum); o.string("signal", r.signal); o.time("start", r.windowStart)
-            o.double("stddev", r.standardDeviation); o.string("vehicle", r.vehicle); o.duration("window", r.windowLength)
-        case .messageHealth(let r):
-            o.string("bus", r.bus); o.int("checksum_errors", r.checksumErrors); o.int("counter_errors", r.counterErrors)
-            o.int("decode_errors", r.decodeErrors); o.int("expected_period_ns", Int(r.expectedPeriod))
-            o.int("frames", r.frames); o.string("kind", "message_health"); o.int("max_gap_ns", Int(r.maxGap))
-            o.double("mean_period_s", r.meanPeriod); o.string("message", r.message)
-            o.double("period_jitter_s", r.periodJitter); o.string("period_source", r.periodSource.rawValue)
-            o.double("rate", r.rate); o.bool("silent", r.silent); o.time("start", r.windowStart)
-            o.int("timeouts", r.timeouts); o.string("vehicle", r.vehicle); o.duration("window", r.windowLength)
+        case .signalWindow, .messageHealth:
+            preconditionFailure("written above")
         case .busHealth(let r):
             o.string("bus", r.bus); o.double("bus_load_percent", r.busLoadPercent)
             o.double("bus_load_worst_case_percent", r.busLoadWorstCasePercent); o.int("decode_errors", r.decodeErrors)

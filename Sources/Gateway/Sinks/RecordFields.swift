@@ -6,20 +6,30 @@ enum RecordFields {
     /// Nanoseconds as seconds with 6 fractional digits, or 9 when the instant has
     /// sub-microsecond digits (as `OperationsSummaryJSON` and the capture formats write).
     static func appendSeconds(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
-        let digits: UInt8 = nanoseconds % 1000 == 0 ? 6 : 9
-        CANTimestamp(totalNanoseconds: nanoseconds, fractionDigits: digits).write(to: &buffer)
+        seconds(nanoseconds).write(to: &buffer)
+    }
+
+    /// The timestamp `appendSeconds` writes.
+    @inline(__always)
+    static func seconds(_ nanoseconds: Int64) -> CANTimestamp {
+        CANTimestamp(totalNanoseconds: nanoseconds, fractionDigits: nanoseconds % 1000 == 0 ? 6 : 9)
     }
 
     /// A window length as a short duration: `1s`, `60s`, `500ms`, `250us`, `7ns`.
-    /// Every window record has one, so no table is built per call.
     static func appendDuration(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
-        let (value, suffix): (Int64, StaticString) =
-            nanoseconds % 1_000_000_000 == 0 ? (nanoseconds / 1_000_000_000, "s")
+        let (value, suffix) = duration(nanoseconds)
+        DecimalText.appendSigned(value, to: &buffer)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
+    }
+
+    /// The count and unit `appendDuration` writes (every window record has one, so no table is
+    /// built per call).
+    @inline(__always)
+    static func duration(_ nanoseconds: Int64) -> (value: Int64, suffix: StaticString) {
+        nanoseconds % 1_000_000_000 == 0 ? (nanoseconds / 1_000_000_000, "s")
             : nanoseconds % 1_000_000 == 0 ? (nanoseconds / 1_000_000, "ms")
             : nanoseconds % 1_000 == 0 ? (nanoseconds / 1_000, "us")
             : (nanoseconds, "ns")
-        DecimalText.appendSigned(value, to: &buffer)
-        buffer.append(contentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
     }
 
     /// Error-frame counts per class as a JSON object, classes with a count only, keys sorted:
