@@ -156,6 +156,8 @@ extension FakeSystemdSocket {
 
         finished = true
         try outcome.stop(signals, within: 60)
+        // The stop line says what was delivered and what the uplink's threads cost.
+        #expect(lines.contains("uplink stopped") && lines.contains("uplink CPU: ") && lines.contains(" of the process's "))
     }
 }
 

@@ -171,7 +171,9 @@ public struct GatewayDaemon {
         failure = failure ?? group.stopAll()
         input.logTotals(to: log)
         // What the uplinks delivered and what waits in their outboxes for the next start.
-        if let (uplink, _) = sinks.services.queued(UplinkService.self) { log.notice("uplink stopped", ["report": uplink.report]) }
+        if let (uplink, _) = sinks.services.queued(UplinkService.self) {
+            log.notice("uplink stopped", ["report": uplink.report, "cpu": uplink.cpuLine(processNanoseconds: CPUTime.process())])
+        }
         if let (terminal, _) = sinks.services.queued(GBT32960Service.self) { log.notice("gbt32960 stopped", ["report": terminal.report]) }
         let counts = gateway.counts
         log.notice("stopped", [
