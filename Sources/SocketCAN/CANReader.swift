@@ -15,6 +15,8 @@ final class CANReader: @unchecked Sendable {
     private let queue: FrameQueue
     private let lock = ConditionLock()
     private var stopping = false
+    /// With `stop(draining: true)`: read what the kernel has queued before closing the socket.
+    private var drainAtStop = false
     private var stats: ReaderStatistics
     private var events: [ReaderEvent] = []
     private var droppedEvents = 0
@@ -41,12 +43,20 @@ final class CANReader: @unchecked Sendable {
         thread = SystemThread { [self] in run(socket) }
     }
 
-    /// Asks the thread to finish and waits for it.
-    func stop() {
-        lock.withLock { stopping = true; lock.broadcast() }
+    /// Asks the thread to finish and waits for it. `draining`: before it closes the socket, the
+    /// thread reads the frames the kernel had queued on it and delivers them (a daemon's stop:
+    /// a frame received before SIGTERM is processed, not closed away uncounted), for at most
+    /// `drainMilliseconds`.
+    func stop(draining: Bool = false) {
+        lock.withLock { stopping = true; drainAtStop = draining; lock.broadcast() }
         thread?.join()
         thread = nil
     }
+
+    /// How long a draining stop reads at most: the queue holds at most the receive buffer
+    /// (thousands of frames, milliseconds to read), but a bus that keeps a flood coming must
+    /// not hold the stop.
+    static let drainMilliseconds: Int64 = 500
 
     var statistics: ReaderStatistics { lock.withLock { stats } }
 
@@ -136,6 +146,10 @@ final class CANReader: @unchecked Sendable {
             }
         }
         if let socket, socket.isOpen {
+            if lock.withLock({ drainAtStop }) {
+                let deadline = Syscall.monotonicNanoseconds() + Self.drainMilliseconds * 1_000_000
+                drainQueued(socket, into: &batch, lastDrops: &lastDrops, hardwareStampedBefore: hardwareStampedBefore, until: deadline)
+            }
             refreshDrops(socket, lastDrops: &lastDrops)
             socket.close()
         }
@@ -173,9 +187,12 @@ final class CANReader: @unchecked Sendable {
 
     /// After the socket reported the interface down or gone: the kernel reports that error
     /// before the frames it had already queued, and clears it, so those frames are read now,
-    /// without waiting (`EAGAIN` ends it), before the socket is closed. Any other error ends it too.
-    private func drainQueued(_ socket: CANSocket, into batch: inout [CANFrame], lastDrops: inout UInt32, hardwareStampedBefore: Int) {
-        while !isStopping {
+    /// without waiting (`EAGAIN` ends it), before the socket is closed. Any other error ends it
+    /// too, and so does `stop()` — unless `until` is given (a draining stop): then that
+    /// monotonic deadline.
+    private func drainQueued(_ socket: CANSocket, into batch: inout [CANFrame], lastDrops: inout UInt32, hardwareStampedBefore: Int,
+                             until deadline: Int64? = nil) {
+        while deadline.map({ Syscall.monotonicNanoseconds() < $0 }) ?? !isStopping {
             batch.removeAll(keepingCapacity: true)
             do throws(SocketCANError) {
                 _ = try socket.receiveBatch(waiting: false) { batch.append($0) }

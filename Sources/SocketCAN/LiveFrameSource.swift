@@ -100,12 +100,15 @@ public final class LiveFrameSource: @unchecked Sendable {
     }
 
     /// Stops the readers and closes their sockets; `next()` then drains what is queued.
-    public func stop() {
+    /// `draining`: each reader first reads what the kernel has queued on its socket into the
+    /// queue (at most `CANReader.drainMilliseconds`) — a graceful stop, where every frame
+    /// received before it is processed; without it (a frame limit reached) those are closed away.
+    public func stop(draining: Bool = false) {
         let stopping = readers.withLock { readers in
             readers.stopped = true
             return readers.running
         }
-        for reader in stopping { reader.stop() }
+        for reader in stopping { reader.stop(draining: draining) }
         queue.close()
     }
 

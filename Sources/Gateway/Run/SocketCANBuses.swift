@@ -35,7 +35,8 @@ final class SocketCANInput: DaemonFrameInput, @unchecked Sendable {
     let source: LiveFrameSource
     init(_ source: LiveFrameSource) { self.source = source }
     func next() -> CANFrame? { source.next() }
-    func stop() { source.stop() }
+    /// A graceful stop: the frames the kernel queued before it are read and processed.
+    func stop() { source.stop(draining: true) }
     var interfaces: [String] { source.interfaces }
 
     func add(interfaces: [String]) throws(DaemonError) {

@@ -346,6 +346,32 @@ check_run_sigterm() {
     same a b "live and offline records of windows closed by frames" || return 1
     timing_condition "SIGTERM within the 500 ms quiet interval after the player's end" 1
 }
+# candor run stopped with frames still queued on its socket: the daemon is frozen (SIGSTOP)
+# while 400 frames are sent (they wait in its socket's 4 MiB receive buffer: no socket drop),
+# then gets SIGTERM and SIGCONT. Its reader reads what the kernel queued before it closes the
+# socket, so the recorder holds every frame sent, in order. Before the reader drained at stop,
+# the frames it had not read by the time the stop reached it were closed away, uncounted.
+check_run_stop_reads_what_was_queued() (
+    mkdir -p /tmp/sq && cd /tmp/sq || return 1
+    candor simulate --vehicle van --duration 10s --seed 4 --output sim > /dev/null 2>&1 || return 1
+    sed 's/can0/vcan0/g' sim/candor.yaml > sim/run.yaml
+    printf 'recorder: { directory: rec, prefix: live }\nlive: { receive_buffer: 4MiB }\n' >> sim/run.yaml
+    timeout 120 candor run --config sim/run.yaml > run.out 2> run.err & daemon=$!
+    wait_started run.err || return 1
+    wait_receivers vcan0 1 || { cat run.err; return 1; }
+    kill -STOP $daemon
+    $P send vcan0 --count 400 --seed 9 --print --print-bus vcan0 > sent.log 2> send.err || { kill -CONT $daemon; cat send.err; return 1; }
+    kill -TERM $daemon
+    kill -CONT $daemon
+    wait $daemon; rc=$?
+    [ "$rc" = 0 ] || { echo "candor run exited $rc"; cat run.err; return 1; }
+    recording=$(ls sim/rec/live-*.log | head -n 1)
+    [ -n "$recording" ] || { echo "no recording"; cat run.err; return 1; }
+    frames_only sent.log > a; frames_only "$recording" > b
+    echo "INFO run-stop-reads-what-was-queued: 400 sent to a frozen daemon, then SIGTERM: $(wc -l < b) recorded; $(grep -o 'kernel_drops=[0-9]*' run.err | tail -n 1)"
+    same a b "frames sent to the frozen daemon and recorded" || { cat run.err; return 1; }
+)
+
 # candor run with uplink.captures on a live bus: the van's brake pedal crossing 10 % (about 5 s
 # into the 10 s bundle) cuts the frames from 2 s before to 2 s after out of the capture ring
 # into the outbox (the broker is unreachable: what is taken is stored for later). The oracle
@@ -1140,6 +1166,7 @@ run_check interface-down-up-readd check_interface_down_up_and_readd
 run_check sja1000-bitrate-state-transfer check_sja1000_bitrate_state_transfer
 run_check max-rate measure_max_rate
 run_check run-sigterm check_run_sigterm
+run_check run-stop-reads-what-was-queued check_run_stop_reads_what_was_queued
 run_check run-captures check_run_captures
 run_check run-decoded-log check_run_decoded_log
 run_check run-controller check_run_controller
