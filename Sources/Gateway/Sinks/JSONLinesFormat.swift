@@ -13,7 +13,14 @@ public enum JSONLinesFormat {
     /// Appends one record as one JSON line (ending in `\n`).
     public static func append(_ record: TelemetryRecord, to buffer: inout [UInt8]) {
         // The two records every window has many of (one per signal, one per message) are
-        // written in one piece (`JSONMembers`); the rest member by member.
+        // written in one piece (`JSONMembers`: the capacity counts their members and strings; a
+        // debug build asserts on every byte past it); the rest member by member.
+        func members(_ body: (inout JSONObjectWriter) -> Void) {
+            var o = JSONObjectWriter(buffer: buffer)
+            buffer = []
+            body(&o)
+            o.finish(into: &buffer)
+        }
         switch record {
         case .signalWindow(let r):
             let strings = JSONMembers.stringBound(r.bus) + JSONMembers.stringBound(r.message)
@@ -27,8 +34,6 @@ public enum JSONLinesFormat {
                 let window = RecordFields.duration(r.windowLength)
                 o.quoted("window", window.value, suffix: window.suffix)
             }
-            buffer.append(UInt8(ascii: "\n"))
-            return
         case .messageHealth(let r):
             let strings = JSONMembers.stringBound(r.bus) + JSONMembers.stringBound(r.message) + JSONMembers.stringBound(r.vehicle)
                 + JSONMembers.stringBound("message_health") + JSONMembers.stringBound(r.periodSource.rawValue)
@@ -43,46 +48,43 @@ public enum JSONLinesFormat {
                 let window = RecordFields.duration(r.windowLength)
                 o.quoted("window", window.value, suffix: window.suffix)
             }
-            buffer.append(UInt8(ascii: "\n"))
-            return
-        default:
-            break
-        }
-        var o = JSONObjectWriter(buffer: buffer)
-        buffer = []
-        switch record {
-        case .signalWindow, .messageHealth:
-            preconditionFailure("written above")
         case .busHealth(let r):
-            o.string("bus", r.bus); o.double("bus_load_percent", r.busLoadPercent)
-            o.double("bus_load_worst_case_percent", r.busLoadWorstCasePercent); o.int("decode_errors", r.decodeErrors)
-            o.int("error_frames", r.errorFrames)
-            o.raw("error_frames_by_class") { RecordFields.appendErrorClassJSON(r.errorFramesByClass, to: &$0) }
-            o.int("frames", r.frames); o.double("frames_per_second", r.framesPerSecond)
-            o.string("kind", "bus_health"); o.int("late_frames", r.lateFrames)
-            o.int("max_rx_error_count", r.maxRxErrorCount); o.int("max_tx_error_count", r.maxTxErrorCount)
-            o.time("start", r.windowStart); o.int("unknown_frames", r.unknownFrames)
-            o.string("vehicle", r.vehicle); o.duration("window", r.windowLength)
-        case .silentEpisode(let r):
-            o.string("bus", r.bus); o.time("end", r.end); o.string("kind", "silent_episode")
-            o.string("message", r.message); o.bool("open", r.open); o.time("start", r.start)
-            o.string("vehicle", r.vehicle)
-        case .faultEpisode(let r):
-            o.time("end", r.end); o.string("fault", r.kind); o.string("kind", "fault_episode")
-            o.int("level", r.level); o.bool("open", r.open); o.time("start", r.start)
-            if let target = r.target { o.string("target", target) }
-            o.string("vehicle", r.vehicle)
-        case .operations(let r):
-            o.string("kind", "operations")
-            switch r.scope {
-            case .vehicle: o.string("scope", "vehicle")
-            case .trip: o.string("scope", "trip")
-            case .day: o.string("scope", "day")
+            members { o in
+                o.string("bus", r.bus); o.double("bus_load_percent", r.busLoadPercent)
+                o.double("bus_load_worst_case_percent", r.busLoadWorstCasePercent); o.int("decode_errors", r.decodeErrors)
+                o.int("error_frames", r.errorFrames)
+                o.raw("error_frames_by_class") { RecordFields.appendErrorClassJSON(r.errorFramesByClass, to: &$0) }
+                o.int("frames", r.frames); o.double("frames_per_second", r.framesPerSecond)
+                o.string("kind", "bus_health"); o.int("late_frames", r.lateFrames)
+                o.int("max_rx_error_count", r.maxRxErrorCount); o.int("max_tx_error_count", r.maxTxErrorCount)
+                o.time("start", r.windowStart); o.int("unknown_frames", r.unknownFrames)
+                o.string("vehicle", r.vehicle); o.duration("window", r.windowLength)
             }
-            o.raw("summary") { OperationsSummaryJSON.append(r, to: &$0) }
-            if case .trip(let index) = r.scope { o.int("trip", index) }
+        case .silentEpisode(let r):
+            members { o in
+                o.string("bus", r.bus); o.time("end", r.end); o.string("kind", "silent_episode")
+                o.string("message", r.message); o.bool("open", r.open); o.time("start", r.start)
+                o.string("vehicle", r.vehicle)
+            }
+        case .faultEpisode(let r):
+            members { o in
+                o.time("end", r.end); o.string("fault", r.kind); o.string("kind", "fault_episode")
+                o.int("level", r.level); o.bool("open", r.open); o.time("start", r.start)
+                if let target = r.target { o.string("target", target) }
+                o.string("vehicle", r.vehicle)
+            }
+        case .operations(let r):
+            members { o in
+                o.string("kind", "operations")
+                switch r.scope {
+                case .vehicle: o.string("scope", "vehicle")
+                case .trip: o.string("scope", "trip")
+                case .day: o.string("scope", "day")
+                }
+                o.raw("summary") { OperationsSummaryJSON.append(r, to: &$0) }
+                if case .trip(let index) = r.scope { o.int("trip", index) }
+            }
         }
-        o.finish(into: &buffer)
         buffer.append(UInt8(ascii: "\n"))
     }
 
