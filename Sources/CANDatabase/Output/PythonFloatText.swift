@@ -19,7 +19,8 @@ import CANCore
 ///   reaches 1/4: below that the rounding interval (width ≤ ulp) holds at most one integer,
 ///   within 1/8 of `|v| * 10^k`, and the product's own rounding error (under half its ulp,
 ///   under `ulp(v) * 10^k`) cannot move `round()` off it, so no shorter candidate is missed.
-/// - General: Swift's shortest round-trip text (`Double.write(to:)`), re-laid out.
+/// - General: Swift's shortest round-trip text (`Double.write(to:)`), copied where its layout
+///   is Python's (fixed notation in Python's fixed range), re-laid out elsewhere.
 /// Nothing is allocated beyond the output buffer's growth.
 public enum PythonFloatText {
     /// The longest text `write` produces: `-1.2345678901234567e-308`.
@@ -135,6 +136,14 @@ public enum PythonFloatText {
     static func writeGeneral(_ magnitude: Double, to w: inout ByteWriter) {
         var text = ShortestText()
         magnitude.write(to: &text)
+        // Where Python writes fixed notation and Swift did too, the texts are the same: the
+        // same shortest digits, at least one after the point, no exponent. That is most
+        // values here (a window's mean or standard deviation: 17 significant digits), so
+        // they are copied; the others are taken apart and laid out below.
+        if magnitude >= 1e-4 && magnitude < 1e16 && !text.hasExponent {
+            for i in 0..<text.count { w.byte(text[i]) }
+            return
+        }
         // Digits d1…dn (leading zeros dropped) and where the point goes.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits
         var count = 0
@@ -216,7 +225,20 @@ public enum PythonFloatText {
         }
 
         mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-            for c in buffer { append(c) }
+            let n = min(buffer.count, 32 - count)
+            guard n > 0 else { return }
+            withUnsafeMutableBytes(of: &storage) { out in
+                for i in 0..<n { out[count &+ i] = buffer[i] }
+            }
+            count += n
+        }
+
+        /// Whether the text has an exponent (`1e-05`, `1.5e+16`).
+        var hasExponent: Bool {
+            withUnsafeBytes(of: storage) { bytes in
+                for i in 0..<count where bytes[i] == UInt8(ascii: "e") { return true }
+                return false
+            }
         }
 
         mutating func append(_ c: UInt8) {
