@@ -28,8 +28,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         // Capture formats over bytes: candump log and ASCII, Vector ASC, pcap/pcapng.
-        .target(name: "CANCapture", dependencies: ["CANCore", "CZlib", "SystemIO"]),
+        .target(name: "CANCapture", dependencies: ["CANCore", "CZlib", "CDeflate", "SystemIO"]),
         // DBC text -> syntax -> immutable model -> compiled decode plan; encoder.
         .target(name: "CANDatabase", dependencies: ["CANCore", "SystemIO"]),
         // Pure: signal windows, message and bus health, operations figures on event time.

@@ -5,7 +5,8 @@
 #   sudo Tests/setup.sh            (as root; from any directory)
 #
 # - apt: tshark (wireshark-common/install-setuid preseeded to false), can-utils,
-#   libsocketcan-dev, zlib1g-dev, libsqlite3-dev, python3-venv, libmosquitto-dev, libssl-dev
+#   libsocketcan-dev, zlib1g-dev, libdeflate-dev (the uplink's compression), libsqlite3-dev,
+#   python3-venv, libmosquitto-dev, libssl-dev
 #   (OpenSSL: TLS to the GB/T 32960 platform), mosquitto
 #   (+ clients), nats-server (an MQTT 3.1.1-only broker) and openssl for the uplink tests, chromium for the report's browser test,
 #   libfaketime, fuse3 and python3-fusepy for the fault-injection tests, time (GNU time: peak
@@ -20,7 +21,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${CANDOR_VENV:-$repo/.venv}
-packages="tshark can-utils time libsocketcan-dev zlib1g-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev libssl-dev mosquitto mosquitto-clients nats-server openssl chromium victoria-metrics libfaketime fuse3 python3-fusepy gpsd gpsd-clients"
+packages="tshark can-utils time libsocketcan-dev zlib1g-dev libdeflate-dev libsqlite3-dev sqlite3 systemd python3-venv pkg-config libmosquitto-dev libssl-dev mosquitto mosquitto-clients nats-server openssl chromium victoria-metrics libfaketime fuse3 python3-fusepy gpsd gpsd-clients"
 # rtm_con (GPL-2.0): the GB/T 32960 oracle, run as a separate process by the tests, never
 # vendored; openpyxl because rtm_con 1.0.4 cannot be imported without it.
 pip_pins="cantools==45.1.0 python-can==4.6.1 opendbc==0.3.1 prometheus-client==0.26.0 rtm_con==1.0.4 openpyxl==3.1.5"
