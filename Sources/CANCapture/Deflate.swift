@@ -1,8 +1,9 @@
 import CDeflate
 import CZlib
 
-/// One-shot zlib (RFC 1950) compression of a buffer, for the uplink's message payloads.
-/// Here because this module is the one that imports zlib.
+/// zlib (RFC 1950) and gzip (RFC 1952) buffers through zlib itself: inflating the collector's
+/// payloads and GNSS tracks, gzip for capture chunks, CRC-32. Here because this module is the
+/// one that imports zlib. (The uplink's payloads are compressed by `DeflateCompressor`.)
 public enum Deflate {
     /// `bytes` compressed at `level` (1 fast … 9 small), zlib-framed (first byte 0x78).
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
