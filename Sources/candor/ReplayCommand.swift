@@ -36,6 +36,7 @@ struct ReplayCommand: ParsableCommand {
               candor replay --config bundle/candor.yaml bundle/capture.log
               candor replay --config candor.yaml a.log b.log --summary sum.json
               candor replay --config candor.yaml drive.log --sqlite m.db
+              candor replay --config candor-uplink.yaml drive.log --batch-frames 4096
               candor replay --dbc van.dbc --bitrate 250000 drive.log.gz
               candor replay --realtime drive.log --to vcan0
             """
@@ -77,6 +78,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("line-protocol"), help: "InfluxDB line protocol file to write, truncated first (overrides sinks.line_protocol.path).")
     var lineProtocol: String?
 
+    @Option(name: .customLong("batch-frames"),
+            help: "Hand the records to the stores and the uplink every N frames (default 65536). `candor run` hands them out every 4096 frames and when its buses go quiet: with 4096 the uplink sends about the messages the daemon would. The records are the same whatever N.")
+    var batchFrames: Int = 1 << 16
+
     @Option(help: "Send the frames onto this CAN interface instead (like canplayer); no pipeline.")
     var to: String?
 
@@ -88,6 +93,7 @@ struct ReplayCommand: ParsableCommand {
             guard to == nil else { throw ValidationError("--speed paces the pipeline; with --to use --realtime") }
         }
         if to != nil { return }
+        guard batchFrames > 0 else { throw ValidationError("--batch-frames must be a positive number of frames") }
         guard (config == nil) != (dbc == nil) else {
             throw ValidationError("give exactly one of --config FILE or --dbc FILE")
         }
@@ -136,7 +142,8 @@ struct ReplayCommand: ParsableCommand {
         let result: ReplayResult
         do {
             result = try ReplayPipeline(setup: setup).run(merge, realtime: realtime || speed != nil ? SystemReplayClock() : nil,
-                                                          speed: speed ?? 1, events: events, captures: sinks.captureWatch(setup, wait: true)) {
+                                                          speed: speed ?? 1, events: events, batchFrames: batchFrames,
+                                                          captures: sinks.captureWatch(setup, wait: true)) {
                 try sinks.write($0)
             }
             try sinks.close()
