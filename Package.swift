@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libdeflate, for the uplink's payloads (whole-buffer compression into zlib's format).
         .systemLibrary(
             name: "CDeflate",
             pkgConfig: "libdeflate",

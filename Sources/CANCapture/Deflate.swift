@@ -79,15 +79,15 @@ public enum Deflate {
 
 /// One libdeflate compressor kept for many one-shot compressions into the zlib format (RFC
 /// 1950, first byte 0x78, what zlib's `inflate` and Python's `zlib.decompress` read) — for the
-/// uplink, which compresses a few payloads of tens of kilobytes every window close, where the
-/// compression is most of its CPU. libdeflate compresses a whole buffer in one call, and at
+/// uplink, which compresses a payload of some kilobytes per kind every window close, where the
+/// compression is the largest part of its CPU. libdeflate compresses a whole buffer in one call, and at
 /// its level 1 does it in about half the time of zlib's level 3 and into fewer bytes (the
 /// van's 65 uplink messages of an hour, 853,263 bytes of JSON: zlib 3 4.0 ms → 132,282 bytes,
 /// libdeflate 1 2.1 ms → 129,427 bytes; Debian's zlib 1.2.13 and libdeflate 1.14 on the
 /// EPYC of the README). Its bytes are not zlib's: a reader inflates them, never compares.
 ///
-/// The compressor's state (its hash tables, a few hundred KiB) is allocated once. One owner
-/// (a thread's encoder) calls `compress` one call at a time.
+/// The compressor's state (its hash tables) is allocated once, not per call. One owner (a
+/// thread's encoder) calls `compress` one call at a time.
 public final class DeflateCompressor {
     /// libdeflate's level: 1 fast … 12 small (0: stored, not compressed).
     public let level: Int32

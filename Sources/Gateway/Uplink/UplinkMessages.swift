@@ -194,7 +194,7 @@ struct UplinkEncoder {
 extension UplinkEncoder {
     /// libdeflate's level 1: on the van's uplinked records (60 s windows of the mapped roles
     /// and health) it takes about half of zlib level 3's CPU for 2 % fewer bytes
-    /// (`DeflateCompressor`); its levels 2–6 cost as much as zlib 3 for 5–14 % fewer. The CPU
+    /// (`DeflateCompressor`); its levels 2–6 cost as much as zlib 3 or more, for 5–14 % fewer. The CPU
     /// is the uplink's tighter budget (2 % of the pipeline's), the bytes are well inside
     /// theirs (200 KB per vehicle-hour).
     static let compressionLevel: Int32 = 1
