@@ -79,8 +79,8 @@ struct ReplayCommand: ParsableCommand {
     var lineProtocol: String?
 
     @Option(name: .customLong("batch-frames"),
-            help: "Hand the records to the stores and the uplink every N frames (default 65536). `candor run` hands them out every 4096 frames and when its buses go quiet: with 4096 the uplink sends about the messages the daemon would. The records are the same whatever N.")
-    var batchFrames: Int = 1 << 16
+            help: "Hand the records to the stores and the uplink every N frames. `candor run` hands them out every \(LiveGateway.defaultBatchFrames) frames and when its buses go quiet: with \(LiveGateway.defaultBatchFrames) the uplink sends about the messages the daemon would. The records are the same whatever N.")
+    var batchFrames: Int = ReplayPipeline.defaultBatchFrames
 
     @Option(help: "Send the frames onto this CAN interface instead (like canplayer); no pipeline.")
     var to: String?

@@ -57,6 +57,9 @@ public struct ReplayResult: Sendable {
 /// (`--realtime`, `--speed`). The same inputs always give the same records in the same order.
 public struct ReplayPipeline {
     public let setup: GatewaySetup
+    /// Frames between two hand-outs of records, unless `run` is told otherwise: about two
+    /// minutes of a van's bus, so stores and the uplink get few, large batches.
+    public static let defaultBatchFrames = 1 << 16
 
     public init(setup: GatewaySetup) {
         self.setup = setup
@@ -69,7 +72,7 @@ public struct ReplayPipeline {
     /// (`SinkSet.captureWatch`) cuts `uplink.captures` on the captures' clock.
     public func run(
         _ merge: CaptureMerge, realtime clock: (any ReplayClock)? = nil, speed: Double = 1, events: ReplayEvents = ReplayEvents(),
-        batchFrames: Int = 1 << 16, captures: CaptureWatch? = nil, sink: @escaping (EmittedRecords) throws -> Void
+        batchFrames: Int = ReplayPipeline.defaultBatchFrames, captures: CaptureWatch? = nil, sink: @escaping (EmittedRecords) throws -> Void
     ) throws -> ReplayResult {
         let shortestWindow = setup.layout.configuration.rules.windowLengths[0]
         var pacer = clock.map { RealtimePacer(clock: $0, speed: speed) }

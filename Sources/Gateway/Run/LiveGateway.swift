@@ -60,11 +60,15 @@ public final class LiveGateway {
     /// The newest event time seen: frames and `advance(to:)`.
     var latestEventTime: Int64 = .min
 
+    /// Frames between two hand-outs of records (besides `flush()` and the quiet-bus `advance`):
+    /// about 7 s of a van's bus.
+    public static let defaultBatchFrames = 4096
+
     /// `sink` receives every record in emission order, in batches (every `batchFrames` frames,
     /// on `flush()` and at `finish()`). `recorder` gets every frame, `tail` every canonical line.
     /// Setups submitted to `reloads` are swapped in at the next boundary of every window
     /// (LiveGateway+Reload.swift).
-    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = 4096,
+    public init(setup: GatewaySetup, recorder: Recorder? = nil, tail: TailHub? = nil, batchFrames: Int = LiveGateway.defaultBatchFrames,
                 decodedLog: DecodedFrameLog? = nil, reloads: ReloadRequest? = nil, captures: CaptureWatch? = nil,
                 sink: @escaping (EmittedRecords) throws -> Void) {
         precondition(batchFrames > 0, "batch size must be positive")
