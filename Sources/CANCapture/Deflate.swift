@@ -5,20 +5,8 @@ import CZlib
 /// payloads and GNSS tracks, gzip for capture chunks, CRC-32. Here because this module is the
 /// one that imports zlib. (The uplink's payloads are compressed by `DeflateCompressor`.)
 public enum Deflate {
-    /// `bytes` compressed at `level` (1 fast … 9 small), zlib-framed (first byte 0x78).
-    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(compressBound(uLong(bytes.count))))
-        var length = uLongf(out.count)
-        let status = out.withUnsafeMutableBufferPointer { o in
-            bytes.withUnsafeBufferPointer { i in compress2(o.baseAddress, &length, i.baseAddress, uLong(i.count), level) }
-        }
-        precondition(status == Z_OK, "compress2 failed with a buffer of compressBound's size (status \(status))")
-        out.removeSubrange(Int(length)...)
-        return out
-    }
-
-    /// The bytes `compress` made, or nil when `bytes` is not a whole zlib stream or would
-    /// inflate past `limit` bytes.
+    /// The content of a zlib stream (`DeflateCompressor`'s, or any other), or nil when `bytes`
+    /// is not one whole zlib stream or would inflate past `limit` bytes.
     public static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
         inflateWhole(bytes, limit: limit)
     }

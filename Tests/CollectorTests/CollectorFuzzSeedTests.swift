@@ -44,12 +44,13 @@ import Testing
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let records = picked.keys.sorted().flatMap { picked[$0]! }
+        let compressor = DeflateCompressor()
         for (i, m) in encoder.messages(RecordBatch(run: RunID(high: 0x0123_4567_89ab_4def, low: 0x8123_4567_89ab_cdef), firstSequence: 1, records: records)).enumerated() {
             let topic = Array(m.label.split(separator: "|")[0].utf8) + [0x0A]
             let kind = m.label.split(separator: "|")[0].split(separator: "/").last!
             let json = m.payload.first == 0x78 ? Deflate.decompress(m.payload, limit: 1 << 24)! : m.payload
             try Data(topic + json).write(to: URL(fileURLWithPath: "\(directory)/\(i)-\(kind).json"))
-            try Data(topic + Deflate.compress(json)).write(to: URL(fileURLWithPath: "\(directory)/\(i)-\(kind).zlib"))
+            try Data(topic + compressor.compress(json)).write(to: URL(fileURLWithPath: "\(directory)/\(i)-\(kind).zlib"))
         }
         let status = Array("candor/v1/fuzz/van02/status\n".utf8) + UplinkLink.status("online", settings).payload
         try Data(status).write(to: URL(fileURLWithPath: "\(directory)/status.json"))
