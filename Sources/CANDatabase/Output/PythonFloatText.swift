@@ -137,9 +137,9 @@ public enum PythonFloatText {
         var text = ShortestText()
         magnitude.write(to: &text)
         // Where Python writes fixed notation and Swift did too, the texts are the same: the
-        // same shortest digits, at least one after the point, no exponent. That is most
-        // values here (a window's mean or standard deviation: 17 significant digits), so
-        // they are copied; the others are taken apart and laid out below.
+        // same shortest digits, at least one after the point, no exponent. So a window's mean
+        // or standard deviation (17 significant digits, not for the fast path) is copied; the
+        // others are taken apart and laid out below.
         if magnitude >= 1e-4 && magnitude < 1e16 && !text.hasExponent {
             for i in 0..<text.count { w.byte(text[i]) }
             return
